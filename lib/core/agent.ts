@@ -1,0 +1,38 @@
+import type { PermissionBehavior, TranscriptEvent } from '../protocol/index.ts';
+
+/** What an agent reports; the session turns these into transcript entries and states. */
+export type AgentEvent =
+  /** Anything for the transcript. `permission_request` makes a request pending; a
+   * `permission_resolved` from the agent withdraws one; `turn_complete` ends the turn. */
+  | { type: 'transcript'; event: TranscriptEvent }
+  /** Claude announced (or changed) its own session id and model. */
+  | { type: 'claude_session'; claude_session_id: string; model: string | null }
+  /** The agent's process is gone; `failure` is null when it ended cleanly. */
+  | { type: 'exited'; failure: string | null };
+
+export interface PermissionAnswer {
+  behavior: PermissionBehavior;
+  message?: string;
+}
+
+export interface AgentOptions {
+  /** An existing directory. */
+  cwd: string;
+  model: string | null;
+  /** Claude's session id to continue, if any. */
+  resume: string | null;
+}
+
+/**
+ * One running agent behind one session. The session calls `send` only between turns; it
+ * queues input itself. `stop` must end the process for sure and resolve only once it has.
+ */
+export interface Agent {
+  start(): Promise<void>;
+  send(content: string): void;
+  answerPermission(requestId: string, answer: PermissionAnswer): void;
+  interrupt(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type AgentFactory = (options: AgentOptions, emit: (event: AgentEvent) => void) => Agent;

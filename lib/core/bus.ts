@@ -1,0 +1,78 @@
+export interface BusEntry<T> {
+  /** Global, strictly increasing from 1 within one epoch. */
+  readonly seq: number;
+  readonly event: T;
+}
+
+export type BusListener<T> = (entry: BusEntry<T>) => void;
+
+export interface EventBusOptions {
+  /** How many of the newest entries are kept for replay. */
+  ringSize: number;
+  /** Identifies this run of the server; defaults to a fresh random id. */
+  epoch?: string;
+  /** Where a throwing listener's error goes; the other listeners still get the entry. */
+  onListenerError?: (error: unknown) => void;
+}
+
+/** In-process publish/subscribe with a global sequence number and a bounded replay ring. */
+export class EventBus<T> {
+  readonly epoch: string;
+  readonly #ringSize: number;
+  readonly #ring: (BusEntry<T> | undefined)[];
+  readonly #listeners = new Set<BusListener<T>>();
+  readonly #onListenerError: (error: unknown) => void;
+  #lastSeq = 0;
+
+  constructor(options: EventBusOptions) {
+    if (!Number.isInteger(options.ringSize) || options.ringSize < 1) {
+      throw new RangeError(`ringSize must be a positive integer, got ${options.ringSize}`);
+    }
+    this.epoch = options.epoch ?? crypto.randomUUID();
+    this.#ringSize = options.ringSize;
+    this.#ring = new Array<BusEntry<T> | undefined>(options.ringSize);
+    this.#onListenerError = options.onListenerError ?? ((error) => console.error('event bus listener failed:', error));
+  }
+
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  publish(event: T): BusEntry<T> {
+    const entry: BusEntry<T> = { seq: ++this.#lastSeq, event };
+    this.#ring[entry.seq % this.#ringSize] = entry;
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(entry);
+      } catch (error) {
+        this.#onListenerError(error);
+      }
+    }
+    return entry;
+  }
+
+  subscribe(listener: BusListener<T>): () => void {
+    const own = (entry: BusEntry<T>) => listener(entry);
+    this.#listeners.add(own);
+    return () => {
+      this.#listeners.delete(own);
+    };
+  }
+
+  /**
+   * Every entry after `seq`, oldest first; undefined when that can no longer be answered
+   * exactly (the entries fell out of the ring, or `seq` is from the future).
+   */
+  since(seq: number): BusEntry<T>[] | undefined {
+    if (!Number.isInteger(seq) || seq < 0 || seq > this.#lastSeq) return undefined;
+    const oldestKept = Math.max(1, this.#lastSeq - this.#ringSize + 1);
+    if (seq + 1 < oldestKept) return undefined;
+    const entries: BusEntry<T>[] = [];
+    for (let next = seq + 1; next <= this.#lastSeq; next++) {
+      const entry = this.#ring[next % this.#ringSize];
+      if (entry?.seq !== next) return undefined;
+      entries.push(entry);
+    }
+    return entries;
+  }
+}

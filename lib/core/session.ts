@@ -1,0 +1,379 @@
+import type {
+  InputSource,
+  PendingPermission,
+  SessionState,
+  TranscriptEntry,
+  TranscriptEvent,
+} from '../protocol/index.ts';
+import type { Agent, AgentEvent, AgentFactory, PermissionAnswer } from './agent.ts';
+import { VibesError } from './errors.ts';
+import type { CoreEvent, SessionSnapshot } from './events.ts';
+import { SessionOwnership, type ClientId } from './ownership.ts';
+
+/** Every move the state machine allows; anything else is ignored. */
+export const SESSION_TRANSITIONS: Readonly<Record<SessionState, readonly SessionState[]>> = {
+  idle: ['processing', 'failed', 'finished'],
+  processing: ['waiting_permission', 'idle', 'failed', 'finished'],
+  waiting_permission: ['processing', 'idle', 'failed', 'finished'],
+  failed: ['finished'],
+  finished: [],
+};
+
+/** The client id recorded when Claude itself withdraws a permission request. */
+export const CLAUDE_CLIENT_ID = 'claude';
+
+export type OwnershipView = Pick<
+  SessionOwnership,
+  'ownerId' | 'subscriberIds' | 'subscriberCount' | 'isOwner' | 'isSubscribed' | 'pickNextOwner' | 'shouldCleanup'
+>;
+
+export interface SessionInit {
+  id: string;
+  name: string | null;
+  cwd: string;
+  model: string | null;
+  ownerId: ClientId;
+  claudeSessionId?: string | null;
+  agentFactory: AgentFactory;
+  publish: (event: CoreEvent) => void;
+  /** Called once when the agent's process ends without being asked to. */
+  onAgentExited?: (session: Session, failure: string | null) => void;
+  /** Milliseconds since the epoch. */
+  clock?: () => number;
+}
+
+export interface InputOrigin {
+  clientId: ClientId;
+  source: InputSource;
+}
+
+/** One Claude Code session: its state machine, transcript, ownership and pending permissions. */
+export class Session {
+  readonly id: string;
+  readonly cwd: string;
+  readonly createdAt: number;
+  readonly #name: string | null;
+  readonly #ownership: SessionOwnership;
+  readonly #pending = new Map<string, PendingPermission>();
+  readonly #answered = new Set<string>();
+  readonly #queue: string[] = [];
+  readonly #transcript: TranscriptEntry[] = [];
+  readonly #publish: (event: CoreEvent) => void;
+  readonly #onAgentExited: (session: Session, failure: string | null) => void;
+  readonly #clock: () => number;
+  readonly #agent: Agent;
+  #state: SessionState = 'idle';
+  #failure: string | null = null;
+  #model: string | null;
+  #claudeSessionId: string | null;
+  #costUsd = 0;
+  #lastActivityAt: number;
+  #turnEndWaiters: (() => void)[] = [];
+  #stopping: Promise<void> | null = null;
+
+  constructor(init: SessionInit) {
+    this.id = init.id;
+    this.cwd = init.cwd;
+    this.#name = init.name;
+    this.#model = init.model;
+    this.#claudeSessionId = init.claudeSessionId ?? null;
+    this.#publish = init.publish;
+    this.#onAgentExited = init.onAgentExited ?? (() => {});
+    this.#clock = init.clock ?? Date.now;
+    this.#ownership = new SessionOwnership(init.ownerId, this.#clock());
+    this.createdAt = this.#nowSeconds();
+    this.#lastActivityAt = this.createdAt;
+    this.#agent = init.agentFactory(
+      { cwd: init.cwd, model: init.model, resume: this.#claudeSessionId },
+      (event) => this.#onAgentEvent(event),
+    );
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  get ownership(): OwnershipView {
+    return this.#ownership;
+  }
+
+  /** A turn is running: ending the session now would cut it. */
+  get isTurnActive(): boolean {
+    return this.#state === 'processing' || this.#state === 'waiting_permission';
+  }
+
+  get transcript(): readonly TranscriptEntry[] {
+    return this.#transcript;
+  }
+
+  get lastSeq(): number {
+    return this.#transcript.length;
+  }
+
+  snapshot(): SessionSnapshot {
+    return {
+      id: this.id,
+      name: this.#name,
+      state: this.#state,
+      owner_id: this.#ownership.ownerId,
+      subscriber_count: this.#ownership.subscriberCount,
+      created_at: this.createdAt,
+      last_activity_at: this.#lastActivityAt,
+      cwd: this.cwd,
+      model: this.#model,
+      pending_permissions: [...this.#pending.values()],
+      queued_inputs: this.#queue.length,
+      cost_usd: this.#costUsd,
+      claude_session_id: this.#claudeSessionId,
+      failure: this.#failure,
+    };
+  }
+
+  /** Starts the agent; a start that fails leaves the session `failed` with the reason. */
+  async start(): Promise<void> {
+    try {
+      await this.#agent.start();
+    } catch (error) {
+      this.#fail(`Claude could not be started: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Sends input now when the session is idle, or queues it behind the running turn. */
+  sendInput(content: string, origin: InputOrigin): void {
+    this.#requireSubscribed(origin.clientId);
+    this.#requireLive();
+    const queued = this.isTurnActive || this.#queue.length > 0;
+    this.#append({
+      type: 'user_input',
+      content,
+      source: origin.source,
+      client_id: origin.clientId,
+      ...(queued ? { queued: true } : {}),
+    });
+    if (queued) {
+      this.#queue.push(content);
+      this.#publishUpdate();
+    } else {
+      this.#beginTurn(content);
+    }
+  }
+
+  answerPermission(requestId: string, answer: PermissionAnswer, clientId: ClientId): void {
+    this.#requireSubscribed(clientId);
+    if (!this.#pending.delete(requestId)) {
+      if (this.#answered.has(requestId)) {
+        throw new VibesError('CONFLICT', `Permission request ${requestId} was already answered`);
+      }
+      throw new VibesError('NOT_FOUND', `No pending permission request ${requestId} in session ${this.id}`);
+    }
+    this.#answered.add(requestId);
+    this.#agent.answerPermission(requestId, answer);
+    this.#append({
+      type: 'permission_resolved',
+      request_id: requestId,
+      behavior: answer.behavior,
+      client_id: clientId,
+      ...(answer.message === undefined ? {} : { message: answer.message }),
+    });
+    if (this.#pending.size === 0) this.#transition('processing');
+    this.#publishUpdate();
+  }
+
+  /** Stops the running turn and keeps the session; does nothing between turns. */
+  async interrupt(clientId: ClientId): Promise<void> {
+    this.#requireSubscribed(clientId);
+    if (!this.isTurnActive) return;
+    await this.#agent.interrupt();
+  }
+
+  /** Ends the agent for sure; the session is `finished` afterwards. Safe to call twice. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      try {
+        await this.#agent.stop();
+      } finally {
+        this.#queue.length = 0;
+        this.#withdrawPending();
+        this.#transition('finished');
+        this.#publishUpdate();
+        this.#releaseTurnWaiters();
+      }
+    })();
+    return this.#stopping;
+  }
+
+  /** Resolves when no turn is running (at once if none is). */
+  whenTurnEnds(): Promise<void> {
+    if (!this.isTurnActive) return Promise.resolve();
+    return new Promise((resolve) => this.#turnEndWaiters.push(resolve));
+  }
+
+  addSubscriber(clientId: ClientId): void {
+    if (this.#ownership.isSubscribed(clientId)) return;
+    this.#ownership.addSubscriber(clientId);
+    this.#publishUpdate();
+  }
+
+  /** Returns true when the client was the owner. Ownership does not move by itself. */
+  removeSubscriber(clientId: ClientId): boolean {
+    const subscribed = this.#ownership.isSubscribed(clientId);
+    const wasOwner = this.#ownership.removeSubscriber(clientId);
+    if (subscribed) this.#publishUpdate();
+    return wasOwner;
+  }
+
+  transferOwnership(newOwnerId: ClientId): boolean {
+    const previousOwnerId = this.#ownership.ownerId;
+    if (!this.#ownership.transferTo(newOwnerId, this.#clock())) return false;
+    this.#publish({
+      type: 'ownership_transferred',
+      session_id: this.id,
+      new_owner_id: newOwnerId,
+      previous_owner_id: previousOwnerId,
+    });
+    this.#publishUpdate();
+    return true;
+  }
+
+  #onAgentEvent(event: AgentEvent): void {
+    if (this.#state === 'finished' || this.#stopping) return;
+    switch (event.type) {
+      case 'transcript':
+        this.#onTranscriptEvent(event.event);
+        return;
+      case 'claude_session':
+        this.#claudeSessionId = event.claude_session_id;
+        this.#model = event.model ?? this.#model;
+        this.#publishUpdate();
+        return;
+      case 'exited':
+        this.#onAgentExit(event.failure);
+        return;
+    }
+  }
+
+  #onTranscriptEvent(event: TranscriptEvent): void {
+    switch (event.type) {
+      case 'permission_request':
+        this.#pending.set(event.request_id, {
+          request_id: event.request_id,
+          tool_name: event.tool_name,
+          input: event.input,
+          ...(event.title === undefined ? {} : { title: event.title }),
+          requested_at: this.#nowSeconds(),
+        });
+        this.#append(event);
+        this.#transition('waiting_permission');
+        this.#publishUpdate();
+        return;
+      case 'permission_resolved':
+        // From the agent this means Claude withdrew the request.
+        if (!this.#pending.delete(event.request_id)) return;
+        this.#answered.add(event.request_id);
+        this.#append(event);
+        if (this.#pending.size === 0) this.#transition('processing');
+        this.#publishUpdate();
+        return;
+      case 'turn_complete':
+        this.#costUsd = Math.max(this.#costUsd, event.cost_usd);
+        this.#withdrawPending();
+        this.#append(event);
+        this.#transition('idle');
+        this.#publishUpdate();
+        this.#releaseTurnWaiters();
+        this.#sendNextQueued();
+        return;
+      default:
+        this.#append(event);
+    }
+  }
+
+  #onAgentExit(failure: string | null): void {
+    if (failure === null) {
+      this.#queue.length = 0;
+      this.#withdrawPending();
+      this.#transition('finished');
+      this.#publishUpdate();
+      this.#releaseTurnWaiters();
+    } else {
+      this.#fail(failure);
+    }
+    this.#onAgentExited(this, failure);
+  }
+
+  #fail(failure: string): void {
+    this.#failure = failure;
+    this.#queue.length = 0;
+    this.#withdrawPending();
+    this.#append({ type: 'error', message: failure });
+    this.#transition('failed');
+    this.#publishUpdate();
+    this.#releaseTurnWaiters();
+  }
+
+  #beginTurn(content: string): void {
+    this.#transition('processing');
+    this.#publishUpdate();
+    this.#agent.send(content);
+  }
+
+  #sendNextQueued(): void {
+    const next = this.#queue.shift();
+    if (next !== undefined) this.#beginTurn(next);
+  }
+
+  /** Requests left open when a turn or the agent ends can never be answered. */
+  #withdrawPending(): void {
+    for (const requestId of [...this.#pending.keys()]) {
+      this.#pending.delete(requestId);
+      this.#answered.add(requestId);
+      this.#append({ type: 'permission_resolved', request_id: requestId, behavior: 'deny', client_id: CLAUDE_CLIENT_ID });
+    }
+  }
+
+  #transition(next: SessionState): void {
+    if (next === this.#state || !SESSION_TRANSITIONS[this.#state].includes(next)) return;
+    this.#state = next;
+    if (next !== 'failed') this.#failure = null;
+  }
+
+  #append(event: TranscriptEvent): void {
+    const entry: TranscriptEntry = { seq: this.#transcript.length + 1, at: this.#nowSeconds(), event };
+    this.#transcript.push(entry);
+    this.#publish({ type: 'session_event', session_id: this.id, entry });
+    // Activity is kept in whole seconds, so this publishes at most one update a second.
+    if (entry.at !== this.#lastActivityAt) {
+      this.#lastActivityAt = entry.at;
+      this.#publishUpdate();
+    }
+  }
+
+  #publishUpdate(): void {
+    this.#publish({ type: 'session_updated', session: this.snapshot() });
+  }
+
+  #releaseTurnWaiters(): void {
+    const waiters = this.#turnEndWaiters;
+    this.#turnEndWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #requireSubscribed(clientId: ClientId): void {
+    if (!this.#ownership.isSubscribed(clientId)) {
+      throw new VibesError('NOT_SUBSCRIBED', `Client ${clientId} is not subscribed to session ${this.id}`);
+    }
+  }
+
+  #requireLive(): void {
+    if (this.#stopping || this.#state === 'finished') {
+      throw new VibesError('INVALID_STATE', `Session ${this.id} has ended`);
+    }
+    if (this.#state === 'failed') {
+      throw new VibesError('INVALID_STATE', `Session ${this.id} has failed: ${this.#failure ?? 'unknown reason'}`);
+    }
+  }
+
+  #nowSeconds(): number {
+    return Math.floor(this.#clock() / 1000);
+  }
+}

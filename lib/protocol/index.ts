@@ -1,0 +1,5 @@
+export * from './session.ts';
+export * from './transcript.ts';
+export * from './events.ts';
+export * from './requests.ts';
+export * from './errors.ts';

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { InputSource, PermissionBehavior, TranscriptEntry } from './transcript.ts';
+import { SessionInfo } from './session.ts';
+
+export const LIMITS = {
+  inputChars: 100_000,
+  nameChars: 200,
+  pathChars: 4096,
+  modelChars: 200,
+  messageChars: 10_000,
+  eventsPageMax: 1000,
+} as const;
+
+export const CLIENT_ID_HEADER = 'x-vibes-client-id';
+
+export const CreateSessionBody = z.strictObject({
+  prompt: z.string().min(1).max(LIMITS.inputChars).optional(),
+  name: z.string().trim().min(1).max(LIMITS.nameChars).optional(),
+  cwd: z.string().min(1).max(LIMITS.pathChars).optional(),
+  model: z.string().min(1).max(LIMITS.modelChars).optional(),
+  source: InputSource.optional(),
+});
+export type CreateSessionBody = z.infer<typeof CreateSessionBody>;
+
+export const InputBody = z.strictObject({
+  content: z.string().min(1).max(LIMITS.inputChars),
+  source: InputSource.optional(),
+});
+export type InputBody = z.infer<typeof InputBody>;
+
+export const PermissionAnswerBody = z.strictObject({
+  behavior: PermissionBehavior,
+  message: z.string().max(LIMITS.messageChars).optional(),
+});
+export type PermissionAnswerBody = z.infer<typeof PermissionAnswerBody>;
+
+export const EventsPageQuery = z.object({
+  after: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().positive().max(LIMITS.eventsPageMax).default(200),
+});
+export type EventsPageQuery = z.infer<typeof EventsPageQuery>;
+
+export const EventsPage = z.object({
+  events: z.array(TranscriptEntry),
+  /** The highest seq the session has; more pages exist while the last event's seq is below it. */
+  last_seq: z.number().int().nonnegative(),
+});
+export type EventsPage = z.infer<typeof EventsPage>;
+
+export const SessionListResponse = z.object({ sessions: z.array(SessionInfo) });
+export const SessionResponse = z.object({ session: SessionInfo });

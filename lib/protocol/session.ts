@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Unix seconds. */
+export const UnixSeconds = z.number().int().nonnegative();
+
+export const SessionState = z.enum(['idle', 'processing', 'waiting_permission', 'failed', 'finished']);
+export type SessionState = z.infer<typeof SessionState>;
+
+export const RemovalReason = z.enum(['owner_disconnected', 'killed', 'session_finished']);
+export type RemovalReason = z.infer<typeof RemovalReason>;
+
+export const PendingPermission = z.object({
+  request_id: z.string(),
+  tool_name: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  title: z.string().optional(),
+  requested_at: UnixSeconds,
+});
+export type PendingPermission = z.infer<typeof PendingPermission>;
+
+export const SessionInfo = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  state: SessionState,
+  owner_id: z.string(),
+  /** Computed for the client that asked. */
+  is_owner: z.boolean(),
+  subscriber_count: z.number().int().nonnegative(),
+  created_at: UnixSeconds,
+  last_activity_at: UnixSeconds,
+  cwd: z.string(),
+  model: z.string().nullable(),
+  pending_permissions: z.array(PendingPermission),
+  /** Inputs waiting for the running turn to end. */
+  queued_inputs: z.number().int().nonnegative(),
+  /** Cumulative, as Claude reports it. */
+  cost_usd: z.number().nonnegative(),
+  claude_session_id: z.string().nullable(),
+  /** Why the session failed, readable by a person; null unless state is failed. */
+  failure: z.string().nullable(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;

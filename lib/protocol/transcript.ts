@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { UnixSeconds } from './session.ts';
+
+export const InputSource = z.enum(['cli', 'web', 'api']);
+export type InputSource = z.infer<typeof InputSource>;
+
+export const PermissionBehavior = z.enum(['allow', 'deny']);
+export type PermissionBehavior = z.infer<typeof PermissionBehavior>;
+
+const JsonObject = z.record(z.string(), z.unknown());
+
+export const UserInputEvent = z.object({
+  type: z.literal('user_input'),
+  content: z.string(),
+  source: InputSource,
+  client_id: z.string(),
+  /** True when it arrived during a turn and waits for that turn to end. */
+  queued: z.boolean().optional(),
+});
+
+export const TextDeltaEvent = z.object({
+  type: z.literal('text_delta'),
+  message_id: z.string(),
+  text: z.string(),
+});
+
+export const TextEvent = z.object({
+  type: z.literal('text'),
+  message_id: z.string(),
+  text: z.string(),
+});
+
+export const ThinkingEvent = z.object({
+  type: z.literal('thinking'),
+  text: z.string(),
+});
+
+export const ToolUseEvent = z.object({
+  type: z.literal('tool_use'),
+  tool_use_id: z.string(),
+  name: z.string(),
+  input: z.unknown(),
+  /** Set for calls made by a subagent: the id of the tool call that started it. */
+  parent_tool_use_id: z.string().nullable().optional(),
+});
+
+export const ToolResultEvent = z.object({
+  type: z.literal('tool_result'),
+  tool_use_id: z.string(),
+  content: z.unknown(),
+  is_error: z.boolean(),
+  parent_tool_use_id: z.string().nullable().optional(),
+});
+
+export const PermissionRequestEvent = z.object({
+  type: z.literal('permission_request'),
+  request_id: z.string(),
+  tool_name: z.string(),
+  input: JsonObject,
+  title: z.string().optional(),
+});
+
+export const PermissionResolvedEvent = z.object({
+  type: z.literal('permission_resolved'),
+  request_id: z.string(),
+  behavior: PermissionBehavior,
+  /** Who answered; `claude` when Claude withdrew the request itself. */
+  client_id: z.string(),
+  message: z.string().optional(),
+});
+
+export const Usage = z.object({
+  input_tokens: z.number().nonnegative(),
+  output_tokens: z.number().nonnegative(),
+  cache_read_input_tokens: z.number().nonnegative().optional(),
+  cache_creation_input_tokens: z.number().nonnegative().optional(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+export const TurnCompleteEvent = z.object({
+  type: z.literal('turn_complete'),
+  is_error: z.boolean(),
+  duration_ms: z.number().nonnegative(),
+  cost_usd: z.number().nonnegative(),
+  usage: Usage,
+  /** Claude's closing text for the turn, e.g. the error it ended with. */
+  result: z.string().optional(),
+});
+
+export const ErrorEvent = z.object({
+  type: z.literal('error'),
+  message: z.string(),
+});
+
+export const SystemEvent = z.looseObject({
+  type: z.literal('system'),
+  subtype: z.string(),
+});
+
+export const TranscriptEvent = z.discriminatedUnion('type', [
+  UserInputEvent,
+  TextDeltaEvent,
+  TextEvent,
+  ThinkingEvent,
+  ToolUseEvent,
+  ToolResultEvent,
+  PermissionRequestEvent,
+  PermissionResolvedEvent,
+  TurnCompleteEvent,
+  ErrorEvent,
+  SystemEvent,
+]);
+export type TranscriptEvent = z.infer<typeof TranscriptEvent>;
+export type TranscriptEventType = TranscriptEvent['type'];
+
+/** One event of a session's transcript, numbered from 1 within that session. */
+export const TranscriptEntry = z.object({
+  seq: z.number().int().positive(),
+  at: UnixSeconds,
+  event: TranscriptEvent,
+});
+export type TranscriptEntry = z.infer<typeof TranscriptEntry>;

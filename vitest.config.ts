@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+// Every test and every hook has a time bound: one hung test must not cost the whole run.
+export default defineConfig({
+  test: {
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    teardownTimeout: 10_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['tests/integration/**/*.test.ts'] },
+      },
+    ],
+  },
+});
