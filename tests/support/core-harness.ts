@@ -1,0 +1,28 @@
+import { EventBus, SessionLifecycle, SessionManager, type AgentFactory, type CoreEvent } from '../../lib/core/index.ts';
+import { scriptedAgents } from './scripted-agent.ts';
+
+export interface CoreHarnessOptions {
+  ringSize?: number;
+  maxSessions?: number;
+  clock?: () => number;
+  /** Replaces the scripted agents. */
+  agentFactory?: AgentFactory;
+}
+
+/** A manager, lifecycle and bus wired to scripted agents, recording everything published. */
+export function coreHarness(options: CoreHarnessOptions = {}) {
+  const bus = new EventBus<CoreEvent>({ ringSize: options.ringSize ?? 1000 });
+  const published: CoreEvent[] = [];
+  bus.subscribe((entry) => published.push(entry.event));
+  const agents = scriptedAgents();
+  const manager = new SessionManager({
+    bus,
+    agentFactory: options.agentFactory ?? agents.factory,
+    ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  const lifecycle = new SessionLifecycle(manager);
+  const create = (ownerId: string, extra: { prompt?: string; name?: string } = {}) =>
+    manager.create({ ownerId, cwd: process.cwd(), ...extra });
+  return { bus, published, agents, manager, lifecycle, create };
+}

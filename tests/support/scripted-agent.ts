@@ -1,0 +1,81 @@
+import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer } from '../../lib/core/index.ts';
+import type { TranscriptEvent } from '../../lib/protocol/index.ts';
+
+/**
+ * An in-process agent for core unit tests only: the test plays Claude's side by hand.
+ * Everything else runs the real Claude agent against the fake Claude executable.
+ */
+export class ScriptedAgent implements Agent {
+  readonly options: AgentOptions;
+  readonly sent: string[] = [];
+  readonly answers: { requestId: string; answer: PermissionAnswer }[] = [];
+  started = false;
+  stopped = false;
+  interrupts = 0;
+  readonly #emit: (event: AgentEvent) => void;
+
+  constructor(options: AgentOptions, emit: (event: AgentEvent) => void) {
+    this.options = options;
+    this.#emit = emit;
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+  }
+
+  send(content: string): void {
+    this.sent.push(content);
+  }
+
+  answerPermission(requestId: string, answer: PermissionAnswer): void {
+    this.answers.push({ requestId, answer });
+  }
+
+  async interrupt(): Promise<void> {
+    this.interrupts++;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+  }
+
+  emit(event: TranscriptEvent): void {
+    this.#emit({ type: 'transcript', event });
+  }
+
+  emitAgentEvent(event: AgentEvent): void {
+    this.#emit(event);
+  }
+
+  completeTurn(costUsd = 0.01, isError = false): void {
+    this.emit({
+      type: 'turn_complete',
+      is_error: isError,
+      duration_ms: 5,
+      cost_usd: costUsd,
+      usage: { input_tokens: 1, output_tokens: 1 },
+    });
+  }
+
+  requestPermission(requestId: string, toolName = 'Bash'): void {
+    this.emit({ type: 'permission_request', request_id: requestId, tool_name: toolName, input: { command: 'ls' } });
+  }
+}
+
+/** A factory that remembers every agent it made, newest last. */
+export function scriptedAgents(): { factory: AgentFactory; agents: ScriptedAgent[]; last(): ScriptedAgent } {
+  const agents: ScriptedAgent[] = [];
+  return {
+    agents,
+    factory: (options, emit) => {
+      const agent = new ScriptedAgent(options, emit);
+      agents.push(agent);
+      return agent;
+    },
+    last() {
+      const agent = agents.at(-1);
+      if (!agent) throw new Error('no agent was created');
+      return agent;
+    },
+  };
+}

@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import { SESSION_TRANSITIONS, VibesError, type CoreEvent } from '../../../lib/core/index.ts';
+import type { SessionState } from '../../../lib/protocol/index.ts';
+import { coreHarness } from '../../support/core-harness.ts';
+
+const origin = { clientId: 'owner', source: 'cli' as const };
+
+/** The states published by session_updated, with consecutive repeats folded. */
+function publishedStates(events: CoreEvent[]): SessionState[] {
+  const states: SessionState[] = [];
+  for (const event of events) {
+    if (event.type === 'session_updated' && states.at(-1) !== event.session.state) states.push(event.session.state);
+  }
+  return states;
+}
+
+async function started() {
+  const harness = coreHarness();
+  const session = await harness.create('owner');
+  return { ...harness, session, agent: harness.agents.last() };
+}
+
+describe('Session state machine', () => {
+  it('idle -> processing -> idle for one turn, each published as it happens', async () => {
+    const { session, agent, published } = await started();
+    expect(session.state).toBe('idle');
+    session.sendInput('hello', origin);
+    expect(session.state).toBe('processing');
+    expect(publishedStates(published)).toEqual(['idle', 'processing']);
+    expect(agent.sent).toEqual(['hello']);
+    agent.emit({ type: 'text', message_id: 'm1', text: 'hi' });
+    agent.completeTurn(0.02);
+    expect(session.state).toBe('idle');
+    expect(publishedStates(published)).toEqual(['idle', 'processing', 'idle']);
+    expect(session.snapshot().cost_usd).toBe(0.02);
+  });
+
+  it('processing -> waiting_permission -> processing, one answer at a time', async () => {
+    const { session, agent, published } = await started();
+    session.sendInput('run two tools', origin);
+    agent.requestPermission('r1');
+    agent.requestPermission('r2');
+    expect(session.state).toBe('waiting_permission');
+    expect(session.snapshot().pending_permissions.map((p) => p.request_id)).toEqual(['r1', 'r2']);
+    session.answerPermission('r2', { behavior: 'deny', message: 'no' }, 'owner');
+    expect(session.state).toBe('waiting_permission');
+    session.answerPermission('r1', { behavior: 'allow' }, 'owner');
+    expect(session.state).toBe('processing');
+    expect(agent.answers).toEqual([
+      { requestId: 'r2', answer: { behavior: 'deny', message: 'no' } },
+      { requestId: 'r1', answer: { behavior: 'allow' } },
+    ]);
+    expect(publishedStates(published)).toEqual(['idle', 'processing', 'waiting_permission', 'processing']);
+  });
+
+  it('waiting_permission -> idle when the turn ends with requests still open, which are withdrawn', async () => {
+    const { session, agent } = await started();
+    session.sendInput('x', origin);
+    agent.requestPermission('r1');
+    agent.completeTurn();
+    expect(session.state).toBe('idle');
+    expect(session.snapshot().pending_permissions).toEqual([]);
+    const resolved = session.transcript.find((entry) => entry.event.type === 'permission_resolved');
+    expect(resolved?.event).toMatchObject({ request_id: 'r1', behavior: 'deny', client_id: 'claude' });
+  });
+
+  it('a request Claude withdraws leaves the queue with a note', async () => {
+    const { session, agent } = await started();
+    session.sendInput('x', origin);
+    agent.requestPermission('r1');
+    agent.emit({ type: 'permission_resolved', request_id: 'r1', behavior: 'deny', client_id: 'claude' });
+    expect(session.state).toBe('processing');
+    expect(session.snapshot().pending_permissions).toEqual([]);
+    expect(() => session.answerPermission('r1', { behavior: 'allow' }, 'owner')).toThrow(/already answered/);
+  });
+
+  it('an answer to an unknown request is NOT_FOUND and a second answer is CONFLICT', async () => {
+    const { session, agent } = await started();
+    session.sendInput('x', origin);
+    agent.requestPermission('r1');
+    expect(() => session.answerPermission('nope', { behavior: 'allow' }, 'owner')).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND' }),
+    );
+    session.answerPermission('r1', { behavior: 'allow' }, 'owner');
+    expect(() => session.answerPermission('r1', { behavior: 'deny' }, 'owner')).toThrow(
+      expect.objectContaining({ code: 'CONFLICT' }),
+    );
+    expect(agent.answers).toHaveLength(1);
+  });
+
+  it('queues input during a turn, shows it as queued and sends it when the turn ends', async () => {
+    const { session, agent } = await started();
+    session.sendInput('first', origin);
+    session.sendInput('second', origin);
+    session.sendInput('third', origin);
+    expect(agent.sent).toEqual(['first']);
+    expect(session.snapshot().queued_inputs).toBe(2);
+    const inputs = session.transcript.filter((entry) => entry.event.type === 'user_input').map((entry) => entry.event);
+    expect(inputs).toEqual([
+      { type: 'user_input', content: 'first', source: 'cli', client_id: 'owner' },
+      { type: 'user_input', content: 'second', source: 'cli', client_id: 'owner', queued: true },
+      { type: 'user_input', content: 'third', source: 'cli', client_id: 'owner', queued: true },
+    ]);
+    agent.completeTurn();
+    expect(agent.sent).toEqual(['first', 'second']);
+    expect(session.state).toBe('processing');
+    agent.completeTurn();
+    agent.completeTurn();
+    expect(agent.sent).toEqual(['first', 'second', 'third']);
+    expect(session.state).toBe('idle');
+    expect(session.snapshot().queued_inputs).toBe(0);
+  });
+
+  it('-> failed when the agent crashes, with the reason, from any live state', async () => {
+    for (const setUp of ['idle', 'processing', 'waiting_permission'] as const) {
+      const { session, agent, published } = await started();
+      if (setUp !== 'idle') session.sendInput('x', origin);
+      if (setUp === 'waiting_permission') agent.requestPermission('r1');
+      expect(session.state).toBe(setUp);
+      agent.emitAgentEvent({ type: 'exited', failure: 'exit code 1: boom' });
+      expect(session.state).toBe('failed');
+      expect(session.snapshot().failure).toBe('exit code 1: boom');
+      expect(session.snapshot().pending_permissions).toEqual([]);
+      expect(session.transcript.at(-1)?.event).toEqual({ type: 'error', message: 'exit code 1: boom' });
+      expect(publishedStates(published).at(-1)).toBe('failed');
+    }
+  });
+
+  it('a failed session refuses input with INVALID_STATE and ends as finished when stopped', async () => {
+    const { session, agent } = await started();
+    agent.emitAgentEvent({ type: 'exited', failure: 'gone' });
+    expect(() => session.sendInput('x', origin)).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    await session.stop();
+    expect(session.state).toBe('finished');
+  });
+
+  it('a start that throws leaves the session failed with the reason', async () => {
+    const { manager } = coreHarness({
+      agentFactory: () => ({
+        start: () => Promise.reject(new Error('spawn claude ENOENT')),
+        send: () => {},
+        answerPermission: () => {},
+        interrupt: async () => {},
+        stop: async () => {},
+      }),
+    });
+    const session = await manager.create({ ownerId: 'owner', cwd: '/', prompt: 'hello' });
+    expect(session.state).toBe('failed');
+    expect(session.snapshot().failure).toMatch(/spawn claude ENOENT/);
+  });
+
+  it('-> finished when stopped on purpose, from every live state; the agent is stopped', async () => {
+    for (const setUp of ['idle', 'processing', 'waiting_permission'] as const) {
+      const { session, agent, published } = await started();
+      if (setUp !== 'idle') session.sendInput('x', origin);
+      if (setUp === 'waiting_permission') agent.requestPermission('r1');
+      await session.stop();
+      expect(agent.stopped).toBe(true);
+      expect(session.state).toBe('finished');
+      expect(publishedStates(published).at(-1)).toBe('finished');
+      // The exit that stopping causes is not a failure.
+      agent.emitAgentEvent({ type: 'exited', failure: 'killed by signal' });
+      expect(session.state).toBe('finished');
+    }
+  });
+
+  it('a finished session ignores late agent events and refuses input', async () => {
+    const { session, agent } = await started();
+    await session.stop();
+    const length = session.transcript.length;
+    agent.emit({ type: 'text', message_id: 'm', text: 'late' });
+    expect(session.transcript).toHaveLength(length);
+    expect(() => session.sendInput('x', origin)).toThrow(VibesError);
+  });
+
+  it('interrupt reaches the agent during a turn only', async () => {
+    const { session, agent } = await started();
+    await session.interrupt('owner');
+    expect(agent.interrupts).toBe(0);
+    session.sendInput('x', origin);
+    await session.interrupt('owner');
+    expect(agent.interrupts).toBe(1);
+  });
+
+  it('input, answers and interrupt need a subscribed client', async () => {
+    const { session, agent } = await started();
+    expect(() => session.sendInput('x', { clientId: 'stranger', source: 'web' })).toThrow(
+      expect.objectContaining({ code: 'NOT_SUBSCRIBED' }),
+    );
+    session.sendInput('x', origin);
+    agent.requestPermission('r1');
+    expect(() => session.answerPermission('r1', { behavior: 'allow' }, 'stranger')).toThrow(
+      expect.objectContaining({ code: 'NOT_SUBSCRIBED' }),
+    );
+    await expect(session.interrupt('stranger')).rejects.toMatchObject({ code: 'NOT_SUBSCRIBED' });
+    expect(session.snapshot().pending_permissions).toHaveLength(1);
+  });
+
+  it('numbers transcript entries per session from 1 and publishes each one', async () => {
+    const { session, agent, published } = await started();
+    session.sendInput('x', origin);
+    agent.emit({ type: 'thinking', text: 'hmm' });
+    agent.emit({ type: 'tool_use', tool_use_id: 't1', name: 'Read', input: { file_path: 'a' } });
+    agent.emit({ type: 'tool_result', tool_use_id: 't1', content: 'ok', is_error: false });
+    agent.completeTurn();
+    expect(session.transcript.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5]);
+    const streamed = published.flatMap((event) => (event.type === 'session_event' ? [event.entry.seq] : []));
+    expect(streamed).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('touches last_activity_at on every event and publishes at most one update per second for it', async () => {
+    let now = 1_000_000;
+    const harness = coreHarness({ clock: () => now });
+    const session = await harness.create('owner');
+    const agent = harness.agents.last();
+    expect(session.snapshot().created_at).toBe(1000);
+    session.sendInput('x', origin);
+    const updatesBefore = harness.published.filter((event) => event.type === 'session_updated').length;
+    for (let i = 0; i < 10; i++) agent.emit({ type: 'text_delta', message_id: 'm', text: 'a' });
+    expect(harness.published.filter((event) => event.type === 'session_updated').length).toBe(updatesBefore);
+    now += 2500;
+    agent.emit({ type: 'text_delta', message_id: 'm', text: 'b' });
+    expect(session.snapshot().last_activity_at).toBe(1002);
+    expect(harness.published.filter((event) => event.type === 'session_updated').length).toBe(updatesBefore + 1);
+  });
+
+  it('records the newest Claude session id and model', async () => {
+    const { session, agent } = await started();
+    agent.emitAgentEvent({ type: 'claude_session', claude_session_id: 'c1', model: 'opus' });
+    agent.emitAgentEvent({ type: 'claude_session', claude_session_id: 'c2', model: null });
+    expect(session.snapshot()).toMatchObject({ claude_session_id: 'c2', model: 'opus' });
+  });
+
+  it('allows exactly the transitions of the table', () => {
+    expect(SESSION_TRANSITIONS).toEqual({
+      idle: ['processing', 'failed', 'finished'],
+      processing: ['waiting_permission', 'idle', 'failed', 'finished'],
+      waiting_permission: ['processing', 'idle', 'failed', 'finished'],
+      failed: ['finished'],
+      finished: [],
+    });
+  });
+
+  it('whenTurnEnds resolves at once between turns and after turn_complete during one', async () => {
+    const { session, agent } = await started();
+    await session.whenTurnEnds();
+    session.sendInput('x', origin);
+    let ended = false;
+    const waiting = session.whenTurnEnds().then(() => (ended = true));
+    await Promise.resolve();
+    expect(ended).toBe(false);
+    agent.completeTurn();
+    await waiting;
+    expect(ended).toBe(true);
+  });
+});
