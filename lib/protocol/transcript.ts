@@ -28,11 +28,14 @@ export const TextEvent = z.object({
   type: z.literal('text'),
   message_id: z.string(),
   text: z.string(),
+  /** Set for text written by a subagent: the id of the tool call that started it. */
+  parent_tool_use_id: z.string().nullable().optional(),
 });
 
 export const ThinkingEvent = z.object({
   type: z.literal('thinking'),
   text: z.string(),
+  parent_tool_use_id: z.string().nullable().optional(),
 });
 
 export const ToolUseEvent = z.object({
@@ -58,6 +61,8 @@ export const PermissionRequestEvent = z.object({
   tool_name: z.string(),
   input: JsonObject,
   title: z.string().optional(),
+  /** The tool call this request is about, when Claude names it. */
+  tool_use_id: z.string().optional(),
 });
 
 export const PermissionResolvedEvent = z.object({

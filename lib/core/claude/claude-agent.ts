@@ -1,0 +1,351 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import {
+  query,
+  type CanUseTool,
+  type PermissionResult,
+  type Query,
+  type SDKUserMessage,
+  type SpawnOptions,
+  type SpawnedProcess,
+} from '@anthropic-ai/claude-agent-sdk';
+import type { TranscriptEvent } from '../../protocol/index.ts';
+import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer } from '../agent.ts';
+import { VibesError } from '../errors.ts';
+import { CLAUDE_CLIENT_ID } from '../session.ts';
+import { describeAuthFailure, describeExit, looksLikeAuthFailure, OutputTail } from './failure.ts';
+import { ClaudeMessageMapper } from './message-mapper.ts';
+
+export interface ClaudeAgentConfig {
+  /** The `claude` to run; undefined runs the binary the Agent SDK ships. */
+  executable?: string | undefined;
+  /** The child's whole environment; the server passes its own. */
+  env?: NodeJS.ProcessEnv;
+  /** How long a stopped process gets after SIGTERM before SIGKILL. */
+  killGraceMs?: number;
+  /** How long `start` waits for Claude to answer the SDK's initialize request. */
+  startTimeoutMs?: number;
+  /** How long `interrupt` waits for Claude to acknowledge. */
+  interruptTimeoutMs?: number;
+}
+
+interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: string;
+}
+
+interface PendingRequest {
+  input: Record<string, unknown>;
+  settle: (result: PermissionResult) => void;
+}
+
+const DEFAULT_KILL_GRACE_MS = 3000;
+const DEFAULT_START_TIMEOUT_MS = 60_000;
+const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
+const DEFAULT_DENY_MESSAGE = 'The user denied this tool call.';
+
+export function createClaudeAgentFactory(config: ClaudeAgentConfig = {}): AgentFactory {
+  return (options, emit) => new ClaudeAgent(options, emit, config);
+}
+
+/**
+ * One long-lived `claude` process per session, driven through the Agent SDK in streaming-input
+ * mode. Permission prompts wait in `#pending` until the session answers them.
+ */
+export class ClaudeAgent implements Agent {
+  readonly #options: AgentOptions;
+  readonly #emit: (event: AgentEvent) => void;
+  readonly #config: ClaudeAgentConfig;
+  readonly #mapper = new ClaudeMessageMapper();
+  readonly #input = new InputChannel<SDKUserMessage>();
+  readonly #pending = new Map<string, PendingRequest>();
+  readonly #stderr = new OutputTail();
+  #query: Query | null = null;
+  #child: ChildProcess | null = null;
+  /** Settles when the spawned process has ended and its output is read; never if none was spawned. */
+  readonly #exit: Promise<ExitStatus>;
+  #onExit: (status: ExitStatus) => void = () => {};
+  #consuming: Promise<void> | null = null;
+  #stopping: Promise<void> | null = null;
+  #exitReported = false;
+  #interruptRequested = false;
+
+  constructor(options: AgentOptions, emit: (event: AgentEvent) => void, config: ClaudeAgentConfig) {
+    this.#options = options;
+    this.#emit = emit;
+    this.#config = config;
+    this.#exit = new Promise((resolve) => (this.#onExit = resolve));
+  }
+
+  /** The Claude process's id once it runs (its process group has the same id). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  async start(): Promise<void> {
+    await requireDirectory(this.#options.cwd);
+    const { executable } = this.#config;
+    this.#query = query({
+      prompt: this.#input,
+      options: {
+        cwd: this.#options.cwd,
+        ...(this.#options.model ? { model: this.#options.model } : {}),
+        ...(this.#options.resume ? { resume: this.#options.resume } : {}),
+        // Without it the CLI may pick an automatic mode and never ask.
+        permissionMode: 'default',
+        canUseTool: this.#canUseTool,
+        systemPrompt: { type: 'preset', preset: 'claude_code' },
+        env: { ...(this.#config.env ?? process.env) },
+        includePartialMessages: true,
+        ...(executable === undefined ? {} : { pathToClaudeCodeExecutable: executable }),
+        spawnClaudeCodeProcess: (spawnOptions) => this.#spawn(spawnOptions),
+      },
+    });
+    this.#consuming = this.#consume(this.#query);
+    try {
+      const exitedEarly = this.#exit.then((exit): never => {
+        throw new Error(describeExit({ ...exit, stderrTail: this.#stderr.toString() }));
+      });
+      await withTimeout(
+        Promise.race([this.#query.initializationResult(), exitedEarly]),
+        this.#config.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+        'Claude did not answer the initialize request in time',
+      );
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  send(content: string): void {
+    if (this.#stopping || this.#exitReported) return;
+    this.#interruptRequested = false;
+    this.#input.push({ type: 'user', message: { role: 'user', content }, parent_tool_use_id: null });
+  }
+
+  answerPermission(requestId: string, answer: PermissionAnswer): void {
+    const pending = this.#pending.get(requestId);
+    if (!pending) throw new VibesError('NOT_FOUND', `Claude is not waiting for an answer to permission request ${requestId}`);
+    this.#pending.delete(requestId);
+    pending.settle(
+      answer.behavior === 'allow'
+        ? { behavior: 'allow', updatedInput: pending.input }
+        : { behavior: 'deny', message: answer.message ?? DEFAULT_DENY_MESSAGE },
+    );
+  }
+
+  async interrupt(): Promise<void> {
+    if (!this.#query || this.#stopping || this.#exitReported) return;
+    this.#interruptRequested = true;
+    const timeoutMs = this.#config.interruptTimeoutMs ?? DEFAULT_INTERRUPT_TIMEOUT_MS;
+    await withTimeout(this.#query.interrupt(), timeoutMs, `Claude did not acknowledge the interrupt within ${timeoutMs} ms`);
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#input.close();
+      this.#denyAllPending('The session was ended.');
+      await this.#terminate();
+      this.#query?.close();
+      await Promise.race([this.#consuming, delay(2000)]);
+    })();
+    return this.#stopping;
+  }
+
+  readonly #canUseTool: CanUseTool = async (toolName, input, options) => {
+    if (this.#stopping || this.#exitReported) return { behavior: 'deny', message: 'The session has ended.' };
+    const requestId = options.requestId && !this.#pending.has(options.requestId) ? options.requestId : randomUUID();
+    const title = options.title ?? options.description;
+    return await new Promise<PermissionResult>((resolve) => {
+      const onWithdrawn = () => {
+        if (!this.#pending.delete(requestId)) return;
+        this.#emitTranscript({
+          type: 'permission_resolved',
+          request_id: requestId,
+          behavior: 'deny',
+          client_id: CLAUDE_CLIENT_ID,
+          message: 'Claude withdrew this request.',
+        });
+        resolve({ behavior: 'deny', message: 'Withdrawn.' });
+      };
+      this.#pending.set(requestId, {
+        input,
+        settle: (result) => {
+          options.signal.removeEventListener('abort', onWithdrawn);
+          resolve(result);
+        },
+      });
+      options.signal.addEventListener('abort', onWithdrawn, { once: true });
+      this.#emitTranscript({
+        type: 'permission_request',
+        request_id: requestId,
+        tool_name: toolName,
+        input,
+        ...(title ? { title } : {}),
+        ...(options.toolUseID ? { tool_use_id: options.toolUseID } : {}),
+      });
+    });
+  };
+
+  #spawn(spawnOptions: SpawnOptions): SpawnedProcess {
+    // A .js/.mjs executable comes as `node <path>`: run it with this very Node.
+    const command = spawnOptions.command === 'node' ? process.execPath : spawnOptions.command;
+    // Its own process group, so a stop reaches whatever Claude started too (shells, servers).
+    const child = spawn(command, spawnOptions.args, {
+      cwd: spawnOptions.cwd,
+      // Next.js declares NODE_ENV required on ProcessEnv; the SDK built this environment from ours.
+      env: spawnOptions.env as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    this.#child = child;
+    child.once('close', (code, signal) => this.#onExit({ code, signal }));
+    child.once('error', (error) => {
+      if (child.pid === undefined) this.#onExit({ code: null, signal: null, error: error.message });
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => this.#stderr.push(chunk));
+    spawnOptions.signal.addEventListener('abort', () => void this.#terminate(), { once: true });
+    return child;
+  }
+
+  async #consume(messages: Query): Promise<void> {
+    let loopError: string | undefined;
+    try {
+      for await (const message of messages) this.#onMessage(message);
+    } catch (error) {
+      loopError = error instanceof Error ? error.message : String(error);
+    }
+    if (this.#stopping || this.#exitReported) return;
+    // The loop ends when Claude's stdout closes: wait for the process itself, or end it.
+    const exitedByItself = await Promise.race([this.#exit, delay(2000).then(() => null)]);
+    const exit = exitedByItself ?? (await this.#terminate());
+    if (this.#stopping || this.#exitReported) return;
+    this.#denyAllPending('Claude has exited.');
+    const clean = exitedByItself !== null && exit.code === 0 && exit.signal === null && !exit.error;
+    const error = exit.error ?? (exitedByItself === null ? (loopError ?? 'Claude stopped talking but did not exit') : undefined);
+    const failure = clean ? null : describeExit({ code: exit.code, signal: exit.signal, stderrTail: this.#stderr.toString(), ...(error ? { error } : {}) });
+    this.#reportExit(failure);
+  }
+
+  #onMessage(message: unknown): void {
+    if (this.#stopping || this.#exitReported) return;
+    for (const event of this.#mapper.map(message)) {
+      if (event.type === 'transcript' && event.event.type === 'turn_complete') {
+        this.#onTurnComplete(event.event);
+      } else {
+        this.#emit(event);
+      }
+    }
+  }
+
+  #onTurnComplete(event: Extract<TranscriptEvent, { type: 'turn_complete' }>): void {
+    const interrupted = this.#interruptRequested;
+    this.#interruptRequested = false;
+    // Requests still open when a turn ends can never be answered; the session withdraws them.
+    this.#denyAllPending('The turn ended.');
+    const authFailure = event.is_error && event.result !== undefined && looksLikeAuthFailure(event.result);
+    const result = interrupted && event.is_error && !event.result ? 'Interrupted.' : event.result;
+    // The session sends queued input on turn_complete; a session about to fail must not.
+    if (authFailure) this.#input.close();
+    this.#emitTranscript({ ...event, ...(result === undefined ? {} : { result }) });
+    if (authFailure && event.result !== undefined) {
+      this.#reportExit(describeAuthFailure(event.result));
+      void this.#terminate();
+    }
+  }
+
+  #reportExit(failure: string | null): void {
+    if (this.#exitReported) return;
+    this.#exitReported = true;
+    this.#input.close();
+    this.#emit({ type: 'exited', failure });
+  }
+
+  #emitTranscript(event: TranscriptEvent): void {
+    this.#emit({ type: 'transcript', event });
+  }
+
+  #denyAllPending(message: string): void {
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const request of pending) request.settle({ behavior: 'deny', message });
+  }
+
+  /** Ends the process group for sure: SIGTERM, then SIGKILL after the grace period. */
+  async #terminate(): Promise<ExitStatus> {
+    const child = this.#child;
+    const exit = this.#exit;
+    if (!child) return { code: null, signal: null };
+    if (child.pid === undefined) return exit;
+    const pid = child.pid;
+    if (child.exitCode === null && child.signalCode === null) {
+      signalGroup(pid, 'SIGTERM');
+      const graceful = await Promise.race([exit, delay(this.#config.killGraceMs ?? DEFAULT_KILL_GRACE_MS).then(() => null)]);
+      if (!graceful) signalGroup(pid, 'SIGKILL');
+    }
+    const status = await exit;
+    // Whatever Claude started and left behind in its group goes with it.
+    signalGroup(pid, 'SIGKILL');
+    return status;
+  }
+}
+
+/** The prompt stream the SDK reads: open for the whole session, so the process stays up between turns. */
+class InputChannel<T> implements AsyncIterable<T> {
+  readonly #buffer: T[] = [];
+  #wake: (() => void) | null = null;
+  #closed = false;
+
+  push(item: T): void {
+    if (this.#closed) return;
+    this.#buffer.push(item);
+    this.#wake?.();
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      const next = this.#buffer.shift();
+      if (next !== undefined) {
+        yield next;
+        continue;
+      }
+      if (this.#closed) return;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+      this.#wake = null;
+    }
+  }
+}
+
+async function requireDirectory(path: string): Promise<void> {
+  const stats = await stat(path).catch(() => null);
+  if (!stats?.isDirectory()) throw new Error(`the working directory ${path} does not exist or is not a directory`);
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

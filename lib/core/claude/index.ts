@@ -1,0 +1,4 @@
+export * from './claude-agent.ts';
+export * from './executable.ts';
+export * from './failure.ts';
+export * from './message-mapper.ts';

@@ -1,0 +1,219 @@
+import type { TranscriptEvent, Usage } from '../../protocol/index.ts';
+import type { AgentEvent } from '../agent.ts';
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const stringOr = <T>(value: unknown, fallback: T): string | T => (typeof value === 'string' ? value : fallback);
+const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
+
+/**
+ * Turns the messages Claude Code prints (as the Agent SDK hands them over) into agent events.
+ * Pure apart from what it remembers between messages (the message being streamed); anything it
+ * does not know, or that is malformed, maps to nothing.
+ */
+export class ClaudeMessageMapper {
+  #streamingMessageId: string | null = null;
+  #lastInit: string | null = null;
+
+  map(message: unknown): AgentEvent[] {
+    if (!isObject(message)) return [];
+    switch (message.type) {
+      case 'system':
+        return this.#system(message);
+      case 'stream_event':
+        return this.#streamEvent(message);
+      case 'assistant':
+        return transcript(this.#assistant(message));
+      case 'user':
+        return transcript(this.#user(message));
+      case 'result':
+        return transcript(this.#result(message));
+      default:
+        return [];
+    }
+  }
+
+  #system(message: Json): AgentEvent[] {
+    switch (message.subtype) {
+      case 'init': {
+        const sessionId = stringOr(message.session_id, null);
+        if (sessionId === null) return [];
+        const model = stringOr(message.model, null);
+        const cwd = stringOr(message.cwd, null);
+        // The CLI repeats init at every turn; only a change (a /clear, a resume, a model switch) is news.
+        const identity = JSON.stringify([sessionId, model, cwd]);
+        if (identity === this.#lastInit) return [];
+        this.#lastInit = identity;
+        return [
+          { type: 'claude_session', claude_session_id: sessionId, model },
+          {
+            type: 'transcript',
+            event: {
+              type: 'system',
+              subtype: 'init',
+              session_id: sessionId,
+              model,
+              cwd,
+              permission_mode: stringOr(message.permissionMode, null),
+              claude_code_version: stringOr(message.claude_code_version, null),
+            },
+          },
+        ];
+      }
+      case 'compact_boundary': {
+        const metadata = isObject(message.compact_metadata) ? message.compact_metadata : {};
+        return transcript([
+          { type: 'system', subtype: 'compact_boundary', trigger: stringOr(metadata.trigger, null), pre_tokens: count(metadata.pre_tokens) },
+        ]);
+      }
+      case 'task_started':
+        return transcript([
+          {
+            type: 'system',
+            subtype: 'task_started',
+            task_id: stringOr(message.task_id, null),
+            tool_use_id: stringOr(message.tool_use_id, null),
+            description: stringOr(message.description, null),
+          },
+        ]);
+      case 'task_notification':
+        return transcript([
+          {
+            type: 'system',
+            subtype: 'task_notification',
+            task_id: stringOr(message.task_id, null),
+            tool_use_id: stringOr(message.tool_use_id, null),
+            status: stringOr(message.status, null),
+            summary: stringOr(message.summary, null),
+          },
+        ]);
+      case 'api_retry':
+        return transcript([
+          {
+            type: 'system',
+            subtype: 'api_retry',
+            attempt: count(message.attempt),
+            max_retries: count(message.max_retries),
+            retry_delay_ms: count(message.retry_delay_ms),
+            error_status: typeof message.error_status === 'number' ? message.error_status : null,
+          },
+        ]);
+      default:
+        return [];
+    }
+  }
+
+  #streamEvent(message: Json): AgentEvent[] {
+    // A subagent's partial text would read as the main agent's; its whole blocks follow anyway.
+    if (message.parent_tool_use_id !== null && message.parent_tool_use_id !== undefined) return [];
+    const event = message.event;
+    if (!isObject(event)) return [];
+    if (event.type === 'message_start') {
+      this.#streamingMessageId = isObject(event.message) ? stringOr(event.message.id, null) : null;
+      return [];
+    }
+    if (event.type === 'message_stop') {
+      this.#streamingMessageId = null;
+      return [];
+    }
+    if (event.type !== 'content_block_delta' || !isObject(event.delta) || this.#streamingMessageId === null) return [];
+    const { delta } = event;
+    if (delta.type !== 'text_delta' || typeof delta.text !== 'string' || delta.text === '') return [];
+    return transcript([{ type: 'text_delta', message_id: this.#streamingMessageId, text: delta.text }]);
+  }
+
+  #assistant(message: Json): TranscriptEvent[] {
+    const body = message.message;
+    if (!isObject(body) || !Array.isArray(body.content)) return [];
+    const messageId = stringOr(body.id, stringOr(message.uuid, 'unknown'));
+    const parent = stringOr(message.parent_tool_use_id, null);
+    const nested = parent === null ? {} : { parent_tool_use_id: parent };
+    const events: TranscriptEvent[] = [];
+    for (const block of body.content) {
+      if (!isObject(block)) continue;
+      switch (block.type) {
+        case 'text':
+          if (typeof block.text === 'string') events.push({ type: 'text', message_id: messageId, text: block.text, ...nested });
+          break;
+        case 'thinking':
+          // With thinking display off the block carries only a signature: nothing to show.
+          if (typeof block.thinking === 'string' && block.thinking !== '') events.push({ type: 'thinking', text: block.thinking, ...nested });
+          break;
+        case 'tool_use':
+        case 'server_tool_use':
+        case 'mcp_tool_use':
+          if (typeof block.id === 'string' && typeof block.name === 'string') {
+            events.push({ type: 'tool_use', tool_use_id: block.id, name: block.name, input: block.input ?? {}, parent_tool_use_id: parent });
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    return events;
+  }
+
+  #user(message: Json): TranscriptEvent[] {
+    const body = message.message;
+    if (!isObject(body)) return [];
+    const parent = stringOr(message.parent_tool_use_id, null);
+    const content = body.content;
+    if (typeof content === 'string') return commandOutput(message, content);
+    if (!Array.isArray(content)) return [];
+    const events: TranscriptEvent[] = [];
+    for (const block of content) {
+      if (!isObject(block)) continue;
+      if (block.type === 'tool_result' && typeof block.tool_use_id === 'string') {
+        events.push({
+          type: 'tool_result',
+          tool_use_id: block.tool_use_id,
+          content: block.content ?? '',
+          is_error: block.is_error === true,
+          parent_tool_use_id: parent,
+        });
+      } else if (block.type === 'text' && typeof block.text === 'string') {
+        events.push(...commandOutput(message, block.text));
+      }
+    }
+    return events;
+  }
+
+  #result(message: Json): TranscriptEvent[] {
+    const usage: Usage = { input_tokens: 0, output_tokens: 0 };
+    if (isObject(message.usage)) {
+      usage.input_tokens = count(message.usage.input_tokens);
+      usage.output_tokens = count(message.usage.output_tokens);
+      if (typeof message.usage.cache_read_input_tokens === 'number') usage.cache_read_input_tokens = count(message.usage.cache_read_input_tokens);
+      if (typeof message.usage.cache_creation_input_tokens === 'number') {
+        usage.cache_creation_input_tokens = count(message.usage.cache_creation_input_tokens);
+      }
+    }
+    const errors = Array.isArray(message.errors) ? message.errors.filter((error): error is string => typeof error === 'string' && error.trim() !== '') : [];
+    const text = typeof message.result === 'string' ? message.result : errors.length > 0 ? errors.join('; ') : undefined;
+    return [
+      {
+        type: 'turn_complete',
+        is_error: message.is_error === true,
+        duration_ms: count(message.duration_ms),
+        cost_usd: count(message.total_cost_usd),
+        usage,
+        ...(text === undefined ? {} : { result: text }),
+      },
+    ];
+  }
+}
+
+const LOCAL_COMMAND_OUTPUT = /<local-command-stdout>([\s\S]*?)<\/local-command-stdout>/;
+
+/** What a slash command such as /compact printed; other user text (prompts, summaries) is not Claude's to show. */
+function commandOutput(message: Json, text: string): TranscriptEvent[] {
+  if (message.isReplay !== true) return [];
+  const match = LOCAL_COMMAND_OUTPUT.exec(text);
+  if (!match) return [];
+  return [{ type: 'system', subtype: 'command_output', text: (match[1] ?? '').trim() }];
+}
+
+function transcript(events: TranscriptEvent[]): AgentEvent[] {
+  return events.map((event) => ({ type: 'transcript', event }));
+}
