@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { InputSource, RemovalReason } from '../protocol/index.ts';
 import type { AgentFactory } from './agent.ts';
 import type { EventBus } from './bus.ts';
@@ -47,6 +48,7 @@ export class SessionManager {
     if (this.#sessions.size >= this.#maxSessions) {
       throw new VibesError('TOO_MANY_SESSIONS', `At most ${this.#maxSessions} sessions can run at once`);
     }
+    await requireDirectory(options.cwd);
     const session = new Session({
       id: this.#newId(),
       name: options.name ?? null,
@@ -127,4 +129,10 @@ export class SessionManager {
   async shutdown(): Promise<void> {
     await Promise.allSettled(this.list().map((session) => session.stop()));
   }
+}
+
+async function requireDirectory(path: string): Promise<void> {
+  const stats = await stat(path).catch(() => null);
+  if (!stats) throw new VibesError('INVALID_CWD', `The working directory ${path} does not exist`);
+  if (!stats.isDirectory()) throw new VibesError('INVALID_CWD', `The working directory ${path} is not a directory`);
 }

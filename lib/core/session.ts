@@ -1,13 +1,14 @@
 import type {
   InputSource,
   PendingPermission,
+  SessionInfo,
   SessionState,
   TranscriptEntry,
   TranscriptEvent,
 } from '../protocol/index.ts';
 import type { Agent, AgentEvent, AgentFactory, PermissionAnswer } from './agent.ts';
 import { VibesError } from './errors.ts';
-import type { CoreEvent, SessionSnapshot } from './events.ts';
+import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import { SessionOwnership, type ClientId } from './ownership.ts';
 
 /** Every move the state machine allows; anything else is ignored. */
@@ -127,6 +128,16 @@ export class Session {
       claude_session_id: this.#claudeSessionId,
       failure: this.#failure,
     };
+  }
+
+  /** The snapshot as `clientId` sees it. */
+  infoFor(clientId: ClientId | null): SessionInfo {
+    return sessionInfoFor(this.snapshot(), clientId);
+  }
+
+  /** Transcript entries after `after`, at most `limit` of them, oldest first. */
+  entries(after: number, limit: number): TranscriptEntry[] {
+    return this.#transcript.slice(after, after + limit);
   }
 
   /** Starts the agent; a start that fails leaves the session `failed` with the reason. */

@@ -3,3 +3,4 @@ export * from './transcript.ts';
 export * from './events.ts';
 export * from './requests.ts';
 export * from './errors.ts';
+export * from './headers.ts';

@@ -11,7 +11,8 @@ export const LIMITS = {
   eventsPageMax: 1000,
 } as const;
 
-export const CLIENT_ID_HEADER = 'x-vibes-client-id';
+/** A client names itself with this in CLIENT_ID_HEADER, or keeps its id across reconnects with `?client_id=`. */
+export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a client id is 1 to 100 letters, digits, _ or -');
 
 export const CreateSessionBody = z.strictObject({
   prompt: z.string().min(1).max(LIMITS.inputChars).optional(),
@@ -21,6 +22,9 @@ export const CreateSessionBody = z.strictObject({
   source: InputSource.optional(),
 });
 export type CreateSessionBody = z.infer<typeof CreateSessionBody>;
+
+/** For POSTs that take no parameters: nothing, or `{}`. */
+export const EmptyBody = z.strictObject({});
 
 export const InputBody = z.strictObject({
   content: z.string().min(1).max(LIMITS.inputChars),

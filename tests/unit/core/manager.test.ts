@@ -111,3 +111,16 @@ describe('SessionManager', () => {
     expect(agents.agents.every((agent) => agent.stopped)).toBe(true);
   });
 });
+
+describe('SessionManager cwd', () => {
+  it('refuses a cwd that does not exist or is a file, with INVALID_CWD, and creates nothing', async () => {
+    const { manager, published } = coreHarness();
+    await expect(manager.create({ ownerId: 'o', cwd: '/definitely/not/here' })).rejects.toMatchObject({ code: 'INVALID_CWD' });
+    await expect(manager.create({ ownerId: 'o', cwd: new URL(import.meta.url).pathname })).rejects.toMatchObject({
+      code: 'INVALID_CWD',
+      message: expect.stringMatching(/not a directory/),
+    });
+    expect(manager.list()).toEqual([]);
+    expect(published).toEqual([]);
+  });
+});

@@ -1,0 +1,10 @@
+import { EmptyBody } from '../../../../../lib/protocol/index.ts';
+import { readBody, requireClientId, route } from '../../../../../lib/server/route.ts';
+
+export const POST = route<{ id: string }>(async (context) => {
+  const clientId = requireClientId(context);
+  await readBody(context, EmptyBody);
+  const session = context.runtime.manager.get(context.params.id);
+  await session.interrupt(clientId);
+  return { session: session.infoFor(clientId) };
+});

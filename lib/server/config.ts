@@ -1,0 +1,87 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Everything the server reads from its flags and environment, validated once at start. */
+export const ServerConfig = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  /** 0 picks a free port; the real one is printed. */
+  port: intFrom(0, 65535).default(7432),
+  home: z.string().min(1),
+  /** Overrides which `claude` runs; the demo sets it to the fake Claude. */
+  claudePath: z.string().min(1).optional(),
+  demo: flag.default(false),
+  dev: flag.default(false),
+  /** Where sessions run when a request names no cwd. */
+  defaultCwd: z.string().min(1),
+  /** How long a client whose stream dropped keeps its sessions; a sleeping phone must not lose them. */
+  disconnectGraceMs: intFrom(0, 7 * 24 * 3600 * 1000).default(300_000),
+  replayRingSize: intFrom(16, 10_000_000).default(10_000),
+  maxSessions: intFrom(1, 10_000).default(100),
+  maxEventClients: intFrom(1, 100_000).default(1_000),
+  /** A client that does not read is dropped past this many unsent bytes, or when its socket
+   * stays full this long; it catches up or resyncs when it returns. */
+  clientBufferBytes: intFrom(16 * 1024, 1024 ** 3).default(32 * 1024 * 1024),
+  clientStallMs: intFrom(100, 600_000).default(15_000),
+  pingMs: intFrom(100, 3_600_000).default(15_000),
+  maxBodyBytes: intFrom(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  /** POSTs per second per client, on average, and how many may come at once. */
+  rateLimitPerSecond: intFrom(1, 100_000).default(20),
+  rateLimitBurst: intFrom(1, 100_000).default(100),
+  /** Host names to answer to besides loopback and the bind address (comma-separated in the environment). */
+  allowedHosts: z.array(z.string().min(1)).default([]),
+  /** Overrides the token file; never printed by the server except in the sign-in link. */
+  token: z.string().min(16, 'VIBES_TOKEN must be at least 16 characters').optional(),
+});
+export type ServerConfig = z.infer<typeof ServerConfig>;
+
+type Env = Record<string, string | undefined>;
+
+/** Flags win over environment variables, which win over defaults. */
+export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      demo: { type: 'boolean' },
+      dev: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const raw = {
+    host: values.host ?? env.VIBES_HOST,
+    port: values.port ?? env.VIBES_PORT,
+    home: env.VIBES_HOME || join(env.HOME || homedir(), '.vibes'),
+    claudePath: env.VIBES_CLAUDE_PATH || undefined,
+    demo: values.demo === undefined ? env.VIBES_DEMO : String(values.demo),
+    dev: values.dev === undefined ? env.VIBES_DEV : String(values.dev),
+    defaultCwd: env.VIBES_DEFAULT_CWD || process.cwd(),
+    disconnectGraceMs: env.VIBES_DISCONNECT_GRACE_MS,
+    replayRingSize: env.VIBES_REPLAY_RING_SIZE,
+    maxSessions: env.VIBES_MAX_SESSIONS,
+    maxEventClients: env.VIBES_MAX_EVENT_CLIENTS,
+    clientBufferBytes: env.VIBES_CLIENT_BUFFER_BYTES,
+    clientStallMs: env.VIBES_CLIENT_STALL_MS,
+    pingMs: env.VIBES_PING_MS,
+    maxBodyBytes: env.VIBES_MAX_BODY_BYTES,
+    rateLimitPerSecond: env.VIBES_RATE_LIMIT_PER_SECOND,
+    rateLimitBurst: env.VIBES_RATE_LIMIT_BURST,
+    allowedHosts: env.VIBES_ALLOWED_HOSTS?.split(',').map((host) => host.trim()).filter(Boolean),
+    token: env.VIBES_TOKEN || undefined,
+  };
+  const parsed = ServerConfig.safeParse(Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)));
+  if (!parsed.success) {
+    // zod echoes no input values for these checks, so a bad VIBES_TOKEN is never printed.
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid vibes configuration: ${problems}`);
+  }
+  return parsed.data;
+}

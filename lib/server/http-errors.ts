@@ -1,0 +1,35 @@
+import type { ServerResponse } from 'node:http';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../protocol/index.ts';
+
+/**
+ * The domain's VibesError, recognised by shape: route bundles load their own copy of lib
+ * modules, so `instanceof` across the two copies would fail.
+ */
+export function errorCodeOf(error: unknown): ErrorCode | null {
+  if (!(error instanceof Error) || error.name !== 'VibesError') return null;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code in ERROR_STATUS ? (code as ErrorCode) : null;
+}
+
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/** The one mapping from a thrown error to a status and body; the unexpected become INTERNAL. */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+  const code = errorCodeOf(error);
+  if (code) return { status: ERROR_STATUS[code], body: errorBody(code, (error as Error).message) };
+  console.error('vibes: unexpected error while handling a request:', error);
+  return { status: 500, body: errorBody('INTERNAL', 'Internal server error') };
+}
+
+/** For the parts of the server that answer before Next does. */
+export function sendError(res: ServerResponse, code: ErrorCode, message: string, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(errorBody(code, message));
+  res.writeHead(ERROR_STATUS[code], {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    ...headers,
+  });
+  res.end(body);
+}

@@ -1,0 +1,68 @@
+export interface PresenceOptions {
+  graceMs: number;
+  /** Called once when a client has been away for the whole grace period. */
+  onGone: (clientId: string) => void;
+}
+
+/**
+ * Which clients are still around. A client is present while it holds an event stream, and for
+ * the grace period after its last stream closed or its last request, so a phone that sleeps or
+ * a script that polls keeps its sessions.
+ */
+export class Presence {
+  readonly #graceMs: number;
+  readonly #onGone: (clientId: string) => void;
+  readonly #streams = new Map<string, number>();
+  readonly #goneTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(options: PresenceOptions) {
+    this.#graceMs = options.graceMs;
+    this.#onGone = options.onGone;
+  }
+
+  isStreaming(clientId: string): boolean {
+    return (this.#streams.get(clientId) ?? 0) > 0;
+  }
+
+  streamOpened(clientId: string): void {
+    this.#streams.set(clientId, (this.#streams.get(clientId) ?? 0) + 1);
+    this.#cancelGone(clientId);
+  }
+
+  streamClosed(clientId: string): void {
+    const open = (this.#streams.get(clientId) ?? 1) - 1;
+    if (open > 0) {
+      this.#streams.set(clientId, open);
+      return;
+    }
+    this.#streams.delete(clientId);
+    this.#scheduleGone(clientId);
+  }
+
+  /** A request from a client without an open stream restarts its grace period. */
+  touched(clientId: string): void {
+    if (!this.isStreaming(clientId)) this.#scheduleGone(clientId);
+  }
+
+  dispose(): void {
+    for (const timer of this.#goneTimers.values()) clearTimeout(timer);
+    this.#goneTimers.clear();
+  }
+
+  #scheduleGone(clientId: string): void {
+    this.#cancelGone(clientId);
+    const timer = setTimeout(() => {
+      this.#goneTimers.delete(clientId);
+      this.#onGone(clientId);
+    }, this.#graceMs);
+    timer.unref();
+    this.#goneTimers.set(clientId, timer);
+  }
+
+  #cancelGone(clientId: string): void {
+    const timer = this.#goneTimers.get(clientId);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#goneTimers.delete(clientId);
+  }
+}

@@ -1,0 +1,231 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BusEntry, CoreEvent, EventBus, SessionManager } from '../core/index.ts';
+import { ClientId, type ResyncReason, type ServerEvent } from '../protocol/index.ts';
+import { sendError } from './http-errors.ts';
+import type { Presence } from './presence.ts';
+
+export interface SseHubOptions {
+  bus: EventBus<CoreEvent>;
+  manager: SessionManager;
+  presence: Presence;
+  maxClients: number;
+  /** Unsent bytes past which a client is dropped at once. */
+  clientBufferBytes: number;
+  /** How long a full socket may stay full before its client is dropped. */
+  clientStallMs: number;
+  pingMs: number;
+}
+
+interface Connection {
+  readonly clientId: string;
+  readonly res: ServerResponse;
+  closed: boolean;
+  /** Running while the socket is full; fires if it does not drain in time. */
+  stallTimer: NodeJS.Timeout | null;
+}
+
+/**
+ * The one SSE writer: one entry per open `GET /api/events`, fed from the bus. Each event is
+ * serialised once (or once per personalised variant), never once per client.
+ */
+export class SseHub {
+  readonly #options: SseHubOptions;
+  readonly #byClient = new Map<string, Set<Connection>>();
+  readonly #all = new Set<Connection>();
+  #unsubscribe: (() => void) | null = null;
+  #ping: NodeJS.Timeout | null = null;
+
+  constructor(options: SseHubOptions) {
+    this.#options = options;
+  }
+
+  get connectionCount(): number {
+    return this.#all.size;
+  }
+
+  start(): void {
+    this.#unsubscribe = this.#options.bus.subscribe((entry) => this.#deliver(entry));
+    this.#ping = setInterval(() => {
+      for (const connection of this.#all) this.#write(connection, ': ping\n\n');
+    }, this.#options.pingMs);
+    this.#ping.unref();
+  }
+
+  /** Ends every stream; clients reconnect to whatever runs next and resync. */
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    if (this.#ping) clearInterval(this.#ping);
+    for (const connection of [...this.#all]) connection.res.end();
+  }
+
+  open(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (this.#all.size >= this.#options.maxClients) {
+      sendError(res, 'TOO_MANY_CLIENTS', `At most ${this.#options.maxClients} event streams can be open at once`);
+      return;
+    }
+    const requestedId = url.searchParams.get('client_id');
+    if (requestedId !== null && !ClientId.safeParse(requestedId).success) {
+      sendError(res, 'VALIDATION_FAILED', 'client_id must be 1 to 100 letters, digits, _ or -');
+      return;
+    }
+    const clientId = requestedId ?? crypto.randomUUID();
+    const connection: Connection = { clientId, res, closed: false, stallTimer: null };
+
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.socket?.setNoDelay(true);
+    req.on('close', () => this.#close(connection));
+    res.on('error', () => this.#close(connection));
+
+    this.#all.add(connection);
+    let peers = this.#byClient.get(clientId);
+    if (!peers) this.#byClient.set(clientId, (peers = new Set()));
+    peers.add(connection);
+    this.#options.presence.streamOpened(clientId);
+
+    this.#greet(connection, req.headers['last-event-id'] ?? url.searchParams.get('last_event_id'));
+  }
+
+  /** Sends hello, then either exactly what the client missed or a fresh session list. */
+  #greet(connection: Connection, lastEventId: string | string[] | null | undefined): void {
+    const { bus } = this.#options;
+    const resumeFrom = typeof lastEventId === 'string' ? parseEventId(lastEventId) : null;
+    const hello: ServerEvent = { type: 'hello', client_id: connection.clientId, epoch: bus.epoch };
+    let write = 'retry: 1000\n\n';
+    if (resumeFrom && resumeFrom.epoch === bus.epoch) {
+      const missed = bus.since(resumeFrom.seq);
+      if (missed) {
+        write += frame(this.#eventId(resumeFrom.seq), hello);
+        this.#write(connection, write);
+        for (const entry of missed) this.#deliverTo(connection, entry);
+        return;
+      }
+    }
+    const position = this.#eventId(bus.lastSeq);
+    write += frame(position, hello);
+    if (resumeFrom) {
+      const reason: ResyncReason = resumeFrom.epoch === bus.epoch ? 'replay_window_exceeded' : 'epoch_changed';
+      write += frame(position, { type: 'resync', reason });
+    }
+    const sessions = this.#options.manager.list().map((session) => session.infoFor(connection.clientId));
+    write += frame(position, { type: 'session_list', sessions });
+    this.#write(connection, write);
+  }
+
+  #deliver(entry: BusEntry<CoreEvent>): void {
+    const { event } = entry;
+    const id = this.#eventId(entry.seq);
+    switch (event.type) {
+      case 'session_event': {
+        const session = this.#options.manager.find(event.session_id);
+        if (!session) return;
+        const text = frame(id, sessionEventOf(event));
+        for (const clientId of session.ownership.subscriberIds) {
+          const peers = this.#byClient.get(clientId);
+          if (peers) for (const connection of peers) this.#write(connection, text);
+        }
+        return;
+      }
+      case 'session_removed': {
+        const text = frame(id, event);
+        for (const connection of this.#all) this.#write(connection, text);
+        return;
+      }
+      case 'session_updated':
+      case 'ownership_transferred': {
+        const ownerId = event.type === 'session_updated' ? event.session.owner_id : event.new_owner_id;
+        const forOthers = frame(id, personalise(event, false));
+        let forOwner: string | undefined;
+        for (const connection of this.#all) {
+          if (connection.clientId === ownerId) this.#write(connection, (forOwner ??= frame(id, personalise(event, true))));
+          else this.#write(connection, forOthers);
+        }
+        return;
+      }
+    }
+  }
+
+  /** The slow path for replay: one entry to one connection, with the same filtering. */
+  #deliverTo(connection: Connection, entry: BusEntry<CoreEvent>): void {
+    const { event } = entry;
+    const id = this.#eventId(entry.seq);
+    if (event.type === 'session_event') {
+      const session = this.#options.manager.find(event.session_id);
+      if (session?.ownership.isSubscribed(connection.clientId)) this.#write(connection, frame(id, sessionEventOf(event)));
+      return;
+    }
+    if (event.type === 'session_removed') {
+      this.#write(connection, frame(id, event));
+      return;
+    }
+    const ownerId = event.type === 'session_updated' ? event.session.owner_id : event.new_owner_id;
+    this.#write(connection, frame(id, personalise(event, connection.clientId === ownerId)));
+  }
+
+  #write(connection: Connection, text: string): void {
+    if (connection.closed) return;
+    // A client that has not taken what it was sent is dropped: at once past the byte bound, or
+    // when its socket has not drained for the stall time. It resumes from its Last-Event-ID when
+    // it returns, or resyncs if that fell out of the ring. Nobody else waits for it.
+    if (connection.res.writableLength > this.#options.clientBufferBytes) {
+      this.#drop(connection);
+      return;
+    }
+    if (!connection.res.write(text) && connection.stallTimer === null) {
+      connection.stallTimer = setTimeout(() => this.#drop(connection), this.#options.clientStallMs);
+      connection.res.once('drain', () => {
+        if (connection.stallTimer) clearTimeout(connection.stallTimer);
+        connection.stallTimer = null;
+      });
+    }
+  }
+
+  #drop(connection: Connection): void {
+    connection.res.destroy();
+    this.#close(connection);
+  }
+
+  #close(connection: Connection): void {
+    if (connection.closed) return;
+    connection.closed = true;
+    if (connection.stallTimer) clearTimeout(connection.stallTimer);
+    this.#all.delete(connection);
+    const peers = this.#byClient.get(connection.clientId);
+    peers?.delete(connection);
+    if (peers?.size === 0) this.#byClient.delete(connection.clientId);
+    this.#options.presence.streamClosed(connection.clientId);
+  }
+
+  #eventId(seq: number): string {
+    return `${this.#options.bus.epoch}:${seq}`;
+  }
+}
+
+function frame(id: string, event: ServerEvent): string {
+  return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+function sessionEventOf(event: Extract<CoreEvent, { type: 'session_event' }>): ServerEvent {
+  return { type: 'session_event', session_id: event.session_id, seq: event.entry.seq, at: event.entry.at, event: event.entry.event };
+}
+
+function personalise(
+  event: Extract<CoreEvent, { type: 'session_updated' | 'ownership_transferred' }>,
+  isOwner: boolean,
+): ServerEvent {
+  if (event.type === 'session_updated') return { type: 'session_updated', session: { ...event.session, is_owner: isOwner } };
+  return { type: 'ownership_transferred', session_id: event.session_id, new_owner_id: event.new_owner_id, you_are_owner: isOwner };
+}
+
+export function parseEventId(value: string): { epoch: string; seq: number } | null {
+  const separator = value.lastIndexOf(':');
+  if (separator <= 0) return null;
+  const seq = Number(value.slice(separator + 1));
+  if (!Number.isSafeInteger(seq) || seq < 0) return null;
+  return { epoch: value.slice(0, separator), seq };
+}

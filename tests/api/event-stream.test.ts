@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerEvent } from '../../lib/protocol/index.ts';
+import { useServer } from '../support/api-harness.ts';
+import type { TestEventStream } from '../support/event-stream.ts';
+import { SCENARIO } from '../support/scenarios.ts';
+
+const RING = 300;
+const vibes = useServer({ env: { VIBES_REPLAY_RING_SIZE: String(RING), VIBES_CLIENT_STALL_MS: '1000' } });
+
+type SessionEvent = Extract<ServerEvent, { type: 'session_event' }>;
+const sessionEvents = (stream: TestEventStream, sessionId: string): SessionEvent[] =>
+  stream.events('session_event').filter((event) => event.session_id === sessionId);
+const turnDone = (sessionId: string) => (stream: TestEventStream) =>
+  sessionEvents(stream, sessionId).some((event) => event.event.type === 'turn_complete');
+
+describe('replay with Last-Event-ID', () => {
+  it('a reconnect in the middle of a streaming reply gets every missed event once, in order', async () => {
+    const first = await vibes.stream();
+    const session = await vibes.client(first.clientId).createSession({ prompt: SCENARIO.paced });
+    await first.waitFor((stream) => stream.events('session_event').filter((event) => event.event.type === 'text_delta').length >= 3, 'a few deltas');
+    first.close();
+    const seenBefore = sessionEvents(first, session.id);
+    const resumeFrom = first.lastEventId;
+    expect(resumeFrom).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const second = await vibes.stream({ clientId: first.clientId, lastEventId: resumeFrom! });
+    expect(second.frames[0]?.event).toMatchObject({ type: 'hello', client_id: first.clientId });
+    expect(second.events('session_list')).toEqual([]);
+    expect(second.events('resync')).toEqual([]);
+    await second.waitFor(turnDone(session.id), 'the end of the turn', 15_000);
+
+    const seqs = [...seenBefore, ...sessionEvents(second, session.id)].map((event) => event.seq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    const transcript = await vibes.client(first.clientId).events(session.id, { limit: 1000 });
+    expect(seqs.length).toBe(transcript.last_seq);
+  });
+
+  it('an id from a previous server start gets resync and a fresh list', async () => {
+    const stream = await vibes.stream({ lastEventId: 'an-old-epoch:42' });
+    await stream.waitForEvent('session_list');
+    expect(stream.frames.map((frame) => frame.event.type)).toEqual(['hello', 'resync', 'session_list']);
+    expect(stream.events('resync')[0]?.reason).toBe('epoch_changed');
+  });
+
+  it('an id that fell out of the replay ring gets resync', async () => {
+    const live = await vibes.stream();
+    const session = await vibes.client(live.clientId).createSession({ prompt: SCENARIO.burst });
+    const early = live.frames[0]!.id!;
+    await live.waitFor(turnDone(session.id), 'the end of the burst', 15_000);
+    expect(Number(live.lastEventId!.split(':')[1]) - Number(early.split(':')[1])).toBeGreaterThan(RING);
+    const late = await vibes.stream({ lastEventId: early });
+    await late.waitForEvent('session_list');
+    expect(late.events('resync')[0]?.reason).toBe('replay_window_exceeded');
+  });
+
+  it('a garbled Last-Event-ID is treated as a fresh connection', async () => {
+    const stream = await vibes.stream({ lastEventId: 'garbage' });
+    await stream.waitForEvent('session_list');
+    expect(stream.events('resync')).toEqual([]);
+  });
+});
+
+describe('slow clients', () => {
+  it('a client that stops reading is dropped and does not hold back a live one', async () => {
+    const live = await vibes.stream();
+    const stalled = await vibes.stream();
+    stalled.pause();
+    const owner = vibes.client(live.clientId);
+    const session = await owner.createSession({});
+    await vibes.client(stalled.clientId).subscribe(session.id);
+    for (let turn = 0; turn < 3; turn++) await owner.sendInput(session.id, SCENARIO.bulky);
+    const turnsDone = (stream: TestEventStream) =>
+      sessionEvents(stream, session.id).filter((event) => event.event.type === 'turn_complete').length === 3;
+    await live.waitFor(turnsDone, 'the end of three bulky replies', 25_000);
+    const seqs = sessionEvents(live, session.id).map((event) => event.seq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    stalled.resume();
+    await stalled.waitForEnd();
+    expect(sessionEvents(stalled, session.id).length).toBeLessThan(seqs.length);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../support/api-harness.ts';
+import { childPids, isAlive } from '../support/processes.ts';
+import { SCENARIO } from '../support/scenarios.ts';
+
+const GRACE_MS = 600;
+const vibes = useServer({ env: { VIBES_DISCONNECT_GRACE_MS: String(GRACE_MS) } });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('presence, grace period and ownership transfer', () => {
+  it('passes ownership to the remaining subscriber, then ends the session when the last one goes', async () => {
+    const a = await vibes.stream();
+    const b = await vibes.stream();
+    const c = await vibes.stream();
+    const before = new Set(childPids(vibes.server.pid));
+    const session = await vibes.client(a.clientId).createSession({ name: 'shared' });
+    await vibes.client(b.clientId).subscribe(session.id);
+    const [agentPid] = childPids(vibes.server.pid).filter((pid) => !before.has(pid));
+    expect(agentPid).toBeDefined();
+
+    a.close();
+    const transfer = await b.waitForEvent('ownership_transferred', (event) => event.session_id === session.id);
+    expect(transfer).toMatchObject({ new_owner_id: b.clientId, you_are_owner: true });
+    const seenByC = await c.waitForEvent('ownership_transferred', (event) => event.session_id === session.id);
+    expect(seenByC.you_are_owner).toBe(false);
+    await c.waitForEvent('session_updated', (event) => event.session.id === session.id && event.session.owner_id === b.clientId);
+    expect(await vibes.client(b.clientId).getSession(session.id)).toMatchObject({ is_owner: true, subscriber_count: 1 });
+
+    b.close();
+    const removed = await c.waitForEvent('session_removed', (event) => event.session_id === session.id);
+    expect(removed.reason).toBe('owner_disconnected');
+    expect(isAlive(agentPid!)).toBe(false);
+  });
+
+  it('a drop shorter than the grace period changes nothing', async () => {
+    const a = await vibes.stream();
+    const watcher = await vibes.stream();
+    const session = await vibes.client(a.clientId).createSession({});
+    a.close();
+    await sleep(GRACE_MS / 3);
+    const back = await vibes.stream({ clientId: a.clientId });
+    await sleep(GRACE_MS * 2);
+    expect(await vibes.client(a.clientId).getSession(session.id)).toMatchObject({ owner_id: a.clientId, is_owner: true });
+    expect(watcher.events('session_removed').filter((event) => event.session_id === session.id)).toEqual([]);
+    expect(back.events('ownership_transferred')).toEqual([]);
+  });
+
+  it('the last subscriber leaving during a turn lets the turn finish first', async () => {
+    const a = await vibes.stream();
+    const watcher = await vibes.stream();
+    const session = await vibes.client(a.clientId).createSession({ prompt: SCENARIO.slowReply });
+    await watcher.waitForEvent('session_updated', (event) => event.session.id === session.id && event.session.state === 'processing');
+    a.close();
+    await sleep(GRACE_MS * 1.5);
+    expect((await vibes.client('observer').getSession(session.id)).state).toBe('processing');
+    const removed = await watcher.waitForEvent('session_removed', (event) => event.session_id === session.id, 15_000);
+    expect(removed.reason).toBe('owner_disconnected');
+    const page = await vibes.client('observer').events(session.id).catch(() => null);
+    expect(page).toBeNull();
+    const states = watcher.events('session_updated').filter((event) => event.session.id === session.id).map((event) => event.session.state);
+    expect(states).toContain('idle');
+    expect(states.indexOf('idle')).toBeLessThan(states.lastIndexOf('finished'));
+  });
+
+  it('a caller that never opens the stream keeps its session while it keeps calling', async () => {
+    const script = vibes.client('curl-script');
+    const session = await script.createSession({});
+    for (let i = 0; i < 4; i++) {
+      await sleep(GRACE_MS / 2);
+      await script.getSession(session.id);
+    }
+    await sleep(GRACE_MS * 2);
+    await expect(vibes.client('observer').getSession(session.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly pid: number;
+  readonly home: string;
+  /** What clients must send as `Authorization: Bearer`; read from the token file when not given. */
+  token(): string;
+  readonly child: ChildProcess;
+  /** Everything the server printed, for assertions and for failure messages. */
+  output(): string;
+  /** SIGTERM, then SIGKILL if it has not exited in time; removes its home unless kept. */
+  stop(options?: { signal?: NodeJS.Signals; keepHome?: boolean }): Promise<number | null>;
+}
+
+export interface ServerProcessOptions {
+  env?: Record<string, string>;
+  args?: string[];
+  /** Reuse a state folder, e.g. to start again after a crash. */
+  home?: string;
+  /** Let the server make its own token file instead of passing VIBES_TOKEN. */
+  tokenFile?: boolean;
+  startTimeoutMs?: number;
+}
+
+/**
+ * The real server (custom Next server over the production build) as a child process on a free
+ * loopback port, with its own VIBES_HOME. Run by tsx so tests need no compile step of their own.
+ */
+export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'vibes-test-'));
+  const envToken = options.tokenFile ? undefined : (options.env?.VIBES_TOKEN ?? randomBytes(32).toString('base64url'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/server/main.ts', '--port', '0', ...(options.args ?? [])], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      VIBES_HOME: home,
+      VIBES_HOST: '127.0.0.1',
+      VIBES_DEMO: '1',
+      NEXT_TELEMETRY_DISABLED: '1',
+      VIBES_TOKEN: envToken ?? '',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // If the test worker itself goes away, its server must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timeout = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`));
+    }, options.startTimeoutMs ?? 30_000);
+    const onData = () => {
+      // The sign-in line comes last in the start-up banner.
+      const match = /listening on (http:\/\/\S+)[\s\S]*sign in a browser with/.exec(output);
+      if (!match?.[1]) return;
+      clearTimeout(timeout);
+      child.stdout.off('data', onData);
+      resolve(match[1]);
+    };
+    child.stdout.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timeout);
+      reject(new Error(`server exited with ${code} before listening:\n${output}`));
+    });
+  });
+
+  let stopped: Promise<number | null> | null = null;
+  return {
+    url,
+    pid: child.pid ?? -1,
+    home,
+    token: () => envToken ?? readFileSync(join(home, 'token'), 'utf8').trim(),
+    child,
+    output: () => output,
+    stop({ signal = 'SIGTERM', keepHome = false } = {}) {
+      stopped ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        const code = await exited;
+        clearTimeout(killer);
+        process.off('exit', killOnExit);
+        if (!keepHome && options.home === undefined) rmSync(home, { recursive: true, force: true });
+        return code;
+      })();
+      return stopped;
+    },
+  };
+}
