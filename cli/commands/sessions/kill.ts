@@ -1,0 +1,35 @@
+import { Args } from '@oclif/core';
+import { VibesCommand } from '../../lib/vibes-command.ts';
+
+const CONFIRM_TIMEOUT_MS = 20_000;
+
+export default class SessionsKill extends VibesCommand {
+  static override summary = 'End a session: its Claude process stops and every client sees it go.';
+  static override enableJsonFlag = true;
+  static override args = {
+    id: Args.string({ description: 'Session id, or a unique prefix of one', required: true, ignoreStdin: true }),
+  };
+  static override examples = ['<%= config.bin %> sessions kill 3f2a9c1b', '<%= config.bin %> sessions kill 3f2a --json'];
+
+  async run(): Promise<{ session_id: string; reason: 'killed' }> {
+    const { args, flags } = await this.parse(SessionsKill);
+    const { stream, api } = await this.stream(flags);
+    try {
+      const session = this.resolveId(args.id, await stream.sessionList());
+      await api.subscribe(session.id);
+      const removed = stream.waitFor(
+        (event) => event.type === 'session_removed' && event.session_id === session.id,
+        CONFIRM_TIMEOUT_MS,
+        `session ${session.id} to be removed`,
+      );
+      // When the kill itself fails, that error is the one to report.
+      removed.catch(() => undefined);
+      const answer = await api.kill(session.id);
+      await removed;
+      if (!this.jsonEnabled()) this.log(`Session ${session.id} terminated (${answer.reason})`);
+      return answer;
+    } finally {
+      stream.close();
+    }
+  }
+}

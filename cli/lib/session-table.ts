@@ -1,0 +1,65 @@
+import type { SessionInfo, SessionState } from '../../lib/protocol/index.ts';
+import { shortId } from './ids.ts';
+import { cliClientPrefix } from './locate.ts';
+import { padEnd, truncate, type Style } from './style.ts';
+
+const STATE_LABEL: Record<SessionState, string> = {
+  idle: 'idle',
+  processing: 'working',
+  waiting_permission: 'needs approval',
+  failed: 'failed',
+  finished: 'finished',
+};
+
+export function stateLabel(session: SessionInfo, style: Style): string {
+  const label = STATE_LABEL[session.state];
+  switch (session.state) {
+    case 'idle':
+      return style.blue(`● ${label}`);
+    case 'processing':
+      return style.green(`● ${label}`);
+    case 'waiting_permission':
+      return style.yellow(style.bold(`▲ ${label} (${session.pending_permissions.length})`));
+    case 'failed':
+      return style.red(`✗ ${label}`);
+    case 'finished':
+      return style.dim(`○ ${label}`);
+  }
+}
+
+export function age(createdAt: number, now = Date.now() / 1000): string {
+  const seconds = Math.max(0, Math.floor(now - createdAt));
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86_400)}d`;
+}
+
+/** "you" when a vibes CLI on this machine owns it (or the asking client itself), else "other". */
+export function ownerLabel(session: SessionInfo): 'you' | 'other' {
+  return session.is_owner || session.owner_id.startsWith(cliClientPrefix()) ? 'you' : 'other';
+}
+
+export function sessionTable(sessions: readonly SessionInfo[], style: Style): string {
+  const header = ['ID', 'NAME', 'STATE', 'AGE', 'OWNER', 'VIEWERS'];
+  const rows = sessions.map((session) => {
+    const owner = ownerLabel(session);
+    return [
+      shortId(session.id),
+      truncate(session.name ?? '-', 24),
+      stateLabel(session, style),
+      age(session.created_at),
+      owner === 'you' ? style.green(owner) : style.dim(owner),
+      String(session.subscriber_count),
+    ];
+  });
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => visible(row[column]))));
+  const format = (cells: string[]) =>
+    `  ${cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : padEnd(cell, (widths[column] ?? 0) + 2)))
+      .join('')}`.trimEnd();
+  return [format(header.map((title) => style.bold(title))), ...rows.map(format)].join('\n');
+}
+
+// eslint-disable-next-line no-control-regex
+const visible = (text: string | undefined) => (text ?? '').replace(/\u001b\[[0-9;]*m/g, '').length;

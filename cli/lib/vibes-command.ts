@@ -1,0 +1,133 @@
+import { Errors, Flags, type Command, type Interfaces } from '@oclif/core';
+import type { ApiClient, ApiError } from '../../lib/client/api-client.ts';
+import type { EventStream } from '../../lib/client/event-stream.ts';
+import type { SessionInfo } from '../../lib/protocol/index.ts';
+import { resolveSessionId } from './ids.ts';
+import { isLoopback, newCliClientId, readToken, resolveTarget, vibesHome, type Target } from './locate.ts';
+import { answers, startDetached } from './server-control.ts';
+import { BaseCommand } from './base-command.ts';
+import { UserError } from './user-error.ts';
+
+const AUTOSTART_TIMEOUT_MS = 10_000;
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof VibesCommand)['baseFlags'] & T['flags']>;
+
+/**
+ * Server discovery, the token, autostart and error wording shared by every command that talks to a server.
+ * The client modules (zod, eventsource) load only when a command needs them: oclif imports every
+ * command file to list them, and `vibes --version` should not pay for the protocol schemas.
+ */
+export abstract class VibesCommand extends BaseCommand {
+  static override baseFlags = {
+    url: Flags.string({
+      summary: 'Server URL (default: VIBES_URL, VIBES_HOST/VIBES_PORT, the background server, http://127.0.0.1:7432).',
+      helpGroup: 'SERVER',
+    }),
+    autostart: Flags.boolean({
+      summary: 'Start a background server when none answers (off with --no-autostart or VIBES_NO_AUTOSTART=1).',
+      allowNo: true,
+      helpGroup: 'SERVER',
+    }),
+  };
+
+  #target: Target | undefined;
+
+  protected target(url: string | undefined): Target {
+    this.#target ??= resolveTarget(url);
+    return this.#target;
+  }
+
+  protected autostartWanted(flag: boolean | undefined): boolean {
+    if (flag !== undefined) return flag;
+    const env = process.env.VIBES_NO_AUTOSTART;
+    return !(env && env !== '0' && env !== 'false');
+  }
+
+  /**
+   * Runs `use` with a client; when nothing listens, reaches (or starts) the server and tries once more.
+   * No health probe first: a quick command pays for one request, not two.
+   */
+  protected async withApi<T>(flags: { url?: string; autostart?: boolean }, use: (api: ApiClient) => Promise<T>): Promise<T> {
+    try {
+      return await use(await this.client(flags));
+    } catch (error) {
+      if (!refused(error)) throw error;
+    }
+    await this.reachServer(flags);
+    return use(await this.client(flags));
+  }
+
+  protected async client(flags: { url?: string; autostart?: boolean }, clientId?: string): Promise<ApiClient> {
+    const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([import('../../lib/client/api-client.ts'), import('../../lib/client/node-http-fetch.ts')]);
+    return new ApiClient({ baseUrl: this.target(flags.url).url, token: readToken(), fetch: nodeHttpFetch, ...(clientId ? { clientId } : {}) });
+  }
+
+  /** Opens the event stream as a fresh CLI client (the id is this process's), after reaching the server. */
+  protected async stream(flags: { url?: string; autostart?: boolean }): Promise<{ stream: EventStream; api: ApiClient }> {
+    await this.reachServer(flags);
+    const [{ ApiClient }, { EventStream }] = await Promise.all([import('../../lib/client/api-client.ts'), import('../../lib/client/event-stream.ts')]);
+    const { url } = this.target(flags.url);
+    const token = readToken();
+    const stream = await EventStream.open({ baseUrl: url, clientId: newCliClientId(), ...(token ? { token } : {}) });
+    const api = new ApiClient({ baseUrl: url, clientId: stream.clientId, ...(token ? { token } : {}) });
+    return { stream, api };
+  }
+
+  /** Resolves a unique id prefix against the given sessions, or explains why it cannot. */
+  protected resolveId(prefix: string, sessions: readonly SessionInfo[]): SessionInfo {
+    return resolveSessionId(prefix, sessions);
+  }
+
+  async reachServer(flags: { url?: string; autostart?: boolean }): Promise<void> {
+    const target = this.target(flags.url);
+    if (await answers(target.url, 2_000)) return;
+    // Only a server on this machine can be started from here.
+    if (!this.autostartWanted(flags.autostart) || !isLoopback(target.host)) throw unreachable(target);
+    this.logToStderr(this.style.dim(`vibes: no server at ${target.url}, starting one in the background…`));
+    try {
+      const { record } = await startDetached(vibesHome(), { host: target.host, port: target.port }, AUTOSTART_TIMEOUT_MS);
+      this.#target = { ...target, url: record.url, port: record.port };
+    } catch (error) {
+      throw new UserError(`Could not start a vibes server: ${(error as Error).message}`, 'UNREACHABLE');
+    }
+    this.logToStderr(this.style.dim(`vibes: server running at ${this.#target.url} (stop it with \`vibes serve stop\`)`));
+  }
+
+  protected override explain(error: Error): Error {
+    return explain(error, this.#target);
+  }
+}
+
+
+function unreachable(target: Target): UserError {
+  const hint =
+    target.source === 'flag' || target.source === 'VIBES_URL'
+      ? 'Check the URL, or start the server there with `vibes serve`.'
+      : 'Start one with `vibes serve --detach` (or `vibes serve` in another terminal), or let the CLI start it: drop --no-autostart / VIBES_NO_AUTOSTART.';
+  return new UserError(`No vibes server answers at ${target.url}. ${hint}`, 'UNREACHABLE');
+}
+
+/** Turns what can go wrong talking to the server into a sentence that says what to do. */
+export function explain(error: Error, target: Target | undefined): Error {
+  if (error instanceof UserError || error instanceof Errors.ExitError) return error;
+  const code = apiErrorCode(error);
+  if (code === 'UNAUTHORIZED') {
+    return new UserError('The server refused the token: run `vibes pair` on the server machine, or set VIBES_TOKEN.', code);
+  }
+  if (code === 'NOT_FOUND') return new UserError(`${error.message}. Run \`vibes sessions list\` to see the active sessions.`, code);
+  if (code) return new UserError(`The server said ${code}: ${error.message}`, code);
+  const cause = (error as { cause?: { code?: string } }).cause;
+  if (target && (refused(error) || cause?.code === 'ECONNRESET' || error.message === 'fetch failed')) {
+    return new UserError(`Lost the vibes server at ${target.url} (${cause?.code ?? error.message}). Is it still running? \`vibes serve status\` tells.`, 'UNREACHABLE');
+  }
+  return error;
+}
+
+/** ApiError recognised by shape, so this module need not load the client to check. */
+export function apiErrorCode(error: unknown): ApiError['code'] | null {
+  return error instanceof Error && error.name === 'ApiError' ? (error as ApiError).code : null;
+}
+
+function refused(error: unknown): boolean {
+  return (error as { cause?: { code?: string } } | null)?.cause?.code === 'ECONNREFUSED';
+}

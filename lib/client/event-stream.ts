@@ -1,0 +1,200 @@
+import { EventSource, type FetchLike } from 'eventsource';
+import { ErrorBody, SERVER_EVENT_TYPES, ServerEvent, type SessionInfo } from '../protocol/index.ts';
+import { ApiError } from './api-client.ts';
+
+export interface EventStreamOptions {
+  baseUrl: string;
+  token?: string;
+  /** An id to ask for; without one the server picks. Either way it is kept across reconnects. */
+  clientId?: string;
+  fetch?: typeof fetch;
+  /** How long to wait for the first `hello` before giving up. */
+  helloTimeoutMs?: number;
+}
+
+export type StreamStatus = 'open' | 'reconnecting' | 'closed';
+
+type Listener = (event: ServerEvent) => void;
+type StatusListener = (status: StreamStatus, error?: Error) => void;
+
+/**
+ * `GET /api/events` for Node clients: every frame checked against the protocol, the client id
+ * from `hello` kept across reconnects (eventsource replays with Last-Event-ID on its own).
+ */
+export class EventStream {
+  readonly baseUrl: string;
+  #clientId: string | undefined;
+  #epoch: string | undefined;
+  readonly #token: string | undefined;
+  readonly #fetch: typeof fetch;
+  readonly #listeners = new Set<Listener>();
+  readonly #statusListeners = new Set<StatusListener>();
+  #source: EventSource | null = null;
+  #lastFailure: Error | null = null;
+  #sessionList: SessionInfo[] | null = null;
+  #closed = false;
+
+  private constructor(options: EventStreamOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/$/, '');
+    this.#clientId = options.clientId;
+    this.#token = options.token;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /** Connects and resolves once `hello` has arrived; rejects with an ApiError when the server refuses. */
+  static open(options: EventStreamOptions): Promise<EventStream> {
+    const stream = new EventStream(options);
+    return stream.#start(options.helloTimeoutMs ?? 10_000).then(() => stream);
+  }
+
+  get clientId(): string {
+    if (!this.#clientId) throw new Error('the event stream has not said hello yet');
+    return this.#clientId;
+  }
+
+  get epoch(): string | undefined {
+    return this.#epoch;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The session list the server sent with the latest hello (it follows hello at once). */
+  async sessionList(timeoutMs = 10_000): Promise<SessionInfo[]> {
+    if (this.#sessionList) return this.#sessionList;
+    const event = await this.waitFor((candidate) => candidate.type === 'session_list', timeoutMs, 'the session list');
+    return event.type === 'session_list' ? event.sessions : [];
+  }
+
+  /** Every event from now on; returns the function that stops listening. */
+  on(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    this.#statusListeners.add(listener);
+    return () => this.#statusListeners.delete(listener);
+  }
+
+  /** The next event that matches, or a rejection after `timeoutMs`. */
+  waitFor<T extends ServerEvent>(match: (event: ServerEvent) => event is T, timeoutMs: number, what: string): Promise<T>;
+  waitFor(match: (event: ServerEvent) => boolean, timeoutMs: number, what: string): Promise<ServerEvent>;
+  waitFor(match: (event: ServerEvent) => boolean, timeoutMs: number, what: string): Promise<ServerEvent> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const stopEvents = this.on((event) => {
+        if (!match(event)) return;
+        stop();
+        resolve(event);
+      });
+      const stopStatus = this.onStatus((status, error) => {
+        if (status !== 'closed') return;
+        stop();
+        reject(error ?? new Error(`The event stream closed while waiting for ${what}`));
+      });
+      const stop = () => {
+        clearTimeout(timer);
+        stopEvents();
+        stopStatus();
+      };
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#source?.close();
+    this.#source = null;
+    this.#emitStatus('closed');
+  }
+
+  #start(helloTimeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let greeted = false;
+      const timer = setTimeout(() => {
+        this.close();
+        reject(new Error(`No hello from ${this.baseUrl}/api/events within ${helloTimeoutMs} ms`));
+      }, helloTimeoutMs);
+
+      const source = new EventSource(`${this.baseUrl}/api/events`, { fetch: this.#fetchWithAuth });
+      this.#source = source;
+      const receive = (message: MessageEvent) => {
+        const event = parseFrame(message.data);
+        if (!event) return;
+        if (event.type === 'session_list') this.#sessionList = event.sessions;
+        if (event.type === 'hello') {
+          this.#clientId = event.client_id;
+          this.#epoch = event.epoch;
+          if (!greeted) {
+            greeted = true;
+            clearTimeout(timer);
+            resolve();
+          } else {
+            this.#emitStatus('open');
+          }
+        }
+        for (const listener of [...this.#listeners]) listener(event);
+      };
+      for (const type of SERVER_EVENT_TYPES) source.addEventListener(type, receive);
+      source.addEventListener('message', receive);
+      source.addEventListener('error', (event) => {
+        if (this.#closed) return;
+        if (source.readyState === EventSource.CONNECTING) {
+          this.#emitStatus('reconnecting');
+          return;
+        }
+        const error = this.#lastFailure ?? new Error(event.message ?? `The event stream from ${this.baseUrl} failed`);
+        this.#closed = true;
+        source.close();
+        clearTimeout(timer);
+        this.#emitStatus('closed', error);
+        if (!greeted) reject(error);
+      });
+    });
+  }
+
+  /** Adds the token, and the known client id so a reconnect keeps it; remembers why a connect was refused. */
+  readonly #fetchWithAuth: FetchLike = async (input, init) => {
+    const url = new URL(input);
+    if (this.#clientId) url.searchParams.set('client_id', this.#clientId);
+    const headers: Record<string, string> = { ...init.headers };
+    if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
+    try {
+      const response = await this.#fetch(url, { ...init, headers } as RequestInit);
+      if (!response.ok) this.#lastFailure = await refusal(response);
+      return response as Awaited<ReturnType<FetchLike>>;
+    } catch (error) {
+      this.#lastFailure = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    }
+  };
+
+  #emitStatus(status: StreamStatus, error?: Error): void {
+    for (const listener of [...this.#statusListeners]) listener(status, error);
+  }
+}
+
+function parseFrame(data: unknown): ServerEvent | null {
+  if (typeof data !== 'string') return null;
+  try {
+    const parsed = ServerEvent.safeParse(JSON.parse(data));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+async function refusal(response: Response): Promise<ApiError> {
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => null);
+  const parsed = ErrorBody.safeParse(body);
+  if (parsed.success) return new ApiError(parsed.data.error.code, response.status, parsed.data.error.message);
+  return new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', response.status, `GET /api/events answered ${response.status}`);
+}

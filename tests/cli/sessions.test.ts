@@ -1,0 +1,245 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionInfo } from '../../lib/protocol/index.ts';
+import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { holder, killAllClis, runCli, serverEnv, startCli } from './cli-harness.ts';
+
+// The fake Claude's scenario words (lib/fake-claude/README.md).
+const ASKS_FOR_BASH = 'please use bash';
+const HANGS = 'hang until interrupted';
+const FAILS = 'end with error-result';
+
+let server: ServerProcess;
+let env: Record<string, string>;
+const holders: { close(): void }[] = [];
+
+beforeAll(async () => {
+  // A short grace period, so a CLI that leaves hands its sessions on quickly.
+  server = await startServerProcess({ env: { VIBES_DISCONNECT_GRACE_MS: '500' } });
+  env = serverEnv(server);
+});
+afterEach(async () => {
+  await killAllClis();
+  for (const client of holders.splice(0)) client.close();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function heldSession(body: { name?: string; prompt?: string } = {}) {
+  const client = await holder(server);
+  holders.push(client);
+  const session = await client.api.createSession({ ...body, cwd: server.home });
+  return { ...client, session };
+}
+
+const listJson = async () => {
+  const result = await runCli(['sessions', 'list', '--json'], env);
+  expect(result.code, result.stderr).toBe(0);
+  return (JSON.parse(result.stdout) as { sessions: SessionInfo[] }).sessions;
+};
+
+describe('vibes sessions list', () => {
+  it('says there are no sessions, with a hint to start one, as a table and as JSON', async () => {
+    for (const args of [['sessions', 'list'], ['sessions']]) {
+      const result = await runCli(args, env);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('No active sessions');
+      expect(result.stdout).toContain('vibes claude "your prompt"');
+    }
+    expect(await listJson()).toEqual([]);
+  });
+
+  it('lists sessions with id, name, state, age, owner and viewers, and the hints', async () => {
+    const { session } = await heldSession({ name: 'listed one' });
+    const result = await runCli(['sessions', 'list'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/ID\s+NAME\s+STATE\s+AGE\s+OWNER\s+VIEWERS/);
+    const row = result.stdout.split('\n').find((line) => line.includes(session.id.slice(0, 8)));
+    expect(row).toMatch(/listed one\s+● idle\s+\d+s\s+other\s+1/);
+    expect(result.stdout).not.toContain(session.id);
+    expect(result.stdout).toContain('vibes sessions attach <id>');
+    expect(result.stdout).toContain('vibes sessions kill <id>');
+    expect(result.stdout).not.toContain('\u001b[');
+    expect((await listJson()).map((listed) => listed.id)).toContain(session.id);
+  });
+
+  it('says what to do when the server refuses the token', async () => {
+    const result = await runCli(['sessions', 'list'], serverEnv(server, { VIBES_TOKEN: 'not-the-token' }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('vibes pair');
+    const json = await runCli(['sessions', 'list', '--json'], serverEnv(server, { VIBES_TOKEN: 'not-the-token' }));
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+  });
+});
+
+describe('vibes claude', () => {
+  it('streams a turn, answers a permission inline, shows up in another process, exits 0', async () => {
+    const claude = startCli(['claude', ASKS_FOR_BASH, '--name', 'from the cli'], env);
+    await claude.waitFor('Permission needed: Bash');
+    await claude.waitFor('command: echo hello from the fake Claude');
+
+    const sessions = await listJson();
+    const mine = sessions.find((session) => session.name === 'from the cli');
+    expect(mine).toMatchObject({ state: 'waiting_permission', subscriber_count: 1 });
+    const table = await runCli(['sessions', 'list'], env);
+    expect(table.stdout).toMatch(new RegExp(`${mine?.id.slice(0, 8)}\\s+from the cli\\s+▲ needs approval \\(1\\)\\s+\\d+s\\s+you\\s+1`));
+
+    claude.write('a');
+    await claude.waitFor('✓ allowed (you)');
+    await claude.waitFor('Done: Bash was allowed.');
+    claude.endInput();
+    expect(await claude.waitForExit()).toBe(0);
+    // Streamed text is not printed a second time when the final block arrives.
+    expect(claude.stdout.split('Done: Bash was allowed.').length).toBe(2);
+
+    const events = await (await heldSession()).api.events(mine?.id ?? '', {});
+    const input = events.events.find((entry) => entry.event.type === 'user_input');
+    expect(input?.event).toMatchObject({ source: 'cli', content: ASKS_FOR_BASH });
+  });
+
+  it('exits non-zero when the last turn failed', async () => {
+    const result = await runCli(['claude', FAILS], env);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(result.stdout).toContain('turn failed');
+  });
+
+  it('takes the first message from stdin without a prompt, and prints JSON events with --json', async () => {
+    const result = await runCli(['claude', '--json'], env, { input: 'hello from a pipe\n' });
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; event?: { type: string } });
+    expect(lines.every((line) => typeof line.type === 'string')).toBe(true);
+    const kinds = lines.flatMap((line) => (line.type === 'session_event' && line.event ? [line.event.type] : []));
+    expect(kinds).toContain('user_input');
+    expect(kinds).toContain('text_delta');
+    expect(kinds.at(-1)).toBe('turn_complete');
+  });
+
+  it('interrupts the running turn on Ctrl-C and leaves on the second', async () => {
+    const claude = startCli(['claude', HANGS], env);
+    await claude.waitFor('claude started');
+    claude.signal('SIGINT');
+    await claude.waitFor('Interrupting');
+    await claude.waitFor(/turn failed|✓ done/);
+    claude.signal('SIGINT');
+    expect(await claude.waitForExit()).not.toBe(0);
+  });
+
+  it('hands ownership to an attached second process when it leaves', async () => {
+    const claude = startCli(['claude', 'say hello', '--name', 'handover'], env);
+    await claude.waitFor('✓ done');
+    const session = (await listJson()).find((listed) => listed.name === 'handover');
+    expect(session).toBeDefined();
+    const attach = startCli(['sessions', 'attach', session?.id.slice(0, 6) ?? ''], env);
+    await attach.waitFor(`session ${session?.id.slice(0, 8)}`);
+
+    claude.signal('SIGINT');
+    await claude.waitFor('Ctrl-C again to leave');
+    claude.signal('SIGINT');
+    expect(await claude.waitForExit()).toBe(0);
+
+    await attach.waitFor('You now own this session.', 5_000);
+    const after = (await listJson()).find((listed) => listed.id === session?.id);
+    expect(after?.subscriber_count).toBe(1);
+  });
+});
+
+describe('vibes sessions attach', () => {
+  it('streams live events, sends input lines, answers a permission, and exits when the session is killed', async () => {
+    const { api, session } = await heldSession({ name: 'attach me' });
+    const attach = startCli(['sessions', 'attach', session.id.slice(0, 6)], env);
+    await attach.waitFor(`session ${session.id.slice(0, 8)} "attach me"`);
+    await expect.poll(async () => (await api.getSession(session.id)).subscriber_count).toBe(2);
+
+    attach.write(ASKS_FOR_BASH);
+    await attach.waitFor('Permission needed: Bash');
+    attach.write('a');
+    await attach.waitFor('✓ allowed (you)');
+    await attach.waitFor('Done: Bash was allowed.');
+    const { events } = await api.events(session.id, {});
+    expect(events.find((entry) => entry.event.type === 'user_input')?.event).toMatchObject({ content: ASKS_FOR_BASH, source: 'cli' });
+
+    await api.kill(session.id);
+    await attach.waitFor('Session ended: it was killed (killed).');
+    expect(await attach.waitForExit()).toBe(0);
+  });
+
+  it('shows what happened before it attached, and a permission already waiting', async () => {
+    const { api, session } = await heldSession({ prompt: ASKS_FOR_BASH });
+    await expect.poll(async () => (await api.getSession(session.id)).state).toBe('waiting_permission');
+    const attach = startCli(['sessions', 'attach', session.id], env);
+    await attach.waitFor('Permission needed: Bash');
+    expect(attach.stdout).toContain(`› ${ASKS_FOR_BASH}`);
+    attach.write('d');
+    await attach.waitFor('✗ denied (you)');
+    await attach.waitFor('Done: Bash was denied.');
+    expect(attach.stdout.split('Permission needed: Bash').length).toBe(2);
+  });
+
+  it('prints one JSON object per event with --json', async () => {
+    const { session } = await heldSession();
+    const attach = startCli(['sessions', 'attach', session.id, '--json'], env);
+    await expect.poll(async () => (await listJson()).find((listed) => listed.id === session.id)?.subscriber_count).toBe(2);
+    attach.write('hello there');
+    await attach.waitFor('"turn_complete"');
+    attach.signal('SIGINT');
+    await attach.waitFor('Ctrl-C again to leave');
+    attach.signal('SIGINT');
+    await attach.waitForExit();
+    const lines = attach.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; session_id?: string });
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.filter((line) => line.type === 'session_event').every((line) => line.session_id === session.id)).toBe(true);
+  });
+});
+
+describe('vibes sessions kill', () => {
+  it('kills, waits for the confirmation and says so', async () => {
+    const { stream, session } = await heldSession({ name: 'doomed' });
+    const result = await runCli(['sessions', 'kill', session.id.slice(0, 5)], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe(`Session ${session.id} terminated (killed)`);
+    await stream.waitForEvent('session_removed', (event) => event.session_id === session.id && event.reason === 'killed');
+    expect((await listJson()).map((listed) => listed.id)).not.toContain(session.id);
+  });
+
+  it('answers one JSON document with --json', async () => {
+    const { session } = await heldSession();
+    const result = await runCli(['sessions', 'kill', session.id, '--json'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ session_id: session.id, reason: 'killed' });
+  });
+});
+
+describe('session ids', () => {
+  it('an unknown id is exit 1 with a clear message, for kill and attach', async () => {
+    for (const command of ['kill', 'attach']) {
+      const result = await runCli(['sessions', command, 'ffffffff-no-such-session'], env);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('No session matches "ffffffff-no-such-session"');
+      expect(result.stderr).toContain('vibes sessions list');
+    }
+    const json = await runCli(['sessions', 'kill', 'nope', '--json'], env);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('an ambiguous prefix is an error that lists the matches', async () => {
+    const client = await holder(server);
+    holders.push(client);
+    // Seventeen ids cannot all start with different hex digits.
+    const byFirst = new Map<string, string[]>();
+    let clash: string[] | undefined;
+    for (let i = 0; i < 17 && !clash; i++) {
+      const { id } = await client.api.createSession({ cwd: server.home });
+      const peers = [...(byFirst.get(id[0] ?? '') ?? []), id];
+      byFirst.set(id[0] ?? '', peers);
+      if (peers.length === 2) clash = peers;
+    }
+    const prefix = clash?.[0]?.[0] ?? '';
+    const result = await runCli(['sessions', 'kill', prefix], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`"${prefix}" is ambiguous`);
+    for (const id of clash ?? []) expect(result.stderr).toContain(id);
+    for (const ids of byFirst.values()) for (const id of ids) await client.api.kill(id);
+  });
+});

@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './server-process.ts';
+
+const INPUTS = ['cli', 'lib', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+/** What the CLI tests run: the shipped binary over dist, and the server it spawns. */
+const OUTPUTS = ['dist/cli/commands/claude.js', 'dist/lib/server/main.js'];
+
+/** Vitest global setup for the CLI suite: dist/ (what `vibes` runs) must be compiled from the current sources. */
+export default function buildCliIfStale(): void {
+  const builtAt = Math.min(...OUTPUTS.map((output) => mtime(join(PROJECT_ROOT, output))));
+  if (builtAt > 0 && INPUTS.every((input) => newestChange(join(PROJECT_ROOT, input)) < builtAt)) return;
+  console.log('[tests] dist/ is stale: running tsc -p tsconfig.build.json');
+  const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  const missing = OUTPUTS.filter((output) => !existsSync(join(PROJECT_ROOT, output)));
+  if (result.status !== 0 || missing.length > 0) {
+    const report = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`;
+    // Type errors still emit JavaScript; `npm run typecheck` is where they fail the build.
+    if (missing.length > 0) throw new Error(`tsc -p tsconfig.build.json did not produce ${missing.join(', ')}:\n${report}`);
+    console.warn(`[tests] tsc reported errors (JavaScript was emitted anyway):\n${report}`);
+  }
+}
+
+function mtime(path: string): number {
+  return existsSync(path) ? statSync(path).mtimeMs : 0;
+}
+
+function newestChange(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return Math.max(stats.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
