@@ -1,8 +1,10 @@
+import { Suspense } from 'react';
+import { Dashboard } from './_components/dashboard.tsx';
+
 export default function Home() {
   return (
-    <main className="mx-auto max-w-xl p-6">
-      <h1 className="text-2xl font-semibold">vibes</h1>
-      <p className="mt-2 text-neutral-600 dark:text-neutral-400">Remote control for Claude Code.</p>
-    </main>
+    <Suspense fallback={<p className="p-6 text-neutral-600 dark:text-neutral-400">Loading…</p>}>
+      <Dashboard />
+    </Suspense>
   );
 }

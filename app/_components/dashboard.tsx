@@ -1,0 +1,91 @@
+'use client';
+
+import dynamic from 'next/dynamic';
+import { useEffect } from 'react';
+import { SWRConfig } from 'swr';
+import { useMediaQuery } from '../_hooks/use-media-query.ts';
+import { useOpenSession } from '../_hooks/use-open-session.ts';
+import { useSessions } from '../_hooks/use-sessions.ts';
+import { ConnectionIndicator } from './connection-indicator.tsx';
+import { LiveProvider, useLive } from './live-provider.tsx';
+import { NewSessionButton } from './dialog-buttons.tsx';
+import { SessionList } from './session-list.tsx';
+
+const loadSessionView = () => import('./session-view.tsx');
+const SessionView = dynamic(loadSessionView, {
+  ssr: false,
+  loading: () => (
+    <p className="p-6 text-neutral-600 dark:text-neutral-400" role="status">
+      Loading…
+    </p>
+  ),
+});
+
+export function Dashboard() {
+  return (
+    <SWRConfig value={{ revalidateOnFocus: false, shouldRetryOnError: false }}>
+      <LiveProvider>
+        <Screen />
+      </LiveProvider>
+    </SWRConfig>
+  );
+}
+
+function Screen() {
+  const { signedOut } = useLive();
+  const { data: sessions } = useSessions();
+  const { openId, open, close } = useOpenSession();
+  const wide = useMediaQuery('(min-width: 1024px)');
+
+  // Side by side there is room for a session: show the newest rather than an empty pane.
+  useEffect(() => {
+    const handle = window.setTimeout(() => void loadSessionView(), 1000);
+    return () => window.clearTimeout(handle);
+  }, []);
+
+  const first = sessions?.[0]?.id;
+  useEffect(() => {
+    if (wide && !openId && first) open(first, { replace: true });
+  }, [wide, openId, first, open]);
+
+  if (signedOut) return <SignedOut />;
+
+  const session = openId ? sessions?.find((candidate) => candidate.id === openId) : undefined;
+  return (
+    <div className="vibes-app flex overflow-hidden">
+      <aside
+        className={`${openId ? 'hidden' : 'flex'} w-full min-w-0 flex-col border-neutral-200 lg:flex lg:w-96 lg:shrink-0 lg:border-r dark:border-neutral-800`}
+        aria-label="Session list"
+      >
+        <header className="flex items-center gap-2 border-b border-neutral-200 px-3 py-2 vibes-safe-top dark:border-neutral-800">
+          <h1 className="flex-1 text-lg font-bold">vibes</h1>
+          <ConnectionIndicator />
+          <NewSessionButton onCreated={(id) => open(id)} compact />
+        </header>
+        <nav className="min-h-0 flex-1 overflow-y-auto vibes-safe-bottom" aria-label="Sessions">
+          <SessionList sessions={sessions} selectedId={openId} onOpen={(id) => open(id)} />
+        </nav>
+      </aside>
+      <main className={`${openId ? 'flex' : 'hidden'} min-w-0 flex-1 flex-col lg:flex`}>
+        {openId ? (
+          <SessionView key={openId} sessionId={openId} session={session} onBack={close} />
+        ) : (
+          <div className="m-auto p-6 text-center text-neutral-600 dark:text-neutral-400">
+            <p>No session open.</p>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function SignedOut() {
+  return (
+    <main className="mx-auto max-w-md p-6" data-testid="signed-out">
+      <h1 className="text-xl font-semibold">Not signed in</h1>
+      <p className="mt-2 text-neutral-700 dark:text-neutral-300">
+        Open the link printed by <code>vibes serve</code> in the terminal to sign this browser in.
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,51 @@
+import { memo, type ReactNode } from 'react';
+import { parseMarkdown, type Block, type Inline } from '../../lib/client/markdown.ts';
+
+/** Renders Markdown as React text nodes only (no innerHTML), so a reply cannot inject markup. */
+export const Markdown = memo(function Markdown({ source }: { source: string }) {
+  return <div className="vibes-prose">{parseMarkdown(source).map(renderBlock)}</div>;
+});
+
+function renderBlock(block: Block, index: number): ReactNode {
+  switch (block.type) {
+    case 'paragraph':
+      return <p key={index}>{block.children.map(renderInline)}</p>;
+    case 'heading': {
+      const Tag = (['h3', 'h3', 'h4', 'h5', 'h6', 'h6'] as const)[block.level - 1] ?? 'h6';
+      return <Tag key={index}>{block.children.map(renderInline)}</Tag>;
+    }
+    case 'code':
+      return (
+        <pre key={index} data-lang={block.lang || undefined}>
+          <code>{block.text}</code>
+        </pre>
+      );
+    case 'list': {
+      const items = block.items.map((item, i) => <li key={i}>{item.map(renderInline)}</li>);
+      return block.ordered ? <ol key={index}>{items}</ol> : <ul key={index}>{items}</ul>;
+    }
+    case 'quote':
+      return <blockquote key={index}>{block.children.map(renderBlock)}</blockquote>;
+    case 'rule':
+      return <hr key={index} />;
+  }
+}
+
+function renderInline(inline: Inline, index: number): ReactNode {
+  switch (inline.type) {
+    case 'text':
+      return inline.text;
+    case 'code':
+      return <code key={index}>{inline.text}</code>;
+    case 'strong':
+      return <strong key={index}>{inline.children.map(renderInline)}</strong>;
+    case 'em':
+      return <em key={index}>{inline.children.map(renderInline)}</em>;
+    case 'link':
+      return (
+        <a key={index} href={inline.href} target="_blank" rel="noopener noreferrer">
+          {inline.children.map(renderInline)}
+        </a>
+      );
+  }
+}

@@ -1,0 +1,131 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { ApiError } from '../../lib/client/api-error.ts';
+import { REMOVAL_TEXT, sessionTitle } from '../../lib/client/session-store.ts';
+import type { SessionInfo } from '../../lib/protocol/index.ts';
+import { useTranscript } from '../_hooks/use-transcript.ts';
+import { Composer } from './composer.tsx';
+import { ConnectionIndicator } from './connection-indicator.tsx';
+import { KillButton } from './dialog-buttons.tsx';
+import { useLive } from './live-provider.tsx';
+import { PermissionPrompt } from './permission-prompt.tsx';
+import { StateBadge } from './state-badge.tsx';
+import { TranscriptView } from './transcript-view.tsx';
+
+/** Loaded apart from the list, which is what a phone shows first. */
+export default function SessionView({
+  sessionId,
+  session,
+  onBack,
+}: {
+  sessionId: string;
+  session: SessionInfo | undefined;
+  onBack: () => void;
+}) {
+  const { api, clientId, connection, removed, noteError } = useLive();
+  const [missing, setMissing] = useState(false);
+  const removal = removed.get(sessionId);
+
+  // Watching a session means subscribing: only subscribers get its transcript events. Renewed on
+  // every new connection, since a server restart forgets who watched what.
+  useEffect(() => {
+    if (!clientId || removal) return;
+    let cancelled = false;
+    api.subscribe(sessionId).then(
+      () => !cancelled && setMissing(false),
+      (error: unknown) => {
+        noteError(error);
+        if (!cancelled && error instanceof ApiError && error.code === 'NOT_FOUND') setMissing(true);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api, sessionId, clientId, connection, removal, noteError]);
+
+  const header = (
+    <header className="flex items-center gap-2 border-b border-neutral-200 px-2 py-2 vibes-safe-top dark:border-neutral-800 sm:px-4">
+      <button type="button" onClick={onBack} className="vibes-button lg:hidden" aria-label="Back to sessions">
+        <span aria-hidden="true">←</span>
+        <span className="ml-1">Sessions</span>
+      </button>
+      <h2 className="min-w-0 flex-1 truncate text-base font-semibold" data-testid="session-title">
+        {session ? sessionTitle(session) : sessionId.slice(0, 8)}
+      </h2>
+      <ConnectionIndicator className="lg:hidden" />
+    </header>
+  );
+
+  if (removal || missing) {
+    return (
+      <section className="flex h-full min-h-0 flex-col" aria-label="Session">
+        {header}
+        <div className="p-6" role="alert" data-testid="session-gone">
+          <p className="font-semibold">{removal ? REMOVAL_TEXT[removal] : 'This session does not exist (any more).'}</p>
+          <button type="button" onClick={onBack} className="vibes-button mt-3">
+            Back to sessions
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <section className="flex h-full min-h-0 flex-col" aria-label={`Session ${session ? sessionTitle(session) : sessionId}`}>
+      {header}
+      {session && <SessionBar session={session} />}
+      <LiveTranscript sessionId={sessionId} />
+      {session && session.pending_permissions.length > 0 && (
+        <div className="max-h-[45%] space-y-2 overflow-y-auto border-t border-neutral-200 p-3 dark:border-neutral-800">
+          {session.pending_permissions.map((permission) => (
+            <PermissionPrompt key={permission.request_id} sessionId={session.id} permission={permission} />
+          ))}
+        </div>
+      )}
+      {session && <Composer session={session} />}
+    </section>
+  );
+}
+
+function LiveTranscript({ sessionId }: { sessionId: string }) {
+  const transcript = useTranscript(sessionId);
+  return <TranscriptView sessionId={sessionId} transcript={transcript} />;
+}
+
+function SessionBar({ session }: { session: SessionInfo }) {
+  const { api, noteError } = useLive();
+  const running = session.state === 'processing' || session.state === 'waiting_permission';
+  return (
+    <div className="flex flex-wrap items-center gap-2 border-b border-neutral-200 px-3 py-2 text-xs dark:border-neutral-800 sm:px-4">
+      <StateBadge state={session.state} />
+      {session.is_owner && (
+        <span data-testid="owner-badge" className="rounded-full bg-violet-600 px-2 py-0.5 font-semibold text-white">
+          Yours
+        </span>
+      )}
+      {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
+      <span className="text-neutral-600 dark:text-neutral-400">${session.cost_usd.toFixed(4)}</span>
+      <span className="truncate font-mono text-neutral-600 dark:text-neutral-400" title={session.cwd}>
+        {session.cwd}
+      </span>
+      <span className="ml-auto flex gap-2">
+        {running && (
+          <button
+            type="button"
+            className="vibes-button"
+            onClick={() => void api.interrupt(session.id).catch(noteError)}
+          >
+            Interrupt
+          </button>
+        )}
+        <KillButton sessionId={session.id} title={sessionTitle(session)} />
+      </span>
+      {session.state === 'failed' && session.failure && (
+        <p role="alert" className="w-full text-red-700 dark:text-red-300">
+          Failed: {session.failure}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,164 @@
+/**
+ * A small Markdown reader for assistant replies: enough of CommonMark for what Claude writes
+ * (headings, paragraphs, lists, quotes, fenced code, inline code, emphasis, links). It returns a
+ * tree, never HTML, so the view renders text nodes only and nothing in a reply can inject markup.
+ * Half-written input (an unclosed fence while streaming) still gives a sensible tree.
+ */
+export type Inline =
+  | { type: 'text'; text: string }
+  | { type: 'code'; text: string }
+  | { type: 'strong'; children: Inline[] }
+  | { type: 'em'; children: Inline[] }
+  | { type: 'link'; href: string; children: Inline[] };
+
+export type Block =
+  | { type: 'paragraph'; children: Inline[] }
+  | { type: 'heading'; level: number; children: Inline[] }
+  | { type: 'code'; lang: string; text: string }
+  | { type: 'list'; ordered: boolean; items: Inline[][] }
+  | { type: 'quote'; children: Block[] }
+  | { type: 'rule' };
+
+const FENCE = /^\s{0,3}(`{3,}|~{3,})\s*([\w+-]*)/;
+const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+const BULLET = /^\s{0,3}[-*+]\s+(.*)$/;
+const ORDERED = /^\s{0,3}\d{1,9}[.)]\s+(.*)$/;
+const QUOTE = /^\s{0,3}>\s?(.*)$/;
+const RULE = /^\s{0,3}([-*_])(\s*\1){2,}\s*$/;
+
+export function parseMarkdown(source: string): Block[] {
+  const lines = source.replace(/\r\n?/g, '\n').split('\n');
+  const blocks: Block[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i] ?? '';
+    if (line.trim() === '') {
+      i++;
+      continue;
+    }
+    const fence = FENCE.exec(line);
+    if (fence) {
+      const marker = fence[1] ?? '```';
+      const body: string[] = [];
+      i++;
+      while (i < lines.length && !(lines[i] ?? '').trimStart().startsWith(marker)) body.push(lines[i++] ?? '');
+      i++;
+      blocks.push({ type: 'code', lang: fence[2] ?? '', text: body.join('\n') });
+      continue;
+    }
+    const heading = HEADING.exec(line);
+    if (heading) {
+      blocks.push({ type: 'heading', level: heading[1]?.length ?? 1, children: parseInline(heading[2] ?? '') });
+      i++;
+      continue;
+    }
+    if (RULE.test(line)) {
+      blocks.push({ type: 'rule' });
+      i++;
+      continue;
+    }
+    if (QUOTE.test(line)) {
+      const body: string[] = [];
+      while (i < lines.length && QUOTE.test(lines[i] ?? '')) body.push(QUOTE.exec(lines[i++] ?? '')?.[1] ?? '');
+      blocks.push({ type: 'quote', children: parseMarkdown(body.join('\n')) });
+      continue;
+    }
+    const ordered = ORDERED.test(line);
+    if (ordered || BULLET.test(line)) {
+      const pattern = ordered ? ORDERED : BULLET;
+      const items: string[] = [];
+      while (i < lines.length) {
+        const current = lines[i] ?? '';
+        const match = pattern.exec(current);
+        if (match) items.push(match[1] ?? '');
+        else if (current.trim() !== '' && /^\s+/.test(current) && items.length > 0) items[items.length - 1] += ` ${current.trim()}`;
+        else break;
+        i++;
+      }
+      blocks.push({ type: 'list', ordered, items: items.map(parseInline) });
+      continue;
+    }
+    const body: string[] = [];
+    while (i < lines.length) {
+      const current = lines[i] ?? '';
+      if (current.trim() === '' || FENCE.test(current) || HEADING.test(current) || QUOTE.test(current)) break;
+      if (body.length > 0 && (BULLET.test(current) || ORDERED.test(current) || RULE.test(current))) break;
+      body.push(current.trim());
+      i++;
+    }
+    blocks.push({ type: 'paragraph', children: parseInline(body.join('\n')) });
+  }
+  return blocks;
+}
+
+export function parseInline(source: string): Inline[] {
+  const out: Inline[] = [];
+  let text = '';
+  const flush = () => {
+    if (text) out.push({ type: 'text', text });
+    text = '';
+  };
+  let i = 0;
+  while (i < source.length) {
+    const ch = source[i];
+    if (ch === '\\' && i + 1 < source.length && /[\\`*_[\]()#>-]/.test(source[i + 1] ?? '')) {
+      text += source[i + 1];
+      i += 2;
+      continue;
+    }
+    if (ch === '`') {
+      const ticks = /^`+/.exec(source.slice(i))?.[0] ?? '`';
+      const end = source.indexOf(ticks, i + ticks.length);
+      if (end !== -1) {
+        flush();
+        out.push({ type: 'code', text: source.slice(i + ticks.length, end).trim() });
+        i = end + ticks.length;
+        continue;
+      }
+    }
+    if ((ch === '*' || ch === '_') && source[i + 1] === ch) {
+      const end = source.indexOf(ch + ch, i + 2);
+      if (end > i + 2) {
+        flush();
+        out.push({ type: 'strong', children: parseInline(source.slice(i + 2, end)) });
+        i = end + 2;
+        continue;
+      }
+    }
+    if ((ch === '*' || ch === '_') && source[i + 1] !== ' ' && source[i + 1] !== undefined) {
+      const wordBefore = ch === '_' && i > 0 && /\w/.test(source[i - 1] ?? '');
+      const end = wordBefore ? -1 : findClosing(source, ch, i + 1);
+      if (end !== -1) {
+        flush();
+        out.push({ type: 'em', children: parseInline(source.slice(i + 1, end)) });
+        i = end + 1;
+        continue;
+      }
+    }
+    if (ch === '[') {
+      const link = /^\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/.exec(source.slice(i));
+      if (link && isSafeHref(link[2] ?? '')) {
+        flush();
+        out.push({ type: 'link', href: link[2] ?? '', children: parseInline(link[1] ?? '') });
+        i += link[0].length;
+        continue;
+      }
+    }
+    text += ch;
+    i++;
+  }
+  flush();
+  return out;
+}
+
+function findClosing(source: string, marker: string, from: number): number {
+  for (let j = from + 1; j < source.length; j++) {
+    if (source[j] === marker && source[j - 1] !== ' ' && source[j + 1] !== marker && !(marker === '_' && /\w/.test(source[j + 1] ?? ''))) return j;
+  }
+  return -1;
+}
+
+/** Only web and mail links become anchors; `javascript:` and friends stay text. */
+export function isSafeHref(href: string): boolean {
+  return /^(https?:\/\/|mailto:)/i.test(href);
+}

@@ -1,0 +1,254 @@
+import type { InputSource, PermissionBehavior, TranscriptEntry, TranscriptEvent, Usage } from '../protocol/index.ts';
+
+/** One row of a rendered transcript. Rows are immutable: a change makes a new object, so a view can memoise by identity. */
+export type TranscriptItem =
+  | { kind: 'user'; key: string; seq: number; at: number; content: string; source: InputSource; clientId: string; queued: boolean }
+  | { kind: 'text'; key: string; seq: number; at: number; messageId: string; text: string; streaming: boolean }
+  | { kind: 'thinking'; key: string; seq: number; at: number; text: string }
+  | {
+      kind: 'tool';
+      key: string;
+      seq: number;
+      at: number;
+      toolUseId: string;
+      name: string;
+      input: unknown;
+      result: { content: unknown; isError: boolean } | null;
+      nested: boolean;
+    }
+  | {
+      kind: 'permission';
+      key: string;
+      seq: number;
+      at: number;
+      requestId: string;
+      toolName: string;
+      input: Record<string, unknown>;
+      title: string | null;
+      resolved: { behavior: PermissionBehavior; clientId: string; message: string | null } | null;
+    }
+  | { kind: 'turn'; key: string; seq: number; at: number; isError: boolean; durationMs: number; costUsd: number; usage: Usage; result: string | null }
+  | { kind: 'error'; key: string; seq: number; at: number; message: string }
+  | { kind: 'system'; key: string; seq: number; at: number; subtype: string; detail: string };
+
+export interface TranscriptState {
+  /** Lowest seq loaded; older pages exist while it is above 1. */
+  readonly firstSeq: number;
+  /** Highest seq applied; everything from firstSeq to here is loaded, without holes. */
+  readonly lastSeq: number;
+  readonly items: readonly TranscriptItem[];
+  /** Entries that arrived ahead of a hole; applied as soon as the hole is filled. */
+  readonly ahead: readonly TranscriptEntry[];
+  /** Internal bookkeeping, shared between successive states (only the newest state is ever used). */
+  readonly book: Book;
+}
+
+interface Book {
+  entries: TranscriptEntry[];
+  /** Where a message, tool call or permission request lives in `items`. */
+  where: Map<string, number>;
+  /** Indexes of queued inputs not yet taken up by a turn. */
+  queued: number[];
+}
+
+/** A transcript with nothing loaded, positioned after `after` (0: the very start). */
+export function emptyTranscript(after = 0): TranscriptState {
+  return { firstSeq: after + 1, lastSeq: after, items: [], ahead: [], book: { entries: [], where: new Map(), queued: [] } };
+}
+
+/** Builds the state from a contiguous run of entries, as one page (or several joined pages) of the snapshot gives them. */
+export function transcriptFromEntries(entries: readonly TranscriptEntry[], after = 0): TranscriptState {
+  const sorted = dedupeSorted(entries);
+  const first = sorted[0];
+  if (!first) return emptyTranscript(after);
+  const book: Book = { entries: [], where: new Map(), queued: [] };
+  const items: TranscriptItem[] = [];
+  let lastSeq = first.seq - 1;
+  for (const entry of sorted) {
+    if (entry.seq !== lastSeq + 1) break;
+    applyInPlace(items, book, entry);
+    lastSeq = entry.seq;
+  }
+  return { firstSeq: first.seq, lastSeq, items, ahead: [], book };
+}
+
+/**
+ * Applies entries that arrived live (or a page that continues the transcript). Already-applied
+ * seqs are ignored, so replays and overlapping pages never double anything; entries beyond a
+ * hole wait in `ahead` until the hole is filled.
+ */
+export function applyEntries(state: TranscriptState, incoming: readonly TranscriptEntry[]): TranscriptState {
+  const fresh = incoming.filter((entry) => entry.seq > state.lastSeq);
+  if (fresh.length === 0) return state;
+  const pending = dedupeSorted([...state.ahead, ...fresh]);
+  const items = state.items.slice();
+  let lastSeq = state.lastSeq;
+  let consumed = 0;
+  for (const entry of pending) {
+    if (entry.seq <= lastSeq) {
+      consumed++;
+      continue;
+    }
+    if (entry.seq !== lastSeq + 1) break;
+    applyInPlace(items, state.book, entry);
+    lastSeq = entry.seq;
+    consumed++;
+  }
+  if (lastSeq === state.lastSeq) return { ...state, ahead: pending };
+  return { ...state, lastSeq, items, ahead: pending.slice(consumed) };
+}
+
+/** Adds an older page in front. Rebuilds the rows, since a streamed message may straddle the page boundary. */
+export function prependEntries(state: TranscriptState, older: readonly TranscriptEntry[]): TranscriptState {
+  const before = older.filter((entry) => entry.seq < state.firstSeq);
+  if (before.length === 0) return state;
+  const rebuilt = transcriptFromEntries([...before, ...state.book.entries]);
+  if (rebuilt.lastSeq !== state.lastSeq) return state;
+  return state.ahead.length > 0 ? { ...rebuilt, ahead: state.ahead } : rebuilt;
+}
+
+/** True when live entries wait behind a hole: the caller should fetch from lastSeq. */
+export function hasHole(state: TranscriptState): boolean {
+  return state.ahead.length > 0;
+}
+
+function dedupeSorted(entries: readonly TranscriptEntry[]): TranscriptEntry[] {
+  const bySeq = new Map<number, TranscriptEntry>();
+  for (const entry of entries) bySeq.set(entry.seq, entry);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntry): void {
+  book.entries.push(entry);
+  const { seq, at } = entry;
+  const event: TranscriptEvent = entry.event;
+  const replace = (index: number, item: TranscriptItem) => {
+    items[index] = item;
+  };
+  const add = (item: TranscriptItem, whereKey?: string) => {
+    if (whereKey) book.where.set(whereKey, items.length);
+    items.push(item);
+  };
+  switch (event.type) {
+    case 'user_input': {
+      const queued = event.queued === true;
+      if (queued) book.queued.push(items.length);
+      add({ kind: 'user', key: `u${seq}`, seq, at, content: event.content, source: event.source, clientId: event.client_id, queued });
+      return;
+    }
+    case 'text_delta':
+    case 'text': {
+      const whereKey = `m:${event.message_id}`;
+      const index = book.where.get(whereKey);
+      const current = index === undefined ? undefined : items[index];
+      if (index !== undefined && current?.kind === 'text' && current.streaming) {
+        const text = event.type === 'text' ? event.text : current.text + event.text;
+        replace(index, { ...current, text, streaming: event.type === 'text_delta' });
+        return;
+      }
+      add(
+        { kind: 'text', key: `t${seq}`, seq, at, messageId: event.message_id, text: event.text, streaming: event.type === 'text_delta' },
+        whereKey,
+      );
+      return;
+    }
+    case 'thinking':
+      add({ kind: 'thinking', key: `k${seq}`, seq, at, text: event.text });
+      return;
+    case 'tool_use':
+      add(
+        {
+          kind: 'tool',
+          key: `x${seq}`,
+          seq,
+          at,
+          toolUseId: event.tool_use_id,
+          name: event.name,
+          input: event.input,
+          result: null,
+          nested: Boolean(event.parent_tool_use_id),
+        },
+        `tool:${event.tool_use_id}`,
+      );
+      return;
+    case 'tool_result': {
+      const index = book.where.get(`tool:${event.tool_use_id}`);
+      const current = index === undefined ? undefined : items[index];
+      const result = { content: event.content, isError: event.is_error };
+      if (index !== undefined && current?.kind === 'tool') {
+        replace(index, { ...current, result });
+        return;
+      }
+      add({
+        kind: 'tool',
+        key: `x${seq}`,
+        seq,
+        at,
+        toolUseId: event.tool_use_id,
+        name: 'tool',
+        input: undefined,
+        result,
+        nested: Boolean(event.parent_tool_use_id),
+      });
+      return;
+    }
+    case 'permission_request':
+      add(
+        {
+          kind: 'permission',
+          key: `p${seq}`,
+          seq,
+          at,
+          requestId: event.request_id,
+          toolName: event.tool_name,
+          input: event.input,
+          title: event.title ?? null,
+          resolved: null,
+        },
+        `perm:${event.request_id}`,
+      );
+      return;
+    case 'permission_resolved': {
+      const index = book.where.get(`perm:${event.request_id}`);
+      const current = index === undefined ? undefined : items[index];
+      if (index !== undefined && current?.kind === 'permission') {
+        replace(index, { ...current, resolved: { behavior: event.behavior, clientId: event.client_id, message: event.message ?? null } });
+      }
+      return;
+    }
+    case 'turn_complete': {
+      for (const queuedIndex of book.queued) {
+        const queuedItem = items[queuedIndex];
+        if (queuedItem?.kind === 'user') replace(queuedIndex, { ...queuedItem, queued: false });
+      }
+      book.queued = [];
+      add({
+        kind: 'turn',
+        key: `c${seq}`,
+        seq,
+        at,
+        isError: event.is_error,
+        durationMs: event.duration_ms,
+        costUsd: event.cost_usd,
+        usage: event.usage,
+        result: event.result ?? null,
+      });
+      return;
+    }
+    case 'error':
+      add({ kind: 'error', key: `e${seq}`, seq, at, message: event.message });
+      return;
+    case 'system':
+      add({ kind: 'system', key: `s${seq}`, seq, at, subtype: event.subtype, detail: systemDetail(event) });
+      return;
+  }
+}
+
+function systemDetail(event: Extract<TranscriptEvent, { type: 'system' }>): string {
+  const parts: string[] = [];
+  for (const field of ['model', 'cwd', 'session_id', 'message'] as const) {
+    const value = (event as Record<string, unknown>)[field];
+    if (typeof value === 'string' && value) parts.push(`${field.replace('_', ' ')}: ${value}`);
+  }
+  return parts.join(' · ');
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { defineConfig, devices } from '@playwright/test';
+
+// Set once in the main process; workers inherit the environment, so all agree on it.
+process.env.VIBES_E2E_TOKEN ||= randomBytes(24).toString('hex');
+process.env.VIBES_E2E_PORT ||= '7499';
+const port = process.env.VIBES_E2E_PORT;
+
+const launchOptions = {
+  executablePath: '/usr/lib/chromium/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
+};
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'test-results/e2e',
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  globalTimeout: 6 * 60_000,
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    actionTimeout: 10_000,
+    navigationTimeout: 20_000,
+    trace: 'retain-on-failure',
+    launchOptions,
+  },
+  projects: [
+    // multi-device.spec drives its own desktop and phone contexts; one phone project is enough to drop a connection.
+    {
+      name: 'desktop',
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions },
+      testIgnore: /reconnect\.spec/,
+    },
+    { name: 'pixel-7', use: { ...devices['Pixel 7'], launchOptions }, testIgnore: /multi-device\.spec/ },
+    {
+      name: 'iphone-13',
+      use: { ...devices['iPhone 13'], browserName: 'chromium', launchOptions },
+      testIgnore: /multi-device\.spec|reconnect\.spec/,
+    },
+  ],
+  webServer: {
+    command: `node --import tsx tests/e2e/support/serve.ts --port ${port} --demo`,
+    url: `http://127.0.0.1:${port}/api/health`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      VIBES_TOKEN: process.env.VIBES_E2E_TOKEN,
+      VIBES_HOST: '127.0.0.1',
+      // Short, so the ownership test sees a closed tab's sessions pass on within seconds.
+      VIBES_DISCONNECT_GRACE_MS: '3000',
+      VIBES_RATE_LIMIT_PER_SECOND: '1000',
+      VIBES_RATE_LIMIT_BURST: '1000',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  },
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { applyToSessionList, formatAge, sessionTitle } from '../../../lib/client/session-store.ts';
+import type { SessionInfo } from '../../../lib/protocol/index.ts';
+
+const session = (id: string, created: number, extra: Partial<SessionInfo> = {}): SessionInfo => ({
+  id,
+  name: null,
+  state: 'idle',
+  owner_id: 'a',
+  is_owner: false,
+  subscriber_count: 1,
+  created_at: created,
+  last_activity_at: created,
+  cwd: '/tmp',
+  model: null,
+  pending_permissions: [],
+  queued_inputs: 0,
+  cost_usd: 0,
+  claude_session_id: null,
+  failure: null,
+  ...extra,
+});
+
+describe('session list', () => {
+  it('applies list, update, removal and ownership events, newest first', () => {
+    let list = applyToSessionList(undefined, { type: 'session_list', sessions: [session('old', 1), session('new', 2)] });
+    expect(list?.map((s) => s.id)).toEqual(['new', 'old']);
+    list = applyToSessionList(list, { type: 'session_updated', session: session('newest', 3) });
+    expect(list?.map((s) => s.id)).toEqual(['newest', 'new', 'old']);
+    list = applyToSessionList(list, { type: 'session_updated', session: session('old', 1, { state: 'processing' }) });
+    expect(list?.find((s) => s.id === 'old')?.state).toBe('processing');
+    list = applyToSessionList(list, { type: 'ownership_transferred', session_id: 'new', new_owner_id: 'me', you_are_owner: true });
+    expect(list?.find((s) => s.id === 'new')).toMatchObject({ owner_id: 'me', is_owner: true });
+    list = applyToSessionList(list, { type: 'session_removed', session_id: 'newest', reason: 'killed' });
+    expect(list?.map((s) => s.id)).toEqual(['new', 'old']);
+    expect(applyToSessionList(list, { type: 'resync', reason: 'slow_client' })).toBe(list);
+  });
+
+  it('formats names and ages for a card', () => {
+    expect(sessionTitle({ id: '0123456789', name: null })).toBe('01234567');
+    expect(sessionTitle({ id: 'x', name: 'fix tests' })).toBe('fix tests');
+    expect([5, 65, 3700, 90_000].map(formatAge)).toEqual(['5s', '1m', '1h', '1d']);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { applyEntries, emptyTranscript, hasHole, prependEntries, transcriptFromEntries } from '../../../lib/client/transcript.ts';
+import type { TranscriptEntry, TranscriptEvent } from '../../../lib/protocol/index.ts';
+
+const entry = (seq: number, event: TranscriptEvent): TranscriptEntry => ({ seq, at: 1_700_000_000, event });
+const delta = (seq: number, text: string, id = 'm1') => entry(seq, { type: 'text_delta', message_id: id, text });
+
+const reply: TranscriptEntry[] = [
+  entry(1, { type: 'user_input', content: 'hi', source: 'cli', client_id: 'c1' }),
+  delta(2, 'Hel'),
+  delta(3, 'lo'),
+  entry(4, { type: 'text', message_id: 'm1', text: 'Hello' }),
+  entry(5, { type: 'turn_complete', is_error: false, duration_ms: 10, cost_usd: 0.01, usage: { input_tokens: 1, output_tokens: 1 } }),
+];
+
+describe('transcript', () => {
+  it('merges deltas by message id and replaces them with the final text', () => {
+    const partial = transcriptFromEntries(reply.slice(0, 3));
+    expect(partial.items.map((item) => item.kind)).toEqual(['user', 'text']);
+    expect(partial.items[1]).toMatchObject({ text: 'Hello', streaming: true });
+    const done = applyEntries(partial, reply.slice(3));
+    expect(done.items[1]).toMatchObject({ text: 'Hello', streaming: false });
+    expect(done.items.map((item) => item.kind)).toEqual(['user', 'text', 'turn']);
+    expect(done.lastSeq).toBe(5);
+  });
+
+  it('ignores replayed seqs, so nothing is doubled', () => {
+    const once = transcriptFromEntries(reply.slice(0, 3));
+    const twice = applyEntries(once, reply.slice(0, 3));
+    expect(twice).toBe(once);
+    expect(applyEntries(once, [delta(3, 'lo'), delta(4, '!')]).items[1]).toMatchObject({ text: 'Hello!' });
+  });
+
+  it('holds entries behind a hole until the hole is filled', () => {
+    const start = transcriptFromEntries(reply.slice(0, 2));
+    const ahead = applyEntries(start, [reply[4]!]);
+    expect(hasHole(ahead)).toBe(true);
+    expect(ahead.lastSeq).toBe(2);
+    const filled = applyEntries(ahead, reply.slice(2, 4));
+    expect(hasHole(filled)).toBe(false);
+    expect(filled.lastSeq).toBe(5);
+    expect(filled.items.map((item) => item.kind)).toEqual(['user', 'text', 'turn']);
+  });
+
+  it('changes only the rows an event touches', () => {
+    const before = transcriptFromEntries(reply.slice(0, 2));
+    const after = applyEntries(before, [reply[2]!]);
+    expect(after.items[0]).toBe(before.items[0]);
+    expect(after.items[1]).not.toBe(before.items[1]);
+  });
+
+  it('starts from a later page and prepends older pages across a message boundary', () => {
+    const tail = transcriptFromEntries(reply.slice(2), 2);
+    expect(tail.firstSeq).toBe(3);
+    const whole = prependEntries(tail, reply.slice(0, 2));
+    expect(whole.firstSeq).toBe(1);
+    expect(whole.items.map((item) => item.kind)).toEqual(['user', 'text', 'turn']);
+    expect(emptyTranscript(7)).toMatchObject({ firstSeq: 8, lastSeq: 7 });
+  });
+
+  it('pairs tool results and permission answers with their requests, and marks queued input', () => {
+    const state = transcriptFromEntries([
+      entry(1, { type: 'tool_use', tool_use_id: 't1', name: 'Bash', input: { command: 'ls' } }),
+      entry(2, { type: 'permission_request', request_id: 'r1', tool_name: 'Bash', input: { command: 'ls' } }),
+      entry(3, { type: 'user_input', content: 'next', source: 'web', client_id: 'c2', queued: true }),
+      entry(4, { type: 'permission_resolved', request_id: 'r1', behavior: 'allow', client_id: 'c2' }),
+      entry(5, { type: 'tool_result', tool_use_id: 't1', content: 'a\nb', is_error: false }),
+    ]);
+    expect(state.items.map((item) => item.kind)).toEqual(['tool', 'permission', 'user']);
+    expect(state.items[0]).toMatchObject({ result: { content: 'a\nb', isError: false } });
+    expect(state.items[1]).toMatchObject({ resolved: { behavior: 'allow', clientId: 'c2' } });
+    expect(state.items[2]).toMatchObject({ queued: true });
+    const next = applyEntries(state, [reply[4]!].map((item) => ({ ...item, seq: 6 })));
+    expect(next.items[2]).toMatchObject({ queued: false });
+  });
+});
