@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../support/api-harness.ts';
+import { childPids, isAlive } from '../support/processes.ts';
+import { startServerProcess } from '../support/server-process.ts';
+import { TestEventStream } from '../support/event-stream.ts';
+import { ApiClient } from '../../lib/client/api-client.ts';
+
+const vibes = useServer();
+
+/** The Claude process a session started: the server's child that was not there before. */
+async function newClaudePid(before: Set<number>, serverPid: number): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const pid = childPids(serverPid).find((candidate) => !before.has(candidate));
+    if (pid !== undefined) return pid;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('no Claude process appeared');
+}
+
+describe('faults', () => {
+  it('Claude killed with SIGKILL mid-turn: the session fails with a message, never stuck in processing', async () => {
+    const stream = await vibes.stream();
+    const before = new Set(childPids(vibes.server.pid));
+    const session = await vibes.client(stream.clientId).createSession({ prompt: 'stream 200 chunks every 20ms' });
+    const claudePid = await newClaudePid(before, vibes.server.pid);
+    await stream.waitForEvent('session_event', (event) => event.session_id === session.id && event.event.type === 'text_delta');
+    process.kill(claudePid, 'SIGKILL');
+    const failed = await stream.waitForEvent('session_updated', (event) => event.session.id === session.id && event.session.state === 'failed');
+    expect(failed.session.failure).toMatch(/SIGKILL|signal|exited/i);
+    expect(failed.session.pending_permissions).toEqual([]);
+    const error = stream.events('session_event').find((event) => event.session_id === session.id && event.event.type === 'error');
+    expect(error?.event).toMatchObject({ type: 'error', message: failed.session.failure });
+    await expect(vibes.client(stream.clientId).sendInput(session.id, 'more')).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+
+  it('a Claude that hangs is still interruptible and killable, and kill ends its process', async () => {
+    const stream = await vibes.stream();
+    const api = vibes.client(stream.clientId);
+    const before = new Set(childPids(vibes.server.pid));
+    const session = await api.createSession({ prompt: 'hang' });
+    const claudePid = await newClaudePid(before, vibes.server.pid);
+    await api.interrupt(session.id);
+    await stream.waitForEvent('session_updated', (event) => event.session.id === session.id && event.session.state === 'idle');
+    await api.sendInput(session.id, 'hang again');
+    await stream.waitForEvent('session_updated', (event) => event.session.id === session.id && event.session.state === 'processing');
+    await api.kill(session.id);
+    expect(isAlive(claudePid)).toBe(false);
+  });
+
+  it('a Claude that ignores SIGTERM is killed anyway, and kill still answers', async () => {
+    const stream = await vibes.stream();
+    const api = vibes.client(stream.clientId);
+    const before = new Set(childPids(vibes.server.pid));
+    const session = await api.createSession({ prompt: 'stubborn hang' });
+    const claudePid = await newClaudePid(before, vibes.server.pid);
+    await stream.waitForEvent('session_updated', (event) => event.session.id === session.id && event.session.state === 'processing');
+    await api.kill(session.id);
+    expect(isAlive(claudePid)).toBe(false);
+    await stream.waitForEvent('session_removed', (event) => event.session_id === session.id && event.reason === 'killed');
+  });
+});
+
+describe('the server receiving SIGTERM during a turn', () => {
+  it('ends every Claude process, tells the clients, and exits 0', async () => {
+    const server = await startServerProcess();
+    try {
+      const token = server.token();
+      const stream = await TestEventStream.open(server.url, { headers: { Authorization: `Bearer ${token}` } });
+      const api = new ApiClient({ baseUrl: server.url, token, clientId: stream.clientId });
+      const busy = await api.createSession({ prompt: 'stream 500 chunks every 20ms' });
+      await api.createSession({ prompt: 'stubborn hang' });
+      await stream.waitForEvent('session_event', (event) => event.session_id === busy.id && event.event.type === 'text_delta');
+      const claudePids = childPids(server.pid);
+      expect(claudePids.length).toBeGreaterThanOrEqual(2);
+      const code = await server.stop({ signal: 'SIGTERM' });
+      expect(code).toBe(0);
+      for (const pid of claudePids) expect(isAlive(pid)).toBe(false);
+      await stream.waitForEnd();
+      const finished = stream.events('session_updated').filter((event) => event.session.state === 'finished');
+      expect(new Set(finished.map((event) => event.session.id)).size).toBe(2);
+      expect(server.output()).toMatch(/SIGTERM, ending sessions and shutting down/);
+    } finally {
+      await server.stop({ signal: 'SIGKILL' });
+    }
+  });
+});
