@@ -1,0 +1,26 @@
+// Every benchmark, one after another (they share two cores, so never at once): `npm run bench`.
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { PROJECT_ROOT } from '../support/server-process.ts';
+
+const benches = [
+  ['SSE fan-out (1, 100, 1000 clients)', ['tests/bench/sse-fanout.ts', '1', '100', '1000']],
+  ['SSE fan-out targets (200, 500 clients)', ['tests/bench/sse-fanout.ts', '200', '500']],
+  ['memory and throughput', ['tests/bench/memory-throughput.ts']],
+  ['store overhead', ['tests/bench/store-overhead.ts']],
+  ['CLI latency', ['tests/bench/cli-latency.ts']],
+  ['dashboard first-load JS', ['tests/bench/first-load-js.ts']],
+  ['open a 10,000-event transcript on a phone', ['tests/bench/open-transcript.ts']],
+] as const;
+
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`);
+let failed = 0;
+for (const [title, args] of benches) {
+  console.log(`\n=== ${title}`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: PROJECT_ROOT, stdio: 'inherit', timeout: 15 * 60_000 });
+  if (result.status !== 0) {
+    failed++;
+    console.log(`(${title} did not finish: ${result.status ?? result.signal})`);
+  }
+}
+process.exitCode = failed > 0 ? 1 : 0;
