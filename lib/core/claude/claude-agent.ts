@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import {
-  query,
-  type CanUseTool,
-  type PermissionResult,
-  type Query,
-  type SDKUserMessage,
-  type SpawnOptions,
-  type SpawnedProcess,
+import type {
+  CanUseTool,
+  PermissionResult,
+  Query,
+  SDKUserMessage,
+  SpawnOptions,
+  SpawnedProcess,
 } from '@anthropic-ai/claude-agent-sdk';
 import type { TranscriptEvent } from '../../protocol/index.ts';
 import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer } from '../agent.ts';
@@ -87,6 +86,8 @@ export class ClaudeAgent implements Agent {
   async start(): Promise<void> {
     await requireDirectory(this.#options.cwd);
     const { executable } = this.#config;
+    // Loaded with the first session rather than at server start: it is most of a cold start.
+    const { query } = await import('@anthropic-ai/claude-agent-sdk');
     this.#query = query({
       prompt: this.#input,
       options: {
