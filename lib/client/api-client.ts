@@ -56,6 +56,19 @@ export class ApiClient {
     return (await this.#call('GET', '/api/sessions', SessionListResponse)).sessions;
   }
 
+  /** Ended sessions, the most recently ended first. */
+  async history(page: { limit?: number; before?: number } = {}): Promise<SessionInfo[]> {
+    const query = new URLSearchParams({ state: 'ended' });
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    if (page.before !== undefined) query.set('before', String(page.before));
+    return (await this.#call('GET', `/api/sessions?${query}`, SessionListResponse)).sessions;
+  }
+
+  /** Starts Claude again on an ended session; this client owns and subscribes to it. */
+  async resume(id: string): Promise<SessionInfo> {
+    return (await this.#call('POST', `${sessionPath(id)}/resume`, SessionResponse)).session;
+  }
+
   async createSession(body: CreateSessionBody): Promise<SessionInfo> {
     return (await this.#call('POST', '/api/sessions', SessionResponse, body)).session;
   }

@@ -27,6 +27,18 @@ export class WebApi {
     return (await this.#call<{ sessions: SessionInfo[] }>('GET', '/api/sessions')).sessions;
   }
 
+  async history(): Promise<SessionInfo[]> {
+    return (await this.#call<{ sessions: SessionInfo[] }>('GET', '/api/sessions?state=ended')).sessions;
+  }
+
+  async getSession(id: string): Promise<SessionInfo> {
+    return (await this.#call<{ session: SessionInfo }>('GET', sessionPath(id))).session;
+  }
+
+  async resume(id: string): Promise<SessionInfo> {
+    return (await this.#call<{ session: SessionInfo }>('POST', `${sessionPath(id)}/resume`)).session;
+  }
+
   async createSession(body: CreateSessionBody): Promise<SessionInfo> {
     return (await this.#call<{ session: SessionInfo }>('POST', '/api/sessions', body)).session;
   }

@@ -6,3 +6,4 @@ export * from './lifecycle.ts';
 export * from './manager.ts';
 export * from './ownership.ts';
 export * from './session.ts';
+export * from './store.ts';

@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
-import type { InputSource, RemovalReason } from '../protocol/index.ts';
+import type { EndReason, InputSource, RemovalReason, SessionInfo, TranscriptEntry } from '../protocol/index.ts';
 import type { AgentFactory } from './agent.ts';
 import type { EventBus } from './bus.ts';
 import { VibesError, notFound } from './errors.ts';
-import type { CoreEvent } from './events.ts';
+import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import type { ClientId } from './ownership.ts';
 import { Session } from './session.ts';
+import { MemoryStore, type HistoryQuery, type SessionStore, type StoreWrite } from './store.ts';
 
 export interface SessionManagerOptions {
   bus: EventBus<CoreEvent>;
@@ -14,6 +15,14 @@ export interface SessionManagerOptions {
   maxSessions?: number;
   clock?: () => number;
   newId?: () => string;
+  /** Where sessions and transcripts are kept; in memory when not given. */
+  store?: SessionStore;
+  /**
+   * `tick`: what the sessions publish during one tick is committed to the store in one
+   * transaction, then delivered on the bus (the server). `sync`: each event is committed and
+   * delivered at once (unit tests, which look at the bus right after acting).
+   */
+  delivery?: 'tick' | 'sync';
 }
 
 export interface CreateSessionOptions {
@@ -35,9 +44,17 @@ export class SessionManager {
   readonly #newId: () => string;
   readonly #sessions = new Map<string, Session>();
   readonly #removals = new Map<string, Promise<void>>();
+  readonly #resuming = new Set<string>();
+  readonly #store: SessionStore;
+  readonly #delivery: 'tick' | 'sync';
+  #outbox: CoreEvent[] = [];
+  #endings: { sessionId: string; reason: EndReason; at: number }[] = [];
+  #flushScheduled: NodeJS.Immediate | null = null;
 
   constructor(options: SessionManagerOptions) {
     this.bus = options.bus;
+    this.#store = options.store ?? new MemoryStore();
+    this.#delivery = options.delivery ?? 'sync';
     this.#agentFactory = options.agentFactory;
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? Date.now;
@@ -56,14 +73,12 @@ export class SessionManager {
       model: options.model ?? null,
       ownerId: options.ownerId,
       agentFactory: this.#agentFactory,
-      publish: (event) => this.bus.publish(event),
-      onAgentExited: (exited, failure) => {
-        if (failure === null) this.remove(exited.id, 'session_finished').catch(() => {});
-      },
+      publish: (event) => this.#record(event),
+      onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
       clock: this.#clock,
     });
     this.#sessions.set(session.id, session);
-    this.bus.publish({ type: 'session_updated', session: session.snapshot() });
+    this.#record({ type: 'session_updated', session: session.snapshot() });
     await session.start();
     if (options.prompt !== undefined && session.state === 'idle') {
       session.sendInput(options.prompt, { clientId: options.ownerId, source: options.source ?? 'api' });
@@ -71,11 +86,127 @@ export class SessionManager {
     return session;
   }
 
-  /** Throws NOT_FOUND for an unknown id. */
+  /**
+   * Continues an ended session: a new Claude process resumes Claude's latest session id, the
+   * transcript goes on from its last seq, and the caller owns and subscribes to it.
+   */
+  async resume(sessionId: string, clientId: ClientId): Promise<Session> {
+    if (this.#sessions.has(sessionId) || this.#resuming.has(sessionId)) {
+      throw new VibesError('INVALID_STATE', `Session ${sessionId} is running: there is nothing to resume`);
+    }
+    const stored = this.#store.getSession(sessionId);
+    if (!stored) throw notFound(sessionId);
+    if (stored.claude_session_id === null) {
+      throw new VibesError('INVALID_STATE', `Session ${sessionId} cannot be resumed: Claude never started a conversation in it`);
+    }
+    if (this.#sessions.size >= this.#maxSessions) {
+      throw new VibesError('TOO_MANY_SESSIONS', `At most ${this.#maxSessions} sessions can run at once`);
+    }
+    this.#resuming.add(sessionId);
+    try {
+      await requireDirectory(stored.cwd);
+      this.flush();
+      const session = new Session({
+        id: sessionId,
+        name: stored.name,
+        cwd: stored.cwd,
+        model: stored.model,
+        ownerId: clientId,
+        claudeSessionId: stored.claude_session_id,
+        agentFactory: this.#agentFactory,
+        publish: (event) => this.#record(event),
+        onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
+        clock: this.#clock,
+        resumeFrom: {
+          createdAt: stored.created_at,
+          lastActivityAt: stored.last_activity_at,
+          lastSeq: this.#store.lastSeq(sessionId),
+          costUsd: stored.cost_usd,
+        },
+      });
+      this.#sessions.set(sessionId, session);
+      this.#store.reopen(sessionId);
+      this.#record({ type: 'session_updated', session: session.snapshot() });
+      await session.start();
+      return session;
+    } finally {
+      this.#resuming.delete(sessionId);
+    }
+  }
+
+  /** A live session. An unknown id is NOT_FOUND; an ended one INVALID_STATE (resume it first). */
   get(sessionId: string): Session {
     const session = this.#sessions.get(sessionId);
-    if (!session) throw notFound(sessionId);
-    return session;
+    if (session) return session;
+    const stored = this.#store.getSession(sessionId);
+    if (stored) {
+      throw new VibesError('INVALID_STATE', `Session ${sessionId} has ended (${stored.end_reason ?? 'server_restarted'}); resume it to continue`);
+    }
+    throw notFound(sessionId);
+  }
+
+  /** A live session as `clientId` sees it, or an ended one from history. */
+  info(sessionId: string, clientId: ClientId | null): SessionInfo {
+    const session = this.#sessions.get(sessionId);
+    if (session) return session.infoFor(clientId);
+    const stored = this.#store.getSession(sessionId);
+    if (!stored) throw notFound(sessionId);
+    return sessionInfoFor(stored, clientId);
+  }
+
+  /** A page of a live or ended session's transcript, read from the store. */
+  readEvents(sessionId: string, after: number, limit: number): { events: TranscriptEntry[]; last_seq: number } {
+    if (!this.#sessions.has(sessionId) && !this.#store.getSession(sessionId)) throw notFound(sessionId);
+    return { events: this.#store.readEvents(sessionId, after, limit), last_seq: this.#store.lastSeq(sessionId) };
+  }
+
+  /** Ended sessions, the most recently ended first. */
+  history(query: HistoryQuery, clientId: ClientId | null = null): SessionInfo[] {
+    return this.#store
+      .listEnded(query)
+      .filter((snapshot) => !this.#sessions.has(snapshot.id))
+      .map((snapshot) => sessionInfoFor(snapshot, clientId));
+  }
+
+  /**
+   * Commits everything published since the last flush in one transaction, then delivers it on
+   * the bus in order: no client ever sees an event a crash could lose.
+   */
+  flush(): void {
+    if (this.#flushScheduled) clearImmediate(this.#flushScheduled);
+    this.#flushScheduled = null;
+    if (this.#outbox.length === 0 && this.#endings.length === 0) return;
+    const outbox = this.#outbox;
+    const batch: StoreWrite = { sessions: [], events: [], ended: this.#endings };
+    this.#outbox = [];
+    this.#endings = [];
+    const sessions = new Map<string, SessionSnapshot>();
+    const events: { sessionId: string; entry: TranscriptEntry }[] = [];
+    for (const event of outbox) {
+      if (event.type === 'session_updated') sessions.set(event.session.id, event.session);
+      else if (event.type === 'session_event') events.push({ sessionId: event.session_id, entry: event.entry });
+    }
+    try {
+      this.#store.write({ ...batch, sessions: [...sessions.values()], events });
+    } catch (error) {
+      // Losing the history is bad; leaving every client frozen because the disk is full is worse.
+      console.error('vibes: writing sessions to the store failed:', error);
+    }
+    for (const event of outbox) this.bus.publish(event);
+  }
+
+  #record(event: CoreEvent): void {
+    this.#outbox.push(event);
+    if (this.#delivery === 'sync') this.flush();
+    else this.#flushScheduled ??= setImmediate(() => this.flush());
+  }
+
+  #end(sessionId: string, reason: EndReason): void {
+    this.#endings.push({ sessionId, reason, at: Math.floor(this.#clock() / 1000) });
+  }
+
+  #onAgentExited(session: Session, failure: string | null): void {
+    if (failure === null && this.#sessions.get(session.id) === session) this.remove(session.id, 'session_finished').catch(() => {});
   }
 
   find(sessionId: string): Session | undefined {
@@ -108,9 +239,13 @@ export class SessionManager {
     if (running) return running;
     const session = this.get(sessionId);
     const removal = session.stop().finally(() => {
+      // Its last events go out while it is still listed, so they reach its subscribers.
+      this.flush();
       this.#sessions.delete(sessionId);
       this.#removals.delete(sessionId);
-      this.bus.publish({ type: 'session_removed', session_id: sessionId, reason });
+      this.#end(sessionId, reason);
+      this.#record({ type: 'session_removed', session_id: sessionId, reason });
+      this.flush();
     });
     this.#removals.set(sessionId, removal);
     return removal;
@@ -125,9 +260,12 @@ export class SessionManager {
     return this.remove(sessionId, 'killed');
   }
 
-  /** Ends every agent; the sessions stay listed as finished. */
+  /** Ends every agent; the sessions stay listed as finished, and are stored as ended by the stop. */
   async shutdown(): Promise<void> {
-    await Promise.allSettled(this.list().map((session) => session.stop()));
+    const sessions = this.list();
+    await Promise.allSettled(sessions.map((session) => session.stop()));
+    for (const session of sessions) this.#end(session.id, 'server_stopped');
+    this.flush();
   }
 }
 

@@ -41,6 +41,8 @@ export interface SessionInit {
   onAgentExited?: (session: Session, failure: string | null) => void;
   /** Milliseconds since the epoch. */
   clock?: () => number;
+  /** When resuming a stored session: what it had reached. */
+  resumeFrom?: { createdAt: number; lastActivityAt: number; lastSeq: number; costUsd: number };
 }
 
 export interface InputOrigin {
@@ -58,7 +60,6 @@ export class Session {
   readonly #pending = new Map<string, PendingPermission>();
   readonly #answered = new Set<string>();
   readonly #queue: string[] = [];
-  readonly #transcript: TranscriptEntry[] = [];
   readonly #publish: (event: CoreEvent) => void;
   readonly #onAgentExited: (session: Session, failure: string | null) => void;
   readonly #clock: () => number;
@@ -67,7 +68,8 @@ export class Session {
   #failure: string | null = null;
   #model: string | null;
   #claudeSessionId: string | null;
-  #costUsd = 0;
+  #costUsd: number;
+  #lastSeq: number;
   #lastActivityAt: number;
   #turnEndWaiters: (() => void)[] = [];
   #stopping: Promise<void> | null = null;
@@ -82,8 +84,10 @@ export class Session {
     this.#onAgentExited = init.onAgentExited ?? (() => {});
     this.#clock = init.clock ?? Date.now;
     this.#ownership = new SessionOwnership(init.ownerId, this.#clock());
-    this.createdAt = this.#nowSeconds();
-    this.#lastActivityAt = this.createdAt;
+    this.createdAt = init.resumeFrom?.createdAt ?? this.#nowSeconds();
+    this.#lastActivityAt = init.resumeFrom?.lastActivityAt ?? this.createdAt;
+    this.#lastSeq = init.resumeFrom?.lastSeq ?? 0;
+    this.#costUsd = init.resumeFrom?.costUsd ?? 0;
     this.#agent = init.agentFactory(
       { cwd: init.cwd, model: init.model, resume: this.#claudeSessionId },
       (event) => this.#onAgentEvent(event),
@@ -103,12 +107,9 @@ export class Session {
     return this.#state === 'processing' || this.#state === 'waiting_permission';
   }
 
-  get transcript(): readonly TranscriptEntry[] {
-    return this.#transcript;
-  }
-
+  /** The seq of the newest transcript entry; the entries themselves live in the store. */
   get lastSeq(): number {
-    return this.#transcript.length;
+    return this.#lastSeq;
   }
 
   snapshot(): SessionSnapshot {
@@ -127,17 +128,14 @@ export class Session {
       cost_usd: this.#costUsd,
       claude_session_id: this.#claudeSessionId,
       failure: this.#failure,
+      ended_at: null,
+      end_reason: null,
     };
   }
 
   /** The snapshot as `clientId` sees it. */
   infoFor(clientId: ClientId | null): SessionInfo {
     return sessionInfoFor(this.snapshot(), clientId);
-  }
-
-  /** Transcript entries after `after`, at most `limit` of them, oldest first. */
-  entries(after: number, limit: number): TranscriptEntry[] {
-    return this.#transcript.slice(after, after + limit);
   }
 
   /** Starts the agent; a start that fails leaves the session `failed` with the reason. */
@@ -349,8 +347,7 @@ export class Session {
   }
 
   #append(event: TranscriptEvent): void {
-    const entry: TranscriptEntry = { seq: this.#transcript.length + 1, at: this.#nowSeconds(), event };
-    this.#transcript.push(entry);
+    const entry: TranscriptEntry = { seq: ++this.#lastSeq, at: this.#nowSeconds(), event };
     this.#publish({ type: 'session_event', session_id: this.id, entry });
     // Activity is kept in whole seconds, so this publishes at most one update a second.
     if (entry.at !== this.#lastActivityAt) {

@@ -9,6 +9,7 @@ export const LIMITS = {
   modelChars: 200,
   messageChars: 10_000,
   eventsPageMax: 1000,
+  historyPageMax: 200,
 } as const;
 
 /** A client names itself with this in CLIENT_ID_HEADER, or keeps its id across reconnects with `?client_id=`. */
@@ -43,6 +44,15 @@ export const EventsPageQuery = z.object({
   limit: z.coerce.number().int().positive().max(LIMITS.eventsPageMax).default(200),
 });
 export type EventsPageQuery = z.infer<typeof EventsPageQuery>;
+
+export const SessionListQuery = z.object({
+  /** `live` (the default): running sessions; `ended`: history, the most recently ended first. */
+  state: z.enum(['live', 'ended']).default('live'),
+  limit: z.coerce.number().int().positive().max(LIMITS.historyPageMax).default(LIMITS.historyPageMax),
+  /** History only: sessions that ended before this time (Unix seconds), to page further back. */
+  before: z.coerce.number().int().nonnegative().optional(),
+});
+export type SessionListQuery = z.infer<typeof SessionListQuery>;
 
 export const EventsPage = z.object({
   events: z.array(TranscriptEntry),

@@ -9,6 +9,14 @@ export type SessionState = z.infer<typeof SessionState>;
 export const RemovalReason = z.enum(['owner_disconnected', 'killed', 'session_finished']);
 export type RemovalReason = z.infer<typeof RemovalReason>;
 
+/**
+ * Why a session is over, kept in history: a removal reason, or the server going away under it.
+ * `server_stopped`: the server was shut down cleanly while it ran. `server_restarted`: the server
+ * died without ending it (a crash, SIGKILL, power loss) and found it still live on its next start.
+ */
+export const EndReason = z.enum([...RemovalReason.options, 'server_stopped', 'server_restarted']);
+export type EndReason = z.infer<typeof EndReason>;
+
 export const PendingPermission = z.object({
   request_id: z.string(),
   tool_name: z.string(),
@@ -38,5 +46,8 @@ export const SessionInfo = z.object({
   claude_session_id: z.string().nullable(),
   /** Why the session failed, readable by a person; null unless state is failed. */
   failure: z.string().nullable(),
+  /** When the session ended; null while it is live. An ended session is read-only until resumed. */
+  ended_at: UnixSeconds.nullable(),
+  end_reason: EndReason.nullable(),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;

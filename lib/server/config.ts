@@ -39,6 +39,10 @@ export const ServerConfig = z.object({
   allowedHosts: z.array(z.string().min(1)).default([]),
   /** Overrides the token file; never printed by the server except in the sign-in link. */
   token: z.string().min(16, 'VIBES_TOKEN must be at least 16 characters').optional(),
+  /** `sqlite`: $VIBES_HOME/vibes.db. `memory` keeps nothing across restarts: for tests and benchmarks. */
+  store: z.enum(['sqlite', 'memory']).default('sqlite'),
+  /** Ended sessions older than this many days are deleted (at start and hourly); 0 keeps them all. */
+  retentionDays: z.coerce.number().nonnegative().max(100_000).default(0),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -76,6 +80,8 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     rateLimitBurst: env.VIBES_RATE_LIMIT_BURST,
     allowedHosts: env.VIBES_ALLOWED_HOSTS?.split(',').map((host) => host.trim()).filter(Boolean),
     token: env.VIBES_TOKEN || undefined,
+    store: env.VIBES_STORE || undefined,
+    retentionDays: env.VIBES_RETENTION_DAYS || undefined,
   };
   const parsed = ServerConfig.safeParse(Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)));
   if (!parsed.success) {

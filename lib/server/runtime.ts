@@ -1,13 +1,26 @@
-import { EventBus, SessionLifecycle, SessionManager, type AgentFactory, type CoreEvent } from '../core/index.ts';
+import { join } from 'node:path';
+import {
+  EventBus,
+  MemoryStore,
+  SessionLifecycle,
+  SessionManager,
+  type AgentFactory,
+  type CoreEvent,
+  type SessionStore,
+} from '../core/index.ts';
+import { SqliteStore } from '../core/sqlite-store.ts';
 import type { Auth } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { Presence } from './presence.ts';
 import { SseHub } from './sse-hub.ts';
 
+const RETENTION_SWEEP_MS = 3600_000;
+
 /** Everything the long-lived server holds; created once, before Next is prepared. */
 export interface Runtime {
   readonly config: ServerConfig;
   readonly bus: EventBus<CoreEvent>;
+  readonly store: SessionStore;
   readonly manager: SessionManager;
   readonly lifecycle: SessionLifecycle;
   readonly presence: Presence;
@@ -18,11 +31,14 @@ export interface Runtime {
   port: number;
   /** Milliseconds since the epoch. */
   readonly startedAt: number;
+  /** Ends the sessions and closes the store. */
+  dispose(): Promise<void>;
 }
 
 export function createRuntime(config: ServerConfig, agentFactory: AgentFactory, auth: Auth, version: string): Runtime {
+  const store = openStore(config);
   const bus = new EventBus<CoreEvent>({ ringSize: config.replayRingSize });
-  const manager = new SessionManager({ bus, agentFactory, maxSessions: config.maxSessions });
+  const manager = new SessionManager({ bus, agentFactory, maxSessions: config.maxSessions, store, delivery: 'tick' });
   const lifecycle = new SessionLifecycle(manager);
   const presence = new Presence({
     graceMs: config.disconnectGraceMs,
@@ -41,5 +57,30 @@ export function createRuntime(config: ServerConfig, agentFactory: AgentFactory, 
     clientStallMs: config.clientStallMs,
     pingMs: config.pingMs,
   });
-  return { config, bus, manager, lifecycle, presence, hub, auth, version, port: config.port, startedAt: Date.now() };
+  const sweep = config.retentionDays > 0 ? setInterval(() => applyRetention(store, config.retentionDays), RETENTION_SWEEP_MS) : null;
+  sweep?.unref();
+  const dispose = async () => {
+    if (sweep) clearInterval(sweep);
+    await manager.shutdown();
+    store.close();
+  };
+  return { config, bus, store, manager, lifecycle, presence, hub, auth, version, port: config.port, startedAt: Date.now(), dispose };
+}
+
+/** Opens the store; sessions it holds as live were cut off when the server went away, so they end now. */
+function openStore(config: ServerConfig): SessionStore {
+  const store = config.store === 'memory' ? new MemoryStore() : new SqliteStore(join(config.home, 'vibes.db'));
+  const ended = store.endAllLive('server_restarted', Math.floor(Date.now() / 1000));
+  if (ended > 0) console.log(`vibes: ${ended} session${ended === 1 ? ' was' : 's were'} cut off by the last stop; they are in the history and can be resumed`);
+  if (config.retentionDays > 0) applyRetention(store, config.retentionDays);
+  return store;
+}
+
+function applyRetention(store: SessionStore, days: number): void {
+  try {
+    const deleted = store.deleteEndedBefore(Math.floor(Date.now() / 1000 - days * 86_400));
+    if (deleted > 0) console.log(`vibes: deleted ${deleted} session${deleted === 1 ? '' : 's'} that ended over ${days} days ago`);
+  } catch (error) {
+    console.error('vibes: deleting old sessions failed:', error);
+  }
 }

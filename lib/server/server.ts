@@ -96,7 +96,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   const close = () =>
     (closing ??= (async () => {
       server.close();
-      await runtime.manager.shutdown();
+      await runtime.dispose();
       runtime.hub.stop();
       runtime.presence.dispose();
       server.closeAllConnections();

@@ -151,9 +151,15 @@ describe('subscribe, input, interrupt, kill', () => {
     const watcher = await vibes.stream();
     const session = await vibes.client('alice').createSession({});
     expect(await vibes.client('alice').kill(session.id)).toEqual({ session_id: session.id, reason: 'killed' });
-    await expectError(vibes.client('alice').getSession(session.id), 'NOT_FOUND', 404);
+    expect((await vibes.client('alice').listSessions()).map((s) => s.id)).not.toContain(session.id);
+    expect(await vibes.client('alice').getSession(session.id)).toMatchObject({
+      id: session.id,
+      state: 'finished',
+      end_reason: 'killed',
+      ended_at: expect.any(Number),
+    });
     await watcher.waitForEvent('session_removed', (event) => event.session_id === session.id && event.reason === 'killed');
-    await expectError(vibes.client('alice').kill(session.id), 'NOT_FOUND', 404);
+    await expectError(vibes.client('alice').kill(session.id), 'INVALID_STATE', 409);
   });
 
   it('answering an unknown permission request is 404 NOT_FOUND', async () => {

@@ -56,8 +56,11 @@ describe('presence, grace period and ownership transfer', () => {
     expect((await vibes.client('observer').getSession(session.id)).state).toBe('processing');
     const removed = await watcher.waitForEvent('session_removed', (event) => event.session_id === session.id, 15_000);
     expect(removed.reason).toBe('owner_disconnected');
-    const page = await vibes.client('observer').events(session.id).catch(() => null);
-    expect(page).toBeNull();
+    // Gone from the live list, still readable from the history.
+    expect((await vibes.client('observer').listSessions()).map((listed) => listed.id)).not.toContain(session.id);
+    expect(await vibes.client('observer').getSession(session.id)).toMatchObject({ end_reason: 'owner_disconnected', state: 'finished' });
+    const page = await vibes.client('observer').events(session.id);
+    expect(page.events.map((entry) => entry.event.type)).toContain('turn_complete');
     const states = watcher.events('session_updated').filter((event) => event.session.id === session.id).map((event) => event.session.state);
     expect(states).toContain('idle');
     expect(states.indexOf('idle')).toBeLessThan(states.lastIndexOf('finished'));
@@ -71,6 +74,7 @@ describe('presence, grace period and ownership transfer', () => {
       await script.getSession(session.id);
     }
     await sleep(GRACE_MS * 2);
-    await expect(vibes.client('observer').getSession(session.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect.poll(async () => (await vibes.client('observer').getSession(session.id)).end_reason).toBe('owner_disconnected');
+    await expect(vibes.client('curl-script').sendInput(session.id, 'still there?')).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClaudeAgentFactory, type ClaudeAgent, fakeClaudePath, type ClaudeAgentConfig } from '../../lib/core/claude/index.ts';
 import { EventBus, Session, SessionManager, type AgentFactory, type CoreEvent } from '../../lib/core/index.ts';
-import type { SessionState, TranscriptEvent } from '../../lib/protocol/index.ts';
+import type { SessionState, TranscriptEntry, TranscriptEvent } from '../../lib/protocol/index.ts';
 import { isAlive } from './processes.ts';
 
 export const OWNER = 'owner';
@@ -18,6 +18,15 @@ export function claudeHarness(config: ClaudeAgentConfig = {}) {
   const bus = new EventBus<CoreEvent>({ ringSize: 100_000 });
   const published: CoreEvent[] = [];
   bus.subscribe((entry) => published.push(entry.event));
+  const transcripts = new Map<string, TranscriptEntry[]>();
+  bus.subscribe(({ event }) => {
+    if (event.type !== 'session_event') return;
+    let entries = transcripts.get(event.session_id);
+    if (!entries) transcripts.set(event.session_id, (entries = []));
+    entries.push(event.entry);
+  });
+  /** A session's transcript as published (hand-made sessions have no store behind them). */
+  const transcript = (session: Session): TranscriptEntry[] => transcripts.get(session.id) ?? [];
   const agents: ClaudeAgent[] = [];
   const makeAgent = createClaudeAgentFactory({ executable: fakeClaudePath(), env: process.env, killGraceMs: 1000, ...config });
   const agentFactory: AgentFactory = (options, emit) => {
@@ -48,7 +57,7 @@ export function claudeHarness(config: ClaudeAgentConfig = {}) {
 
   const send = (session: Session, content: string) => session.sendInput(content, { clientId: OWNER, source: 'cli' });
 
-  const events = (session: Session): TranscriptEvent[] => session.transcript.map((entry) => entry.event);
+  const events = (session: Session): TranscriptEvent[] => transcript(session).map((entry) => entry.event);
 
   /** The states this session went through, as published, with consecutive repeats folded. */
   const states = (session: Session): SessionState[] => {
@@ -101,7 +110,7 @@ export function claudeHarness(config: ClaudeAgentConfig = {}) {
     if (survivors.length > 0) throw new Error(`Claude processes outlived their sessions: ${survivors.join(', ')}`);
   };
 
-  return { bus, published, agents, manager, workDir, create, resumeSession, send, events, states, agentOf, cleanup };
+  return { bus, published, agents, manager, workDir, create, resumeSession, send, events, states, agentOf, cleanup, transcript };
 }
 
 /** Polls until `check` holds, failing with `description` after `timeoutMs`. */

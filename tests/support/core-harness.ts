@@ -24,5 +24,7 @@ export function coreHarness(options: CoreHarnessOptions = {}) {
   const lifecycle = new SessionLifecycle(manager);
   const create = (ownerId: string, extra: { prompt?: string; name?: string } = {}) =>
     manager.create({ ownerId, cwd: process.cwd(), ...extra });
-  return { bus, published, agents, manager, lifecycle, create };
+  /** A session's whole transcript, as the store holds it. */
+  const transcript = (sessionId: string) => manager.readEvents(sessionId, 0, Number.MAX_SAFE_INTEGER).events;
+  return { bus, published, agents, manager, lifecycle, create, transcript };
 }

@@ -1,9 +1,15 @@
-import { CreateSessionBody } from '../../../lib/protocol/index.ts';
-import { created, readBody, requireClientId, route } from '../../../lib/server/route.ts';
+import { CreateSessionBody, SessionListQuery } from '../../../lib/protocol/index.ts';
+import { created, parseWith, readBody, requireClientId, route } from '../../../lib/server/route.ts';
 
-export const GET = route(({ runtime, clientId }) => ({
-  sessions: runtime.manager.list().map((session) => session.infoFor(clientId)),
-}));
+/** Live sessions, or with `?state=ended` the history: ended sessions, the most recently ended first. */
+export const GET = route(({ runtime, clientId, request }) => {
+  const query = parseWith(SessionListQuery, Object.fromEntries(new URL(request.url).searchParams), 'query');
+  if (query.state === 'ended') {
+    const page = { limit: query.limit, ...(query.before === undefined ? {} : { before: query.before }) };
+    return { sessions: runtime.manager.history(page, clientId) };
+  }
+  return { sessions: runtime.manager.list().map((session) => session.infoFor(clientId)) };
+});
 
 /** The caller becomes owner and subscriber. */
 export const POST = route(async (context) => {

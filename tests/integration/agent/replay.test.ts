@@ -50,7 +50,7 @@ function captureFrames(file: string): Frame[] {
 /** Drives the session through its turns, answering permission requests in the given order. */
 async function play(session: Session, answers: ('allow' | 'deny')[], turns = 1): Promise<void> {
   const pending = [...answers];
-  const turnsDone = () => session.transcript.filter((entry) => entry.event.type === 'turn_complete').length;
+  const turnsDone = () => (harness?.transcript(session) ?? []).filter((entry) => entry.event.type === 'turn_complete').length;
   await waitFor(
     () => {
       if (session.state === 'waiting_permission') {

@@ -18,6 +18,8 @@ const session = (id: string, created: number, extra: Partial<SessionInfo> = {}):
   cost_usd: 0,
   claude_session_id: null,
   failure: null,
+  ended_at: null,
+  end_reason: null,
   ...extra,
 });
 

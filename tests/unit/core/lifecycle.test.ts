@@ -23,7 +23,9 @@ describe('SessionLifecycle', () => {
     const result = await lifecycle.clientGone('client-a');
     expect(result.transfers).toEqual([]);
     expect(result.cleanups).toEqual([session.id]);
-    expect(() => manager.get(session.id)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(manager.find(session.id)).toBeUndefined();
+    expect(() => manager.get(session.id)).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    expect(manager.info(session.id, null)).toMatchObject({ state: 'finished', end_reason: 'owner_disconnected' });
     expect(agents.last().stopped).toBe(true);
     expect(published.at(-1)).toEqual({ type: 'session_removed', session_id: session.id, reason: 'owner_disconnected' });
   });

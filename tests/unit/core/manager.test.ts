@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { EventBus, MemoryStore, SessionManager, type CoreEvent } from '../../../lib/core/index.ts';
 import { coreHarness } from '../../support/core-harness.ts';
+import { scriptedAgents } from '../../support/scripted-agent.ts';
 
 describe('SessionManager', () => {
   it('create with owner sets ownership and publishes the new session', async () => {
@@ -14,14 +16,14 @@ describe('SessionManager', () => {
   });
 
   it('starts the agent in the session cwd and sends the first prompt as the owner', async () => {
-    const { create, agents } = coreHarness();
+    const { create, agents, transcript } = coreHarness();
     const session = await create('owner', { prompt: 'hello' });
     const agent = agents.last();
     expect(agent.started).toBe(true);
     expect(agent.options.cwd).toBe(process.cwd());
     expect(agent.sent).toEqual(['hello']);
     expect(session.state).toBe('processing');
-    expect(session.transcript[0]?.event).toMatchObject({ type: 'user_input', client_id: 'owner', content: 'hello' });
+    expect(transcript(session.id)[0]?.event).toMatchObject({ type: 'user_input', client_id: 'owner', content: 'hello' });
   });
 
   it('get of an unknown id is NOT_FOUND', () => {
@@ -122,5 +124,87 @@ describe('SessionManager cwd', () => {
     });
     expect(manager.list()).toEqual([]);
     expect(published).toEqual([]);
+  });
+});
+
+describe('SessionManager history and resume', () => {
+  it('an ended session stays readable: info, transcript and history, with when and why it ended', async () => {
+    const { create, manager, agents } = coreHarness();
+    const session = await create('owner', { prompt: 'hello' });
+    agents.last().completeTurn();
+    await manager.kill(session.id, 'owner');
+    expect(manager.find(session.id)).toBeUndefined();
+    expect(manager.info(session.id, 'owner')).toMatchObject({ state: 'finished', end_reason: 'killed', is_owner: true, subscriber_count: 0 });
+    expect(manager.info(session.id, null).ended_at).toEqual(expect.any(Number));
+    expect(manager.readEvents(session.id, 0, 100).events.map((entry) => entry.event.type)).toEqual(['user_input', 'turn_complete']);
+    expect(manager.history({ limit: 10 }).map((info) => info.id)).toEqual([session.id]);
+    expect(() => manager.get(session.id)).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    expect(() => manager.kill(session.id, 'owner')).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    expect(() => manager.readEvents('missing', 0, 1)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+
+  it('resume continues the same session and transcript with Claude resuming its own session id', async () => {
+    const { create, manager, agents, transcript, published } = coreHarness();
+    const session = await create('owner', { prompt: 'hello' });
+    agents.last().emitAgentEvent({ type: 'claude_session', claude_session_id: 'claude-1', model: 'opus' });
+    agents.last().completeTurn(0.5);
+    await manager.kill(session.id, 'owner');
+
+    const resumed = await manager.resume(session.id, 'phone');
+    expect(resumed.id).toBe(session.id);
+    expect(agents.last().options.resume).toBe('claude-1');
+    expect(resumed.snapshot()).toMatchObject({ owner_id: 'phone', created_at: session.createdAt, cost_usd: 0.5, ended_at: null });
+    expect(resumed.ownership.isSubscribed('phone')).toBe(true);
+    expect(published.at(-1)).toMatchObject({ type: 'session_updated', session: { id: session.id, state: 'idle' } });
+    expect(manager.history({ limit: 10 })).toEqual([]);
+    resumed.sendInput('again', { clientId: 'phone', source: 'web' });
+    expect(transcript(session.id).map((entry) => entry.seq)).toEqual([1, 2, 3]);
+    await expect(manager.resume(session.id, 'phone')).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+
+  it('resume refuses an unknown session, and one Claude never started', async () => {
+    const { create, manager } = coreHarness();
+    await expect(manager.resume('missing', 'a')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const session = await create('owner');
+    await manager.kill(session.id, 'owner');
+    await expect(manager.resume(session.id, 'owner')).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('never started') });
+  });
+
+  it('shutdown stores the sessions as ended by the stop', async () => {
+    const { create, manager } = coreHarness();
+    const session = await create('owner');
+    await manager.shutdown();
+    expect(manager.history({ limit: 10 })).toEqual([]);
+    expect(manager.info(session.id, null)).toMatchObject({ state: 'finished' });
+  });
+});
+
+describe('SessionManager tick delivery', () => {
+  it('commits a tick of events in one write, before any of it is published, in order', async () => {
+    const store = new MemoryStore();
+    const writes: number[] = [];
+    const write = store.write.bind(store);
+    store.write = (batch) => {
+      writes.push(batch.events?.length ?? 0);
+      write(batch);
+    };
+    const bus = new EventBus<CoreEvent>({ ringSize: 100 });
+    const { factory, last } = scriptedAgents();
+    const manager = new SessionManager({ bus, agentFactory: factory, store, delivery: 'tick' });
+    const seen: { seq: number; stored: number }[] = [];
+    bus.subscribe(({ event }) => {
+      if (event.type === 'session_event') seen.push({ seq: event.entry.seq, stored: store.lastSeq(event.session_id) });
+    });
+    const session = await manager.create({ ownerId: 'owner', cwd: process.cwd(), prompt: 'go' });
+    await new Promise((resolve) => setImmediate(resolve));
+    writes.length = 0;
+    for (let i = 0; i < 5; i++) last().emit({ type: 'text_delta', message_id: 'm', text: `${i}` });
+    expect(seen).toHaveLength(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual([5]);
+    expect(seen.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(seen.every((entry) => entry.stored >= entry.seq)).toBe(true);
+    await manager.kill(session.id, 'owner');
+    expect(store.getSession(session.id)).toMatchObject({ end_reason: 'killed' });
   });
 });

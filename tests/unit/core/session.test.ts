@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SESSION_TRANSITIONS, VibesError, type CoreEvent } from '../../../lib/core/index.ts';
-import type { SessionState } from '../../../lib/protocol/index.ts';
+import { SESSION_TRANSITIONS, VibesError, type CoreEvent, type Session } from '../../../lib/core/index.ts';
+import type { SessionState, TranscriptEntry } from '../../../lib/protocol/index.ts';
 import { coreHarness } from '../../support/core-harness.ts';
 
 const origin = { clientId: 'owner', source: 'cli' as const };
@@ -14,9 +14,13 @@ function publishedStates(events: CoreEvent[]): SessionState[] {
   return states;
 }
 
+const transcripts = new WeakMap<Session, () => readonly TranscriptEntry[]>();
+const transcriptOf = (session: Session) => transcripts.get(session)?.() ?? [];
+
 async function started() {
   const harness = coreHarness();
   const session = await harness.create('owner');
+  transcripts.set(session, () => harness.transcript(session.id));
   return { ...harness, session, agent: harness.agents.last() };
 }
 
@@ -60,7 +64,7 @@ describe('Session state machine', () => {
     agent.completeTurn();
     expect(session.state).toBe('idle');
     expect(session.snapshot().pending_permissions).toEqual([]);
-    const resolved = session.transcript.find((entry) => entry.event.type === 'permission_resolved');
+    const resolved = transcriptOf(session).find((entry) => entry.event.type === 'permission_resolved');
     expect(resolved?.event).toMatchObject({ request_id: 'r1', behavior: 'deny', client_id: 'claude' });
   });
 
@@ -95,7 +99,7 @@ describe('Session state machine', () => {
     session.sendInput('third', origin);
     expect(agent.sent).toEqual(['first']);
     expect(session.snapshot().queued_inputs).toBe(2);
-    const inputs = session.transcript.filter((entry) => entry.event.type === 'user_input').map((entry) => entry.event);
+    const inputs = transcriptOf(session).filter((entry) => entry.event.type === 'user_input').map((entry) => entry.event);
     expect(inputs).toEqual([
       { type: 'user_input', content: 'first', source: 'cli', client_id: 'owner' },
       { type: 'user_input', content: 'second', source: 'cli', client_id: 'owner', queued: true },
@@ -121,7 +125,7 @@ describe('Session state machine', () => {
       expect(session.state).toBe('failed');
       expect(session.snapshot().failure).toBe('exit code 1: boom');
       expect(session.snapshot().pending_permissions).toEqual([]);
-      expect(session.transcript.at(-1)?.event).toEqual({ type: 'error', message: 'exit code 1: boom' });
+      expect(transcriptOf(session).at(-1)?.event).toEqual({ type: 'error', message: 'exit code 1: boom' });
       expect(publishedStates(published).at(-1)).toBe('failed');
     }
   });
@@ -167,9 +171,9 @@ describe('Session state machine', () => {
   it('a finished session ignores late agent events and refuses input', async () => {
     const { session, agent } = await started();
     await session.stop();
-    const length = session.transcript.length;
+    const length = transcriptOf(session).length;
     agent.emit({ type: 'text', message_id: 'm', text: 'late' });
-    expect(session.transcript).toHaveLength(length);
+    expect(transcriptOf(session)).toHaveLength(length);
     expect(() => session.sendInput('x', origin)).toThrow(VibesError);
   });
 
@@ -203,7 +207,7 @@ describe('Session state machine', () => {
     agent.emit({ type: 'tool_use', tool_use_id: 't1', name: 'Read', input: { file_path: 'a' } });
     agent.emit({ type: 'tool_result', tool_use_id: 't1', content: 'ok', is_error: false });
     agent.completeTurn();
-    expect(session.transcript.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(transcriptOf(session).map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5]);
     const streamed = published.flatMap((event) => (event.type === 'session_event' ? [event.entry.seq] : []));
     expect(streamed).toEqual([1, 2, 3, 4, 5]);
   });

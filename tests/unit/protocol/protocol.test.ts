@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CreateSessionBody,
+  EndReason,
   ERROR_STATUS,
   ErrorBody,
   EventsPageQuery,
@@ -10,6 +11,7 @@ import {
   SERVER_EVENT_TYPES,
   ServerEvent,
   SessionInfo,
+  SessionListQuery,
   SessionState,
   TranscriptEvent,
 } from '../../../lib/protocol/index.ts';
@@ -29,6 +31,8 @@ const session: SessionInfo = {
   queued_inputs: 0,
   cost_usd: 0.12,
   claude_session_id: 'c-1',
+  ended_at: null,
+  end_reason: null,
   failure: null,
 };
 
@@ -41,6 +45,13 @@ describe('SessionInfo', () => {
 
   it('accepts a session without a name', () => {
     expect(roundTrip(SessionInfo, { ...session, name: null }).name).toBeNull();
+  });
+
+  it('carries when and why an ended session ended', () => {
+    const ended = { ...session, state: 'finished' as const, ended_at: 1234568000, end_reason: 'server_restarted' as const };
+    expect(roundTrip(SessionInfo, ended)).toEqual(ended);
+    expect(SessionInfo.safeParse({ ...session, end_reason: 'exploded' }).success).toBe(false);
+    expect(EndReason.options).toEqual(expect.arrayContaining([...RemovalReason.options, 'server_stopped', 'server_restarted']));
   });
 
   it('rejects a state written the old way', () => {
@@ -167,6 +178,13 @@ describe('request bodies', () => {
     expect(EventsPageQuery.parse({ after: '5', limit: '10' })).toEqual({ after: 5, limit: 10 });
     expect(EventsPageQuery.safeParse({ limit: '100000' }).success).toBe(false);
     expect(EventsPageQuery.safeParse({ after: '-1' }).success).toBe(false);
+  });
+
+  it('a session list query is live by default, or the history', () => {
+    expect(SessionListQuery.parse({})).toEqual({ state: 'live', limit: 200 });
+    expect(SessionListQuery.parse({ state: 'ended', limit: '20', before: '1700000000' })).toEqual({ state: 'ended', limit: 20, before: 1700000000 });
+    expect(SessionListQuery.safeParse({ state: 'dead' }).success).toBe(false);
+    expect(SessionListQuery.safeParse({ limit: '100000' }).success).toBe(false);
   });
 });
 

@@ -1,0 +1,274 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { EndReason, SessionState, TranscriptEntry, TranscriptEvent } from '../protocol/index.ts';
+import type { SessionSnapshot } from './events.ts';
+import type { HistoryQuery, SessionStore, StoreWrite } from './store.ts';
+
+/**
+ * Forward migrations, run in order at open; `PRAGMA user_version` records how many have run.
+ * Never edit one that has shipped: add the next.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE sessions (
+     key INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     name TEXT,
+     state TEXT NOT NULL,
+     owner_id TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_activity_at INTEGER NOT NULL,
+     cwd TEXT NOT NULL,
+     model TEXT,
+     cost_usd REAL NOT NULL DEFAULT 0,
+     claude_session_id TEXT,
+     failure TEXT,
+     ended_at INTEGER,
+     end_reason TEXT
+   );
+   CREATE INDEX sessions_ended ON sessions (ended_at) WHERE ended_at IS NOT NULL;
+   -- Keyed by the session's integer key, not its 36-character id: rows half the size.
+   CREATE TABLE events (
+     session_key INTEGER NOT NULL,
+     seq INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     data TEXT NOT NULL,
+     PRIMARY KEY (session_key, seq)
+   ) WITHOUT ROWID;`,
+];
+
+/** Events per INSERT statement: one statement with many rows costs far less per row than one per row. */
+const ROWS_PER_INSERT = 64;
+
+interface SessionRow {
+  key?: number;
+  id: string;
+  name: string | null;
+  state: string;
+  owner_id: string;
+  created_at: number;
+  last_activity_at: number;
+  cwd: string;
+  model: string | null;
+  cost_usd: number;
+  claude_session_id: string | null;
+  failure: string | null;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+interface EventRow {
+  seq: number;
+  at: number;
+  data: string;
+}
+
+/**
+ * Sessions and transcripts in SQLite (WAL, synchronous=NORMAL). A write is committed when
+ * `write` returns: a crash of the process loses none of it. With NORMAL the WAL is not fsynced
+ * on every commit, so an OS crash or power loss can lose the last moments; FULL would cost an
+ * fsync per tick for that.
+ */
+export class SqliteStore implements SessionStore {
+  readonly durable = true;
+  readonly #db: Database.Database;
+  readonly #upsertSession: Database.Statement<[Omit<SessionRow, 'ended_at' | 'end_reason'>], { key: number }>;
+  readonly #insertEvent: Database.Statement;
+  readonly #insertEvents: Database.Statement;
+  readonly #keyOf: Database.Statement<[string], { key: number }>;
+  /** Session id to integer key, for the sessions this process wrote or read. */
+  readonly #keys = new Map<string, number>();
+  readonly #endSession: Database.Statement;
+  readonly #getSession: Database.Statement<[string], SessionRow>;
+  readonly #listEnded: Database.Statement<[number, number], SessionRow>;
+  readonly #readEvents: Database.Statement<[string, number, number], EventRow>;
+  readonly #lastSeq: Database.Statement<[string], { seq: number | null }>;
+  readonly #reopen: Database.Statement;
+  readonly #writeBatch: (batch: StoreWrite) => void;
+
+  /** Opens (or creates) the database and runs the migrations it lacks. */
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.#db = new Database(path);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('busy_timeout = 5000');
+    migrate(this.#db);
+
+    this.#upsertSession = this.#db.prepare(`
+      INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, cost_usd, claude_session_id, failure)
+      VALUES (@id, @name, @state, @owner_id, @created_at, @last_activity_at, @cwd, @model, @cost_usd, @claude_session_id, @failure)
+      ON CONFLICT (id) DO UPDATE SET
+        name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
+        last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
+        cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure
+      RETURNING key`);
+    const insert = 'INSERT OR IGNORE INTO events (session_key, seq, at, type, data) VALUES ';
+    this.#insertEvent = this.#db.prepare(`${insert}(?, ?, ?, ?, ?)`);
+    this.#insertEvents = this.#db.prepare(insert + Array<string>(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', '));
+    this.#keyOf = this.#db.prepare('SELECT key FROM sessions WHERE id = ?');
+    this.#endSession = this.#db.prepare(`
+      UPDATE sessions SET ended_at = ?, end_reason = ?, state = CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END
+      WHERE id = ? AND ended_at IS NULL`);
+    this.#getSession = this.#db.prepare('SELECT * FROM sessions WHERE id = ?');
+    this.#listEnded = this.#db.prepare(
+      'SELECT * FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ? ORDER BY ended_at DESC, created_at DESC, id LIMIT ?',
+    );
+    this.#readEvents = this.#db.prepare(
+      'SELECT seq, at, data FROM events WHERE session_key = (SELECT key FROM sessions WHERE id = ?) AND seq > ? ORDER BY seq LIMIT ?',
+    );
+    this.#lastSeq = this.#db.prepare('SELECT MAX(seq) AS seq FROM events WHERE session_key = (SELECT key FROM sessions WHERE id = ?)');
+    this.#reopen = this.#db.prepare('UPDATE sessions SET ended_at = NULL, end_reason = NULL WHERE id = ?');
+
+    this.#writeBatch = this.#db.transaction((batch: StoreWrite) => {
+      for (const snapshot of batch.sessions ?? []) {
+        const row = this.#upsertSession.get(sessionParams(snapshot));
+        if (row) this.#keys.set(snapshot.id, row.key);
+      }
+      this.#appendEvents(batch.events ?? []);
+      for (const { sessionId, reason, at } of batch.ended ?? []) this.#endSession.run(at, reason, sessionId);
+    });
+  }
+
+  #appendEvents(events: NonNullable<StoreWrite['events']>): void {
+    const full = events.length - (events.length % ROWS_PER_INSERT);
+    const params: unknown[] = [];
+    for (let index = 0; index < events.length; index++) {
+      const { sessionId, entry } = events[index]!;
+      const row = [this.#key(sessionId), entry.seq, entry.at, entry.event.type, JSON.stringify(entry.event)];
+      if (index >= full) {
+        this.#insertEvent.run(row);
+        continue;
+      }
+      params.push(...row);
+      if (params.length === ROWS_PER_INSERT * row.length) {
+        this.#insertEvents.run(params);
+        params.length = 0;
+      }
+    }
+  }
+
+  #key(sessionId: string): number {
+    let key = this.#keys.get(sessionId);
+    if (key === undefined) {
+      key = this.#keyOf.get(sessionId)?.key;
+      if (key === undefined) throw new Error(`no stored session ${sessionId}`);
+      this.#keys.set(sessionId, key);
+    }
+    return key;
+  }
+
+  get schemaVersion(): number {
+    return this.#db.pragma('user_version', { simple: true }) as number;
+  }
+
+  write(batch: StoreWrite): void {
+    this.#writeBatch(batch);
+  }
+
+  getSession(sessionId: string): SessionSnapshot | undefined {
+    const row = this.#getSession.get(sessionId);
+    return row && snapshotOf(row);
+  }
+
+  listEnded(query: HistoryQuery): SessionSnapshot[] {
+    return this.#listEnded.all(query.before ?? Number.MAX_SAFE_INTEGER, query.limit).map(snapshotOf);
+  }
+
+  readEvents(sessionId: string, after: number, limit: number): TranscriptEntry[] {
+    return this.#readEvents
+      .all(sessionId, after, limit)
+      .map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.data) as TranscriptEvent }));
+  }
+
+  lastSeq(sessionId: string): number {
+    return this.#lastSeq.get(sessionId)?.seq ?? 0;
+  }
+
+  reopen(sessionId: string): void {
+    this.#reopen.run(sessionId);
+  }
+
+  endAllLive(reason: EndReason, at: number): number {
+    return this.#db
+      .prepare(
+        `UPDATE sessions SET ended_at = ?, end_reason = ?, state = CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END
+         WHERE ended_at IS NULL`,
+      )
+      .run(at, reason).changes;
+  }
+
+  deleteEndedBefore(at: number): number {
+    return this.#db.transaction(() => {
+      const old = this.#db.prepare<[number], { key: number; id: string }>('SELECT key, id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?').all(at);
+      const dropEvents = this.#db.prepare('DELETE FROM events WHERE session_key = ?');
+      const dropSession = this.#db.prepare('DELETE FROM sessions WHERE key = ?');
+      for (const { key, id } of old) {
+        dropEvents.run(key);
+        dropSession.run(key);
+        this.#keys.delete(id);
+      }
+      return old.length;
+    })();
+  }
+
+  /** `ok` when the database is sound, else SQLite's list of problems. */
+  integrityCheck(): string {
+    return (this.#db.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check).join('\n');
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(`The vibes database is from a newer vibes (schema ${version}, this one knows ${MIGRATIONS.length})`);
+  }
+  for (let next = version; next < MIGRATIONS.length; next++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[next] ?? '');
+      db.pragma(`user_version = ${next + 1}`);
+    })();
+  }
+}
+
+function sessionParams(snapshot: SessionSnapshot): Omit<SessionRow, 'ended_at' | 'end_reason'> {
+  return {
+    id: snapshot.id,
+    name: snapshot.name,
+    state: snapshot.state,
+    owner_id: snapshot.owner_id,
+    created_at: snapshot.created_at,
+    last_activity_at: snapshot.last_activity_at,
+    cwd: snapshot.cwd,
+    model: snapshot.model,
+    cost_usd: snapshot.cost_usd,
+    claude_session_id: snapshot.claude_session_id,
+    failure: snapshot.failure,
+  };
+}
+
+function snapshotOf(row: SessionRow): SessionSnapshot {
+  return {
+    id: row.id,
+    name: row.name,
+    state: row.state as SessionState,
+    owner_id: row.owner_id,
+    subscriber_count: 0,
+    created_at: row.created_at,
+    last_activity_at: row.last_activity_at,
+    cwd: row.cwd,
+    model: row.model,
+    pending_permissions: [],
+    queued_inputs: 0,
+    cost_usd: row.cost_usd,
+    claude_session_id: row.claude_session_id,
+    failure: row.failure,
+    ended_at: row.ended_at,
+    end_reason: row.end_reason as EndReason | null,
+  };
+}

@@ -1,0 +1,136 @@
+import type { EndReason, TranscriptEntry } from '../protocol/index.ts';
+import type { SessionSnapshot } from './events.ts';
+
+/** Everything written together, in one transaction: what the sessions did during one tick. */
+export interface StoreWrite {
+  /** Upserted; `ended_at` and `end_reason` are left as they are (see `ended` and `reopen`). */
+  sessions?: readonly SessionSnapshot[];
+  /** Appended; a (session, seq) pair is written once. */
+  events?: readonly { sessionId: string; entry: TranscriptEntry }[];
+  ended?: readonly { sessionId: string; reason: EndReason; at: number }[];
+}
+
+export interface HistoryQuery {
+  limit: number;
+  /** Only sessions that ended before this time (Unix seconds). */
+  before?: number;
+}
+
+/**
+ * Where sessions and transcripts are kept. Synchronous on purpose: a write returns once it is
+ * committed, so the caller can deliver what it wrote knowing a crash will not lose it.
+ */
+export interface SessionStore {
+  /** True when what is written survives the process. */
+  readonly durable: boolean;
+  write(batch: StoreWrite): void;
+  /** A live or ended session; live-only fields (pending permissions, viewers, queue) read as empty. */
+  getSession(sessionId: string): SessionSnapshot | undefined;
+  /** Ended sessions, the most recently ended first. */
+  listEnded(query: HistoryQuery): SessionSnapshot[];
+  /** Transcript entries after `after`, at most `limit`, oldest first. */
+  readEvents(sessionId: string, after: number, limit: number): TranscriptEntry[];
+  /** The highest seq written for the session; 0 when none. */
+  lastSeq(sessionId: string): number;
+  /** Makes an ended session live again (it is being resumed). */
+  reopen(sessionId: string): void;
+  /** At start: every session not marked ended is ended now. Returns how many. */
+  endAllLive(reason: EndReason, at: number): number;
+  /** Retention: forgets sessions (and their transcripts) that ended before `at`. Returns how many. */
+  deleteEndedBefore(at: number): number;
+  close(): void;
+}
+
+/** The state an ended session is shown in: it failed, or it is finished. */
+export function endedState(state: SessionSnapshot['state']): SessionSnapshot['state'] {
+  return state === 'failed' ? 'failed' : 'finished';
+}
+
+interface MemoryRecord {
+  snapshot: SessionSnapshot;
+  events: TranscriptEntry[];
+}
+
+/** Keeps everything in this process: for unit tests, and the baseline of the store benchmark. */
+export class MemoryStore implements SessionStore {
+  readonly durable = false;
+  readonly #sessions = new Map<string, MemoryRecord>();
+
+  write(batch: StoreWrite): void {
+    for (const snapshot of batch.sessions ?? []) {
+      const record = this.#sessions.get(snapshot.id);
+      if (record) record.snapshot = { ...snapshot, ended_at: record.snapshot.ended_at, end_reason: record.snapshot.end_reason };
+      else this.#sessions.set(snapshot.id, { snapshot: { ...snapshot, ended_at: null, end_reason: null }, events: [] });
+    }
+    for (const { sessionId, entry } of batch.events ?? []) {
+      const record = this.#sessions.get(sessionId);
+      if (!record) throw new Error(`no stored session ${sessionId}`);
+      if (entry.seq > (record.events.at(-1)?.seq ?? 0)) record.events.push(entry);
+    }
+    for (const { sessionId, reason, at } of batch.ended ?? []) {
+      const record = this.#sessions.get(sessionId);
+      if (record) record.snapshot = ended(record.snapshot, reason, at);
+    }
+  }
+
+  getSession(sessionId: string): SessionSnapshot | undefined {
+    const snapshot = this.#sessions.get(sessionId)?.snapshot;
+    return snapshot && restful(snapshot);
+  }
+
+  listEnded(query: HistoryQuery): SessionSnapshot[] {
+    return [...this.#sessions.values()]
+      .map((record) => record.snapshot)
+      .filter((snapshot) => snapshot.ended_at !== null && (query.before === undefined || snapshot.ended_at < query.before))
+      .sort((a, b) => (b.ended_at ?? 0) - (a.ended_at ?? 0) || b.created_at - a.created_at || a.id.localeCompare(b.id))
+      .slice(0, query.limit)
+      .map(restful);
+  }
+
+  readEvents(sessionId: string, after: number, limit: number): TranscriptEntry[] {
+    const events = this.#sessions.get(sessionId)?.events ?? [];
+    // Seqs are 1, 2, 3... so the entry with seq n sits at index n - 1.
+    return events.slice(after, after + limit);
+  }
+
+  lastSeq(sessionId: string): number {
+    return this.#sessions.get(sessionId)?.events.at(-1)?.seq ?? 0;
+  }
+
+  reopen(sessionId: string): void {
+    const record = this.#sessions.get(sessionId);
+    if (record) record.snapshot = { ...record.snapshot, ended_at: null, end_reason: null };
+  }
+
+  endAllLive(reason: EndReason, at: number): number {
+    let count = 0;
+    for (const record of this.#sessions.values()) {
+      if (record.snapshot.ended_at !== null) continue;
+      record.snapshot = ended(record.snapshot, reason, at);
+      count++;
+    }
+    return count;
+  }
+
+  deleteEndedBefore(at: number): number {
+    let count = 0;
+    for (const [id, record] of this.#sessions) {
+      if (record.snapshot.ended_at !== null && record.snapshot.ended_at < at) {
+        this.#sessions.delete(id);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  close(): void {}
+}
+
+function ended(snapshot: SessionSnapshot, reason: EndReason, at: number): SessionSnapshot {
+  return { ...snapshot, state: endedState(snapshot.state), ended_at: at, end_reason: reason };
+}
+
+/** What is stored leaves out who watches and what is pending: those live with the running session. */
+function restful(snapshot: SessionSnapshot): SessionSnapshot {
+  return { ...snapshot, subscriber_count: 0, pending_permissions: [], queued_inputs: 0 };
+}

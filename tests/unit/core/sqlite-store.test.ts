@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryStore, type SessionSnapshot, type SessionStore } from '../../../lib/core/index.ts';
+import { MIGRATIONS, SqliteStore } from '../../../lib/core/sqlite-store.ts';
+import type { TranscriptEntry } from '../../../lib/protocol/index.ts';
+
+const dirs: string[] = [];
+const stores: SessionStore[] = [];
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function dbPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vibes-store-'));
+  dirs.push(dir);
+  return join(dir, 'nested', 'vibes.db');
+}
+
+function open(path = dbPath()): SqliteStore {
+  const store = new SqliteStore(path);
+  stores.push(store);
+  return store;
+}
+
+const snapshot = (id: string, extra: Partial<SessionSnapshot> = {}): SessionSnapshot => ({
+  id,
+  name: 'build',
+  state: 'processing',
+  owner_id: 'owner',
+  subscriber_count: 2,
+  created_at: 1_700_000_000,
+  last_activity_at: 1_700_000_010,
+  cwd: '/tmp',
+  model: 'opus',
+  pending_permissions: [],
+  queued_inputs: 0,
+  cost_usd: 0.25,
+  claude_session_id: 'claude-1',
+  failure: null,
+  ended_at: null,
+  end_reason: null,
+  ...extra,
+});
+
+const entries = (from: number, count: number): TranscriptEntry[] =>
+  Array.from({ length: count }, (_, i) => ({ seq: from + i, at: 1_700_000_000 + from + i, event: { type: 'text_delta', message_id: 'm', text: `chunk ${from + i}` } }));
+
+describe.each([
+  ['SqliteStore', () => open()],
+  ['MemoryStore', () => new MemoryStore()],
+])('%s', (_name, make: () => SessionStore) => {
+  it('keeps every SessionInfo field, and pages the transcript', () => {
+    const store = make();
+    store.write({ sessions: [snapshot('s1')], events: entries(1, 250).map((entry) => ({ sessionId: 's1', entry })) });
+    expect(store.getSession('s1')).toEqual({ ...snapshot('s1'), subscriber_count: 0 });
+    expect(store.lastSeq('s1')).toBe(250);
+    expect(store.lastSeq('nope')).toBe(0);
+    expect(store.readEvents('s1', 0, 3)).toEqual(entries(1, 3));
+    expect(store.readEvents('s1', 200, 100)).toEqual(entries(201, 50));
+    expect(store.readEvents('s1', 250, 10)).toEqual([]);
+    expect(store.getSession('nope')).toBeUndefined();
+  });
+
+  it('ends sessions, lists the history newest first, and reopens one', () => {
+    const store = make();
+    store.write({ sessions: [snapshot('a'), snapshot('b'), snapshot('c', { state: 'failed', failure: 'boom' })] });
+    store.write({ ended: [{ sessionId: 'a', reason: 'killed', at: 100 }, { sessionId: 'b', reason: 'session_finished', at: 200 }] });
+    // An update after the end leaves the end alone.
+    store.write({ sessions: [snapshot('a', { state: 'finished', cost_usd: 1 })] });
+    expect(store.listEnded({ limit: 10 }).map((s) => [s.id, s.end_reason, s.state])).toEqual([
+      ['b', 'session_finished', 'finished'],
+      ['a', 'killed', 'finished'],
+    ]);
+    expect(store.listEnded({ limit: 10, before: 200 }).map((s) => s.id)).toEqual(['a']);
+    expect(store.listEnded({ limit: 1 }).map((s) => s.id)).toEqual(['b']);
+    expect(store.getSession('a')).toMatchObject({ cost_usd: 1, ended_at: 100, subscriber_count: 0 });
+
+    expect(store.endAllLive('server_restarted', 300)).toBe(1);
+    expect(store.getSession('c')).toMatchObject({ state: 'failed', failure: 'boom', end_reason: 'server_restarted', ended_at: 300 });
+    expect(store.endAllLive('server_restarted', 400)).toBe(0);
+
+    store.reopen('a');
+    expect(store.getSession('a')).toMatchObject({ ended_at: null, end_reason: null });
+    expect(store.listEnded({ limit: 10 }).map((s) => s.id)).toEqual(['c', 'b']);
+  });
+
+  it('retention deletes sessions that ended long ago, with their transcripts, and nothing live', () => {
+    const store = make();
+    store.write({ sessions: [snapshot('old'), snapshot('new'), snapshot('live')] });
+    store.write({ events: [...entries(1, 5).map((entry) => ({ sessionId: 'old', entry })), ...entries(1, 5).map((entry) => ({ sessionId: 'live', entry }))] });
+    store.write({ ended: [{ sessionId: 'old', reason: 'killed', at: 1000 }, { sessionId: 'new', reason: 'killed', at: 5000 }] });
+    expect(store.deleteEndedBefore(2000)).toBe(1);
+    expect(store.getSession('old')).toBeUndefined();
+    expect(store.readEvents('old', 0, 10)).toEqual([]);
+    expect(store.getSession('new')).toBeDefined();
+    expect(store.readEvents('live', 0, 10)).toHaveLength(5);
+  });
+
+  it('writes a seq once', () => {
+    const store = make();
+    store.write({ sessions: [snapshot('s1')], events: entries(1, 3).map((entry) => ({ sessionId: 's1', entry })) });
+    store.write({ events: entries(3, 2).map((entry) => ({ sessionId: 's1', entry: { ...entry, at: 1 } })) });
+    expect(store.readEvents('s1', 0, 10).map((entry) => entry.seq)).toEqual([1, 2, 3, 4]);
+    expect(store.readEvents('s1', 2, 1)).toEqual(entries(3, 1));
+  });
+});
+
+describe('SqliteStore on disk', () => {
+  it('migrates an empty database to the latest schema, in WAL mode, and a second open changes nothing', () => {
+    const path = dbPath();
+    const first = open(path);
+    expect(first.schemaVersion).toBe(MIGRATIONS.length);
+    first.write({ sessions: [snapshot('s1')], events: entries(1, 10).map((entry) => ({ sessionId: 's1', entry })) });
+    first.close();
+
+    const second = open(path);
+    expect(second.schemaVersion).toBe(MIGRATIONS.length);
+    expect(second.readEvents('s1', 0, 100)).toHaveLength(10);
+    expect(second.integrityCheck()).toBe('ok');
+    second.close();
+
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+
+  it('refuses a database from a newer vibes', () => {
+    const path = dbPath();
+    open(path).close();
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    raw.close();
+    expect(() => open(path)).toThrow(/newer vibes/);
+  });
+
+  it('a write is one transaction: when it fails, none of it is kept', () => {
+    const store = open();
+    store.write({ sessions: [snapshot('s1')] });
+    const bad = { sessionId: 's1', entry: { seq: 2, at: 1, event: { type: 'text', message_id: 'm', text: 'x' } } } as const;
+    // JSON.stringify throws on a BigInt, half-way through the batch.
+    const broken = { sessionId: 's1', entry: { seq: 3, at: 1, event: { type: 'text', message_id: 'm', text: 1n as unknown as string } } } as const;
+    expect(() => store.write({ events: [bad, broken] })).toThrow();
+    expect(store.lastSeq('s1')).toBe(0);
+    expect(store.integrityCheck()).toBe('ok');
+  });
+
+  it('what one connection committed is what another reads, while it stays open (a crash keeps it)', () => {
+    const path = dbPath();
+    const writer = open(path);
+    writer.write({ sessions: [snapshot('s1')], events: entries(1, 100).map((entry) => ({ sessionId: 's1', entry })) });
+    // The writer is never closed cleanly before the reader opens, as after a SIGKILL.
+    const reader = open(path);
+    expect(reader.lastSeq('s1')).toBe(100);
+    expect(reader.endAllLive('server_restarted', 5)).toBe(1);
+    expect(reader.integrityCheck()).toBe('ok');
+  });
+});
