@@ -1,4 +1,4 @@
-import type { SessionInfo, SessionState } from '../../lib/protocol/index.ts';
+import type { EndReason, SessionInfo, SessionState } from '../../lib/protocol/index.ts';
 import { shortId } from './ids.ts';
 import { cliClientPrefix } from './locate.ts';
 import { padEnd, truncate, type Style } from './style.ts';
@@ -40,6 +40,14 @@ export function ownerLabel(session: SessionInfo): 'you' | 'other' {
   return session.is_owner || session.owner_id.startsWith(cliClientPrefix()) ? 'you' : 'other';
 }
 
+const END_LABEL: Record<EndReason, string> = {
+  killed: 'killed',
+  owner_disconnected: 'everyone left',
+  session_finished: 'Claude ended it',
+  server_stopped: 'server stopped',
+  server_restarted: 'server crashed',
+};
+
 export function sessionTable(sessions: readonly SessionInfo[], style: Style): string {
   const header = ['ID', 'NAME', 'STATE', 'AGE', 'OWNER', 'VIEWERS'];
   const rows = sessions.map((session) => {
@@ -53,6 +61,24 @@ export function sessionTable(sessions: readonly SessionInfo[], style: Style): st
       String(session.subscriber_count),
     ];
   });
+  return table(header, rows, style);
+}
+
+/** Ended sessions: when and why each ended. */
+export function historyTable(sessions: readonly SessionInfo[], style: Style): string {
+  const header = ['ID', 'NAME', 'STATE', 'AGE', 'ENDED', 'WHY'];
+  const rows = sessions.map((session) => [
+    shortId(session.id),
+    truncate(session.name ?? '-', 24),
+    stateLabel(session, style),
+    age(session.created_at),
+    session.ended_at === null ? '-' : `${age(session.ended_at)} ago`,
+    style.dim(session.end_reason ? END_LABEL[session.end_reason] : '-'),
+  ]);
+  return table(header, rows, style);
+}
+
+function table(header: string[], rows: string[][], style: Style): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => visible(row[column]))));
   const format = (cells: string[]) =>
     `  ${cells

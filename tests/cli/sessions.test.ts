@@ -243,3 +243,45 @@ describe('session ids', () => {
     for (const ids of byFirst.values()) for (const id of ids) await client.api.kill(id);
   });
 });
+
+describe('history and resume', () => {
+  it('list --all shows ended sessions with why they ended; resume continues one and attaches to it', async () => {
+    const { api, session } = await heldSession({ name: 'history one', prompt: 'hello' });
+    await expect.poll(async () => (await api.getSession(session.id)).claude_session_id).not.toBeNull();
+    await expect.poll(async () => (await api.getSession(session.id)).state).toBe('idle');
+    const claudeSessionId = (await api.getSession(session.id)).claude_session_id;
+    await api.kill(session.id);
+
+    const table = await runCli(['sessions', 'list', '--all'], env);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/ENDED SESSIONS \(\d+\)/);
+    expect(table.stdout).toMatch(/ID\s+NAME\s+STATE\s+AGE\s+ENDED\s+WHY/);
+    const row = table.stdout.split('\n').find((line) => line.includes(session.id.slice(0, 8)));
+    expect(row).toMatch(/history one\s+○ finished\s+\d+s\s+\d+s ago\s+killed/);
+    expect(table.stdout).toContain('vibes sessions resume <id>');
+    const json = await runCli(['sessions', 'list', '--all', '--json'], env);
+    const listed = JSON.parse(json.stdout) as { sessions: SessionInfo[]; ended: SessionInfo[] };
+    expect(listed.ended.find((ended) => ended.id === session.id)).toMatchObject({ end_reason: 'killed', state: 'finished' });
+    expect(listed.sessions.map((live) => live.id)).not.toContain(session.id);
+
+    const resume = startCli(['sessions', 'resume', session.id.slice(0, 7)], env);
+    await resume.waitFor(`Resumed session ${session.id}.`);
+    await resume.waitFor('› hello');
+    await expect.poll(async () => (await api.getSession(session.id)).ended_at).toBeNull();
+    resume.write('once more');
+    await resume.waitFor('You said: "once more"');
+    expect(await api.getSession(session.id)).toMatchObject({ claude_session_id: claudeSessionId, owner_id: expect.stringMatching(/^cli-/) });
+
+    await api.subscribe(session.id);
+    await api.kill(session.id);
+    await resume.waitFor('Session ended: it was killed (killed).');
+    expect(await resume.waitForExit()).toBe(0);
+  });
+
+  it('resume of a session that is running is refused with a clear message', async () => {
+    const { session } = await heldSession();
+    const result = await runCli(['sessions', 'resume', session.id], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Session ${session.id} is running: attach to it with \`vibes sessions attach ${session.id.slice(0, 8)}\``);
+  });
+});

@@ -1,31 +1,50 @@
+import { Flags } from '@oclif/core';
 import type { SessionInfo } from '../../../lib/protocol/index.ts';
-import { sessionTable } from '../../lib/session-table.ts';
+import { historyTable, sessionTable } from '../../lib/session-table.ts';
 import { VibesCommand } from '../../lib/vibes-command.ts';
 
 export default class SessionsList extends VibesCommand {
-  static override summary = 'List the active sessions.';
+  static override summary = 'List the active sessions (with --all, the ended ones too).';
   static override enableJsonFlag = true;
-  static override examples = ['<%= config.bin %> sessions list', '<%= config.bin %> sessions list --json'];
+  static override flags = {
+    all: Flags.boolean({ summary: 'Also list ended sessions (the history), the most recently ended first.' }),
+  };
+  static override examples = [
+    '<%= config.bin %> sessions list',
+    '<%= config.bin %> sessions list --all',
+    '<%= config.bin %> sessions list --json',
+  ];
 
-  async run(): Promise<{ sessions: SessionInfo[] }> {
+  async run(): Promise<{ sessions: SessionInfo[]; ended?: SessionInfo[] }> {
     const { flags } = await this.parse(SessionsList);
-    const sessions = await this.withApi(flags, (api) => api.listSessions());
-    if (!this.jsonEnabled()) this.log(renderList(sessions, this.style));
-    return { sessions };
+    const [sessions, ended] = await this.withApi(flags, (api) =>
+      Promise.all([api.listSessions(), flags.all ? api.history() : Promise.resolve(undefined)]),
+    );
+    if (!this.jsonEnabled()) this.log(renderList(sessions, this.style, ended));
+    return { sessions, ...(ended ? { ended } : {}) };
   }
 }
 
-export function renderList(sessions: readonly SessionInfo[], style: SessionsList['style']): string {
+export function renderList(sessions: readonly SessionInfo[], style: SessionsList['style'], ended?: readonly SessionInfo[]): string {
+  const lines: string[] = [];
   if (sessions.length === 0) {
-    return `No active sessions.\n\nStart one with: ${style.cyan('vibes claude "your prompt"')}`;
+    lines.push(`No active sessions.\n\nStart one with: ${style.cyan('vibes claude "your prompt"')}`);
+  } else {
+    const waiting = sessions.filter((session) => session.state === 'waiting_permission').length;
+    lines.push(
+      style.bold(`ACTIVE SESSIONS (${sessions.length})`) + (waiting > 0 ? style.yellow(`  ${waiting} waiting for approval`) : ''),
+      '',
+      sessionTable(sessions, style),
+      '',
+      `Use '${style.cyan('vibes sessions attach <id>')}' to connect to a session.`,
+      `Use '${style.cyan('vibes sessions kill <id>')}' to terminate a session.`,
+    );
   }
-  const waiting = sessions.filter((session) => session.state === 'waiting_permission').length;
-  return [
-    style.bold(`ACTIVE SESSIONS (${sessions.length})`) + (waiting > 0 ? style.yellow(`  ${waiting} waiting for approval`) : ''),
-    '',
-    sessionTable(sessions, style),
-    '',
-    `Use '${style.cyan('vibes sessions attach <id>')}' to connect to a session.`,
-    `Use '${style.cyan('vibes sessions kill <id>')}' to terminate a session.`,
-  ].join('\n');
+  if (ended !== undefined) {
+    lines.push('', style.bold(`ENDED SESSIONS (${ended.length})`));
+    if (ended.length > 0) {
+      lines.push('', historyTable(ended, style), '', `Use '${style.cyan('vibes sessions resume <id>')}' to continue one.`);
+    }
+  }
+  return lines.join('\n');
 }
