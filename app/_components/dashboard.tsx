@@ -4,11 +4,13 @@ import dynamic from 'next/dynamic';
 import { useEffect } from 'react';
 import { SWRConfig } from 'swr';
 import { useMediaQuery } from '../_hooks/use-media-query.ts';
+import { useHistory } from '../_hooks/use-history.ts';
 import { useOpenSession } from '../_hooks/use-open-session.ts';
 import { useSessions } from '../_hooks/use-sessions.ts';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { LiveProvider, useLive } from './live-provider.tsx';
 import { NewSessionButton } from './dialog-buttons.tsx';
+import { HistoryList } from './history-list.tsx';
 import { SessionList } from './session-list.tsx';
 
 const loadSessionView = () => import('./session-view.tsx');
@@ -34,6 +36,7 @@ export function Dashboard() {
 function Screen() {
   const { signedOut } = useLive();
   const { data: sessions } = useSessions();
+  const { data: history } = useHistory();
   const { openId, open, close } = useOpenSession();
   const wide = useMediaQuery('(min-width: 1024px)');
 
@@ -50,7 +53,9 @@ function Screen() {
 
   if (signedOut) return <SignedOut />;
 
-  const session = openId ? sessions?.find((candidate) => candidate.id === openId) : undefined;
+  const session = openId
+    ? (sessions?.find((candidate) => candidate.id === openId) ?? history?.find((candidate) => candidate.id === openId))
+    : undefined;
   return (
     <div className="vibes-app flex overflow-hidden">
       <aside
@@ -64,6 +69,7 @@ function Screen() {
         </header>
         <nav className="min-h-0 flex-1 overflow-y-auto vibes-safe-bottom" aria-label="Sessions">
           <SessionList sessions={sessions} selectedId={openId} onOpen={(id) => open(id)} />
+          <HistoryList history={history} selectedId={openId} onOpen={(id) => open(id)} />
         </nav>
       </aside>
       <main className={`${openId ? 'flex' : 'hidden'} min-w-0 flex-1 flex-col lg:flex`}>

@@ -5,11 +5,12 @@ import { mutate } from 'swr';
 import { ApiError } from '../../lib/client/api-error.ts';
 import { WebApi } from '../../lib/client/web-api.ts';
 import { BrowserStream, type StreamStatus } from '../../lib/client/browser-stream.ts';
-import { applyToSessionList } from '../../lib/client/session-store.ts';
+import { applyToSessionList, withoutLive } from '../../lib/client/session-store.ts';
 import { TranscriptFeed, transcriptKey } from '../../lib/client/transcript-feed.ts';
 import type { RemovalReason, SessionInfo } from '../../lib/protocol/index.ts';
 
 export const SESSIONS_KEY = 'sessions';
+export const HISTORY_KEY = 'history';
 
 export interface Live {
   api: WebApi;
@@ -78,10 +79,17 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         case 'resync':
           feed.reloadAll();
           return;
+        case 'session_list':
+          void mutate(HISTORY_KEY);
+          break;
         case 'session_removed':
           setRemoved((current) => new Map(current).set(event.session_id, event.reason));
+          void mutate(HISTORY_KEY);
           break;
         case 'session_updated':
+          void mutate<readonly SessionInfo[] | undefined>(HISTORY_KEY, (history) => withoutLive(history, event.session.id), {
+            revalidate: false,
+          });
           setRemoved((current) => {
             if (!current.has(event.session.id)) return current;
             const next = new Map(current);

@@ -1,14 +1,15 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { mutate } from 'swr';
 import { ApiError } from '../../lib/client/api-error.ts';
-import { REMOVAL_TEXT, sessionTitle } from '../../lib/client/session-store.ts';
+import { END_TEXT, REMOVAL_TEXT, sessionTitle } from '../../lib/client/session-store.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { useTranscript } from '../_hooks/use-transcript.ts';
 import { Composer } from './composer.tsx';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { KillButton } from './dialog-buttons.tsx';
-import { useLive } from './live-provider.tsx';
+import { HISTORY_KEY, useLive } from './live-provider.tsx';
 import { PermissionPrompt } from './permission-prompt.tsx';
 import { StateBadge } from './state-badge.tsx';
 import { TranscriptView } from './transcript-view.tsx';
@@ -26,23 +27,27 @@ export default function SessionView({
   const { api, clientId, connection, removed, noteError } = useLive();
   const [missing, setMissing] = useState(false);
   const removal = removed.get(sessionId);
+  const ended = session !== undefined && session.ended_at !== null;
 
   // Watching a session means subscribing: only subscribers get its transcript events. Renewed on
   // every new connection, since a server restart forgets who watched what.
   useEffect(() => {
-    if (!clientId || removal) return;
+    if (!clientId || removal || ended) return;
     let cancelled = false;
     api.subscribe(sessionId).then(
       () => !cancelled && setMissing(false),
       (error: unknown) => {
         noteError(error);
-        if (!cancelled && error instanceof ApiError && error.code === 'NOT_FOUND') setMissing(true);
+        if (cancelled || !(error instanceof ApiError)) return;
+        if (error.code === 'NOT_FOUND') setMissing(true);
+        // It has ended: the history has it, read-only.
+        if (error.code === 'INVALID_STATE') void mutate(HISTORY_KEY);
       },
     );
     return () => {
       cancelled = true;
     };
-  }, [api, sessionId, clientId, connection, removal, noteError]);
+  }, [api, sessionId, clientId, connection, removal, ended, noteError]);
 
   const header = (
     <header className="flex items-center gap-2 border-b border-neutral-200 px-2 py-2 vibes-safe-top dark:border-neutral-800 sm:px-4">
@@ -57,16 +62,27 @@ export default function SessionView({
     </header>
   );
 
-  if (removal || missing) {
+  if (removal || missing || ended) {
+    const why = removal
+      ? REMOVAL_TEXT[removal]
+      : ended && session.end_reason
+        ? END_TEXT[session.end_reason]
+        : missing
+          ? 'This session does not exist (any more).'
+          : 'This session has ended.';
     return (
       <section className="flex h-full min-h-0 flex-col" aria-label="Session">
         {header}
-        <div className="p-6" role="alert" data-testid="session-gone">
-          <p className="font-semibold">{removal ? REMOVAL_TEXT[removal] : 'This session does not exist (any more).'}</p>
-          <button type="button" onClick={onBack} className="vibes-button mt-3">
-            Back to sessions
-          </button>
+        <div className="border-b border-neutral-200 p-4 dark:border-neutral-800" role="alert" data-testid="session-gone">
+          <p className="font-semibold">{why}</p>
+          <div className="mt-3 flex flex-wrap gap-2">
+            {!missing && session?.claude_session_id !== null && <ResumeButton sessionId={sessionId} />}
+            <button type="button" onClick={onBack} className="vibes-button">
+              Back to sessions
+            </button>
+          </div>
         </div>
+        {!missing && <LiveTranscript sessionId={sessionId} />}
       </section>
     );
   }
@@ -85,6 +101,37 @@ export default function SessionView({
       )}
       {session && <Composer session={session} />}
     </section>
+  );
+}
+
+/** Starts Claude again on the ended session (`--resume`); this tab owns it afterwards. */
+function ResumeButton({ sessionId }: { sessionId: string }) {
+  const { api, noteError } = useLive();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const resume = () => {
+    setBusy(true);
+    setProblem(null);
+    api.resume(sessionId).then(
+      () => setBusy(false),
+      (error: unknown) => {
+        noteError(error);
+        setBusy(false);
+        setProblem(error instanceof Error ? error.message : String(error));
+      },
+    );
+  };
+  return (
+    <>
+      <button type="button" className="vibes-button vibes-button-primary" onClick={resume} disabled={busy} data-testid="resume">
+        {busy ? 'Resuming…' : 'Resume'}
+      </button>
+      {problem && (
+        <p className="w-full text-sm text-red-700 dark:text-red-300" role="status">
+          {problem}
+        </p>
+      )}
+    </>
   );
 }
 

@@ -1,4 +1,4 @@
-import type { RemovalReason, ServerEvent, SessionInfo, SessionState } from '../protocol/index.ts';
+import type { EndReason, RemovalReason, ServerEvent, SessionInfo, SessionState } from '../protocol/index.ts';
 
 /** Newest first: the session you just started is the one you want to see. */
 export function sortSessions(sessions: readonly SessionInfo[]): SessionInfo[] {
@@ -51,6 +51,27 @@ export const REMOVAL_TEXT: Record<RemovalReason, string> = {
   owner_disconnected: 'This session ended: everyone watching it had left.',
   session_finished: 'This session finished: Claude ended it.',
 };
+
+/** Why an ended session ended, as its history entry says it. */
+export const END_TEXT: Record<EndReason, string> = {
+  ...REMOVAL_TEXT,
+  server_stopped: 'This session ended when the server was stopped.',
+  server_restarted: 'This session was cut off: the server stopped unexpectedly (a crash or a kill) and was started again.',
+};
+
+/** A few words for a history card. */
+export const END_SHORT: Record<EndReason, string> = {
+  killed: 'killed',
+  owner_disconnected: 'everyone left',
+  session_finished: 'Claude ended it',
+  server_stopped: 'server stopped',
+  server_restarted: 'server crashed',
+};
+
+/** The history without the sessions that are live again, keeping the same array when nothing changes. */
+export function withoutLive(history: readonly SessionInfo[] | undefined, liveId: string): readonly SessionInfo[] | undefined {
+  return history?.some((session) => session.id === liveId) ? history.filter((session) => session.id !== liveId) : history;
+}
 
 export function sessionTitle(session: Pick<SessionInfo, 'id' | 'name'>): string {
   return session.name ?? session.id.slice(0, 8);
