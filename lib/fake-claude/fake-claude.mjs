@@ -11,7 +11,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { clearTimeout, setInterval, setTimeout } from 'node:timers';
+import { clearTimeout, setImmediate, setInterval, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 const FAKE_VERSION = '2.1.238-fake';
@@ -202,7 +202,8 @@ function parseScript(prompt) {
   return {
     chunks: stream ? Number(stream[1]) : has('long') ? 120 : 3,
     chunkChars: stream?.[2] ? Number(stream[2]) : 0,
-    everyMs: stream?.[3] ? Number(stream[3]) : pace ? Number(pace[1]) : 0,
+    // `flood`: no timer between chunks at all, only a turn of the event loop (-1), for throughput benchmarks.
+    everyMs: has('flood') ? -1 : stream?.[3] ? Number(stream[3]) : pace ? Number(pace[1]) : 0,
     think: has('think'),
     tools,
     withdraw,
@@ -513,6 +514,7 @@ function endInterruptedTurn() {
 /** @param {number} ms @param {AbortSignal} signal */
 function pause(ms, signal) {
   if (signal.aborted) return Promise.reject(signal.reason);
+  if (ms < 0) return new Promise((resolvePromise) => setImmediate(resolvePromise));
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
