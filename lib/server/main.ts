@@ -31,6 +31,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+
+  await server.ready.catch((error: unknown) => {
+    console.error(`vibes: the web app could not be loaded (run \`npm run build\`): ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
 }
 
 main(process.argv.slice(2), process.env).catch((error: unknown) => {

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import nextModule from 'next';
-import type { NextServer, NextServerOptions } from 'next/dist/server/next.js';
+import type { NextServer, NextServerOptions, RequestHandler } from 'next/dist/server/next.js';
 import type { AgentFactory } from '../core/index.ts';
 import { Auth } from './auth.ts';
 import type { ServerConfig } from './config.ts';
+import { sendHealth } from './health.ts';
 import { sendError } from './http-errors.ts';
 import { projectRoot, projectVersion } from './project-root.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -13,14 +13,12 @@ import { installRuntime } from './runtime-accessor.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { loadOrCreateToken } from './token.ts';
 
-// Next is CommonJS: its module.exports is the factory, which `moduleResolution: nodenext` (the
-// dist build) types as a namespace and `bundler` (typecheck) types as the function.
-const next = nextModule as unknown as (options: NextServerOptions) => NextServer;
-
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly runtime: Runtime;
+  /** Settles when Next is prepared; until then its requests wait (health and the event stream do not). */
+  readonly ready: Promise<void>;
   /** Ends every agent, tells the clients, stops listening. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -36,16 +34,19 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     maxBodyBytes: config.maxBodyBytes,
   });
   installRuntime(runtime);
-  const app = next({
-    dev: config.dev,
-    dir: projectRoot(),
-    hostname: config.host,
-    port: config.port,
-    customServer: true,
-    quiet: !config.dev,
-  });
-  await app.prepare();
-  const handleWithNext = app.getRequestHandler();
+  // Listen first and prepare Next behind it: a client's first request (the CLI waits on health)
+  // does not pay for loading Next, which is most of a cold start.
+  let app: NextServer | undefined;
+  const nextReady: Promise<RequestHandler> = (async () => {
+    // Next is CommonJS: its module.exports is the factory, which `moduleResolution: nodenext` (the
+    // dist build) types as a namespace and `bundler` (typecheck) types as the function.
+    const { default: nextModule } = await import('next');
+    const next = nextModule as unknown as (options: NextServerOptions) => NextServer;
+    app = next({ dev: config.dev, dir: projectRoot(), hostname: config.host, port: config.port, customServer: true, quiet: !config.dev });
+    await app.prepare();
+    return app.getRequestHandler();
+  })();
+  nextReady.catch(() => {});
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     setBaseHeaders(res);
@@ -71,12 +72,18 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
       if (req.method !== 'GET') return sendError(res, 'METHOD_NOT_ALLOWED', 'Use GET for /api/events', { Allow: 'GET' });
       return runtime.hub.open(req, res, url);
     }
+    if (url.pathname === '/api/health') {
+      if (req.method !== 'GET') return sendError(res, 'METHOD_NOT_ALLOWED', 'Use GET for /api/health', { Allow: 'GET' });
+      return sendHealth(res, runtime);
+    }
     if (!url.pathname.startsWith('/api/') && !url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
-    handleWithNext(req, res).catch((error: unknown) => {
-      console.error('vibes: request failed:', error);
-      if (!res.headersSent) sendError(res, 'INTERNAL', 'Internal server error');
-      else res.destroy();
-    });
+    nextReady
+      .then((handleWithNext) => handleWithNext(req, res))
+      .catch((error: unknown) => {
+        console.error('vibes: request failed:', error);
+        if (!res.headersSent) sendError(res, 'INTERNAL', 'Internal server error');
+        else res.destroy();
+      });
   };
 
   const server = createServer(handle);
@@ -100,9 +107,10 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
       runtime.hub.stop();
       runtime.presence.dispose();
       server.closeAllConnections();
-      await app.close();
+      await nextReady.catch(() => undefined);
+      await app?.close();
       installRuntime(undefined);
     })());
 
-  return { url: `http://${host}:${port}`, port, runtime, close };
+  return { url: `http://${host}:${port}`, port, runtime, ready: nextReady.then(() => undefined), close };
 }
