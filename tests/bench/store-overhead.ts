@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../../lib/client/api-client.ts';
 import { PROJECT_ROOT } from '../support/server-process.ts';
 
-const CHUNKS = Number(process.argv[2] ?? 20_000);
+const CHUNKS = Number(process.argv[2] ?? 100_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const PACE = process.argv[4] === undefined ? 'flood' : `every ${Number(process.argv[4])}ms`;
 type StoreKind = 'sqlite' | 'memory';
