@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useServer } from '../support/api-harness.ts';
 import { childPids, isAlive } from '../support/processes.ts';
@@ -61,26 +62,39 @@ describe('faults', () => {
 });
 
 describe('the server receiving SIGTERM during a turn', () => {
-  it('ends every Claude process, tells the clients, and exits 0', async () => {
+  it('ends every Claude process, tells the clients, stores everything and exits 0', async () => {
     const server = await startServerProcess();
+    let restarted: Awaited<ReturnType<typeof startServerProcess>> | undefined;
     try {
       const token = server.token();
       const stream = await TestEventStream.open(server.url, { headers: { Authorization: `Bearer ${token}` } });
       const api = new ApiClient({ baseUrl: server.url, token, clientId: stream.clientId });
       const busy = await api.createSession({ prompt: 'stream 500 chunks every 20ms' });
-      await api.createSession({ prompt: 'stubborn hang' });
+      const stubborn = await api.createSession({ prompt: 'stubborn hang' });
       await stream.waitForEvent('session_event', (event) => event.session_id === busy.id && event.event.type === 'text_delta');
       const claudePids = childPids(server.pid);
       expect(claudePids.length).toBeGreaterThanOrEqual(2);
-      const code = await server.stop({ signal: 'SIGTERM' });
+      const code = await server.stop({ signal: 'SIGTERM', keepHome: true });
       expect(code).toBe(0);
       for (const pid of claudePids) expect(isAlive(pid)).toBe(false);
       await stream.waitForEnd();
       const finished = stream.events('session_updated').filter((event) => event.session.state === 'finished');
-      expect(new Set(finished.map((event) => event.session.id)).size).toBe(2);
+      expect(new Set(finished.map((event) => event.session.id))).toEqual(new Set([busy.id, stubborn.id]));
       expect(server.output()).toMatch(/SIGTERM, ending sessions and shutting down/);
+
+      restarted = await startServerProcess({ home: server.home, env: { VIBES_TOKEN: token } });
+      const reader = new ApiClient({ baseUrl: restarted.url, token, clientId: 'reader' });
+      const received = stream.events('session_event').filter((event) => event.session_id === busy.id);
+      const stored = await reader.events(busy.id, { limit: 1000 });
+      expect(stored.events.slice(0, received.length).map((entry) => entry.seq)).toEqual(received.map((event) => event.seq));
+      expect(stored.events.slice(0, received.length).map((entry) => entry.event)).toEqual(received.map((event) => event.event));
+      for (const id of [busy.id, stubborn.id]) {
+        expect(await reader.getSession(id)).toMatchObject({ state: 'finished', end_reason: 'server_stopped' });
+      }
     } finally {
+      await restarted?.stop({ signal: 'SIGKILL' });
       await server.stop({ signal: 'SIGKILL' });
+      rmSync(server.home, { recursive: true, force: true });
     }
   });
 });
