@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { bufferEvents, runSessionConsole } from '../lib/session-console.ts';
 import { VibesCommand } from '../lib/vibes-command.ts';
 
 export default class Claude extends VibesCommand {
@@ -31,33 +30,17 @@ succeeded.`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Claude);
-    const { stream, api } = await this.stream(flags);
-    let code = 1;
-    try {
-      // Events can arrive before the create call answers; the console replays them.
-      const early = bufferEvents(stream);
-      const session = await api.createSession({
-        ...(args.prompt ? { prompt: args.prompt } : {}),
-        ...(flags.name ? { name: flags.name } : {}),
-        cwd: resolve(flags.cwd ?? '.'),
-        ...(flags.model ? { model: flags.model } : {}),
-        source: 'cli',
-      });
-      early.stop();
-      code = await runSessionConsole({
-        stream,
-        api,
-        earlier: early.events,
-        session,
-        mode: 'claude',
-        json: flags.json,
-        style: this.style,
-        promptSent: Boolean(args.prompt),
-        history: false,
-      });
-    } finally {
-      stream.close();
-    }
-    process.exitCode = code;
+    await this.driveSession(
+      flags,
+      (api) =>
+        api.createSession({
+          ...(args.prompt ? { prompt: args.prompt } : {}),
+          ...(flags.name ? { name: flags.name } : {}),
+          cwd: resolve(flags.cwd ?? '.'),
+          ...(flags.model ? { model: flags.model } : {}),
+          source: 'cli',
+        }),
+      { mode: 'claude', promptSent: Boolean(args.prompt), history: false },
+    );
   }
 }

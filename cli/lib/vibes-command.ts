@@ -73,6 +73,30 @@ export abstract class VibesCommand extends BaseCommand {
     return { stream, api };
   }
 
+  /**
+   * The live terminal view shared by `claude`, `attach` and `resume`: opens the stream, joins a
+   * session through `join` (create, subscribe or resume; events that arrive meanwhile are kept),
+   * then drives it until it ends or the user leaves, and sets the exit code.
+   */
+  protected async driveSession(
+    flags: { url?: string; autostart?: boolean; json: boolean },
+    join: (api: ApiClient, stream: EventStream) => Promise<SessionInfo>,
+    view: { mode: 'claude' | 'attach'; promptSent: boolean; history: boolean },
+  ): Promise<void> {
+    const { bufferEvents, runSessionConsole } = await import('./session-console.ts');
+    const { stream, api } = await this.stream(flags);
+    let code = 1;
+    try {
+      const early = bufferEvents(stream);
+      const session = await join(api, stream);
+      early.stop();
+      code = await runSessionConsole({ stream, api, earlier: early.events, session, json: flags.json, style: this.style, ...view });
+    } finally {
+      stream.close();
+    }
+    process.exitCode = code;
+  }
+
   /** Resolves a unique id prefix against the given sessions, or explains why it cannot. */
   protected resolveId(prefix: string, sessions: readonly SessionInfo[]): SessionInfo {
     return resolveSessionId(prefix, sessions);

@@ -1,5 +1,4 @@
 import { Args, Flags } from '@oclif/core';
-import { bufferEvents, runSessionConsole } from '../../lib/session-console.ts';
 import { VibesCommand } from '../../lib/vibes-command.ts';
 
 export default class SessionsAttach extends VibesCommand {
@@ -18,27 +17,10 @@ command exits.`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(SessionsAttach);
-    const { stream, api } = await this.stream(flags);
-    let code = 1;
-    try {
-      const early = bufferEvents(stream);
-      const found = this.resolveId(args.id, await stream.sessionList());
-      const session = await api.subscribe(found.id);
-      early.stop();
-      code = await runSessionConsole({
-        stream,
-        api,
-        earlier: early.events,
-        session,
-        mode: 'attach',
-        json: flags.json,
-        style: this.style,
-        promptSent: false,
-        history: true,
-      });
-    } finally {
-      stream.close();
-    }
-    process.exitCode = code;
+    await this.driveSession(
+      flags,
+      async (api, stream) => api.subscribe(this.resolveId(args.id, await stream.sessionList()).id),
+      { mode: 'attach', promptSent: false, history: true },
+    );
   }
 }

@@ -2,7 +2,6 @@ import { Args, Flags } from '@oclif/core';
 import type { ApiClient } from '../../../lib/client/api-client.ts';
 import { LIMITS, type SessionInfo } from '../../../lib/protocol/index.ts';
 import { shortId } from '../../lib/ids.ts';
-import { bufferEvents, runSessionConsole } from '../../lib/session-console.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { VibesCommand } from '../../lib/vibes-command.ts';
 
@@ -21,29 +20,15 @@ export default class SessionsResume extends VibesCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(SessionsResume);
-    const { stream, api } = await this.stream(flags);
-    let code = 1;
-    try {
-      const early = bufferEvents(stream);
-      const found = await this.#findEnded(api, args.id);
-      const session = await api.resume(found.id);
-      if (!flags.json) this.log(`Resumed session ${session.id}.`);
-      early.stop();
-      code = await runSessionConsole({
-        stream,
-        api,
-        earlier: early.events,
-        session,
-        mode: 'attach',
-        json: flags.json,
-        style: this.style,
-        promptSent: false,
-        history: true,
-      });
-    } finally {
-      stream.close();
-    }
-    process.exitCode = code;
+    await this.driveSession(
+      flags,
+      async (api) => {
+        const session = await api.resume((await this.#findEnded(api, args.id)).id);
+        if (!flags.json) this.log(`Resumed session ${session.id}.`);
+        return session;
+      },
+      { mode: 'attach', promptSent: false, history: true },
+    );
   }
 
   async #findEnded(api: ApiClient, prefix: string): Promise<SessionInfo> {
