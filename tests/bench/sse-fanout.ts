@@ -3,85 +3,24 @@
 // it), lost and doubled events, the server's CPU per 100,000 deliveries (its own utime+stime),
 // its RSS idle and under load, and the production server's cold start to its first 200.
 // Run after `npm run build`: node --import tsx tests/bench/sse-fanout.ts [clients...]
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApiClient } from '../../lib/client/api-client.ts';
 import { TestEventStream } from '../support/event-stream.ts';
-import { PROJECT_ROOT } from '../support/server-process.ts';
+import { cpuSeconds, rssMb, startProductionServer, wallClockMs, type ProductionServer } from './production-server.ts';
 
 const CLIENT_COUNTS = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const COUNTS = CLIENT_COUNTS.length > 0 ? CLIENT_COUNTS : [1, 200, 500];
 const CHUNKS = 1500;
 const EVERY_MS = 5;
-const now = () => performance.timeOrigin + performance.now();
 
-interface Production {
-  url: string;
-  pid: number;
-  token: string;
-  stop(): Promise<void>;
-}
-
-async function startProduction(): Promise<Production & { coldStartMs: number }> {
-  const home = mkdtempSync(join(tmpdir(), 'vibes-bench-'));
-  const token = randomBytes(32).toString('base64url');
-  const startedAt = now();
-  const child = spawn(process.execPath, ['dist/lib/server/main.js', '--port', '0', '--demo'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      VIBES_HOME: home,
-      VIBES_TOKEN: token,
-      NEXT_TELEMETRY_DISABLED: '1',
-      VIBES_RATE_LIMIT_BURST: '100000',
-      VIBES_MAX_EVENT_CLIENTS: '5000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 30 s: ${output}`)), 30_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
+async function startWithColdStart(): Promise<ProductionServer & { coldStartMs: number }> {
+  const server = await startProductionServer({ VIBES_RATE_LIMIT_BURST: '100000', VIBES_MAX_EVENT_CLIENTS: '5000' });
   for (;;) {
-    const response = await fetch(`${url}/api/health`, { headers: { Authorization: `Bearer ${token}` } }).catch(() => null);
+    const response = await fetch(`${server.url}/api/health`, { headers: { Authorization: `Bearer ${server.token}` } }).catch(() => null);
     if (response?.status === 200) break;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  const coldStartMs = now() - startedAt;
-  return {
-    url,
-    pid: child.pid!,
-    token,
-    coldStartMs,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
-
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) / 1024;
+  return { ...server, coldStartMs: wallClockMs() - server.spawnedAt };
 }
 
 interface Receiver {
@@ -99,7 +38,7 @@ function receive(url: string, token: string, clientId: string, sessionId: string
     const req = request(`${url}/api/events?client_id=${clientId}`, { headers: { Authorization: `Bearer ${token}` } }, (res) => {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
-        const arrivedAt = now();
+        const arrivedAt = wallClockMs();
         buffer += chunk;
         let boundary: number;
         while ((boundary = buffer.indexOf('\n\n')) >= 0) {
@@ -124,7 +63,7 @@ function receive(url: string, token: string, clientId: string, sessionId: string
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function run(clients: number) {
-  const server = await startProduction();
+  const server = await startWithColdStart();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idleRss = rssMb(server.pid);
   const owner = await TestEventStream.open(server.url, { headers: { Authorization: `Bearer ${server.token}` } });

@@ -5,69 +5,23 @@
 // By default the fake Claude streams flat out (`flood`), the worst case for the store; with an
 // interval it is paced like a real Claude, when each event is a transaction of its own.
 // Run after `npm run build`: node --import tsx tests/bench/store-overhead.ts [chunks] [rounds] [every-ms]
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../lib/client/api-client.ts';
-import { PROJECT_ROOT } from '../support/server-process.ts';
+import { cpuSeconds, startProductionServer, type ProductionServer } from './production-server.ts';
 
 const CHUNKS = Number(process.argv[2] ?? 100_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const PACE = process.argv[4] === undefined ? 'flood' : `every ${Number(process.argv[4])}ms`;
 type StoreKind = 'sqlite' | 'memory';
 
-interface Server {
-  url: string;
-  token: string;
-  child: ChildProcess;
-  home: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(store: StoreKind): Promise<Server> {
-  const home = mkdtempSync(join(tmpdir(), 'vibes-bench-store-'));
-  const token = randomBytes(32).toString('base64url');
-  const child = spawn(process.execPath, ['dist/lib/server/main.js', '--port', '0', '--demo'], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, VIBES_HOME: home, VIBES_TOKEN: token, VIBES_STORE: store, NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 30 s: ${output}`)), 30_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
-  return {
-    url,
-    token,
-    child,
-    home,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
-
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+function startServer(store: StoreKind): Promise<ProductionServer> {
+  return startProductionServer({ VIBES_STORE: store });
 }
 
 /** A bare SSE reader: splits frames and looks at the event name only, so the client costs little. */
-function openStream(server: Server): Promise<{ clientId: string; response: IncomingMessage; onFrame(listener: (name: string, data: string) => void): void }> {
+function openStream(server: ProductionServer): Promise<{ clientId: string; response: IncomingMessage; onFrame(listener: (name: string, data: string) => void): void }> {
   return new Promise((resolve, reject) => {
     const req = request(new URL('/api/events', server.url), { headers: { Authorization: `Bearer ${server.token}`, Accept: 'text/event-stream' } });
     req.on('error', reject);
@@ -135,10 +89,10 @@ async function run(store: StoreKind): Promise<Run> {
     };
     // Warm up the path (and the fake Claude's start) with a short turn first.
     await finished((await api.createSession({ prompt: 'stream 200 chunks flood' })).id);
-    const cpuBefore = cpuSeconds(server.child.pid!);
+    const cpuBefore = cpuSeconds(server.pid);
     const session = await api.createSession({ prompt: `stream ${CHUNKS} chunks ${PACE}` });
     const { first, done: last, count } = await finished(session.id);
-    const cpu = cpuSeconds(server.child.pid!) - cpuBefore;
+    const cpu = cpuSeconds(server.pid) - cpuBefore;
     stream.response.destroy();
     const seconds = (last - first) / 1000;
     const dbPath = join(server.home, 'vibes.db');

@@ -1,0 +1,67 @@
+// What the benchmarks measure: the production build (`npm run build`), as `npm start` runs it.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../support/server-process.ts';
+
+export interface ProductionServer {
+  url: string;
+  pid: number;
+  token: string;
+  /** Its VIBES_HOME, removed by stop(). */
+  home: string;
+  /** performance.timeOrigin-based milliseconds at which the process was spawned. */
+  spawnedAt: number;
+  stop(): Promise<void>;
+}
+
+export const wallClockMs = () => performance.timeOrigin + performance.now();
+
+/** The compiled server with the fake Claude on a free loopback port, its own home and token. */
+export async function startProductionServer(env: Record<string, string> = {}): Promise<ProductionServer> {
+  const home = mkdtempSync(join(tmpdir(), 'vibes-bench-'));
+  const token = randomBytes(32).toString('base64url');
+  const spawnedAt = wallClockMs();
+  const child = spawn(process.execPath, ['dist/lib/server/main.js', '--port', '0', '--demo'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, VIBES_HOME: home, VIBES_TOKEN: token, NEXT_TELEMETRY_DISABLED: '1', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 30 s: ${output}`)), 30_000);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return {
+    url,
+    pid: child.pid!,
+    token,
+    home,
+    spawnedAt,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The process's own CPU time, user and system, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export function rssMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+}
