@@ -5,7 +5,10 @@ import { ApiClient } from '../../lib/client/api-client.ts';
 import { useServer } from '../support/api-harness.ts';
 import { rawRequest } from '../support/raw-http.ts';
 
-const vibes = useServer({ tokenFile: true, env: { VIBES_RATE_LIMIT_PER_SECOND: '1', VIBES_RATE_LIMIT_BURST: '3' } });
+const vibes = useServer({
+  tokenFile: true,
+  env: { VIBES_RATE_LIMIT_PER_SECOND: '1', VIBES_RATE_LIMIT_BURST: '3', VIBES_MAX_EVENT_CLIENTS: '2', VIBES_MAX_SESSIONS: '1' },
+});
 
 describe('the token file', () => {
   it('is created on first start, private to the user, in a private folder', () => {
@@ -38,6 +41,27 @@ describe('rate limits', () => {
     expect(statuses.slice(0, 3)).toEqual([404, 404, 404]);
     expect(statuses.slice(3)).toEqual([429, 429]);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('count limits', () => {
+  it('refuses an event stream past the limit with 429 TOO_MANY_CLIENTS', async () => {
+    await vibes.stream();
+    await vibes.stream();
+    const refused = await rawRequest(vibes.url, {
+      path: '/api/events',
+      headers: { authorization: `Bearer ${vibes.token}`, host: new URL(vibes.url).host },
+    });
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'TOO_MANY_CLIENTS' } });
+  });
+
+  it('refuses a session past the limit with 429 TOO_MANY_SESSIONS and creates nothing', async () => {
+    const owner = vibes.client('limit-owner');
+    const first = await owner.createSession({});
+    await expect(owner.createSession({})).rejects.toMatchObject({ code: 'TOO_MANY_SESSIONS', status: 429 });
+    expect((await owner.listSessions()).map((session) => session.id)).toEqual([first.id]);
+    await owner.kill(first.id);
   });
 });
 
