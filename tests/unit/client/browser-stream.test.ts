@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BrowserStream, type EventSourceLike } from '../../../lib/client/browser-stream.ts';
-import type { ServerEvent } from '../../../lib/protocol/index.ts';
+import { SERVER_EVENT_TYPES, type ServerEvent } from '../../../lib/protocol/index.ts';
 
 class FakeSource implements EventSourceLike {
   readonly listeners = new Map<string, (event: MessageEvent<string>) => void>();
@@ -37,6 +37,12 @@ function setup(probe = true) {
 }
 
 describe('browser stream', () => {
+  it('listens to every event type of the protocol (its list is kept by hand, without zod)', () => {
+    const { stream, sources } = setup();
+    stream.start();
+    expect([...(sources[0]?.listeners.keys() ?? [])].sort()).toEqual([...SERVER_EVENT_TYPES].sort());
+  });
+
   it('reconnects with the same client id and the last event id', async () => {
     const { stream, sources, timers, store } = setup();
     const statuses: string[] = [];
