@@ -28,6 +28,8 @@ export function realClaudeEnv(modelUrl: string, home: string): Record<string, st
     ANTHROPIC_API_KEY: 'sk-ant-scripted-model-dummy-key',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
+    // Fewer retries than the default ten keep a scripted failure quick; 3 still shows the retry notes.
+    CLAUDE_CODE_MAX_RETRIES: '3',
     VIBES_CLAUDE_PATH: REAL_CLAUDE_PATH,
     VIBES_DEMO: '0',
   };
