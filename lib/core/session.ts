@@ -58,6 +58,8 @@ export class Session {
   readonly #name: string | null;
   readonly #ownership: SessionOwnership;
   readonly #pending = new Map<string, PendingPermission>();
+  /** Between a prompt and its turn_complete; a background subagent may still ask after it. */
+  #turnOpen = false;
   readonly #answered = new Set<string>();
   readonly #queue: string[] = [];
   readonly #publish: (event: CoreEvent) => void;
@@ -184,8 +186,9 @@ export class Session {
       client_id: clientId,
       ...(answer.message === undefined ? {} : { message: answer.message }),
     });
-    if (this.#pending.size === 0) this.#transition('processing');
+    this.#afterLastAnswer();
     this.#publishUpdate();
+    if (!this.#turnOpen && this.#pending.size === 0) this.#sendNextQueued();
   }
 
   /** Stops the running turn and keeps the session; does nothing between turns. */
@@ -280,15 +283,18 @@ export class Session {
         if (!this.#pending.delete(event.request_id)) return;
         this.#answered.add(event.request_id);
         this.#append(event);
-        if (this.#pending.size === 0) this.#transition('processing');
+        this.#afterLastAnswer();
         this.#publishUpdate();
+        if (!this.#turnOpen && this.#pending.size === 0) this.#sendNextQueued();
         return;
       case 'turn_complete':
         this.#costUsd = Math.max(this.#costUsd, event.cost_usd);
-        this.#withdrawPending();
+        this.#turnOpen = false;
         this.#append(event);
-        this.#transition('idle');
+        // A background subagent's request outlives the turn that started it: it stays open to answer.
+        if (this.#pending.size === 0) this.#transition('idle');
         this.#publishUpdate();
+        if (this.#pending.size > 0) return;
         this.#releaseTurnWaiters();
         this.#sendNextQueued();
         return;
@@ -321,6 +327,7 @@ export class Session {
   }
 
   #beginTurn(content: string): void {
+    this.#turnOpen = true;
     this.#transition('processing');
     this.#publishUpdate();
     this.#agent.send(content);
@@ -331,7 +338,14 @@ export class Session {
     if (next !== undefined) this.#beginTurn(next);
   }
 
-  /** Requests left open when a turn or the agent ends can never be answered. */
+  /** With nothing left to answer: back to work if the turn goes on, else idle. */
+  #afterLastAnswer(): void {
+    if (this.#pending.size > 0) return;
+    this.#transition(this.#turnOpen ? 'processing' : 'idle');
+    if (!this.#turnOpen) this.#releaseTurnWaiters();
+  }
+
+  /** Requests left open when the agent ends can never be answered. */
   #withdrawPending(): void {
     for (const requestId of [...this.#pending.keys()]) {
       this.#pending.delete(requestId);
