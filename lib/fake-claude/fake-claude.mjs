@@ -246,8 +246,14 @@ async function runTurn(prompt, signal) {
   }
   if (opening.length > 0) await sendAssistantMessage(opening, script.everyMs, signal);
   const toolUses = opening.filter((block) => block.type === 'tool_use');
-  const outcomes = await Promise.all(toolUses.map((block) => askPermission(block, script.withdraw, signal)));
-  for (const [index, block] of toolUses.entries()) sendToolResult(block, /** @type {PermissionDecision} */ (outcomes[index]));
+  // As the real CLI does for tools that change things: one call at a time, each asked, then run.
+  /** @type {PermissionDecision[]} */
+  const outcomes = [];
+  for (const block of toolUses) {
+    const outcome = await askPermission(block, script.withdraw, signal);
+    outcomes.push(outcome);
+    sendToolResult(block, outcome);
+  }
 
   if (script.crash) {
     await sendAssistantMessage([{ type: 'text', text: 'Working on it, this will take a moment' }], script.everyMs, signal, { unfinished: true });
@@ -430,8 +436,9 @@ function askPermission(block, withdraw, signal) {
 /** @param {Frame} block @param {PermissionDecision} decision */
 function sendToolResult(block, decision) {
   const allowed = decision.behavior === 'allow';
+  // The real CLI tells the model the deny message itself, nothing around it.
   const content = !allowed
-    ? `Error: Permission request denied${'message' in decision && decision.message ? `: ${decision.message}` : ''}`
+    ? ('message' in decision && decision.message) || 'Permission request denied'
     : block.name === 'Bash'
       ? 'hello from the fake Claude'
       : `The file ${String(/** @type {Frame} */ (block.input).file_path)} has been updated (by the fake Claude; nothing was written).`;
@@ -441,7 +448,7 @@ function sendToolResult(block, decision) {
     parent_tool_use_id: null,
     session_id: sessionId,
     uuid: randomUUID(),
-    tool_use_result: allowed ? { stdout: content, stderr: '', interrupted: false } : content,
+    tool_use_result: allowed ? { stdout: content, stderr: '', interrupted: false } : `Error: ${content}`,
   });
 }
 
