@@ -21,6 +21,8 @@ export function realClaudeEnv(modelUrl: string, home: string): Record<string, st
   return {
     HOME: home,
     CLAUDE_CONFIG_DIR: join(home, '.claude'),
+    // Its task output files go here rather than /tmp/claude-<uid>, and go away with the home.
+    CLAUDE_CODE_TMPDIR: join(home, 'tmp'),
     ANTHROPIC_BASE_URL: modelUrl,
     ANTHROPIC_API_KEY: 'sk-ant-scripted-model-dummy-key',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
