@@ -1,15 +1,5 @@
-import { z } from 'zod';
-import {
-  CLIENT_ID_HEADER,
-  ErrorBody,
-  EventsPage,
-  SessionInfo,
-  SessionListResponse,
-  SessionResponse,
-  type CreateSessionBody,
-  type InputSource,
-  type PermissionAnswerBody,
-} from '../protocol/index.ts';
+import { CLIENT_ID_HEADER, ErrorBody, fillPath, ROUTES, withQuery, type RouteName, type RouteResponse, type RouteSpec } from '../protocol/index.ts';
+import { ApiCalls, type CallOptions } from './api-calls.ts';
 import { ApiError } from './api-error.ts';
 
 export { ApiError };
@@ -22,101 +12,17 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
-const Health = z.object({
-  ok: z.literal(true),
-  version: z.string(),
-  epoch: z.string(),
-  uptime_s: z.number(),
-  sessions: z.number(),
-});
-const Unsubscribed = z.object({ was_owner: z.boolean(), session: SessionInfo.nullable() });
-const Killed = z.object({ session_id: z.string(), reason: z.literal('killed') });
-const Rotated = z.object({ token: z.string() });
-const Pairing = z.object({ urls: z.array(z.string()) });
-
-/** Typed calls to the vibes HTTP API; every answer is checked against lib/protocol. */
-export class ApiClient {
+/** Typed calls to the vibes HTTP API for Node (CLI, tests); every answer is checked against its schema. */
+export class ApiClient extends ApiCalls {
   readonly baseUrl: string;
-  clientId: string | undefined;
   readonly #token: string | undefined;
   readonly #fetch: typeof fetch;
 
   constructor(options: ApiClientOptions) {
+    super(options.clientId);
     this.baseUrl = options.baseUrl.replace(/\/$/, '');
-    this.clientId = options.clientId;
     this.#token = options.token;
     this.#fetch = options.fetch ?? fetch;
-  }
-
-  health() {
-    return this.#call('GET', '/api/health', Health);
-  }
-
-  async listSessions(): Promise<SessionInfo[]> {
-    return (await this.#call('GET', '/api/sessions', SessionListResponse)).sessions;
-  }
-
-  /** Ended sessions, the most recently ended first. */
-  async history(page: { limit?: number; before?: number } = {}): Promise<SessionInfo[]> {
-    const query = new URLSearchParams({ state: 'ended' });
-    if (page.limit !== undefined) query.set('limit', String(page.limit));
-    if (page.before !== undefined) query.set('before', String(page.before));
-    return (await this.#call('GET', `/api/sessions?${query}`, SessionListResponse)).sessions;
-  }
-
-  /** Starts Claude again on an ended session; this client owns and subscribes to it. */
-  async resume(id: string): Promise<SessionInfo> {
-    return (await this.#call('POST', `${sessionPath(id)}/resume`, SessionResponse)).session;
-  }
-
-  async createSession(body: CreateSessionBody): Promise<SessionInfo> {
-    return (await this.#call('POST', '/api/sessions', SessionResponse, body)).session;
-  }
-
-  async getSession(id: string): Promise<SessionInfo> {
-    return (await this.#call('GET', `/api/sessions/${encodeURIComponent(id)}`, SessionResponse)).session;
-  }
-
-  events(id: string, page: { after?: number; limit?: number } = {}): Promise<EventsPage> {
-    const query = new URLSearchParams();
-    if (page.after !== undefined) query.set('after', String(page.after));
-    if (page.limit !== undefined) query.set('limit', String(page.limit));
-    return this.#call('GET', `/api/sessions/${encodeURIComponent(id)}/events?${query}`, EventsPage);
-  }
-
-  async subscribe(id: string): Promise<SessionInfo> {
-    return (await this.#call('POST', `${sessionPath(id)}/subscribe`, SessionResponse)).session;
-  }
-
-  unsubscribe(id: string) {
-    return this.#call('POST', `${sessionPath(id)}/unsubscribe`, Unsubscribed);
-  }
-
-  async sendInput(id: string, content: string, source?: InputSource): Promise<SessionInfo> {
-    return (await this.#call('POST', `${sessionPath(id)}/input`, SessionResponse, { content, ...(source ? { source } : {}) })).session;
-  }
-
-  async interrupt(id: string): Promise<SessionInfo> {
-    return (await this.#call('POST', `${sessionPath(id)}/interrupt`, SessionResponse)).session;
-  }
-
-  kill(id: string) {
-    return this.#call('POST', `${sessionPath(id)}/kill`, Killed);
-  }
-
-  async answerPermission(id: string, requestId: string, answer: PermissionAnswerBody): Promise<SessionInfo> {
-    const path = `${sessionPath(id)}/permissions/${encodeURIComponent(requestId)}`;
-    return (await this.#call('POST', path, SessionResponse, answer)).session;
-  }
-
-  /** A new token; the one this client holds stops working. */
-  rotateToken() {
-    return this.#call('POST', '/api/token/rotate', Rotated);
-  }
-
-  /** The sign-in links of the server, for another device. */
-  pairing() {
-    return this.#call('GET', '/api/pairing', Pairing);
   }
 
   /** Headers every request carries: the token, and the client id when there is one. */
@@ -127,20 +33,22 @@ export class ApiClient {
     };
   }
 
-  async #call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+  async call<Name extends RouteName>(name: Name, options: CallOptions<Name> = {}): Promise<RouteResponse<Name>> {
+    const route: RouteSpec = ROUTES[name];
+    const path = withQuery(fillPath(route.path, options.params ?? {}), options.query);
+    // Routes that take a body get `{}` when the caller has nothing to say.
+    const body = route.body ? JSON.stringify(options.body ?? {}) : undefined;
     const response = await this.#fetch(`${this.baseUrl}${path}`, {
-      method,
+      method: route.method,
       headers: { ...this.headers(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body }),
     });
     const json: unknown = await response.json().catch(() => null);
     if (!response.ok) {
       const parsed = ErrorBody.safeParse(json);
       if (parsed.success) throw new ApiError(parsed.data.error.code, response.status, parsed.data.error.message);
-      throw new ApiError('INTERNAL', response.status, `Unexpected ${response.status} answer from ${method} ${path}`);
+      throw new ApiError('INTERNAL', response.status, `Unexpected ${response.status} answer from ${route.method} ${path}`);
     }
-    return schema.parse(json);
+    return route.response.parse(json) as RouteResponse<Name>;
   }
 }
-
-const sessionPath = (id: string) => `/api/sessions/${encodeURIComponent(id)}`;

@@ -1,3 +1,4 @@
+import { EVENT_STREAM_PATH } from '../protocol/endpoints.ts';
 import type { ServerEvent, ServerEventType } from '../protocol/index.ts';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'unauthorized';
@@ -52,7 +53,7 @@ export class BrowserStream {
 
   constructor(options: BrowserStreamOptions = {}) {
     this.#options = {
-      url: options.url ?? '/api/events',
+      url: options.url ?? EVENT_STREAM_PATH,
       createEventSource: options.createEventSource ?? ((url) => new EventSource(url) as unknown as EventSourceLike),
       probeAuth: options.probeAuth ?? defaultProbe,
       storage: options.storage,
