@@ -17,10 +17,10 @@ export default {
     },
     {
       name: 'no-node-only-code-in-browser',
-      comment: 'Node built-ins, lib/core, lib/server and lib/client/node do not run in a browser.',
+      comment: 'Node built-ins, lib/core, lib/server, lib/local and lib/client/node do not run in a browser.',
       severity: 'error',
       from: { path: '^app/', pathNot: '^app/api/' },
-      to: { path: ['^lib/(core|server)/', '^lib/client/node/', '^node_modules/(better-sqlite3|eventsource|@anthropic-ai)/', '^(node:)?(fs|child_process|http|https|net|os|path|crypto|stream|worker_threads)$'], reachable: true },
+      to: { path: ['^lib/(core|server|local)/', '^lib/client/node/', '^node_modules/(better-sqlite3|eventsource|@anthropic-ai)/', '^(node:)?(fs|child_process|http|https|net|os|path|crypto|stream|worker_threads)$'], reachable: true },
     },
   ],
   options: { ...base.options, tsPreCompilationDeps: false },

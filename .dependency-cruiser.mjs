@@ -13,7 +13,7 @@ export default {
       comment: 'lib/protocol holds wire shapes only: zod and nothing of ours above it.',
       severity: 'error',
       from: { path: room('protocol') },
-      to: { path: [room('(core|server|client)'), '^(app|cli)/', FRAMEWORKS] },
+      to: { path: [room('(core|server|client|local)'), '^(app|cli)/', FRAMEWORKS] },
     },
     {
       name: 'core-is-plain-node',
@@ -30,11 +30,25 @@ export default {
       to: { path: [room('client'), '^(app|cli)/'] },
     },
     {
+      name: 'local-is-this-machine',
+      comment: 'lib/local holds what the server and the CLI on one machine agree on (home, server.json, QR): Node only, no domain, no HTTP.',
+      severity: 'error',
+      from: { path: room('local') },
+      to: { path: [room('(core|server|client)'), '^(app|cli)/', FRAMEWORKS] },
+    },
+    {
+      name: 'core-knows-no-install',
+      comment: 'The domain does not know where vibes is installed or how it is reached.',
+      severity: 'error',
+      from: { path: room('core') },
+      to: { path: room('local') },
+    },
+    {
       name: 'client-speaks-http-only',
       comment: 'lib/client reaches the server through the HTTP API only.',
       severity: 'error',
       from: { path: room('client') },
-      to: { path: [room('(core|server)'), '^(app|cli)/'] },
+      to: { path: [room('(core|server|local)'), '^(app|cli)/'] },
     },
     {
       name: 'client-web-is-browser-code',
@@ -62,7 +76,7 @@ export default {
       comment: 'The dashboard never pulls in lib/core or lib/server (child processes, sqlite), nor Node-only client code.',
       severity: 'error',
       from: { path: '^app/', pathNot: '^app/api/' },
-      to: { path: [room('(core|server)'), '^lib/client/node/', '^cli/'] },
+      to: { path: [room('(core|server|local)'), '^lib/client/node/', '^cli/'] },
     },
     {
       name: 'handlers-through-runtime',

@@ -1,7 +1,7 @@
 import { createInterface, type Interface } from 'node:readline';
-import type { ApiClient } from '../../lib/client/api-client.ts';
-import type { EventStream } from '../../lib/client/event-stream.ts';
-import type { PendingPermission, ServerEvent, SessionInfo, TranscriptEntry } from '../../lib/protocol/index.ts';
+import type { ApiClient } from '../../lib/client/node/api-client.ts';
+import type { EventStream } from '../../lib/client/node/event-stream.ts';
+import { isTurnRunning, type PendingPermission, type ServerEvent, type SessionInfo, type TranscriptEntry } from '../../lib/protocol/index.ts';
 import type { Style } from './style.ts';
 import { TranscriptPrinter } from './transcript-printer.ts';
 
@@ -339,7 +339,7 @@ class SessionConsole {
   }
 
   #busy(): boolean {
-    return this.#session.state === 'processing' || this.#session.state === 'waiting_permission';
+    return isTurnRunning(this.#session.state);
   }
 
   #leave(code: number): void {

@@ -1,4 +1,5 @@
-import type { PendingPermission, RemovalReason, SessionInfo, TranscriptEvent } from '../../lib/protocol/index.ts';
+import { REMOVAL_TEXT, summarizeInput } from '../../lib/client/shared/labels.ts';
+import { CLAUDE_CLIENT_ID, type PendingPermission, type RemovalReason, type SessionInfo, type TranscriptEvent } from '../../lib/protocol/index.ts';
 import { shortId } from './ids.ts';
 import type { Style } from './style.ts';
 import { truncate } from './style.ts';
@@ -62,7 +63,7 @@ export class TranscriptPrinter {
         this.line(s.dim(`✻ ${truncate(oneLine(event.text), 160)}`));
         return;
       case 'tool_use':
-        this.line(`${s.magenta('●')} ${s.bold(event.name)}${s.dim(`(${truncate(summariseInput(event.input), 120)})`)}`);
+        this.line(`${s.magenta('●')} ${s.bold(event.name)}${s.dim(`(${truncate(summarizeInput(event.input), 120)})`)}`);
         return;
       case 'tool_result': {
         const text = resultText(event.content);
@@ -77,7 +78,7 @@ export class TranscriptPrinter {
         return;
       case 'permission_resolved': {
         const verdict = event.behavior === 'allow' ? s.green('✓ allowed') : s.red('✗ denied');
-        const who = event.client_id === this.#options.ownClientId ? 'you' : event.client_id === 'claude' ? 'Claude withdrew it' : 'another client';
+        const who = event.client_id === this.#options.ownClientId ? 'you' : event.client_id === CLAUDE_CLIENT_ID ? 'Claude withdrew it' : 'another client';
         this.line(`  ${verdict}${s.dim(` (${who}${event.message ? `: ${event.message}` : ''})`)}`);
         return;
       }
@@ -111,12 +112,7 @@ export class TranscriptPrinter {
   }
 
   removed(reason: RemovalReason): void {
-    const why: Record<RemovalReason, string> = {
-      killed: 'it was killed',
-      owner_disconnected: 'its owner left and nobody else was watching',
-      session_finished: 'Claude finished',
-    };
-    this.line(this.#options.style.bold(`Session ended: ${why[reason]} (${reason}).`));
+    this.line(this.#options.style.bold(`${REMOVAL_TEXT[reason]} (${reason})`));
   }
 
   state(session: SessionInfo): void {
@@ -141,16 +137,6 @@ export class TranscriptPrinter {
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-const KEY_FIELDS = ['command', 'file_path', 'path', 'pattern', 'url', 'query', 'description', 'prompt'];
-
-function summariseInput(input: unknown): string {
-  if (input && typeof input === 'object' && !Array.isArray(input)) {
-    const record = input as Record<string, unknown>;
-    for (const key of KEY_FIELDS) if (typeof record[key] === 'string') return oneLine(record[key]);
-  }
-  return oneLine(JSON.stringify(input) ?? '');
-}
 
 /** Every field of a permission request's input, long values cut, so the user sees what they approve. */
 function describeInput(input: Record<string, unknown>): string[] {

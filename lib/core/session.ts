@@ -1,10 +1,12 @@
-import type {
-  InputSource,
-  PendingPermission,
-  SessionInfo,
-  SessionState,
-  TranscriptEntry,
-  TranscriptEvent,
+import {
+  CLAUDE_CLIENT_ID,
+  isTurnRunning,
+  type InputSource,
+  type PendingPermission,
+  type SessionInfo,
+  type SessionState,
+  type TranscriptEntry,
+  type TranscriptEvent,
 } from '../protocol/index.ts';
 import type { Agent, AgentEvent, AgentFactory, PermissionAnswer } from './agent.ts';
 import { VibesError } from './errors.ts';
@@ -19,9 +21,6 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionState, readonly Session
   failed: ['finished'],
   finished: [],
 };
-
-/** The client id recorded when Claude itself withdraws a permission request. */
-export const CLAUDE_CLIENT_ID = 'claude';
 
 export type OwnershipView = Pick<
   SessionOwnership,
@@ -106,7 +105,7 @@ export class Session {
 
   /** A turn is running: ending the session now would cut it. */
   get isTurnActive(): boolean {
-    return this.#state === 'processing' || this.#state === 'waiting_permission';
+    return isTurnRunning(this.#state);
   }
 
   /** The seq of the newest transcript entry; the entries themselves live in the store. */

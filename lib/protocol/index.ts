@@ -8,3 +8,4 @@ export * from './routes.ts';
 export * from './route-path.ts';
 export * from './errors.ts';
 export * from './headers.ts';
+export * from './rules.ts';

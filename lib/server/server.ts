@@ -7,7 +7,7 @@ import { Auth } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { sendHealth } from './health.ts';
 import { sendError } from './http-errors.ts';
-import { projectRoot, projectVersion } from './project-root.ts';
+import { projectRoot, projectVersion } from '../local/project-root.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { applyPageCsp, RequestGuard, setBaseHeaders, signInCookie, SIGNED_OUT_PAGE } from './request-guard.ts';
 import { installRuntime } from './runtime-accessor.ts';

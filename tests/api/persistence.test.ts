@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import type { TranscriptEntry } from '../../lib/protocol/index.ts';
 import { TestEventStream } from '../support/event-stream.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';

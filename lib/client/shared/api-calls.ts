@@ -8,7 +8,7 @@ import type {
   RouteQuery,
   RouteResponse,
   SessionInfo,
-} from '../protocol/index.ts';
+} from '../../protocol/index.ts';
 
 export interface CallOptions<Name extends RouteName> {
   params?: RouteParams<Name>;

@@ -1,6 +1,6 @@
-import { CLIENT_ID_HEADER, ErrorBody, fillPath, ROUTES, withQuery, type RouteName, type RouteResponse, type RouteSpec } from '../protocol/index.ts';
-import { ApiCalls, type CallOptions } from './api-calls.ts';
-import { ApiError } from './api-error.ts';
+import { CLIENT_ID_HEADER, ErrorBody, fillPath, ROUTES, withQuery, type RouteName, type RouteResponse, type RouteSpec } from '../../protocol/index.ts';
+import { ApiCalls, type CallOptions } from '../shared/api-calls.ts';
+import { ApiError } from '../shared/api-error.ts';
 
 export { ApiError };
 

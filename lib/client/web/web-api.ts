@@ -1,9 +1,9 @@
-import { ENDPOINTS, type Endpoint, type RouteName } from '../protocol/endpoints.ts';
-import { CLIENT_ID_HEADER } from '../protocol/headers.ts';
-import type { ErrorCode, RouteResponse } from '../protocol/index.ts';
-import { fillPath, withQuery } from '../protocol/route-path.ts';
-import { ApiCalls, type CallOptions } from './api-calls.ts';
-import { ApiError } from './api-error.ts';
+import { ENDPOINTS, type Endpoint, type RouteName } from '../../protocol/endpoints.ts';
+import { CLIENT_ID_HEADER } from '../../protocol/headers.ts';
+import type { ErrorCode, RouteResponse } from '../../protocol/index.ts';
+import { fillPath, withQuery } from '../../protocol/route-path.ts';
+import { ApiCalls, type CallOptions } from '../shared/api-calls.ts';
+import { ApiError } from '../shared/api-error.ts';
 
 /**
  * The dashboard's HTTP client: the same calls as ApiClient, but it trusts the server's shapes
