@@ -46,7 +46,7 @@ export const ServerConfig = z.object({
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
-type Env = NodeJS.ProcessEnv;
+type Env = Record<string, string | undefined>;
 
 /** Flags win over environment variables, which win over defaults. */
 export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
