@@ -8,8 +8,7 @@ export type CoreEvent =
   | { type: 'session_updated'; session: SessionSnapshot }
   | { type: 'session_removed'; session_id: string; reason: RemovalReason }
   | { type: 'ownership_transferred'; session_id: string; new_owner_id: string; previous_owner_id: string }
-  /** `audience`: the clients subscribed when it happened, the ones it is delivered to (live or replayed). */
-  | { type: 'session_event'; session_id: string; entry: TranscriptEntry; audience: readonly string[] };
+  | { type: 'session_event'; session_id: string; entry: TranscriptEntry };
 
 export function sessionInfoFor(snapshot: SessionSnapshot, clientId: string | null): SessionInfo {
   return { ...snapshot, is_owner: snapshot.owner_id === clientId };

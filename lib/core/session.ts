@@ -361,7 +361,7 @@ export class Session {
 
   #append(event: TranscriptEvent): void {
     const entry: TranscriptEntry = { seq: ++this.#lastSeq, at: this.#nowSeconds(), event };
-    this.#publish({ type: 'session_event', session_id: this.id, entry, audience: [...this.#ownership.subscriberIds] });
+    this.#publish({ type: 'session_event', session_id: this.id, entry });
     // Activity is kept in whole seconds, so this publishes at most one update a second.
     if (entry.at !== this.#lastActivityAt) {
       this.#lastActivityAt = entry.at;

@@ -122,8 +122,10 @@ export class SseHub {
     const id = this.#eventId(entry.seq);
     switch (event.type) {
       case 'session_event': {
+        const session = this.#options.manager.find(event.session_id);
+        if (!session) return;
         const text = frame(id, sessionEventOf(event));
-        for (const clientId of event.audience) {
+        for (const clientId of session.ownership.subscriberIds) {
           const peers = this.#byClient.get(clientId);
           if (peers) for (const connection of peers) this.#write(connection, text);
         }
@@ -153,7 +155,8 @@ export class SseHub {
     const { event } = entry;
     const id = this.#eventId(entry.seq);
     if (event.type === 'session_event') {
-      if (event.audience.includes(connection.clientId)) this.#write(connection, frame(id, sessionEventOf(event)));
+      const session = this.#options.manager.find(event.session_id);
+      if (session?.ownership.isSubscribed(connection.clientId)) this.#write(connection, frame(id, sessionEventOf(event)));
       return;
     }
     if (event.type === 'session_removed') {

@@ -26,7 +26,13 @@ function fakeConnection() {
 
 function hub() {
   const bus = new EventBus<CoreEvent>({ ringSize: 100 });
-  const manager = { list: () => [] } as unknown as SessionManager;
+  // Who subscribes to what: s1 has alice, s2 has bob.
+  const subscribers: Record<string, string[]> = { s1: ['alice'], s2: ['bob'] };
+  const manager = {
+    list: () => [],
+    find: (id: string) =>
+      subscribers[id] && { ownership: { subscriberIds: new Set(subscribers[id]), isSubscribed: (client: string) => subscribers[id]!.includes(client) } },
+  } as unknown as SessionManager;
   const presence = { streamOpened() {}, streamClosed() {} } as unknown as Presence;
   const sse = new SseHub({ bus, manager, presence, maxClients: 10, clientBufferBytes: 1 << 20, clientStallMs: 1000, pingMs: 60_000 });
   sse.start();
@@ -41,21 +47,21 @@ function hub() {
 const entry = { seq: 1, at: 1, event: { type: 'text' as const, message_id: 'm', text: 'hi' } };
 
 describe('the SSE hub', () => {
-  it('delivers a transcript event to the audience it travels with, and to nobody else', () => {
+  it('delivers a transcript event to the session’s subscribers, and to nobody else', () => {
     const { bus, sse, open } = hub();
     const alice = open('alice');
     const bob = open('bob');
-    bus.publish({ type: 'session_event', session_id: 's1', entry, audience: ['alice'] });
+    bus.publish({ type: 'session_event', session_id: 's1', entry });
     expect(alice.events()).toEqual(['hello', 'session_list', 'session_event']);
     expect(bob.events()).toEqual(['hello', 'session_list']);
     sse.stop();
   });
 
-  it('replays to a returning client only what its audience included', () => {
+  it('replays to a returning client only the transcript events of its sessions', () => {
     const { bus, sse, open } = hub();
     const first = open('alice');
-    bus.publish({ type: 'session_event', session_id: 's1', entry, audience: ['alice'] });
-    bus.publish({ type: 'session_event', session_id: 's1', entry: { ...entry, seq: 2 }, audience: ['bob'] });
+    bus.publish({ type: 'session_event', session_id: 's1', entry });
+    bus.publish({ type: 'session_event', session_id: 's2', entry: { ...entry, seq: 2 } });
     const helloId = /^id: (.+)$/m.exec(first.written.join(''))?.[1] ?? '';
     const again = fakeConnection();
     (again.req.headers as Record<string, string>)['last-event-id'] = helloId;
