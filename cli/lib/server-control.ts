@@ -28,7 +28,7 @@ export function serverArgs(options: ServeOptions): string[] {
   ];
 }
 
-/** The origin of the URL a server printed, without the pairing token it may carry. */
+/** The origin of the URL a server printed, without the pairing code it may carry. */
 export function originOf(printed: string): string {
   return new URL(printed).origin;
 }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import {
   CLIENT_ID_HEADER,
+  DeviceListResponse,
+  DeviceRevokedResponse,
   ErrorBody,
+  PairingCodeResponse,
   EventsPage,
   SessionInfo,
   SessionListResponse,
@@ -32,7 +35,6 @@ const Health = z.object({
 const Unsubscribed = z.object({ was_owner: z.boolean(), session: SessionInfo.nullable() });
 const Killed = z.object({ session_id: z.string(), reason: z.literal('killed') });
 const Rotated = z.object({ token: z.string() });
-const Pairing = z.object({ urls: z.array(z.string()) });
 
 /** Typed calls to the vibes HTTP API; every answer is checked against lib/protocol. */
 export class ApiClient {
@@ -114,9 +116,18 @@ export class ApiClient {
     return this.#call('POST', '/api/token/rotate', Rotated);
   }
 
-  /** The sign-in links of the server, for another device. */
+  /** A one-time pairing code and the sign-in links that carry it, for another device. */
   pairing() {
-    return this.#call('GET', '/api/pairing', Pairing);
+    return this.#call('POST', '/api/pairing', PairingCodeResponse);
+  }
+
+  async listDevices() {
+    return (await this.#call('GET', '/api/devices', DeviceListResponse)).devices;
+  }
+
+  /** Signs a browser out: its cookie stops working and its event streams close. */
+  revokeDevice(id: string) {
+    return this.#call('POST', `/api/devices/${encodeURIComponent(id)}/revoke`, DeviceRevokedResponse);
   }
 
   /** Headers every request carries: the token, and the client id when there is one. */

@@ -1,5 +1,6 @@
 import type {
   CreateSessionBody,
+  DeviceInfo,
   ErrorCode,
   EventsPage,
   InputSource,
@@ -70,6 +71,20 @@ export class WebApi {
   async answerPermission(id: string, requestId: string, answer: PermissionAnswerBody): Promise<SessionInfo> {
     const path = `${sessionPath(id)}/permissions/${encodeURIComponent(requestId)}`;
     return (await this.#call<{ session: SessionInfo }>('POST', path, answer)).session;
+  }
+
+  async listDevices(): Promise<DeviceInfo[]> {
+    return (await this.#call<{ devices: DeviceInfo[] }>('GET', '/api/devices')).devices;
+  }
+
+  /** Signs another device out: its cookie stops working and its open pages lose their stream. */
+  revokeDevice(id: string): Promise<{ revoked: string }> {
+    return this.#call('POST', `/api/devices/${encodeURIComponent(id)}/revoke`);
+  }
+
+  /** Signs this browser out. */
+  signOut(): Promise<{ revoked: string }> {
+    return this.#call('POST', '/api/sign-out');
   }
 
   async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

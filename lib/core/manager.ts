@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { isAbsolute, normalize } from 'node:path';
 import type { EndReason, InputSource, RemovalReason, SessionInfo, TranscriptEntry } from '../protocol/index.ts';
 import type { AgentFactory } from './agent.ts';
 import type { EventBus } from './bus.ts';
@@ -69,7 +70,7 @@ export class SessionManager {
     const session = new Session({
       id: this.#newId(),
       name: options.name ?? null,
-      cwd: options.cwd,
+      cwd: normalize(options.cwd),
       model: options.model ?? null,
       ownerId: options.ownerId,
       agentFactory: this.#agentFactory,
@@ -270,6 +271,8 @@ export class SessionManager {
 }
 
 async function requireDirectory(path: string): Promise<void> {
+  // A relative path would mean whatever the server's own folder is: say which folder instead.
+  if (!isAbsolute(path)) throw new VibesError('INVALID_CWD', `The working directory must be an absolute path, not ${JSON.stringify(path)}`);
   const stats = await stat(path).catch(() => null);
   if (!stats) throw new VibesError('INVALID_CWD', `The working directory ${path} does not exist`);
   if (!stats.isDirectory()) throw new VibesError('INVALID_CWD', `The working directory ${path} is not a directory`);

@@ -4,3 +4,4 @@ export * from './events.ts';
 export * from './requests.ts';
 export * from './errors.ts';
 export * from './headers.ts';
+export * from './devices.ts';

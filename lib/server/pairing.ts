@@ -8,10 +8,10 @@ export function isLoopbackBind(host: string): boolean {
 }
 
 /**
- * The sign-in links for this server, the one to use from another device first. A wildcard bind
- * is reachable at every external address of the machine.
+ * The sign-in links for this server, carrying a one-time pairing code, the one to use from
+ * another device first. A wildcard bind is reachable at every external address of the machine.
  */
-export function signInUrls(bindHost: string, port: number, token: string): string[] {
+export function signInUrls(bindHost: string, port: number, code: string): string[] {
   const hosts: string[] = [];
   if (bindHost === '0.0.0.0' || bindHost === '::') {
     for (const addresses of Object.values(networkInterfaces())) {
@@ -23,7 +23,7 @@ export function signInUrls(bindHost: string, port: number, token: string): strin
   } else {
     hosts.push(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
   }
-  return hosts.map((host) => `http://${host}:${port}/?token=${encodeURIComponent(token)}`);
+  return hosts.map((host) => `http://${host}:${port}/?code=${encodeURIComponent(code)}`);
 }
 
 /** A QR code drawn with block characters, for a phone to scan off the terminal. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { CLIENT_ID_HEADER, ClientId } from '../protocol/index.ts';
 import { VibesError } from '../core/errors.ts';
-import { toErrorResponse } from './http-errors.ts';
+import { ERROR_CODE_HEADER, toErrorResponse } from './http-errors.ts';
 import { getRuntime } from './runtime-accessor.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -29,7 +29,7 @@ export function route<P extends Record<string, string> = Record<string, never>>(
       return result instanceof Response ? result : Response.json(result);
     } catch (error) {
       const { status, body } = toErrorResponse(error);
-      return Response.json(body, { status });
+      return Response.json(body, { status, headers: { [ERROR_CODE_HEADER]: body.error.code } });
     }
   };
 }

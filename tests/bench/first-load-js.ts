@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import buildWebIfStale from '../support/build-web.ts';
 import { PROJECT_ROOT, startServerProcess } from '../support/server-process.ts';
+import { deviceCookie } from '../support/sign-in.ts';
 
 buildWebIfStale();
 const token = randomBytes(24).toString('hex');
 const server = await startServerProcess({ env: { VIBES_TOKEN: token } });
 try {
-  const signIn = await fetch(`${server.url}/?token=${token}`, { redirect: 'manual' });
-  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const cookie = await deviceCookie(server.url, token);
   const html = await (await fetch(`${server.url}/`, { headers: { cookie } })).text();
   // noModule scripts are legacy polyfills that no current browser downloads.
   const tags = [...html.matchAll(/<script[^>]*\ssrc="\/_next\/(static\/[^"]+?\.js)"[^>]*>/g)].filter((match) => !/nomodule/i.test(match[0]));

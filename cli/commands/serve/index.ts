@@ -7,7 +7,7 @@ import { LISTENING, originOf, serverArgs, serverEntry, startDetached } from '../
 import { UserError } from '../../lib/user-error.ts';
 
 const DETACH_TIMEOUT_MS = 30_000;
-const PAIRING_URL = /https?:\/\/\S*[?&]token=\S+/;
+const PAIRING_URL = /https?:\/\/\S*[?&]code=[\w-]+/;
 
 export default class Serve extends BaseCommand {
   static override summary = 'Run the vibes server: in the foreground, or in the background with --detach.';
@@ -41,8 +41,10 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
       const { record, started } = detached;
       const verb = started ? 'started' : 'already running';
       this.log(`vibes: server ${verb} at ${this.style.cyan(record.url)} (pid ${record.pid})`);
-      const pairing = PAIRING_URL.exec(readTail(record.log));
-      if (pairing) this.log(`Open the dashboard: ${pairing[0]}`);
+      // A fresh start printed a one-time link; an old one may be spent, so point at `vibes pair`.
+      const pairing = started ? PAIRING_URL.exec(readTail(record.log)) : null;
+      if (pairing) this.log(`Open the dashboard: ${pairing[0]} (works once, for a few minutes)`);
+      else this.log('Run `vibes pair` for a link that signs a browser in.');
       this.log(this.style.dim(`log: ${record.log} · stop it with \`vibes serve stop\``));
       return;
     }
