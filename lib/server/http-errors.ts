@@ -33,6 +33,7 @@ export function sendError(res: ServerResponse, code: ErrorCode, message: string,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     [ERROR_CODE_HEADER]: code,
+    'Cache-Control': 'no-store',
     ...headers,
   });
   res.end(body);
