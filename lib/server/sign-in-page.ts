@@ -8,7 +8,6 @@ export function signedOutPage(options: { code?: string | null; error?: string } 
   const error = options.error ? `<p role="alert" class="error">${escapeHtml(options.error)}</p>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
 <title>vibes: sign in</title>
 <style>
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; padding: 1.5rem; max-width: 28rem; color-scheme: light dark; }
