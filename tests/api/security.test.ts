@@ -190,7 +190,8 @@ describe('pages', () => {
     expect(response.status).toBe(401);
     expect(response.body).toContain('This browser is not signed in. Run <code>vibes pair</code>');
     expect(response.body).not.toContain(sessionId);
-    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    // The sign-in form must send its Origin, which `no-referrer` would make `null`; nothing leaves the origin.
+    expect(response.headers['referrer-policy']).toBe('same-origin');
   });
 
   it('a pairing link shows the form with the code filled in; signing in sets an HttpOnly SameSite=Strict cookie', async () => {
