@@ -24,9 +24,17 @@ export function route<P extends Record<string, string> = Record<string, never>>(
     try {
       const runtime = getRuntime();
       const clientId = readClientId(request);
-      if (clientId) runtime.presence.touched(clientId);
-      const result = await handler({ request, params: await context.params, runtime, clientId });
-      return result instanceof Response ? result : Response.json(result);
+      if (!clientId) {
+        const result = await handler({ request, params: await context.params, runtime, clientId });
+        return result instanceof Response ? result : Response.json(result);
+      }
+      runtime.presence.requestStarted(clientId);
+      try {
+        const result = await handler({ request, params: await context.params, runtime, clientId });
+        return result instanceof Response ? result : Response.json(result);
+      } finally {
+        runtime.presence.requestEnded(clientId);
+      }
     } catch (error) {
       const { status, body } = toErrorResponse(error);
       return Response.json(body, { status, headers: { [ERROR_CODE_HEADER]: body.error.code } });
