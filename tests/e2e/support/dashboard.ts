@@ -17,7 +17,8 @@ export const uniqueName = (label: string) => `${label} ${randomUUID().slice(0, 6
 
 /** Signs the browser in the way a person does: a one-time pairing link (as `vibes pair` prints), then Sign in. */
 export async function signIn(page: Page, base = '', label?: string): Promise<string> {
-  const { code } = await pairingCode(BASE_URL, TOKEN);
+  // The code comes from the server the page is about to open (a proxy in front of ours passes it on).
+  const { code } = await pairingCode(base || BASE_URL, TOKEN);
   await page.goto(`${base}/?code=${code}`);
   if (label) await page.getByLabel(/Name this device/).fill(label);
   await page.getByRole('button', { name: 'Sign in' }).click();
