@@ -9,7 +9,7 @@ import { useOpenSession } from '../_hooks/use-open-session.ts';
 import { useSessions } from '../_hooks/use-sessions.ts';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { LiveProvider, useLive } from './live-provider.tsx';
-import { NewSessionButton } from './dialog-buttons.tsx';
+import { DevicesButton, NewSessionButton } from './dialog-buttons.tsx';
 import { HistoryList } from './history-list.tsx';
 import { SessionList } from './session-list.tsx';
 
@@ -65,6 +65,7 @@ function Screen() {
         <header className="flex items-center gap-2 border-b border-neutral-200 px-3 py-2 vibes-safe-top dark:border-neutral-800">
           <h1 className="flex-1 text-lg font-bold">vibes</h1>
           <ConnectionIndicator />
+          <DevicesButton />
           <NewSessionButton onCreated={(id) => open(id)} compact />
         </header>
         <nav className="min-h-0 flex-1 overflow-y-auto vibes-safe-bottom" aria-label="Sessions">
@@ -88,9 +89,10 @@ function Screen() {
 function SignedOut() {
   return (
     <main className="mx-auto max-w-md p-6" data-testid="signed-out">
-      <h1 className="text-xl font-semibold">Not signed in</h1>
+      <h1 className="text-xl font-semibold">Signed out</h1>
       <p className="mt-2 text-neutral-700 dark:text-neutral-300">
-        Open the link printed by <code>vibes serve</code> in the terminal to sign this browser in.
+        This browser is no longer signed in (it signed out, was revoked, or the token was rotated). Run{' '}
+        <code>vibes pair</code> on the machine vibes runs on and open its link to sign in again.
       </p>
     </main>
   );

@@ -6,8 +6,10 @@ import { useLive } from './live-provider.tsx';
 
 const loadKill = () => import('./kill-dialog.tsx');
 const loadNew = () => import('./new-session-dialog.tsx');
+const loadDevices = () => import('./devices-dialog.tsx');
 const KillDialog = dynamic(loadKill, { ssr: false });
 const NewSessionDialog = dynamic(loadNew, { ssr: false });
+const DevicesDialog = dynamic(loadDevices, { ssr: false });
 
 /** Fetches the dialog code once the page is idle, so the first tap opens it at once. */
 function usePreload(load: () => Promise<unknown>) {
@@ -66,6 +68,27 @@ export function NewSessionButton({ onCreated, compact = false }: { onCreated: (i
         )}
       </button>
       {used && <NewSessionDialog onCreated={onCreated} open={open} setOpen={setOpen} />}
+    </>
+  );
+}
+
+export function DevicesButton() {
+  const [open, setOpen] = useState(false);
+  const [used, setUsed] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className="vibes-button"
+        aria-haspopup="dialog"
+        onClick={() => {
+          setUsed(true);
+          setOpen(true);
+        }}
+      >
+        Devices
+      </button>
+      {used && <DevicesDialog open={open} setOpen={setOpen} />}
     </>
   );
 }

@@ -7,3 +7,4 @@ export * from './manager.ts';
 export * from './ownership.ts';
 export * from './session.ts';
 export * from './store.ts';
+export * from './devices.ts';

@@ -1,3 +1,4 @@
+import { normalize } from 'node:path';
 import type { EndReason, InputSource, RemovalReason, SessionInfo, TranscriptEntry } from '../protocol/index.ts';
 import type { AgentFactory } from './agent.ts';
 import { requireDirectory } from './directory.ts';
@@ -69,7 +70,7 @@ export class SessionManager {
     const session = new Session({
       id: this.#newId(),
       name: options.name ?? null,
-      cwd: options.cwd,
+      cwd: normalize(options.cwd),
       model: options.model ?? null,
       ownerId: options.ownerId,
       agentFactory: this.#agentFactory,

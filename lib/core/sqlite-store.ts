@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EndReason, SessionState, TranscriptEntry, TranscriptEvent } from '../protocol/index.ts';
+import type { DeviceRecord, DeviceStore } from './devices.ts';
 import type { SessionSnapshot } from './events.ts';
 import type { HistoryQuery, SessionStore, StoreWrite } from './store.ts';
 
@@ -36,6 +37,14 @@ export const MIGRATIONS: readonly string[] = [
      data TEXT NOT NULL,
      PRIMARY KEY (session_key, seq)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE devices (
+     id TEXT PRIMARY KEY,
+     secret_hash TEXT NOT NULL UNIQUE,
+     label TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL,
+     address TEXT NOT NULL
+   );`,
 ];
 
 /** Events per INSERT statement: one statement with many rows costs far less per row than one per row. */
@@ -87,14 +96,26 @@ export class SqliteStore implements SessionStore {
   readonly #reopen: Database.Statement;
   readonly #writeBatch: (batch: StoreWrite) => void;
 
-  /** Opens (or creates) the database and runs the migrations it lacks. */
-  constructor(path: string) {
+  readonly devices: DeviceStore;
+
+  /**
+   * Opens (or creates) the database and runs the migrations it lacks. `maxBytes` bounds the
+   * file: past it, writes fail with SQLITE_FULL instead of filling the disk.
+   */
+  constructor(path: string, options: { maxBytes?: number } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('busy_timeout = 5000');
     migrate(this.#db);
+    if (options.maxBytes !== undefined) {
+      const pageSize = this.#db.pragma('page_size', { simple: true }) as number;
+      this.#db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxBytes / pageSize))}`);
+    }
+    // Transcripts hold what the user typed and what Claude read: only the user may read them.
+    if (path !== ':memory:') for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
+    this.devices = new SqliteDeviceStore(this.#db);
 
     this.#upsertSession = this.#db.prepare(`
       INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, cost_usd, claude_session_id, failure)
@@ -271,4 +292,74 @@ function snapshotOf(row: SessionRow): SessionSnapshot {
     ended_at: row.ended_at,
     end_reason: row.end_reason as EndReason | null,
   };
+}
+
+interface DeviceRow {
+  id: string;
+  secret_hash: string;
+  label: string;
+  created_at: number;
+  last_seen_at: number;
+  address: string;
+}
+
+const deviceOf = (row: DeviceRow): DeviceRecord => ({
+  id: row.id,
+  secretHash: row.secret_hash,
+  label: row.label,
+  createdAt: row.created_at,
+  lastSeenAt: row.last_seen_at,
+  address: row.address,
+});
+
+/** Signed-in browsers, in the same database as the sessions (migration 2). */
+class SqliteDeviceStore implements DeviceStore {
+  readonly #insert: Database.Statement;
+  readonly #bySecret: Database.Statement<[string], DeviceRow>;
+  readonly #touch: Database.Statement;
+  readonly #list: Database.Statement<[], DeviceRow>;
+  readonly #delete: Database.Statement;
+  readonly #deleteAll: Database.Statement;
+  readonly #deleteSeenBefore: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.#insert = db.prepare(
+      'INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address) VALUES (@id, @secretHash, @label, @createdAt, @lastSeenAt, @address)',
+    );
+    this.#bySecret = db.prepare('SELECT * FROM devices WHERE secret_hash = ?');
+    this.#touch = db.prepare('UPDATE devices SET last_seen_at = ?, address = ? WHERE id = ?');
+    this.#list = db.prepare('SELECT * FROM devices ORDER BY last_seen_at DESC, id');
+    this.#delete = db.prepare('DELETE FROM devices WHERE id = ?');
+    this.#deleteAll = db.prepare('DELETE FROM devices');
+    this.#deleteSeenBefore = db.prepare('DELETE FROM devices WHERE last_seen_at < ?');
+  }
+
+  insertDevice(device: DeviceRecord): void {
+    this.#insert.run(device);
+  }
+
+  findDeviceBySecretHash(secretHash: string): DeviceRecord | undefined {
+    const row = this.#bySecret.get(secretHash);
+    return row && deviceOf(row);
+  }
+
+  touchDevice(id: string, lastSeenAt: number, address: string): void {
+    this.#touch.run(lastSeenAt, address, id);
+  }
+
+  listDevices(): DeviceRecord[] {
+    return this.#list.all().map(deviceOf);
+  }
+
+  deleteDevice(id: string): boolean {
+    return this.#delete.run(id).changes > 0;
+  }
+
+  deleteAllDevices(): number {
+    return this.#deleteAll.run().changes;
+  }
+
+  deleteDevicesSeenBefore(at: number): number {
+    return this.#deleteSeenBefore.run(at).changes;
+  }
 }

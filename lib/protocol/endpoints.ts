@@ -18,8 +18,13 @@ export const ENDPOINTS = {
   kill: { method: 'POST', path: '/api/sessions/:id/kill' },
   resume: { method: 'POST', path: '/api/sessions/:id/resume' },
   answerPermission: { method: 'POST', path: '/api/sessions/:id/permissions/:requestId' },
+  // Served by the custom server (lib/server/credential-routes.ts), like health.
   rotateToken: { method: 'POST', path: '/api/token/rotate' },
-  pairing: { method: 'GET', path: '/api/pairing' },
+  pairing: { method: 'POST', path: '/api/pairing' },
+  signIn: { method: 'POST', path: '/api/sign-in' },
+  signOut: { method: 'POST', path: '/api/sign-out' },
+  listDevices: { method: 'GET', path: '/api/devices' },
+  revokeDevice: { method: 'POST', path: '/api/devices/:id/revoke' },
 } as const satisfies Record<string, Endpoint>;
 
 export interface Endpoint {

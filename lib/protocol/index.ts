@@ -9,3 +9,4 @@ export * from './route-path.ts';
 export * from './errors.ts';
 export * from './headers.ts';
 export * from './rules.ts';
+export * from './devices.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputSource, PermissionBehavior } from './transcript.ts';
+import { isDisplaySafe } from './text.ts';
 
 export const LIMITS = {
   inputChars: 100_000,
@@ -16,7 +17,7 @@ export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a client id 
 
 export const CreateSessionBody = z.strictObject({
   prompt: z.string().min(1).max(LIMITS.inputChars).optional(),
-  name: z.string().trim().min(1).max(LIMITS.nameChars).optional(),
+  name: z.string().trim().min(1).max(LIMITS.nameChars).refine(isDisplaySafe, 'a name has no control characters and no bidirectional overrides').optional(),
   cwd: z.string().min(1).max(LIMITS.pathChars).optional(),
   model: z.string().min(1).max(LIMITS.modelChars).optional(),
   source: InputSource.optional(),

@@ -38,6 +38,3 @@ export type KillResponse = z.infer<typeof KillResponse>;
 
 export const TokenRotatedResponse = z.object({ token: z.string() });
 export type TokenRotatedResponse = z.infer<typeof TokenRotatedResponse>;
-
-export const PairingResponse = z.object({ urls: z.array(z.string()) });
-export type PairingResponse = z.infer<typeof PairingResponse>;

@@ -12,13 +12,13 @@ import {
   EventsPage,
   HealthResponse,
   KillResponse,
-  PairingResponse,
   SessionListResponse,
   SessionResponse,
   TokenRotatedResponse,
   UnsubscribeResponse,
 } from './responses.ts';
 import type { PathParams } from './route-path.ts';
+import { DeviceListResponse, DeviceRevokedResponse, PairingCodeResponse, SignInBody, SignInResponse } from './devices.ts';
 
 export type { RouteName };
 
@@ -52,7 +52,11 @@ export const ROUTES = {
   resume: { ...ENDPOINTS.resume, body: EmptyBody, response: SessionResponse, client: 'required' },
   answerPermission: { ...ENDPOINTS.answerPermission, body: PermissionAnswerBody, response: SessionResponse, client: 'required' },
   rotateToken: { ...ENDPOINTS.rotateToken, body: EmptyBody, response: TokenRotatedResponse },
-  pairing: { ...ENDPOINTS.pairing, response: PairingResponse },
+  pairing: { ...ENDPOINTS.pairing, body: EmptyBody, response: PairingCodeResponse },
+  signIn: { ...ENDPOINTS.signIn, body: SignInBody, response: SignInResponse },
+  signOut: { ...ENDPOINTS.signOut, body: EmptyBody, response: DeviceRevokedResponse },
+  listDevices: { ...ENDPOINTS.listDevices, response: DeviceListResponse },
+  revokeDevice: { ...ENDPOINTS.revokeDevice, body: EmptyBody, response: DeviceRevokedResponse },
 } as const satisfies { [Name in RouteName]: RouteSpec };
 
 export type Routes = typeof ROUTES;

@@ -1,69 +1,70 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { VibesError } from '../core/errors.ts';
+import { DEVICE_COOKIE, type DeviceSessions } from './devices.ts';
 import { newToken, writeToken } from './token.ts';
 
-export const AUTH_COOKIE = 'vibes_auth';
+/** Who is asking: the token holder (CLI, scripts) or one signed-in browser. */
+export type Principal = { kind: 'token' } | { kind: 'device'; deviceId: string };
 
 export interface AuthOptions {
   home: string;
   token: string;
   /** A token from VIBES_TOKEN cannot be rotated by the server. */
   fromEnv: boolean;
+  devices: DeviceSessions;
 }
 
 /**
- * Who may talk to the server: a bearer token (CLI, scripts) or a cookie derived from it
- * (browser). Rotating the token invalidates both at once.
+ * Who may talk to the server: a bearer token (CLI, scripts) or a device session cookie (a
+ * browser signed in with a pairing code). Rotating the token signs every device out too.
  */
 export class Auth {
+  readonly devices: DeviceSessions;
   readonly #home: string;
   readonly #fromEnv: boolean;
+  readonly #rotatedListeners = new Set<() => void>();
   #token: Buffer;
-  #cookie: Buffer;
 
   constructor(options: AuthOptions) {
     this.#home = options.home;
     this.#fromEnv = options.fromEnv;
     this.#token = Buffer.from(options.token);
-    this.#cookie = deriveCookie(options.token);
-  }
-
-  /** Only for the start-up banner and the pairing link. */
-  get token(): string {
-    return this.#token.toString();
-  }
-
-  /** The Set-Cookie value that signs a browser in. */
-  get cookieValue(): string {
-    return this.#cookie.toString();
+    this.devices = options.devices;
   }
 
   isValidToken(candidate: string): boolean {
     return constantTimeEqual(this.#token, Buffer.from(candidate));
   }
 
-  /** Bearer header or cookie; never the query string. */
-  isAuthenticated(req: IncomingMessage): boolean {
+  /** Bearer header or device cookie; never the query string. */
+  authenticate(req: IncomingMessage): Principal | null {
     const header = req.headers.authorization;
-    if (header?.startsWith('Bearer ')) return this.isValidToken(header.slice('Bearer '.length).trim());
-    const cookie = readCookie(req.headers.cookie, AUTH_COOKIE);
-    return cookie !== undefined && constantTimeEqual(this.#cookie, Buffer.from(cookie));
+    if (header !== undefined && header !== '') {
+      return header.startsWith('Bearer ') && this.isValidToken(header.slice('Bearer '.length).trim()) ? { kind: 'token' } : null;
+    }
+    const secret = readCookie(req.headers.cookie, DEVICE_COOKIE);
+    if (secret === undefined) return null;
+    const device = this.devices.authenticate(secret, req.socket.remoteAddress ?? 'unknown');
+    return device ? { kind: 'device', deviceId: device.id } : null;
   }
 
+  /** A new token; the old one, every signed-in device and their event streams end at once. */
   rotate(): string {
     if (this.#fromEnv) {
       throw new VibesError('INVALID_STATE', 'The token comes from VIBES_TOKEN; change that variable and restart instead');
     }
     const token = writeToken(this.#home, newToken());
     this.#token = Buffer.from(token);
-    this.#cookie = deriveCookie(token);
+    this.devices.revokeAll();
+    for (const listener of this.#rotatedListeners) listener();
     return token;
   }
-}
 
-function deriveCookie(token: string): Buffer {
-  return Buffer.from(createHmac('sha256', token).update('vibes browser cookie v1').digest('base64url'));
+  onRotated(listener: () => void): () => void {
+    this.#rotatedListeners.add(listener);
+    return () => this.#rotatedListeners.delete(listener);
+  }
 }
 
 function constantTimeEqual(expected: Buffer, candidate: Buffer): boolean {
@@ -80,4 +81,9 @@ export function readCookie(header: string | undefined, name: string): string | u
     if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
   }
   return undefined;
+}
+
+/** A stable key per principal, for rate limits and for finding its event streams. */
+export function principalKey(principal: Principal): string {
+  return principal.kind === 'token' ? 'token' : `device:${principal.deviceId}`;
 }

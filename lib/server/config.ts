@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { vibesHome } from '../local/home.ts';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol/index.ts';
+import { tokenProblem } from './token.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -37,8 +39,28 @@ export const ServerConfig = z.object({
   rateLimitBurst: intFrom(1, 100_000).default(100),
   /** Host names to answer to besides loopback and the bind address (comma-separated in the environment). */
   allowedHosts: z.array(z.string().min(1)).default([]),
-  /** Overrides the token file; never printed by the server except in the sign-in link. */
-  token: z.string().min(16, 'VIBES_TOKEN must be at least 16 characters').optional(),
+  /** Overrides the token file; never printed by the server. */
+  token: z
+    .string()
+    .superRefine((token, context) => {
+      const problem = tokenProblem(token);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+  /** Anything not signed in, per address: pages, API calls, sign-in attempts. */
+  anonymousRateLimitPerSecond: intFrom(1, 100_000).default(5),
+  anonymousRateLimitBurst: intFrom(1, 100_000).default(60),
+  /** A signed-in browser unused this long is signed out. */
+  deviceIdleDays: z.coerce.number().positive().max(3650).default(30),
+  /** How long a pairing code can be used (once). */
+  pairingCodeTtlSeconds: intFrom(10, 86_400).default(300),
+  /** The whole request head must arrive within this; the body within requestTimeoutMs. */
+  headersTimeoutMs: intFrom(1000, 600_000).default(10_000),
+  requestTimeoutMs: intFrom(1000, 3_600_000).default(30_000),
+  /** Open connections that have not (yet) made a signed-in request. */
+  maxAnonymousConnections: intFrom(1, 100_000).default(64),
+  /** The database file stops growing here: past it, writes fail rather than fill the disk. */
+  maxDatabaseMb: intFrom(16, 1024 * 1024).default(2048),
   /** `sqlite`: $VIBES_HOME/vibes.db. `memory` keeps nothing across restarts: for tests and benchmarks. */
   store: z.enum(['sqlite', 'memory']).default('sqlite'),
   /** Ended sessions older than this many days are deleted (at start and hourly); 0 keeps them all. */
@@ -67,7 +89,7 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     claudePath: env.VIBES_CLAUDE_PATH || undefined,
     demo: values.demo === undefined ? env.VIBES_DEMO : String(values.demo),
     dev: values.dev === undefined ? env.VIBES_DEV : String(values.dev),
-    defaultCwd: env.VIBES_DEFAULT_CWD || process.cwd(),
+    defaultCwd: resolve(env.VIBES_DEFAULT_CWD || process.cwd()),
     disconnectGraceMs: env.VIBES_DISCONNECT_GRACE_MS,
     replayRingSize: env.VIBES_REPLAY_RING_SIZE,
     maxSessions: env.VIBES_MAX_SESSIONS,
@@ -80,6 +102,14 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     rateLimitBurst: env.VIBES_RATE_LIMIT_BURST,
     allowedHosts: env.VIBES_ALLOWED_HOSTS?.split(',').map((host) => host.trim()).filter(Boolean),
     token: env.VIBES_TOKEN || undefined,
+    anonymousRateLimitPerSecond: env.VIBES_ANONYMOUS_RATE_LIMIT_PER_SECOND,
+    anonymousRateLimitBurst: env.VIBES_ANONYMOUS_RATE_LIMIT_BURST,
+    deviceIdleDays: env.VIBES_DEVICE_IDLE_DAYS,
+    pairingCodeTtlSeconds: env.VIBES_PAIRING_CODE_TTL_S,
+    headersTimeoutMs: env.VIBES_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.VIBES_REQUEST_TIMEOUT_MS,
+    maxAnonymousConnections: env.VIBES_MAX_ANONYMOUS_CONNECTIONS,
+    maxDatabaseMb: env.VIBES_MAX_DATABASE_MB,
     store: env.VIBES_STORE || undefined,
     retentionDays: env.VIBES_RETENTION_DAYS || undefined,
   };

@@ -23,12 +23,17 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
   return { status: 500, body: errorBody('INTERNAL', 'Internal server error') };
 }
 
+/** Names the error of a refused answer, for the audit line (the body is not read back). */
+export const ERROR_CODE_HEADER = 'X-Vibes-Error';
+
 /** For the parts of the server that answer before Next does. */
 export function sendError(res: ServerResponse, code: ErrorCode, message: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(errorBody(code, message));
   res.writeHead(ERROR_STATUS[code], {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
+    [ERROR_CODE_HEADER]: code,
+    'Cache-Control': 'no-store',
     ...headers,
   });
   res.end(body);

@@ -9,13 +9,18 @@ import { startServer } from './server.ts';
 /** `npm start` and `vibes serve`: the server in the foreground until SIGINT or SIGTERM. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
   const config = loadConfig(argv, env);
-  const executable = config.demo ? fakeClaudePath() : (config.claudePath ?? resolveClaudeExecutable(env));
-  const server = await startServer(config, createClaudeAgentFactory({ executable, env }));
+  // Claude and every command it runs inherit this environment: vibes' own secret stays out of it.
+  const agentEnv = withoutVibesSecrets(env);
+  if (env === process.env) for (const name of VIBES_SECRETS) delete process.env[name];
+  const executable = config.demo ? fakeClaudePath() : (config.claudePath ?? resolveClaudeExecutable(agentEnv));
+  const server = await startServer(config, createClaudeAgentFactory({ executable, env: agentEnv }));
   console.log(`vibes: listening on ${server.url}${config.demo ? ' (demo: the fake Claude answers)' : ''}`);
   // How the CLI learns that this server is up and where (never from the output above).
   writeServerRecord(config.home, { pid: process.pid, url: server.url, port: server.port, started_at: Math.floor(Date.now() / 1000), log: env.VIBES_LOG_FILE ?? '' });
-  const [signIn, ...others] = signInUrls(config.host, server.port, server.runtime.auth.token);
-  console.log(`vibes: sign in a browser with ${signIn}`);
+  const { code, expiresAt } = server.runtime.pairingCodes.issue();
+  const [signIn, ...others] = signInUrls(config.host, server.port, code);
+  const minutes = Math.round((expiresAt * 1000 - Date.now()) / 60_000);
+  console.log(`vibes: sign in a browser with ${signIn} (code ${code}, works once, for ${minutes} min; \`vibes pair\` makes another)`);
   for (const url of others) console.log(`vibes:            or with ${url}`);
   if (!isLoopbackHost(config.host) && signIn) {
     console.log(`vibes: listening beyond this machine; scan to open vibes on your phone:\n${await terminalQr(signIn)}`);
@@ -42,6 +47,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     console.error(`vibes: the web app could not be loaded (run \`npm run build\`): ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
+}
+
+const VIBES_SECRETS = ['VIBES_TOKEN'];
+
+function withoutVibesSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of VIBES_SECRETS) delete copy[name];
+  return copy;
 }
 
 main(process.argv.slice(2), process.env).catch((error: unknown) => {

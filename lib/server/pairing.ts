@@ -1,10 +1,10 @@
 import { networkInterfaces } from 'node:os';
 
 /**
- * The sign-in links for this server, the one to use from another device first. A wildcard bind
- * is reachable at every external address of the machine.
+ * The sign-in links for this server, carrying a one-time pairing code, the one to use from
+ * another device first. A wildcard bind is reachable at every external address of the machine.
  */
-export function signInUrls(bindHost: string, port: number, token: string): string[] {
+export function signInUrls(bindHost: string, port: number, code: string): string[] {
   const hosts: string[] = [];
   if (bindHost === '0.0.0.0' || bindHost === '::') {
     for (const addresses of Object.values(networkInterfaces())) {
@@ -16,5 +16,5 @@ export function signInUrls(bindHost: string, port: number, token: string): strin
   } else {
     hosts.push(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
   }
-  return hosts.map((host) => `http://${host}:${port}/?token=${encodeURIComponent(token)}`);
+  return hosts.map((host) => `http://${host}:${port}/?code=${encodeURIComponent(code)}`);
 }

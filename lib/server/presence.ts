@@ -13,6 +13,8 @@ export class Presence {
   readonly #graceMs: number;
   readonly #onGone: (clientId: string) => void;
   readonly #streams = new Map<string, number>();
+  /** Requests being answered, per client: nobody is gone while we are still serving them. */
+  readonly #inFlight = new Map<string, number>();
   readonly #goneTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(options: PresenceOptions) {
@@ -44,6 +46,25 @@ export class Presence {
     if (!this.isStreaming(clientId)) this.#scheduleGone(clientId);
   }
 
+  /**
+   * Brackets a request: its grace period runs from when the answer is ready, not from when the
+   * request came in (starting a Claude process can take longer than a short grace).
+   */
+  requestStarted(clientId: string): void {
+    this.#inFlight.set(clientId, (this.#inFlight.get(clientId) ?? 0) + 1);
+    this.#cancelGone(clientId);
+  }
+
+  requestEnded(clientId: string): void {
+    const open = (this.#inFlight.get(clientId) ?? 1) - 1;
+    if (open > 0) {
+      this.#inFlight.set(clientId, open);
+      return;
+    }
+    this.#inFlight.delete(clientId);
+    this.touched(clientId);
+  }
+
   dispose(): void {
     for (const timer of this.#goneTimers.values()) clearTimeout(timer);
     this.#goneTimers.clear();
@@ -51,6 +72,7 @@ export class Presence {
 
   #scheduleGone(clientId: string): void {
     this.#cancelGone(clientId);
+    if (this.#inFlight.has(clientId)) return;
     const timer = setTimeout(() => {
       this.#goneTimers.delete(clientId);
       this.#onGone(clientId);

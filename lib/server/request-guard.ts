@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
-import { CLIENT_ID_HEADER, LOOPBACK_NAMES, type ErrorCode } from '../protocol/index.ts';
-import { AUTH_COOKIE, type Auth } from './auth.ts';
+import { LOOPBACK_NAMES, ROUTES, type ErrorCode } from '../protocol/index.ts';
+import { principalKey, type Auth, type Principal } from './auth.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 const WILDCARD_ADDRESSES = ['0.0.0.0', '::'];
@@ -10,24 +10,31 @@ const WILDCARD_ADDRESSES = ['0.0.0.0', '::'];
 const PUBLIC_PATHS = [/^\/_next\/static\//, /^\/icon[\w.-]*$/, /^\/manifest\.webmanifest$/, /^\/favicon\.ico$/];
 
 export type GuardVerdict =
-  | { kind: 'pass' }
+  | { kind: 'pass'; principal: Principal }
+  /** Files a signed-out browser may load, and the sign-in call itself. */
+  | { kind: 'public' }
   | { kind: 'refuse'; code: ErrorCode; message: string; headers?: Record<string, string> }
-  /** A page request that carried the sign-in token: set the cookie, then drop the token from the URL. */
-  | { kind: 'sign-in'; location: string }
   | { kind: 'signed-out-page' };
 
 export interface RequestGuardOptions {
   auth: Auth;
+  /** POSTs per principal (the token, or one device). */
   rateLimiter: RateLimiter;
+  /** Every request that is not signed in, per address. */
+  anonymousLimiter: RateLimiter;
   bindHost: string;
   /** Extra Host names the user allowed (VIBES_ALLOWED_HOSTS). */
   extraHosts: readonly string[];
   maxBodyBytes: number;
 }
 
+/** Answered without a principal: the one call that turns a pairing code into a device session. */
+export const SIGN_IN_PATH = ROUTES.signIn.path;
+
 /**
- * Every request passes here before Next or the event stream sees it: Host (DNS rebinding),
- * Origin (cross-site requests), the token, rate and size limits. One place instead of each route.
+ * Every request passes here before Next or the event stream sees it: Host (DNS rebinding), the
+ * path, Origin (cross-site requests), who is asking, rate and size limits. One place instead
+ * of each route.
  */
 export class RequestGuard {
   readonly #options: RequestGuardOptions;
@@ -44,18 +51,19 @@ export class RequestGuard {
 
   check(req: IncomingMessage, url: URL): GuardVerdict {
     const host = req.headers.host;
-    if (!host || !this.#hosts.has(hostnameOf(host))) {
-      return refuse('FORBIDDEN_HOST', `Host ${host ?? '(none)'} is not one this server answers to`);
+    if (!host || !HOST_HEADER.test(host) || !this.#hosts.has(hostnameOf(host))) {
+      return refuse('FORBIDDEN_HOST', `Host ${printable(host ?? '(none)')} is not one this server answers to`);
     }
+    const pathProblem = checkPath(req.url ?? '/');
+    if (pathProblem) return refuse('INVALID_PATH', pathProblem);
+    // Next's image optimiser fetches URLs on the server's behalf; vibes has no images for it.
+    if (url.pathname === '/_next/image') return refuse('NOT_FOUND', 'Not found');
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
     if (isApi) return this.#checkApi(req, url, host);
-    if (PUBLIC_PATHS.some((pattern) => pattern.test(url.pathname))) return { kind: 'pass' };
-    const token = url.searchParams.get('token');
-    if (token !== null && req.method === 'GET' && this.#options.auth.isValidToken(token)) {
-      url.searchParams.delete('token');
-      return { kind: 'sign-in', location: `${url.pathname}${url.search}` };
-    }
-    return this.#options.auth.isAuthenticated(req) ? { kind: 'pass' } : { kind: 'signed-out-page' };
+    if (PUBLIC_PATHS.some((pattern) => pattern.test(url.pathname))) return { kind: 'public' };
+    const principal = this.#options.auth.authenticate(req);
+    if (principal) return { kind: 'pass', principal };
+    return this.#anonymous(req) ?? { kind: 'signed-out-page' };
   }
 
   #checkApi(req: IncomingMessage, url: URL, host: string): GuardVerdict {
@@ -66,32 +74,65 @@ export class RequestGuard {
     if (origin !== undefined && !isSameOrigin(origin, host)) {
       return refuse('FORBIDDEN_ORIGIN', 'Cross-origin requests are not allowed');
     }
-    if (!this.#options.auth.isAuthenticated(req)) {
-      return refuse('UNAUTHORIZED', 'Missing or wrong token: run `vibes pair` to get a link, or send Authorization: Bearer <token>');
+    const principal = url.pathname === SIGN_IN_PATH ? null : this.#options.auth.authenticate(req);
+    if (!principal) {
+      const limited = this.#anonymous(req);
+      if (limited) return limited;
+      if (url.pathname !== SIGN_IN_PATH) {
+        return refuse('UNAUTHORIZED', 'Not signed in: run `vibes pair` for a pairing code, or send Authorization: Bearer <token>');
+      }
     }
-    if (req.method === 'GET' || req.method === 'HEAD') return { kind: 'pass' };
-    const clientKey = firstHeader(req.headers[CLIENT_ID_HEADER]) ?? req.socket.remoteAddress ?? 'unknown';
-    const rate = this.#options.rateLimiter.take(clientKey);
-    if (!rate.allowed) {
-      return refuse('RATE_LIMITED', 'Too many requests: slow down', { 'Retry-After': String(rate.retryAfterSeconds) });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const length = req.headers['content-length'];
+      if (length === undefined && req.headers['transfer-encoding'] !== undefined) {
+        return refuse('LENGTH_REQUIRED', 'Send a Content-Length with the body');
+      }
+      if (length !== undefined && Number(length) > this.#options.maxBodyBytes) {
+        return refuse('PAYLOAD_TOO_LARGE', `The body is larger than ${this.#options.maxBodyBytes} bytes`);
+      }
+      if (principal) {
+        const rate = this.#options.rateLimiter.take(principalKey(principal));
+        if (!rate.allowed) return rateLimited(rate.retryAfterSeconds);
+      }
     }
-    const length = req.headers['content-length'];
-    if (length === undefined && req.headers['transfer-encoding'] !== undefined) {
-      return refuse('LENGTH_REQUIRED', 'Send a Content-Length with the body');
-    }
-    if (length !== undefined && Number(length) > this.#options.maxBodyBytes) {
-      return refuse('PAYLOAD_TOO_LARGE', `The body is larger than ${this.#options.maxBodyBytes} bytes`);
-    }
-    return { kind: 'pass' };
+    return principal ? { kind: 'pass', principal } : { kind: 'public' };
   }
+
+  /** Requests nobody signed are limited per address, before anything else is done for them. */
+  #anonymous(req: IncomingMessage): GuardVerdict | null {
+    const rate = this.#options.anonymousLimiter.take(req.socket.remoteAddress ?? 'unknown');
+    return rate.allowed ? null : rateLimited(rate.retryAfterSeconds);
+  }
+}
+
+function rateLimited(retryAfterSeconds: number): GuardVerdict {
+  return refuse('RATE_LIMITED', 'Too many requests: slow down', { 'Retry-After': String(retryAfterSeconds) });
+}
+
+/** A name or an address, and a port: nothing else (no `user@`, no path, no spaces). */
+const HOST_HEADER = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/;
+
+/** Paths that mean something else once normalised (`/.//evil.com/`) or do not decode are refused. */
+function checkPath(rawUrl: string): string | null {
+  const path = rawUrl.split('?', 1)[0] ?? '';
+  if (!path.startsWith('/') || path.startsWith('//')) return 'The path must start with a single /';
+  if (/\/\/|\\|(^|\/)\.\.?(\/|$)|%2e|%2f|%5c/i.test(path)) return 'The path has empty, dot or encoded-slash segments';
+  try {
+    decodeURIComponent(path);
+  } catch {
+    return 'The path is not valid UTF-8 once decoded';
+  }
+  return null;
+}
+
+/** For messages: what the client sent, without control characters, short. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 100);
 }
 
 function refuse(code: ErrorCode, message: string, headers?: Record<string, string>): GuardVerdict {
   return headers ? { kind: 'refuse', code, message, headers } : { kind: 'refuse', code, message };
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** `[::1]:7432` -> `::1`, `Example.com:80` -> `example.com`. */
@@ -157,14 +198,3 @@ export function applyPageCsp(req: IncomingMessage, res: ServerResponse, dev: boo
   res.setHeader('Content-Security-Policy', policy);
 }
 
-export function signInCookie(auth: Auth): string {
-  return `${AUTH_COOKIE}=${auth.cookieValue}; HttpOnly; SameSite=Strict; Path=/; Max-Age=31536000`;
-}
-
-export const SIGNED_OUT_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>vibes: sign in</title></head>
-<body><main><h1>vibes</h1>
-<p>This browser is not signed in. Open the link printed by <code>vibes serve</code> (or run <code>vibes pair</code> to see it again, with a QR code for your phone).</p>
-</main></body></html>
-`;

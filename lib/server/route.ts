@@ -12,7 +12,7 @@ import {
   type RouteSpec,
 } from '../protocol/index.ts';
 import { VibesError } from '../core/errors.ts';
-import { toErrorResponse } from './http-errors.ts';
+import { ERROR_CODE_HEADER, toErrorResponse } from './http-errors.ts';
 import { getRuntime } from './runtime-accessor.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -40,24 +40,29 @@ export function route<Name extends RouteName>(name: Name, handler: Handler<Name>
     try {
       const runtime = getRuntime();
       const clientId = readClientId(request);
-      if (clientId) runtime.presence.touched(clientId);
       if (spec.client === 'required' && clientId === null) {
         throw new VibesError('MISSING_CLIENT_ID', `Name the calling client in the ${CLIENT_ID_HEADER} header`);
       }
-      const query = spec.query ? parseWith(spec.query, Object.fromEntries(new URL(request.url).searchParams), 'query') : undefined;
-      const body = spec.body ? await readBody(request, runtime.config.maxBodyBytes, spec.body) : undefined;
-      const result = await handler({
-        request,
-        params: await context.params,
-        runtime,
-        clientId: clientId as RouteClientId<Name>,
-        query: query as ParsedQuery<Name>,
-        body: body as ParsedBody<Name>,
-      });
-      return Response.json(result, { status: spec.status ?? 200 });
+      // A client's grace period runs from the end of its request: a long request must not outlast it.
+      if (clientId) runtime.presence.requestStarted(clientId);
+      try {
+        const query = spec.query ? parseWith(spec.query, Object.fromEntries(new URL(request.url).searchParams), 'query') : undefined;
+        const body = spec.body ? await readBody(request, runtime.config.maxBodyBytes, spec.body) : undefined;
+        const result = await handler({
+          request,
+          params: await context.params,
+          runtime,
+          clientId: clientId as RouteClientId<Name>,
+          query: query as ParsedQuery<Name>,
+          body: body as ParsedBody<Name>,
+        });
+        return Response.json(result, { status: spec.status ?? 200 });
+      } finally {
+        if (clientId) runtime.presence.requestEnded(clientId);
+      }
     } catch (error) {
       const { status, body } = toErrorResponse(error);
-      return Response.json(body, { status });
+      return Response.json(body, { status, headers: { [ERROR_CODE_HEADER]: body.error.code } });
     }
   };
 }

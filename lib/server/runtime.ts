@@ -8,10 +8,13 @@ import {
   type CoreEvent,
   type SessionStore,
 } from '../core/index.ts';
+import { MemoryDeviceStore } from '../core/devices.ts';
 import { SqliteStore } from '../core/sqlite-store.ts';
-import type { Auth } from './auth.ts';
+import { Auth } from './auth.ts';
 import type { ServerConfig } from './config.ts';
+import { DeviceSessions, PairingCodes } from './devices.ts';
 import { Presence } from './presence.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 import { SseHub } from './sse-hub.ts';
 
 const RETENTION_SWEEP_MS = 3600_000;
@@ -26,6 +29,8 @@ export interface Runtime {
   readonly presence: Presence;
   readonly hub: SseHub;
   readonly auth: Auth;
+  readonly pairingCodes: PairingCodes;
+  readonly signInThrottle: SignInThrottle;
   readonly version: string;
   /** The port actually listened on, known once listening (with `--port 0` it differs from the config's). */
   port: number;
@@ -35,8 +40,20 @@ export interface Runtime {
   dispose(): Promise<void>;
 }
 
-export function createRuntime(config: ServerConfig, agentFactory: AgentFactory, auth: Auth, version: string): Runtime {
+export function createRuntime(
+  config: ServerConfig,
+  agentFactory: AgentFactory,
+  credentials: { token: string; fromEnv: boolean },
+  version: string,
+): Runtime {
   const store = openStore(config);
+  const devices = new DeviceSessions({
+    store: store instanceof SqliteStore ? store.devices : new MemoryDeviceStore(),
+    idleSeconds: Math.round(config.deviceIdleDays * 86_400),
+  });
+  devices.sweep();
+  const auth = new Auth({ home: config.home, ...credentials, devices });
+  const pairingCodes = new PairingCodes({ ttlSeconds: config.pairingCodeTtlSeconds });
   const bus = new EventBus<CoreEvent>({ ringSize: config.replayRingSize });
   const manager = new SessionManager({ bus, agentFactory, maxSessions: config.maxSessions, store, delivery: 'tick' });
   const lifecycle = new SessionLifecycle(manager);
@@ -57,19 +74,44 @@ export function createRuntime(config: ServerConfig, agentFactory: AgentFactory, 
     clientStallMs: config.clientStallMs,
     pingMs: config.pingMs,
   });
-  const sweep = config.retentionDays > 0 ? setInterval(() => applyRetention(store, config.retentionDays), RETENTION_SWEEP_MS) : null;
-  sweep?.unref();
+  // A revoked device, or every one after a rotation, loses its event streams at once.
+  devices.onRevoked((deviceId) => hub.closeStreams((key) => (deviceId === null ? key !== 'token' : key === `device:${deviceId}`)));
+  auth.onRotated(() => {
+    pairingCodes.clear();
+    hub.closeStreams(() => true);
+  });
+  const sweep = setInterval(() => {
+    if (config.retentionDays > 0) applyRetention(store, config.retentionDays);
+    devices.sweep();
+  }, RETENTION_SWEEP_MS);
+  sweep.unref();
   const dispose = async () => {
-    if (sweep) clearInterval(sweep);
+    clearInterval(sweep);
     await manager.shutdown();
     store.close();
   };
-  return { config, bus, store, manager, lifecycle, presence, hub, auth, version, port: config.port, startedAt: Date.now(), dispose };
+  return {
+    config,
+    bus,
+    store,
+    manager,
+    lifecycle,
+    presence,
+    hub,
+    auth,
+    pairingCodes,
+    signInThrottle: new SignInThrottle(),
+    version,
+    port: config.port,
+    startedAt: Date.now(),
+    dispose,
+  };
 }
 
 /** Opens the store; sessions it holds as live were cut off when the server went away, so they end now. */
 function openStore(config: ServerConfig): SessionStore {
-  const store = config.store === 'memory' ? new MemoryStore() : new SqliteStore(join(config.home, 'vibes.db'));
+  const store =
+    config.store === 'memory' ? new MemoryStore() : new SqliteStore(join(config.home, 'vibes.db'), { maxBytes: config.maxDatabaseMb * 1024 * 1024 });
   const ended = store.endAllLive('server_restarted', Math.floor(Date.now() / 1000));
   if (ended > 0) console.log(`vibes: ${ended} session${ended === 1 ? ' was' : 's were'} cut off by the last stop; they are in the history and can be resumed`);
   if (config.retentionDays > 0) applyRetention(store, config.retentionDays);

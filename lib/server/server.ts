@@ -1,15 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { NextServer, NextServerOptions, RequestHandler } from 'next/dist/server/next.js';
 import type { AgentFactory } from '../core/index.ts';
 import { EVENT_STREAM_PATH, ROUTES } from '../protocol/index.ts';
-import { Auth } from './auth.ts';
+import { principalKey } from './auth.ts';
 import type { ServerConfig } from './config.ts';
+import { handleCredentialRoute, sendHtml } from './credential-routes.ts';
 import { sendHealth } from './health.ts';
-import { sendError } from './http-errors.ts';
+import { ERROR_CODE_HEADER, sendError } from './http-errors.ts';
 import { projectRoot, projectVersion } from '../local/project-root.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { applyPageCsp, RequestGuard, setBaseHeaders, signInCookie, SIGNED_OUT_PAGE } from './request-guard.ts';
+import { applyPageCsp, RequestGuard, setBaseHeaders } from './request-guard.ts';
+import { signedOutPage } from './sign-in-page.ts';
 import { installRuntime } from './runtime-accessor.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { loadOrCreateToken } from './token.ts';
@@ -25,11 +27,11 @@ export interface RunningServer {
 }
 
 export async function startServer(config: ServerConfig, agentFactory: AgentFactory): Promise<RunningServer> {
-  const auth = new Auth({ home: config.home, ...loadOrCreateToken(config.home, config.token) });
-  const runtime = createRuntime(config, agentFactory, auth, projectVersion());
+  const runtime = createRuntime(config, agentFactory, loadOrCreateToken(config.home, config.token), projectVersion());
   const guard = new RequestGuard({
-    auth,
+    auth: runtime.auth,
     rateLimiter: new RateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }),
+    anonymousLimiter: new RateLimiter({ perSecond: config.anonymousRateLimitPerSecond, burst: config.anonymousRateLimitBurst }),
     bindHost: config.host,
     extraHosts: config.allowedHosts,
     maxBodyBytes: config.maxBodyBytes,
@@ -52,32 +54,34 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     setBaseHeaders(res);
     const url = new URL(req.url ?? '/', 'http://vibes.invalid');
+    const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
+    if (isApi) res.setHeader('Cache-Control', 'no-store');
+    res.once('finish', () => auditRefusal(req, res));
     const verdict = guard.check(req, url);
     switch (verdict.kind) {
       case 'refuse':
+        refuseEarly(req, res);
         return sendError(res, verdict.code, verdict.message, verdict.headers);
-      case 'sign-in':
-        res.writeHead(303, { 'Set-Cookie': signInCookie(auth), Location: verdict.location, 'Cache-Control': 'no-store' });
-        return res.end();
       case 'signed-out-page':
-        res.writeHead(401, {
-          'Content-Type': 'text/html; charset=utf-8',
-          'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-          'Cache-Control': 'no-store',
-        });
-        return res.end(SIGNED_OUT_PAGE);
+        refuseEarly(req, res);
+        return sendHtml(res, 401, signedOutPage({ code: url.searchParams.get('code') }), { 'Cache-Control': 'no-store', 'X-Vibes-Error': 'UNAUTHORIZED' });
+      case 'public':
       case 'pass':
         break;
     }
+    const principal = verdict.kind === 'pass' ? verdict.principal : null;
+    if (principal) connections.signedIn(req.socket);
+    if (isApi && handleCredentialRoute(req, res, url, principal, runtime)) return;
     if (url.pathname === EVENT_STREAM_PATH) {
       if (req.method !== 'GET') return sendError(res, 'METHOD_NOT_ALLOWED', `Use GET for ${EVENT_STREAM_PATH}`, { Allow: 'GET' });
-      return runtime.hub.open(req, res, url);
+      return runtime.hub.open(req, res, url, principalKey(principal!));
     }
     if (url.pathname === ROUTES.health.path) {
       if (req.method !== ROUTES.health.method) return sendError(res, 'METHOD_NOT_ALLOWED', `Use GET for ${ROUTES.health.path}`, { Allow: 'GET' });
       return sendHealth(res, runtime);
     }
-    if (!url.pathname.startsWith('/api/') && !url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
+    if (isApi && !principal) return sendError(res, 'NOT_FOUND', 'Not found');
+    if (!isApi && !url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
     nextReady
       .then((handleWithNext) => handleWithNext(req, res))
       .catch((error: unknown) => {
@@ -87,7 +91,13 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
       });
   };
 
-  const server = createServer(handle);
+  const server = createServer(
+    // Checked every second, so a client that sends its head slowly is cut off on time.
+    { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+    handle,
+  );
+  const connections = new AnonymousConnections(config.maxAnonymousConnections);
+  server.on('connection', (socket) => connections.opened(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -114,4 +124,50 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     })());
 
   return { url: `http://${host}:${port}`, port, runtime, ready: nextReady.then(() => undefined), close };
+}
+
+/**
+ * Connections that have not made a signed-in request are capped: idle or half-sent sockets from
+ * whoever can reach the port cannot pile up. The event stream's sockets are signed in.
+ */
+class AnonymousConnections {
+  readonly #max: number;
+  readonly #anonymous = new Set<Socket>();
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  opened(socket: Socket): void {
+    if (this.#anonymous.size >= this.#max) {
+      socket.destroy();
+      return;
+    }
+    this.#anonymous.add(socket);
+    socket.once('close', () => this.#anonymous.delete(socket));
+  }
+
+  signedIn(socket: Socket): void {
+    this.#anonymous.delete(socket);
+  }
+}
+
+/** A refused request's body is not read: close the connection once the answer is out. */
+function refuseEarly(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete) return;
+  res.setHeader('Connection', 'close');
+  res.once('finish', () => {
+    // Take what is still coming for a moment, so the client reads the answer, then hang up.
+    req.resume();
+    setTimeout(() => req.socket.destroy(), 1000).unref();
+  });
+}
+
+/** One line per refused request: time, address, method and path (never the query), status, code. */
+function auditRefusal(req: IncomingMessage, res: ServerResponse): void {
+  if (res.statusCode < 400 || res.statusCode >= 500) return;
+  const code = res.getHeader(ERROR_CODE_HEADER) ?? '-';
+  // The path as sent (not normalised, so `/.//evil.com/` shows as such), without the query.
+  const path = (req.url ?? '').split('?', 1)[0]!.replace(/[^\x21-\x7e]/g, '?').slice(0, 200);
+  console.log(`vibes: refused ${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} ${req.method ?? '-'} ${path} ${res.statusCode} ${String(code)}`);
 }

@@ -18,6 +18,8 @@ export interface SseHubOptions {
 
 interface Connection {
   readonly clientId: string;
+  /** Who opened it (see principalKey): revoking that credential closes the stream. */
+  readonly principal: string;
   readonly res: ServerResponse;
   closed: boolean;
   /** Running while the socket is full; fires if it does not drain in time. */
@@ -59,7 +61,19 @@ export class SseHub {
     for (const connection of [...this.#all]) connection.res.end();
   }
 
-  open(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  /** Ends at once every stream whose credential the predicate names; they get nothing more. */
+  closeStreams(matches: (principal: string) => boolean): number {
+    let count = 0;
+    for (const connection of [...this.#all]) {
+      if (!matches(connection.principal)) continue;
+      this.#close(connection);
+      connection.res.end();
+      count++;
+    }
+    return count;
+  }
+
+  open(req: IncomingMessage, res: ServerResponse, url: URL, principal: string): void {
     if (this.#all.size >= this.#options.maxClients) {
       sendError(res, 'TOO_MANY_CLIENTS', `At most ${this.#options.maxClients} event streams can be open at once`);
       return;
@@ -70,11 +84,11 @@ export class SseHub {
       return;
     }
     const clientId = requestedId ?? crypto.randomUUID();
-    const connection: Connection = { clientId, res, closed: false, stallTimer: null };
+    const connection: Connection = { clientId, principal, res, closed: false, stallTimer: null };
 
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
+      'Cache-Control': 'no-store, no-transform',
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });

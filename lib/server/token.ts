@@ -41,3 +41,19 @@ export function writeToken(home: string, token: string): string {
   renameSync(temporary, path);
   return token;
 }
+
+/**
+ * Why a token given in VIBES_TOKEN is too weak, or null when it is fine: at least 32
+ * characters, at least 10 different ones, and none making up more than a quarter of it.
+ * Never includes the token in the answer.
+ */
+export function tokenProblem(token: string): string | null {
+  const advice = 'make one with `openssl rand -base64 32`';
+  if (token.length < 32) return `VIBES_TOKEN must be at least 32 characters (it has ${token.length}); ${advice}`;
+  const counts = new Map<string, number>();
+  for (const character of token) counts.set(character, (counts.get(character) ?? 0) + 1);
+  if (counts.size < 10 || Math.max(...counts.values()) > token.length / 4) {
+    return `VIBES_TOKEN is too regular (too few different characters, or one repeated too often); ${advice}`;
+  }
+  return null;
+}

@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_ID_HEADER, fillPath, ROUTES, withQuery, type RouteName, type RouteSpec } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
+import { deviceCookie, pairingCode } from '../support/sign-in.ts';
 
 /**
  * Every route of the table called once for real, its answer checked against the route's status
@@ -15,6 +16,8 @@ interface Call {
   query?: Record<string, string | number>;
   body?: unknown;
   clientId?: string;
+  /** A signed-in browser's cookie, sent instead of the token. */
+  cookie?: string;
 }
 
 async function send(name: RouteName, call: Call = {}): Promise<Response> {
@@ -22,7 +25,9 @@ async function send(name: RouteName, call: Call = {}): Promise<Response> {
   const path = withQuery(fillPath(route.path, call.params ?? {}), call.query);
   return vibes.raw(path, {
     method: route.method,
+    ...(call.cookie ? { anonymous: true } : {}),
     headers: {
+      ...(call.cookie ? { cookie: call.cookie } : {}),
       ...(call.clientId ? { [CLIENT_ID_HEADER]: call.clientId } : {}),
       ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
     },
@@ -60,6 +65,14 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   // Last: it changes the token the harness signs in with.
   rotateToken: async () => ({}),
   pairing: async () => ({}),
+  signIn: async () => ({ body: { code: (await pairingCode(vibes.url, vibes.token)).code, label: 'contract phone' } }),
+  signOut: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token) }),
+  listDevices: async () => ({}),
+  revokeDevice: async () => {
+    await deviceCookie(vibes.url, vibes.token, 'to revoke');
+    const device = (await vibes.client().listDevices()).find((listed) => listed.label === 'to revoke');
+    return { params: { id: device?.id ?? 'none' } };
+  },
 };
 
 async function newSession(prompt?: string): Promise<string> {

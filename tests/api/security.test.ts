@@ -13,8 +13,17 @@ import {
 } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
 import { rawRequest } from '../support/raw-http.ts';
+import { pairingCode } from '../support/sign-in.ts';
 
-const vibes = useServer({ env: { VIBES_RATE_LIMIT_BURST: '100000', VIBES_RATE_LIMIT_PER_SECOND: '100000', VIBES_MAX_BODY_BYTES: '4096' } });
+const vibes = useServer({
+  env: {
+    VIBES_RATE_LIMIT_BURST: '100000',
+    VIBES_RATE_LIMIT_PER_SECOND: '100000',
+    VIBES_ANONYMOUS_RATE_LIMIT_BURST: '100000',
+    VIBES_ANONYMOUS_RATE_LIMIT_PER_SECOND: '100000',
+    VIBES_MAX_BODY_BYTES: '4096',
+  },
+});
 const OWNER = 'owner-client';
 
 let sessionId = '';
@@ -52,8 +61,11 @@ const endpoints: Record<string, Endpoint> = {
     schema: PermissionAnswerBody,
   },
   'event stream': { method: 'GET', path: () => '/api/events' },
-  pairing: { method: 'GET', path: () => '/api/pairing' },
+  pairing: { method: 'POST', path: () => '/api/pairing', body: () => '{}', schema: EmptyBody },
   'token rotate': { method: 'POST', path: () => '/api/token/rotate', body: () => '{}', schema: EmptyBody },
+  devices: { method: 'GET', path: () => '/api/devices' },
+  'device revoke': { method: 'POST', path: () => '/api/devices/no-such-device/revoke', body: () => '{}', schema: EmptyBody },
+  'sign out': { method: 'POST', path: () => '/api/sign-out', body: () => '{}', schema: EmptyBody },
 };
 
 function send(endpoint: Endpoint, change: { headers?: Record<string, string>; path?: string; body?: string; host?: string } = {}) {
@@ -176,13 +188,25 @@ describe('pages', () => {
   it('a signed-out browser gets the sign-in hint, never data', async () => {
     const response = await rawRequest(vibes.url, { path: '/' });
     expect(response.status).toBe(401);
-    expect(response.body).toContain('open the link printed by <code>vibes serve</code>'.replace('open', 'Open'));
+    expect(response.body).toContain('This browser is not signed in. Run <code>vibes pair</code>');
     expect(response.body).not.toContain(sessionId);
-    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    // The sign-in form must send its Origin, which `no-referrer` would make `null`; nothing leaves the origin.
+    expect(response.headers['referrer-policy']).toBe('same-origin');
   });
 
-  it('the sign-in link sets an HttpOnly SameSite=Strict cookie and drops the token from the URL', async () => {
-    const response = await rawRequest(vibes.url, { path: `/?token=${vibes.token}` });
+  it('a pairing link shows the form with the code filled in; signing in sets an HttpOnly SameSite=Strict cookie', async () => {
+    const { code, urls } = await pairingCode(vibes.url, vibes.token);
+    const form = await rawRequest(vibes.url, { path: new URL(urls[0]!).pathname + new URL(urls[0]!).search });
+    expect(form.status).toBe(401);
+    expect(form.body).toContain(`value="${code}"`);
+    expect(form.headers['set-cookie']).toBeUndefined();
+    const body = new URLSearchParams({ code, label: 'form' }).toString();
+    const response = await rawRequest(vibes.url, {
+      method: 'POST',
+      path: '/api/sign-in',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)), origin: vibes.url },
+      body,
+    });
     expect(response.status).toBe(303);
     expect(response.headers.location).toBe('/');
     const cookie = String(response.headers['set-cookie']);
@@ -197,9 +221,16 @@ describe('pages', () => {
     expect(api.status).toBe(200);
   });
 
-  it('a wrong sign-in token sets no cookie', async () => {
-    const response = await rawRequest(vibes.url, { path: '/?token=wrong' });
+  it('a wrong code in the form sets no cookie and says so', async () => {
+    const body = 'code=ZZZZ-ZZZZ';
+    const response = await rawRequest(vibes.url, {
+      method: 'POST',
+      path: '/api/sign-in',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) },
+      body,
+    });
     expect(response.status).toBe(401);
+    expect(response.body).toContain('That pairing code is wrong, used or expired');
     expect(response.headers['set-cookie']).toBeUndefined();
   });
 

@@ -5,6 +5,7 @@ import { chromium, devices } from '@playwright/test';
 import { ApiClient } from '../../lib/client/node/api-client.ts';
 import buildWebIfStale from '../support/build-web.ts';
 import { startServerProcess } from '../support/server-process.ts';
+import { deviceCookie } from '../support/sign-in.ts';
 
 const TARGET_EVENTS = 10_000;
 const TURNS = 4;
@@ -33,7 +34,8 @@ try {
 
   const context = await browser.newContext({ ...devices['Pixel 7'] });
   const page = await context.newPage();
-  await page.goto(`${server.url}/?token=${token}`);
+  await context.addCookies([{ ...cookieParts(await deviceCookie(server.url, token)), url: server.url }]);
+  await page.goto(server.url);
   await page.locator('[data-testid=connection][data-status=live]').first().waitFor();
   await page.getByTestId('session-card').first().waitFor();
   // Let the idle-time preload of the session view finish, as it would for a person reading the list.
@@ -68,4 +70,9 @@ try {
 } finally {
   await browser.close();
   await server.stop();
+}
+
+function cookieParts(cookie: string): { name: string; value: string } {
+  const separator = cookie.indexOf('=');
+  return { name: cookie.slice(0, separator), value: cookie.slice(separator + 1) };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { deviceCookie } from '../support/sign-in.ts';
 import { cliEnv, runCli } from './cli-harness.ts';
 
 let server: ServerProcess;
@@ -20,28 +21,57 @@ afterAll(async () => {
 const tokenOnDisk = () => readFileSync(join(server.home, 'token'), 'utf8').trim();
 
 describe('vibes pair', () => {
-  it('prints the sign-in link with the token, and says how to reach the server from a phone', async () => {
+  it('prints a one-time pairing code and its link, never the token, and says how to reach the server from a phone', async () => {
     const result = await runCli(['pair'], env);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`${server.url}/?token=${tokenOnDisk()}`);
+    expect(result.stdout).toMatch(/Pairing code [0-9A-Z]{4}-[0-9A-Z]{4} \(works once, for 5 min\)/);
+    expect(result.stdout).toMatch(new RegExp(`Sign in with ${server.url}/\\?code=[0-9A-Z]{4}-[0-9A-Z]{4}`));
+    expect(result.stdout).not.toContain(tokenOnDisk());
     expect(result.stdout).toMatch(/--host 0\.0\.0\.0/);
   });
 
-  it('gives the links as JSON', async () => {
+  it('gives the code and links as JSON; the code signs one browser in, once', async () => {
     const result = await runCli(['pair', '--json'], env);
-    expect(JSON.parse(result.stdout)).toEqual({ urls: [`${server.url}/?token=${tokenOnDisk()}`] });
+    const pairing = JSON.parse(result.stdout) as { code: string; expires_at: number; urls: string[] };
+    expect(pairing.urls).toEqual([`${server.url}/?code=${pairing.code}`]);
+    expect(pairing.expires_at).toBeGreaterThan(Date.now() / 1000);
+    const signIn = () => fetch(`${server.url}/api/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: pairing.code }) });
+    expect((await signIn()).status).toBe(200);
+    expect((await signIn()).status).toBe(401);
+  });
+});
+
+describe('vibes devices', () => {
+  it('lists the signed-in browsers and revokes one by a prefix of its id', async () => {
+    await deviceCookie(server.url, tokenOnDisk(), 'Pixel in the kitchen');
+    const list = await runCli(['devices', 'list', '--json'], env);
+    expect(list.code, list.stderr).toBe(0);
+    const { devices } = JSON.parse(list.stdout) as { devices: { id: string; label: string }[] };
+    const device = devices.find((candidate) => candidate.label === 'Pixel in the kitchen')!;
+    expect(device).toBeDefined();
+    const table = await runCli(['devices'], env);
+    expect(table.stdout).toMatch(/^ID\s+NAME\s+LAST SEEN\s+FROM\s+SIGNED IN/);
+    expect(table.stdout).toContain('Pixel in the kitchen');
+    const revoke = await runCli(['devices', 'revoke', device.id.slice(0, 6)], env);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(revoke.stdout).toContain(`Device ${device.id} is signed out.`);
+    const after = JSON.parse((await runCli(['devices', 'list', '--json'], env)).stdout) as { devices: { id: string }[] };
+    expect(after.devices.map((candidate) => candidate.id)).not.toContain(device.id);
   });
 });
 
 describe('vibes token rotate', () => {
-  it('replaces the token: the old one is refused, the CLI goes on with the new one', async () => {
+  it('replaces the token: the old one is refused, browsers are signed out, the CLI goes on with the new one', async () => {
     const oldToken = tokenOnDisk();
+    const cookie = await deviceCookie(server.url, oldToken);
     const result = await runCli(['token', 'rotate'], env);
     expect(result.code, result.stderr).toBe(0);
     const newToken = tokenOnDisk();
     expect(newToken).not.toBe(oldToken);
-    expect(result.stdout).toContain(`?token=${newToken}`);
+    expect(result.stdout).not.toContain(newToken);
+    expect(result.stdout).toContain('every browser signed out');
     await expect(new ApiClient({ baseUrl: server.url, token: oldToken }).listSessions()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((await fetch(`${server.url}/api/sessions`, { headers: { cookie } })).status).toBe(401);
     const list = await runCli(['sessions', 'list', '--json'], env);
     expect(list.code, list.stderr).toBe(0);
   });

@@ -73,7 +73,7 @@ describe('a background server', () => {
     expect(detach.code, detach.stderr).toBe(0);
     const record = recorded(home);
     expect(detach.stdout).toContain(`server started at ${record.url} (pid ${record.pid})`);
-    expect(detach.stdout).toMatch(/Open the dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    expect(detach.stdout).toMatch(/Open the dashboard: http:\/\/127\.0\.0\.1:\d+\/\?code=[0-9A-Z]{4}-[0-9A-Z]{4} /);
 
     const list = await runCli(['sessions', 'list', '--json'], env);
     expect(list.code, list.stderr).toBe(0);
@@ -101,11 +101,11 @@ describe('a background server', () => {
 });
 
 describe('vibes serve in the foreground', () => {
-  it('prints its URL with the token, records itself while it runs, and exits 0 on Ctrl-C', async () => {
+  it('prints its URL with a pairing code, records itself while it runs, and exits 0 on Ctrl-C', async () => {
     const home = tempHome();
     const serve = startCli(['serve', '--port', '0', '--demo'], cliEnv({ VIBES_HOME: home }));
     const [, url] = await serve.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, 30_000);
-    await serve.waitFor(/\/\?token=\S+/);
+    await serve.waitFor(/\/\?code=[0-9A-Z]{4}-[0-9A-Z]{4}/);
     await expect.poll(() => existsSync(join(home, 'server.json'))).toBe(true);
     expect(recorded(home).url).toBe(url);
 

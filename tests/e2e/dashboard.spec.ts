@@ -14,12 +14,13 @@ async function expectNoSeriousViolations(page: Page, what: string) {
 
 test('a session started through the API appears live and moves processing -> needs approval -> idle', async ({ page }, testInfo) => {
   const phone = testInfo.project.name !== 'desktop';
+  // Watched from the dashboard on: the sign-in page before it answers 401 on purpose, which Chrome logs.
+  await openDashboard(page);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(message.text());
   });
-  await openDashboard(page);
   const api = scriptApi('creator');
   const name = uniqueName('api session');
   const created = await api.createSession({ name, prompt: SCENARIO.slowReply, source: 'api' });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PROJECT_ROOT, type ServerProcess } from './server-process.ts';
+import { deviceCookie } from './sign-in.ts';
 
 /** The dashboard's promise to a phone on a slow network (README, "Performance"). */
 export const FIRST_LOAD_BUDGET_BYTES = 150 * 1024;
@@ -17,8 +18,7 @@ export interface FirstLoad {
  * no longer prints this table, and the page is rendered per request for the CSP nonce).
  */
 export async function measureFirstLoad(server: ServerProcess, token: string): Promise<FirstLoad> {
-  const signIn = await fetch(`${server.url}/?token=${token}`, { redirect: 'manual' });
-  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const cookie = await deviceCookie(server.url, token);
   const html = await (await fetch(`${server.url}/`, { headers: { cookie } })).text();
   // noModule scripts are legacy polyfills that no current browser downloads.
   const tags = [...html.matchAll(/<script[^>]*\ssrc="\/_next\/(static\/[^"]+?\.js)"[^>]*>/g)].filter((match) => !/nomodule/i.test(match[0]));

@@ -41,8 +41,10 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
       const { record, started } = detached;
       const verb = started ? 'started' : 'already running';
       this.log(`vibes: server ${verb} at ${this.style.cyan(record.url)} (pid ${record.pid})`);
+      // Asked of the server: a fresh one-time code, whether it just started or was already running.
       const pairing = await signInUrl(record.url);
-      if (pairing) this.log(`Open the dashboard: ${pairing}`);
+      if (pairing) this.log(`Open the dashboard: ${pairing} (works once, for a few minutes)`);
+      else this.log('Run `vibes pair` for a link that signs a browser in.');
       this.log(this.style.dim(`log: ${record.log} · stop it with \`vibes serve stop\``));
       return;
     }
@@ -71,7 +73,7 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
   }
 }
 
-/** The server's own sign-in link, asked of it (the token authorises the question). */
+/** A fresh one-time sign-in link, asked of the server (the token authorises the question). */
 async function signInUrl(url: string): Promise<string | undefined> {
   const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([import('../../../lib/client/node/api-client.ts'), import('../../../lib/client/node/node-http-fetch.ts')]);
   try {

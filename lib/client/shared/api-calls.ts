@@ -1,5 +1,6 @@
 import type {
   CreateSessionBody,
+  DeviceInfo,
   InputSource,
   PermissionAnswerBody,
   RouteBody,
@@ -90,8 +91,27 @@ export abstract class ApiCalls {
     return this.call('rotateToken');
   }
 
-  /** The sign-in links of the server, for another device. */
+  /** A one-time pairing code and the sign-in links that carry it, for another device. */
   pairing() {
     return this.call('pairing');
+  }
+
+  /** Trades a pairing code for a device session (the answer sets its cookie). */
+  async signIn(code: string, label?: string): Promise<DeviceInfo> {
+    return (await this.call('signIn', { body: { code, ...(label ? { label } : {}) } })).device;
+  }
+
+  /** Signs this browser out. */
+  signOut() {
+    return this.call('signOut');
+  }
+
+  async listDevices(): Promise<DeviceInfo[]> {
+    return (await this.call('listDevices')).devices;
+  }
+
+  /** Signs a device out: its cookie stops working and its event streams close. */
+  revokeDevice(id: string) {
+    return this.call('revokeDevice', { params: { id } });
   }
 }

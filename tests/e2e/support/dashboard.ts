@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { expect, type Browser, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 import { ApiClient } from '../../../lib/client/node/api-client.ts';
+import { pairingCode } from '../../support/sign-in.ts';
 
 export const TOKEN = process.env.VIBES_E2E_TOKEN ?? '';
 export const PORT = Number(process.env.VIBES_E2E_PORT ?? 7499);
@@ -14,9 +15,20 @@ export const NEEDS_PERMISSION = 'run a bash command that needs permission';
 /** Unique per test run, so parallel tests never mistake each other's sessions. */
 export const uniqueName = (label: string) => `${label} ${randomUUID().slice(0, 6)}`;
 
-/** Signs the browser in the way a person does: the one-time link, then the page. */
+/** Signs the browser in the way a person does: a one-time pairing link (as `vibes pair` prints), then Sign in. */
+export async function signIn(page: Page, base = '', label?: string): Promise<string> {
+  // The code comes from the server the page is about to open (a proxy in front of ours passes it on).
+  const { code } = await pairingCode(base || BASE_URL, TOKEN);
+  await page.goto(`${base}/?code=${code}`);
+  if (label) await page.getByLabel(/Name this device/).fill(label);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('sign-in')).toBeHidden();
+  return code;
+}
+
 export async function openDashboard(page: Page, path = '/', base = ''): Promise<void> {
-  await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}token=${TOKEN}`);
+  await signIn(page, base);
+  if (path !== '/') await page.goto(`${base}${path}`);
   await expect(page.locator('[data-testid=connection]:visible').first()).toHaveAttribute('data-status', 'live');
 }
 

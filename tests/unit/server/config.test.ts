@@ -24,7 +24,7 @@ describe('the server configuration', () => {
   it('refuses bad values with what is wrong, never echoing the token', () => {
     expect(() => loadConfig([], { HOME: '/h', VIBES_PORT: '70000' })).toThrow(/Invalid vibes configuration: port/);
     expect(() => loadConfig([], { HOME: '/h', VIBES_DEMO: 'maybe' })).toThrow(/demo/);
-    expect(() => loadConfig([], { HOME: '/h', VIBES_TOKEN: 'short-secret' })).toThrow(/at least 16 characters/);
+    expect(() => loadConfig([], { HOME: '/h', VIBES_TOKEN: 'short-secret' })).toThrow(/at least 32 characters/);
     expect(() => loadConfig([], { HOME: '/h', VIBES_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
   });
 });

@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MemoryDeviceStore } from '../../../lib/core/devices.ts';
 import { Auth } from '../../../lib/server/auth.ts';
+import { DeviceSessions } from '../../../lib/server/devices.ts';
 import { RateLimiter } from '../../../lib/server/rate-limit.ts';
 import { RequestGuard } from '../../../lib/server/request-guard.ts';
 
@@ -11,8 +13,14 @@ const TOKEN = 'a-token-that-is-long-enough-0123456789';
 
 function guard(options: { bindHost?: string; burst?: number } = {}) {
   return new RequestGuard({
-    auth: new Auth({ home: mkdtempSync(join(tmpdir(), 'vibes-guard-')), token: TOKEN, fromEnv: true }),
+    auth: new Auth({
+      home: mkdtempSync(join(tmpdir(), 'vibes-guard-')),
+      token: TOKEN,
+      fromEnv: true,
+      devices: new DeviceSessions({ store: new MemoryDeviceStore(), idleSeconds: 3600 }),
+    }),
     rateLimiter: new RateLimiter({ perSecond: 1, burst: options.burst ?? 100 }),
+    anonymousLimiter: new RateLimiter({ perSecond: 1, burst: 100 }),
     bindHost: options.bindHost ?? '127.0.0.1',
     extraHosts: [],
     maxBodyBytes: 1024,
@@ -29,12 +37,13 @@ function request(path: string, init: { method?: string; headers?: Record<string,
 }
 
 const signedIn = { authorization: `Bearer ${TOKEN}` };
+const PASS = { kind: 'pass', principal: { kind: 'token' } };
 
 describe('the request guard', () => {
   it('answers only to the names of this machine (DNS rebinding)', () => {
     expect(guard().check(...request('/api/sessions', { headers: { ...signedIn, host: 'evil.example:7432' } }))).toMatchObject({ code: 'FORBIDDEN_HOST' });
     for (const host of ['localhost:7432', '[::1]:7432', '127.0.0.1']) {
-      expect(guard().check(...request('/api/sessions', { headers: { ...signedIn, host } }))).toEqual({ kind: 'pass' });
+      expect(guard().check(...request('/api/sessions', { headers: { ...signedIn, host } }))).toEqual(PASS);
     }
   });
 
@@ -45,16 +54,17 @@ describe('the request guard', () => {
     expect(guard().check(...request(`/api/sessions?token=${TOKEN}`))).toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
-  it('signs a browser in from a page link with the token, and shows others the signed-out page', () => {
-    expect(guard().check(...request(`/?token=${TOKEN}&x=1`))).toEqual({ kind: 'sign-in', location: '/?x=1' });
+  it('signs nobody in from a page link with the token: a signed-out browser gets the sign-in page', () => {
+    expect(guard().check(...request(`/?token=${TOKEN}&x=1`))).toEqual({ kind: 'signed-out-page' });
     expect(guard().check(...request('/'))).toEqual({ kind: 'signed-out-page' });
-    expect(guard().check(...request('/_next/static/chunk.js'))).toEqual({ kind: 'pass' });
+    expect(guard().check(...request('/_next/static/chunk.js'))).toEqual({ kind: 'public' });
+    expect(guard().check(...request('/api/sign-in', { method: 'POST', headers: { 'content-length': '2' } }))).toEqual({ kind: 'public' });
   });
 
   it('limits the rate and size of state-changing requests', () => {
     const limited = guard({ burst: 2 });
     const post = () => request('/api/sessions', { method: 'POST', headers: { ...signedIn, 'content-length': '2', 'x-vibes-client-id': 'eager' } });
-    expect([limited.check(...post()), limited.check(...post())]).toEqual([{ kind: 'pass' }, { kind: 'pass' }]);
+    expect([limited.check(...post()), limited.check(...post())]).toEqual([PASS, PASS]);
     expect(limited.check(...post())).toMatchObject({ code: 'RATE_LIMITED', headers: { 'Retry-After': '1' } });
     const big = request('/api/sessions', { method: 'POST', headers: { ...signedIn, 'content-length': '4096' } });
     expect(guard().check(...big)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });

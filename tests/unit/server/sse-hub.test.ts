@@ -38,7 +38,7 @@ function hub() {
   sse.start();
   const open = (clientId: string) => {
     const connection = fakeConnection();
-    sse.open(connection.req, connection.res, new URL(`http://vibes.invalid/api/events?client_id=${clientId}`));
+    sse.open(connection.req, connection.res, new URL(`http://vibes.invalid/api/events?client_id=${clientId}`), 'token');
     return connection;
   };
   return { bus, sse, open };
@@ -65,7 +65,7 @@ describe('the SSE hub', () => {
     const helloId = /^id: (.+)$/m.exec(first.written.join(''))?.[1] ?? '';
     const again = fakeConnection();
     (again.req.headers as Record<string, string>)['last-event-id'] = helloId;
-    sse.open(again.req, again.res, new URL('http://vibes.invalid/api/events?client_id=alice'));
+    sse.open(again.req, again.res, new URL('http://vibes.invalid/api/events?client_id=alice'), 'token');
     expect(again.events()).toEqual(['hello', 'session_event']);
     sse.stop();
   });

@@ -1,0 +1,111 @@
+'use client';
+
+import * as Dialog from '@radix-ui/react-dialog';
+import { useCallback, useEffect, useState } from 'react';
+import type { DeviceInfo } from '../../lib/protocol/index.ts';
+import { useLive } from './live-provider.tsx';
+
+/** The browsers signed in to this server: this one can sign out, the others can be revoked. */
+/** Loaded on first use, so Radix stays out of the phone's first load. */
+export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpen: (open: boolean) => void }) {
+  const { api, noteError } = useLive();
+  const [devices, setDevices] = useState<DeviceInfo[] | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const fail = useCallback(
+    (caught: unknown) => {
+      noteError(caught);
+      setError(caught instanceof Error ? caught.message : String(caught));
+    },
+    [noteError],
+  );
+  const reload = useCallback(() => {
+    api.listDevices().then(setDevices, fail);
+  }, [api, fail]);
+  useEffect(() => {
+    if (open) reload();
+  }, [open, reload]);
+
+  async function revoke(device: DeviceInfo) {
+    setBusy(device.id);
+    setError(null);
+    try {
+      if (device.current) {
+        await api.signOut();
+        window.location.assign('/');
+        return;
+      }
+      await api.revokeDevice(device.id);
+      reload();
+    } catch (caught) {
+      fail(caught);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <Dialog.Root open={open} onOpenChange={setOpen}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="vibes-overlay" />
+        <Dialog.Content className="vibes-dialog" aria-describedby={undefined}>
+          <Dialog.Title className="text-lg font-semibold">Signed-in devices</Dialog.Title>
+          {error && (
+            <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">
+              {error}
+            </p>
+          )}
+          {devices === null ? (
+            <p className="mt-3 text-sm text-neutral-600 dark:text-neutral-400" role="status">
+              Loading…
+            </p>
+          ) : devices.length === 0 ? (
+            <p className="mt-3 text-sm text-neutral-600 dark:text-neutral-400">
+              No browser is signed in. This page uses the token; run <code>vibes pair</code> to sign a browser in.
+            </p>
+          ) : (
+            <ul className="mt-3 divide-y divide-neutral-200 dark:divide-neutral-800" aria-label="Devices">
+              {devices.map((device) => (
+                <li key={device.id} className="flex items-center gap-3 py-2" data-testid="device" data-device-id={device.id}>
+                  <div className="min-w-0 flex-1">
+                    <p className="truncate font-medium">
+                      {device.label}
+                      {device.current && (
+                        <span className="ml-2 rounded bg-neutral-200 px-1.5 py-0.5 text-xs dark:bg-neutral-800" data-testid="this-device">
+                          This device
+                        </span>
+                      )}
+                    </p>
+                    <p className="text-xs text-neutral-600 dark:text-neutral-400">
+                      {device.address} · last seen {when(device.last_seen_at)} · signed in {when(device.created_at)}
+                    </p>
+                  </div>
+                  <button
+                    type="button"
+                    className="vibes-button vibes-button-danger"
+                    disabled={busy !== null}
+                    onClick={() => void revoke(device)}
+                  >
+                    {device.current ? 'Sign out' : 'Revoke'}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <div className="mt-4 flex justify-end">
+            <Dialog.Close asChild>
+              <button type="button" className="vibes-button">
+                Close
+              </button>
+            </Dialog.Close>
+          </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+function when(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
+}

@@ -1,0 +1,181 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { VibesError } from '../core/errors.ts';
+import { DeviceId, EmptyBody, ROUTES, SignInBody, type ErrorCode, type RouteResponse, type RouteSpec } from '../protocol/index.ts';
+import type { Principal } from './auth.ts';
+import { clearedDeviceCookie, deviceCookie, labelFromUserAgent } from './devices.ts';
+import { errorCodeOf, sendError } from './http-errors.ts';
+import { signInUrls } from './pairing.ts';
+import type { Runtime } from './runtime.ts';
+import { signedOutPage } from './sign-in-page.ts';
+
+/** Sign-in, sign-out, devices, pairing codes and token rotation: answered by the custom server. */
+const SMALL_BODY_BYTES = 4096;
+
+type CredentialRoute = 'signIn' | 'signOut' | 'listDevices' | 'revokeDevice' | 'pairing' | 'rotateToken';
+/** ROUTES.revokeDevice.path with its `:id` as a capture. */
+const REVOKE_PATH = new RegExp(`^${ROUTES.revokeDevice.path.replace(':id', '([^/]+)')}$`);
+
+/** True when the request was one of these routes (and has been answered). */
+export function handleCredentialRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  principal: Principal | null,
+  runtime: Runtime,
+): boolean {
+  const path = url.pathname;
+  const revoke = REVOKE_PATH.exec(path);
+  let name: CredentialRoute | undefined;
+  let handler: (() => Promise<void>) | undefined;
+  if (path === ROUTES.signIn.path) [name, handler] = ['signIn', () => signIn(req, res, runtime)];
+  else if (principal === null) return false;
+  else if (path === ROUTES.signOut.path) [name, handler] = ['signOut', () => signOut(req, res, principal, runtime)];
+  else if (path === ROUTES.listDevices.path) {
+    name = 'listDevices';
+    handler = async () => answer(res, 'listDevices', { devices: runtime.auth.devices.list(currentDevice(principal)) });
+  } else if (revoke) [name, handler] = ['revokeDevice', () => revokeDevice(req, res, decodeURIComponent(revoke[1]!), runtime)];
+  else if (path === ROUTES.pairing.path) [name, handler] = ['pairing', () => issueCode(req, res, runtime)];
+  else if (path === ROUTES.rotateToken.path) [name, handler] = ['rotateToken', () => rotate(req, res, principal, runtime)];
+  if (!name || !handler) return false;
+  const method = ROUTES[name].method;
+  if (req.method !== method) {
+    sendError(res, 'METHOD_NOT_ALLOWED', `Use ${method} for ${path}`, { Allow: method });
+    return true;
+  }
+  handler().catch((error: unknown) => {
+    if (res.headersSent) return res.destroy();
+    const code = errorCodeOf(error);
+    if (code) return sendError(res, code, (error as Error).message);
+    console.error('vibes: request failed:', error);
+    sendError(res, 'INTERNAL', 'Internal server error');
+  });
+  return true;
+}
+
+async function signIn(req: IncomingMessage, res: ServerResponse, runtime: Runtime): Promise<void> {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  const refuse = (code: ErrorCode, message: string, headers: Record<string, string> = {}) => {
+    if (!isForm) return sendError(res, code, message, headers);
+    sendHtml(res, code === 'RATE_LIMITED' ? 429 : 401, signedOutPage({ error: message }), { 'X-Vibes-Error': code, ...headers });
+  };
+  const wait = runtime.signInThrottle.retryAfter(address);
+  if (wait > 0) {
+    // Drain what was sent, so the answer is not lost to a reset; then refuse without looking.
+    await readBody(req).catch(() => '');
+    return refuse('RATE_LIMITED', `Too many wrong pairing codes: try again in ${wait} s`, { 'Retry-After': String(wait) });
+  }
+  const text = await readBody(req);
+  const raw: unknown = isForm ? Object.fromEntries(new URLSearchParams(text)) : parseJson(text);
+  const body = parseWith(SignInBody, isForm ? dropEmpty(raw as Record<string, string>) : raw);
+  if (!runtime.pairingCodes.consume(body.code)) {
+    runtime.signInThrottle.failed(address);
+    return refuse('INVALID_PAIRING_CODE', 'That pairing code is wrong, used or expired: run `vibes pair` for a new one');
+  }
+  const { device, secret } = runtime.auth.devices.signIn(body.label ?? labelFromUserAgent(req.headers['user-agent']), address);
+  const cookie = deviceCookie(secret);
+  if (isForm) {
+    res.writeHead(303, { 'Set-Cookie': cookie, Location: '/', 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  const info = runtime.auth.devices.list(device.id).find((listed) => listed.id === device.id);
+  if (!info) throw new Error('a device just signed in is not listed');
+  answer(res, 'signIn', { device: info }, { 'Set-Cookie': cookie });
+}
+
+async function signOut(req: IncomingMessage, res: ServerResponse, principal: Principal, runtime: Runtime): Promise<void> {
+  parseWith(EmptyBody, parseJson(await readBody(req)));
+  if (principal.kind !== 'device') {
+    throw new VibesError('INVALID_STATE', 'Only a signed-in browser can sign out; to stop the token working, run `vibes token rotate`');
+  }
+  // The answer goes out first: revoking closes this device's streams, not this request.
+  answer(res, 'signOut', { revoked: principal.deviceId }, { 'Set-Cookie': clearedDeviceCookie() });
+  runtime.auth.devices.revoke(principal.deviceId);
+}
+
+async function revokeDevice(req: IncomingMessage, res: ServerResponse, rawId: string, runtime: Runtime): Promise<void> {
+  parseWith(EmptyBody, parseJson(await readBody(req)));
+  const id = parseWith(DeviceId, rawId);
+  if (!runtime.auth.devices.revoke(id)) throw new VibesError('NOT_FOUND', `No signed-in device ${id}`);
+  answer(res, 'revokeDevice', { revoked: id });
+}
+
+async function issueCode(req: IncomingMessage, res: ServerResponse, runtime: Runtime): Promise<void> {
+  parseWith(EmptyBody, parseJson(await readBody(req)));
+  const { code, expiresAt } = runtime.pairingCodes.issue();
+  answer(res, 'pairing', { code, expires_at: expiresAt, urls: signInUrls(runtime.config.host, runtime.port, code) });
+}
+
+async function rotate(req: IncomingMessage, res: ServerResponse, principal: Principal, runtime: Runtime): Promise<void> {
+  parseWith(EmptyBody, parseJson(await readBody(req)));
+  // A browser never holds the token: it cannot be handed one by rotating.
+  if (principal.kind !== 'token') throw new VibesError('TOKEN_REQUIRED', 'Only the token holder (the CLI on the machine) can rotate the token');
+  answer(res, 'rotateToken', { token: runtime.auth.rotate() });
+}
+
+function currentDevice(principal: Principal): string | null {
+  return principal.kind === 'device' ? principal.deviceId : null;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > SMALL_BODY_BYTES) {
+        reject(new VibesError('PAYLOAD_TOO_LARGE', `The body is larger than ${SMALL_BODY_BYTES} bytes`));
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new VibesError('INVALID_JSON', 'The body is not valid JSON');
+  }
+}
+
+function dropEmpty(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value.trim() !== ''));
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+    throw new VibesError('VALIDATION_FAILED', `Invalid body: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** A success answer, typed by the route table's response for `name`. */
+function answer<Name extends CredentialRoute>(res: ServerResponse, name: Name, body: RouteResponse<Name>, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  const spec: RouteSpec = ROUTES[name];
+  res.writeHead(spec.status ?? 200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** The sign-in page. Its form must send a real Origin, which `no-referrer` would turn into `null`. */
+export function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'Referrer-Policy': 'same-origin',
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ...headers,
+  });
+  res.end(html);
+}

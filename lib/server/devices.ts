@@ -1,0 +1,204 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import type { DeviceRecord, DeviceStore } from '../core/devices.ts';
+import type { DeviceInfo } from '../protocol/index.ts';
+
+export const DEVICE_COOKIE = 'vibes_device';
+/** How often a device's last-seen time is written at most: a request is not a database write. */
+const TOUCH_EVERY_S = 60;
+/** Chrome keeps a cookie 400 days at most; the server's idle limit is what really ends a device. */
+const COOKIE_MAX_AGE_S = 400 * 86_400;
+
+export interface DeviceSessionsOptions {
+  store: DeviceStore;
+  /** A device unused this long is signed out. */
+  idleSeconds: number;
+  /** Milliseconds since the epoch. */
+  clock?: () => number;
+}
+
+/**
+ * Signed-in browsers: each holds a random secret in an HttpOnly cookie; the server keeps only
+ * its SHA-256. Revoking one (or all, when the token rotates) tells the listeners at once, so
+ * the event streams it holds close.
+ */
+export class DeviceSessions {
+  readonly #store: DeviceStore;
+  readonly #idleSeconds: number;
+  readonly #clock: () => number;
+  readonly #revokedListeners = new Set<(deviceId: string | null) => void>();
+
+  constructor(options: DeviceSessionsOptions) {
+    this.#store = options.store;
+    this.#idleSeconds = options.idleSeconds;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  /** A new device session; the secret goes into the cookie and nowhere else. */
+  signIn(label: string, address: string): { device: DeviceRecord; secret: string } {
+    const secret = randomBytes(32).toString('base64url');
+    const now = this.#now();
+    const device: DeviceRecord = {
+      id: randomBytes(9).toString('base64url'),
+      secretHash: hashSecret(secret),
+      label,
+      createdAt: now,
+      lastSeenAt: now,
+      address,
+    };
+    this.#store.insertDevice(device);
+    return { device, secret };
+  }
+
+  /** The device this cookie secret belongs to, unless it was revoked or unused for too long. */
+  authenticate(secret: string, address: string): DeviceRecord | null {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return null;
+    const device = this.#store.findDeviceBySecretHash(hashSecret(secret));
+    if (!device) return null;
+    const now = this.#now();
+    if (now - device.lastSeenAt > this.#idleSeconds) {
+      this.revoke(device.id);
+      return null;
+    }
+    if (now - device.lastSeenAt >= TOUCH_EVERY_S || device.address !== address) {
+      this.#store.touchDevice(device.id, now, address);
+      Object.assign(device, { lastSeenAt: now, address });
+    }
+    return device;
+  }
+
+  list(currentId: string | null): DeviceInfo[] {
+    return this.#store.listDevices().map((device) => ({
+      id: device.id,
+      label: device.label,
+      created_at: device.createdAt,
+      last_seen_at: device.lastSeenAt,
+      address: device.address,
+      current: device.id === currentId,
+    }));
+  }
+
+  revoke(deviceId: string): boolean {
+    const revoked = this.#store.deleteDevice(deviceId);
+    if (revoked) for (const listener of this.#revokedListeners) listener(deviceId);
+    return revoked;
+  }
+
+  /** Every device at once (the token was rotated). */
+  revokeAll(): number {
+    const count = this.#store.deleteAllDevices();
+    for (const listener of this.#revokedListeners) listener(null);
+    return count;
+  }
+
+  /** Forgets devices past the idle limit; run at start and now and then. */
+  sweep(): number {
+    return this.#store.deleteDevicesSeenBefore(this.#now() - this.#idleSeconds);
+  }
+
+  /** `null` means every device. */
+  onRevoked(listener: (deviceId: string | null) => void): () => void {
+    this.#revokedListeners.add(listener);
+    return () => this.#revokedListeners.delete(listener);
+  }
+
+  #now(): number {
+    return Math.floor(this.#clock() / 1000);
+  }
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** `Secure` once vibes serves HTTPS itself; until then a Secure cookie would never come back. */
+export function deviceCookie(secret: string, options: { secure?: boolean } = {}): string {
+  return `${DEVICE_COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${COOKIE_MAX_AGE_S}${options.secure ? '; Secure' : ''}`;
+}
+
+export function clearedDeviceCookie(options: { secure?: boolean } = {}): string {
+  return `${DEVICE_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${options.secure ? '; Secure' : ''}`;
+}
+
+// Crockford's base32: no I, L, O or U, so a code read off a screen is typed right.
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const CODE_LENGTH = 8;
+const MAX_OPEN_CODES = 20;
+
+export interface PairingCodesOptions {
+  ttlSeconds: number;
+  clock?: () => number;
+}
+
+/**
+ * One-time codes that sign a browser in: short-lived, used once, kept only in memory (a
+ * restart forgets them). 40 random bits, against failed attempts throttled to a few a minute.
+ */
+export class PairingCodes {
+  readonly #ttlMs: number;
+  readonly #clock: () => number;
+  /** Code (normalised, without the dash) to its expiry in milliseconds. */
+  readonly #open = new Map<string, number>();
+
+  constructor(options: PairingCodesOptions) {
+    this.#ttlMs = options.ttlSeconds * 1000;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  issue(): { code: string; expiresAt: number } {
+    this.#forgetExpired();
+    while (this.#open.size >= MAX_OPEN_CODES) this.#open.delete(this.#open.keys().next().value as string);
+    let code = '';
+    for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+    const expiresAt = this.#clock() + this.#ttlMs;
+    this.#open.set(code, expiresAt);
+    return { code: `${code.slice(0, 4)}-${code.slice(4)}`, expiresAt: Math.floor(expiresAt / 1000) };
+  }
+
+  /** True once per issued code, within its lifetime; takes it either way. */
+  consume(normalisedCode: string): boolean {
+    this.#forgetExpired();
+    return this.#open.delete(normalisedCode);
+  }
+
+  /** After a token rotation no code made before it may sign anybody in. */
+  clear(): void {
+    this.#open.clear();
+  }
+
+  #forgetExpired(): void {
+    const now = this.#clock();
+    for (const [code, expiresAt] of this.#open) if (expiresAt <= now) this.#open.delete(code);
+  }
+}
+
+/** "Chrome on Android": enough to tell one's own devices apart in the list. */
+export function labelFromUserAgent(userAgent: string | undefined): string {
+  const agent = userAgent ?? '';
+  const browser = /Edg\//.test(agent)
+    ? 'Edge'
+    : /Firefox\//.test(agent)
+      ? 'Firefox'
+      : /Chrome\/|CriOS\//.test(agent)
+        ? 'Chrome'
+        : /Safari\//.test(agent)
+          ? 'Safari'
+          : /curl\//.test(agent)
+            ? 'curl'
+            : 'Browser';
+  const system = /Android/.test(agent)
+    ? 'Android'
+    : /iPhone/.test(agent)
+      ? 'iPhone'
+      : /iPad/.test(agent)
+        ? 'iPad'
+        : /CrOS/.test(agent)
+          ? 'ChromeOS'
+          : /Mac OS X|Macintosh/.test(agent)
+            ? 'Mac'
+            : /Windows/.test(agent)
+              ? 'Windows'
+              : /Linux/.test(agent)
+                ? 'Linux'
+                : '';
+  return system ? `${browser} on ${system}` : browser;
+}

@@ -1,0 +1,350 @@
+// The attack pass of issue 15, as a table: each row is what an attacker tried, the refusal it
+// must meet (status and code), and proof that nothing changed.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
+import { ErrorBody, type ErrorCode } from '../../lib/protocol/index.ts';
+import { useServer } from '../support/api-harness.ts';
+import { TestEventStream } from '../support/event-stream.ts';
+import { rawRequest, type RawResponse } from '../support/raw-http.ts';
+import { startServerProcess } from '../support/server-process.ts';
+import { deviceCookie, pairingCode } from '../support/sign-in.ts';
+
+const vibes = useServer({
+  tokenFile: true,
+  env: {
+    VIBES_RATE_LIMIT_PER_SECOND: '100000',
+    VIBES_RATE_LIMIT_BURST: '100000',
+    VIBES_ANONYMOUS_RATE_LIMIT_BURST: '100000',
+    VIBES_ANONYMOUS_RATE_LIMIT_PER_SECOND: '100000',
+    VIBES_HEADERS_TIMEOUT_MS: '1000',
+    VIBES_REQUEST_TIMEOUT_MS: '2000',
+    VIBES_MAX_ANONYMOUS_CONNECTIONS: '20',
+  },
+});
+
+/** A close within this is "at once"; the bound is the check, never a measured time. */
+const CLOSE_BOUND_MS = 1000;
+
+const host = () => new URL(vibes.url).host;
+const bearer = (token = vibes.token) => ({ authorization: `Bearer ${token}`, host: host() });
+const asDevice = (cookie: string) => ({ cookie, host: host() });
+
+function request(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+  const body = options.body;
+  return rawRequest(vibes.url, {
+    method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+    path,
+    headers: {
+      host: host(),
+      ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+      ...options.headers,
+    },
+    ...(body === undefined ? {} : { body }),
+  });
+}
+
+function expectRefusal(response: RawResponse, status: number, code: ErrorCode): void {
+  expect(response.status, response.body).toBe(status);
+  expect(ErrorBody.parse(JSON.parse(response.body)).error.code).toBe(code);
+  expect(response.headers['cache-control']).toBe('no-store');
+}
+
+/** What an attack could change: sessions, transcripts, signed-in devices, the token. */
+async function observableState() {
+  const client = new ApiClient({ baseUrl: vibes.url, token: vibes.token, clientId: 'observer' });
+  const sessions = await client.listSessions();
+  const transcripts = await Promise.all(sessions.map((session) => client.events(session.id, { limit: 1000 })));
+  const devices = (await client.listDevices()).map(({ last_seen_at: _, address: __, ...rest }) => rest);
+  return { sessions: sessions.map(({ last_activity_at: _, ...rest }) => rest), transcripts, devices, token: vibes.token };
+}
+
+async function unchangedBy<T>(attack: () => Promise<T>): Promise<T> {
+  const before = await observableState();
+  const result = await attack();
+  expect(await observableState()).toEqual(before);
+  return result;
+}
+
+async function deviceStream(cookie: string): Promise<TestEventStream> {
+  const stream = await TestEventStream.open(vibes.url, { headers: { cookie } });
+  expect(stream.status).toBe(200);
+  return stream;
+}
+
+/** Asserts the stream closed within the bound and then got nothing while others got news. */
+async function expectClosedForGood(closed: TestEventStream[], witness: TestEventStream): Promise<void> {
+  await Promise.all(closed.map((stream) => stream.waitForEnd(CLOSE_BOUND_MS)));
+  const counts = closed.map((stream) => stream.frames.length);
+  const created = await vibes.client(witness.clientId).createSession({ name: 'news after the close' });
+  await witness.waitForEvent('session_updated', (event) => event.session.id === created.id);
+  expect(closed.map((stream) => stream.frames.length)).toEqual(counts);
+  await vibes.client(witness.clientId).kill(created.id);
+}
+
+describe('1. rotation and revocation take back what they say', () => {
+  it('revoking a device closes its open streams at once; its cookie is refused after, and nothing else changed', async () => {
+    const phone = await deviceCookie(vibes.url, vibes.token, 'phone');
+    const desktop = await deviceCookie(vibes.url, vibes.token, 'desktop');
+    const phoneStreams = [await deviceStream(phone), await deviceStream(phone)];
+    const desktopStream = await deviceStream(desktop);
+    const phoneId = (await vibes.client().listDevices()).find((device) => device.label === 'phone')!.id;
+
+    const revoked = await request(`/api/devices/${phoneId}/revoke`, { headers: asDevice(desktop), body: '{}' });
+    expect(revoked.status, revoked.body).toBe(200);
+    await expectClosedForGood(phoneStreams, desktopStream);
+    await unchangedBy(async () => {
+      expectRefusal(await request('/api/sessions', { headers: asDevice(phone) }), 401, 'UNAUTHORIZED');
+      expectRefusal(await request('/api/events', { headers: asDevice(phone) }), 401, 'UNAUTHORIZED');
+      expectRefusal(await request('/api/sessions', { headers: asDevice(phone), body: '{"name":"x"}' }), 401, 'UNAUTHORIZED');
+    });
+    expect(desktopStream.ended).toBe(false);
+    desktopStream.close();
+  });
+
+  it('signing out closes that device’s streams at once and clears its cookie', async () => {
+    const laptop = await deviceCookie(vibes.url, vibes.token, 'laptop');
+    const stream = await deviceStream(laptop);
+    const witness = await vibes.stream();
+    const out = await request('/api/sign-out', { headers: asDevice(laptop), body: '{}' });
+    expect(out.status, out.body).toBe(200);
+    expect(String(out.headers['set-cookie'])).toMatch(/vibes_device=;.*Max-Age=0/);
+    await expectClosedForGood([stream], witness);
+    expectRefusal(await unchangedBy(() => request('/api/sessions', { headers: asDevice(laptop) })), 401, 'UNAUTHORIZED');
+  });
+
+  it('a device cannot rotate the token (it would be handed the new one): 403 TOKEN_REQUIRED', async () => {
+    const cookie = await deviceCookie(vibes.url, vibes.token);
+    const response = await unchangedBy(() => request('/api/token/rotate', { headers: asDevice(cookie), body: '{}' }));
+    expectRefusal(response, 403, 'TOKEN_REQUIRED');
+    expect(response.body).not.toContain(vibes.token);
+  });
+
+  it('every sign-in gets its own cookie, never derived from the token', async () => {
+    const first = await deviceCookie(vibes.url, vibes.token);
+    const second = await deviceCookie(vibes.url, vibes.token);
+    expect(first).not.toBe(second);
+    expect(first).not.toContain(vibes.token);
+    const db = readFileSync(join(vibes.server.home, 'vibes.db'));
+    expect(db.includes(Buffer.from(first.split('=')[1]!))).toBe(false);
+  });
+
+  it('a pairing code works once: the second use is 401 INVALID_PAIRING_CODE and signs nobody in', async () => {
+    const { code } = await pairingCode(vibes.url, vibes.token);
+    expect((await request('/api/sign-in', { body: JSON.stringify({ code }) })).status).toBe(200);
+    const again = await unchangedBy(() => request('/api/sign-in', { body: JSON.stringify({ code }) }));
+    expectRefusal(again, 401, 'INVALID_PAIRING_CODE');
+    expect(again.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('rotating the token closes every stream opened with the old token or a device, at once; both are refused after', async () => {
+    const oldToken = vibes.token;
+    const cookie = await deviceCookie(vibes.url, oldToken);
+    const { code } = await pairingCode(vibes.url, oldToken);
+    const tokenStream = await vibes.stream();
+    const browserStream = await deviceStream(cookie);
+    const { token: newToken } = await new ApiClient({ baseUrl: vibes.url, token: oldToken }).rotateToken();
+    expect(newToken).not.toBe(oldToken);
+    expect(vibes.token).toBe(newToken);
+    const witness = await vibes.stream();
+    await expectClosedForGood([tokenStream, browserStream], witness);
+    await unchangedBy(async () => {
+      expectRefusal(await request('/api/sessions', { headers: bearer(oldToken) }), 401, 'UNAUTHORIZED');
+      expectRefusal(await request('/api/events', { headers: bearer(oldToken) }), 401, 'UNAUTHORIZED');
+      expectRefusal(await request('/api/sessions', { headers: asDevice(cookie) }), 401, 'UNAUTHORIZED');
+      expectRefusal(await request('/api/sign-in', { body: JSON.stringify({ code }) }), 401, 'INVALID_PAIRING_CODE');
+    });
+    expect((await vibes.client().listDevices()).length).toBe(0);
+  });
+});
+
+describe('2-3. the token stays out of links, pages, logs and the agent', () => {
+  it('pairing answers a one-time code and links that carry it, never the token', async () => {
+    const cookie = await deviceCookie(vibes.url, vibes.token);
+    for (const headers of [bearer(), asDevice(cookie)]) {
+      const response = await request('/api/pairing', { headers, body: '{}' });
+      expect(response.status, response.body).toBe(200);
+      expect(response.body).not.toContain(vibes.token);
+      expect(JSON.parse(response.body).urls[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?code=[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    }
+  });
+
+  it('an old ?token= link signs nothing in and shows the sign-in form', async () => {
+    const response = await unchangedBy(() => request(`/?token=${vibes.token}`));
+    expect(response.status).toBe(401);
+    expect(response.headers['set-cookie']).toBeUndefined();
+    expect(response.body).not.toContain(vibes.token);
+    expect(response.body).toContain('Pairing code');
+  });
+
+  it('the server never prints the token', () => {
+    expect(vibes.server.output()).not.toContain(vibes.token);
+    expect(vibes.server.output()).toMatch(/sign in a browser with http:\/\/127\.0\.0\.1:\d+\/\?code=/);
+  });
+
+  it('Claude’s process gets no VIBES_TOKEN in its environment', async () => {
+    const server = await startServerProcess();
+    try {
+      const api = new ApiClient({ baseUrl: server.url, token: server.token(), clientId: 'env-check' });
+      await api.createSession({ prompt: 'hang', name: 'env' });
+      const environments = descendants(server.pid).map((pid) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0'));
+      expect(environments.length).toBeGreaterThan(0);
+      expect(environments.some((env) => env.some((entry) => entry.startsWith('VIBES_HOME=')))).toBe(true);
+      for (const env of environments) expect(env.filter((entry) => entry.startsWith('VIBES_TOKEN='))).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('4. audit', () => {
+  it('writes one line per refused request: time, address, route, status and code, never a secret', async () => {
+    const marker = `/api/sessions/audit-${Date.now()}`;
+    await request(`${marker}?token=${vibes.token}`, { headers: { authorization: 'Bearer wrong-secret-value' } });
+    const line = await waitForLine(marker);
+    expect(line).toMatch(/^vibes: refused \d{4}-\d\d-\d\dT\S+Z 127\.0\.0\.1 GET \/api\/sessions\/audit-\d+ 401 UNAUTHORIZED$/);
+    expect(vibes.server.output()).not.toContain('wrong-secret-value');
+    expect(vibes.server.output()).not.toContain(vibes.token);
+  });
+});
+
+describe('5. slow and idle clients', () => {
+  it('a request head that never finishes is cut off by the header timeout', async () => {
+    const socket = await openSocket();
+    socket.write(`GET /api/sessions HTTP/1.1\r\nHost: ${host()}\r\nX-Slow: `);
+    await closedWithin(socket, 5000);
+  });
+
+  it('a slow body after a refusal is not waited for: the connection closes', async () => {
+    const socket = await openSocket();
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.write(`POST /api/sessions HTTP/1.1\r\nHost: ${host()}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"na`);
+    await closedWithin(socket, 5000);
+    expect(answer).toMatch(/^HTTP\/1\.1 401/);
+  });
+
+  it('idle connections that never sign in are capped; signed-in streams are not counted', async () => {
+    const stream = await vibes.stream();
+    const sockets = await Promise.all(Array.from({ length: 30 }, () => openSocket()));
+    const closed = await Promise.all(sockets.map((socket) => closedWithin(socket, 2000).then(() => true, () => false)));
+    expect(closed.filter(Boolean).length).toBeGreaterThanOrEqual(10);
+    for (const socket of sockets) socket.destroy();
+    expect(stream.ended).toBe(false);
+    stream.close();
+  });
+});
+
+const attackRows: [string, () => Promise<RawResponse>, number, ErrorCode][] = [
+  ['a Host with user info (localhost:7621@evil.com)', () => request('/api/sessions', { headers: { ...bearer(), host: 'localhost:7621@evil.com' } }), 403, 'FORBIDDEN_HOST'],
+  ['a Host with a path', () => request('/api/sessions', { headers: { ...bearer(), host: '127.0.0.1/evil' } }), 403, 'FORBIDDEN_HOST'],
+  ['/.//evil.com/ (an open redirect once normalised)', () => request(`/.//evil.com/?token=${vibes.token}`), 400, 'INVALID_PATH'],
+  ['//evil.com/', () => overSocket('GET //evil.com/ HTTP/1.1'), 400, 'INVALID_PATH'],
+  ['a path that is not UTF-8 (/api/sessions/%ff%fe)', () => request('/api/sessions/%ff%fe', { headers: bearer() }), 400, 'INVALID_PATH'],
+  ['/_next/image, which fetches URLs for the caller', () => request('/_next/image?url=http%3A%2F%2F127.0.0.1%3A1%2F&w=64&q=75', { headers: bearer() }), 404, 'NOT_FOUND'],
+  ['cwd "."', () => request('/api/sessions', { headers: { ...bearer(), 'x-vibes-client-id': 'a' }, body: '{"cwd":"."}' }), 400, 'INVALID_CWD'],
+  ['cwd "../../etc"', () => request('/api/sessions', { headers: { ...bearer(), 'x-vibes-client-id': 'a' }, body: '{"cwd":"../../etc"}' }), 400, 'INVALID_CWD'],
+  ['a NUL in a name', () => request('/api/sessions', { headers: { ...bearer(), 'x-vibes-client-id': 'a' }, body: '{"name":"a\\u0000b"}' }), 400, 'VALIDATION_FAILED'],
+  ['U+202E in a name', () => request('/api/sessions', { headers: { ...bearer(), 'x-vibes-client-id': 'a' }, body: '{"name":"gpj.\\u202eexe"}' }), 400, 'VALIDATION_FAILED'],
+  ['a device label with U+202E', async () => request('/api/sign-in', { body: JSON.stringify({ code: (await pairingCode(vibes.url, vibes.token)).code, label: 'x\u202ey' }) }), 400, 'VALIDATION_FAILED'],
+  ['a made-up pairing code', () => request('/api/sign-in', { body: '{"code":"AAAA-BBBB"}' }), 401, 'INVALID_PAIRING_CODE'],
+  ['a cross-site sign-in form', () => request('/api/sign-in', { headers: { origin: 'http://evil.example' }, body: '{"code":"AAAA-BBBB"}' }), 403, 'FORBIDDEN_ORIGIN'],
+  ['revoking a device with no credentials', () => request('/api/devices/abc/revoke', { body: '{}' }), 401, 'UNAUTHORIZED'],
+  ['listing devices with no credentials', () => request('/api/devices'), 401, 'UNAUTHORIZED'],
+  ['a pairing code with no credentials', () => request('/api/pairing', { body: '{}' }), 401, 'UNAUTHORIZED'],
+  ['revoking a device that does not exist', () => request('/api/devices/no-such-device/revoke', { headers: bearer(), body: '{}' }), 404, 'NOT_FOUND'],
+  ['signing out with the token (no device to sign out)', () => request('/api/sign-out', { headers: bearer(), body: '{}' }), 409, 'INVALID_STATE'],
+];
+
+describe('6. smaller holes', () => {
+  it.each(attackRows)('refuses %s and changes nothing', async (_name, attack, status, code) => {
+    expectRefusal(await unchangedBy(attack), status, code);
+  });
+
+  it('every API answer, success or error, carries Cache-Control: no-store', async () => {
+    for (const path of ['/api/health', '/api/sessions', '/api/devices', '/api/no-such-route']) {
+      expect((await request(path, { headers: bearer() })).headers['cache-control'], path).toMatch(/\bno-store\b/);
+    }
+    expect((await request('/api/pairing', { headers: bearer(), body: '{}' })).headers['cache-control']).toBe('no-store');
+    expect((await request('/api/sessions')).headers['cache-control']).toBe('no-store');
+  });
+
+  it('the database and its journal are readable by the user only', () => {
+    const files = readdirSync(vibes.server.home).filter((name) => name.startsWith('vibes.db'));
+    expect(files).toContain('vibes.db');
+    for (const name of files) expect(statSync(join(vibes.server.home, name)).mode & 0o777, name).toBe(0o600);
+  });
+});
+
+describe('VIBES_TOKEN', () => {
+  it.each([
+    ['shorter than 32 characters', 'a1B2c3D4e5F6g7H8'],
+    ['one letter, repeated', 'a'.repeat(40)],
+    ['of low variety', 'abababababababababababababababab12'],
+  ])('is refused at start when %s, with a clear message that does not repeat it', async (_name, token) => {
+    const start = startServerProcess({ env: { VIBES_TOKEN: token }, startTimeoutMs: 20_000 });
+    const error = await start.then(
+      async (server) => {
+        await server.stop();
+        return new Error('the server started');
+      },
+      (caught: unknown) => caught as Error,
+    );
+    expect(error.message).toMatch(/exited with 1/);
+    expect(error.message).toMatch(/VIBES_TOKEN (must be at least 32 characters|is too regular)/);
+    expect(error.message).not.toContain(token);
+  });
+});
+
+/** For what an HTTP client would never send as asked (`//evil.com/` becomes another host). */
+async function overSocket(requestLine: string): Promise<RawResponse> {
+  const socket = await openSocket();
+  let text = '';
+  socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  socket.write(`${requestLine}\r\nHost: ${host()}\r\nAuthorization: Bearer ${vibes.token}\r\nConnection: close\r\n\r\n`);
+  await closedWithin(socket, 5000);
+  const [head = '', body = ''] = text.split('\r\n\r\n');
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  return { status: Number(statusLine.split(' ')[1]), headers, body };
+}
+
+function openSocket(): Promise<Socket> {
+  const { hostname, port } = new URL(vibes.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => resolve(socket));
+    socket.on('error', () => undefined);
+    socket.once('error', reject);
+  });
+}
+
+function closedWithin(socket: Socket, ms: number): Promise<void> {
+  if (socket.destroyed || socket.readyState === 'closed') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server kept the connection open past ${ms} ms`)), ms);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.resume();
+  });
+}
+
+async function waitForLine(fragment: string): Promise<string> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const line = vibes.server.output().split('\n').find((candidate) => candidate.includes(fragment));
+    if (line) return line;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no audit line for ${fragment}:\n${vibes.server.output().slice(-2000)}`);
+}
+
+/** Every process below `pid`, from /proc. */
+function descendants(pid: number): number[] {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+  );
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}

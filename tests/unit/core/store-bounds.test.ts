@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SessionSnapshot } from '../../../lib/core/index.ts';
+import { SqliteStore } from '../../../lib/core/sqlite-store.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const snapshot: SessionSnapshot = {
+  id: 's1',
+  name: 'big',
+  state: 'processing',
+  owner_id: 'owner',
+  subscriber_count: 1,
+  created_at: 1_700_000_000,
+  last_activity_at: 1_700_000_000,
+  cwd: '/tmp',
+  model: null,
+  pending_permissions: [],
+  queued_inputs: 0,
+  cost_usd: 0,
+  claude_session_id: null,
+  failure: null,
+  ended_at: null,
+  end_reason: null,
+};
+
+describe('the SQLite file', () => {
+  it('is readable by its user only, journal included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vibes-bounds-'));
+    dirs.push(dir);
+    const store = new SqliteStore(join(dir, 'vibes.db'));
+    store.write({ sessions: [snapshot] });
+    for (const name of ['vibes.db', 'vibes.db-wal', 'vibes.db-shm']) expect(statSync(join(dir, name)).mode & 0o777, name).toBe(0o600);
+    store.close();
+  });
+
+  it('stops growing at its bound: a write past it fails instead of filling the disk', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vibes-bounds-'));
+    dirs.push(dir);
+    const store = new SqliteStore(join(dir, 'vibes.db'), { maxBytes: 256 * 1024 });
+    store.write({ sessions: [snapshot] });
+    const text = 'x'.repeat(4000);
+    let seq = 0;
+    const writeMore = () => {
+      for (let i = 0; i < 1000; i++) {
+        seq++;
+        store.write({ events: [{ sessionId: 's1', entry: { seq, at: 1_700_000_000, event: { type: 'text_delta', message_id: 'm', text } } }] });
+      }
+    };
+    expect(writeMore).toThrow(/full/i);
+    expect(seq * text.length).toBeLessThan(1024 * 1024);
+    store.close();
+  });
+});
