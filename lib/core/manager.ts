@@ -122,6 +122,7 @@ export class SessionManager {
           lastActivityAt: stored.last_activity_at,
           lastSeq: this.#store.lastSeq(sessionId),
           costUsd: stored.cost_usd,
+          todos: stored.todos,
         },
       });
       this.#sessions.set(sessionId, session);
