@@ -3,7 +3,9 @@ import type {
   ErrorCode,
   EventsPage,
   InputSource,
+  ModelOption,
   PermissionAnswerBody,
+  PermissionMode,
   SessionInfo,
 } from '../protocol/index.ts';
 import { CLIENT_ID_HEADER } from '../protocol/headers.ts';
@@ -70,6 +72,21 @@ export class WebApi {
   async answerPermission(id: string, requestId: string, answer: PermissionAnswerBody): Promise<SessionInfo> {
     const path = `${sessionPath(id)}/permissions/${encodeURIComponent(requestId)}`;
     return (await this.#call<{ session: SessionInfo }>('POST', path, answer)).session;
+  }
+
+  /** `bypassPermissions` is refused (BYPASS_NOT_ALLOWED) unless the server was started with the opt-in. */
+  async setPermissionMode(id: string, mode: PermissionMode, source?: InputSource): Promise<SessionInfo> {
+    const body = { mode, ...(source ? { source } : {}) };
+    return (await this.#call<{ session: SessionInfo }>('POST', `${sessionPath(id)}/mode`, body)).session;
+  }
+
+  async setModel(id: string, model: string, source?: InputSource): Promise<SessionInfo> {
+    const body = { model, ...(source ? { source } : {}) };
+    return (await this.#call<{ session: SessionInfo }>('POST', `${sessionPath(id)}/model`, body)).session;
+  }
+
+  async listModels(id: string): Promise<ModelOption[]> {
+    return (await this.#call<{ models: ModelOption[] }>('GET', `${sessionPath(id)}/models`)).models;
   }
 
   async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
