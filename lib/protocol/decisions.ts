@@ -40,7 +40,8 @@ import { z } from 'zod';
  *   { model }; `GET /api/sessions/:id/models` lists what `supportedModels()` returns.
  *   `bypassPermissions` is refused with BYPASS_NOT_ALLOWED unless the server was started with
  *   the opt-in; `hello.allow_bypass` (and GET /api/health `allow_bypass`) says whether it was.
- *   Clients ask for confirmation every time before sending it.
+ *   Clients ask for confirmation every time before sending it. Words for each mode:
+ *   PERMISSION_MODE_LABELS in labels.ts (zod-free, safe for the web bundle).
  *
  * - Transcripts stored before these shapes existed (and read by WebApi, which does not parse)
  *   may lack `kind`, `display` and `suggestions`: read them as 'tool', { type: 'input' } and [].
@@ -52,14 +53,6 @@ import { z } from 'zod';
 /** The modes a vibes session can be in; Claude Code's `dontAsk` and `auto` are not offered. */
 export const PermissionMode = z.enum(['default', 'acceptEdits', 'plan', 'bypassPermissions']);
 export type PermissionMode = z.infer<typeof PermissionMode>;
-
-/** Words for a mode, for cards, headers and the CLI. */
-export const PERMISSION_MODE_LABELS: Readonly<Record<PermissionMode, string>> = {
-  default: 'Ask before edits',
-  acceptEdits: 'Accept edits',
-  plan: 'Plan mode',
-  bypassPermissions: 'Bypass permissions',
-};
 
 export const DecisionKind = z.enum(['tool', 'question', 'plan']);
 export type DecisionKind = z.infer<typeof DecisionKind>;

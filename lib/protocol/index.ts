@@ -5,3 +5,4 @@ export * from './events.ts';
 export * from './requests.ts';
 export * from './errors.ts';
 export * from './headers.ts';
+export * from './labels.ts';
