@@ -40,6 +40,8 @@ export default defineConfig({
         test: {
           // The real Claude Code binary against a scripted model: seconds per start, so bounds are generous.
           name: 'real-claude',
+          // Files run one after another on a small machine; a file's sessions run together.
+          maxConcurrency: 8,
           include: ['tests/real-claude/**/*.test.ts'],
           globalSetup: ['tests/support/build-web.ts'],
           testTimeout: 90_000,

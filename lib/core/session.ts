@@ -67,6 +67,10 @@ export class Session {
   readonly #name: string | null;
   readonly #ownership: SessionOwnership;
   readonly #decisions = new PendingDecisions();
+  /** Between a prompt and its turn_complete; a background subagent may still ask after it. */
+  #turnOpen = false;
+  /** ExitPlanMode calls' plans by tool call: Claude Code may leave the plan out of the request. */
+  readonly #plansInCalls = new Map<string, string>();
   readonly #allowBypass: boolean;
   readonly #queue: string[] = [];
   readonly #publish: (event: CoreEvent) => void;
@@ -192,8 +196,9 @@ export class Session {
     this.#append(resolved);
     // Claude reports the mode it switches to as well; setting it here shows it without waiting.
     if (answer.mode !== undefined) this.#onPermissionMode(answer.mode, { clientId, source: body.source ?? 'api' });
-    if (this.#decisions.size === 0) this.#transition('processing');
+    this.#afterLastAnswer();
     this.#publishUpdate();
+    if (!this.#turnOpen && this.#decisions.size === 0) this.#sendNextQueued();
   }
 
   get permissionMode(): PermissionMode {
@@ -303,30 +308,37 @@ export class Session {
 
   #onTranscriptEvent(event: TranscriptEvent): void {
     switch (event.type) {
-      case 'permission_request':
-        this.#decisions.add({ ...omitType(event), requested_at: this.#nowSeconds() });
-        this.#append(event);
+      case 'permission_request': {
+        const decision = this.#withPlanFromCall(event);
+        this.#decisions.add({ ...omitType(decision), requested_at: this.#nowSeconds() });
+        this.#append(decision);
         this.#transition('waiting_permission');
         this.#publishUpdate();
         return;
+      }
       case 'permission_resolved':
         // From the agent this means Claude withdrew the request.
         if (!this.#decisions.withdraw(event.request_id)) return;
         this.#append(event);
-        if (this.#decisions.size === 0) this.#transition('processing');
+        this.#afterLastAnswer();
         this.#publishUpdate();
+        if (!this.#turnOpen && this.#decisions.size === 0) this.#sendNextQueued();
         return;
       case 'turn_complete':
         this.#costUsd = Math.max(this.#costUsd, event.cost_usd);
-        this.#withdrawPending();
+        this.#turnOpen = false;
         this.#append(event);
-        this.#transition('idle');
+        // A background subagent's request outlives the turn that started it: it stays open to answer.
+        if (this.#decisions.size === 0) this.#transition('idle');
         this.#publishUpdate();
+        if (this.#decisions.size > 0) return;
         this.#releaseTurnWaiters();
         this.#sendNextQueued();
         return;
       case 'tool_use': {
         this.#append(event);
+        const input = event.input as { plan?: unknown } | null;
+        if (event.name === 'ExitPlanMode' && typeof input?.plan === 'string') this.#plansInCalls.set(event.tool_use_id, input.plan);
         const todos = event.name === 'TodoWrite' && !event.parent_tool_use_id ? todoListFrom(event.tool_use_id, event.input) : null;
         if (todos) {
           this.#todos = todos;
@@ -337,6 +349,13 @@ export class Session {
       default:
         this.#append(event);
     }
+  }
+
+  #withPlanFromCall<T extends Extract<TranscriptEvent, { type: 'permission_request' }>>(event: T): T {
+    if (event.display.type !== 'plan' || event.display.plan !== '' || !event.tool_use_id) return event;
+    const plan = this.#plansInCalls.get(event.tool_use_id);
+    this.#plansInCalls.delete(event.tool_use_id);
+    return plan === undefined ? event : { ...event, display: { ...event.display, plan } };
   }
 
   /** A mode Claude reported (origin null) or a client set; noted in the transcript when it changed. */
@@ -372,6 +391,7 @@ export class Session {
   }
 
   #beginTurn(content: string): void {
+    this.#turnOpen = true;
     this.#transition('processing');
     this.#publishUpdate();
     this.#agent.send(content);
@@ -382,7 +402,14 @@ export class Session {
     if (next !== undefined) this.#beginTurn(next);
   }
 
-  /** Requests left open when a turn or the agent ends can never be answered. */
+  /** With nothing left to answer: back to work if the turn goes on, else idle. */
+  #afterLastAnswer(): void {
+    if (this.#decisions.size > 0) return;
+    this.#transition(this.#turnOpen ? 'processing' : 'idle');
+    if (!this.#turnOpen) this.#releaseTurnWaiters();
+  }
+
+  /** Requests left open when the agent ends can never be answered. */
   #withdrawPending(): void {
     for (const event of this.#decisions.withdrawAll()) this.#append(event);
   }

@@ -307,8 +307,8 @@ export class ClaudeAgent implements Agent {
   #onTurnComplete(event: Extract<TranscriptEvent, { type: 'turn_complete' }>): void {
     const interrupted = this.#interruptRequested;
     this.#interruptRequested = false;
-    // Requests still open when a turn ends can never be answered; the session withdraws them.
-    this.#denyAllPending('The turn ended.');
+    // Requests still open stay open: a background subagent asks after its parent's turn ended,
+    // and Claude withdraws (control_cancel_request) whatever it no longer waits for.
     const authFailure = event.is_error && event.result !== undefined && looksLikeAuthFailure(event.result);
     const result = interrupted && event.is_error && !event.result ? 'Interrupted.' : event.result;
     // The session sends queued input on turn_complete; a session about to fail must not.

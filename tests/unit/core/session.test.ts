@@ -57,15 +57,20 @@ describe('Session state machine', () => {
     expect(publishedStates(published)).toEqual(['idle', 'processing', 'waiting_permission', 'processing']);
   });
 
-  it('waiting_permission -> idle when the turn ends with requests still open, which are withdrawn', async () => {
+  it('a request still open when the turn ends stays pending (a background subagent asks after its turn), then idle', async () => {
     const { session, agent } = await started();
     session.sendInput('x', origin);
     agent.requestPermission('r1');
     agent.completeTurn();
-    expect(session.state).toBe('idle');
-    expect(session.snapshot().pending_permissions).toEqual([]);
-    const resolved = transcriptOf(session).find((entry) => entry.event.type === 'permission_resolved');
-    expect(resolved?.event).toMatchObject({ request_id: 'r1', behavior: 'deny', client_id: 'claude' });
+    expect(session.state).toBe('waiting_permission');
+    expect(session.snapshot().pending_permissions.map((request) => request.request_id)).toEqual(['r1']);
+    session.sendInput('later', origin);
+    expect(session.snapshot().queued_inputs).toBe(1);
+    session.answerPermission('r1', { behavior: 'allow' }, 'owner');
+    // No turn was running: the answer leaves the session free, and the queued input goes next.
+    expect(agent.answers).toEqual([{ requestId: 'r1', answer: { behavior: 'allow' } }]);
+    expect(session.snapshot().queued_inputs).toBe(0);
+    expect(session.state).toBe('processing');
   });
 
   it('a request Claude withdraws leaves the queue with a note', async () => {

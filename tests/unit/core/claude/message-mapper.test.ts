@@ -6,7 +6,7 @@ import { ClaudeMessageMapper } from '../../../../lib/core/claude/index.ts';
 import type { AgentEvent } from '../../../../lib/core/index.ts';
 import { TranscriptEvent } from '../../../../lib/protocol/index.ts';
 
-const FIXTURES_DIR = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'claude-stream-json');
+const FIXTURES_DIR = join(import.meta.dirname, '..', '..', '..', '..', 'lib', 'fake-claude', 'captures');
 
 function stdoutFrames(file: string): unknown[] {
   return readFileSync(join(FIXTURES_DIR, file), 'utf8')
