@@ -2,6 +2,7 @@
 
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
+import { isTurnRunning } from '../../lib/protocol/rules.ts';
 import { useLive } from './live-provider.tsx';
 
 /** Enter sends, Shift+Enter breaks the line. Input sent during a turn is queued by the server and shown as such. */
@@ -37,7 +38,7 @@ export function Composer({ session }: { session: SessionInfo }) {
     }
   }
 
-  const busyTurn = session.state === 'processing' || session.state === 'waiting_permission';
+  const busyTurn = isTurnRunning(session.state);
   return (
     <form onSubmit={(event) => void send(event)} className="border-t border-neutral-200 bg-white px-3 pt-2 vibes-safe-bottom dark:border-neutral-800 dark:bg-neutral-950">
       <label htmlFor={fieldId} className="sr-only">

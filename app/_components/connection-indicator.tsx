@@ -1,9 +1,9 @@
 'use client';
 
-import type { StreamStatus } from '../../lib/client/browser-stream.ts';
+import type { ConnectionStatus } from '../../lib/client/web/browser-stream.ts';
 import { useLive } from './live-provider.tsx';
 
-const LOOK: Record<StreamStatus, { label: string; dot: string }> = {
+const LOOK: Record<ConnectionStatus, { label: string; dot: string }> = {
   connecting: { label: 'Connecting', dot: 'bg-neutral-400 vibes-pulse' },
   live: { label: 'Live', dot: 'bg-emerald-500' },
   reconnecting: { label: 'Reconnecting', dot: 'bg-amber-500 vibes-pulse' },

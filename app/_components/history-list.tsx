@@ -1,7 +1,7 @@
 'use client';
 
 import type { MouseEvent } from 'react';
-import { END_SHORT, formatAge, sessionTitle } from '../../lib/client/session-store.ts';
+import { END_SHORT, formatAge, sessionTitle } from '../../lib/client/shared/labels.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { useNow } from '../_hooks/use-now.ts';
 import { StateBadge } from './state-badge.tsx';

@@ -2,11 +2,11 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { mutate } from 'swr';
-import { ApiError } from '../../lib/client/api-error.ts';
-import { WebApi } from '../../lib/client/web-api.ts';
-import { BrowserStream, type StreamStatus } from '../../lib/client/browser-stream.ts';
-import { applyToSessionList, withoutLive } from '../../lib/client/session-store.ts';
-import { TranscriptFeed, transcriptKey } from '../../lib/client/transcript-feed.ts';
+import { ApiError } from '../../lib/client/shared/api-error.ts';
+import { WebApi } from '../../lib/client/web/web-api.ts';
+import { BrowserStream, type ConnectionStatus } from '../../lib/client/web/browser-stream.ts';
+import { applyToSessionList, withoutLive } from '../../lib/client/shared/session-list.ts';
+import { TranscriptFeed, transcriptKey } from '../../lib/client/web/transcript-feed.ts';
 import type { RemovalReason, SessionInfo } from '../../lib/protocol/index.ts';
 
 export const SESSIONS_KEY = 'sessions';
@@ -16,7 +16,7 @@ export interface Live {
   api: WebApi;
   stream: BrowserStream;
   feed: TranscriptFeed;
-  status: StreamStatus;
+  status: ConnectionStatus;
   clientId: string | null;
   /** Grows on every hello: a new connection, after which subscriptions are renewed. */
   connection: number;
@@ -55,7 +55,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     );
     return { api, stream, feed };
   });
-  const [status, setStatus] = useState<StreamStatus>(core.stream.status);
+  const [status, setStatus] = useState<ConnectionStatus>(core.stream.status);
   const [clientId, setClientId] = useState<string | null>(core.stream.clientId);
   const [connection, setConnection] = useState(0);
   const [removed, setRemoved] = useState<ReadonlyMap<string, RemovalReason>>(new Map());

@@ -1,5 +1,5 @@
 import { memo, type ReactNode } from 'react';
-import { parseMarkdown, type Block, type Inline } from '../../lib/client/markdown.ts';
+import { parseMarkdown, type Block, type Inline } from '../../lib/client/shared/markdown.ts';
 
 /** Renders Markdown as React text nodes only (no innerHTML), so a reply cannot inject markup. */
 export const Markdown = memo(function Markdown({ source }: { source: string }) {

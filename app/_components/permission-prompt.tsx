@@ -1,22 +1,10 @@
 'use client';
 
 import { useId, useState } from 'react';
-import { ApiError } from '../../lib/client/api-error.ts';
+import { ApiError } from '../../lib/client/shared/api-error.ts';
+import { summarizeInput } from '../../lib/client/shared/labels.ts';
 import type { PendingPermission, PermissionBehavior } from '../../lib/protocol/index.ts';
 import { useLive } from './live-provider.tsx';
-
-/** The one line a person needs to decide: the command, the file, or else the input as JSON. */
-export function summarizeInput(input: unknown): string {
-  if (input && typeof input === 'object') {
-    const record = input as Record<string, unknown>;
-    for (const field of ['command', 'file_path', 'path', 'url', 'pattern', 'description']) {
-      const value = record[field];
-      if (typeof value === 'string' && value) return value;
-    }
-  }
-  const json = JSON.stringify(input);
-  return json === undefined ? '' : json.length > 200 ? `${json.slice(0, 200)}…` : json;
-}
 
 /** Allow / Deny for one pending request, with an optional message when not compact. */
 export function PermissionPrompt({

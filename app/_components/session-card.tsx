@@ -1,7 +1,7 @@
 'use client';
 
 import { memo, type MouseEvent } from 'react';
-import { formatAge, sessionTitle } from '../../lib/client/session-store.ts';
+import { formatAge, sessionTitle } from '../../lib/client/shared/labels.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { useNow } from '../_hooks/use-now.ts';
 import { PermissionPrompt } from './permission-prompt.tsx';

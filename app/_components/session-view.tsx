@@ -2,8 +2,9 @@
 
 import { useEffect, useState } from 'react';
 import { mutate } from 'swr';
-import { ApiError } from '../../lib/client/api-error.ts';
-import { END_TEXT, REMOVAL_TEXT, sessionTitle } from '../../lib/client/session-store.ts';
+import { ApiError } from '../../lib/client/shared/api-error.ts';
+import { END_TEXT, REMOVAL_TEXT, sessionTitle } from '../../lib/client/shared/labels.ts';
+import { isTurnRunning } from '../../lib/protocol/rules.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { useTranscript } from '../_hooks/use-transcript.ts';
 import { Composer } from './composer.tsx';
@@ -142,7 +143,7 @@ function LiveTranscript({ sessionId }: { sessionId: string }) {
 
 function SessionBar({ session }: { session: SessionInfo }) {
   const { api, noteError } = useLive();
-  const running = session.state === 'processing' || session.state === 'waiting_permission';
+  const running = isTurnRunning(session.state);
   return (
     <div className="flex flex-wrap items-center gap-2 border-b border-neutral-200 px-3 py-2 text-xs dark:border-neutral-800 sm:px-4">
       <StateBadge state={session.state} />

@@ -1,4 +1,4 @@
-import { STATE_LOOK } from '../../lib/client/session-store.ts';
+import { STATE_LOOK } from '../../lib/client/shared/labels.ts';
 import type { SessionState } from '../../lib/protocol/index.ts';
 
 const TONE: Record<string, string> = {

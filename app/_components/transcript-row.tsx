@@ -1,7 +1,8 @@
 import { memo } from 'react';
-import type { TranscriptItem } from '../../lib/client/transcript.ts';
+import type { TranscriptItem } from '../../lib/client/shared/transcript.ts';
 import { Markdown } from './markdown.tsx';
-import { summarizeInput } from './permission-prompt.tsx';
+import { summarizeInput } from '../../lib/client/shared/labels.ts';
+import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
 
 const SOURCE_LABEL = { cli: 'CLI', web: 'web', api: 'API' } as const;
 
@@ -87,7 +88,7 @@ export const TranscriptRow = memo(function TranscriptRow({ item, clientId }: { i
             <span className={item.resolved.behavior === 'allow' ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>
               {' '}
               — {item.resolved.behavior === 'allow' ? 'allowed' : 'denied'}
-              {item.resolved.clientId === clientId ? ' by you' : item.resolved.clientId === 'claude' ? ' (withdrawn)' : ''}
+              {item.resolved.clientId === clientId ? ' by you' : item.resolved.clientId === CLAUDE_CLIENT_ID ? ' (withdrawn)' : ''}
               {item.resolved.message ? `: ${item.resolved.message}` : ''}
             </span>
           ) : (

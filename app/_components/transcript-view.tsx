@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { TranscriptState } from '../../lib/client/transcript.ts';
+import type { TranscriptState } from '../../lib/client/shared/transcript.ts';
 import { useLive } from './live-provider.tsx';
 import { TranscriptRow } from './transcript-row.tsx';
 

@@ -1,7 +1,7 @@
 'use client';
 
 import useSWR from 'swr';
-import { sortSessions } from '../../lib/client/session-store.ts';
+import { sortSessions } from '../../lib/client/shared/session-list.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { SESSIONS_KEY, useLive } from '../_components/live-provider.tsx';
 

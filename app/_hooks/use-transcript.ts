@@ -2,8 +2,8 @@
 
 import { useEffect } from 'react';
 import useSWR from 'swr';
-import { transcriptKey } from '../../lib/client/transcript-feed.ts';
-import type { TranscriptState } from '../../lib/client/transcript.ts';
+import { transcriptKey } from '../../lib/client/web/transcript-feed.ts';
+import type { TranscriptState } from '../../lib/client/shared/transcript.ts';
 import { useLive } from '../_components/live-provider.tsx';
 
 /**

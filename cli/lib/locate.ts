@@ -1,17 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 7432;
+import { vibesHome } from '../../lib/local/home.ts';
+import { isAlive, readServerRecord } from '../../lib/local/server-record.ts';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../lib/protocol/rules.ts';
 
 type Env = NodeJS.ProcessEnv;
-
-export function vibesHome(env: Env = process.env): string {
-  return env.VIBES_HOME || join(env.HOME || homedir(), '.vibes');
-}
 
 /** VIBES_TOKEN wins over the file the server keeps in VIBES_HOME. */
 export function readToken(env: Env = process.env): string | undefined {
@@ -20,54 +15,6 @@ export function readToken(env: Env = process.env): string | undefined {
     return readFileSync(join(vibesHome(env), 'token'), 'utf8').trim() || undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** What `vibes serve --detach` (or autostart) leaves in VIBES_HOME for the other commands. */
-export interface ServerRecord {
-  pid: number;
-  url: string;
-  port: number;
-  started_at: number;
-  log: string;
-}
-
-export const serverRecordPath = (home: string) => join(home, 'server.json');
-export const serverLogPath = (home: string) => join(home, 'server.log');
-
-export function readServerRecord(home: string): ServerRecord | null {
-  try {
-    const record = JSON.parse(readFileSync(serverRecordPath(home), 'utf8')) as Partial<ServerRecord>;
-    if (typeof record.pid !== 'number' || typeof record.url !== 'string' || typeof record.port !== 'number') return null;
-    return { pid: record.pid, url: record.url, port: record.port, started_at: record.started_at ?? 0, log: record.log ?? serverLogPath(home) };
-  } catch {
-    return null;
-  }
-}
-
-export function writeServerRecord(home: string, record: ServerRecord): void {
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  writeFileSync(serverRecordPath(home), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-}
-
-export function removeServerRecord(home: string, pid?: number): void {
-  const record = readServerRecord(home);
-  if (pid !== undefined && record && record.pid !== pid) return;
-  rmSync(serverRecordPath(home), { force: true });
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A zombie still answers signal 0; on Linux /proc tells it apart.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true;
   }
 }
 
@@ -107,22 +54,6 @@ function fromUrl(raw: string, source: TargetSource): Target {
 }
 
 const bracket = (host: string) => (host.includes(':') ? `[${host}]` : host);
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
-}
-
-/** The folder holding vibes' package.json, found from this module whether it runs from source or dist. */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'vibes') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('Cannot find the vibes installation (a package.json named "vibes")');
-    dir = parent;
-  }
-}
 
 /**
  * A fresh client id per CLI process, tagged with this machine, so `sessions list` can tell the

@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive, projectRoot, readServerRecord, removeServerRecord, serverLogPath, writeServerRecord, type ServerRecord } from './locate.ts';
-
-export const LISTENING = /listening on (https?:\/\/\S+)/;
+import { projectRoot } from '../../lib/local/project-root.ts';
+import { isAlive, readServerRecord, removeServerRecord, serverLogPath, type ServerRecord } from '../../lib/local/server-record.ts';
 
 /** The compiled server; the CLI never imports it, it runs it as a child process. */
 export function serverEntry(): string {
@@ -28,14 +27,9 @@ export function serverArgs(options: ServeOptions): string[] {
   ];
 }
 
-/** The origin of the URL a server printed, without the pairing token it may carry. */
-export function originOf(printed: string): string {
-  return new URL(printed).origin;
-}
-
 /** True once anything answers HTTP at `url`: a 401 still means a server is there. */
 export async function answers(url: string, timeoutMs = 1_000): Promise<boolean> {
-  const { nodeHttpFetch } = await import('../../lib/client/node-http-fetch.ts');
+  const { nodeHttpFetch } = await import('../../lib/client/node/node-http-fetch.ts');
   try {
     await nodeHttpFetch(`${url}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
     return true;
@@ -51,8 +45,9 @@ export interface DetachedServer {
 }
 
 /**
- * A server in the background: its own process group, output in VIBES_HOME/server.log, pid and
- * URL in VIBES_HOME/server.json. Resolves once it listens; a failed start ends the child and says why.
+ * A server in the background: its own process group, output in VIBES_HOME/server.log. Resolves
+ * once it listens, which it tells by writing VIBES_HOME/server.json with its pid and URL; a failed
+ * start ends the child and says why.
  */
 export async function startDetached(home: string, options: ServeOptions, timeoutMs: number): Promise<DetachedServer> {
   const existing = readServerRecord(home);
@@ -66,7 +61,7 @@ export async function startDetached(home: string, options: ServeOptions, timeout
   const child = spawn(process.execPath, [entry, ...serverArgs(options)], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, VIBES_HOME: home, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, VIBES_HOME: home, VIBES_LOG_FILE: log, NEXT_TELEMETRY_DISABLED: '1' },
   });
   closeSync(logFd);
   child.unref();
@@ -77,15 +72,9 @@ export async function startDetached(home: string, options: ServeOptions, timeout
 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const output = readFrom(log, logStart);
-    const match = LISTENING.exec(output);
-    if (match?.[1]) {
-      const url = originOf(match[1]);
-      const record: ServerRecord = { pid, url, port: Number(new URL(url).port), started_at: Math.floor(Date.now() / 1000), log };
-      writeServerRecord(home, record);
-      return { record, started: true };
-    }
-    if (exitCode !== undefined) throw new Error(`The vibes server exited (${exitCode}) before listening:\n${tail(output)}`);
+    const record = readServerRecord(home);
+    if (record?.pid === pid) return { record, started: true };
+    if (exitCode !== undefined) throw new Error(`The vibes server exited (${exitCode}) before listening:\n${tail(readFrom(log, logStart))}`);
     await sleep(50);
   }
   try {

@@ -1,6 +1,6 @@
 import { createInterface, type Interface } from 'node:readline';
-import type { ApiClient } from '../../lib/client/api-client.ts';
-import type { EventStream } from '../../lib/client/event-stream.ts';
+import type { ApiClient } from '../../lib/client/node/api-client.ts';
+import type { EventStream } from '../../lib/client/node/event-stream.ts';
 import type { PermissionAnswerBody, ServerEvent, SessionInfo, TranscriptEntry } from '../../lib/protocol/index.ts';
 import { DecisionInput } from './decision-input.ts';
 import { promptFor, questionLines } from './decision-view.ts';

@@ -1,18 +1,11 @@
-import type { EndReason, SessionInfo, SessionState } from '../../lib/protocol/index.ts';
+import { END_SHORT, formatAge, STATE_LOOK } from '../../lib/client/shared/labels.ts';
+import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { shortId } from './ids.ts';
 import { cliClientPrefix } from './locate.ts';
 import { padEnd, truncate, type Style } from './style.ts';
 
-const STATE_LABEL: Record<SessionState, string> = {
-  idle: 'idle',
-  processing: 'working',
-  waiting_permission: 'needs approval',
-  failed: 'failed',
-  finished: 'finished',
-};
-
 export function stateLabel(session: SessionInfo, style: Style): string {
-  const label = STATE_LABEL[session.state];
+  const label = STATE_LOOK[session.state].label.toLowerCase();
   switch (session.state) {
     case 'idle':
       return style.blue(`● ${label}`);
@@ -28,25 +21,13 @@ export function stateLabel(session: SessionInfo, style: Style): string {
 }
 
 export function age(createdAt: number, now = Date.now() / 1000): string {
-  const seconds = Math.max(0, Math.floor(now - createdAt));
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
-  return `${Math.floor(seconds / 86_400)}d`;
+  return formatAge(now - createdAt);
 }
 
 /** "you" when a vibes CLI on this machine owns it (or the asking client itself), else "other". */
 export function ownerLabel(session: SessionInfo): 'you' | 'other' {
   return session.is_owner || session.owner_id.startsWith(cliClientPrefix()) ? 'you' : 'other';
 }
-
-const END_LABEL: Record<EndReason, string> = {
-  killed: 'killed',
-  owner_disconnected: 'everyone left',
-  session_finished: 'Claude ended it',
-  server_stopped: 'server stopped',
-  server_restarted: 'server crashed',
-};
 
 export function sessionTable(sessions: readonly SessionInfo[], style: Style): string {
   const header = ['ID', 'NAME', 'STATE', 'AGE', 'OWNER', 'VIEWERS'];
@@ -73,7 +54,7 @@ export function historyTable(sessions: readonly SessionInfo[], style: Style): st
     stateLabel(session, style),
     age(session.created_at),
     session.ended_at === null ? '-' : `${age(session.ended_at)} ago`,
-    style.dim(session.end_reason ? END_LABEL[session.end_reason] : '-'),
+    style.dim(session.end_reason ? END_SHORT[session.end_reason] : '-'),
   ]);
   return table(header, rows, style);
 }

@@ -1,5 +1,7 @@
+import { styleText } from 'node:util';
+
 /** Colours only for a terminal that wants them: NO_COLOR, a pipe or TERM=dumb turn them off. */
-export function colorsWanted(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+export function colorsWanted(stream: Pick<NodeJS.WriteStream, 'isTTY'> = process.stdout, env: Record<string, string | undefined> = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
@@ -17,21 +19,13 @@ export interface Style {
   magenta(text: string): string;
 }
 
-const code = (enabled: boolean, open: number, close: number) => (text: string) =>
-  enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+type StyleName = Exclude<keyof Style, 'enabled'>;
+const NAMES: readonly StyleName[] = ['bold', 'dim', 'red', 'green', 'yellow', 'blue', 'cyan', 'magenta'];
 
+/** Node's own ANSI styling; whether to colour at all is decided once, by colorsWanted (or the caller). */
 export function makeStyle(enabled = colorsWanted()): Style {
-  return {
-    enabled,
-    bold: code(enabled, 1, 22),
-    dim: code(enabled, 2, 22),
-    red: code(enabled, 31, 39),
-    green: code(enabled, 32, 39),
-    yellow: code(enabled, 33, 39),
-    blue: code(enabled, 34, 39),
-    cyan: code(enabled, 36, 39),
-    magenta: code(enabled, 35, 39),
-  };
+  const style = (name: StyleName) => (text: string) => (enabled ? styleText(name, text, { validateStream: false }) : text);
+  return { enabled, ...(Object.fromEntries(NAMES.map((name) => [name, style(name)])) as Record<StyleName, (text: string) => string>) };
 }
 
 /** Width on screen, not counting colour codes. */

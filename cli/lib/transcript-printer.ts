@@ -1,4 +1,5 @@
-import type { RemovalReason, SessionInfo, TodoList, TranscriptEvent } from '../../lib/protocol/index.ts';
+import { REMOVAL_TEXT, summarizeInput } from '../../lib/client/shared/labels.ts';
+import { CLAUDE_CLIENT_ID, type RemovalReason, type SessionInfo, type TodoList, type TranscriptEvent } from '../../lib/protocol/index.ts';
 import { decisionLines, diffLines, modeLabel, todoLines, type Decision } from './decision-view.ts';
 import { shortId } from './ids.ts';
 import type { Style } from './style.ts';
@@ -65,7 +66,7 @@ export class TranscriptPrinter {
         this.line(s.dim(`✻ ${truncate(oneLine(event.text), 160)}`));
         return;
       case 'tool_use':
-        this.line(`${s.magenta('●')} ${s.bold(event.name)}${s.dim(`(${truncate(summariseInput(event.input), 120)})`)}`);
+        this.line(`${s.magenta('●')} ${s.bold(event.name)}${s.dim(`(${truncate(summarizeInput(event.input), 120)})`)}`);
         if (event.name === 'TodoWrite' && !event.parent_tool_use_id) {
           const todos = todoListOf(event.input);
           if (todos) for (const line of todoLines(todos, s)) this.line(`  ${line}`);
@@ -91,7 +92,7 @@ export class TranscriptPrinter {
         const who =
           event.client_id === this.#options.ownClientId
             ? 'you'
-            : event.client_id === 'claude'
+            : event.client_id === CLAUDE_CLIENT_ID
               ? 'Claude withdrew it'
               : `${event.device ?? (event.source === 'web' ? 'the web' : event.source === 'cli' ? 'another terminal' : 'another client')}`;
         const chosen = [
@@ -136,12 +137,7 @@ export class TranscriptPrinter {
   }
 
   removed(reason: RemovalReason): void {
-    const why: Record<RemovalReason, string> = {
-      killed: 'it was killed',
-      owner_disconnected: 'its owner left and nobody else was watching',
-      session_finished: 'Claude finished',
-    };
-    this.line(this.#options.style.bold(`Session ended: ${why[reason]} (${reason}).`));
+    this.line(this.#options.style.bold(`${REMOVAL_TEXT[reason]} (${reason})`));
   }
 
   state(session: SessionInfo): void {
@@ -166,16 +162,6 @@ export class TranscriptPrinter {
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-const KEY_FIELDS = ['command', 'file_path', 'path', 'pattern', 'url', 'query', 'description', 'prompt'];
-
-function summariseInput(input: unknown): string {
-  if (input && typeof input === 'object' && !Array.isArray(input)) {
-    const record = input as Record<string, unknown>;
-    for (const key of KEY_FIELDS) if (typeof record[key] === 'string') return oneLine(record[key]);
-  }
-  return oneLine(JSON.stringify(input) ?? '');
-}
 
 /** A TodoWrite input as a list, counted. */
 function todoListOf(input: unknown): TodoList | null {

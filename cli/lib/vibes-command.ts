@@ -1,9 +1,11 @@
 import { Errors, Flags, type Command, type Interfaces } from '@oclif/core';
-import type { ApiClient, ApiError } from '../../lib/client/api-client.ts';
-import type { EventStream } from '../../lib/client/event-stream.ts';
+import type { ApiClient, ApiError } from '../../lib/client/node/api-client.ts';
+import type { EventStream } from '../../lib/client/node/event-stream.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { resolveSessionId } from './ids.ts';
-import { isLoopback, newCliClientId, readToken, resolveTarget, vibesHome, type Target } from './locate.ts';
+import { vibesHome } from '../../lib/local/home.ts';
+import { isLoopbackHost } from '../../lib/protocol/rules.ts';
+import { newCliClientId, readToken, resolveTarget, type Target } from './locate.ts';
 import { answers, startDetached } from './server-control.ts';
 import { BaseCommand } from './base-command.ts';
 import { UserError } from './user-error.ts';
@@ -58,14 +60,14 @@ export abstract class VibesCommand extends BaseCommand {
   }
 
   protected async client(flags: { url?: string; autostart?: boolean }, clientId?: string): Promise<ApiClient> {
-    const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([import('../../lib/client/api-client.ts'), import('../../lib/client/node-http-fetch.ts')]);
+    const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([import('../../lib/client/node/api-client.ts'), import('../../lib/client/node/node-http-fetch.ts')]);
     return new ApiClient({ baseUrl: this.target(flags.url).url, token: readToken(), fetch: nodeHttpFetch, ...(clientId ? { clientId } : {}) });
   }
 
   /** Opens the event stream as a fresh CLI client (the id is this process's), after reaching the server. */
   protected async stream(flags: { url?: string; autostart?: boolean }): Promise<{ stream: EventStream; api: ApiClient }> {
     await this.reachServer(flags);
-    const [{ ApiClient }, { EventStream }] = await Promise.all([import('../../lib/client/api-client.ts'), import('../../lib/client/event-stream.ts')]);
+    const [{ ApiClient }, { EventStream }] = await Promise.all([import('../../lib/client/node/api-client.ts'), import('../../lib/client/node/event-stream.ts')]);
     const { url } = this.target(flags.url);
     const token = readToken();
     const stream = await EventStream.open({ baseUrl: url, clientId: newCliClientId(), ...(token ? { token } : {}) });
@@ -106,7 +108,7 @@ export abstract class VibesCommand extends BaseCommand {
     const target = this.target(flags.url);
     if (await answers(target.url, 2_000)) return;
     // Only a server on this machine can be started from here.
-    if (!this.autostartWanted(flags.autostart) || !isLoopback(target.host)) throw unreachable(target);
+    if (!this.autostartWanted(flags.autostart) || !isLoopbackHost(target.host)) throw unreachable(target);
     this.logToStderr(this.style.dim(`vibes: no server at ${target.url}, starting one in the background…`));
     try {
       const { record } = await startDetached(vibesHome(), { host: target.host, port: target.port }, AUTOSTART_TIMEOUT_MS);

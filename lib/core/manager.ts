@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
 import type { EndReason, InputSource, PermissionMode, RemovalReason, SessionInfo, TranscriptEntry } from '../protocol/index.ts';
 import type { AgentFactory } from './agent.ts';
+import { requireDirectory } from './directory.ts';
 import type { EventBus } from './bus.ts';
 import { VibesError, notFound } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
@@ -278,10 +278,4 @@ export class SessionManager {
     for (const session of sessions) this.#end(session.id, 'server_stopped');
     this.flush();
   }
-}
-
-async function requireDirectory(path: string): Promise<void> {
-  const stats = await stat(path).catch(() => null);
-  if (!stats) throw new VibesError('INVALID_CWD', `The working directory ${path} does not exist`);
-  if (!stats.isDirectory()) throw new VibesError('INVALID_CWD', `The working directory ${path} is not a directory`);
 }

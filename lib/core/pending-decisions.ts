@@ -1,11 +1,10 @@
-import type { InputSource, PendingPermission, PermissionAnswerBody, TranscriptEvent } from '../protocol/index.ts';
+import { CLAUDE_CLIENT_ID, type InputSource, type PendingPermission, type PermissionAnswerBody, type TranscriptEvent } from '../protocol/index.ts';
 import type { PermissionAnswer } from './agent.ts';
 import { VibesError } from './errors.ts';
 
 type ResolvedEvent = Extract<TranscriptEvent, { type: 'permission_resolved' }>;
 
-/** The client id recorded when Claude itself withdraws a permission request. */
-export const CLAUDE_CLIENT_ID = 'claude';
+export { CLAUDE_CLIENT_ID };
 
 export interface AnswerOrigin {
   clientId: string;

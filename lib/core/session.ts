@@ -1,4 +1,5 @@
 import {
+  isTurnRunning,
   PERMISSION_MODE_LABELS,
   type InputSource,
   type ModelOption,
@@ -14,10 +15,8 @@ import type { Agent, AgentEvent, AgentFactory } from './agent.ts';
 import { VibesError } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import { SessionOwnership, type ClientId } from './ownership.ts';
-import { CLAUDE_CLIENT_ID, PendingDecisions } from './pending-decisions.ts';
+import { PendingDecisions } from './pending-decisions.ts';
 import { todoListFrom } from './todos.ts';
-
-export { CLAUDE_CLIENT_ID };
 
 /** Every move the state machine allows; anything else is ignored. */
 export const SESSION_TRANSITIONS: Readonly<Record<SessionState, readonly SessionState[]>> = {
@@ -123,7 +122,7 @@ export class Session {
 
   /** A turn is running: ending the session now would cut it. */
   get isTurnActive(): boolean {
-    return this.#state === 'processing' || this.#state === 'waiting_permission';
+    return isTurnRunning(this.#state);
   }
 
   /** The seq of the newest transcript entry; the entries themselves live in the store. */

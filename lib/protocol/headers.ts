@@ -2,3 +2,4 @@
 
 /** The header in which a client names itself on every request. */
 export const CLIENT_ID_HEADER = 'x-vibes-client-id';
+

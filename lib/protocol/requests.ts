@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { InputSource, PermissionBehavior, TranscriptEntry } from './transcript.ts';
-import { SessionInfo } from './session.ts';
+import { InputSource, PermissionBehavior } from './transcript.ts';
 import { ModelOption, PermissionMode, PlanApprovalMode } from './decisions.ts';
 
 export const LIMITS = {
@@ -86,13 +85,3 @@ export const SessionListQuery = z.object({
   before: z.coerce.number().int().nonnegative().optional(),
 });
 export type SessionListQuery = z.infer<typeof SessionListQuery>;
-
-export const EventsPage = z.object({
-  events: z.array(TranscriptEntry),
-  /** The highest seq the session has; more pages exist while the last event's seq is below it. */
-  last_seq: z.number().int().nonnegative(),
-});
-export type EventsPage = z.infer<typeof EventsPage>;
-
-export const SessionListResponse = z.object({ sessions: z.array(SessionInfo) });
-export const SessionResponse = z.object({ session: SessionInfo });

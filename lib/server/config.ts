@@ -1,7 +1,7 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { vibesHome } from '../local/home.ts';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol/index.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -11,9 +11,9 @@ const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).m
 
 /** Everything the server reads from its flags and environment, validated once at start. */
 export const ServerConfig = z.object({
-  host: z.string().min(1).default('127.0.0.1'),
+  host: z.string().min(1).default(DEFAULT_HOST),
   /** 0 picks a free port; the real one is printed. */
-  port: intFrom(0, 65535).default(7432),
+  port: intFrom(0, 65535).default(DEFAULT_PORT),
   home: z.string().min(1),
   /** Overrides which `claude` runs; the demo sets it to the fake Claude. */
   claudePath: z.string().min(1).optional(),
@@ -66,7 +66,7 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
   const raw = {
     host: values.host ?? env.VIBES_HOST,
     port: values.port ?? env.VIBES_PORT,
-    home: env.VIBES_HOME || join(env.HOME || homedir(), '.vibes'),
+    home: vibesHome(env),
     claudePath: env.VIBES_CLAUDE_PATH || undefined,
     demo: values.demo === undefined ? env.VIBES_DEMO : String(values.demo),
     dev: values.dev === undefined ? env.VIBES_DEV : String(values.dev),

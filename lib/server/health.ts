@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { HealthResponse } from '../protocol/index.ts';
 import type { Runtime } from './runtime.ts';
 
 /**
@@ -6,14 +7,15 @@ import type { Runtime } from './runtime.ts';
  * from the moment the server listens, while Next is still being prepared.
  */
 export function sendHealth(res: ServerResponse, runtime: Runtime): void {
-  const body = JSON.stringify({
+  const health: HealthResponse = {
     ok: true,
     version: runtime.version,
     epoch: runtime.bus.epoch,
     uptime_s: Math.floor((Date.now() - runtime.startedAt) / 1000),
     sessions: runtime.manager.list().length,
     allow_bypass: runtime.config.allowBypass,
-  });
+  };
+  const body = JSON.stringify(health);
   res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
   res.end(body);
 }

@@ -1,6 +1,9 @@
 import { createClaudeAgentFactory, fakeClaudePath, resolveClaudeExecutable } from '../core/claude/index.ts';
 import { loadConfig } from './config.ts';
-import { isLoopbackBind, signInUrls, terminalQr } from './pairing.ts';
+import { terminalQr } from '../local/qr.ts';
+import { removeServerRecord, writeServerRecord } from '../local/server-record.ts';
+import { isLoopbackHost } from '../protocol/index.ts';
+import { signInUrls } from './pairing.ts';
 import { startServer } from './server.ts';
 
 /** `npm start` and `vibes serve`: the server in the foreground until SIGINT or SIGTERM. */
@@ -10,10 +13,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const server = await startServer(config, createClaudeAgentFactory({ executable, env, allowBypass: config.allowBypass }));
   console.log(`vibes: listening on ${server.url}${config.demo ? ' (demo: the fake Claude answers)' : ''}`);
   if (config.allowBypass) console.log('vibes: sessions may bypass permissions (--allow-bypass): Claude can then run anything without asking');
+  // How the CLI learns that this server is up and where (never from the output above).
+  writeServerRecord(config.home, { pid: process.pid, url: server.url, port: server.port, started_at: Math.floor(Date.now() / 1000), log: env.VIBES_LOG_FILE ?? '' });
   const [signIn, ...others] = signInUrls(config.host, server.port, server.runtime.auth.token);
   console.log(`vibes: sign in a browser with ${signIn}`);
   for (const url of others) console.log(`vibes:            or with ${url}`);
-  if (!isLoopbackBind(config.host) && signIn) {
+  if (!isLoopbackHost(config.host) && signIn) {
     console.log(`vibes: listening beyond this machine; scan to open vibes on your phone:\n${await terminalQr(signIn)}`);
   }
 
@@ -22,6 +27,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     if (stopping) return;
     stopping = true;
     console.log(`vibes: ${signal}, ending sessions and shutting down`);
+    removeServerRecord(config.home, process.pid);
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -1,11 +1,4 @@
 import { networkInterfaces } from 'node:os';
-import QRCode from 'qrcode';
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
-export function isLoopbackBind(host: string): boolean {
-  return LOOPBACK.has(host.replace(/^\[|\]$/g, ''));
-}
 
 /**
  * The sign-in links for this server, the one to use from another device first. A wildcard bind
@@ -24,9 +17,4 @@ export function signInUrls(bindHost: string, port: number, token: string): strin
     hosts.push(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
   }
   return hosts.map((host) => `http://${host}:${port}/?token=${encodeURIComponent(token)}`);
-}
-
-/** A QR code drawn with block characters, for a phone to scan off the terminal. */
-export function terminalQr(url: string): Promise<string> {
-  return QRCode.toString(url, { type: 'terminal', small: true });
 }

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
-import { CLIENT_ID_HEADER, type ErrorCode } from '../protocol/index.ts';
+import { CLIENT_ID_HEADER, LOOPBACK_NAMES, type ErrorCode } from '../protocol/index.ts';
 import { AUTH_COOKIE, type Auth } from './auth.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
-const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
 const WILDCARD_ADDRESSES = ['0.0.0.0', '::'];
 /** Files a signed-out browser may load: the sign-in screen and the install manifest use them. */
 const PUBLIC_PATHS = [/^\/_next\/static\//, /^\/icon[\w.-]*$/, /^\/manifest\.webmanifest$/, /^\/favicon\.ico$/];

@@ -1,32 +1,60 @@
 import type { z } from 'zod';
-import { CLIENT_ID_HEADER, ClientId } from '../protocol/index.ts';
+import {
+  CLIENT_ID_HEADER,
+  ClientId,
+  ROUTES,
+  type ParsedBody,
+  type ParsedQuery,
+  type RouteClientId,
+  type RouteName,
+  type RouteParams,
+  type RouteResponse,
+  type RouteSpec,
+} from '../protocol/index.ts';
 import { VibesError } from '../core/errors.ts';
 import { toErrorResponse } from './http-errors.ts';
 import { getRuntime } from './runtime-accessor.ts';
 import type { Runtime } from './runtime.ts';
 
-export interface RouteContext<P> {
+export interface RouteContext<Name extends RouteName> {
   request: Request;
-  params: P;
+  params: RouteParams<Name>;
   runtime: Runtime;
-  /** From X-Vibes-Client-Id; null when the caller sent none. */
-  clientId: string | null;
+  /** From X-Vibes-Client-Id: null when the caller sent none, never null where the route requires it. */
+  clientId: RouteClientId<Name>;
+  /** Parsed with the route's schemas from lib/protocol/routes.ts. */
+  query: ParsedQuery<Name>;
+  body: ParsedBody<Name>;
 }
 
-type Handler<P> = (context: RouteContext<P>) => Promise<unknown> | unknown;
+type Handler<Name extends RouteName> = (context: RouteContext<Name>) => Promise<RouteResponse<Name>> | RouteResponse<Name>;
 
 /**
- * Wraps a route handler: finds the runtime and the calling client, turns the result into JSON
- * (a Response passes through) and every error into the one error body.
+ * A route handler for one line of the route table: finds the runtime and the calling client,
+ * parses query and body with the route's schemas, answers with the route's status, and turns
+ * every error into the one error body. The handler's result is typed by the route's response.
  */
-export function route<P extends Record<string, string> = Record<string, never>>(handler: Handler<P>) {
-  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+export function route<Name extends RouteName>(name: Name, handler: Handler<Name>) {
+  const spec: RouteSpec = ROUTES[name];
+  return async (request: Request, context: { params: Promise<RouteParams<Name>> }): Promise<Response> => {
     try {
       const runtime = getRuntime();
       const clientId = readClientId(request);
       if (clientId) runtime.presence.touched(clientId);
-      const result = await handler({ request, params: await context.params, runtime, clientId });
-      return result instanceof Response ? result : Response.json(result);
+      if (spec.client === 'required' && clientId === null) {
+        throw new VibesError('MISSING_CLIENT_ID', `Name the calling client in the ${CLIENT_ID_HEADER} header`);
+      }
+      const query = spec.query ? parseWith(spec.query, Object.fromEntries(new URL(request.url).searchParams), 'query') : undefined;
+      const body = spec.body ? await readBody(request, runtime.config.maxBodyBytes, spec.body) : undefined;
+      const result = await handler({
+        request,
+        params: await context.params,
+        runtime,
+        clientId: clientId as RouteClientId<Name>,
+        query: query as ParsedQuery<Name>,
+        body: body as ParsedBody<Name>,
+      });
+      return Response.json(result, { status: spec.status ?? 200 });
     } catch (error) {
       const { status, body } = toErrorResponse(error);
       return Response.json(body, { status });
@@ -34,18 +62,11 @@ export function route<P extends Record<string, string> = Record<string, never>>(
   };
 }
 
-export function requireClientId(context: RouteContext<unknown>): string {
-  if (context.clientId === null) {
-    throw new VibesError('MISSING_CLIENT_ID', `Name the calling client in the ${CLIENT_ID_HEADER} header`);
-  }
-  return context.clientId;
-}
-
 /** Reads and validates a JSON body; an empty body counts as `{}`. */
-export async function readBody<T>(context: RouteContext<unknown>, schema: z.ZodType<T>): Promise<T> {
-  const text = await context.request.text();
-  if (Buffer.byteLength(text) > context.runtime.config.maxBodyBytes) {
-    throw new VibesError('PAYLOAD_TOO_LARGE', `The body is larger than ${context.runtime.config.maxBodyBytes} bytes`);
+async function readBody<T>(request: Request, maxBytes: number, schema: z.ZodType<T>): Promise<T> {
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxBytes) {
+    throw new VibesError('PAYLOAD_TOO_LARGE', `The body is larger than ${maxBytes} bytes`);
   }
   let json: unknown = {};
   if (text.trim() !== '') {
@@ -67,10 +88,6 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string)
     throw new VibesError('VALIDATION_FAILED', `Invalid ${what}: ${problems}`);
   }
   return parsed.data;
-}
-
-export function created(body: unknown): Response {
-  return Response.json(body, { status: 201 });
 }
 
 function readClientId(request: Request): string | null {

@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { NextServer, NextServerOptions, RequestHandler } from 'next/dist/server/next.js';
 import type { AgentFactory } from '../core/index.ts';
+import { EVENT_STREAM_PATH, ROUTES } from '../protocol/index.ts';
 import { Auth } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { sendHealth } from './health.ts';
 import { sendError } from './http-errors.ts';
-import { projectRoot, projectVersion } from './project-root.ts';
+import { projectRoot, projectVersion } from '../local/project-root.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { applyPageCsp, RequestGuard, setBaseHeaders, signInCookie, SIGNED_OUT_PAGE } from './request-guard.ts';
 import { installRuntime } from './runtime-accessor.ts';
@@ -68,12 +69,12 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
       case 'pass':
         break;
     }
-    if (url.pathname === '/api/events') {
-      if (req.method !== 'GET') return sendError(res, 'METHOD_NOT_ALLOWED', 'Use GET for /api/events', { Allow: 'GET' });
+    if (url.pathname === EVENT_STREAM_PATH) {
+      if (req.method !== 'GET') return sendError(res, 'METHOD_NOT_ALLOWED', `Use GET for ${EVENT_STREAM_PATH}`, { Allow: 'GET' });
       return runtime.hub.open(req, res, url);
     }
-    if (url.pathname === '/api/health') {
-      if (req.method !== 'GET') return sendError(res, 'METHOD_NOT_ALLOWED', 'Use GET for /api/health', { Allow: 'GET' });
+    if (url.pathname === ROUTES.health.path) {
+      if (req.method !== ROUTES.health.method) return sendError(res, 'METHOD_NOT_ALLOWED', `Use GET for ${ROUTES.health.path}`, { Allow: 'GET' });
       return sendHealth(res, runtime);
     }
     if (!url.pathname.startsWith('/api/') && !url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../lib/client/api-client.ts';
+import { ApiError } from '../../lib/client/node/api-client.ts';
 import { ErrorBody, type ErrorCode } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
 

@@ -4,7 +4,7 @@ import { useServer } from '../support/api-harness.ts';
 import { childPids, isAlive } from '../support/processes.ts';
 import { startServerProcess } from '../support/server-process.ts';
 import { TestEventStream } from '../support/event-stream.ts';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 
 const vibes = useServer();
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import type { TranscriptEntry } from '../../lib/protocol/index.ts';
 import { TestEventStream } from '../support/event-stream.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
@@ -126,9 +126,11 @@ describe('persistence across a crash, a restart and a resume', () => {
     expect(await client(third, 'reader').getSession(sessionId)).toMatchObject({ state: 'finished', end_reason: 'server_stopped' });
     expect(await third.stop({ keepHome: true })).toBe(0);
 
-    // 0.00001 days is under a second: everything that ended before this start is old enough.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const fourth = await start({ VIBES_RETENTION_DAYS: '0.00001' });
+    // Two days pass, as far as the store can tell (instead of waiting): a one-day retention forgets it.
+    const db = new Database(join(home, 'vibes.db'));
+    db.prepare('UPDATE sessions SET ended_at = ended_at - 2 * 86400 WHERE ended_at IS NOT NULL').run();
+    db.close();
+    const fourth = await start({ VIBES_RETENTION_DAYS: '1' });
     const api = client(fourth, 'reader');
     expect(await api.history()).toEqual([]);
     await expect(api.getSession(sessionId)).rejects.toMatchObject({ code: 'NOT_FOUND' });

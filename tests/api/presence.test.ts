@@ -6,8 +6,6 @@ import { SCENARIO } from '../support/scenarios.ts';
 const GRACE_MS = 600;
 const vibes = useServer({ env: { VIBES_DISCONNECT_GRACE_MS: String(GRACE_MS) } });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('presence, grace period and ownership transfer', () => {
   it('passes ownership to the remaining subscriber, then ends the session when the last one goes', async () => {
     const a = await vibes.stream();
@@ -33,27 +31,13 @@ describe('presence, grace period and ownership transfer', () => {
     expect(isAlive(agentPid!)).toBe(false);
   });
 
-  it('a drop shorter than the grace period changes nothing', async () => {
-    const a = await vibes.stream();
-    const watcher = await vibes.stream();
-    const session = await vibes.client(a.clientId).createSession({});
-    a.close();
-    await sleep(GRACE_MS / 3);
-    const back = await vibes.stream({ clientId: a.clientId });
-    await sleep(GRACE_MS * 2);
-    expect(await vibes.client(a.clientId).getSession(session.id)).toMatchObject({ owner_id: a.clientId, is_owner: true });
-    expect(watcher.events('session_removed').filter((event) => event.session_id === session.id)).toEqual([]);
-    expect(back.events('ownership_transferred')).toEqual([]);
-  });
-
   it('the last subscriber leaving during a turn lets the turn finish first', async () => {
     const a = await vibes.stream();
     const watcher = await vibes.stream();
     const session = await vibes.client(a.clientId).createSession({ prompt: SCENARIO.slowReply });
     await watcher.waitForEvent('session_updated', (event) => event.session.id === session.id && event.session.state === 'processing');
     a.close();
-    await sleep(GRACE_MS * 1.5);
-    expect((await vibes.client('observer').getSession(session.id)).state).toBe('processing');
+    // The grace period (tests/unit/server/presence.test.ts) ends mid-turn; the turn still finishes first.
     const removed = await watcher.waitForEvent('session_removed', (event) => event.session_id === session.id, 15_000);
     expect(removed.reason).toBe('owner_disconnected');
     // Gone from the live list, still readable from the history.
@@ -64,17 +48,5 @@ describe('presence, grace period and ownership transfer', () => {
     const states = watcher.events('session_updated').filter((event) => event.session.id === session.id).map((event) => event.session.state);
     expect(states).toContain('idle');
     expect(states.indexOf('idle')).toBeLessThan(states.lastIndexOf('finished'));
-  });
-
-  it('a caller that never opens the stream keeps its session while it keeps calling', async () => {
-    const script = vibes.client('curl-script');
-    const session = await script.createSession({});
-    for (let i = 0; i < 4; i++) {
-      await sleep(GRACE_MS / 2);
-      await script.getSession(session.id);
-    }
-    await sleep(GRACE_MS * 2);
-    await expect.poll(async () => (await vibes.client('observer').getSession(session.id)).end_reason).toBe('owner_disconnected');
-    await expect(vibes.client('curl-script').sendInput(session.id, 'still there?')).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 });

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { useServer } from '../support/api-harness.ts';
 import { rawRequest } from '../support/raw-http.ts';
 
@@ -29,7 +29,9 @@ describe('rate limits', () => {
     const client = vibes.client('eager');
     const statuses: number[] = [];
     let retryAfter: string | string[] | undefined;
-    for (let i = 0; i < 5; i++) {
+    // The bucket refills one a second, so on a loaded machine a request may slip through late;
+    // the exact arithmetic is tests/unit/server/rate-limit.test.ts, this checks the wiring.
+    for (let i = 0; i < 10 && retryAfter === undefined; i++) {
       const response = await rawRequest(vibes.url, {
         method: 'POST',
         path: '/api/sessions/none/subscribe',
@@ -39,7 +41,7 @@ describe('rate limits', () => {
       if (response.status === 429) retryAfter = response.headers['retry-after'];
     }
     expect(statuses.slice(0, 3)).toEqual([404, 404, 404]);
-    expect(statuses.slice(3)).toEqual([429, 429]);
+    expect(statuses.at(-1)).toBe(429);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
   });
 });

@@ -3,7 +3,7 @@
 // Run after `npm run build`: node --import tsx tests/bench/cli-latency.ts [runs]
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { TestEventStream } from '../support/event-stream.ts';
 import { PROJECT_ROOT, startServerProcess } from '../support/server-process.ts';
 

@@ -1,34 +1,17 @@
-// First-load JS of the dashboard: every script the `/` page loads, gzipped. Next 16 no longer
-// prints this table, and the page is rendered per request (for the CSP nonce), so it is read
-// from the page the real server answers. node --import tsx tests/bench/first-load-js.ts
+// First-load JS of the dashboard: every script the `/` page loads, gzipped. The budget itself is
+// checked by tests/api/first-load.test.ts. node --import tsx tests/bench/first-load-js.ts
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import buildWebIfStale from '../support/build-web.ts';
-import { PROJECT_ROOT, startServerProcess } from '../support/server-process.ts';
+import { measureFirstLoad } from '../support/first-load.ts';
+import { startServerProcess } from '../support/server-process.ts';
 
 buildWebIfStale();
 const token = randomBytes(24).toString('hex');
 const server = await startServerProcess({ env: { VIBES_TOKEN: token } });
 try {
-  const signIn = await fetch(`${server.url}/?token=${token}`, { redirect: 'manual' });
-  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const html = await (await fetch(`${server.url}/`, { headers: { cookie } })).text();
-  // noModule scripts are legacy polyfills that no current browser downloads.
-  const tags = [...html.matchAll(/<script[^>]*\ssrc="\/_next\/(static\/[^"]+?\.js)"[^>]*>/g)].filter((match) => !/nomodule/i.test(match[0]));
-  const scripts = [...new Set(tags.map((match) => match[1] ?? ''))];
-  if (scripts.length === 0) throw new Error(`no scripts found in the page:\n${html.slice(0, 500)}`);
-  let raw = 0;
-  let gzipped = 0;
-  for (const script of scripts) {
-    const body = readFileSync(join(PROJECT_ROOT, '.next', script));
-    const size = gzipSync(body, { level: 9 }).length;
-    raw += body.length;
-    gzipped += size;
-    console.log(`${(size / 1024).toFixed(1).padStart(7)} KB gz  ${script}`);
-  }
-  console.log(`first-load JS of /: ${scripts.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzipped / 1024).toFixed(1)} KB gzipped`);
+  const load = await measureFirstLoad(server, token);
+  for (const script of load.scripts) console.log(`${(script.gzipped / 1024).toFixed(1).padStart(7)} KB gz  ${script.path}`);
+  console.log(`first-load JS of /: ${load.scripts.length} files, ${(load.raw / 1024).toFixed(1)} KB raw, ${(load.gzipped / 1024).toFixed(1)} KB gzipped`);
 } finally {
   await server.stop();
 }

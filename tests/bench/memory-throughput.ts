@@ -2,7 +2,7 @@
 // Run after `npm run build`: node --import tsx tests/bench/memory-throughput.ts
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { TestEventStream } from '../support/event-stream.ts';
 import { startServerProcess } from '../support/server-process.ts';
 

@@ -2,7 +2,7 @@
 // node --import tsx tests/bench/open-transcript.ts   (builds the web app first if stale)
 import { randomBytes } from 'node:crypto';
 import { chromium, devices } from '@playwright/test';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import buildWebIfStale from '../support/build-web.ts';
 import { startServerProcess } from '../support/server-process.ts';
 

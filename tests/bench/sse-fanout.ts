@@ -4,7 +4,7 @@
 // its RSS idle and under load, and the production server's cold start to its first 200.
 // Run after `npm run build`: node --import tsx tests/bench/sse-fanout.ts [clients...]
 import { request } from 'node:http';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { TestEventStream } from '../support/event-stream.ts';
 import { cpuSeconds, rssMb, startProductionServer, wallClockMs, type ProductionServer } from './production-server.ts';
 

@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { cpuSeconds, startProductionServer, type ProductionServer } from './production-server.ts';
 
 const CHUNKS = Number(process.argv[2] ?? 100_000);

@@ -161,7 +161,7 @@ describe('vibes sessions attach', () => {
     expect(events.find((entry) => entry.event.type === 'user_input')?.event).toMatchObject({ content: ASKS_FOR_BASH, source: 'cli' });
 
     await api.kill(session.id);
-    await attach.waitFor('Session ended: it was killed (killed).');
+    await attach.waitFor('This session was killed. (killed)');
     expect(await attach.waitForExit()).toBe(0);
   });
 
@@ -275,7 +275,7 @@ describe('history and resume', () => {
 
     await api.subscribe(session.id);
     await api.kill(session.id);
-    await resume.waitFor('Session ended: it was killed (killed).');
+    await resume.waitFor('This session was killed. (killed)');
     expect(await resume.waitForExit()).toBe(0);
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { startRealClaudeServer } from '../support/real-claude-server.ts';
 import { reply, startScriptedModel, text, toolResults, toolUse, type ScriptedModel } from '../support/scripted-model.ts';
 import type { ServerProcess } from '../support/server-process.ts';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { ApiError } from '../../lib/client/api-client.ts';
+import { ApiError } from '../../lib/client/node/api-client.ts';
 import { ofType, useRealClaude } from '../support/real-claude.ts';
 import { reply, requestText, text, toolResults, toolUse, type RecordedRequest } from '../support/scripted-model.ts';
 

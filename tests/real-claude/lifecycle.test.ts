@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import type { TranscriptEvent } from '../../lib/protocol/index.ts';
 import { ofType, startRealClaudeServer, TESTER, useRealClaude } from '../support/real-claude.ts';
 import { reply, requestText, latestUserText, text, toolUse } from '../support/scripted-model.ts';

@@ -6,7 +6,7 @@
 // is left once every session is killed.
 // Run: npm run soak
 import { request, type ClientRequest } from 'node:http';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { childPids } from '../support/processes.ts';
 import { startServerProcess } from '../support/server-process.ts';
 import { TestEventStream } from '../support/event-stream.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { startServerProcess, type ServerProcess, type ServerProcessOptions } from './server-process.ts';
 import { TestEventStream } from './event-stream.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { ApiClient } from '../../lib/client/api-client.ts';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
 import type { SessionInfo, SessionState, TranscriptEvent } from '../../lib/protocol/index.ts';
 import { TestEventStream } from './event-stream.ts';
 import { childPids, isAlive } from './processes.ts';

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/base-command.ts';
-import { removeServerRecord, vibesHome, writeServerRecord } from '../../lib/locate.ts';
-import { LISTENING, originOf, serverArgs, serverEntry, startDetached } from '../../lib/server-control.ts';
+import { vibesHome } from '../../../lib/local/home.ts';
+import { removeServerRecord } from '../../../lib/local/server-record.ts';
+import { serverArgs, serverEntry, startDetached } from '../../lib/server-control.ts';
+import { readToken } from '../../lib/locate.ts';
 import { UserError } from '../../lib/user-error.ts';
 
 const DETACH_TIMEOUT_MS = 30_000;
-const PAIRING_URL = /https?:\/\/\S*[?&]token=\S+/;
 
 export default class Serve extends BaseCommand {
   static override summary = 'Run the vibes server: in the foreground, or in the background with --detach.';
@@ -41,32 +41,20 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
       const { record, started } = detached;
       const verb = started ? 'started' : 'already running';
       this.log(`vibes: server ${verb} at ${this.style.cyan(record.url)} (pid ${record.pid})`);
-      const pairing = PAIRING_URL.exec(readTail(record.log));
-      if (pairing) this.log(`Open the dashboard: ${pairing[0]}`);
+      const pairing = await signInUrl(record.url);
+      if (pairing) this.log(`Open the dashboard: ${pairing}`);
       this.log(this.style.dim(`log: ${record.log} · stop it with \`vibes serve stop\``));
       return;
     }
     process.exitCode = await this.foreground(serverArgs(options));
   }
 
-  /** The server as a child with our terminal; server.json points the other commands at it while it runs. */
+  /** The server as a child with our terminal; it writes server.json itself, which we clear if it dies without doing so. */
   foreground(args: string[]): Promise<number> {
     const home = vibesHome();
     const child = spawn(process.execPath, [serverEntry(), ...args], {
-      stdio: ['inherit', 'pipe', 'inherit'],
+      stdio: 'inherit',
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-    });
-    let buffered = '';
-    let recorded = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      process.stdout.write(chunk);
-      if (recorded || child.pid === undefined) return;
-      buffered += chunk;
-      const match = LISTENING.exec(buffered);
-      if (!match?.[1]) return;
-      recorded = true;
-      const url = originOf(match[1]);
-      writeServerRecord(home, { pid: child.pid, url, port: Number(new URL(url).port), started_at: Math.floor(Date.now() / 1000), log: '' });
     });
     const forward = (signal: NodeJS.Signals) => () => {
       if (child.exitCode === null) child.kill(signal);
@@ -83,11 +71,12 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
   }
 }
 
-function readTail(path: string): string {
+/** The server's own sign-in link, asked of it (the token authorises the question). */
+async function signInUrl(url: string): Promise<string | undefined> {
+  const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([import('../../../lib/client/node/api-client.ts'), import('../../../lib/client/node/node-http-fetch.ts')]);
   try {
-    // A fresh log holds only this start's lines near its end.
-    return readFileSync(path, 'utf8').slice(-20_000);
+    return (await new ApiClient({ baseUrl: url, token: readToken(), fetch: nodeHttpFetch }).pairing()).urls[0];
   } catch {
-    return '';
+    return undefined;
   }
 }

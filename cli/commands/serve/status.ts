@@ -1,5 +1,7 @@
 import { BaseCommand } from '../../lib/base-command.ts';
-import { isAlive, readServerRecord, readToken, resolveTarget, vibesHome } from '../../lib/locate.ts';
+import { vibesHome } from '../../../lib/local/home.ts';
+import { isAlive, readServerRecord } from '../../../lib/local/server-record.ts';
+import { readToken, resolveTarget } from '../../lib/locate.ts';
 import { answers } from '../../lib/server-control.ts';
 import { apiErrorCode } from '../../lib/vibes-command.ts';
 
@@ -28,7 +30,7 @@ export default class ServeStatus extends BaseCommand {
     if (await answers(url)) {
       status.running = true;
       try {
-        const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([import('../../../lib/client/api-client.ts'), import('../../../lib/client/node-http-fetch.ts')]);
+        const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([import('../../../lib/client/node/api-client.ts'), import('../../../lib/client/node/node-http-fetch.ts')]);
         const health = await new ApiClient({ baseUrl: url, token: readToken(), fetch: nodeHttpFetch }).health();
         Object.assign(status, { version: health.version, uptime_s: Math.round(health.uptime_s), sessions: health.sessions });
       } catch (error) {

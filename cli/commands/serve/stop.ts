@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../lib/base-command.ts';
-import { vibesHome } from '../../lib/locate.ts';
+import { vibesHome } from '../../../lib/local/home.ts';
 import { stopRecorded } from '../../lib/server-control.ts';
 
 export default class ServeStop extends BaseCommand {

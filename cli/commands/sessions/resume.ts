@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import type { ApiClient } from '../../../lib/client/api-client.ts';
+import type { ApiClient } from '../../../lib/client/node/api-client.ts';
 import { LIMITS, type SessionInfo } from '../../../lib/protocol/index.ts';
 import { shortId } from '../../lib/ids.ts';
 import { UserError } from '../../lib/user-error.ts';

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import type {
   CanUseTool,
   PermissionResult,
@@ -10,12 +9,12 @@ import type {
   SpawnOptions,
   SpawnedProcess,
 } from '@anthropic-ai/claude-agent-sdk';
-import { PermissionMode, type ModelOption, type TranscriptEvent } from '../../protocol/index.ts';
+import { CLAUDE_CLIENT_ID, PermissionMode, type ModelOption, type TranscriptEvent } from '../../protocol/index.ts';
 import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer } from '../agent.ts';
 import { describeDecision } from '../decisions/describe.ts';
 import { isPermissionUpdate, type PermissionUpdate } from '../decisions/suggestions.ts';
+import { requireDirectory } from '../directory.ts';
 import { VibesError } from '../errors.ts';
-import { CLAUDE_CLIENT_ID } from '../pending-decisions.ts';
 import { describeAuthFailure, describeExit, looksLikeAuthFailure, OutputTail } from './failure.ts';
 import { ClaudeMessageMapper } from './message-mapper.ts';
 
@@ -385,11 +384,6 @@ class InputChannel<T> implements AsyncIterable<T> {
       this.#wake = null;
     }
   }
-}
-
-async function requireDirectory(path: string): Promise<void> {
-  const stats = await stat(path).catch(() => null);
-  if (!stats?.isDirectory()) throw new Error(`the working directory ${path} does not exist or is not a directory`);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

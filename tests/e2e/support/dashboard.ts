@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { expect, type Browser, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
-import { ApiClient } from '../../../lib/client/api-client.ts';
+import { ApiClient } from '../../../lib/client/node/api-client.ts';
 
 export const TOKEN = process.env.VIBES_E2E_TOKEN ?? '';
 export const PORT = Number(process.env.VIBES_E2E_PORT ?? 7499);

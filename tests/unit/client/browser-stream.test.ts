@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BrowserStream, type EventSourceLike } from '../../../lib/client/browser-stream.ts';
+import { BrowserStream, type EventSourceLike } from '../../../lib/client/web/browser-stream.ts';
 import { SERVER_EVENT_TYPES, type ServerEvent } from '../../../lib/protocol/index.ts';
 
 class FakeSource implements EventSourceLike {

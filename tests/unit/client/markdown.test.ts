@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInline, parseMarkdown } from '../../../lib/client/markdown.ts';
+import { parseInline, parseMarkdown } from '../../../lib/client/shared/markdown.ts';
 
 describe('markdown', () => {
   it('reads the blocks Claude writes', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TranscriptFeed } from '../../../lib/client/transcript-feed.ts';
-import type { TranscriptState } from '../../../lib/client/transcript.ts';
+import { TranscriptFeed } from '../../../lib/client/web/transcript-feed.ts';
+import type { TranscriptState } from '../../../lib/client/shared/transcript.ts';
 import type { EventsPage, TranscriptEntry } from '../../../lib/protocol/index.ts';
 
 const delta = (seq: number): TranscriptEntry => ({ seq, at: 1, event: { type: 'text_delta', message_id: 'm', text: `${seq},` } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEntries, emptyTranscript, hasHole, prependEntries, transcriptFromEntries } from '../../../lib/client/transcript.ts';
+import { applyEntries, emptyTranscript, hasHole, prependEntries, transcriptFromEntries } from '../../../lib/client/shared/transcript.ts';
 import type { TranscriptEntry, TranscriptEvent } from '../../../lib/protocol/index.ts';
 
 const entry = (seq: number, event: TranscriptEvent): TranscriptEntry => ({ seq, at: 1_700_000_000, event });

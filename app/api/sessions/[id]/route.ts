@@ -1,6 +1,6 @@
 import { route } from '../../../../lib/server/route.ts';
 
 /** A live session, or an ended one (with `ended_at` set) from the history. */
-export const GET = route<{ id: string }>(({ runtime, params, clientId }) => ({
+export const GET = route('getSession', ({ runtime, params, clientId }) => ({
   session: runtime.manager.info(params.id, clientId),
 }));

@@ -1,10 +1,8 @@
-import { InputBody } from '../../../../../lib/protocol/index.ts';
-import { readBody, requireClientId, route } from '../../../../../lib/server/route.ts';
+import { route } from '../../../../../lib/server/route.ts';
 
-export const POST = route<{ id: string }>(async (context) => {
-  const clientId = requireClientId(context);
-  const body = await readBody(context, InputBody);
-  const session = context.runtime.manager.get(context.params.id);
+/** 202: the input is taken (or queued behind the running turn); its effects arrive as events. */
+export const POST = route('sendInput', ({ runtime, params, clientId, body }) => {
+  const session = runtime.manager.get(params.id);
   session.sendInput(body.content, { clientId, source: body.source ?? 'api' });
-  return Response.json({ session: session.infoFor(clientId) }, { status: 202 });
+  return { session: session.infoFor(clientId) };
 });

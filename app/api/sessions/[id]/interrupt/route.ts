@@ -1,10 +1,7 @@
-import { EmptyBody } from '../../../../../lib/protocol/index.ts';
-import { readBody, requireClientId, route } from '../../../../../lib/server/route.ts';
+import { route } from '../../../../../lib/server/route.ts';
 
-export const POST = route<{ id: string }>(async (context) => {
-  const clientId = requireClientId(context);
-  await readBody(context, EmptyBody);
-  const session = context.runtime.manager.get(context.params.id);
+export const POST = route('interrupt', async ({ runtime, params, clientId }) => {
+  const session = runtime.manager.get(params.id);
   await session.interrupt(clientId);
   return { session: session.infoFor(clientId) };
 });

@@ -1,11 +1,8 @@
-import { SetModelBody } from '../../../../../lib/protocol/index.ts';
-import { readBody, requireClientId, route } from '../../../../../lib/server/route.ts';
+import { route } from '../../../../../lib/server/route.ts';
 
 /** Switches the model Claude uses from its next request on. */
-export const POST = route<{ id: string }>(async (context) => {
-  const clientId = requireClientId(context);
-  const body = await readBody(context, SetModelBody);
-  const session = context.runtime.manager.get(context.params.id);
+export const POST = route('setModel', async ({ runtime, params, clientId, body }) => {
+  const session = runtime.manager.get(params.id);
   await session.setModel(body.model, { clientId, source: body.source ?? 'api' });
   return { session: session.infoFor(clientId) };
 });

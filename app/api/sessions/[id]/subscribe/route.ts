@@ -1,9 +1,6 @@
-import { EmptyBody } from '../../../../../lib/protocol/index.ts';
-import { readBody, requireClientId, route } from '../../../../../lib/server/route.ts';
+import { route } from '../../../../../lib/server/route.ts';
 
-export const POST = route<{ id: string }>(async (context) => {
-  const clientId = requireClientId(context);
-  await readBody(context, EmptyBody);
-  context.runtime.lifecycle.subscribe(context.params.id, clientId);
-  return { session: context.runtime.manager.get(context.params.id).infoFor(clientId) };
+export const POST = route('subscribe', ({ runtime, params, clientId }) => {
+  runtime.lifecycle.subscribe(params.id, clientId);
+  return { session: runtime.manager.get(params.id).infoFor(clientId) };
 });

@@ -1,13 +1,10 @@
-import { EmptyBody } from '../../../../../lib/protocol/index.ts';
-import { readBody, requireClientId, route } from '../../../../../lib/server/route.ts';
+import { route } from '../../../../../lib/server/route.ts';
 
 /** Leaving follows the same rules as disconnecting: ownership passes on, an empty session ends. */
-export const POST = route<{ id: string }>(async (context) => {
-  const clientId = requireClientId(context);
-  await readBody(context, EmptyBody);
-  const result = await context.runtime.lifecycle.unsubscribe(context.params.id, clientId);
+export const POST = route('unsubscribe', async ({ runtime, params, clientId }) => {
+  const result = await runtime.lifecycle.unsubscribe(params.id, clientId);
   return {
     was_owner: result.was_owner,
-    session: context.runtime.manager.find(context.params.id)?.infoFor(clientId) ?? null,
+    session: runtime.manager.find(params.id)?.infoFor(clientId) ?? null,
   };
 });

@@ -1,10 +1,7 @@
-import { PermissionAnswerBody } from '../../../../../../lib/protocol/index.ts';
-import { readBody, requireClientId, route } from '../../../../../../lib/server/route.ts';
+import { route } from '../../../../../../lib/server/route.ts';
 
-export const POST = route<{ id: string; requestId: string }>(async (context) => {
-  const clientId = requireClientId(context);
-  const answer = await readBody(context, PermissionAnswerBody);
-  const session = context.runtime.manager.get(context.params.id);
-  session.answerPermission(context.params.requestId, answer, clientId);
+export const POST = route('answerPermission', ({ runtime, params, clientId, body }) => {
+  const session = runtime.manager.get(params.id);
+  session.answerPermission(params.requestId, body, clientId);
   return { session: session.infoFor(clientId) };
 });

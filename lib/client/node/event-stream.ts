@@ -1,5 +1,5 @@
 import { EventSource, type FetchLike } from 'eventsource';
-import { ErrorBody, SERVER_EVENT_TYPES, ServerEvent, type SessionInfo } from '../protocol/index.ts';
+import { ErrorBody, SERVER_EVENT_TYPES, ServerEvent, type SessionInfo } from '../../protocol/index.ts';
 import { ApiError } from './api-client.ts';
 
 export interface EventStreamOptions {
@@ -12,10 +12,10 @@ export interface EventStreamOptions {
   helloTimeoutMs?: number;
 }
 
-export type StreamStatus = 'open' | 'reconnecting' | 'closed';
+export type EventStreamStatus = 'open' | 'reconnecting' | 'closed';
 
 type Listener = (event: ServerEvent) => void;
-type StatusListener = (status: StreamStatus, error?: Error) => void;
+type StatusListener = (status: EventStreamStatus, error?: Error) => void;
 
 /**
  * `GET /api/events` for Node clients: every frame checked against the protocol, the client id
@@ -174,7 +174,7 @@ export class EventStream {
     }
   };
 
-  #emitStatus(status: StreamStatus, error?: Error): void {
+  #emitStatus(status: EventStreamStatus, error?: Error): void {
     for (const listener of [...this.#statusListeners]) listener(status, error);
   }
 }

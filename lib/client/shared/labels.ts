@@ -1,35 +1,6 @@
-import type { EndReason, RemovalReason, ServerEvent, SessionInfo, SessionState } from '../protocol/index.ts';
+import type { EndReason, RemovalReason, SessionInfo, SessionState } from '../../protocol/index.ts';
 
-/** Newest first: the session you just started is the one you want to see. */
-export function sortSessions(sessions: readonly SessionInfo[]): SessionInfo[] {
-  return [...sessions].sort((a, b) => b.created_at - a.created_at || a.id.localeCompare(b.id));
-}
-
-/** Applies one event of the stream to the session list; returns the same array when nothing changed. */
-export function applyToSessionList(sessions: readonly SessionInfo[] | undefined, event: ServerEvent): readonly SessionInfo[] | undefined {
-  switch (event.type) {
-    case 'session_list':
-      return sortSessions(event.sessions);
-    case 'session_updated': {
-      if (!sessions) return sessions;
-      const index = sessions.findIndex((session) => session.id === event.session.id);
-      if (index === -1) return sortSessions([...sessions, event.session]);
-      const next = sessions.slice();
-      next[index] = event.session;
-      return next;
-    }
-    case 'session_removed':
-      return sessions?.some((session) => session.id === event.session_id)
-        ? sessions.filter((session) => session.id !== event.session_id)
-        : sessions;
-    case 'ownership_transferred':
-      return sessions?.map((session) =>
-        session.id === event.session_id ? { ...session, owner_id: event.new_owner_id, is_owner: event.you_are_owner } : session,
-      );
-    default:
-      return sessions;
-  }
-}
+// The words both the dashboard and the CLI use for the same things, written once.
 
 export interface StateLook {
   /** The word shown; state is never carried by colour alone. */
@@ -68,11 +39,6 @@ export const END_SHORT: Record<EndReason, string> = {
   server_restarted: 'server crashed',
 };
 
-/** The history without the sessions that are live again, keeping the same array when nothing changes. */
-export function withoutLive(history: readonly SessionInfo[] | undefined, liveId: string): readonly SessionInfo[] | undefined {
-  return history?.some((session) => session.id === liveId) ? history.filter((session) => session.id !== liveId) : history;
-}
-
 export function sessionTitle(session: Pick<SessionInfo, 'id' | 'name'>): string {
   return session.name ?? session.id.slice(0, 8);
 }
@@ -85,3 +51,20 @@ export function formatAge(seconds: number): string {
   if (s < 86_400) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86_400)}d`;
 }
+
+const KEY_FIELDS = ['command', 'file_path', 'path', 'url', 'pattern', 'query', 'description', 'prompt'];
+
+/** The one line a person needs to decide on a tool call: the command, the file, or else the input as JSON. */
+export function summarizeInput(input: unknown): string {
+  if (input && typeof input === 'object' && !Array.isArray(input)) {
+    const record = input as Record<string, unknown>;
+    for (const field of KEY_FIELDS) {
+      const value = record[field];
+      if (typeof value === 'string' && value.trim()) return oneLine(value);
+    }
+  }
+  const json = oneLine(JSON.stringify(input) ?? '');
+  return json.length > 200 ? `${json.slice(0, 200)}…` : json;
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyToSessionList, formatAge, sessionTitle } from '../../../lib/client/session-store.ts';
+import { formatAge, sessionTitle } from '../../../lib/client/shared/labels.ts';
+import { applyToSessionList } from '../../../lib/client/shared/session-list.ts';
 import type { SessionInfo } from '../../../lib/protocol/index.ts';
 
 const session = (id: string, created: number, extra: Partial<SessionInfo> = {}): SessionInfo => ({

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../protocol/index.ts';
+import type { ErrorCode } from '../../protocol/index.ts';
 
 /**
  * An error answer from the server, with its stable code; `NETWORK` when no answer came. Shared

@@ -1,6 +1,7 @@
-import type { ServerEvent, ServerEventType } from '../protocol/index.ts';
+import { EVENT_STREAM_PATH } from '../../protocol/endpoints.ts';
+import type { ServerEvent, ServerEventType } from '../../protocol/index.ts';
 
-export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'unauthorized';
+export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'unauthorized';
 
 /** The parts of the DOM EventSource this uses; a test passes a fake. */
 export interface EventSourceLike {
@@ -39,12 +40,12 @@ const OFFLINE_AFTER = 3;
  * id and the same client id (kept per tab in sessionStorage, so a reload keeps ownership).
  */
 export class BrowserStream {
-  status: StreamStatus = 'connecting';
+  status: ConnectionStatus = 'connecting';
   clientId: string | null;
   lastEventId: string | null = null;
   readonly #options: Required<Omit<BrowserStreamOptions, 'storage'>> & { storage: BrowserStreamOptions['storage'] };
   readonly #events = new Set<(event: ServerEvent) => void>();
-  readonly #statuses = new Set<(status: StreamStatus) => void>();
+  readonly #statuses = new Set<(status: ConnectionStatus) => void>();
   #source: EventSourceLike | null = null;
   #failures = 0;
   #timer: unknown = null;
@@ -52,7 +53,7 @@ export class BrowserStream {
 
   constructor(options: BrowserStreamOptions = {}) {
     this.#options = {
-      url: options.url ?? '/api/events',
+      url: options.url ?? EVENT_STREAM_PATH,
       createEventSource: options.createEventSource ?? ((url) => new EventSource(url) as unknown as EventSourceLike),
       probeAuth: options.probeAuth ?? defaultProbe,
       storage: options.storage,
@@ -67,7 +68,7 @@ export class BrowserStream {
     return () => this.#events.delete(listener);
   }
 
-  onStatus(listener: (status: StreamStatus) => void): () => void {
+  onStatus(listener: (status: ConnectionStatus) => void): () => void {
     this.#statuses.add(listener);
     return () => this.#statuses.delete(listener);
   }
@@ -155,7 +156,7 @@ export class BrowserStream {
     });
   }
 
-  #setStatus(status: StreamStatus): void {
+  #setStatus(status: ConnectionStatus): void {
     if (this.status === status) return;
     this.status = status;
     for (const listener of this.#statuses) listener(status);

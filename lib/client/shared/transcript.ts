@@ -1,4 +1,4 @@
-import type { InputSource, PermissionBehavior, TranscriptEntry, TranscriptEvent, Usage } from '../protocol/index.ts';
+import type { InputSource, PermissionBehavior, TranscriptEntry, TranscriptEvent, Usage } from '../../protocol/index.ts';
 
 /** One row of a rendered transcript. Rows are immutable: a change makes a new object, so a view can memoise by identity. */
 export type TranscriptItem =

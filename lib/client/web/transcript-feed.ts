@@ -5,8 +5,8 @@ import {
   prependEntries,
   transcriptFromEntries,
   type TranscriptState,
-} from './transcript.ts';
-import type { TranscriptEntry } from '../protocol/index.ts';
+} from '../shared/transcript.ts';
+import type { TranscriptEntry } from '../../protocol/index.ts';
 
 /** Events per snapshot page: enough to fill a screen several times, small enough for a bad connection. */
 export const PAGE_SIZE = 300;
@@ -14,7 +14,7 @@ const MAX_PAGE = 1000;
 /** Live entries kept for a session whose snapshot is not loaded; the snapshot covers older ones. */
 const BUFFER_CAP = 5000;
 
-interface Record {
+interface LoadedTranscript {
   data: TranscriptState | null;
   loading: Promise<void> | null;
   /** Identifies the newest load, so an older one that finishes late is ignored. */
@@ -35,7 +35,7 @@ export const transcriptKey = (sessionId: string) => `transcript:${sessionId}`;
  * published into the SWR cache, where the views read it.
  */
 export class TranscriptFeed {
-  readonly #records = new Map<string, Record>();
+  readonly #records = new Map<string, LoadedTranscript>();
   readonly #api: Pick<WebApi, 'events'>;
   readonly #publish: (sessionId: string, state: TranscriptState) => void;
   readonly #onError: (sessionId: string, error: unknown) => void;
@@ -97,7 +97,7 @@ export class TranscriptFeed {
     }
   }
 
-  #record(sessionId: string): Record {
+  #record(sessionId: string): LoadedTranscript {
     let record = this.#records.get(sessionId);
     if (!record) {
       record = { data: null, loading: null, token: null, filling: false, loadingOlder: false, buffer: [], error: null };
@@ -136,14 +136,14 @@ export class TranscriptFeed {
     return record.loading;
   }
 
-  #set(sessionId: string, record: Record, state: TranscriptState): void {
+  #set(sessionId: string, record: LoadedTranscript, state: TranscriptState): void {
     if (state === record.data) return;
     record.data = state;
     this.#publish(sessionId, state);
     if (hasHole(state)) void this.#fill(sessionId, record);
   }
 
-  async #fill(sessionId: string, record: Record): Promise<void> {
+  async #fill(sessionId: string, record: LoadedTranscript): Promise<void> {
     if (record.filling) return;
     record.filling = true;
     try {

@@ -1,0 +1,113 @@
+import type {
+  CreateSessionBody,
+  InputSource,
+  ModelOption,
+  PermissionAnswerBody,
+  PermissionMode,
+  RouteBody,
+  RouteName,
+  RouteParams,
+  RouteQuery,
+  RouteResponse,
+  SessionInfo,
+} from '../../protocol/index.ts';
+
+export interface CallOptions<Name extends RouteName> {
+  params?: RouteParams<Name>;
+  query?: RouteQuery<Name>;
+  body?: RouteBody<Name>;
+}
+
+/**
+ * The API's calls, written once over the route table (lib/protocol/routes.ts). ApiClient (Node,
+ * answers checked with zod) and WebApi (the dashboard, zod-free) differ only in `call`.
+ */
+export abstract class ApiCalls {
+  clientId: string | undefined;
+
+  constructor(clientId: string | undefined) {
+    this.clientId = clientId;
+  }
+
+  /** One request to the route `name`; rejects with ApiError on an error answer. */
+  abstract call<Name extends RouteName>(name: Name, options?: CallOptions<Name>): Promise<RouteResponse<Name>>;
+
+  health() {
+    return this.call('health');
+  }
+
+  async listSessions(): Promise<SessionInfo[]> {
+    return (await this.call('listSessions')).sessions;
+  }
+
+  /** Ended sessions, the most recently ended first. */
+  async history(page: { limit?: number; before?: number } = {}): Promise<SessionInfo[]> {
+    return (await this.call('listSessions', { query: { state: 'ended', ...page } })).sessions;
+  }
+
+  async createSession(body: CreateSessionBody): Promise<SessionInfo> {
+    return (await this.call('createSession', { body })).session;
+  }
+
+  async getSession(id: string): Promise<SessionInfo> {
+    return (await this.call('getSession', { params: { id } })).session;
+  }
+
+  /** One page of a session's transcript, after `after` (a seq). */
+  events(id: string, page: { after?: number; limit?: number } = {}) {
+    return this.call('sessionEvents', { params: { id }, query: page });
+  }
+
+  async subscribe(id: string): Promise<SessionInfo> {
+    return (await this.call('subscribe', { params: { id } })).session;
+  }
+
+  unsubscribe(id: string) {
+    return this.call('unsubscribe', { params: { id } });
+  }
+
+  async sendInput(id: string, content: string, source?: InputSource): Promise<SessionInfo> {
+    return (await this.call('sendInput', { params: { id }, body: { content, ...(source ? { source } : {}) } })).session;
+  }
+
+  async interrupt(id: string): Promise<SessionInfo> {
+    return (await this.call('interrupt', { params: { id } })).session;
+  }
+
+  kill(id: string) {
+    return this.call('kill', { params: { id } });
+  }
+
+  /** Starts Claude again on an ended session; this client owns and subscribes to it. */
+  async resume(id: string): Promise<SessionInfo> {
+    return (await this.call('resume', { params: { id } })).session;
+  }
+
+  async answerPermission(id: string, requestId: string, answer: PermissionAnswerBody): Promise<SessionInfo> {
+    return (await this.call('answerPermission', { params: { id, requestId }, body: answer })).session;
+  }
+
+  /** `bypassPermissions` is refused (BYPASS_NOT_ALLOWED) unless the server was started with the opt-in. */
+  async setPermissionMode(id: string, mode: PermissionMode, source?: InputSource): Promise<SessionInfo> {
+    return (await this.call('setPermissionMode', { params: { id }, body: { mode, ...(source ? { source } : {}) } })).session;
+  }
+
+  async setModel(id: string, model: string, source?: InputSource): Promise<SessionInfo> {
+    return (await this.call('setModel', { params: { id }, body: { model, ...(source ? { source } : {}) } })).session;
+  }
+
+  /** The models the session's Claude Code offers. */
+  async listModels(id: string): Promise<ModelOption[]> {
+    return (await this.call('listModels', { params: { id } })).models;
+  }
+
+  /** A new token; the one this client holds stops working. */
+  rotateToken() {
+    return this.call('rotateToken');
+  }
+
+  /** The sign-in links of the server, for another device. */
+  pairing() {
+    return this.call('pairing');
+  }
+}

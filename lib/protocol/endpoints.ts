@@ -1,0 +1,37 @@
+// Kept apart from the zod schemas (routes.ts) so the dashboard can call the API without pulling zod in.
+
+/**
+ * Where each route of the HTTP API lives: the first half of the route table. routes.ts gives
+ * every endpoint its schemas and must cover exactly these names, so a route added here without
+ * schemas, or there without a place, does not compile.
+ */
+export const ENDPOINTS = {
+  health: { method: 'GET', path: '/api/health' },
+  listSessions: { method: 'GET', path: '/api/sessions' },
+  createSession: { method: 'POST', path: '/api/sessions' },
+  getSession: { method: 'GET', path: '/api/sessions/:id' },
+  sessionEvents: { method: 'GET', path: '/api/sessions/:id/events' },
+  subscribe: { method: 'POST', path: '/api/sessions/:id/subscribe' },
+  unsubscribe: { method: 'POST', path: '/api/sessions/:id/unsubscribe' },
+  sendInput: { method: 'POST', path: '/api/sessions/:id/input' },
+  interrupt: { method: 'POST', path: '/api/sessions/:id/interrupt' },
+  kill: { method: 'POST', path: '/api/sessions/:id/kill' },
+  resume: { method: 'POST', path: '/api/sessions/:id/resume' },
+  answerPermission: { method: 'POST', path: '/api/sessions/:id/permissions/:requestId' },
+  setPermissionMode: { method: 'POST', path: '/api/sessions/:id/mode' },
+  setModel: { method: 'POST', path: '/api/sessions/:id/model' },
+  listModels: { method: 'GET', path: '/api/sessions/:id/models' },
+  rotateToken: { method: 'POST', path: '/api/token/rotate' },
+  pairing: { method: 'GET', path: '/api/pairing' },
+} as const satisfies Record<string, Endpoint>;
+
+export interface Endpoint {
+  readonly method: 'GET' | 'POST';
+  /** A template: `:name` stands for one path segment. */
+  readonly path: `/api/${string}`;
+}
+
+export type RouteName = keyof typeof ENDPOINTS;
+
+/** Server-Sent Events (events.ts): the one route outside the table, served by lib/server/sse-hub.ts. */
+export const EVENT_STREAM_PATH = '/api/events';

@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import { ENDPOINTS, type Endpoint, type RouteName } from './endpoints.ts';
+import {
+  CreateSessionBody,
+  EmptyBody,
+  EventsPageQuery,
+  InputBody,
+  PermissionAnswerBody,
+  SessionListQuery,
+  SetModeBody,
+  SetModelBody,
+  ModelListResponse,
+} from './requests.ts';
+import {
+  EventsPage,
+  HealthResponse,
+  KillResponse,
+  PairingResponse,
+  SessionListResponse,
+  SessionResponse,
+  TokenRotatedResponse,
+  UnsubscribeResponse,
+} from './responses.ts';
+import type { PathParams } from './route-path.ts';
+
+export type { RouteName };
+
+export interface RouteSpec extends Endpoint {
+  /** The status of a successful answer; 200 when not given. */
+  readonly status?: 200 | 201 | 202;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  readonly response: z.ZodType;
+  /** The caller must name itself in CLIENT_ID_HEADER (anything that acts on a session for it). */
+  readonly client?: 'required';
+}
+
+/**
+ * The HTTP API, one line per route: where it lives (endpoints.ts) and what goes in and out.
+ * The handlers (app/api, lib/server/server.ts), the Node client (ApiClient) and the dashboard's
+ * client (WebApi, by type only) are all checked against it, and tests/api/contract.test.ts calls
+ * every route and checks each answer against its schema.
+ */
+export const ROUTES = {
+  health: { ...ENDPOINTS.health, response: HealthResponse },
+  listSessions: { ...ENDPOINTS.listSessions, query: SessionListQuery, response: SessionListResponse },
+  createSession: { ...ENDPOINTS.createSession, status: 201, body: CreateSessionBody, response: SessionResponse, client: 'required' },
+  getSession: { ...ENDPOINTS.getSession, response: SessionResponse },
+  sessionEvents: { ...ENDPOINTS.sessionEvents, query: EventsPageQuery, response: EventsPage },
+  subscribe: { ...ENDPOINTS.subscribe, body: EmptyBody, response: SessionResponse, client: 'required' },
+  unsubscribe: { ...ENDPOINTS.unsubscribe, body: EmptyBody, response: UnsubscribeResponse, client: 'required' },
+  sendInput: { ...ENDPOINTS.sendInput, status: 202, body: InputBody, response: SessionResponse, client: 'required' },
+  interrupt: { ...ENDPOINTS.interrupt, body: EmptyBody, response: SessionResponse, client: 'required' },
+  kill: { ...ENDPOINTS.kill, body: EmptyBody, response: KillResponse, client: 'required' },
+  resume: { ...ENDPOINTS.resume, body: EmptyBody, response: SessionResponse, client: 'required' },
+  answerPermission: { ...ENDPOINTS.answerPermission, body: PermissionAnswerBody, response: SessionResponse, client: 'required' },
+  setPermissionMode: { ...ENDPOINTS.setPermissionMode, body: SetModeBody, response: SessionResponse, client: 'required' },
+  setModel: { ...ENDPOINTS.setModel, body: SetModelBody, response: SessionResponse, client: 'required' },
+  listModels: { ...ENDPOINTS.listModels, response: ModelListResponse },
+  rotateToken: { ...ENDPOINTS.rotateToken, body: EmptyBody, response: TokenRotatedResponse },
+  pairing: { ...ENDPOINTS.pairing, response: PairingResponse },
+} as const satisfies { [Name in RouteName]: RouteSpec };
+
+export type Routes = typeof ROUTES;
+export type RouteParams<Name extends RouteName> = PathParams<Routes[Name]['path']>;
+export type RouteResponse<Name extends RouteName> = z.infer<Routes[Name]['response']>;
+/** What a client sends: the schema's input (defaults may be left out). */
+export type RouteBody<Name extends RouteName> = Routes[Name] extends { body: infer Body extends z.ZodType } ? z.input<Body> : never;
+/** What a handler receives, parsed. */
+export type ParsedBody<Name extends RouteName> = Routes[Name] extends { body: infer Body extends z.ZodType } ? z.output<Body> : undefined;
+/** What a client may put in the query string: any of the parsed fields. */
+export type RouteQuery<Name extends RouteName> = Routes[Name] extends { query: infer Query extends z.ZodType }
+  ? Partial<z.output<Query>>
+  : never;
+export type ParsedQuery<Name extends RouteName> = Routes[Name] extends { query: infer Query extends z.ZodType }
+  ? z.output<Query>
+  : undefined;
+/** The caller's client id as a handler sees it: checked present where the route requires it. */
+export type RouteClientId<Name extends RouteName> = Routes[Name] extends { client: 'required' } ? string : string | null;

@@ -1,0 +1,24 @@
+// Small rules every room applies the same way, each written once. Kept apart from the zod schemas
+// so the dashboard can use them without pulling zod in.
+import type { SessionState } from './session.ts';
+
+/** A turn is running (input now would be queued, interrupt would stop something). */
+export function isTurnRunning(state: SessionState): boolean {
+  return state === 'processing' || state === 'waiting_permission';
+}
+
+/** The client id under which Claude itself acts, e.g. when it withdraws a permission request. */
+export const CLAUDE_CLIENT_ID = 'claude';
+
+/** Where a server listens unless told otherwise: this machine only. */
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 7432;
+
+/** The names of this machine that a browser or the CLI may use for a loopback server. */
+export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'] as const;
+
+/** Whether a host name or address (brackets allowed: `[::1]`) stays on this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
+}

@@ -1,0 +1,82 @@
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { CLIENT_ID_HEADER, fillPath, ROUTES, withQuery, type RouteName, type RouteSpec } from '../../lib/protocol/index.ts';
+import { useServer } from '../support/api-harness.ts';
+
+/**
+ * Every route of the table called once for real, its answer checked against the route's status
+ * and response schema: the one place a handler that strays from lib/protocol/routes.ts is caught.
+ */
+// A token file rather than VIBES_TOKEN, so that the token can be rotated.
+const vibes = useServer({ tokenFile: true });
+
+interface Call {
+  params?: Record<string, string>;
+  query?: Record<string, string | number>;
+  body?: unknown;
+  clientId?: string;
+}
+
+async function send(name: RouteName, call: Call = {}): Promise<Response> {
+  const route: RouteSpec = ROUTES[name];
+  const path = withQuery(fillPath(route.path, call.params ?? {}), call.query);
+  return vibes.raw(path, {
+    method: route.method,
+    headers: {
+      ...(call.clientId ? { [CLIENT_ID_HEADER]: call.clientId } : {}),
+      ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+  });
+}
+
+/** One successful call per route; a route added to the table without one here does not compile. */
+const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
+  health: async () => ({}),
+  listSessions: async () => ({ query: { state: 'ended', limit: 5 } }),
+  createSession: async () => ({ clientId: 'alice', body: { name: 'contract', cwd: tmpdir(), prompt: 'hello' } }),
+  getSession: async () => ({ params: { id: await newSession() } }),
+  sessionEvents: async () => ({ params: { id: await newSession('hello') }, query: { after: 0, limit: 10 } }),
+  subscribe: async () => ({ clientId: 'bob', params: { id: await newSession() } }),
+  unsubscribe: async () => ({ clientId: 'alice', params: { id: await newSession() } }),
+  sendInput: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { content: 'hello', source: 'cli' } }),
+  interrupt: async () => ({ clientId: 'alice', params: { id: await newSession() } }),
+  kill: async () => ({ clientId: 'alice', params: { id: await newSession() } }),
+  resume: async () => {
+    const stream = await vibes.stream({ clientId: 'alice' });
+    const id = await newSession('hello');
+    // Only a session in which Claude started a conversation can be resumed.
+    await stream.waitForEvent('session_updated', (event) => event.session.id === id && event.session.claude_session_id !== null);
+    await vibes.client('alice').kill(id);
+    return { clientId: 'alice', params: { id } };
+  },
+  setPermissionMode: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { mode: 'acceptEdits', source: 'cli' } }),
+  setModel: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { model: 'sonnet', source: 'web' } }),
+  listModels: async () => ({ params: { id: await newSession() } }),
+  answerPermission: async () => {
+    const stream = await vibes.stream({ clientId: 'alice' });
+    const id = await newSession('bash');
+    const update = await stream.waitForEvent('session_updated', (event) => event.session.id === id && event.session.pending_permissions.length > 0);
+    const requestId = update.session.pending_permissions[0]?.request_id ?? '';
+    return { clientId: 'alice', params: { id, requestId }, body: { behavior: 'deny', message: 'not now' } };
+  },
+  // Last: it changes the token the harness signs in with.
+  rotateToken: async () => ({}),
+  pairing: async () => ({}),
+};
+
+async function newSession(prompt?: string): Promise<string> {
+  return (await vibes.client('alice').createSession(prompt ? { prompt } : {})).id;
+}
+
+describe('every route answers as the route table says', () => {
+  const names = (Object.keys(CALLS) as RouteName[]).sort((a, b) => Number(a === 'rotateToken') - Number(b === 'rotateToken'));
+  it.each(names)('%s', async (name) => {
+    const response = await send(name, await CALLS[name]());
+    const route: RouteSpec = ROUTES[name];
+    const json: unknown = await response.json();
+    expect({ status: response.status, json }).toMatchObject({ status: route.status ?? 200 });
+    const parsed = route.response.safeParse(json);
+    expect(parsed.error?.issues ?? [], `${route.method} ${route.path} answered ${JSON.stringify(json)}`).toEqual([]);
+  });
+});

@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../../lib/protocol/index.ts';
+import { loadConfig } from '../../../lib/server/config.ts';
+
+describe('the server configuration', () => {
+  it('listens on this machine only by default, keeping its state in ~/.vibes', () => {
+    const config = loadConfig([], { HOME: '/home/ada' });
+    expect(config).toMatchObject({ host: DEFAULT_HOST, port: DEFAULT_PORT, home: join('/home/ada', '.vibes'), demo: false, store: 'sqlite' });
+    expect(config.disconnectGraceMs).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('takes flags over the environment', () => {
+    const config = loadConfig(['--port', '0', '--demo'], { HOME: '/h', VIBES_PORT: '9000', VIBES_HOME: '/state', VIBES_DEMO: '0' });
+    expect(config).toMatchObject({ port: 0, demo: true, home: '/state' });
+  });
+
+  it('reads lists and numbers from the environment', () => {
+    const config = loadConfig([], { HOME: '/h', VIBES_ALLOWED_HOSTS: 'box.local, vibes.example ', VIBES_DISCONNECT_GRACE_MS: '1500' });
+    expect(config.allowedHosts).toEqual(['box.local', 'vibes.example']);
+    expect(config.disconnectGraceMs).toBe(1500);
+  });
+
+  it('refuses bad values with what is wrong, never echoing the token', () => {
+    expect(() => loadConfig([], { HOME: '/h', VIBES_PORT: '70000' })).toThrow(/Invalid vibes configuration: port/);
+    expect(() => loadConfig([], { HOME: '/h', VIBES_DEMO: 'maybe' })).toThrow(/demo/);
+    expect(() => loadConfig([], { HOME: '/h', VIBES_TOKEN: 'short-secret' })).toThrow(/at least 16 characters/);
+    expect(() => loadConfig([], { HOME: '/h', VIBES_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+});

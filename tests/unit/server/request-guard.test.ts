@@ -1,0 +1,68 @@
+import type { IncomingMessage } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Auth } from '../../../lib/server/auth.ts';
+import { RateLimiter } from '../../../lib/server/rate-limit.ts';
+import { RequestGuard } from '../../../lib/server/request-guard.ts';
+
+const TOKEN = 'a-token-that-is-long-enough-0123456789';
+
+function guard(options: { bindHost?: string; burst?: number } = {}) {
+  return new RequestGuard({
+    auth: new Auth({ home: mkdtempSync(join(tmpdir(), 'vibes-guard-')), token: TOKEN, fromEnv: true }),
+    rateLimiter: new RateLimiter({ perSecond: 1, burst: options.burst ?? 100 }),
+    bindHost: options.bindHost ?? '127.0.0.1',
+    extraHosts: [],
+    maxBodyBytes: 1024,
+  });
+}
+
+function request(path: string, init: { method?: string; headers?: Record<string, string> } = {}) {
+  const req = {
+    method: init.method ?? 'GET',
+    headers: { host: '127.0.0.1:7432', ...init.headers },
+    socket: { remoteAddress: '127.0.0.1' },
+  } as unknown as IncomingMessage;
+  return [req, new URL(path, 'http://vibes.invalid')] as const;
+}
+
+const signedIn = { authorization: `Bearer ${TOKEN}` };
+
+describe('the request guard', () => {
+  it('answers only to the names of this machine (DNS rebinding)', () => {
+    expect(guard().check(...request('/api/sessions', { headers: { ...signedIn, host: 'evil.example:7432' } }))).toMatchObject({ code: 'FORBIDDEN_HOST' });
+    for (const host of ['localhost:7432', '[::1]:7432', '127.0.0.1']) {
+      expect(guard().check(...request('/api/sessions', { headers: { ...signedIn, host } }))).toEqual({ kind: 'pass' });
+    }
+  });
+
+  it('refuses cross-origin API requests and requests without the token', () => {
+    const post = { method: 'POST', headers: { ...signedIn, origin: 'https://evil.example', 'content-length': '2' } };
+    expect(guard().check(...request('/api/sessions', post))).toMatchObject({ code: 'FORBIDDEN_ORIGIN' });
+    expect(guard().check(...request('/api/sessions'))).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(guard().check(...request(`/api/sessions?token=${TOKEN}`))).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+
+  it('signs a browser in from a page link with the token, and shows others the signed-out page', () => {
+    expect(guard().check(...request(`/?token=${TOKEN}&x=1`))).toEqual({ kind: 'sign-in', location: '/?x=1' });
+    expect(guard().check(...request('/'))).toEqual({ kind: 'signed-out-page' });
+    expect(guard().check(...request('/_next/static/chunk.js'))).toEqual({ kind: 'pass' });
+  });
+
+  it('limits the rate and size of state-changing requests', () => {
+    const limited = guard({ burst: 2 });
+    const post = () => request('/api/sessions', { method: 'POST', headers: { ...signedIn, 'content-length': '2', 'x-vibes-client-id': 'eager' } });
+    expect([limited.check(...post()), limited.check(...post())]).toEqual([{ kind: 'pass' }, { kind: 'pass' }]);
+    expect(limited.check(...post())).toMatchObject({ code: 'RATE_LIMITED', headers: { 'Retry-After': '1' } });
+    const big = request('/api/sessions', { method: 'POST', headers: { ...signedIn, 'content-length': '4096' } });
+    expect(guard().check(...big)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('on a wildcard bind also answers to the machine’s own addresses, still not to others', () => {
+    const wide = guard({ bindHost: '0.0.0.0' });
+    expect(wide.allowedHosts.has('127.0.0.1')).toBe(true);
+    expect(wide.check(...request('/api/sessions', { headers: { ...signedIn, host: 'evil.example' } }))).toMatchObject({ code: 'FORBIDDEN_HOST' });
+  });
+});
