@@ -10,8 +10,9 @@ import { startServer } from './server.ts';
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
   const config = loadConfig(argv, env);
   const executable = config.demo ? fakeClaudePath() : (config.claudePath ?? resolveClaudeExecutable(env));
-  const server = await startServer(config, createClaudeAgentFactory({ executable, env }));
+  const server = await startServer(config, createClaudeAgentFactory({ executable, env, allowBypass: config.allowBypass }));
   console.log(`vibes: listening on ${server.url}${config.demo ? ' (demo: the fake Claude answers)' : ''}`);
+  if (config.allowBypass) console.log('vibes: sessions may bypass permissions (--allow-bypass): Claude can then run anything without asking');
   // How the CLI learns that this server is up and where (never from the output above).
   writeServerRecord(config.home, { pid: process.pid, url: server.url, port: server.port, started_at: Math.floor(Date.now() / 1000), log: env.VIBES_LOG_FILE ?? '' });
   const [signIn, ...others] = signInUrls(config.host, server.port, server.runtime.auth.token);
