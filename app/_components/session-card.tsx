@@ -4,7 +4,7 @@ import { memo, type MouseEvent } from 'react';
 import { formatAge, sessionTitle } from '../../lib/client/session-store.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { useNow } from '../_hooks/use-now.ts';
-import { PermissionPrompt } from './permission-prompt.tsx';
+import { PendingDecisions } from './pending-decisions.tsx';
 import { StateBadge } from './state-badge.tsx';
 
 export const SessionCard = memo(function SessionCard({
@@ -62,10 +62,8 @@ export const SessionCard = memo(function SessionCard({
         )}
       </a>
       {session.pending_permissions.length > 0 && (
-        <div className="space-y-2 px-3 pb-3">
-          {session.pending_permissions.map((permission) => (
-            <PermissionPrompt key={permission.request_id} sessionId={session.id} permission={permission} compact />
-          ))}
+        <div className="px-3 pb-3">
+          <PendingDecisions session={session} compact />
         </div>
       )}
     </li>

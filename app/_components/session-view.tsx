@@ -10,7 +10,7 @@ import { Composer } from './composer.tsx';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { KillButton } from './dialog-buttons.tsx';
 import { HISTORY_KEY, useLive } from './live-provider.tsx';
-import { PermissionPrompt } from './permission-prompt.tsx';
+import { PendingDecisions } from './pending-decisions.tsx';
 import { StateBadge } from './state-badge.tsx';
 import { TranscriptView } from './transcript-view.tsx';
 
@@ -93,10 +93,8 @@ export default function SessionView({
       {session && <SessionBar session={session} />}
       <LiveTranscript sessionId={sessionId} />
       {session && session.pending_permissions.length > 0 && (
-        <div className="max-h-[45%] space-y-2 overflow-y-auto border-t border-neutral-200 p-3 dark:border-neutral-800">
-          {session.pending_permissions.map((permission) => (
-            <PermissionPrompt key={permission.request_id} sessionId={session.id} permission={permission} />
-          ))}
+        <div className="max-h-[60%] overflow-y-auto overscroll-contain border-t border-neutral-200 p-3 dark:border-neutral-800" data-testid="decision-panel">
+          <PendingDecisions session={session} />
         </div>
       )}
       {session && <Composer session={session} />}

@@ -1,7 +1,8 @@
 import { memo } from 'react';
-import type { TranscriptItem } from '../../lib/client/transcript.ts';
+import type { PermissionOutcome, TranscriptItem } from '../../lib/client/transcript.ts';
+import { summarizeInput } from '../../lib/client/tool-input.ts';
 import { Markdown } from './markdown.tsx';
-import { summarizeInput } from './permission-prompt.tsx';
+import { ToolDetail } from './tool-view.tsx';
 
 const SOURCE_LABEL = { cli: 'CLI', web: 'web', api: 'API' } as const;
 
@@ -52,47 +53,16 @@ export const TranscriptRow = memo(function TranscriptRow({ item, clientId }: { i
           <p className="whitespace-pre-wrap pb-2">{item.text}</p>
         </details>
       );
-    case 'tool': {
-      const status = item.result ? (item.result.isError ? 'failed' : 'done') : 'running';
-      return (
-        <details
-          data-testid="tool-call"
-          open={item.result?.isError ?? false}
-          className={`rounded-lg border px-3 py-1 text-sm ${item.nested ? 'ml-4' : ''} ${
-            status === 'failed' ? 'border-red-400' : 'border-neutral-200 dark:border-neutral-800'
-          }`}
-        >
-          <summary className="min-h-11 cursor-pointer content-center">
-            <span className="font-semibold">{item.name}</span>{' '}
-            <span className="font-mono text-xs text-neutral-600 dark:text-neutral-400">{summarizeInput(item.input).slice(0, 120)}</span>{' '}
-            <span className="text-xs">({status})</span>
-          </summary>
-          <p className="mt-1 text-xs font-semibold">Input</p>
-          <pre className="vibes-pre">{pretty(item.input)}</pre>
-          {item.result && (
-            <>
-              <p className="mt-1 text-xs font-semibold">{item.result.isError ? 'Error' : 'Result'}</p>
-              <pre className="vibes-pre mb-2">{pretty(item.result.content)}</pre>
-            </>
-          )}
-        </details>
-      );
-    }
+    case 'tool':
+      return <ToolRow item={item} clientId={clientId} />;
     case 'permission':
       return (
-        <p className="text-sm text-neutral-700 dark:text-neutral-300" data-testid="permission-item">
-          <span aria-hidden="true">⚠ </span>
-          {item.title ?? `${item.toolName} asked for permission`}: <code className="break-all">{summarizeInput(item.input)}</code>
-          {item.resolved ? (
-            <span className={item.resolved.behavior === 'allow' ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>
-              {' '}
-              — {item.resolved.behavior === 'allow' ? 'allowed' : 'denied'}
-              {item.resolved.clientId === clientId ? ' by you' : item.resolved.clientId === 'claude' ? ' (withdrawn)' : ''}
-              {item.resolved.message ? `: ${item.resolved.message}` : ''}
-            </span>
-          ) : (
-            <span> — waiting</span>
-          )}
+        <p className="flex min-w-0 gap-1 text-sm text-neutral-700 dark:text-neutral-300" data-testid="permission-item">
+          <span aria-hidden="true">⚠</span>
+          <span className="min-w-0 flex-1 truncate">
+            {item.title ?? `${item.toolName} asked for permission`}: <code>{summarizeInput(item.toolName, item.input)}</code>
+          </span>
+          <DecisionNote outcome={item.resolved} clientId={clientId} />
         </p>
       );
     case 'turn':
@@ -116,10 +86,73 @@ export const TranscriptRow = memo(function TranscriptRow({ item, clientId }: { i
       );
     case 'system':
       return (
-        <p className="text-xs text-neutral-500">
-          {item.subtype}
-          {item.detail ? ` · ${item.detail}` : ''}
+        <p className="break-words text-xs text-neutral-600 dark:text-neutral-400" data-testid="system-note" data-subtype={item.subtype}>
+          {item.text}
         </p>
       );
   }
 });
+
+type ToolItem = Extract<TranscriptItem, { kind: 'tool' }>;
+
+function toolStatus(item: ToolItem): { word: string; tone: string } {
+  if (item.approval && !item.approval.resolved) return { word: 'waiting for approval', tone: 'text-amber-800 dark:text-amber-300 font-semibold' };
+  if (item.result?.isError) return { word: item.approval?.resolved?.behavior === 'deny' ? 'denied' : 'failed', tone: 'text-red-700 dark:text-red-300' };
+  if (item.result) return { word: 'done', tone: 'text-neutral-600 dark:text-neutral-400' };
+  return { word: 'running', tone: 'text-emerald-800 dark:text-emerald-300' };
+}
+
+/** A tool call in one row: what it does, whether it waits for approval, and once answered, who decided. */
+function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }) {
+  const status = toolStatus(item);
+  const summary = summarizeInput(item.name, item.input);
+  return (
+    <details
+      data-testid="tool-call"
+      data-tool={item.name}
+      data-status={status.word}
+      open={item.result?.isError === true && !item.approval?.resolved}
+      className={`min-w-0 rounded-lg border px-3 py-1 text-sm ${item.nested ? 'ml-4' : ''} ${
+        item.approval && !item.approval.resolved ? 'border-amber-500' : status.word === 'failed' ? 'border-red-400' : 'border-neutral-200 dark:border-neutral-800'
+      }`}
+    >
+      <summary className="flex min-h-11 min-w-0 cursor-pointer list-none flex-col justify-center py-1 [&::-webkit-details-marker]:hidden">
+        <span className="flex min-w-0 items-baseline gap-2">
+          <span className="font-semibold">{item.name}</span>
+          <span className={`text-xs ${status.tone}`} data-testid="tool-status">
+            {status.word}
+          </span>
+          {item.approval?.resolved && <DecisionNote outcome={item.approval.resolved} clientId={clientId} />}
+        </span>
+        {summary && <span className="block min-w-0 truncate font-mono text-xs text-neutral-600 dark:text-neutral-400">{summary}</span>}
+      </summary>
+      <div className="min-w-0 space-y-2 pb-2 pt-1">
+        <ToolDetail name={item.name} input={item.input} result={item.result?.content} />
+        {item.result && (
+          <>
+            <p className="text-xs font-semibold">{item.result.isError ? 'Error' : 'Result'}</p>
+            <pre className="vibes-pre">{pretty(item.result.content)}</pre>
+          </>
+        )}
+      </div>
+    </details>
+  );
+}
+
+/** Who settled a request: "allowed by you", "denied on another device", "withdrawn by Claude". */
+export function DecisionNote({ outcome, clientId }: { outcome: PermissionOutcome | null; clientId: string | null }) {
+  if (!outcome) return <span className="shrink-0 text-amber-800 dark:text-amber-300">waiting</span>;
+  const allowed = outcome.behavior === 'allow';
+  const who = outcome.clientId === 'claude' ? 'withdrawn by Claude' : outcome.clientId === clientId ? 'by you' : 'on another device';
+  return (
+    <span
+      data-testid="decision"
+      data-behavior={outcome.behavior}
+      className={`min-w-0 truncate text-xs ${allowed ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-700 dark:text-red-300'}`}
+      title={outcome.message ?? undefined}
+    >
+      {outcome.clientId === 'claude' ? who : `${allowed ? 'allowed' : 'denied'} ${who}`}
+      {outcome.message ? `: ${outcome.message}` : ''}
+    </span>
+  );
+}

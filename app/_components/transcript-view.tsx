@@ -1,7 +1,9 @@
 'use client';
 
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { TranscriptState } from '../../lib/client/transcript.ts';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { TranscriptItem, TranscriptState } from '../../lib/client/transcript.ts';
+import { todosOf, type Todo } from '../../lib/client/tool-input.ts';
+import { TodoList, todoProgress } from './todo-list.tsx';
 import { useLive } from './live-provider.tsx';
 import { TranscriptRow } from './transcript-row.tsx';
 
@@ -50,7 +52,11 @@ export function TranscriptView({ sessionId, transcript }: { sessionId: string; t
     return () => observer.disconnect();
   }, [feed, sessionId, hasMore, start]);
 
+  const todos = useMemo(() => latestTodos(items), [items]);
+
   return (
+    <>
+    {todos && todos.length > 0 && <PinnedTodos todos={todos} />}
     <div
       ref={scroller}
       onScroll={(event) => {
@@ -82,5 +88,33 @@ export function TranscriptView({ sessionId, transcript }: { sessionId: string; t
         </div>
       )}
     </div>
+    </>
+  );
+}
+
+/** The newest TodoWrite list, or null when Claude has not written one. */
+function latestTodos(items: readonly TranscriptItem[]): Todo[] | null {
+  for (let index = items.length - 1; index >= 0; index--) {
+    const item = items[index];
+    if (item?.kind === 'tool' && item.name === 'TodoWrite') return todosOf(item.input);
+  }
+  return null;
+}
+
+/** Claude's plan of work, pinned above the transcript: progress at a glance, the list a tap away. */
+function PinnedTodos({ todos }: { todos: readonly Todo[] }) {
+  const current = todos.find((todo) => todo.status === 'in_progress');
+  return (
+    <details className="border-b border-neutral-200 px-3 text-sm dark:border-neutral-800 sm:px-5" data-testid="pinned-todos">
+      <summary className="flex min-h-11 min-w-0 cursor-pointer items-center gap-2">
+        <span className="shrink-0 font-semibold" data-testid="todo-progress">
+          {todoProgress(todos)}
+        </span>
+        {current && <span className="min-w-0 truncate text-neutral-700 dark:text-neutral-300">{current.activeForm || current.content}</span>}
+      </summary>
+      <div className="max-h-[40dvh] overflow-y-auto pb-2">
+        <TodoList todos={todos} />
+      </div>
+    </details>
   );
 }
