@@ -178,13 +178,10 @@ class SessionConsole {
         }
         return;
       case 'permission_request':
-        this.#pending.set(event.request_id, {
-          request_id: event.request_id,
-          tool_name: event.tool_name,
-          input: event.input,
-          requested_at: entry.at,
-          ...(event.title ? { title: event.title } : {}),
-        });
+        {
+          const { type: _type, ...decision } = event;
+          this.#pending.set(event.request_id, { ...decision, requested_at: entry.at });
+        }
         return;
       case 'permission_resolved':
         this.#pending.delete(event.request_id);

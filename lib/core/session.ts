@@ -1,6 +1,8 @@
 import type {
   InputSource,
   PendingPermission,
+  PermissionMode,
+  TodoList,
   SessionInfo,
   SessionState,
   TranscriptEntry,
@@ -67,6 +69,8 @@ export class Session {
   #state: SessionState = 'idle';
   #failure: string | null = null;
   #model: string | null;
+  #permissionMode: PermissionMode = 'default';
+  #todos: TodoList | null = null;
   #claudeSessionId: string | null;
   #costUsd: number;
   #lastSeq: number;
@@ -123,6 +127,8 @@ export class Session {
       last_activity_at: this.#lastActivityAt,
       cwd: this.cwd,
       model: this.#model,
+      permission_mode: this.#permissionMode,
+      todos: this.#todos,
       pending_permissions: [...this.#pending.values()],
       queued_inputs: this.#queue.length,
       cost_usd: this.#costUsd,
@@ -264,13 +270,7 @@ export class Session {
   #onTranscriptEvent(event: TranscriptEvent): void {
     switch (event.type) {
       case 'permission_request':
-        this.#pending.set(event.request_id, {
-          request_id: event.request_id,
-          tool_name: event.tool_name,
-          input: event.input,
-          ...(event.title === undefined ? {} : { title: event.title }),
-          requested_at: this.#nowSeconds(),
-        });
+        this.#pending.set(event.request_id, { ...omitType(event), requested_at: this.#nowSeconds() });
         this.#append(event);
         this.#transition('waiting_permission');
         this.#publishUpdate();
@@ -384,4 +384,9 @@ export class Session {
   #nowSeconds(): number {
     return Math.floor(this.#clock() / 1000);
   }
+}
+
+function omitType<T extends { type: string }>(event: T): Omit<T, 'type'> {
+  const { type: _type, ...rest } = event;
+  return rest;
 }

@@ -1,3 +1,4 @@
+export * from './decisions.ts';
 export * from './session.ts';
 export * from './transcript.ts';
 export * from './events.ts';

@@ -58,7 +58,15 @@ export class ScriptedAgent implements Agent {
   }
 
   requestPermission(requestId: string, toolName = 'Bash'): void {
-    this.emit({ type: 'permission_request', request_id: requestId, tool_name: toolName, input: { command: 'ls' } });
+    this.emit({
+      type: 'permission_request',
+      request_id: requestId,
+      tool_name: toolName,
+      input: { command: 'ls' },
+      kind: 'tool',
+      display: { type: 'input' },
+      suggestions: [],
+    });
   }
 }
 

@@ -186,6 +186,9 @@ export class ClaudeAgent implements Agent {
         input,
         ...(title ? { title } : {}),
         ...(options.toolUseID ? { tool_use_id: options.toolUseID } : {}),
+        kind: 'tool',
+        display: { type: 'input' },
+        suggestions: [],
       });
     });
   };

@@ -61,7 +61,7 @@ describe('transcript', () => {
   it('pairs tool results and permission answers with their requests, and marks queued input', () => {
     const state = transcriptFromEntries([
       entry(1, { type: 'tool_use', tool_use_id: 't1', name: 'Bash', input: { command: 'ls' } }),
-      entry(2, { type: 'permission_request', request_id: 'r1', tool_name: 'Bash', input: { command: 'ls' } }),
+      entry(2, { type: 'permission_request', request_id: 'r1', tool_name: 'Bash', input: { command: 'ls' }, kind: 'tool', display: { type: 'input' }, suggestions: [] }),
       entry(3, { type: 'user_input', content: 'next', source: 'web', client_id: 'c2', queued: true }),
       entry(4, { type: 'permission_resolved', request_id: 'r1', behavior: 'allow', client_id: 'c2' }),
       entry(5, { type: 'tool_result', tool_use_id: 't1', content: 'a\nb', is_error: false }),
