@@ -2,22 +2,12 @@
 
 import { useId, useState } from 'react';
 import { ApiError } from '../../lib/client/api-error.ts';
-import { describeSuggestion, type PermissionSuggestion } from '../../lib/client/permission-rule.ts';
-import { questionsOf, stringField, summarizeInput } from '../../lib/client/tool-input.ts';
-import type { PendingPermission, PermissionAnswerBody } from '../../lib/protocol/index.ts';
+import { questionsOf, stringField } from '../../lib/client/tool-input.ts';
+import type { DecisionDisplay, DecisionKind, PendingPermission, PermissionAnswerBody } from '../../lib/protocol/index.ts';
 import { CodeWords } from './code-words.tsx';
-import type { DiffRow } from './diff-view.tsx';
 import { useLive } from './live-provider.tsx';
 import { QuestionForm } from './question-form.tsx';
-import { PlanText, ToolDetail } from './tool-view.tsx';
-
-type DecisionKind = 'tool' | 'question' | 'plan';
-
-export function decisionKind(permission: PendingPermission): DecisionKind {
-  if (permission.tool_name === 'AskUserQuestion') return 'question';
-  if (permission.tool_name === 'ExitPlanMode') return 'plan';
-  return 'tool';
-}
+import { CommandDetail, EditDetail, InputDetail, PlanText, ToolDetail } from './tool-view.tsx';
 
 const TITLE: Record<DecisionKind, string> = { tool: '', question: 'Claude has a question', plan: 'Claude’s plan is ready' };
 
@@ -41,11 +31,12 @@ export default function DecisionCard({
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<string | null>(null);
   const messageId = useId();
-  const kind = decisionKind(permission);
-  const suggestions = suggestionsOf(permission);
+  const kind = permission.kind;
+  const suggestions = permission.suggestions;
   const [chosen, setChosen] = useState<boolean[]>(() => suggestions.map((_, index) => index === 0));
 
-  async function answer(body: PermissionAnswerBody) {
+  async function answer(fields: PermissionAnswerBody) {
+    const body: PermissionAnswerBody = { ...fields, source: 'web' };
     setBusy(true);
     setOutcome(null);
     try {
@@ -88,16 +79,22 @@ export default function DecisionCard({
       <div className="mt-2 min-w-0">
         {kind === 'question' ? (
           <QuestionForm
-            questions={questionsOf(permission.input)}
+            questions={permission.display.type === 'question' ? permission.display.questions : questionsOf(permission.input)}
             busy={busy}
-            onAnswer={(answers) => void answer({ behavior: 'allow', ...updatedInput({ ...permission.input, answers }) })}
+            onAnswer={(answers) => void answer({ behavior: 'allow', answers })}
             onDecline={() => void answer({ behavior: 'deny', message: 'The user chose not to answer.' })}
           />
         ) : kind === 'plan' ? (
-          <PlanChoices plan={stringField(permission.input, 'plan')} tall={!compact} busy={busy} onAnswer={(body) => void answer(body)} />
+          <PlanChoices
+            plan={permission.display.type === 'plan' ? permission.display.plan : stringField(permission.input, 'plan')}
+            tall={!compact}
+            busy={busy}
+            onAnswer={(body) => void answer(body)}
+          />
         ) : (
           <>
-            <ToolDetail name={permission.tool_name} input={permission.input} diff={diffOf(permission)} cwd={cwd} />
+            <DisplayDetail permission={permission} display={permission.display} cwd={cwd} />
+            {permission.reason && <p className="mt-1 text-xs text-neutral-700 dark:text-neutral-300">{permission.reason}</p>}
             {!compact && (
               <div className="mt-2">
                 <label htmlFor={messageId} className="block text-xs text-neutral-700 dark:text-neutral-300">
@@ -124,7 +121,7 @@ export default function DecisionCard({
               <fieldset className="mt-2 space-y-1 rounded-lg border border-neutral-300 p-2 dark:border-neutral-700" data-testid="allow-always">
                 <legend className="px-1 text-xs font-semibold">Don’t ask again</legend>
                 {suggestions.map((suggestion, index) => (
-                  <label key={index} className="flex min-h-11 cursor-pointer items-center gap-2" data-testid="suggestion">
+                  <label key={suggestion.id} className="flex min-h-11 cursor-pointer items-center gap-2" data-testid="suggestion">
                     <input
                       type="checkbox"
                       checked={chosen[index] ?? false}
@@ -132,7 +129,8 @@ export default function DecisionCard({
                       className="size-4 shrink-0 accent-violet-700"
                     />
                     <span className="min-w-0 break-words">
-                      <CodeWords text={describeSuggestion(suggestion)} />
+                      <CodeWords text={suggestion.description} />
+                      <span className="text-neutral-700 dark:text-neutral-300"> · {SCOPE_WORDS[suggestion.scope]}</span>
                     </span>
                   </label>
                 ))}
@@ -140,7 +138,7 @@ export default function DecisionCard({
                   type="button"
                   disabled={busy || !chosen.some(Boolean)}
                   onClick={() =>
-                    void answer({ ...withMessage('allow'), ...updatedPermissions(suggestions.filter((_, index) => chosen[index])) })
+                    void answer({ ...withMessage('allow'), suggestions: suggestions.filter((_, index) => chosen[index]).map((suggestion) => suggestion.id) })
                   }
                   className="vibes-button w-full"
                 >
@@ -180,7 +178,7 @@ function PlanChoices({
       <button
         type="button"
         disabled={busy}
-        onClick={() => onAnswer({ behavior: 'allow', ...planMode('acceptEdits') })}
+        onClick={() => onAnswer({ behavior: 'allow', mode: 'acceptEdits' })}
         className="vibes-button vibes-button-primary w-full"
         data-testid="plan-accept-edits"
       >
@@ -189,7 +187,7 @@ function PlanChoices({
       <button
         type="button"
         disabled={busy}
-        onClick={() => onAnswer({ behavior: 'allow', ...planMode('default') })}
+        onClick={() => onAnswer({ behavior: 'allow', mode: 'default' })}
         className="vibes-button w-full"
         data-testid="plan-review-edits"
       >
@@ -212,30 +210,28 @@ function PlanChoices({
   );
 }
 
-/** The one line a person needs to decide, for places too small for the whole card. */
-export function decisionSummary(permission: PendingPermission): string {
-  return summarizeInput(permission.tool_name, permission.input);
-}
+const SCOPE_WORDS = {
+  session: 'for this session',
+  local: 'in this project, for you',
+  project: 'in this project, for everyone',
+  user: 'in all your projects',
+  cli: 'for this run',
+} as const;
 
-// The wire fields below follow the protocol's decision shapes; see lib/protocol.
-function suggestionsOf(permission: PendingPermission): PermissionSuggestion[] {
-  const value = (permission as { suggestions?: unknown }).suggestions;
-  return Array.isArray(value) ? (value as PermissionSuggestion[]) : [];
-}
-
-function diffOf(permission: PendingPermission): DiffRow[] | null {
-  const value = (permission as { diff?: unknown }).diff;
-  return Array.isArray(value) ? (value as DiffRow[]) : null;
-}
-
-function updatedInput(input: Record<string, unknown>): Partial<PermissionAnswerBody> {
-  return { updated_input: input } as Partial<PermissionAnswerBody>;
-}
-
-function updatedPermissions(suggestions: PermissionSuggestion[]): Partial<PermissionAnswerBody> {
-  return { updated_permissions: suggestions } as Partial<PermissionAnswerBody>;
-}
-
-function planMode(mode: 'acceptEdits' | 'default'): Partial<PermissionAnswerBody> {
-  return { permission_mode: mode } as Partial<PermissionAnswerBody>;
+/** What the server prepared for this request: a diff, a command with its folder, or the input. */
+function DisplayDetail({ permission, display, cwd }: { permission: PendingPermission; display: DecisionDisplay; cwd: string | null }) {
+  switch (display.type) {
+    case 'diff':
+      return <EditDetail name={permission.tool_name} input={permission.input} diff={display.diff} />;
+    case 'command':
+      return <CommandDetail command={display.command} description={display.description} cwd={display.cwd || cwd} />;
+    case 'input':
+      return permission.tool_name === 'Bash' ? (
+        <CommandDetail command={stringField(permission.input, 'command')} description={stringField(permission.input, 'description')} cwd={cwd} />
+      ) : (
+        <ToolDetail name={permission.tool_name} input={permission.input} diff={null} answers={null} />
+      );
+    default:
+      return <InputDetail input={permission.input} />;
+  }
 }

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import type { FileDiff } from '../../lib/protocol/index.ts';
 
 /** One row of a rendered diff: a line kept, added or removed, or a gap of unchanged lines left out. */
 export interface DiffRow {
@@ -6,6 +7,19 @@ export interface DiffRow {
   text: string;
   oldLine: number | null;
   newLine: number | null;
+}
+
+/** The server's diff as rows, with a gap row where unchanged lines between hunks are left out. */
+export function rowsFromFileDiff(diff: FileDiff): DiffRow[] {
+  const rows: DiffRow[] = [];
+  diff.hunks.forEach((hunk, index) => {
+    if (index > 0 || hunk.old_start > 1 || hunk.new_start > 1) rows.push({ kind: 'gap', text: '', oldLine: null, newLine: null });
+    for (const line of hunk.lines) {
+      rows.push({ kind: line.kind === 'added' ? 'add' : line.kind === 'removed' ? 'remove' : 'context', text: line.text, oldLine: line.old_line, newLine: line.new_line });
+    }
+  });
+  if (diff.truncated) rows.push({ kind: 'gap', text: 'more lines left out', oldLine: null, newLine: null });
+  return rows;
 }
 
 const MARK = { context: ' ', add: '+', remove: '−', gap: '⋯' } as const;
@@ -39,7 +53,7 @@ export const DiffView = memo(function DiffView({ rows, label }: { rows: readonly
                 </td>
                 <td className="w-full">
                   <span className="sr-only">{SPOKEN[row.kind]}: </span>
-                  {row.text || ' '}
+                  {row.kind === 'gap' && !row.text ? '' : row.text || ' '}
                 </td>
               </tr>
             ))}

@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useState, type FormEvent } from 'react';
-import type { Question } from '../../lib/client/tool-input.ts';
+import type { Question } from '../../lib/protocol/index.ts';
 
 const OTHER = '\u0000other';
 
@@ -58,7 +58,7 @@ export function QuestionForm({
             <legend className="mb-1 text-sm">
               {question.header && <span className="vibes-chip mr-1.5" data-testid="question-header">{question.header}</span>}
               <span className="font-semibold">{question.question}</span>
-              {question.multiSelect && <span className="ml-1 text-xs text-neutral-700 dark:text-neutral-300">(choose any)</span>}
+              {question.multi_select && <span className="ml-1 text-xs text-neutral-700 dark:text-neutral-300">(choose any)</span>}
             </legend>
             {question.options.map((option) => (
               <label
@@ -67,11 +67,11 @@ export function QuestionForm({
                 data-testid="question-option"
               >
                 <input
-                  type={question.multiSelect ? 'checkbox' : 'radio'}
+                  type={question.multi_select ? 'checkbox' : 'radio'}
                   name={name}
                   value={option.label}
                   checked={labels.includes(option.label)}
-                  onChange={(event) => choose(index, option.label, question.multiSelect, event.target.checked)}
+                  onChange={(event) => choose(index, option.label, question.multi_select, event.target.checked)}
                   className="mt-1 size-4 shrink-0 accent-violet-700"
                 />
                 <span className="min-w-0">
@@ -82,11 +82,11 @@ export function QuestionForm({
             ))}
             <label className="flex min-h-11 cursor-pointer items-center gap-2 rounded-lg border border-dashed border-neutral-300 bg-white p-2 has-[:checked]:border-violet-600 dark:border-neutral-700 dark:bg-neutral-900">
               <input
-                type={question.multiSelect ? 'checkbox' : 'radio'}
+                type={question.multi_select ? 'checkbox' : 'radio'}
                 name={name}
                 value={OTHER}
                 checked={otherChosen}
-                onChange={(event) => choose(index, OTHER, question.multiSelect, event.target.checked)}
+                onChange={(event) => choose(index, OTHER, question.multi_select, event.target.checked)}
                 className="size-4 shrink-0 accent-violet-700"
                 aria-label="Other"
               />
@@ -95,7 +95,7 @@ export function QuestionForm({
                 onChange={(event) => {
                   const value = event.target.value;
                   setOther((current) => current.map((text, at) => (at === index ? value : text)));
-                  if (value && !otherChosen) choose(index, OTHER, question.multiSelect, true);
+                  if (value && !otherChosen) choose(index, OTHER, question.multi_select, true);
                 }}
                 placeholder="Other…"
                 aria-label={`Other answer to: ${question.question}`}

@@ -5,7 +5,7 @@ import { formatAge, sessionTitle } from '../../lib/client/session-store.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { useNow } from '../_hooks/use-now.ts';
 import { PendingDecisions } from './pending-decisions.tsx';
-import { StateBadge } from './state-badge.tsx';
+import { ModeBadge, StateBadge } from './state-badge.tsx';
 
 export const SessionCard = memo(function SessionCard({
   session,
@@ -53,6 +53,8 @@ export const SessionCard = memo(function SessionCard({
           {session.subscriber_count > 1 && (
             <span data-testid="viewer-count">{session.subscriber_count} viewers</span>
           )}
+          <ModeBadge mode={session.permission_mode} />
+          {session.model && <span className="max-w-40 truncate" data-testid="card-model">{session.model}</span>}
           <span>started {formatAge(now - session.created_at)} ago</span>
           <span data-testid="last-activity">active {formatAge(now - session.last_activity_at)} ago</span>
           {session.queued_inputs > 0 && <span>{session.queued_inputs} queued</span>}

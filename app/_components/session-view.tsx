@@ -11,6 +11,7 @@ import { ConnectionIndicator } from './connection-indicator.tsx';
 import { KillButton } from './dialog-buttons.tsx';
 import { HISTORY_KEY, useLive } from './live-provider.tsx';
 import { PendingDecisions } from './pending-decisions.tsx';
+import { SessionControls } from './session-controls.tsx';
 import { StateBadge } from './state-badge.tsx';
 import { TranscriptView } from './transcript-view.tsx';
 
@@ -82,7 +83,7 @@ export default function SessionView({
             </button>
           </div>
         </div>
-        {!missing && <LiveTranscript sessionId={sessionId} />}
+        {!missing && <LiveTranscript sessionId={sessionId} session={session} />}
       </section>
     );
   }
@@ -91,7 +92,7 @@ export default function SessionView({
     <section className="flex h-full min-h-0 flex-col" aria-label={`Session ${session ? sessionTitle(session) : sessionId}`}>
       {header}
       {session && <SessionBar session={session} />}
-      <LiveTranscript sessionId={sessionId} />
+      <LiveTranscript sessionId={sessionId} session={session} />
       {session && session.pending_permissions.length > 0 && (
         <div className="max-h-[60%] overflow-y-auto overscroll-contain border-t border-neutral-200 p-3 dark:border-neutral-800" data-testid="decision-panel">
           <PendingDecisions session={session} />
@@ -133,9 +134,9 @@ function ResumeButton({ sessionId }: { sessionId: string }) {
   );
 }
 
-function LiveTranscript({ sessionId }: { sessionId: string }) {
+function LiveTranscript({ sessionId, session }: { sessionId: string; session: SessionInfo | undefined }) {
   const transcript = useTranscript(sessionId);
-  return <TranscriptView sessionId={sessionId} transcript={transcript} />;
+  return <TranscriptView sessionId={sessionId} transcript={transcript} todos={session?.todos ?? null} />;
 }
 
 function SessionBar({ session }: { session: SessionInfo }) {
@@ -166,6 +167,7 @@ function SessionBar({ session }: { session: SessionInfo }) {
         )}
         <KillButton sessionId={session.id} title={sessionTitle(session)} />
       </span>
+      <SessionControls session={session} />
       {session.state === 'failed' && session.failure && (
         <p role="alert" className="w-full text-red-700 dark:text-red-300">
           Failed: {session.failure}

@@ -1,14 +1,14 @@
-import type { Todo } from '../../lib/client/tool-input.ts';
+import type { TodoItem } from '../../lib/protocol/index.ts';
 
 const MARK = { completed: '☑', in_progress: '◐', pending: '☐' } as const;
 const SPOKEN = { completed: 'done', in_progress: 'in progress', pending: 'to do' } as const;
 
-export function todoProgress(todos: readonly Todo[]): string {
+export function todoProgress(todos: readonly TodoItem[]): string {
   return `${todos.filter((todo) => todo.status === 'completed').length} of ${todos.length} done`;
 }
 
 /** Claude's todo list as a checklist; the item in progress reads as what Claude is doing now. */
-export function TodoList({ todos }: { todos: readonly Todo[] }) {
+export function TodoList({ todos }: { todos: readonly TodoItem[] }) {
   return (
     <ul className="space-y-1 text-sm" data-testid="todo-list" aria-label={`Todo list, ${todoProgress(todos)}`}>
       {todos.map((todo, index) => (
@@ -22,7 +22,7 @@ export function TodoList({ todos }: { todos: readonly Todo[] }) {
             }`}
           >
             <span className="sr-only">{SPOKEN[todo.status]}: </span>
-            {todo.status === 'in_progress' && todo.activeForm ? todo.activeForm : todo.content}
+            {todo.status === 'in_progress' && todo.active_form ? todo.active_form : todo.content}
           </span>
         </li>
       ))}

@@ -1,26 +1,19 @@
 import { memo } from 'react';
-import {
-  answersOf,
-  editChanges,
-  editedPath,
-  EDIT_TOOLS,
-  questionsOf,
-  stringField,
-  todosOf,
-  type EditChange,
-} from '../../lib/client/tool-input.ts';
-import { DiffView, type DiffRow } from './diff-view.tsx';
+import { editChanges, editedPath, EDIT_TOOLS, questionsOf, stringField, todosOf, type EditChange } from '../../lib/client/tool-input.ts';
+import type { FileDiff } from '../../lib/protocol/index.ts';
+import { DiffView, rowsFromFileDiff, type DiffRow } from './diff-view.tsx';
 import { Markdown } from './markdown.tsx';
 import { TodoList } from './todo-list.tsx';
 
-/** A diff from the input alone: what goes out and what comes in, numbered only where the input tells (a new file's lines). */
-export function rowsFromChanges(name: string, changes: readonly EditChange[]): DiffRow[] {
+/** Without the server's diff: what goes out and what comes in, as the input says (numbered only for a new file). */
+function rowsFromChanges(name: string, changes: readonly EditChange[]): DiffRow[] {
   const rows: DiffRow[] = [];
-  const numbered = name === 'Write';
   changes.forEach((change, index) => {
     if (index > 0) rows.push({ kind: 'gap', text: '', oldLine: null, newLine: null });
     for (const line of splitLines(change.oldText)) rows.push({ kind: 'remove', text: line, oldLine: null, newLine: null });
-    splitLines(change.newText).forEach((line, at) => rows.push({ kind: 'add', text: line, oldLine: null, newLine: numbered ? at + 1 : null }));
+    splitLines(change.newText).forEach((line, at) =>
+      rows.push({ kind: 'add', text: line, oldLine: null, newLine: name === 'Write' ? at + 1 : null }),
+    );
   });
   return rows;
 }
@@ -32,50 +25,91 @@ function splitLines(value: string): string[] {
   return lines;
 }
 
+const STATUS_WORDS: Record<FileDiff['status'], string> = {
+  modified: '',
+  created: 'new file',
+  fragment: 'the file could not be read: the change alone, without line numbers',
+};
+
+/** An edit as a diff: the server's (with context and line numbers) when it sent one, else read from the input. */
+export function EditDetail({ name, input, diff }: { name: string; input: unknown; diff: FileDiff | null }) {
+  const path = diff?.file_path ?? editedPath(input);
+  const rows = diff ? rowsFromFileDiff(diff) : rowsFromChanges(name, editChanges(name, input));
+  const note = diff ? STATUS_WORDS[diff.status] : '';
+  return (
+    <div className="min-w-0 space-y-1">
+      <p className="overflow-x-auto whitespace-nowrap font-mono text-xs font-semibold" data-testid="edit-path">
+        {path}
+      </p>
+      {note && <p className="text-xs text-neutral-700 dark:text-neutral-300">{note}</p>}
+      <DiffView rows={rows} label={`Changes to ${path}`} />
+    </div>
+  );
+}
+
 /** What a tool call does, shown the way a person checks it: commands as code, edits as diffs, plans as Markdown. */
 export const ToolDetail = memo(function ToolDetail({
   name,
   input,
   diff,
-  cwd,
-  result,
+  answers,
 }: {
   name: string;
   input: unknown;
-  /** The server's diff, with context from the file; without it the diff is read from the input. */
-  diff?: readonly DiffRow[] | null;
-  cwd?: string | null;
-  result?: unknown;
+  diff: FileDiff | null;
+  answers: Readonly<Record<string, string>> | null;
 }) {
-  if (name === 'Bash') return <CommandDetail input={input} cwd={cwd ?? null} />;
-  if (EDIT_TOOLS.has(name)) {
-    const rows = diff ?? rowsFromChanges(name, editChanges(name, input));
-    const path = editedPath(input);
-    return (
-      <div className="space-y-1">
-        <p className="overflow-x-auto whitespace-nowrap font-mono text-xs" data-testid="edit-path">
-          {path}
-        </p>
-        <DiffView rows={rows} label={`Changes to ${path}`} />
-      </div>
-    );
-  }
+  if (name === 'Bash') return <CommandDetail command={stringField(input, 'command')} description={stringField(input, 'description')} cwd={null} />;
+  if (EDIT_TOOLS.has(name)) return <EditDetail name={name} input={input} diff={diff} />;
   if (name === 'ExitPlanMode') return <PlanText plan={stringField(input, 'plan')} />;
   if (name === 'TodoWrite') return <TodoList todos={todosOf(input)} />;
-  if (name === 'AskUserQuestion') return <QuestionsRead input={input} answers={answersOf(result)} />;
-  return <pre className="vibes-code">{JSON.stringify(input, null, 2) ?? ''}</pre>;
+  if (name === 'AskUserQuestion') {
+    return (
+      <ul className="space-y-2">
+        {questionsOf(input).map((question, index) => (
+          <li key={index} className="min-w-0 text-sm">
+            {question.header && <span className="vibes-chip mr-1.5">{question.header}</span>}
+            <span className="break-words">{question.question}</span>
+            {answers?.[question.question] !== undefined && (
+              <p className="mt-0.5 break-words font-semibold" data-testid="question-answer">
+                → {answers[question.question]}
+              </p>
+            )}
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  return <InputDetail input={input} />;
 });
 
-export function CommandDetail({ input, cwd }: { input: unknown; cwd: string | null }) {
-  const description = stringField(input, 'description');
+/** Any other tool's input as key and value, values as code. */
+export function InputDetail({ input }: { input: unknown }) {
+  const entries = input && typeof input === 'object' ? Object.entries(input as Record<string, unknown>) : [];
+  if (entries.length === 0) return null;
   return (
-    <div className="space-y-1" data-testid="command">
-      {description && <p className="text-sm">{description}</p>}
+    <dl className="min-w-0 space-y-1 text-xs">
+      {entries.map(([key, value]) => (
+        <div key={key} className="min-w-0">
+          <dt className="font-semibold">{key.replaceAll('_', ' ')}</dt>
+          <dd>
+            <pre className="vibes-code">{typeof value === 'string' ? value : JSON.stringify(value, null, 2)}</pre>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function CommandDetail({ command, description, cwd }: { command: string; description: string | null; cwd: string | null }) {
+  return (
+    <div className="min-w-0 space-y-1" data-testid="command">
+      {description && <p className="break-words text-sm">{description}</p>}
       <pre className="vibes-code" tabIndex={0} aria-label="Command" data-testid="command-text">
-        {stringField(input, 'command')}
+        {command}
       </pre>
       {cwd && (
-        <p className="overflow-x-auto whitespace-nowrap text-xs text-neutral-700 dark:text-neutral-300">
+        <p className="overflow-x-auto whitespace-nowrap text-xs text-neutral-700 dark:text-neutral-300" data-testid="command-cwd">
           in <span className="font-mono">{cwd}</span>
         </p>
       )}
@@ -90,27 +124,9 @@ export function PlanText({ plan, tall = false }: { plan: string; tall?: boolean 
       tabIndex={0}
       role="region"
       aria-label="Plan"
-      className={`${tall ? 'max-h-[55dvh]' : 'max-h-80'} overflow-y-auto rounded border border-neutral-200 bg-white p-3 text-sm dark:border-neutral-800 dark:bg-neutral-950`}
+      className={`${tall ? 'max-h-[50dvh]' : 'max-h-80'} min-w-0 overflow-y-auto rounded border border-neutral-200 bg-white p-3 text-sm text-neutral-900 dark:border-neutral-800 dark:bg-neutral-950 dark:text-neutral-100`}
     >
       <Markdown source={plan} />
     </div>
-  );
-}
-
-function QuestionsRead({ input, answers }: { input: unknown; answers: Record<string, string> }) {
-  return (
-    <ul className="space-y-2">
-      {questionsOf(input).map((question, index) => (
-        <li key={index} className="text-sm">
-          {question.header && <span className="vibes-chip mr-1.5">{question.header}</span>}
-          <span className="break-words">{question.question}</span>
-          {answers[question.question] !== undefined && (
-            <p className="mt-0.5 font-semibold" data-testid="question-answer">
-              → {answers[question.question]}
-            </p>
-          )}
-        </li>
-      ))}
-    </ul>
   );
 }

@@ -122,12 +122,12 @@ function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }
           <span className={`text-xs ${status.tone}`} data-testid="tool-status">
             {status.word}
           </span>
-          {item.approval?.resolved && <DecisionNote outcome={item.approval.resolved} clientId={clientId} />}
         </span>
         {summary && <span className="block min-w-0 truncate font-mono text-xs text-neutral-600 dark:text-neutral-400">{summary}</span>}
+        {item.approval?.resolved && <DecisionNote outcome={item.approval.resolved} clientId={clientId} />}
       </summary>
       <div className="min-w-0 space-y-2 pb-2 pt-1">
-        <ToolDetail name={item.name} input={item.input} result={item.result?.content} />
+        <ToolDetail name={item.name} input={item.input} diff={item.result?.diff ?? null} answers={item.approval?.resolved?.answers ?? null} />
         {item.result && (
           <>
             <p className="text-xs font-semibold">{item.result.isError ? 'Error' : 'Result'}</p>
@@ -139,20 +139,33 @@ function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }
   );
 }
 
-/** Who settled a request: "allowed by you", "denied on another device", "withdrawn by Claude". */
+/** Who settled a request and what they chose: "allowed by you", "denied on Pixel 7: not now", "withdrawn by Claude". */
 export function DecisionNote({ outcome, clientId }: { outcome: PermissionOutcome | null; clientId: string | null }) {
-  if (!outcome) return <span className="shrink-0 text-amber-800 dark:text-amber-300">waiting</span>;
+  if (!outcome) return <span className="shrink-0 text-amber-800 dark:text-amber-300">waiting for approval</span>;
   const allowed = outcome.behavior === 'allow';
-  const who = outcome.clientId === 'claude' ? 'withdrawn by Claude' : outcome.clientId === clientId ? 'by you' : 'on another device';
+  const details = [
+    outcome.mode ? (outcome.mode === 'acceptEdits' ? 'edits auto-accepted' : 'edits reviewed by hand') : null,
+    outcome.answers ? Object.values(outcome.answers).join('; ') : null,
+    outcome.appliedSuggestions.length > 0 ? `won’t ask again: ${outcome.appliedSuggestions.join('; ')}` : null,
+    outcome.message,
+  ].filter(Boolean);
   return (
     <span
       data-testid="decision"
       data-behavior={outcome.behavior}
-      className={`min-w-0 truncate text-xs ${allowed ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-700 dark:text-red-300'}`}
-      title={outcome.message ?? undefined}
+      className={`block min-w-0 truncate text-xs ${allowed ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-700 dark:text-red-300'}`}
+      title={details.join(' · ') || undefined}
     >
-      {outcome.clientId === 'claude' ? who : `${allowed ? 'allowed' : 'denied'} ${who}`}
-      {outcome.message ? `: ${outcome.message}` : ''}
+      {outcome.clientId === 'claude' ? 'withdrawn by Claude' : `${allowed ? 'allowed' : 'denied'} ${decidedBy(outcome, clientId)}`}
+      {details.length > 0 ? `: ${details.join(' · ')}` : ''}
     </span>
   );
+}
+
+function decidedBy(outcome: PermissionOutcome, clientId: string | null): string {
+  if (outcome.clientId === clientId) return 'by you';
+  if (outcome.device) return `on ${outcome.device}`;
+  if (outcome.source === 'cli') return 'from the CLI';
+  if (outcome.source === 'api') return 'through the API';
+  return 'on another device';
 }

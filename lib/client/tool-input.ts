@@ -3,27 +3,9 @@
  * field of the wrong type reads as absent, so an unexpected input never breaks a view.
  */
 
+import type { Question, TodoItem } from '../protocol/index.ts';
+
 export const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
-
-export interface QuestionOption {
-  label: string;
-  description: string;
-}
-
-export interface Question {
-  question: string;
-  header: string;
-  options: QuestionOption[];
-  multiSelect: boolean;
-}
-
-export type TodoStatus = 'pending' | 'in_progress' | 'completed';
-
-export interface Todo {
-  content: string;
-  activeForm: string;
-  status: TodoStatus;
-}
 
 /** One removed/added pair of an edit, as the input states it (without the file around it). */
 export interface EditChange {
@@ -74,25 +56,19 @@ export function questionsOf(input: unknown): Question[] {
     return {
       question: text(question.question),
       header: text(question.header),
-      multiSelect: question.multiSelect === true,
+      multi_select: question.multiSelect === true,
       options: options.map((option) => ({ label: text(record(option).label), description: text(record(option).description) })),
     };
   });
 }
 
-/** AskUserQuestion's answers (question text -> chosen labels, comma-separated for multi-select). */
-export function answersOf(value: unknown): Record<string, string> {
-  const answers = record(record(value).answers);
-  return Object.fromEntries(Object.entries(answers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
-
-export function todosOf(input: unknown): Todo[] {
+export function todosOf(input: unknown): TodoItem[] {
   const list = record(input).todos;
   if (!Array.isArray(list)) return [];
   return list.map((raw) => {
     const todo = record(raw);
     const status = todo.status === 'completed' || todo.status === 'in_progress' ? todo.status : 'pending';
-    return { content: text(todo.content), activeForm: text(todo.activeForm), status };
+    return { content: text(todo.content), active_form: text(todo.activeForm), status };
   });
 }
 

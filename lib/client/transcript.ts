@@ -1,12 +1,24 @@
-import { describeSystemNote } from './system-note.ts';
-import type { InputSource, PermissionBehavior, TranscriptEntry, TranscriptEvent, Usage } from '../protocol/index.ts';
+import type {
+  FileDiff,
+  InputSource,
+  PermissionBehavior,
+  PlanApprovalMode,
+  TranscriptEntry,
+  TranscriptEvent,
+  Usage,
+} from '../protocol/index.ts';
 
-/** How a permission request was settled: by whom, and with what words. */
+/** How a permission request was settled: by whom, from where, and what was chosen. */
 export interface PermissionOutcome {
   behavior: PermissionBehavior;
   /** `claude` when Claude withdrew the request itself. */
   clientId: string;
+  source: InputSource | null;
+  device: string | null;
   message: string | null;
+  answers: Readonly<Record<string, string>> | null;
+  appliedSuggestions: readonly string[];
+  mode: PlanApprovalMode | null;
 }
 
 /** A permission request shown on the tool call it is about, so the transcript names each request once. */
@@ -28,7 +40,7 @@ export type TranscriptItem =
       toolUseId: string;
       name: string;
       input: unknown;
-      result: { content: unknown; isError: boolean } | null;
+      result: { content: unknown; isError: boolean; diff: FileDiff | null } | null;
       nested: boolean;
       approval: ToolApproval | null;
     }
@@ -191,7 +203,7 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
     case 'tool_result': {
       const index = book.where.get(`tool:${event.tool_use_id}`);
       const current = index === undefined ? undefined : items[index];
-      const result = { content: event.content, isError: event.is_error };
+      const result = { content: event.content, isError: event.is_error, diff: event.diff ?? null };
       if (index !== undefined && current?.kind === 'tool') {
         replace(index, { ...current, result });
         return;
@@ -237,7 +249,16 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
     case 'permission_resolved': {
       const index = book.where.get(`perm:${event.request_id}`);
       const current = index === undefined ? undefined : items[index];
-      const resolved: PermissionOutcome = { behavior: event.behavior, clientId: event.client_id, message: event.message ?? null };
+      const resolved: PermissionOutcome = {
+        behavior: event.behavior,
+        clientId: event.client_id,
+        source: event.source ?? null,
+        device: event.device ?? null,
+        message: event.message ?? null,
+        answers: event.answers ?? null,
+        appliedSuggestions: event.applied_suggestions ?? [],
+        mode: event.mode ?? null,
+      };
       if (index !== undefined && current?.kind === 'permission') replace(index, { ...current, resolved });
       if (index !== undefined && current?.kind === 'tool' && current.approval) replace(index, { ...current, approval: { ...current.approval, resolved } });
       return;
@@ -265,7 +286,7 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
       add({ kind: 'error', key: `e${seq}`, seq, at, message: event.message });
       return;
     case 'system':
-      add({ kind: 'system', key: `s${seq}`, seq, at, subtype: event.subtype, text: describeSystemNote(event) });
+      add({ kind: 'system', key: `s${seq}`, seq, at, subtype: event.subtype, text: event.text ?? event.subtype.replace(/[_-]+/g, ' ') });
       return;
   }
 }

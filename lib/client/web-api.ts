@@ -3,7 +3,9 @@ import type {
   ErrorCode,
   EventsPage,
   InputSource,
+  ModelListResponse,
   PermissionAnswerBody,
+  PermissionMode,
   SessionInfo,
 } from '../protocol/index.ts';
 import { CLIENT_ID_HEADER } from '../protocol/headers.ts';
@@ -70,6 +72,18 @@ export class WebApi {
   async answerPermission(id: string, requestId: string, answer: PermissionAnswerBody): Promise<SessionInfo> {
     const path = `${sessionPath(id)}/permissions/${encodeURIComponent(requestId)}`;
     return (await this.#call<{ session: SessionInfo }>('POST', path, answer)).session;
+  }
+
+  async setMode(id: string, mode: PermissionMode): Promise<SessionInfo> {
+    return (await this.#call<{ session: SessionInfo }>('POST', `${sessionPath(id)}/mode`, { mode, source: 'web' })).session;
+  }
+
+  async setModel(id: string, model: string): Promise<SessionInfo> {
+    return (await this.#call<{ session: SessionInfo }>('POST', `${sessionPath(id)}/model`, { model, source: 'web' })).session;
+  }
+
+  async models(id: string): Promise<ModelListResponse['models']> {
+    return (await this.#call<ModelListResponse>('GET', `${sessionPath(id)}/models`)).models;
   }
 
   async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
