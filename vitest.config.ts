@@ -35,6 +35,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // The real Claude Code binary against a scripted model: seconds per start, so bounds are generous.
+          name: 'real-claude',
+          include: ['tests/real-claude/**/*.test.ts'],
+          globalSetup: ['tests/support/build-web.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+        },
+      },
     ],
   },
 });

@@ -25,7 +25,7 @@ export function SessionControls({ session }: { session: SessionInfo }) {
 
   const setMode = (mode: PermissionMode) => {
     setProblem(null);
-    api.setMode(session.id, mode).catch((error: unknown) => {
+    api.setPermissionMode(session.id, mode, 'web').catch((error: unknown) => {
       noteError(error);
       setProblem(error instanceof Error ? error.message : String(error));
     });
@@ -67,7 +67,7 @@ export function SessionControls({ session }: { session: SessionInfo }) {
 function ModelSelect({ session, live, onProblem }: { session: SessionInfo; live: boolean; onProblem: (problem: string | null) => void }) {
   const { api, noteError } = useLive();
   // Claude says which models it supports once it runs; until then the current one is all there is.
-  const { data: models } = useSWR(live ? ['models', session.id] : null, () => api.models(session.id), {
+  const { data: models } = useSWR(live ? ['models', session.id] : null, () => api.listModels(session.id), {
     revalidateOnFocus: false,
     shouldRetryOnError: false,
     onError: noteError,
@@ -85,7 +85,7 @@ function ModelSelect({ session, live, onProblem }: { session: SessionInfo; live:
         disabled={!live || options.length === 0}
         onChange={(event) => {
           onProblem(null);
-          api.setModel(session.id, event.target.value).catch((error: unknown) => {
+          api.setModel(session.id, event.target.value, 'web').catch((error: unknown) => {
             noteError(error);
             onProblem(error instanceof Error ? error.message : String(error));
           });

@@ -3,12 +3,15 @@ import {
   CLIENT_ID_HEADER,
   ErrorBody,
   EventsPage,
+  ModelListResponse,
   SessionInfo,
   SessionListResponse,
   SessionResponse,
   type CreateSessionBody,
   type InputSource,
+  type ModelOption,
   type PermissionAnswerBody,
+  type PermissionMode,
 } from '../protocol/index.ts';
 import { ApiError } from './api-error.ts';
 
@@ -28,6 +31,7 @@ const Health = z.object({
   epoch: z.string(),
   uptime_s: z.number(),
   sessions: z.number(),
+  allow_bypass: z.boolean().default(false),
 });
 const Unsubscribed = z.object({ was_owner: z.boolean(), session: SessionInfo.nullable() });
 const Killed = z.object({ session_id: z.string(), reason: z.literal('killed') });
@@ -107,6 +111,20 @@ export class ApiClient {
   async answerPermission(id: string, requestId: string, answer: PermissionAnswerBody): Promise<SessionInfo> {
     const path = `${sessionPath(id)}/permissions/${encodeURIComponent(requestId)}`;
     return (await this.#call('POST', path, SessionResponse, answer)).session;
+  }
+
+  /** `bypassPermissions` is refused (BYPASS_NOT_ALLOWED) unless the server was started with the opt-in. */
+  async setPermissionMode(id: string, mode: PermissionMode, source?: InputSource): Promise<SessionInfo> {
+    return (await this.#call('POST', `${sessionPath(id)}/mode`, SessionResponse, { mode, ...(source ? { source } : {}) })).session;
+  }
+
+  async setModel(id: string, model: string, source?: InputSource): Promise<SessionInfo> {
+    return (await this.#call('POST', `${sessionPath(id)}/model`, SessionResponse, { model, ...(source ? { source } : {}) })).session;
+  }
+
+  /** The models the session's Claude Code offers. */
+  async listModels(id: string): Promise<ModelOption[]> {
+    return (await this.#call('GET', `${sessionPath(id)}/models`, ModelListResponse)).models;
   }
 
   /** A new token; the one this client holds stops working. */

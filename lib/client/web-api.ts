@@ -3,7 +3,7 @@ import type {
   ErrorCode,
   EventsPage,
   InputSource,
-  ModelListResponse,
+  ModelOption,
   PermissionAnswerBody,
   PermissionMode,
   SessionInfo,
@@ -74,16 +74,19 @@ export class WebApi {
     return (await this.#call<{ session: SessionInfo }>('POST', path, answer)).session;
   }
 
-  async setMode(id: string, mode: PermissionMode): Promise<SessionInfo> {
-    return (await this.#call<{ session: SessionInfo }>('POST', `${sessionPath(id)}/mode`, { mode, source: 'web' })).session;
+  /** `bypassPermissions` is refused (BYPASS_NOT_ALLOWED) unless the server was started with the opt-in. */
+  async setPermissionMode(id: string, mode: PermissionMode, source?: InputSource): Promise<SessionInfo> {
+    const body = { mode, ...(source ? { source } : {}) };
+    return (await this.#call<{ session: SessionInfo }>('POST', `${sessionPath(id)}/mode`, body)).session;
   }
 
-  async setModel(id: string, model: string): Promise<SessionInfo> {
-    return (await this.#call<{ session: SessionInfo }>('POST', `${sessionPath(id)}/model`, { model, source: 'web' })).session;
+  async setModel(id: string, model: string, source?: InputSource): Promise<SessionInfo> {
+    const body = { model, ...(source ? { source } : {}) };
+    return (await this.#call<{ session: SessionInfo }>('POST', `${sessionPath(id)}/model`, body)).session;
   }
 
-  async models(id: string): Promise<ModelListResponse['models']> {
-    return (await this.#call<ModelListResponse>('GET', `${sessionPath(id)}/models`)).models;
+  async listModels(id: string): Promise<ModelOption[]> {
+    return (await this.#call<{ models: ModelOption[] }>('GET', `${sessionPath(id)}/models`)).models;
   }
 
   async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

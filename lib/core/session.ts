@@ -1,17 +1,23 @@
-import type {
-  InputSource,
-  PendingPermission,
-  PermissionMode,
-  TodoList,
-  SessionInfo,
-  SessionState,
-  TranscriptEntry,
-  TranscriptEvent,
+import {
+  PERMISSION_MODE_LABELS,
+  type InputSource,
+  type ModelOption,
+  type PermissionAnswerBody,
+  type PermissionMode,
+  type SessionInfo,
+  type SessionState,
+  type TodoList,
+  type TranscriptEntry,
+  type TranscriptEvent,
 } from '../protocol/index.ts';
-import type { Agent, AgentEvent, AgentFactory, PermissionAnswer } from './agent.ts';
+import type { Agent, AgentEvent, AgentFactory } from './agent.ts';
 import { VibesError } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import { SessionOwnership, type ClientId } from './ownership.ts';
+import { CLAUDE_CLIENT_ID, PendingDecisions } from './pending-decisions.ts';
+import { todoListFrom } from './todos.ts';
+
+export { CLAUDE_CLIENT_ID };
 
 /** Every move the state machine allows; anything else is ignored. */
 export const SESSION_TRANSITIONS: Readonly<Record<SessionState, readonly SessionState[]>> = {
@@ -21,9 +27,6 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionState, readonly Session
   failed: ['finished'],
   finished: [],
 };
-
-/** The client id recorded when Claude itself withdraws a permission request. */
-export const CLAUDE_CLIENT_ID = 'claude';
 
 export type OwnershipView = Pick<
   SessionOwnership,
@@ -35,6 +38,10 @@ export interface SessionInit {
   name: string | null;
   cwd: string;
   model: string | null;
+  /** `default` when not given. */
+  permissionMode?: PermissionMode;
+  /** The server was started with the opt-in that allows `bypassPermissions`. */
+  allowBypass?: boolean;
   ownerId: ClientId;
   claudeSessionId?: string | null;
   agentFactory: AgentFactory;
@@ -44,7 +51,7 @@ export interface SessionInit {
   /** Milliseconds since the epoch. */
   clock?: () => number;
   /** When resuming a stored session: what it had reached. */
-  resumeFrom?: { createdAt: number; lastActivityAt: number; lastSeq: number; costUsd: number };
+  resumeFrom?: { createdAt: number; lastActivityAt: number; lastSeq: number; costUsd: number; todos: TodoList | null };
 }
 
 export interface InputOrigin {
@@ -59,8 +66,8 @@ export class Session {
   readonly createdAt: number;
   readonly #name: string | null;
   readonly #ownership: SessionOwnership;
-  readonly #pending = new Map<string, PendingPermission>();
-  readonly #answered = new Set<string>();
+  readonly #decisions = new PendingDecisions();
+  readonly #allowBypass: boolean;
   readonly #queue: string[] = [];
   readonly #publish: (event: CoreEvent) => void;
   readonly #onAgentExited: (session: Session, failure: string | null) => void;
@@ -69,8 +76,8 @@ export class Session {
   #state: SessionState = 'idle';
   #failure: string | null = null;
   #model: string | null;
-  #permissionMode: PermissionMode = 'default';
-  #todos: TodoList | null = null;
+  #permissionMode: PermissionMode;
+  #todos: TodoList | null;
   #claudeSessionId: string | null;
   #costUsd: number;
   #lastSeq: number;
@@ -83,6 +90,9 @@ export class Session {
     this.cwd = init.cwd;
     this.#name = init.name;
     this.#model = init.model;
+    this.#allowBypass = init.allowBypass ?? false;
+    this.#permissionMode = init.permissionMode ?? 'default';
+    requireModeAllowed(this.#permissionMode, this.#allowBypass);
     this.#claudeSessionId = init.claudeSessionId ?? null;
     this.#publish = init.publish;
     this.#onAgentExited = init.onAgentExited ?? (() => {});
@@ -92,8 +102,9 @@ export class Session {
     this.#lastActivityAt = init.resumeFrom?.lastActivityAt ?? this.createdAt;
     this.#lastSeq = init.resumeFrom?.lastSeq ?? 0;
     this.#costUsd = init.resumeFrom?.costUsd ?? 0;
+    this.#todos = init.resumeFrom?.todos ?? null;
     this.#agent = init.agentFactory(
-      { cwd: init.cwd, model: init.model, resume: this.#claudeSessionId },
+      { cwd: init.cwd, model: init.model, permissionMode: this.#permissionMode, resume: this.#claudeSessionId },
       (event) => this.#onAgentEvent(event),
     );
   }
@@ -129,7 +140,7 @@ export class Session {
       model: this.#model,
       permission_mode: this.#permissionMode,
       todos: this.#todos,
-      pending_permissions: [...this.#pending.values()],
+      pending_permissions: this.#decisions.list(),
       queued_inputs: this.#queue.length,
       cost_usd: this.#costUsd,
       claude_session_id: this.#claudeSessionId,
@@ -173,25 +184,45 @@ export class Session {
     }
   }
 
-  answerPermission(requestId: string, answer: PermissionAnswer, clientId: ClientId): void {
+  /** Answers a decision; a malformed answer (see PendingDecisions) changes nothing. */
+  answerPermission(requestId: string, body: PermissionAnswerBody, clientId: ClientId, device?: string): void {
     this.#requireSubscribed(clientId);
-    if (!this.#pending.delete(requestId)) {
-      if (this.#answered.has(requestId)) {
-        throw new VibesError('CONFLICT', `Permission request ${requestId} was already answered`);
-      }
-      throw new VibesError('NOT_FOUND', `No pending permission request ${requestId} in session ${this.id}`);
-    }
-    this.#answered.add(requestId);
+    const { answer, resolved } = this.#decisions.answer(requestId, body, { clientId, source: body.source ?? 'api', device });
     this.#agent.answerPermission(requestId, answer);
-    this.#append({
-      type: 'permission_resolved',
-      request_id: requestId,
-      behavior: answer.behavior,
-      client_id: clientId,
-      ...(answer.message === undefined ? {} : { message: answer.message }),
-    });
-    if (this.#pending.size === 0) this.#transition('processing');
+    this.#append(resolved);
+    // Claude reports the mode it switches to as well; setting it here shows it without waiting.
+    if (answer.mode !== undefined) this.#permissionMode = answer.mode;
+    if (this.#decisions.size === 0) this.#transition('processing');
     this.#publishUpdate();
+  }
+
+  get permissionMode(): PermissionMode {
+    return this.#permissionMode;
+  }
+
+  /** Switches Claude's permission mode now, also mid-turn; `bypassPermissions` needs the server's opt-in. */
+  async setPermissionMode(mode: PermissionMode, origin: InputOrigin): Promise<void> {
+    this.#requireSubscribed(origin.clientId);
+    this.#requireLive();
+    requireModeAllowed(mode, this.#allowBypass);
+    const now = await this.#agent.setPermissionMode(mode);
+    this.#onPermissionMode(now, origin);
+  }
+
+  /** Switches the model for the next requests Claude makes. */
+  async setModel(model: string, origin: InputOrigin): Promise<void> {
+    this.#requireSubscribed(origin.clientId);
+    this.#requireLive();
+    await this.#agent.setModel(model);
+    this.#model = model;
+    this.#append({ type: 'system', subtype: 'model', model, text: `Model: ${model} (${changedBy(origin.source)})` });
+    this.#publishUpdate();
+  }
+
+  /** The models Claude Code offers, as it lists them. */
+  supportedModels(): Promise<ModelOption[]> {
+    this.#requireLive();
+    return this.#agent.supportedModels();
   }
 
   /** Stops the running turn and keeps the session; does nothing between turns. */
@@ -261,6 +292,9 @@ export class Session {
         this.#model = event.model ?? this.#model;
         this.#publishUpdate();
         return;
+      case 'permission_mode':
+        this.#onPermissionMode(event.mode, null);
+        return;
       case 'exited':
         this.#onAgentExit(event.failure);
         return;
@@ -270,17 +304,16 @@ export class Session {
   #onTranscriptEvent(event: TranscriptEvent): void {
     switch (event.type) {
       case 'permission_request':
-        this.#pending.set(event.request_id, { ...omitType(event), requested_at: this.#nowSeconds() });
+        this.#decisions.add({ ...omitType(event), requested_at: this.#nowSeconds() });
         this.#append(event);
         this.#transition('waiting_permission');
         this.#publishUpdate();
         return;
       case 'permission_resolved':
         // From the agent this means Claude withdrew the request.
-        if (!this.#pending.delete(event.request_id)) return;
-        this.#answered.add(event.request_id);
+        if (!this.#decisions.withdraw(event.request_id)) return;
         this.#append(event);
-        if (this.#pending.size === 0) this.#transition('processing');
+        if (this.#decisions.size === 0) this.#transition('processing');
         this.#publishUpdate();
         return;
       case 'turn_complete':
@@ -292,9 +325,27 @@ export class Session {
         this.#releaseTurnWaiters();
         this.#sendNextQueued();
         return;
+      case 'tool_use': {
+        this.#append(event);
+        const todos = event.name === 'TodoWrite' && !event.parent_tool_use_id ? todoListFrom(event.tool_use_id, event.input) : null;
+        if (todos) {
+          this.#todos = todos;
+          this.#publishUpdate();
+        }
+        return;
+      }
       default:
         this.#append(event);
     }
+  }
+
+  /** A mode Claude reported (origin null) or a client set; noted in the transcript when it changed. */
+  #onPermissionMode(mode: PermissionMode, origin: InputOrigin | null): void {
+    if (mode === this.#permissionMode) return;
+    this.#permissionMode = mode;
+    const by = origin ? ` (${changedBy(origin.source)})` : '';
+    this.#append({ type: 'system', subtype: 'permission_mode', mode, text: `Permission mode: ${PERMISSION_MODE_LABELS[mode]}${by}` });
+    this.#publishUpdate();
   }
 
   #onAgentExit(failure: string | null): void {
@@ -333,11 +384,7 @@ export class Session {
 
   /** Requests left open when a turn or the agent ends can never be answered. */
   #withdrawPending(): void {
-    for (const requestId of [...this.#pending.keys()]) {
-      this.#pending.delete(requestId);
-      this.#answered.add(requestId);
-      this.#append({ type: 'permission_resolved', request_id: requestId, behavior: 'deny', client_id: CLAUDE_CLIENT_ID });
-    }
+    for (const event of this.#decisions.withdrawAll()) this.#append(event);
   }
 
   #transition(next: SessionState): void {
@@ -389,4 +436,17 @@ export class Session {
 function omitType<T extends { type: string }>(event: T): Omit<T, 'type'> {
   const { type: _type, ...rest } = event;
   return rest;
+}
+
+function requireModeAllowed(mode: PermissionMode, allowBypass: boolean): void {
+  if (mode === 'bypassPermissions' && !allowBypass) {
+    throw new VibesError(
+      'BYPASS_NOT_ALLOWED',
+      'This server does not allow bypassing permissions; start it with --allow-bypass (or VIBES_ALLOW_BYPASS=1) to allow it',
+    );
+  }
+}
+
+function changedBy(source: InputSource): string {
+  return source === 'api' ? 'changed through the API' : `changed from the ${source === 'web' ? 'web' : 'CLI'}`;
 }

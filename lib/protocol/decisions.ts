@@ -42,6 +42,9 @@ import { z } from 'zod';
  *   the opt-in; `hello.allow_bypass` (and GET /api/health `allow_bypass`) says whether it was.
  *   Clients ask for confirmation every time before sending it.
  *
+ * - Transcripts stored before these shapes existed (and read by WebApi, which does not parse)
+ *   may lack `kind`, `display` and `suggestions`: read them as 'tool', { type: 'input' } and [].
+ *
  * - System notes (`system` transcript events) carry `text`: a sentence to show as is
  *   ("Conversation compacted", "Retrying the API: attempt 2 of 10"); `subtype` is for styling only.
  */

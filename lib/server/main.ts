@@ -7,8 +7,9 @@ import { startServer } from './server.ts';
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
   const config = loadConfig(argv, env);
   const executable = config.demo ? fakeClaudePath() : (config.claudePath ?? resolveClaudeExecutable(env));
-  const server = await startServer(config, createClaudeAgentFactory({ executable, env }));
+  const server = await startServer(config, createClaudeAgentFactory({ executable, env, allowBypass: config.allowBypass }));
   console.log(`vibes: listening on ${server.url}${config.demo ? ' (demo: the fake Claude answers)' : ''}`);
+  if (config.allowBypass) console.log('vibes: sessions may bypass permissions (--allow-bypass): Claude can then run anything without asking');
   const [signIn, ...others] = signInUrls(config.host, server.port, server.runtime.auth.token);
   console.log(`vibes: sign in a browser with ${signIn}`);
   for (const url of others) console.log(`vibes:            or with ${url}`);

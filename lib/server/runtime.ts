@@ -38,7 +38,7 @@ export interface Runtime {
 export function createRuntime(config: ServerConfig, agentFactory: AgentFactory, auth: Auth, version: string): Runtime {
   const store = openStore(config);
   const bus = new EventBus<CoreEvent>({ ringSize: config.replayRingSize });
-  const manager = new SessionManager({ bus, agentFactory, maxSessions: config.maxSessions, store, delivery: 'tick' });
+  const manager = new SessionManager({ bus, agentFactory, maxSessions: config.maxSessions, store, delivery: 'tick', allowBypass: config.allowBypass });
   const lifecycle = new SessionLifecycle(manager);
   const presence = new Presence({
     graceMs: config.disconnectGraceMs,
@@ -56,6 +56,7 @@ export function createRuntime(config: ServerConfig, agentFactory: AgentFactory, 
     clientBufferBytes: config.clientBufferBytes,
     clientStallMs: config.clientStallMs,
     pingMs: config.pingMs,
+    allowBypass: config.allowBypass,
   });
   const sweep = config.retentionDays > 0 ? setInterval(() => applyRetention(store, config.retentionDays), RETENTION_SWEEP_MS) : null;
   sweep?.unref();

@@ -21,6 +21,8 @@ export interface ServerProcess {
 
 export interface ServerProcessOptions {
   env?: Record<string, string>;
+  /** What the server's environment starts from before `env` is laid over it; default: ours. */
+  baseEnv?: NodeJS.ProcessEnv;
   args?: string[];
   /** Reuse a state folder, e.g. to start again after a crash. */
   home?: string;
@@ -39,7 +41,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const child = spawn(process.execPath, ['--import', 'tsx', 'lib/server/main.ts', '--port', '0', ...(options.args ?? [])], {
     cwd: PROJECT_ROOT,
     env: {
-      ...process.env,
+      ...(options.baseEnv ?? process.env),
       VIBES_HOME: home,
       VIBES_HOST: '127.0.0.1',
       VIBES_DEMO: '1',

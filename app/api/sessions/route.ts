@@ -20,6 +20,7 @@ export const POST = route(async (context) => {
     cwd: body.cwd ?? context.runtime.config.defaultCwd,
     name: body.name ?? null,
     model: body.model ?? null,
+    permissionMode: body.permission_mode ?? 'default',
     ...(body.prompt === undefined ? {} : { prompt: body.prompt }),
     source: body.source ?? 'api',
   });

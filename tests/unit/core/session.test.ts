@@ -145,6 +145,9 @@ describe('Session state machine', () => {
         send: () => {},
         answerPermission: () => {},
         interrupt: async () => {},
+        setPermissionMode: async (mode) => mode,
+        setModel: async () => {},
+        supportedModels: async () => [],
         stop: async () => {},
       }),
     });
