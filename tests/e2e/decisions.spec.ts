@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { createFromDialog, openDashboard, uniqueName } from './support/dashboard.ts';
+import { card, createFromDialog, openDashboard, uniqueName, visible } from './support/dashboard.ts';
 
 // Every kind of decision the fake Claude can ask for, made on the screen it is shown on. The
 // question and the plan come from real captures the fake replays (tests/fixtures/claude-stream-json).
@@ -121,4 +121,30 @@ test('ExitPlanMode: the plan as Markdown, approved with auto-accepted edits', as
   await expectNoSidewaysScroll(page);
   await bash.getByRole('button', { name: 'Deny' }).click();
   await expect(view.getByTestId('session-state')).toHaveAttribute('data-state', 'idle', { timeout: 15_000 });
+});
+
+test('permission mode: chosen in the New dialog, shown on the card and the header, switched live', async ({ page }, testInfo) => {
+  await openDashboard(page);
+  const name = uniqueName('modes');
+  await page.getByRole('button', { name: /new/i }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New session' });
+  // This server was started without the opt-in: bypass is not offered at all.
+  await expect(dialog.getByTestId('new-mode').locator('option')).toHaveText(['Ask before edits', 'Accept edits', 'Plan mode']);
+  await dialog.getByTestId('new-mode').selectOption('plan');
+  await dialog.getByLabel(/^Name/).fill(name);
+  await dialog.getByRole('button', { name: 'Start' }).click();
+  await expect(visible(page, 'session-title')).toHaveText(name);
+
+  const view = sessionView(page);
+  const select = view.getByTestId('mode-select');
+  await expect(select).toHaveValue('plan');
+  await select.selectOption('acceptEdits');
+  await expect(select).toHaveValue('acceptEdits');
+  await expect(select).toBeFocused();
+  await screenshot(page, testInfo, 'mode-switch');
+  await expectNoSidewaysScroll(page);
+  await expectNoSeriousViolations(page, 'session header');
+
+  if (testInfo.project.name !== 'desktop') await page.getByRole('button', { name: 'Back to sessions' }).click();
+  await expect(card(page, name).getByTestId('mode-badge')).toHaveText('Accept edits');
 });
