@@ -38,17 +38,17 @@ export default defineConfig({
   },
   projects: [
     // multi-device.spec drives its own desktop and phone contexts; one phone project is enough to drop a connection.
-    // real-claude-decisions.spec starts its own server with the real Claude binary: once, on the Pixel 7.
+    // real-claude-decisions.spec and bypass-mode.spec start servers of their own: once, on the Pixel 7.
     {
       name: 'desktop',
       use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions },
-      testIgnore: /reconnect\.spec|real-claude-decisions\.spec/,
+      testIgnore: /reconnect\.spec|real-claude-decisions\.spec|bypass-mode\.spec/,
     },
     { name: 'pixel-7', use: { ...devices['Pixel 7'], launchOptions }, testIgnore: /multi-device\.spec/ },
     {
       name: 'iphone-13',
       use: { ...devices['iPhone 13'], browserName: 'chromium', launchOptions },
-      testIgnore: /multi-device\.spec|reconnect\.spec|real-claude-decisions\.spec/,
+      testIgnore: /multi-device\.spec|reconnect\.spec|real-claude-decisions\.spec|bypass-mode\.spec/,
     },
   ],
   webServer: {

@@ -11,6 +11,15 @@ import { CommandDetail, EditDetail, InputDetail, PlanText, ToolDetail } from './
 
 const TITLE: Record<DecisionKind, string> = { tool: '', question: 'Claude has a question', plan: 'Claude’s plan is ready' };
 
+const TOOL_VERB: Record<string, string> = {
+  Bash: 'run a command',
+  Edit: 'edit a file',
+  MultiEdit: 'edit a file',
+  Write: 'write a file',
+  NotebookEdit: 'edit a notebook',
+  WebFetch: 'fetch a page',
+};
+
 /**
  * The one place a request is answered: what Claude wants to do, shown so a person can judge it
  * (the diff, the whole command, the questions, the plan), with the choices Claude Code offers.
@@ -61,7 +70,7 @@ export default function DecisionCard({
     behavior,
     ...(message.trim() ? { message: message.trim() } : {}),
   });
-  const label = permission.title ?? (TITLE[kind] || `${permission.tool_name} wants to run`);
+  const label = permission.title ?? (TITLE[kind] || `Claude wants to ${TOOL_VERB[permission.tool_name] ?? `use ${permission.tool_name}`}`);
 
   return (
     <div
@@ -96,18 +105,19 @@ export default function DecisionCard({
             <DisplayDetail permission={permission} display={permission.display} cwd={cwd} />
             {permission.reason && <p className="mt-1 text-xs text-neutral-700 dark:text-neutral-300">{permission.reason}</p>}
             {!compact && (
-              <div className="mt-2">
-                <label htmlFor={messageId} className="block text-xs text-neutral-700 dark:text-neutral-300">
-                  Message to Claude (optional)
+              <details className="mt-1 text-xs">
+                <summary className="flex min-h-11 cursor-pointer items-center text-neutral-700 dark:text-neutral-300">Add a message for Claude</summary>
+                <label htmlFor={messageId} className="sr-only">
+                  Message to Claude
                 </label>
                 <input
                   id={messageId}
                   value={message}
                   onChange={(event) => setMessage(event.target.value)}
-                  className="vibes-input mt-1 w-full"
+                  className="vibes-input w-full"
                   autoComplete="off"
                 />
-              </div>
+              </details>
             )}
             <div className="mt-2 flex gap-2">
               <button type="button" disabled={busy} onClick={() => void answer(withMessage('allow'))} className="vibes-button vibes-button-primary flex-1">
@@ -193,19 +203,22 @@ function PlanChoices({
       >
         Approve, review each edit
       </button>
-      <label htmlFor={feedbackId} className="block text-xs text-neutral-700 dark:text-neutral-300">
-        Or tell Claude what to change
-      </label>
-      <textarea id={feedbackId} value={feedback} onChange={(event) => setFeedback(event.target.value)} rows={2} className="vibes-input w-full" />
-      <button
-        type="button"
-        disabled={busy || !feedback.trim()}
-        onClick={() => onAnswer({ behavior: 'deny', message: feedback.trim() })}
-        className="vibes-button w-full"
-        data-testid="plan-keep-planning"
-      >
-        Keep planning
-      </button>
+      <details className="rounded-lg border border-neutral-300 px-2 dark:border-neutral-700" data-testid="plan-feedback">
+        <summary className="flex min-h-11 cursor-pointer items-center text-sm font-semibold">Keep planning, with feedback…</summary>
+        <label htmlFor={feedbackId} className="block text-xs text-neutral-700 dark:text-neutral-300">
+          What should Claude change in the plan?
+        </label>
+        <textarea id={feedbackId} value={feedback} onChange={(event) => setFeedback(event.target.value)} rows={2} className="vibes-input mt-1 w-full" />
+        <button
+          type="button"
+          disabled={busy || !feedback.trim()}
+          onClick={() => onAnswer({ behavior: 'deny', message: feedback.trim() })}
+          className="vibes-button my-2 w-full"
+          data-testid="plan-keep-planning"
+        >
+          Keep planning
+        </button>
+      </details>
     </div>
   );
 }

@@ -33,11 +33,11 @@ export function SessionControls({ session }: { session: SessionInfo }) {
 
   return (
     <div className="flex w-full min-w-0 flex-wrap items-center gap-2">
-      <label className="flex min-w-0 items-center gap-1">
-        <span className="text-neutral-700 dark:text-neutral-300">Mode</span>
+      <label className="min-w-0 flex-1">
+        <span className="sr-only">Permission mode</span>
         <select
           data-testid="mode-select"
-          className="vibes-input min-h-11 min-w-0 max-w-44 py-1"
+          className={`vibes-input min-h-11 w-full py-1 ${session.permission_mode === 'bypassPermissions' ? 'border-red-700 font-semibold text-red-800 dark:text-red-300' : ''}`}
           value={session.permission_mode}
           disabled={!live}
           onChange={(event) => {
@@ -76,11 +76,11 @@ function ModelSelect({ session, live, onProblem }: { session: SessionInfo; live:
   const options = models ?? [];
   const known = options.some((model) => model.value === current);
   return (
-    <label className="flex min-w-0 items-center gap-1">
-      <span className="text-neutral-700 dark:text-neutral-300">Model</span>
+    <label className="min-w-0 flex-1">
+      <span className="sr-only">Model</span>
       <select
         data-testid="model-select"
-        className="vibes-input min-h-11 min-w-0 max-w-44 py-1"
+        className="vibes-input min-h-11 w-full py-1"
         value={current}
         disabled={!live || options.length === 0}
         onChange={(event) => {

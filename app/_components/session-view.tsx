@@ -143,31 +143,31 @@ function SessionBar({ session }: { session: SessionInfo }) {
   const { api, noteError } = useLive();
   const running = session.state === 'processing' || session.state === 'waiting_permission';
   return (
-    <div className="flex flex-wrap items-center gap-2 border-b border-neutral-200 px-3 py-2 text-xs dark:border-neutral-800 sm:px-4">
-      <StateBadge state={session.state} />
-      {session.is_owner && (
-        <span data-testid="owner-badge" className="rounded-full bg-violet-600 px-2 py-0.5 font-semibold text-white">
-          Yours
-        </span>
-      )}
-      {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
-      <span className="text-neutral-600 dark:text-neutral-400">${session.cost_usd.toFixed(4)}</span>
-      <span className="truncate font-mono text-neutral-600 dark:text-neutral-400" title={session.cwd}>
-        {session.cwd}
-      </span>
-      <span className="ml-auto flex gap-2">
-        {running && (
-          <button
-            type="button"
-            className="vibes-button"
-            onClick={() => void api.interrupt(session.id).catch(noteError)}
-          >
-            Interrupt
-          </button>
+    <div className="space-y-1.5 border-b border-neutral-200 px-3 py-2 text-xs dark:border-neutral-800 sm:px-4">
+      <div className="flex flex-wrap items-center gap-2">
+        <StateBadge state={session.state} />
+        {session.is_owner && (
+          <span data-testid="owner-badge" className="rounded-full bg-violet-600 px-2 py-0.5 font-semibold text-white">
+            Yours
+          </span>
         )}
-        <KillButton sessionId={session.id} title={sessionTitle(session)} />
-      </span>
+        {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
+        <span className="ml-auto flex gap-2">
+          {running && (
+            <button type="button" className="vibes-button" onClick={() => void api.interrupt(session.id).catch(noteError)}>
+              Interrupt
+            </button>
+          )}
+          <KillButton sessionId={session.id} title={sessionTitle(session)} />
+        </span>
+      </div>
       <SessionControls session={session} />
+      <p className="flex min-w-0 gap-2 text-neutral-600 dark:text-neutral-400">
+        <span>${session.cost_usd.toFixed(4)}</span>
+        <span className="min-w-0 truncate font-mono" title={session.cwd}>
+          {session.cwd}
+        </span>
+      </p>
       {session.state === 'failed' && session.failure && (
         <p role="alert" className="w-full text-red-700 dark:text-red-300">
           Failed: {session.failure}

@@ -28,7 +28,7 @@ function splitLines(value: string): string[] {
 const STATUS_WORDS: Record<FileDiff['status'], string> = {
   modified: '',
   created: 'new file',
-  fragment: 'the file could not be read: the change alone, without line numbers',
+  fragment: 'The file could not be read, so this is the change alone, without line numbers.',
 };
 
 /** An edit as a diff: the server's (with context and line numbers) when it sent one, else read from the input. */
@@ -124,7 +124,7 @@ export function PlanText({ plan, tall = false }: { plan: string; tall?: boolean 
       tabIndex={0}
       role="region"
       aria-label="Plan"
-      className={`${tall ? 'max-h-[50dvh]' : 'max-h-80'} min-w-0 overflow-y-auto rounded border border-neutral-200 bg-white p-3 text-sm text-neutral-900 dark:border-neutral-800 dark:bg-neutral-950 dark:text-neutral-100`}
+      className={`${tall ? 'max-h-[40dvh]' : 'max-h-64'} min-w-0 overflow-y-auto rounded border border-neutral-200 bg-white p-3 text-sm text-neutral-900 dark:border-neutral-800 dark:bg-neutral-950 dark:text-neutral-100`}
     >
       <Markdown source={plan} />
     </div>

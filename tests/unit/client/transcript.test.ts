@@ -75,7 +75,7 @@ describe('transcript', () => {
   });
 
   it('shows a request on the tool call it names: one row that waits, then says who decided and what', () => {
-    const decision = { kind: 'question', display: { type: 'input' }, suggestions: [] } as const;
+    const decision = { kind: 'question' as const, display: { type: 'input' as const }, suggestions: [] };
     const waiting = transcriptFromEntries([
       entry(1, { type: 'tool_use', tool_use_id: 't1', name: 'AskUserQuestion', input: { questions: [] } }),
       entry(2, { type: 'permission_request', request_id: 'r1', tool_name: 'AskUserQuestion', input: {}, tool_use_id: 't1', ...decision }),
