@@ -139,8 +139,7 @@ export default function DecisionCard({
                       className="size-4 shrink-0 accent-violet-700"
                     />
                     <span className="min-w-0 break-words">
-                      <CodeWords text={suggestion.description} />
-                      <span className="text-neutral-700 dark:text-neutral-300"> · {SCOPE_WORDS[suggestion.scope]}</span>
+                      <CodeWords text={capitalized(suggestion.description)} />
                     </span>
                   </label>
                 ))}
@@ -223,13 +222,8 @@ function PlanChoices({
   );
 }
 
-const SCOPE_WORDS = {
-  session: 'for this session',
-  local: 'in this project, for you',
-  project: 'in this project, for everyone',
-  user: 'in all your projects',
-  cli: 'for this run',
-} as const;
+// The server words each offer with its scope ("... for this session"), ready to show as a sentence.
+const capitalized = (text: string) => (text ? `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}` : text);
 
 /** What the server prepared for this request: a diff, a command with its folder, or the input. */
 function DisplayDetail({ permission, display, cwd }: { permission: PendingPermission; display: DecisionDisplay; cwd: string | null }) {
@@ -237,7 +231,10 @@ function DisplayDetail({ permission, display, cwd }: { permission: PendingPermis
     case 'diff':
       return <EditDetail name={permission.tool_name} input={permission.input} diff={display.diff} />;
     case 'command':
-      return <CommandDetail command={display.command} description={display.description} cwd={display.cwd || cwd} />;
+            // Claude Code often titles a command by its description: say it once.
+      return (
+        <CommandDetail command={display.command} description={display.description === permission.title ? null : display.description} cwd={display.cwd || cwd} />
+      );
     case 'input':
       return permission.tool_name === 'Bash' ? (
         <CommandDetail command={stringField(permission.input, 'command')} description={stringField(permission.input, 'description')} cwd={cwd} />
