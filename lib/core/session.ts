@@ -191,7 +191,7 @@ export class Session {
     this.#agent.answerPermission(requestId, answer);
     this.#append(resolved);
     // Claude reports the mode it switches to as well; setting it here shows it without waiting.
-    if (answer.mode !== undefined) this.#permissionMode = answer.mode;
+    if (answer.mode !== undefined) this.#onPermissionMode(answer.mode, { clientId, source: body.source ?? 'api' });
     if (this.#decisions.size === 0) this.#transition('processing');
     this.#publishUpdate();
   }

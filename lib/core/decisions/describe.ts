@@ -1,3 +1,4 @@
+import { readFile, stat } from 'node:fs/promises';
 import type { DecisionDisplay, DecisionFields, DecisionKind, Question } from '../../protocol/index.ts';
 import { diffForEdit, EDIT_TOOLS } from './file-diff.ts';
 import { describeSuggestions, type PermissionUpdate } from './suggestions.ts';
@@ -60,11 +61,10 @@ async function displayFor(toolName: string, input: Json, cwd: string): Promise<D
     if (questions.length > 0) return { type: 'question', questions };
   }
   if (toolName === 'ExitPlanMode') {
-    return {
-      type: 'plan',
-      plan: typeof input.plan === 'string' ? input.plan : '',
-      file_path: typeof input.planFilePath === 'string' ? input.planFilePath : null,
-    };
+    const filePath = typeof input.planFilePath === 'string' ? input.planFilePath : null;
+    // Claude Code puts the plan file's text in `plan`; read the file should it not.
+    const plan = typeof input.plan === 'string' && input.plan !== '' ? input.plan : filePath ? await readPlan(filePath) : '';
+    return { type: 'plan', plan, file_path: filePath };
   }
   return { type: 'input' };
 }
@@ -91,6 +91,17 @@ export function readQuestions(value: unknown): Question[] {
     });
   }
   return questions;
+}
+
+const MAX_PLAN_BYTES = 512 * 1024;
+
+async function readPlan(path: string): Promise<string> {
+  try {
+    const info = await stat(path);
+    return info.isFile() && info.size <= MAX_PLAN_BYTES ? await readFile(path, 'utf8') : '';
+  } catch {
+    return '';
+  }
 }
 
 function isObject(value: unknown): value is Json {
