@@ -66,8 +66,9 @@ export function SessionControls({ session }: { session: SessionInfo }) {
 
 function ModelSelect({ session, live, onProblem }: { session: SessionInfo; live: boolean; onProblem: (problem: string | null) => void }) {
   const { api, noteError } = useLive();
-  // Claude says which models it supports once it runs; until then the current one is all there is.
-  const { data: models } = useSWR(live ? ['models', session.id] : null, () => api.listModels(session.id), {
+  // Claude says which models it supports once it runs (it has named its session); until then the current one is all there is.
+  const running = live && session.claude_session_id !== null;
+  const { data: models } = useSWR(running ? ['models', session.id, session.claude_session_id] : null, () => api.listModels(session.id), {
     revalidateOnFocus: false,
     shouldRetryOnError: false,
     onError: noteError,

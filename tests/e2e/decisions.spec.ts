@@ -39,7 +39,7 @@ test('a Bash and an Edit request: the whole command, the diff, one row each that
 
   const bash = cards.and(page.locator('[data-tool=Bash]'));
   await expect(bash.getByTestId('command-text')).toHaveText('echo hello from the fake Claude');
-  await expect(bash.getByTestId('command')).toContainText('Print a greeting');
+  await expect(bash).toContainText('Print a greeting');
   const edit = cards.and(page.locator('[data-tool=Edit]'));
   await expect(edit.getByTestId('edit-path')).toContainText('notes.txt');
   await expect(edit.locator('[data-testid=diff-line][data-kind=remove]')).toContainText(['old']);
