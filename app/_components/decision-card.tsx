@@ -5,6 +5,7 @@ import { ApiError } from '../../lib/client/api-error.ts';
 import { questionsOf, stringField } from '../../lib/client/tool-input.ts';
 import type { DecisionDisplay, DecisionKind, PendingPermission, PermissionAnswerBody } from '../../lib/protocol/index.ts';
 import { CodeWords } from './code-words.tsx';
+import { useTranscript } from '../_hooks/use-transcript.ts';
 import { useLive } from './live-provider.tsx';
 import { QuestionForm } from './question-form.tsx';
 import { CommandDetail, EditDetail, InputDetail, PlanText, ToolDetail } from './tool-view.tsx';
@@ -41,6 +42,7 @@ export default function DecisionCard({
   const [outcome, setOutcome] = useState<string | null>(null);
   const messageId = useId();
   const kind = permission.kind;
+  const plannedInTranscript = usePlanFromToolCall(sessionId, kind === 'plan' ? permission.tool_use_id : undefined);
   const suggestions = permission.suggestions;
   const [chosen, setChosen] = useState<boolean[]>(() => suggestions.map((_, index) => index === 0));
 
@@ -95,7 +97,7 @@ export default function DecisionCard({
           />
         ) : kind === 'plan' ? (
           <PlanChoices
-            plan={permission.display.type === 'plan' ? permission.display.plan : stringField(permission.input, 'plan')}
+            plan={(permission.display.type === 'plan' && permission.display.plan) || stringField(permission.input, 'plan') || plannedInTranscript}
             tall={!compact}
             busy={busy}
             onAnswer={(body) => void answer(body)}
@@ -165,6 +167,17 @@ export default function DecisionCard({
       )}
     </div>
   );
+}
+
+/**
+ * Claude Code 2.1.3xx may send ExitPlanMode's request with an empty input (the plan lives in a plan
+ * file): then the plan is read from the tool call the model made, in the transcript.
+ */
+function usePlanFromToolCall(sessionId: string, toolUseId: string | undefined): string {
+  const transcript = useTranscript(toolUseId ? sessionId : null);
+  if (!toolUseId || !transcript) return '';
+  const call = transcript.items.find((item) => item.kind === 'tool' && item.toolUseId === toolUseId);
+  return call?.kind === 'tool' ? stringField(call.input, 'plan') : '';
 }
 
 /** ExitPlanMode's choices, as Claude Code offers them. */

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { card, createFromDialog, openDashboard, uniqueName, visible } from './support/dashboard.ts';
+import { card, createFromDialog, openDashboard, scriptApi, uniqueName, visible } from './support/dashboard.ts';
 
 // Every kind of decision the fake Claude can ask for, made on the screen it is shown on. The
 // question and the plan come from real captures the fake replays (tests/fixtures/claude-stream-json).
@@ -144,6 +144,14 @@ test('permission mode: chosen in the New dialog, shown on the card and the heade
   await expectNoSidewaysScroll(page);
   await expectNoSeriousViolations(page, 'session header');
 
+  // Changed from the CLI (a script standing in for it): the phone shows it live.
+  const sessionId = new URL(page.url()).searchParams.get('session') ?? '';
+  const cli = scriptApi('cli');
+  await cli.subscribe(sessionId);
+  await cli.setPermissionMode(sessionId, 'plan', 'cli');
+  await expect(select).toHaveValue('plan');
+  await expect(view.getByTestId('system-note').filter({ hasText: 'Plan mode' }).last()).toBeVisible();
+
   if (testInfo.project.name !== 'desktop') await page.getByRole('button', { name: 'Back to sessions' }).click();
-  await expect(card(page, name).getByTestId('mode-badge')).toHaveText('Accept edits');
+  await expect(card(page, name).getByTestId('mode-badge')).toHaveText('Plan mode');
 });

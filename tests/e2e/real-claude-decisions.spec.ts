@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { REAL_CLAUDE_TIMEOUT_MS, startRealClaudeServer } from '../support/real-claude.ts';
 import { reply, startScriptedModel, text, toolResults, toolUse, type ScriptedModel } from '../support/scripted-model.ts';
 import type { ServerProcess } from '../support/server-process.ts';
@@ -44,9 +44,9 @@ async function signIn(page: Page) {
 }
 
 /** Starts a session from the dialog, as a person on the phone does; the page owns it and shows it. */
-async function startFromPhone(page: Page, fields: { name: string; prompt: string; cwd: string }) {
-  await page.getByRole('button', { name: /new/i }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'New session' });
+async function startFromPhone(page: Page, fields: { name: string; prompt: string; cwd: string }, opened?: Locator) {
+  if (!opened) await page.getByRole('button', { name: /new/i }).first().click();
+  const dialog = opened ?? page.getByRole('dialog', { name: 'New session' });
   await dialog.getByLabel('Prompt').fill(fields.prompt);
   await dialog.getByLabel(/^Name/).fill(fields.name);
   await dialog.getByLabel(/^Working directory/).fill(fields.cwd);
@@ -179,4 +179,38 @@ test('allow always on a Bash command: the rule in words, and the same command ru
   await expect(view.getByTestId('tool-call').nth(1).getByTestId('tool-status')).toHaveText('done');
   await expect(view.getByTestId('tool-call').nth(1).getByTestId('decision')).toHaveCount(0);
   expect(existsSync(join(cwd, 'first.txt'))).toBe(true);
+});
+
+test('a plan approved on the phone with auto-accept: the mode switches and the next Edit runs without asking', async ({ page }) => {
+  const marker = `[plan-${Math.random().toString(36).slice(2, 8)}]`;
+  const cwd = workDir();
+  const path = join(cwd, 'math.js');
+  writeFileSync(path, 'export const add = (a, b) => a + b;\n');
+  const plan = ['# Add multiply to math.js', '', '1. Add `multiply(a, b)` beside `add`.', '2. Nothing else changes.'].join('\n');
+  model.script(marker, [
+    reply(toolUse('Read', { file_path: path })),
+    reply(toolUse('ExitPlanMode', { plan })),
+    reply(toolUse('Edit', { file_path: path, old_string: 'a + b;', new_string: 'a + b;\nexport const multiply = (a, b) => a * b;' })),
+    reply(text('Added multiply.')),
+  ]);
+  await signIn(page);
+  await page.getByRole('button', { name: /new/i }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New session' });
+  await dialog.getByTestId('new-mode').selectOption('plan');
+  const view = await startFromPhone(page, { name: uniqueName('real plan'), prompt: `Plan multiply ${marker}`, cwd }, dialog);
+  await expect(view.getByTestId('mode-select')).toHaveValue('plan');
+
+  const card = view.getByTestId('permission-prompt').and(page.locator('[data-kind=plan]'));
+  await expect(card).toBeVisible({ timeout: REAL_CLAUDE_TIMEOUT_MS });
+  await expect(card.getByTestId('plan').getByRole('heading', { name: 'Add multiply to math.js' })).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/real-pixel-7-plan.png` });
+  await card.getByTestId('plan-accept-edits').click();
+
+  await expect(view.getByTestId('turn-complete')).toHaveCount(1, { timeout: REAL_CLAUDE_TIMEOUT_MS });
+  await expect(view.getByTestId('mode-select')).toHaveValue('acceptEdits');
+  expect(readFileSync(path, 'utf8')).toContain('export const multiply');
+  // The Edit ran without a request of its own.
+  const edit = view.getByTestId('tool-call').and(page.locator('[data-tool=Edit]'));
+  await expect(edit.getByTestId('tool-status')).toHaveText('done');
+  await expect(edit.getByTestId('decision')).toHaveCount(0);
 });
