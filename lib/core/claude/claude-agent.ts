@@ -172,7 +172,8 @@ export class ClaudeAgent implements Agent {
     const query = this.#requireQuery();
     // The list does not change while the process runs; a failed ask is tried again next time.
     this.#models ??= withTimeout(query.supportedModels(), this.#controlTimeoutMs, 'Claude did not list its models in time').then(
-      (models) => models.map((model) => ({ value: model.value, display_name: model.displayName, description: model.description })),
+      // A Claude that lists none (an older one, the fake) answers with nothing, not an error.
+      (models) => (models ?? []).map((model) => ({ value: model.value, display_name: model.displayName, description: model.description })),
       (error: unknown) => {
         this.#models = null;
         throw error;
