@@ -39,10 +39,11 @@ export default defineConfig({
   projects: [
     // multi-device.spec drives its own desktop and phone contexts; one phone project is enough to drop a connection.
     // real-claude-decisions.spec and bypass-mode.spec start servers of their own: once, on the Pixel 7.
+    // decisions.spec is about phones; the desktop answers requests in multi-device.spec.
     {
       name: 'desktop',
       use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions },
-      testIgnore: /reconnect\.spec|real-claude-decisions\.spec|bypass-mode\.spec/,
+      testIgnore: /reconnect\.spec|decisions\.spec|bypass-mode\.spec/,
     },
     { name: 'pixel-7', use: { ...devices['Pixel 7'], launchOptions }, testIgnore: /multi-device\.spec/ },
     {
