@@ -1,4 +1,5 @@
-import { REMOVAL_TEXT, summarizeInput } from '../../lib/client/shared/labels.ts';
+import { REMOVAL_TEXT } from '../../lib/client/shared/labels.ts';
+import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
 import { CLAUDE_CLIENT_ID, type RemovalReason, type SessionInfo, type TodoList, type TranscriptEvent } from '../../lib/protocol/index.ts';
 import { decisionLines, diffLines, modeLabel, todoLines, type Decision } from './decision-view.ts';
 import { shortId } from './ids.ts';
@@ -66,7 +67,7 @@ export class TranscriptPrinter {
         this.line(s.dim(`✻ ${truncate(oneLine(event.text), 160)}`));
         return;
       case 'tool_use':
-        this.line(`${s.magenta('●')} ${s.bold(event.name)}${s.dim(`(${truncate(summarizeInput(event.input), 120)})`)}`);
+        this.line(`${s.magenta('●')} ${s.bold(event.name)}${s.dim(`(${truncate(summarizeInput(event.name, event.input), 120)})`)}`);
         if (event.name === 'TodoWrite' && !event.parent_tool_use_id) {
           const todos = todoListOf(event.input);
           if (todos) for (const line of todoLines(todos, s)) this.line(`  ${line}`);
