@@ -17,7 +17,7 @@ test('approve on the phone, watch on the desktop; input and kill reach both', as
   // The phone opens it from the list and approves there.
   await card(phone, name).getByRole('link').click();
   const phoneView = phone.getByRole('region', { name: /^Session / });
-  await phoneView.getByTestId('permission-prompt').getByRole('button', { name: 'Allow' }).click();
+  await phoneView.getByTestId('permission-prompt').getByRole('button', { name: 'Allow', exact: true }).click();
 
   // The desktop sees the turn go on: the tool's result, the reply, the turn's end.
   await expect(desktopView.getByTestId('session-state')).toHaveAttribute('data-state', 'idle');
