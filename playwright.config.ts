@@ -38,17 +38,18 @@ export default defineConfig({
   },
   projects: [
     // multi-device.spec and devices.spec drive their own desktop and phone contexts; one phone project is enough to drop a connection.
-    // real-claude-phone.spec starts its own server with the real Claude binary: the phone is what it is about.
+    // real-claude-*.spec and bypass-mode.spec start servers of their own: once, on the Pixel 7.
+    // decisions.spec is about phones; the desktop answers requests in multi-device.spec.
     {
       name: 'desktop',
       use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions },
-      testIgnore: /reconnect\.spec|real-claude/,
+      testIgnore: /reconnect\.spec|decisions\.spec|bypass-mode\.spec|real-claude/,
     },
     { name: 'pixel-7', use: { ...devices['Pixel 7'], launchOptions }, testIgnore: /multi-device\.spec|devices\.spec/ },
     {
       name: 'iphone-13',
       use: { ...devices['iPhone 13'], browserName: 'chromium', launchOptions },
-      testIgnore: /multi-device\.spec|devices\.spec|reconnect\.spec|real-claude/,
+      testIgnore: /multi-device\.spec|devices\.spec|reconnect\.spec|real-claude|bypass-mode\.spec/,
     },
   ],
   webServer: {

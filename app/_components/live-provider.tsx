@@ -18,6 +18,8 @@ export interface Live {
   feed: TranscriptFeed;
   status: ConnectionStatus;
   clientId: string | null;
+  /** The server lets sessions bypass permissions (its operator opted in); the dashboard offers it only then. */
+  allowBypass: boolean;
   /** Grows on every hello: a new connection, after which subscriptions are renewed. */
   connection: number;
   removed: ReadonlyMap<string, RemovalReason>;
@@ -58,6 +60,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<ConnectionStatus>(core.stream.status);
   const [clientId, setClientId] = useState<string | null>(core.stream.clientId);
   const [connection, setConnection] = useState(0);
+  const [allowBypass, setAllowBypass] = useState(false);
   const [removed, setRemoved] = useState<ReadonlyMap<string, RemovalReason>>(new Map());
 
   useEffect(() => {
@@ -71,6 +74,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         case 'hello':
           api.clientId = event.client_id;
           setClientId(event.client_id);
+          setAllowBypass(event.allow_bypass === true);
           setConnection((count) => count + 1);
           return;
         case 'session_event':
@@ -122,8 +126,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   useVisualViewportHeight();
 
   const value = useMemo<Live>(
-    () => ({ ...core, status, clientId, connection, removed, signedOut, noteError }),
-    [core, status, clientId, connection, removed, signedOut, noteError],
+    () => ({ ...core, status, clientId, allowBypass, connection, removed, signedOut, noteError }),
+    [core, status, clientId, allowBypass, connection, removed, signedOut, noteError],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }

@@ -16,7 +16,7 @@ function renderBlock(block: Block, index: number): ReactNode {
     }
     case 'code':
       return (
-        <pre key={index} data-lang={block.lang || undefined}>
+        <pre key={index} data-lang={block.lang || undefined} tabIndex={0}>
           <code>{block.text}</code>
         </pre>
       );

@@ -4,8 +4,8 @@ import { memo, type MouseEvent } from 'react';
 import { formatAge, sessionTitle } from '../../lib/client/shared/labels.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { useNow } from '../_hooks/use-now.ts';
-import { PermissionPrompt } from './permission-prompt.tsx';
-import { StateBadge } from './state-badge.tsx';
+import { PendingDecisions } from './pending-decisions.tsx';
+import { ModeBadge, StateBadge } from './state-badge.tsx';
 
 export const SessionCard = memo(function SessionCard({
   session,
@@ -53,6 +53,8 @@ export const SessionCard = memo(function SessionCard({
           {session.subscriber_count > 1 && (
             <span data-testid="viewer-count">{session.subscriber_count} viewers</span>
           )}
+          <ModeBadge mode={session.permission_mode} />
+          {session.model && <span className="max-w-40 truncate" data-testid="card-model">{session.model}</span>}
           <span>started {formatAge(now - session.created_at)} ago</span>
           <span data-testid="last-activity">active {formatAge(now - session.last_activity_at)} ago</span>
           {session.queued_inputs > 0 && <span>{session.queued_inputs} queued</span>}
@@ -62,10 +64,8 @@ export const SessionCard = memo(function SessionCard({
         )}
       </a>
       {session.pending_permissions.length > 0 && (
-        <div className="space-y-2 px-3 pb-3">
-          {session.pending_permissions.map((permission) => (
-            <PermissionPrompt key={permission.request_id} sessionId={session.id} permission={permission} compact />
-          ))}
+        <div className="px-3 pb-3">
+          <PendingDecisions session={session} compact />
         </div>
       )}
     </li>

@@ -11,7 +11,8 @@ import { Composer } from './composer.tsx';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { KillButton } from './dialog-buttons.tsx';
 import { HISTORY_KEY, useLive } from './live-provider.tsx';
-import { PermissionPrompt } from './permission-prompt.tsx';
+import { PendingDecisions } from './pending-decisions.tsx';
+import { SessionControls } from './session-controls.tsx';
 import { StateBadge } from './state-badge.tsx';
 import { TranscriptView } from './transcript-view.tsx';
 
@@ -83,7 +84,7 @@ export default function SessionView({
             </button>
           </div>
         </div>
-        {!missing && <LiveTranscript sessionId={sessionId} />}
+        {!missing && <LiveTranscript sessionId={sessionId} session={session} />}
       </section>
     );
   }
@@ -92,12 +93,10 @@ export default function SessionView({
     <section className="flex h-full min-h-0 flex-col" aria-label={`Session ${session ? sessionTitle(session) : sessionId}`}>
       {header}
       {session && <SessionBar session={session} />}
-      <LiveTranscript sessionId={sessionId} />
+      <LiveTranscript sessionId={sessionId} session={session} />
       {session && session.pending_permissions.length > 0 && (
-        <div className="max-h-[45%] space-y-2 overflow-y-auto border-t border-neutral-200 p-3 dark:border-neutral-800">
-          {session.pending_permissions.map((permission) => (
-            <PermissionPrompt key={permission.request_id} sessionId={session.id} permission={permission} />
-          ))}
+        <div className="max-h-[60%] overflow-y-auto overscroll-contain border-t border-neutral-200 p-3 dark:border-neutral-800" data-testid="decision-panel">
+          <PendingDecisions session={session} />
         </div>
       )}
       {session && <Composer session={session} />}
@@ -136,39 +135,40 @@ function ResumeButton({ sessionId }: { sessionId: string }) {
   );
 }
 
-function LiveTranscript({ sessionId }: { sessionId: string }) {
+function LiveTranscript({ sessionId, session }: { sessionId: string; session: SessionInfo | undefined }) {
   const transcript = useTranscript(sessionId);
-  return <TranscriptView sessionId={sessionId} transcript={transcript} />;
+  return <TranscriptView sessionId={sessionId} transcript={transcript} todos={session?.todos ?? null} />;
 }
 
 function SessionBar({ session }: { session: SessionInfo }) {
   const { api, noteError } = useLive();
   const running = isTurnRunning(session.state);
   return (
-    <div className="flex flex-wrap items-center gap-2 border-b border-neutral-200 px-3 py-2 text-xs dark:border-neutral-800 sm:px-4">
-      <StateBadge state={session.state} />
-      {session.is_owner && (
-        <span data-testid="owner-badge" className="rounded-full bg-violet-600 px-2 py-0.5 font-semibold text-white">
-          Yours
-        </span>
-      )}
-      {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
-      <span className="text-neutral-600 dark:text-neutral-400">${session.cost_usd.toFixed(4)}</span>
-      <span className="truncate font-mono text-neutral-600 dark:text-neutral-400" title={session.cwd}>
-        {session.cwd}
-      </span>
-      <span className="ml-auto flex gap-2">
-        {running && (
-          <button
-            type="button"
-            className="vibes-button"
-            onClick={() => void api.interrupt(session.id).catch(noteError)}
-          >
-            Interrupt
-          </button>
+    <div className="space-y-1.5 border-b border-neutral-200 px-3 py-2 text-xs dark:border-neutral-800 sm:px-4">
+      <div className="flex flex-wrap items-center gap-2">
+        <StateBadge state={session.state} />
+        {session.is_owner && (
+          <span data-testid="owner-badge" className="rounded-full bg-violet-600 px-2 py-0.5 font-semibold text-white">
+            Yours
+          </span>
         )}
-        <KillButton sessionId={session.id} title={sessionTitle(session)} />
-      </span>
+        {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
+        <span className="ml-auto flex gap-2">
+          {running && (
+            <button type="button" className="vibes-button" onClick={() => void api.interrupt(session.id).catch(noteError)}>
+              Interrupt
+            </button>
+          )}
+          <KillButton sessionId={session.id} title={sessionTitle(session)} />
+        </span>
+      </div>
+      <SessionControls session={session} />
+      <p className="flex min-w-0 gap-2 text-neutral-600 dark:text-neutral-400">
+        <span>${session.cost_usd.toFixed(4)}</span>
+        <span className="min-w-0 truncate font-mono" title={session.cwd}>
+          {session.cwd}
+        </span>
+      </p>
       {session.state === 'failed' && session.failure && (
         <p role="alert" className="w-full text-red-700 dark:text-red-300">
           Failed: {session.failure}

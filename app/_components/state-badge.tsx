@@ -1,5 +1,6 @@
 import { STATE_LOOK } from '../../lib/client/shared/labels.ts';
-import type { SessionState } from '../../lib/protocol/index.ts';
+import { MODE_LABELS } from '../../lib/client/shared/permission-modes.ts';
+import type { PermissionMode, SessionState } from '../../lib/protocol/index.ts';
 
 const TONE: Record<string, string> = {
   idle: 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',
@@ -22,6 +23,23 @@ export function StateBadge({ state }: { state: SessionState }) {
         {look.icon}
       </span>
       {look.label}
+    </span>
+  );
+}
+
+const MODE_TONE: Record<PermissionMode, string> = {
+  default: 'bg-neutral-100 text-neutral-800 dark:bg-neutral-800 dark:text-neutral-200',
+  acceptEdits: 'bg-violet-100 text-violet-900 dark:bg-violet-950 dark:text-violet-100',
+  plan: 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-100',
+  bypassPermissions: 'bg-red-700 text-white',
+};
+
+/** The session's permission mode, in words; bypass stands out. */
+export function ModeBadge({ mode }: { mode: PermissionMode }) {
+  return (
+    <span data-testid="mode-badge" data-mode={mode} className={`rounded-full px-2 py-0.5 font-semibold ${MODE_TONE[mode]}`}>
+      {mode === 'bypassPermissions' && <span aria-hidden="true">⚠ </span>}
+      {MODE_LABELS[mode]}
     </span>
   );
 }

@@ -1,7 +1,8 @@
 import { memo } from 'react';
-import type { TranscriptItem } from '../../lib/client/shared/transcript.ts';
+import type { PermissionOutcome, TranscriptItem } from '../../lib/client/shared/transcript.ts';
+import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
 import { Markdown } from './markdown.tsx';
-import { summarizeInput } from '../../lib/client/shared/labels.ts';
+import { ToolDetail } from './tool-view.tsx';
 import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
 
 const SOURCE_LABEL = { cli: 'CLI', web: 'web', api: 'API' } as const;
@@ -53,47 +54,16 @@ export const TranscriptRow = memo(function TranscriptRow({ item, clientId }: { i
           <p className="whitespace-pre-wrap pb-2">{item.text}</p>
         </details>
       );
-    case 'tool': {
-      const status = item.result ? (item.result.isError ? 'failed' : 'done') : 'running';
-      return (
-        <details
-          data-testid="tool-call"
-          open={item.result?.isError ?? false}
-          className={`rounded-lg border px-3 py-1 text-sm ${item.nested ? 'ml-4' : ''} ${
-            status === 'failed' ? 'border-red-400' : 'border-neutral-200 dark:border-neutral-800'
-          }`}
-        >
-          <summary className="min-h-11 cursor-pointer content-center">
-            <span className="font-semibold">{item.name}</span>{' '}
-            <span className="font-mono text-xs text-neutral-600 dark:text-neutral-400">{summarizeInput(item.input).slice(0, 120)}</span>{' '}
-            <span className="text-xs">({status})</span>
-          </summary>
-          <p className="mt-1 text-xs font-semibold">Input</p>
-          <pre className="vibes-pre">{pretty(item.input)}</pre>
-          {item.result && (
-            <>
-              <p className="mt-1 text-xs font-semibold">{item.result.isError ? 'Error' : 'Result'}</p>
-              <pre className="vibes-pre mb-2">{pretty(item.result.content)}</pre>
-            </>
-          )}
-        </details>
-      );
-    }
+    case 'tool':
+      return <ToolRow item={item} clientId={clientId} />;
     case 'permission':
       return (
-        <p className="text-sm text-neutral-700 dark:text-neutral-300" data-testid="permission-item">
-          <span aria-hidden="true">⚠ </span>
-          {item.title ?? `${item.toolName} asked for permission`}: <code className="break-all">{summarizeInput(item.input)}</code>
-          {item.resolved ? (
-            <span className={item.resolved.behavior === 'allow' ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>
-              {' '}
-              — {item.resolved.behavior === 'allow' ? 'allowed' : 'denied'}
-              {item.resolved.clientId === clientId ? ' by you' : item.resolved.clientId === CLAUDE_CLIENT_ID ? ' (withdrawn)' : ''}
-              {item.resolved.message ? `: ${item.resolved.message}` : ''}
-            </span>
-          ) : (
-            <span> — waiting</span>
-          )}
+        <p className="flex min-w-0 gap-1 text-sm text-neutral-700 dark:text-neutral-300" data-testid="permission-item">
+          <span aria-hidden="true">⚠</span>
+          <span className="min-w-0 flex-1 truncate">
+            {item.title ?? `${item.toolName} asked for permission`}: <code>{summarizeInput(item.toolName, item.input)}</code>
+          </span>
+          <DecisionNote outcome={item.resolved} clientId={clientId} />
         </p>
       );
     case 'turn':
@@ -117,10 +87,86 @@ export const TranscriptRow = memo(function TranscriptRow({ item, clientId }: { i
       );
     case 'system':
       return (
-        <p className="text-xs text-neutral-500">
-          {item.subtype}
-          {item.detail ? ` · ${item.detail}` : ''}
+        <p className="break-words text-xs text-neutral-600 dark:text-neutral-400" data-testid="system-note" data-subtype={item.subtype}>
+          {item.text}
         </p>
       );
   }
 });
+
+type ToolItem = Extract<TranscriptItem, { kind: 'tool' }>;
+
+function toolStatus(item: ToolItem): { word: string; tone: string } {
+  if (item.approval && !item.approval.resolved) return { word: 'waiting for approval', tone: 'text-amber-800 dark:text-amber-300 font-semibold' };
+  if (item.result?.isError) return { word: item.approval?.resolved?.behavior === 'deny' ? 'denied' : 'failed', tone: 'text-red-700 dark:text-red-300' };
+  if (item.result) return { word: 'done', tone: 'text-neutral-600 dark:text-neutral-400' };
+  return { word: 'running', tone: 'text-emerald-800 dark:text-emerald-300' };
+}
+
+/** A tool call in one row: what it does, whether it waits for approval, and once answered, who decided. */
+function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }) {
+  const status = toolStatus(item);
+  const summary = summarizeInput(item.name, item.input);
+  return (
+    <details
+      data-testid="tool-call"
+      data-tool={item.name}
+      data-status={status.word}
+      open={item.result?.isError === true && !item.approval?.resolved}
+      className={`min-w-0 rounded-lg border px-3 py-1 text-sm ${item.nested ? 'ml-4' : ''} ${
+        item.approval && !item.approval.resolved ? 'border-amber-500' : status.word === 'failed' ? 'border-red-400' : 'border-neutral-200 dark:border-neutral-800'
+      }`}
+    >
+      <summary className="flex min-h-11 min-w-0 cursor-pointer list-none flex-col justify-center py-1 [&::-webkit-details-marker]:hidden">
+        <span className="flex min-w-0 items-baseline gap-2">
+          <span className="font-semibold">{item.name}</span>
+          <span className={`text-xs ${status.tone}`} data-testid="tool-status">
+            {status.word}
+          </span>
+        </span>
+        {summary && <span className="block min-w-0 truncate font-mono text-xs text-neutral-600 dark:text-neutral-400">{summary}</span>}
+        {item.approval?.resolved && <DecisionNote outcome={item.approval.resolved} clientId={clientId} />}
+      </summary>
+      <div className="min-w-0 space-y-2 pb-2 pt-1">
+        <ToolDetail name={item.name} input={item.input} diff={item.result?.diff ?? null} answers={item.approval?.resolved?.answers ?? null} />
+        {item.result && (
+          <>
+            <p className="text-xs font-semibold">{item.result.isError ? 'Error' : 'Result'}</p>
+            <pre className="vibes-pre">{pretty(item.result.content)}</pre>
+          </>
+        )}
+      </div>
+    </details>
+  );
+}
+
+/** Who settled a request and what they chose: "allowed by you", "denied on Pixel 7: not now", "withdrawn by Claude". */
+export function DecisionNote({ outcome, clientId }: { outcome: PermissionOutcome | null; clientId: string | null }) {
+  if (!outcome) return <span className="shrink-0 text-amber-800 dark:text-amber-300">waiting for approval</span>;
+  const allowed = outcome.behavior === 'allow';
+  const details = [
+    outcome.mode ? (outcome.mode === 'acceptEdits' ? 'edits auto-accepted' : 'edits reviewed by hand') : null,
+    outcome.answers ? Object.values(outcome.answers).join('; ') : null,
+    outcome.appliedSuggestions.length > 0 ? `won’t ask again: ${outcome.appliedSuggestions.join('; ')}` : null,
+    outcome.message,
+  ].filter(Boolean);
+  return (
+    <span
+      data-testid="decision"
+      data-behavior={outcome.behavior}
+      className={`block min-w-0 truncate text-xs ${allowed ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-700 dark:text-red-300'}`}
+      title={details.join(' · ') || undefined}
+    >
+      {outcome.clientId === CLAUDE_CLIENT_ID ? 'withdrawn by Claude' : `${allowed ? 'allowed' : 'denied'} ${decidedBy(outcome, clientId)}`}
+      {details.length > 0 ? `: ${details.join(' · ')}` : ''}
+    </span>
+  );
+}
+
+function decidedBy(outcome: PermissionOutcome, clientId: string | null): string {
+  if (outcome.clientId === clientId) return 'by you';
+  if (outcome.device) return `on ${outcome.device}`;
+  if (outcome.source === 'cli') return 'from the CLI';
+  if (outcome.source === 'api') return 'through the API';
+  return 'on another device';
+}

@@ -2,13 +2,24 @@
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TranscriptState } from '../../lib/client/shared/transcript.ts';
+import type { TodoList as Todos } from '../../lib/protocol/index.ts';
+import { TodoList } from './todo-list.tsx';
 import { useLive } from './live-provider.tsx';
 import { TranscriptRow } from './transcript-row.tsx';
 
 /** Rows mounted at first; scrolling up mounts more, then loads older pages from the server. */
 const WINDOW = 120;
 
-export function TranscriptView({ sessionId, transcript }: { sessionId: string; transcript: TranscriptState | undefined }) {
+export function TranscriptView({
+  sessionId,
+  transcript,
+  todos = null,
+}: {
+  sessionId: string;
+  transcript: TranscriptState | undefined;
+  /** Claude's latest todo list, pinned above the transcript. */
+  todos?: Todos | null;
+}) {
   const { clientId, feed } = useLive();
   const scroller = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
@@ -51,6 +62,8 @@ export function TranscriptView({ sessionId, transcript }: { sessionId: string; t
   }, [feed, sessionId, hasMore, start]);
 
   return (
+    <>
+    {todos && todos.total > 0 && <PinnedTodos todos={todos} />}
     <div
       ref={scroller}
       onScroll={(event) => {
@@ -82,5 +95,24 @@ export function TranscriptView({ sessionId, transcript }: { sessionId: string; t
         </div>
       )}
     </div>
+    </>
+  );
+}
+
+/** Claude's plan of work, pinned above the transcript: progress at a glance, the list a tap away. */
+function PinnedTodos({ todos }: { todos: Todos }) {
+  const current = todos.items.find((todo) => todo.status === 'in_progress');
+  return (
+    <details className="border-b border-neutral-200 px-3 text-sm dark:border-neutral-800 sm:px-5" data-testid="pinned-todos">
+      <summary className="flex min-h-11 min-w-0 cursor-pointer items-center gap-2">
+        <span className="shrink-0 font-semibold" data-testid="todo-progress">
+          {todos.completed} of {todos.total} done
+        </span>
+        {current && <span className="min-w-0 truncate text-neutral-700 dark:text-neutral-300">{current.active_form || current.content}</span>}
+      </summary>
+      <div className="max-h-[40dvh] overflow-y-auto pb-2">
+        <TodoList todos={todos.items} />
+      </div>
+    </details>
   );
 }

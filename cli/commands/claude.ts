@@ -1,13 +1,17 @@
 import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
+import type { PermissionMode } from '../../lib/protocol/index.ts';
+import { confirmBypass } from '../lib/confirm.ts';
 import { VibesCommand } from '../lib/vibes-command.ts';
 
 export default class Claude extends VibesCommand {
   static override summary = 'Start a Claude Code session on the vibes server and drive it from this terminal.';
   static override description = `The session is owned by this terminal and shows up on the dashboard and in
 \`vibes sessions list\` at once. Claude's text streams as it arrives; tool calls and results are
-one line each; a tool call that needs approval shows its input and waits for "a" (allow) or "d"
-(deny), from here or from any other client. Without PROMPT you type the first message.
+one line each. A decision Claude asks for is shown in full (an edit as a coloured diff, a command
+with its description and folder, a plan, a question's options) and answered here or from any
+other client: "a" allows, "d [reason]" denies, a number picks a "don't ask again" rule, a
+question's option or a plan's choice. Without PROMPT you type the first message.
 
 Ctrl-C interrupts the running turn, a second Ctrl-C leaves: the session stays on the server and
 passes to another watcher by the server's rules. When input ends (Ctrl-D or the end of a pipe),
@@ -19,7 +23,12 @@ succeeded.`;
   static override flags = {
     name: Flags.string({ summary: 'A name for the session, shown in lists.' }),
     cwd: Flags.string({ summary: 'Folder Claude works in (default: the current folder).' }),
-    model: Flags.string({ summary: 'Claude model to use.' }),
+    model: Flags.string({ summary: 'Claude model to use (e.g. sonnet, haiku).' }),
+    'permission-mode': Flags.string({
+      summary: 'How much Claude may do without asking: default, acceptEdits, plan or bypassPermissions.',
+      options: ['default', 'acceptEdits', 'plan', 'bypassPermissions'],
+    }),
+    yes: Flags.boolean({ char: 'y', summary: 'Confirm --permission-mode bypassPermissions without being asked.' }),
     json: Flags.boolean({ summary: 'Print each event as one JSON object per line.' }),
   };
   static override examples = [
@@ -30,6 +39,8 @@ succeeded.`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Claude);
+    const permissionMode = flags['permission-mode'] as PermissionMode | undefined;
+    if (permissionMode === 'bypassPermissions') await confirmBypass(flags.yes);
     await this.driveSession(
       flags,
       (api) =>
@@ -38,6 +49,7 @@ succeeded.`;
           ...(flags.name ? { name: flags.name } : {}),
           cwd: resolve(flags.cwd ?? '.'),
           ...(flags.model ? { model: flags.model } : {}),
+          ...(permissionMode ? { permission_mode: permissionMode } : {}),
           source: 'cli',
         }),
       { mode: 'claude', promptSent: Boolean(args.prompt), history: false },

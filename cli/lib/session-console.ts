@@ -1,13 +1,14 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { ApiClient } from '../../lib/client/node/api-client.ts';
 import type { EventStream } from '../../lib/client/node/event-stream.ts';
-import { isTurnRunning, type PendingPermission, type ServerEvent, type SessionInfo, type TranscriptEntry } from '../../lib/protocol/index.ts';
+import type { PermissionAnswerBody, ServerEvent, SessionInfo, TranscriptEntry } from '../../lib/protocol/index.ts';
+import { DecisionInput } from './decision-input.ts';
+import { promptFor, questionLines } from './decision-view.ts';
+import { SessionTracker } from './session-tracker.ts';
 import type { Style } from './style.ts';
 import { TranscriptPrinter } from './transcript-printer.ts';
 
 const HISTORY_EVENTS = 200;
-const ALLOW = /^(a|allow)$/i;
-const DENY = /^(d|deny)$/i;
 
 export interface ConsoleOptions {
   stream: EventStream;
@@ -36,8 +37,10 @@ export function bufferEvents(stream: EventStream): { events: ServerEvent[]; stop
 
 /**
  * The live view of one session in a terminal, for `vibes claude` and `vibes sessions attach`:
- * the transcript as it streams, input lines to the session, `a` / `d` for pending requests,
- * Ctrl-C to interrupt and a second one to leave. Resolves with the exit code.
+ * the transcript as it streams, input lines to the session, the waiting decision answered by
+ * letter or number (see DecisionInput), Ctrl-C to interrupt and a second one to leave.
+ * The terminal side lives here; what the events mean for the session is SessionTracker's.
+ * Resolves with the exit code.
  */
 export function runSessionConsole(options: ConsoleOptions): Promise<number> {
   return new SessionConsole(options).run();
@@ -50,21 +53,18 @@ class SessionConsole {
   readonly #stderr: NodeJS.WriteStream;
   readonly #interactive: boolean;
   readonly #printer: TranscriptPrinter;
-  readonly #pending = new Map<string, PendingPermission>();
+  readonly #tracker: SessionTracker;
   readonly #cleanups: (() => void)[] = [];
-  #session: SessionInfo;
   #rl: Interface | null = null;
   #promptShown = false;
-  #lastSeq = 0;
   #ready = false;
   #backlog: ServerEvent[] = [];
   #leaveArmed = false;
   #inputClosed = false;
-  #inFlight = 0;
-  #awaitingEcho = 0;
-  #lastOwnInputSeq = 0;
-  #lastTurnSeq = 0;
-  #lastTurnOk: boolean | null = null;
+  /** The decision being answered, with what was typed for it so far. */
+  #answering: DecisionInput | null = null;
+  /** The question decision whose first question is on screen. */
+  #askedFor: string | null = null;
   #finish: ((code: number) => void) | null = null;
   #done = false;
 
@@ -74,15 +74,17 @@ class SessionConsole {
     this.#stdout = options.stdout ?? process.stdout;
     this.#stderr = options.stderr ?? process.stderr;
     this.#interactive = Boolean(this.#stdin.isTTY && this.#stdout.isTTY) && !options.json;
-    this.#session = options.session;
+    this.#tracker = new SessionTracker(options.session, options.stream.clientId, options.promptSent);
     this.#printer = new TranscriptPrinter({
       style: options.style,
       write: (text) => this.#write(text),
       ownClientId: options.stream.clientId,
       echoOwnInput: !this.#interactive,
     });
-    if (options.promptSent) this.#awaitingEcho = 1;
-    for (const permission of options.session.pending_permissions) this.#pending.set(permission.request_id, permission);
+  }
+
+  get #session(): SessionInfo {
+    return this.#tracker.session;
   }
 
   run(): Promise<number> {
@@ -106,8 +108,8 @@ class SessionConsole {
     const backlog = this.#backlog;
     this.#backlog = [];
     for (const event of backlog) this.#receive(event);
-    if (this.#pending.size > 0 && this.#o.history) {
-      for (const request of this.#pending.values()) if (!this.#o.json) this.#printer.permission(request);
+    if (this.#tracker.pendingCount > 0 && this.#o.history) {
+      for (const request of this.#tracker.pending()) if (!this.#o.json) this.#printer.permission(request);
     }
     this.#showPrompt();
     this.#checkDone();
@@ -134,7 +136,7 @@ class SessionConsole {
     }
     switch (event.type) {
       case 'session_event':
-        if (event.session_id !== this.#session.id || event.seq <= this.#lastSeq) return;
+        if (event.session_id !== this.#session.id || !this.#tracker.isNew(event)) return;
         this.#transcript({ seq: event.seq, at: event.at, event: event.event }, false);
         this.#showPrompt();
         this.#checkDone();
@@ -148,7 +150,7 @@ class SessionConsole {
         if (event.session_id !== this.#session.id) return;
         this.#json(event);
         if (!this.#o.json) this.#printer.removed(event.reason);
-        this.#leave(this.#o.mode === 'attach' ? 0 : event.reason === 'session_finished' && this.#lastTurnOk !== false ? 0 : 1);
+        this.#leave(this.#o.mode === 'attach' ? 0 : event.reason === 'session_finished' && this.#tracker.lastTurnOk !== false ? 0 : 1);
         return;
       case 'ownership_transferred':
         if (event.session_id !== this.#session.id) return;
@@ -166,44 +168,21 @@ class SessionConsole {
   }
 
   #transcript(entry: TranscriptEntry, fromHistory: boolean): void {
-    this.#lastSeq = Math.max(this.#lastSeq, entry.seq);
     const { event } = entry;
     if (this.#o.json) this.#json({ type: 'session_event', session_id: this.#session.id, seq: entry.seq, at: entry.at, event });
     else this.#printer.event(event);
-    switch (event.type) {
-      case 'user_input':
-        if (event.client_id === this.#o.stream.clientId && !fromHistory) {
-          this.#awaitingEcho = Math.max(0, this.#awaitingEcho - 1);
-          this.#lastOwnInputSeq = entry.seq;
-        }
-        return;
-      case 'permission_request':
-        this.#pending.set(event.request_id, {
-          request_id: event.request_id,
-          tool_name: event.tool_name,
-          input: event.input,
-          requested_at: entry.at,
-          ...(event.title ? { title: event.title } : {}),
-        });
-        return;
-      case 'permission_resolved':
-        this.#pending.delete(event.request_id);
-        return;
-      case 'turn_complete':
-        this.#lastTurnSeq = entry.seq;
-        this.#lastTurnOk = !event.is_error;
-        return;
-      default:
-        return;
-    }
+    this.#tracker.apply(entry, fromHistory);
+    this.#dropStaleAnswer();
   }
 
   #updated(session: SessionInfo): void {
-    const wasFailed = this.#session.state === 'failed';
-    this.#session = session;
-    this.#pending.clear();
-    for (const permission of session.pending_permissions) this.#pending.set(permission.request_id, permission);
-    if (session.state === 'failed' && !wasFailed) {
+    const previous = this.#session;
+    const failed = this.#tracker.updated(session);
+    this.#dropStaleAnswer();
+    if (!this.#o.json && session.model !== previous.model && session.model !== null && previous.model !== null) {
+      this.#printer.line(this.#o.style.dim(`· model: ${session.model}`));
+    }
+    if (failed) {
       if (!this.#o.json) this.#printer.state(session);
       this.#leave(1);
       return;
@@ -217,9 +196,9 @@ class SessionConsole {
     try {
       this.#updated(await this.#o.api.getSession(this.#session.id));
       for (;;) {
-        const page = await this.#o.api.events(this.#session.id, { after: this.#lastSeq, limit: 1000 });
+        const page = await this.#o.api.events(this.#session.id, { after: this.#tracker.lastSeq, limit: 1000 });
         for (const entry of page.events) this.#transcript(entry, false);
-        if (page.events.length === 0 || this.#lastSeq >= page.last_seq) break;
+        if (page.events.length === 0 || this.#tracker.lastSeq >= page.last_seq) break;
       }
     } catch (error) {
       this.#note(this.#o.style.red(`vibes: lost the session: ${(error as Error).message}`));
@@ -251,64 +230,104 @@ class SessionConsole {
   #line(raw: string): void {
     this.#promptShown = false;
     const line = raw.trim();
-    if (line === '' || this.#done) {
+    if (this.#done || (line === '' && !this.#answering?.awaitingFeedback)) {
       this.#showPrompt();
       return;
     }
-    if (ALLOW.test(line) || DENY.test(line)) {
-      this.#answer(ALLOW.test(line) ? 'allow' : 'deny');
+    // While a decision waits, lines answer it (a typed prompt waits until it is answered).
+    if (this.#tracker.oldestPending()) {
+      this.#answerLine(line);
+      return;
+    }
+    if (/^[ad]$/i.test(line)) {
+      this.#note(this.#o.style.dim('vibes: no permission request is waiting'));
+      this.#showPrompt();
       return;
     }
     this.#leaveArmed = false;
-    this.#inFlight += 1;
-    this.#awaitingEcho += 1;
+    this.#tracker.requestStarted();
+    this.#tracker.inputSent();
     // The answer's session snapshot may be older than what the stream already said: only the stream sets state.
     this.#o.api.sendInput(this.#session.id, line, 'cli').then(
       () => {
-        this.#inFlight -= 1;
+        this.#tracker.requestEnded();
         this.#checkDone();
       },
       (error: unknown) => {
-        this.#inFlight -= 1;
-        this.#awaitingEcho = Math.max(0, this.#awaitingEcho - 1);
+        this.#tracker.requestEnded();
+        this.#tracker.inputFailed();
         this.#note(this.#o.style.red(`vibes: input not sent: ${(error as Error).message}`));
         this.#checkDone();
       },
     );
   }
 
-  /** `a` / `d` answer the oldest pending request; the rest wait their turn. */
-  #answer(behavior: 'allow' | 'deny'): void {
-    const request = [...this.#pending.values()].sort((a, b) => a.requested_at - b.requested_at)[0];
-    if (!request) {
-      this.#note(this.#o.style.dim('vibes: no permission request is waiting'));
+  /** A line for the oldest waiting decision: it may answer it, or move on to its next question. */
+  #answerLine(line: string): void {
+    const decision = this.#tracker.oldestPending();
+    if (!decision) return;
+    if (this.#answering?.decision.request_id !== decision.request_id) this.#answering = new DecisionInput(decision);
+    const step = this.#answering.take(line);
+    if (step.type === 'invalid') {
+      this.#note(this.#o.style.yellow(step.message));
       this.#showPrompt();
       return;
     }
-    this.#pending.delete(request.request_id);
-    this.#inFlight += 1;
-    this.#o.api.answerPermission(this.#session.id, request.request_id, { behavior }).then(
+    if (step.type === 'ask') {
+      this.#askCurrentQuestion();
+      this.#showPrompt();
+      return;
+    }
+    this.#answering = null;
+    this.#send(decision.request_id, step.body);
+  }
+
+  #send(requestId: string, body: PermissionAnswerBody): void {
+    this.#tracker.answered(requestId);
+    this.#tracker.requestStarted();
+    this.#o.api.answerPermission(this.#session.id, requestId, body).then(
       () => {
-        this.#inFlight -= 1;
+        this.#tracker.requestEnded();
         this.#checkDone();
       },
       (error: unknown) => {
-        this.#inFlight -= 1;
+        this.#tracker.requestEnded();
         this.#note(this.#o.style.red(`vibes: answer not taken: ${(error as Error).message}`));
         this.#checkDone();
       },
     );
   }
 
+  /** Prints the question now open, for a question decision. */
+  #askCurrentQuestion(): void {
+    const decision = this.#tracker.oldestPending();
+    if (!decision || decision.display.type !== 'question' || this.#o.json) return;
+    this.#answering ??= new DecisionInput(decision);
+    if (this.#answering.awaitingFeedback) return;
+    const question = decision.display.questions[this.#answering.questionIndex];
+    if (question) for (const line of questionLines(question, this.#o.style)) this.#printer.line(line);
+  }
+
+  /** Forgets half-typed answers to a decision that someone else answered (or Claude withdrew). */
+  #dropStaleAnswer(): void {
+    if (this.#answering && !this.#tracker.isPending(this.#answering.decision.request_id)) this.#answering = null;
+    const next = this.#tracker.oldestPending();
+    if (next && !this.#answering && next.display.type === 'question' && this.#askedFor !== next.request_id) {
+      this.#askedFor = next.request_id;
+      this.#answering = new DecisionInput(next);
+      this.#askCurrentQuestion();
+    }
+  }
+
   #interrupt(): void {
     if (this.#done) return;
     if (this.#leaveArmed) {
       this.#note(this.#o.style.dim('vibes: leaving the session'));
-      this.#leave(this.#lastTurnOk === false || this.#busy() ? 1 : 0);
+      this.#leave(this.#tracker.lastTurnOk === false || this.#tracker.busy ? 1 : 0);
       return;
     }
     this.#leaveArmed = true;
-    if (this.#busy()) {
+    if (this.#tracker.busy) {
       this.#note(this.#o.style.yellow('Interrupting… (Ctrl-C again to leave)'));
       this.#o.api.interrupt(this.#session.id).catch((error: unknown) => {
         this.#note(this.#o.style.red(`vibes: interrupt failed: ${(error as Error).message}`));
@@ -331,15 +350,8 @@ class SessionConsole {
 
   /** `vibes claude` with its input at an end leaves once every turn it asked for is over. */
   #checkDone(): void {
-    if (this.#done || !this.#ready || !this.#inputClosed) return;
-    if (this.#inFlight > 0 || this.#awaitingEcho > 0) return;
-    if (this.#lastOwnInputSeq > 0 && this.#lastTurnSeq < this.#lastOwnInputSeq) return;
-    if (this.#busy() || this.#session.queued_inputs > 0) return;
-    this.#leave(this.#lastTurnOk === false ? 1 : 0);
-  }
-
-  #busy(): boolean {
-    return isTurnRunning(this.#session.state);
+    if (this.#done || !this.#ready || !this.#inputClosed || !this.#tracker.settled) return;
+    this.#leave(this.#tracker.lastTurnOk === false ? 1 : 0);
   }
 
   #leave(code: number): void {
@@ -355,7 +367,12 @@ class SessionConsole {
 
   #showPrompt(): void {
     if (!this.#interactive || this.#done || !this.#ready || this.#inputClosed) return;
-    const label = this.#pending.size > 0 ? `${this.#o.style.yellow('[a]llow / [d]eny')} › ` : this.#busy() ? null : '› ';
+    const decision = this.#tracker.oldestPending();
+    const label = decision
+      ? this.#o.style.yellow(this.#answering?.awaitingFeedback ? 'feedback › ' : promptFor(decision, this.#answering?.questionIndex ?? 0))
+      : this.#tracker.busy
+        ? null
+        : '› ';
     if (label === null) return;
     this.#printer.endLine();
     this.#rl?.setPrompt(label);

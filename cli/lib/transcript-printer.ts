@@ -1,5 +1,7 @@
-import { REMOVAL_TEXT, summarizeInput } from '../../lib/client/shared/labels.ts';
-import { CLAUDE_CLIENT_ID, type PendingPermission, type RemovalReason, type SessionInfo, type TranscriptEvent } from '../../lib/protocol/index.ts';
+import { REMOVAL_TEXT } from '../../lib/client/shared/labels.ts';
+import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
+import { CLAUDE_CLIENT_ID, type RemovalReason, type SessionInfo, type TodoList, type TranscriptEvent } from '../../lib/protocol/index.ts';
+import { decisionLines, diffLines, modeLabel, todoLines, type Decision } from './decision-view.ts';
 import { shortId } from './ids.ts';
 import type { Style } from './style.ts';
 import { truncate } from './style.ts';
@@ -20,6 +22,8 @@ export class TranscriptPrinter {
   readonly #options: PrinterOptions;
   readonly #streamed = new Set<string>();
   readonly #shownRequests = new Set<string>();
+  /** Tool calls whose diff the request already showed: their result need not show it again. */
+  readonly #diffShownFor = new Set<string>();
   #lineOpen = false;
 
   constructor(options: PrinterOptions) {
@@ -63,7 +67,11 @@ export class TranscriptPrinter {
         this.line(s.dim(`✻ ${truncate(oneLine(event.text), 160)}`));
         return;
       case 'tool_use':
-        this.line(`${s.magenta('●')} ${s.bold(event.name)}${s.dim(`(${truncate(summarizeInput(event.input), 120)})`)}`);
+        this.line(`${s.magenta('●')} ${s.bold(event.name)}${s.dim(`(${truncate(summarizeInput(event.name, event.input), 120)})`)}`);
+        if (event.name === 'TodoWrite' && !event.parent_tool_use_id) {
+          const todos = todoListOf(event.input);
+          if (todos) for (const line of todoLines(todos, s)) this.line(`  ${line}`);
+        }
         return;
       case 'tool_result': {
         const text = resultText(event.content);
@@ -71,15 +79,30 @@ export class TranscriptPrinter {
         const first = truncate(lines[0] ?? '(no output)', 120);
         const more = lines.length > 1 ? s.dim(` (+${lines.length - 1} lines)`) : '';
         this.line(`  ${s.dim('⎿')} ${event.is_error ? s.red(first) : s.dim(first)}${more}`);
+        // An edit that needed no approval (accept-edits mode) is shown here, once made.
+        if (event.diff && !this.#diffShownFor.has(event.tool_use_id)) for (const line of diffLines(event.diff, s, 40)) this.line(line);
         return;
       }
-      case 'permission_request':
-        this.permission({ request_id: event.request_id, tool_name: event.tool_name, input: event.input, ...(event.title ? { title: event.title } : {}) });
+      case 'permission_request': {
+        const { type: _type, ...decision } = event;
+        this.permission(decision);
         return;
+      }
       case 'permission_resolved': {
         const verdict = event.behavior === 'allow' ? s.green('✓ allowed') : s.red('✗ denied');
-        const who = event.client_id === this.#options.ownClientId ? 'you' : event.client_id === CLAUDE_CLIENT_ID ? 'Claude withdrew it' : 'another client';
+        const who =
+          event.client_id === this.#options.ownClientId
+            ? 'you'
+            : event.client_id === CLAUDE_CLIENT_ID
+              ? 'Claude withdrew it'
+              : `${event.device ?? (event.source === 'web' ? 'the web' : event.source === 'cli' ? 'another terminal' : 'another client')}`;
+        const chosen = [
+          ...Object.entries(event.answers ?? {}).map(([question, answer]) => `${question} → ${answer}`),
+          ...(event.applied_suggestions ?? []).map((rule) => `don't ask again: ${rule}`),
+          ...(event.mode ? [`then ${modeLabel(event.mode).toLowerCase()}`] : []),
+        ];
         this.line(`  ${verdict}${s.dim(` (${who}${event.message ? `: ${event.message}` : ''})`)}`);
+        for (const line of chosen) this.line(s.dim(`    ${line}`));
         return;
       }
       case 'turn_complete': {
@@ -97,18 +120,21 @@ export class TranscriptPrinter {
           const model = typeof event.model === 'string' ? event.model : undefined;
           const cwd = typeof event.cwd === 'string' ? event.cwd : undefined;
           this.line(s.dim(`claude started${model ? ` · ${model}` : ''}${cwd ? ` · ${cwd}` : ''}`));
+        } else if (event.subtype === 'command_output') {
+          if (event.text) this.line(event.text);
+        } else if (event.text) {
+          this.line(s.dim(`· ${event.text}`));
         }
         return;
     }
   }
 
   /** Each request once, whether it came from the transcript or from the session's pending list. */
-  permission(request: Pick<PendingPermission, 'request_id' | 'tool_name' | 'input' | 'title'>): void {
+  permission(request: Decision): void {
     if (this.#shownRequests.has(request.request_id)) return;
     this.#shownRequests.add(request.request_id);
-    const s = this.#options.style;
-    this.line(s.yellow(s.bold(`⚠ Permission needed: ${request.tool_name}`)) + (request.title ? ` — ${request.title}` : ''));
-    for (const detail of describeInput(request.input)) this.line(`    ${detail}`);
+    if (request.display.type === 'diff' && request.tool_use_id) this.#diffShownFor.add(request.tool_use_id);
+    for (const line of decisionLines(request, this.#options.style)) this.line(line);
   }
 
   removed(reason: RemovalReason): void {
@@ -138,17 +164,16 @@ export class TranscriptPrinter {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/** Every field of a permission request's input, long values cut, so the user sees what they approve. */
-function describeInput(input: Record<string, unknown>): string[] {
-  const lines: string[] = [];
-  for (const [key, value] of Object.entries(input)) {
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    const valueLines = (text ?? '').split('\n');
-    const shown = valueLines.slice(0, 12).map((line) => truncate(line, 200));
-    lines.push(`${key}: ${shown[0] ?? ''}`, ...shown.slice(1).map((line) => `  ${line}`));
-    if (valueLines.length > 12) lines.push(`  … ${valueLines.length - 12} more lines`);
-  }
-  return lines;
+/** A TodoWrite input as a list, counted. */
+function todoListOf(input: unknown): TodoList | null {
+  const todos = (input as { todos?: unknown } | null)?.todos;
+  if (!Array.isArray(todos)) return null;
+  const items = todos.flatMap((raw: unknown): TodoList['items'] => {
+    const item = raw as { content?: unknown; status?: unknown; activeForm?: unknown } | null;
+    if (typeof item?.content !== 'string' || (item.status !== 'pending' && item.status !== 'in_progress' && item.status !== 'completed')) return [];
+    return [{ content: item.content, status: item.status, active_form: typeof item.activeForm === 'string' ? item.activeForm : item.content }];
+  });
+  return { items, completed: items.filter((item) => item.status === 'completed').length, total: items.length, tool_use_id: '' };
 }
 
 function resultText(content: unknown): string {

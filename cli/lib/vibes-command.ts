@@ -141,6 +141,7 @@ export function explain(error: Error, target: Target | undefined): Error {
     return new UserError('The server refused the token: run `vibes pair` on the server machine, or set VIBES_TOKEN.', code);
   }
   if (code === 'NOT_FOUND') return new UserError(`${error.message}. Run \`vibes sessions list\` to see the active sessions.`, code);
+  if (code === 'BYPASS_NOT_ALLOWED') return new UserError(error.message, code);
   if (code) return new UserError(`The server said ${code}: ${error.message}`, code);
   const cause = (error as { cause?: { code?: string } }).cause;
   if (target && (refused(error) || cause?.code === 'ECONNRESET' || error.message === 'fetch failed')) {

@@ -1,4 +1,4 @@
-import type { PermissionBehavior, TranscriptEvent } from '../protocol/index.ts';
+import type { ModelOption, PermissionBehavior, PermissionMode, TranscriptEvent } from '../protocol/index.ts';
 
 /** What an agent reports; the session turns these into transcript entries and states. */
 export type AgentEvent =
@@ -7,18 +7,27 @@ export type AgentEvent =
   | { type: 'transcript'; event: TranscriptEvent }
   /** Claude announced (or changed) its own session id and model. */
   | { type: 'claude_session'; claude_session_id: string; model: string | null }
+  /** Claude says which permission mode it is in now (after a plan approval, a rule, a change). */
+  | { type: 'permission_mode'; mode: PermissionMode }
   /** The agent's process is gone; `failure` is null when it ended cleanly. */
   | { type: 'exited'; failure: string | null };
 
 export interface PermissionAnswer {
   behavior: PermissionBehavior;
   message?: string;
+  /** Allow only: the input the tool runs with (a question's answers are merged into it); the request's own when absent. */
+  updatedInput?: Record<string, unknown>;
+  /** Allow only: ids of the request's suggestions to apply ("don't ask again"). */
+  suggestionIds?: string[];
+  /** Allow only: the permission mode the session goes on in (a plan approval). */
+  mode?: PermissionMode;
 }
 
 export interface AgentOptions {
   /** An existing directory. */
   cwd: string;
   model: string | null;
+  permissionMode: PermissionMode;
   /** Claude's session id to continue, if any. */
   resume: string | null;
 }
@@ -32,6 +41,10 @@ export interface Agent {
   send(content: string): void;
   answerPermission(requestId: string, answer: PermissionAnswer): void;
   interrupt(): Promise<void>;
+  /** Resolves with the mode now in effect (Claude may answer with another than asked). */
+  setPermissionMode(mode: PermissionMode): Promise<PermissionMode>;
+  setModel(model: string): Promise<void>;
+  supportedModels(): Promise<ModelOption[]>;
   stop(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import { normalize } from 'node:path';
-import type { EndReason, InputSource, RemovalReason, SessionInfo, TranscriptEntry } from '../protocol/index.ts';
+import type { EndReason, InputSource, PermissionMode, RemovalReason, SessionInfo, TranscriptEntry } from '../protocol/index.ts';
 import type { AgentFactory } from './agent.ts';
 import { requireDirectory } from './directory.ts';
 import type { EventBus } from './bus.ts';
@@ -24,6 +24,8 @@ export interface SessionManagerOptions {
    * delivered at once (unit tests, which look at the bus right after acting).
    */
   delivery?: 'tick' | 'sync';
+  /** Sessions may run in `bypassPermissions`: the server was started with that opt-in. */
+  allowBypass?: boolean;
 }
 
 export interface CreateSessionOptions {
@@ -31,6 +33,7 @@ export interface CreateSessionOptions {
   cwd: string;
   name?: string | null;
   model?: string | null;
+  permissionMode?: PermissionMode;
   /** The first instruction, sent as soon as the agent runs. */
   prompt?: string;
   source?: InputSource;
@@ -48,6 +51,7 @@ export class SessionManager {
   readonly #resuming = new Set<string>();
   readonly #store: SessionStore;
   readonly #delivery: 'tick' | 'sync';
+  readonly #allowBypass: boolean;
   #outbox: CoreEvent[] = [];
   #endings: { sessionId: string; reason: EndReason; at: number }[] = [];
   #flushScheduled: NodeJS.Immediate | null = null;
@@ -56,6 +60,7 @@ export class SessionManager {
     this.bus = options.bus;
     this.#store = options.store ?? new MemoryStore();
     this.#delivery = options.delivery ?? 'sync';
+    this.#allowBypass = options.allowBypass ?? false;
     this.#agentFactory = options.agentFactory;
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? Date.now;
@@ -72,6 +77,8 @@ export class SessionManager {
       name: options.name ?? null,
       cwd: normalize(options.cwd),
       model: options.model ?? null,
+      permissionMode: options.permissionMode ?? 'default',
+      allowBypass: this.#allowBypass,
       ownerId: options.ownerId,
       agentFactory: this.#agentFactory,
       publish: (event) => this.#record(event),
@@ -112,6 +119,9 @@ export class SessionManager {
         name: stored.name,
         cwd: stored.cwd,
         model: stored.model,
+        // A bypass the server no longer allows falls back to asking.
+        permissionMode: stored.permission_mode === 'bypassPermissions' && !this.#allowBypass ? 'default' : stored.permission_mode,
+        allowBypass: this.#allowBypass,
         ownerId: clientId,
         claudeSessionId: stored.claude_session_id,
         agentFactory: this.#agentFactory,
@@ -123,6 +133,7 @@ export class SessionManager {
           lastActivityAt: stored.last_activity_at,
           lastSeq: this.#store.lastSeq(sessionId),
           costUsd: stored.cost_usd,
+          todos: stored.todos,
         },
       });
       this.#sessions.set(sessionId, session);

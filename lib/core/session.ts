@@ -1,17 +1,22 @@
 import {
-  CLAUDE_CLIENT_ID,
   isTurnRunning,
+  PERMISSION_MODE_LABELS,
   type InputSource,
-  type PendingPermission,
+  type ModelOption,
+  type PermissionAnswerBody,
+  type PermissionMode,
   type SessionInfo,
   type SessionState,
+  type TodoList,
   type TranscriptEntry,
   type TranscriptEvent,
 } from '../protocol/index.ts';
-import type { Agent, AgentEvent, AgentFactory, PermissionAnswer } from './agent.ts';
+import type { Agent, AgentEvent, AgentFactory } from './agent.ts';
 import { VibesError } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import { SessionOwnership, type ClientId } from './ownership.ts';
+import { PendingDecisions } from './pending-decisions.ts';
+import { todoListFrom } from './todos.ts';
 
 /** Every move the state machine allows; anything else is ignored. */
 export const SESSION_TRANSITIONS: Readonly<Record<SessionState, readonly SessionState[]>> = {
@@ -32,6 +37,10 @@ export interface SessionInit {
   name: string | null;
   cwd: string;
   model: string | null;
+  /** `default` when not given. */
+  permissionMode?: PermissionMode;
+  /** The server was started with the opt-in that allows `bypassPermissions`. */
+  allowBypass?: boolean;
   ownerId: ClientId;
   claudeSessionId?: string | null;
   agentFactory: AgentFactory;
@@ -41,7 +50,7 @@ export interface SessionInit {
   /** Milliseconds since the epoch. */
   clock?: () => number;
   /** When resuming a stored session: what it had reached. */
-  resumeFrom?: { createdAt: number; lastActivityAt: number; lastSeq: number; costUsd: number };
+  resumeFrom?: { createdAt: number; lastActivityAt: number; lastSeq: number; costUsd: number; todos: TodoList | null };
 }
 
 export interface InputOrigin {
@@ -56,10 +65,12 @@ export class Session {
   readonly createdAt: number;
   readonly #name: string | null;
   readonly #ownership: SessionOwnership;
-  readonly #pending = new Map<string, PendingPermission>();
+  readonly #decisions = new PendingDecisions();
   /** Between a prompt and its turn_complete; a background subagent may still ask after it. */
   #turnOpen = false;
-  readonly #answered = new Set<string>();
+  /** ExitPlanMode calls' plans by tool call: Claude Code may leave the plan out of the request. */
+  readonly #plansInCalls = new Map<string, string>();
+  readonly #allowBypass: boolean;
   readonly #queue: string[] = [];
   readonly #publish: (event: CoreEvent) => void;
   readonly #onAgentExited: (session: Session, failure: string | null) => void;
@@ -68,6 +79,8 @@ export class Session {
   #state: SessionState = 'idle';
   #failure: string | null = null;
   #model: string | null;
+  #permissionMode: PermissionMode;
+  #todos: TodoList | null;
   #claudeSessionId: string | null;
   #costUsd: number;
   #lastSeq: number;
@@ -80,6 +93,9 @@ export class Session {
     this.cwd = init.cwd;
     this.#name = init.name;
     this.#model = init.model;
+    this.#allowBypass = init.allowBypass ?? false;
+    this.#permissionMode = init.permissionMode ?? 'default';
+    requireModeAllowed(this.#permissionMode, this.#allowBypass);
     this.#claudeSessionId = init.claudeSessionId ?? null;
     this.#publish = init.publish;
     this.#onAgentExited = init.onAgentExited ?? (() => {});
@@ -89,8 +105,9 @@ export class Session {
     this.#lastActivityAt = init.resumeFrom?.lastActivityAt ?? this.createdAt;
     this.#lastSeq = init.resumeFrom?.lastSeq ?? 0;
     this.#costUsd = init.resumeFrom?.costUsd ?? 0;
+    this.#todos = init.resumeFrom?.todos ?? null;
     this.#agent = init.agentFactory(
-      { cwd: init.cwd, model: init.model, resume: this.#claudeSessionId },
+      { cwd: init.cwd, model: init.model, permissionMode: this.#permissionMode, resume: this.#claudeSessionId },
       (event) => this.#onAgentEvent(event),
     );
   }
@@ -124,7 +141,9 @@ export class Session {
       last_activity_at: this.#lastActivityAt,
       cwd: this.cwd,
       model: this.#model,
-      pending_permissions: [...this.#pending.values()],
+      permission_mode: this.#permissionMode,
+      todos: this.#todos,
+      pending_permissions: this.#decisions.list(),
       queued_inputs: this.#queue.length,
       cost_usd: this.#costUsd,
       claude_session_id: this.#claudeSessionId,
@@ -168,26 +187,46 @@ export class Session {
     }
   }
 
-  answerPermission(requestId: string, answer: PermissionAnswer, clientId: ClientId): void {
+  /** Answers a decision; a malformed answer (see PendingDecisions) changes nothing. */
+  answerPermission(requestId: string, body: PermissionAnswerBody, clientId: ClientId, device?: string): void {
     this.#requireSubscribed(clientId);
-    if (!this.#pending.delete(requestId)) {
-      if (this.#answered.has(requestId)) {
-        throw new VibesError('CONFLICT', `Permission request ${requestId} was already answered`);
-      }
-      throw new VibesError('NOT_FOUND', `No pending permission request ${requestId} in session ${this.id}`);
-    }
-    this.#answered.add(requestId);
+    const { answer, resolved } = this.#decisions.answer(requestId, body, { clientId, source: body.source ?? 'api', device });
     this.#agent.answerPermission(requestId, answer);
-    this.#append({
-      type: 'permission_resolved',
-      request_id: requestId,
-      behavior: answer.behavior,
-      client_id: clientId,
-      ...(answer.message === undefined ? {} : { message: answer.message }),
-    });
+    this.#append(resolved);
+    // Claude reports the mode it switches to as well; setting it here shows it without waiting.
+    if (answer.mode !== undefined) this.#onPermissionMode(answer.mode, { clientId, source: body.source ?? 'api' });
     this.#afterLastAnswer();
     this.#publishUpdate();
-    if (!this.#turnOpen && this.#pending.size === 0) this.#sendNextQueued();
+    if (!this.#turnOpen && this.#decisions.size === 0) this.#sendNextQueued();
+  }
+
+  get permissionMode(): PermissionMode {
+    return this.#permissionMode;
+  }
+
+  /** Switches Claude's permission mode now, also mid-turn; `bypassPermissions` needs the server's opt-in. */
+  async setPermissionMode(mode: PermissionMode, origin: InputOrigin): Promise<void> {
+    this.#requireSubscribed(origin.clientId);
+    this.#requireLive();
+    requireModeAllowed(mode, this.#allowBypass);
+    const now = await this.#agent.setPermissionMode(mode);
+    this.#onPermissionMode(now, origin);
+  }
+
+  /** Switches the model for the next requests Claude makes. */
+  async setModel(model: string, origin: InputOrigin): Promise<void> {
+    this.#requireSubscribed(origin.clientId);
+    this.#requireLive();
+    await this.#agent.setModel(model);
+    this.#model = model;
+    this.#append({ type: 'system', subtype: 'model', model, text: `Model: ${model} (${changedBy(origin.source)})` });
+    this.#publishUpdate();
+  }
+
+  /** The models Claude Code offers, as it lists them. */
+  supportedModels(): Promise<ModelOption[]> {
+    this.#requireLive();
+    return this.#agent.supportedModels();
   }
 
   /** Stops the running turn and keeps the session; does nothing between turns. */
@@ -257,6 +296,9 @@ export class Session {
         this.#model = event.model ?? this.#model;
         this.#publishUpdate();
         return;
+      case 'permission_mode':
+        this.#onPermissionMode(event.mode, null);
+        return;
       case 'exited':
         this.#onAgentExit(event.failure);
         return;
@@ -265,41 +307,63 @@ export class Session {
 
   #onTranscriptEvent(event: TranscriptEvent): void {
     switch (event.type) {
-      case 'permission_request':
-        this.#pending.set(event.request_id, {
-          request_id: event.request_id,
-          tool_name: event.tool_name,
-          input: event.input,
-          ...(event.title === undefined ? {} : { title: event.title }),
-          requested_at: this.#nowSeconds(),
-        });
-        this.#append(event);
+      case 'permission_request': {
+        const decision = this.#withPlanFromCall(event);
+        this.#decisions.add({ ...omitType(decision), requested_at: this.#nowSeconds() });
+        this.#append(decision);
         this.#transition('waiting_permission');
         this.#publishUpdate();
         return;
+      }
       case 'permission_resolved':
         // From the agent this means Claude withdrew the request.
-        if (!this.#pending.delete(event.request_id)) return;
-        this.#answered.add(event.request_id);
+        if (!this.#decisions.withdraw(event.request_id)) return;
         this.#append(event);
         this.#afterLastAnswer();
         this.#publishUpdate();
-        if (!this.#turnOpen && this.#pending.size === 0) this.#sendNextQueued();
+        if (!this.#turnOpen && this.#decisions.size === 0) this.#sendNextQueued();
         return;
       case 'turn_complete':
         this.#costUsd = Math.max(this.#costUsd, event.cost_usd);
         this.#turnOpen = false;
         this.#append(event);
         // A background subagent's request outlives the turn that started it: it stays open to answer.
-        if (this.#pending.size === 0) this.#transition('idle');
+        if (this.#decisions.size === 0) this.#transition('idle');
         this.#publishUpdate();
-        if (this.#pending.size > 0) return;
+        if (this.#decisions.size > 0) return;
         this.#releaseTurnWaiters();
         this.#sendNextQueued();
         return;
+      case 'tool_use': {
+        this.#append(event);
+        const input = event.input as { plan?: unknown } | null;
+        if (event.name === 'ExitPlanMode' && typeof input?.plan === 'string') this.#plansInCalls.set(event.tool_use_id, input.plan);
+        const todos = event.name === 'TodoWrite' && !event.parent_tool_use_id ? todoListFrom(event.tool_use_id, event.input) : null;
+        if (todos) {
+          this.#todos = todos;
+          this.#publishUpdate();
+        }
+        return;
+      }
       default:
         this.#append(event);
     }
+  }
+
+  #withPlanFromCall<T extends Extract<TranscriptEvent, { type: 'permission_request' }>>(event: T): T {
+    if (event.display.type !== 'plan' || event.display.plan !== '' || !event.tool_use_id) return event;
+    const plan = this.#plansInCalls.get(event.tool_use_id);
+    this.#plansInCalls.delete(event.tool_use_id);
+    return plan === undefined ? event : { ...event, display: { ...event.display, plan } };
+  }
+
+  /** A mode Claude reported (origin null) or a client set; noted in the transcript when it changed. */
+  #onPermissionMode(mode: PermissionMode, origin: InputOrigin | null): void {
+    if (mode === this.#permissionMode) return;
+    this.#permissionMode = mode;
+    const by = origin ? ` (${changedBy(origin.source)})` : '';
+    this.#append({ type: 'system', subtype: 'permission_mode', mode, text: `Permission mode: ${PERMISSION_MODE_LABELS[mode]}${by}` });
+    this.#publishUpdate();
   }
 
   #onAgentExit(failure: string | null): void {
@@ -339,18 +403,14 @@ export class Session {
 
   /** With nothing left to answer: back to work if the turn goes on, else idle. */
   #afterLastAnswer(): void {
-    if (this.#pending.size > 0) return;
+    if (this.#decisions.size > 0) return;
     this.#transition(this.#turnOpen ? 'processing' : 'idle');
     if (!this.#turnOpen) this.#releaseTurnWaiters();
   }
 
   /** Requests left open when the agent ends can never be answered. */
   #withdrawPending(): void {
-    for (const requestId of [...this.#pending.keys()]) {
-      this.#pending.delete(requestId);
-      this.#answered.add(requestId);
-      this.#append({ type: 'permission_resolved', request_id: requestId, behavior: 'deny', client_id: CLAUDE_CLIENT_ID });
-    }
+    for (const event of this.#decisions.withdrawAll()) this.#append(event);
   }
 
   #transition(next: SessionState): void {
@@ -397,4 +457,22 @@ export class Session {
   #nowSeconds(): number {
     return Math.floor(this.#clock() / 1000);
   }
+}
+
+function omitType<T extends { type: string }>(event: T): Omit<T, 'type'> {
+  const { type: _type, ...rest } = event;
+  return rest;
+}
+
+function requireModeAllowed(mode: PermissionMode, allowBypass: boolean): void {
+  if (mode === 'bypassPermissions' && !allowBypass) {
+    throw new VibesError(
+      'BYPASS_NOT_ALLOWED',
+      'This server does not allow bypassing permissions; start it with --allow-bypass (or VIBES_ALLOW_BYPASS=1) to allow it',
+    );
+  }
+}
+
+function changedBy(source: InputSource): string {
+  return source === 'api' ? 'changed through the API' : `changed from the ${source === 'web' ? 'web' : 'CLI'}`;
 }

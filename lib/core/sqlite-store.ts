@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { EndReason, SessionState, TranscriptEntry, TranscriptEvent } from '../protocol/index.ts';
+import type { EndReason, PermissionMode, SessionState, TodoList, TranscriptEntry, TranscriptEvent } from '../protocol/index.ts';
 import type { DeviceRecord, DeviceStore } from './devices.ts';
 import type { SessionSnapshot } from './events.ts';
 import type { HistoryQuery, SessionStore, StoreWrite } from './store.ts';
@@ -37,6 +37,9 @@ export const MIGRATIONS: readonly string[] = [
      data TEXT NOT NULL,
      PRIMARY KEY (session_key, seq)
    ) WITHOUT ROWID;`,
+  // A session's permission mode, and its latest todo list (JSON), so both survive a restart.
+  `ALTER TABLE sessions ADD COLUMN permission_mode TEXT NOT NULL DEFAULT 'default';
+   ALTER TABLE sessions ADD COLUMN todos TEXT;`,
   `CREATE TABLE devices (
      id TEXT PRIMARY KEY,
      secret_hash TEXT NOT NULL UNIQUE,
@@ -60,6 +63,8 @@ interface SessionRow {
   last_activity_at: number;
   cwd: string;
   model: string | null;
+  permission_mode: string;
+  todos: string | null;
   cost_usd: number;
   claude_session_id: string | null;
   failure: string | null;
@@ -118,11 +123,12 @@ export class SqliteStore implements SessionStore {
     this.devices = new SqliteDeviceStore(this.#db);
 
     this.#upsertSession = this.#db.prepare(`
-      INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, cost_usd, claude_session_id, failure)
-      VALUES (@id, @name, @state, @owner_id, @created_at, @last_activity_at, @cwd, @model, @cost_usd, @claude_session_id, @failure)
+      INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure)
+      VALUES (@id, @name, @state, @owner_id, @created_at, @last_activity_at, @cwd, @model, @permission_mode, @todos, @cost_usd, @claude_session_id, @failure)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
         last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
+        permission_mode = excluded.permission_mode, todos = excluded.todos,
         cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure
       RETURNING key`);
     const insert = 'INSERT OR IGNORE INTO events (session_key, seq, at, type, data) VALUES ';
@@ -267,6 +273,8 @@ function sessionParams(snapshot: SessionSnapshot): Omit<SessionRow, 'ended_at' |
     last_activity_at: snapshot.last_activity_at,
     cwd: snapshot.cwd,
     model: snapshot.model,
+    permission_mode: snapshot.permission_mode,
+    todos: snapshot.todos === null ? null : JSON.stringify(snapshot.todos),
     cost_usd: snapshot.cost_usd,
     claude_session_id: snapshot.claude_session_id,
     failure: snapshot.failure,
@@ -284,6 +292,8 @@ function snapshotOf(row: SessionRow): SessionSnapshot {
     last_activity_at: row.last_activity_at,
     cwd: row.cwd,
     model: row.model,
+    permission_mode: row.permission_mode as PermissionMode,
+    todos: row.todos === null ? null : (JSON.parse(row.todos) as TodoList),
     pending_permissions: [],
     queued_inputs: 0,
     cost_usd: row.cost_usd,

@@ -18,6 +18,9 @@ export const ENDPOINTS = {
   kill: { method: 'POST', path: '/api/sessions/:id/kill' },
   resume: { method: 'POST', path: '/api/sessions/:id/resume' },
   answerPermission: { method: 'POST', path: '/api/sessions/:id/permissions/:requestId' },
+  setPermissionMode: { method: 'POST', path: '/api/sessions/:id/mode' },
+  setModel: { method: 'POST', path: '/api/sessions/:id/model' },
+  listModels: { method: 'GET', path: '/api/sessions/:id/models' },
   // Served by the custom server (lib/server/credential-routes.ts), like health.
   rotateToken: { method: 'POST', path: '/api/token/rotate' },
   pairing: { method: 'POST', path: '/api/pairing' },

@@ -8,6 +8,8 @@ export const HelloEvent = z.object({
   client_id: z.string(),
   /** Changes on every server start; a Last-Event-ID from another epoch cannot be replayed. */
   epoch: z.string(),
+  /** The server was started with the opt-in that lets sessions run in `bypassPermissions`. */
+  allow_bypass: z.boolean(),
 });
 
 export const SessionListEvent = z.object({

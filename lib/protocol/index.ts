@@ -1,3 +1,4 @@
+export * from './decisions.ts';
 export * from './session.ts';
 export * from './transcript.ts';
 export * from './events.ts';
@@ -8,5 +9,6 @@ export * from './routes.ts';
 export * from './route-path.ts';
 export * from './errors.ts';
 export * from './headers.ts';
+export * from './labels.ts';
 export * from './rules.ts';
 export * from './devices.ts';

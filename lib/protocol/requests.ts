@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputSource, PermissionBehavior } from './transcript.ts';
+import { ModelOption, PermissionMode, PlanApprovalMode } from './decisions.ts';
 import { isDisplaySafe } from './text.ts';
 
 export const LIMITS = {
@@ -8,6 +9,9 @@ export const LIMITS = {
   pathChars: 4096,
   modelChars: 200,
   messageChars: 10_000,
+  /** Answers to one AskUserQuestion (Claude asks 1 to 4 questions). */
+  answers: 20,
+  suggestions: 20,
   eventsPageMax: 1000,
   historyPageMax: 200,
 } as const;
@@ -20,6 +24,8 @@ export const CreateSessionBody = z.strictObject({
   name: z.string().trim().min(1).max(LIMITS.nameChars).refine(isDisplaySafe, 'a name has no control characters and no bidirectional overrides').optional(),
   cwd: z.string().min(1).max(LIMITS.pathChars).optional(),
   model: z.string().min(1).max(LIMITS.modelChars).optional(),
+  /** `default` when absent; `bypassPermissions` only on a server started with the opt-in. */
+  permission_mode: PermissionMode.optional(),
   source: InputSource.optional(),
 });
 export type CreateSessionBody = z.infer<typeof CreateSessionBody>;
@@ -33,11 +39,38 @@ export const InputBody = z.strictObject({
 });
 export type InputBody = z.infer<typeof InputBody>;
 
+/** How to answer each kind of decision: see the comment at the top of decisions.ts. */
 export const PermissionAnswerBody = z.strictObject({
   behavior: PermissionBehavior,
+  /** Deny: what Claude is told (a plan's feedback). Allow: ignored. */
   message: z.string().max(LIMITS.messageChars).optional(),
+  /** Question decisions, allow only: question text -> chosen label (multi-select: labels joined by ", "). */
+  answers: z.record(z.string().max(LIMITS.messageChars), z.string().max(LIMITS.messageChars)).optional(),
+  /** Allow only: the tool input to run instead of the one Claude asked for (advanced; questions use `answers`). */
+  updated_input: z.record(z.string(), z.unknown()).optional(),
+  /** Allow only: ids of the request's `suggestions` to apply ("allow and don't ask again"). */
+  suggestions: z.array(z.string().max(100)).max(LIMITS.suggestions).optional(),
+  /** Plan decisions, allow only: the permission mode to go on in. */
+  mode: PlanApprovalMode.optional(),
+  source: InputSource.optional(),
 });
 export type PermissionAnswerBody = z.infer<typeof PermissionAnswerBody>;
+
+export const SetModeBody = z.strictObject({
+  mode: PermissionMode,
+  source: InputSource.optional(),
+});
+export type SetModeBody = z.infer<typeof SetModeBody>;
+
+export const SetModelBody = z.strictObject({
+  /** A `value` from `GET /api/sessions/:id/models`, or any model name Claude Code accepts. */
+  model: z.string().trim().min(1).max(LIMITS.modelChars),
+  source: InputSource.optional(),
+});
+export type SetModelBody = z.infer<typeof SetModelBody>;
+
+export const ModelListResponse = z.object({ models: z.array(ModelOption) });
+export type ModelListResponse = z.infer<typeof ModelListResponse>;
 
 export const EventsPageQuery = z.object({
   after: z.coerce.number().int().nonnegative().default(0),

@@ -10,6 +10,8 @@ export const HealthResponse = z.object({
   epoch: z.string(),
   uptime_s: z.number().int().nonnegative(),
   sessions: z.number().int().nonnegative(),
+  /** The server was started with the opt-in that allows `bypassPermissions`. */
+  allow_bypass: z.boolean(),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 

@@ -7,6 +7,9 @@ import {
   InputBody,
   PermissionAnswerBody,
   SessionListQuery,
+  SetModeBody,
+  SetModelBody,
+  ModelListResponse,
 } from './requests.ts';
 import {
   EventsPage,
@@ -51,6 +54,9 @@ export const ROUTES = {
   kill: { ...ENDPOINTS.kill, body: EmptyBody, response: KillResponse, client: 'required' },
   resume: { ...ENDPOINTS.resume, body: EmptyBody, response: SessionResponse, client: 'required' },
   answerPermission: { ...ENDPOINTS.answerPermission, body: PermissionAnswerBody, response: SessionResponse, client: 'required' },
+  setPermissionMode: { ...ENDPOINTS.setPermissionMode, body: SetModeBody, response: SessionResponse, client: 'required' },
+  setModel: { ...ENDPOINTS.setModel, body: SetModelBody, response: SessionResponse, client: 'required' },
+  listModels: { ...ENDPOINTS.listModels, response: ModelListResponse },
   rotateToken: { ...ENDPOINTS.rotateToken, body: EmptyBody, response: TokenRotatedResponse },
   pairing: { ...ENDPOINTS.pairing, body: EmptyBody, response: PairingCodeResponse },
   signIn: { ...ENDPOINTS.signIn, body: SignInBody, response: SignInResponse },

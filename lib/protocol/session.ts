@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DecisionFields, PermissionMode, TodoList } from './decisions.ts';
 
 /** Unix seconds. */
 export const UnixSeconds = z.number().int().nonnegative();
@@ -17,11 +18,8 @@ export type RemovalReason = z.infer<typeof RemovalReason>;
 export const EndReason = z.enum([...RemovalReason.options, 'server_stopped', 'server_restarted']);
 export type EndReason = z.infer<typeof EndReason>;
 
-export const PendingPermission = z.object({
-  request_id: z.string(),
-  tool_name: z.string(),
-  input: z.record(z.string(), z.unknown()),
-  title: z.string().optional(),
+/** A decision Claude waits for; see decisions.ts for how clients show and answer it. */
+export const PendingPermission = DecisionFields.extend({
   requested_at: UnixSeconds,
 });
 export type PendingPermission = z.infer<typeof PendingPermission>;
@@ -37,7 +35,11 @@ export const SessionInfo = z.object({
   created_at: UnixSeconds,
   last_activity_at: UnixSeconds,
   cwd: z.string(),
+  /** The model Claude runs, as Claude names it (or as asked for, until Claude says). */
   model: z.string().nullable(),
+  permission_mode: PermissionMode.default('default'),
+  /** The latest TodoWrite list, or null when Claude has not made one. */
+  todos: TodoList.nullable().default(null),
   pending_permissions: z.array(PendingPermission),
   /** Inputs waiting for the running turn to end. */
   queued_inputs: z.number().int().nonnegative(),

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { UnixSeconds } from './session.ts';
+import { DecisionFields, FileDiff, PlanApprovalMode } from './decisions.ts';
 
 export const InputSource = z.enum(['cli', 'web', 'api']);
 export type InputSource = z.infer<typeof InputSource>;
 
 export const PermissionBehavior = z.enum(['allow', 'deny']);
 export type PermissionBehavior = z.infer<typeof PermissionBehavior>;
-
-const JsonObject = z.record(z.string(), z.unknown());
 
 export const UserInputEvent = z.object({
   type: z.literal('user_input'),
@@ -53,25 +52,32 @@ export const ToolResultEvent = z.object({
   content: z.unknown(),
   is_error: z.boolean(),
   parent_tool_use_id: z.string().nullable().optional(),
+  /** For an edit tool: the change Claude Code made, as it reports it. */
+  diff: FileDiff.optional(),
 });
 
-export const PermissionRequestEvent = z.object({
+/** A decision Claude asks for (see decisions.ts); answered by the `permission_resolved` with its request_id. */
+export const PermissionRequestEvent = DecisionFields.extend({
   type: z.literal('permission_request'),
-  request_id: z.string(),
-  tool_name: z.string(),
-  input: JsonObject,
-  title: z.string().optional(),
-  /** The tool call this request is about, when Claude names it. */
-  tool_use_id: z.string().optional(),
 });
 
 export const PermissionResolvedEvent = z.object({
   type: z.literal('permission_resolved'),
   request_id: z.string(),
   behavior: PermissionBehavior,
-  /** Who answered; `claude` when Claude withdrew the request itself. */
+  /** Who answered; `claude` when Claude withdrew the request itself (or it ended with the turn). */
   client_id: z.string(),
+  /** Where the answer came from; absent when Claude withdrew the request. */
+  source: InputSource.optional(),
+  /** The signed-in device that answered, by its label, when known. */
+  device: z.string().optional(),
   message: z.string().optional(),
+  /** A question's answers: question text -> chosen label(s). */
+  answers: z.record(z.string(), z.string()).optional(),
+  /** The "don't ask again" rules applied with this answer, in plain words. */
+  applied_suggestions: z.array(z.string()).optional(),
+  /** A plan approved with this mode. */
+  mode: PlanApprovalMode.optional(),
 });
 
 export const Usage = z.object({
@@ -97,9 +103,11 @@ export const ErrorEvent = z.object({
   message: z.string(),
 });
 
+/** A note from Claude Code or vibes. `text` is the note in words, to show as is; `subtype` is for styling. */
 export const SystemEvent = z.looseObject({
   type: z.literal('system'),
   subtype: z.string(),
+  text: z.string().optional(),
 });
 
 export const TranscriptEvent = z.discriminatedUnion('type', [

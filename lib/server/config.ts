@@ -20,6 +20,8 @@ export const ServerConfig = z.object({
   /** Overrides which `claude` runs; the demo sets it to the fake Claude. */
   claudePath: z.string().min(1).optional(),
   demo: flag.default(false),
+  /** Lets sessions run in `bypassPermissions` (no approval for anything). Off unless asked for. */
+  allowBypass: flag.default(false),
   dev: flag.default(false),
   /** Where sessions run when a request names no cwd. */
   defaultCwd: z.string().min(1),
@@ -79,6 +81,7 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
       port: { type: 'string' },
       demo: { type: 'boolean' },
       dev: { type: 'boolean' },
+      'allow-bypass': { type: 'boolean' },
     },
     strict: true,
   });
@@ -89,6 +92,7 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     claudePath: env.VIBES_CLAUDE_PATH || undefined,
     demo: values.demo === undefined ? env.VIBES_DEMO : String(values.demo),
     dev: values.dev === undefined ? env.VIBES_DEV : String(values.dev),
+    allowBypass: values['allow-bypass'] === undefined ? env.VIBES_ALLOW_BYPASS : String(values['allow-bypass']),
     defaultCwd: resolve(env.VIBES_DEFAULT_CWD || process.cwd()),
     disconnectGraceMs: env.VIBES_DISCONNECT_GRACE_MS,
     replayRingSize: env.VIBES_REPLAY_RING_SIZE,

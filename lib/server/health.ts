@@ -13,6 +13,7 @@ export function sendHealth(res: ServerResponse, runtime: Runtime): void {
     epoch: runtime.bus.epoch,
     uptime_s: Math.floor((Date.now() - runtime.startedAt) / 1000),
     sessions: runtime.manager.list().length,
+    allow_bypass: runtime.config.allowBypass,
   };
   const body = JSON.stringify(health);
   res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });

@@ -13,8 +13,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const agentEnv = withoutVibesSecrets(env);
   if (env === process.env) for (const name of VIBES_SECRETS) delete process.env[name];
   const executable = config.demo ? fakeClaudePath() : (config.claudePath ?? resolveClaudeExecutable(agentEnv));
-  const server = await startServer(config, createClaudeAgentFactory({ executable, env: agentEnv }));
+  const server = await startServer(config, createClaudeAgentFactory({ executable, env: agentEnv, allowBypass: config.allowBypass }));
   console.log(`vibes: listening on ${server.url}${config.demo ? ' (demo: the fake Claude answers)' : ''}`);
+  if (config.allowBypass) console.log('vibes: sessions may bypass permissions (--allow-bypass): Claude can then run anything without asking');
   // How the CLI learns that this server is up and where (never from the output above).
   writeServerRecord(config.home, { pid: process.pid, url: server.url, port: server.port, started_at: Math.floor(Date.now() / 1000), log: env.VIBES_LOG_FILE ?? '' });
   const { code, expiresAt } = server.runtime.pairingCodes.issue();

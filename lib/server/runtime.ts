@@ -55,7 +55,7 @@ export function createRuntime(
   const auth = new Auth({ home: config.home, ...credentials, devices });
   const pairingCodes = new PairingCodes({ ttlSeconds: config.pairingCodeTtlSeconds });
   const bus = new EventBus<CoreEvent>({ ringSize: config.replayRingSize });
-  const manager = new SessionManager({ bus, agentFactory, maxSessions: config.maxSessions, store, delivery: 'tick' });
+  const manager = new SessionManager({ bus, agentFactory, maxSessions: config.maxSessions, store, delivery: 'tick', allowBypass: config.allowBypass });
   const lifecycle = new SessionLifecycle(manager);
   const presence = new Presence({
     graceMs: config.disconnectGraceMs,
@@ -73,6 +73,7 @@ export function createRuntime(
     clientBufferBytes: config.clientBufferBytes,
     clientStallMs: config.clientStallMs,
     pingMs: config.pingMs,
+    allowBypass: config.allowBypass,
   });
   // A revoked device, or every one after a rotation, loses its event streams at once.
   devices.onRevoked((deviceId) => hub.closeStreams((key) => (deviceId === null ? key !== 'token' : key === `device:${deviceId}`)));

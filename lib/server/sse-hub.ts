@@ -14,6 +14,8 @@ export interface SseHubOptions {
   /** How long a full socket may stay full before its client is dropped. */
   clientStallMs: number;
   pingMs: number;
+  /** The server was started with the bypass opt-in; told to every client in `hello`. */
+  allowBypass?: boolean;
 }
 
 interface Connection {
@@ -109,7 +111,7 @@ export class SseHub {
   #greet(connection: Connection, lastEventId: string | string[] | null | undefined): void {
     const { bus } = this.#options;
     const resumeFrom = typeof lastEventId === 'string' ? parseEventId(lastEventId) : null;
-    const hello: ServerEvent = { type: 'hello', client_id: connection.clientId, epoch: bus.epoch };
+    const hello: ServerEvent = { type: 'hello', client_id: connection.clientId, epoch: bus.epoch, allow_bypass: this.#options.allowBypass ?? false };
     let write = 'retry: 1000\n\n';
     if (resumeFrom && resumeFrom.epoch === bus.epoch) {
       const missed = bus.since(resumeFrom.seq);

@@ -55,6 +55,9 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
     await vibes.client('alice').kill(id);
     return { clientId: 'alice', params: { id } };
   },
+  setPermissionMode: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { mode: 'acceptEdits', source: 'cli' } }),
+  setModel: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { model: 'sonnet', source: 'web' } }),
+  listModels: async () => ({ params: { id: await newSession() } }),
   answerPermission: async () => {
     const stream = await vibes.stream({ clientId: 'alice' });
     const id = await newSession('bash');

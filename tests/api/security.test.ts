@@ -9,6 +9,8 @@ import {
   ErrorBody,
   InputBody,
   PermissionAnswerBody,
+  SetModeBody,
+  SetModelBody,
   type ErrorCode,
 } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
@@ -60,6 +62,9 @@ const endpoints: Record<string, Endpoint> = {
     body: () => '{"behavior":"allow"}',
     schema: PermissionAnswerBody,
   },
+  mode: { method: 'POST', path: () => `/api/sessions/${sessionId}/mode`, body: () => '{"mode":"default"}', schema: SetModeBody },
+  model: { method: 'POST', path: () => `/api/sessions/${sessionId}/model`, body: () => '{"model":"sonnet"}', schema: SetModelBody },
+  models: { method: 'GET', path: () => `/api/sessions/${sessionId}/models` },
   'event stream': { method: 'GET', path: () => '/api/events' },
   pairing: { method: 'POST', path: () => '/api/pairing', body: () => '{}', schema: EmptyBody },
   'token rotate': { method: 'POST', path: () => '/api/token/rotate', body: () => '{}', schema: EmptyBody },
@@ -136,12 +141,19 @@ describe.each(Object.entries(endpoints))('%s', (_name, endpoint) => {
 });
 
 describe('unknown ids and bad directories', () => {
-  const sessionEndpoints = ['get', 'events', 'subscribe', 'unsubscribe', 'input', 'interrupt', 'kill', 'permission'] as const;
+  const sessionEndpoints = ['get', 'events', 'subscribe', 'unsubscribe', 'input', 'interrupt', 'kill', 'permission', 'mode', 'model', 'models'] as const;
 
   it.each(sessionEndpoints)('%s of an unknown session is 404 NOT_FOUND and changes nothing', async (name) => {
     const endpoint = endpoints[name]!;
     const before = await observableState();
     expectCode(await send(endpoint, { path: endpoint.path().replace(sessionId, 'no-such-session') }), 404, 'NOT_FOUND');
+    expect(await observableState()).toEqual(before);
+  });
+
+  it('bypassPermissions on a server without the opt-in is 403 BYPASS_NOT_ALLOWED, at creation and live, and changes nothing', async () => {
+    const before = await observableState();
+    expectCode(await send(endpoints.create!, { body: '{"permission_mode":"bypassPermissions"}' }), 403, 'BYPASS_NOT_ALLOWED');
+    expectCode(await send(endpoints.mode!, { body: '{"mode":"bypassPermissions"}' }), 403, 'BYPASS_NOT_ALLOWED');
     expect(await observableState()).toEqual(before);
   });
 

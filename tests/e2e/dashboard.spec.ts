@@ -54,7 +54,7 @@ test('a session started through the API appears live and moves processing -> nee
   if (testInfo.project.name === 'pixel-7') await page.screenshot({ path: `${SCREENSHOTS}/phone-list.png` });
   await expectNoSeriousViolations(page, 'session list');
 
-  await prompt.getByRole('button', { name: 'Allow' }).click();
+  await prompt.getByRole('button', { name: 'Allow', exact: true }).click();
   await expect(sessionCard.getByTestId('session-state')).toHaveAttribute('data-state', 'idle');
   await expect(prompt).toBeHidden();
 

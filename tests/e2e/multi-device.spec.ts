@@ -17,13 +17,16 @@ test('approve on the phone, watch on the desktop; input and kill reach both', as
   // The phone opens it from the list and approves there.
   await card(phone, name).getByRole('link').click();
   const phoneView = phone.getByRole('region', { name: /^Session / });
-  await phoneView.getByTestId('permission-prompt').getByRole('button', { name: 'Allow' }).click();
+  await phoneView.getByTestId('permission-prompt').getByRole('button', { name: 'Allow', exact: true }).click();
 
   // The desktop sees the turn go on: the tool's result, the reply, the turn's end.
   await expect(desktopView.getByTestId('session-state')).toHaveAttribute('data-state', 'idle');
-  await expect(desktopView.getByTestId('tool-call')).toContainText('(done)');
+  await expect(desktopView.getByTestId('tool-call').getByTestId('tool-status')).toHaveText('done');
   await expect(desktopView.getByTestId('turn-complete')).toHaveCount(1);
-  await expect(desktopView.getByTestId('permission-item')).toContainText('allowed');
+  // One place per request: the tool row carries the decision, named for the device that did not make it.
+  await expect(desktopView.getByTestId('tool-call').getByTestId('decision')).toHaveText('allowed on another device');
+  await expect(phoneView.getByTestId('tool-call').getByTestId('decision')).toHaveText('allowed by you');
+  await expect(desktopView.getByTestId('permission-item')).toHaveCount(0);
 
   // Typed on the desktop, shown on the phone, marked as web input.
   await desktopView.getByTestId('composer').fill('hello from the desktop');

@@ -51,7 +51,7 @@ test('a real Edit waits for the phone, and the file changes only once it is allo
   await expect(prompt).toContainText(path);
   expect(readFileSync(path, 'utf8')).toBe('hello from the desk\n');
 
-  await prompt.getByRole('button', { name: 'Allow' }).click();
+  await prompt.getByRole('button', { name: 'Allow', exact: true }).click();
   await expect(sessionCard.getByTestId('session-state')).toHaveAttribute('data-state', 'idle', { timeout: 60_000 });
   expect(readFileSync(path, 'utf8')).toBe('hello from the phone\n');
   expect(toolResults(chat.requests[2]!)).toMatchObject([{ is_error: false }]);

@@ -1,4 +1,5 @@
 import { EventBus, SessionLifecycle, SessionManager, type AgentFactory, type CoreEvent } from '../../lib/core/index.ts';
+import type { PermissionMode } from '../../lib/protocol/index.ts';
 import { scriptedAgents } from './scripted-agent.ts';
 
 export interface CoreHarnessOptions {
@@ -7,6 +8,7 @@ export interface CoreHarnessOptions {
   clock?: () => number;
   /** Replaces the scripted agents. */
   agentFactory?: AgentFactory;
+  allowBypass?: boolean;
 }
 
 /** A manager, lifecycle and bus wired to scripted agents, recording everything published. */
@@ -20,9 +22,10 @@ export function coreHarness(options: CoreHarnessOptions = {}) {
     agentFactory: options.agentFactory ?? agents.factory,
     ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.allowBypass === undefined ? {} : { allowBypass: options.allowBypass }),
   });
   const lifecycle = new SessionLifecycle(manager);
-  const create = (ownerId: string, extra: { prompt?: string; name?: string } = {}) =>
+  const create = (ownerId: string, extra: { prompt?: string; name?: string; permissionMode?: PermissionMode } = {}) =>
     manager.create({ ownerId, cwd: process.cwd(), ...extra });
   /** A session's whole transcript, as the store holds it. */
   const transcript = (sessionId: string) => manager.readEvents(sessionId, 0, Number.MAX_SAFE_INTEGER).events;

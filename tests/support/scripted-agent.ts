@@ -1,5 +1,5 @@
 import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer } from '../../lib/core/index.ts';
-import type { TranscriptEvent } from '../../lib/protocol/index.ts';
+import type { ModelOption, PermissionMode, TranscriptEvent } from '../../lib/protocol/index.ts';
 
 /**
  * An in-process agent for core unit tests only: the test plays Claude's side by hand.
@@ -12,6 +12,8 @@ export class ScriptedAgent implements Agent {
   started = false;
   stopped = false;
   interrupts = 0;
+  readonly modes: PermissionMode[] = [];
+  readonly models: string[] = [];
   readonly #emit: (event: AgentEvent) => void;
 
   constructor(options: AgentOptions, emit: (event: AgentEvent) => void) {
@@ -33,6 +35,19 @@ export class ScriptedAgent implements Agent {
 
   async interrupt(): Promise<void> {
     this.interrupts++;
+  }
+
+  async setPermissionMode(mode: PermissionMode): Promise<PermissionMode> {
+    this.modes.push(mode);
+    return mode;
+  }
+
+  async setModel(model: string): Promise<void> {
+    this.models.push(model);
+  }
+
+  async supportedModels(): Promise<ModelOption[]> {
+    return [{ value: 'sonnet', display_name: 'Sonnet', description: 'Fast' }];
   }
 
   async stop(): Promise<void> {
@@ -58,7 +73,15 @@ export class ScriptedAgent implements Agent {
   }
 
   requestPermission(requestId: string, toolName = 'Bash'): void {
-    this.emit({ type: 'permission_request', request_id: requestId, tool_name: toolName, input: { command: 'ls' } });
+    this.emit({
+      type: 'permission_request',
+      request_id: requestId,
+      tool_name: toolName,
+      input: { command: 'ls' },
+      kind: 'tool',
+      display: { type: 'input' },
+      suggestions: [],
+    });
   }
 }
 

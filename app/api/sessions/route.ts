@@ -16,6 +16,7 @@ export const POST = route('createSession', async ({ runtime, clientId, body }) =
     cwd: body.cwd ?? runtime.config.defaultCwd,
     name: body.name ?? null,
     model: body.model ?? null,
+    permissionMode: body.permission_mode ?? 'default',
     ...(body.prompt === undefined ? {} : { prompt: body.prompt }),
     source: body.source ?? 'api',
   });

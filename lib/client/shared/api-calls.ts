@@ -2,7 +2,9 @@ import type {
   CreateSessionBody,
   DeviceInfo,
   InputSource,
+  ModelOption,
   PermissionAnswerBody,
+  PermissionMode,
   RouteBody,
   RouteName,
   RouteParams,
@@ -84,6 +86,20 @@ export abstract class ApiCalls {
 
   async answerPermission(id: string, requestId: string, answer: PermissionAnswerBody): Promise<SessionInfo> {
     return (await this.call('answerPermission', { params: { id, requestId }, body: answer })).session;
+  }
+
+  /** `bypassPermissions` is refused (BYPASS_NOT_ALLOWED) unless the server was started with the opt-in. */
+  async setPermissionMode(id: string, mode: PermissionMode, source?: InputSource): Promise<SessionInfo> {
+    return (await this.call('setPermissionMode', { params: { id }, body: { mode, ...(source ? { source } : {}) } })).session;
+  }
+
+  async setModel(id: string, model: string, source?: InputSource): Promise<SessionInfo> {
+    return (await this.call('setModel', { params: { id }, body: { model, ...(source ? { source } : {}) } })).session;
+  }
+
+  /** The models the session's Claude Code offers. */
+  async listModels(id: string): Promise<ModelOption[]> {
+    return (await this.call('listModels', { params: { id } })).models;
   }
 
   /** A new token; the one this client holds stops working. */

@@ -51,20 +51,3 @@ export function formatAge(seconds: number): string {
   if (s < 86_400) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86_400)}d`;
 }
-
-const KEY_FIELDS = ['command', 'file_path', 'path', 'url', 'pattern', 'query', 'description', 'prompt'];
-
-/** The one line a person needs to decide on a tool call: the command, the file, or else the input as JSON. */
-export function summarizeInput(input: unknown): string {
-  if (input && typeof input === 'object' && !Array.isArray(input)) {
-    const record = input as Record<string, unknown>;
-    for (const field of KEY_FIELDS) {
-      const value = record[field];
-      if (typeof value === 'string' && value.trim()) return oneLine(value);
-    }
-  }
-  const json = oneLine(JSON.stringify(input) ?? '');
-  return json.length > 200 ? `${json.slice(0, 200)}…` : json;
-}
-
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();

@@ -1,4 +1,31 @@
-import type { InputSource, PermissionBehavior, TranscriptEntry, TranscriptEvent, Usage } from '../../protocol/index.ts';
+import type {
+  FileDiff,
+  InputSource,
+  PermissionBehavior,
+  PlanApprovalMode,
+  TranscriptEntry,
+  TranscriptEvent,
+  Usage,
+} from '../../protocol/index.ts';
+
+/** How a permission request was settled: by whom, from where, and what was chosen. */
+export interface PermissionOutcome {
+  behavior: PermissionBehavior;
+  /** `claude` when Claude withdrew the request itself. */
+  clientId: string;
+  source: InputSource | null;
+  device: string | null;
+  message: string | null;
+  answers: Readonly<Record<string, string>> | null;
+  appliedSuggestions: readonly string[];
+  mode: PlanApprovalMode | null;
+}
+
+/** A permission request shown on the tool call it is about, so the transcript names each request once. */
+export interface ToolApproval {
+  requestId: string;
+  resolved: PermissionOutcome | null;
+}
 
 /** One row of a rendered transcript. Rows are immutable: a change makes a new object, so a view can memoise by identity. */
 export type TranscriptItem =
@@ -13,8 +40,9 @@ export type TranscriptItem =
       toolUseId: string;
       name: string;
       input: unknown;
-      result: { content: unknown; isError: boolean } | null;
+      result: { content: unknown; isError: boolean; diff: FileDiff | null } | null;
       nested: boolean;
+      approval: ToolApproval | null;
     }
   | {
       kind: 'permission';
@@ -25,11 +53,11 @@ export type TranscriptItem =
       toolName: string;
       input: Record<string, unknown>;
       title: string | null;
-      resolved: { behavior: PermissionBehavior; clientId: string; message: string | null } | null;
+      resolved: PermissionOutcome | null;
     }
   | { kind: 'turn'; key: string; seq: number; at: number; isError: boolean; durationMs: number; costUsd: number; usage: Usage; result: string | null }
   | { kind: 'error'; key: string; seq: number; at: number; message: string }
-  | { kind: 'system'; key: string; seq: number; at: number; subtype: string; detail: string };
+  | { kind: 'system'; key: string; seq: number; at: number; subtype: string; text: string };
 
 export interface TranscriptState {
   /** Lowest seq loaded; older pages exist while it is above 1. */
@@ -167,6 +195,7 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
           input: event.input,
           result: null,
           nested: Boolean(event.parent_tool_use_id),
+          approval: null,
         },
         `tool:${event.tool_use_id}`,
       );
@@ -174,7 +203,7 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
     case 'tool_result': {
       const index = book.where.get(`tool:${event.tool_use_id}`);
       const current = index === undefined ? undefined : items[index];
-      const result = { content: event.content, isError: event.is_error };
+      const result = { content: event.content, isError: event.is_error, diff: event.diff ?? null };
       if (index !== undefined && current?.kind === 'tool') {
         replace(index, { ...current, result });
         return;
@@ -189,10 +218,18 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
         input: undefined,
         result,
         nested: Boolean(event.parent_tool_use_id),
+        approval: null,
       });
       return;
     }
-    case 'permission_request':
+    case 'permission_request': {
+      const toolIndex = event.tool_use_id === undefined ? undefined : book.where.get(`tool:${event.tool_use_id}`);
+      const tool = toolIndex === undefined ? undefined : items[toolIndex];
+      if (toolIndex !== undefined && tool?.kind === 'tool') {
+        replace(toolIndex, { ...tool, approval: { requestId: event.request_id, resolved: null } });
+        book.where.set(`perm:${event.request_id}`, toolIndex);
+        return;
+      }
       add(
         {
           kind: 'permission',
@@ -208,12 +245,22 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
         `perm:${event.request_id}`,
       );
       return;
+    }
     case 'permission_resolved': {
       const index = book.where.get(`perm:${event.request_id}`);
       const current = index === undefined ? undefined : items[index];
-      if (index !== undefined && current?.kind === 'permission') {
-        replace(index, { ...current, resolved: { behavior: event.behavior, clientId: event.client_id, message: event.message ?? null } });
-      }
+      const resolved: PermissionOutcome = {
+        behavior: event.behavior,
+        clientId: event.client_id,
+        source: event.source ?? null,
+        device: event.device ?? null,
+        message: event.message ?? null,
+        answers: event.answers ?? null,
+        appliedSuggestions: event.applied_suggestions ?? [],
+        mode: event.mode ?? null,
+      };
+      if (index !== undefined && current?.kind === 'permission') replace(index, { ...current, resolved });
+      if (index !== undefined && current?.kind === 'tool' && current.approval) replace(index, { ...current, approval: { ...current.approval, resolved } });
       return;
     }
     case 'turn_complete': {
@@ -239,16 +286,7 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
       add({ kind: 'error', key: `e${seq}`, seq, at, message: event.message });
       return;
     case 'system':
-      add({ kind: 'system', key: `s${seq}`, seq, at, subtype: event.subtype, detail: systemDetail(event) });
+      add({ kind: 'system', key: `s${seq}`, seq, at, subtype: event.subtype, text: event.text ?? event.subtype.replace(/[_-]+/g, ' ') });
       return;
   }
-}
-
-function systemDetail(event: Extract<TranscriptEvent, { type: 'system' }>): string {
-  const parts: string[] = [];
-  for (const field of ['model', 'cwd', 'session_id', 'message'] as const) {
-    const value = (event as Record<string, unknown>)[field];
-    if (typeof value === 'string' && value) parts.push(`${field.replace('_', ' ')}: ${value}`);
-  }
-  return parts.join(' · ');
 }

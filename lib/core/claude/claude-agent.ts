@@ -3,14 +3,16 @@ import { randomUUID } from 'node:crypto';
 import type {
   CanUseTool,
   PermissionResult,
+  PermissionUpdate as SdkPermissionUpdate,
   Query,
   SDKUserMessage,
   SpawnOptions,
   SpawnedProcess,
 } from '@anthropic-ai/claude-agent-sdk';
-import type { TranscriptEvent } from '../../protocol/index.ts';
-import { CLAUDE_CLIENT_ID } from '../../protocol/index.ts';
+import { CLAUDE_CLIENT_ID, PermissionMode, type ModelOption, type TranscriptEvent } from '../../protocol/index.ts';
 import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer } from '../agent.ts';
+import { describeDecision } from '../decisions/describe.ts';
+import { isPermissionUpdate, type PermissionUpdate } from '../decisions/suggestions.ts';
 import { requireDirectory } from '../directory.ts';
 import { VibesError } from '../errors.ts';
 import { describeAuthFailure, describeExit, looksLikeAuthFailure, OutputTail } from './failure.ts';
@@ -27,6 +29,10 @@ export interface ClaudeAgentConfig {
   startTimeoutMs?: number;
   /** How long `interrupt` waits for Claude to acknowledge. */
   interruptTimeoutMs?: number;
+  /** How long a mode or model change, or the model list, may take. */
+  controlTimeoutMs?: number;
+  /** The server's opt-in to `bypassPermissions`; Claude refuses that mode without it. */
+  allowBypass?: boolean;
 }
 
 interface ExitStatus {
@@ -37,12 +43,15 @@ interface ExitStatus {
 
 interface PendingRequest {
   input: Record<string, unknown>;
+  /** Claude's "don't ask again" offers, by the ids the decision gives them (their index). */
+  suggestions: PermissionUpdate[];
   settle: (result: PermissionResult) => void;
 }
 
 const DEFAULT_KILL_GRACE_MS = 3000;
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONTROL_TIMEOUT_MS = 15_000;
 const DEFAULT_DENY_MESSAGE = 'The user denied this tool call.';
 
 export function createClaudeAgentFactory(config: ClaudeAgentConfig = {}): AgentFactory {
@@ -70,6 +79,7 @@ export class ClaudeAgent implements Agent {
   #stopping: Promise<void> | null = null;
   #exitReported = false;
   #interruptRequested = false;
+  #models: Promise<ModelOption[]> | null = null;
 
   constructor(options: AgentOptions, emit: (event: AgentEvent) => void, config: ClaudeAgentConfig) {
     this.#options = options;
@@ -94,8 +104,9 @@ export class ClaudeAgent implements Agent {
         cwd: this.#options.cwd,
         ...(this.#options.model ? { model: this.#options.model } : {}),
         ...(this.#options.resume ? { resume: this.#options.resume } : {}),
-        // Without it the CLI may pick an automatic mode and never ask.
-        permissionMode: 'default',
+        // Always explicit: without it the CLI may pick an automatic mode and never ask.
+        permissionMode: this.#options.permissionMode,
+        ...(this.#config.allowBypass ? { allowDangerouslySkipPermissions: true } : {}),
         canUseTool: this.#canUseTool,
         systemPrompt: { type: 'preset', preset: 'claude_code' },
         env: { ...(this.#config.env ?? process.env) },
@@ -130,11 +141,53 @@ export class ClaudeAgent implements Agent {
     const pending = this.#pending.get(requestId);
     if (!pending) throw new VibesError('NOT_FOUND', `Claude is not waiting for an answer to permission request ${requestId}`);
     this.#pending.delete(requestId);
-    pending.settle(
-      answer.behavior === 'allow'
-        ? { behavior: 'allow', updatedInput: pending.input }
-        : { behavior: 'deny', message: answer.message ?? DEFAULT_DENY_MESSAGE },
+    if (answer.behavior === 'deny') {
+      pending.settle({ behavior: 'deny', message: answer.message ?? DEFAULT_DENY_MESSAGE });
+      return;
+    }
+    const updates: PermissionUpdate[] = (answer.suggestionIds ?? []).flatMap((id) => pending.suggestions[Number(id)] ?? []);
+    if (answer.mode !== undefined) updates.push({ type: 'setMode', mode: answer.mode, destination: 'session' });
+    pending.settle({
+      behavior: 'allow',
+      updatedInput: answer.updatedInput ?? pending.input,
+      // Handed back as Claude sent them (isPermissionUpdate checked their shape on the way in).
+      ...(updates.length > 0 ? { updatedPermissions: updates as SdkPermissionUpdate[] } : {}),
+    });
+  }
+
+  async setPermissionMode(mode: PermissionMode): Promise<PermissionMode> {
+    const query = this.#requireQuery();
+    const response = await withTimeout(query.setPermissionMode(mode), this.#controlTimeoutMs, 'Claude did not confirm the permission mode in time');
+    const now = PermissionMode.safeParse(response?.mode);
+    return now.success ? now.data : mode;
+  }
+
+  async setModel(model: string): Promise<void> {
+    const query = this.#requireQuery();
+    await withTimeout(query.setModel(model), this.#controlTimeoutMs, 'Claude did not confirm the model in time');
+  }
+
+  supportedModels(): Promise<ModelOption[]> {
+    const query = this.#requireQuery();
+    // The list does not change while the process runs; a failed ask is tried again next time.
+    this.#models ??= withTimeout(query.supportedModels(), this.#controlTimeoutMs, 'Claude did not list its models in time').then(
+      // A Claude that lists none (an older one, the fake) answers with nothing, not an error.
+      (models) => (models ?? []).map((model) => ({ value: model.value, display_name: model.displayName, description: model.description })),
+      (error: unknown) => {
+        this.#models = null;
+        throw error;
+      },
     );
+    return this.#models;
+  }
+
+  get #controlTimeoutMs(): number {
+    return this.#config.controlTimeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS;
+  }
+
+  #requireQuery(): Query {
+    if (!this.#query || this.#stopping || this.#exitReported) throw new VibesError('INVALID_STATE', 'Claude is not running');
+    return this.#query;
   }
 
   async interrupt(): Promise<void> {
@@ -159,6 +212,20 @@ export class ClaudeAgent implements Agent {
     if (this.#stopping || this.#exitReported) return { behavior: 'deny', message: 'The session has ended.' };
     const requestId = options.requestId && !this.#pending.has(options.requestId) ? options.requestId : randomUUID();
     const title = options.title ?? options.description;
+    const suggestions = (options.suggestions ?? []).filter(isPermissionUpdate);
+    // Reads the file for an edit's diff; Claude may withdraw the request meanwhile.
+    const decision = await describeDecision({
+      requestId,
+      toolName,
+      input,
+      cwd: this.#options.cwd,
+      title,
+      toolUseId: options.toolUseID,
+      suggestions,
+      reason: options.decisionReason,
+    });
+    if (this.#stopping || this.#exitReported) return { behavior: 'deny', message: 'The session has ended.' };
+    if (options.signal.aborted) return { behavior: 'deny', message: 'Withdrawn.' };
     return await new Promise<PermissionResult>((resolve) => {
       const onWithdrawn = () => {
         if (!this.#pending.delete(requestId)) return;
@@ -173,20 +240,14 @@ export class ClaudeAgent implements Agent {
       };
       this.#pending.set(requestId, {
         input,
+        suggestions,
         settle: (result) => {
           options.signal.removeEventListener('abort', onWithdrawn);
           resolve(result);
         },
       });
       options.signal.addEventListener('abort', onWithdrawn, { once: true });
-      this.#emitTranscript({
-        type: 'permission_request',
-        request_id: requestId,
-        tool_name: toolName,
-        input,
-        ...(title ? { title } : {}),
-        ...(options.toolUseID ? { tool_use_id: options.toolUseID } : {}),
-      });
+      this.#emitTranscript({ type: 'permission_request', ...decision });
     });
   };
 

@@ -1,5 +1,6 @@
-import type { TranscriptEvent, Usage } from '../../protocol/index.ts';
+import { PermissionMode, type FileDiff, type TranscriptEvent, type Usage } from '../../protocol/index.ts';
 import type { AgentEvent } from '../agent.ts';
+import { diffFromPatch, isPatchHunks, wholeFile } from '../decisions/file-diff.ts';
 
 type Json = Record<string, unknown>;
 
@@ -42,9 +43,12 @@ export class ClaudeMessageMapper {
         const model = stringOr(message.model, null);
         const cwd = stringOr(message.cwd, null);
         // The CLI repeats init at every turn; only a change (a /clear, a resume, a model switch) is news.
+        const mode = PermissionMode.safeParse(message.permissionMode);
+        const modeEvents: AgentEvent[] = mode.success ? [{ type: 'permission_mode', mode: mode.data }] : [];
         const identity = JSON.stringify([sessionId, model, cwd]);
-        if (identity === this.#lastInit) return [];
+        if (identity === this.#lastInit) return modeEvents;
         this.#lastInit = identity;
+        const version = stringOr(message.claude_code_version, null);
         return [
           { type: 'claude_session', claude_session_id: sessionId, model },
           {
@@ -56,49 +60,85 @@ export class ClaudeMessageMapper {
               model,
               cwd,
               permission_mode: stringOr(message.permissionMode, null),
-              claude_code_version: stringOr(message.claude_code_version, null),
+              claude_code_version: version,
+              text: `Claude Code${version ? ` ${version}` : ''} started${model ? ` with ${model}` : ''}${cwd ? ` in ${cwd}` : ''}`,
             },
           },
+          ...modeEvents,
         ];
       }
       case 'compact_boundary': {
         const metadata = isObject(message.compact_metadata) ? message.compact_metadata : {};
+        const trigger = stringOr(metadata.trigger, null);
+        const tokens = count(metadata.pre_tokens);
+        const how = [trigger === 'auto' ? 'automatically' : trigger === 'manual' ? 'on request' : null, tokens > 0 ? `${tokens.toLocaleString('en-US')} tokens before` : null]
+          .filter(Boolean)
+          .join(', ');
         return transcript([
-          { type: 'system', subtype: 'compact_boundary', trigger: stringOr(metadata.trigger, null), pre_tokens: count(metadata.pre_tokens) },
+          { type: 'system', subtype: 'compact_boundary', trigger, pre_tokens: tokens, text: `Conversation compacted${how ? ` (${how})` : ''}` },
         ]);
       }
-      case 'task_started':
+      case 'status': {
+        const mode = PermissionMode.safeParse(message.permissionMode);
+        const events: AgentEvent[] = mode.success ? [{ type: 'permission_mode', mode: mode.data }] : [];
+        if (message.status === 'compacting') {
+          events.push(...transcript([{ type: 'system', subtype: 'compacting', text: 'Compacting the conversation…' }]));
+        } else if (message.compact_result === 'failed') {
+          const error = stringOr(message.compact_error, null);
+          events.push(...transcript([{ type: 'system', subtype: 'compact_failed', text: `Compacting failed${error ? `: ${error}` : ''}` }]));
+        }
+        return events;
+      }
+      case 'task_started': {
+        const description = stringOr(message.description, null);
         return transcript([
           {
             type: 'system',
             subtype: 'task_started',
             task_id: stringOr(message.task_id, null),
             tool_use_id: stringOr(message.tool_use_id, null),
-            description: stringOr(message.description, null),
+            description,
+            text: description ? `Task started: ${description}` : 'Task started',
           },
         ]);
-      case 'task_notification':
+      }
+      case 'task_notification': {
+        const status = stringOr(message.status, null);
+        const summary = stringOr(message.summary, null);
         return transcript([
           {
             type: 'system',
             subtype: 'task_notification',
             task_id: stringOr(message.task_id, null),
             tool_use_id: stringOr(message.tool_use_id, null),
-            status: stringOr(message.status, null),
-            summary: stringOr(message.summary, null),
+            status,
+            summary,
+            text: `Task ${TASK_STATUS_WORDS[status ?? ''] ?? status ?? 'update'}${summary ? `: ${summary}` : ''}`,
           },
         ]);
-      case 'api_retry':
+      }
+      case 'api_retry': {
+        const attempt = count(message.attempt);
+        const maxRetries = count(message.max_retries);
+        const delayMs = count(message.retry_delay_ms);
+        const errorStatus = typeof message.error_status === 'number' ? message.error_status : null;
+        const parts = [
+          `attempt ${attempt}${maxRetries > 0 ? ` of ${maxRetries}` : ''}`,
+          delayMs > 0 ? `in ${formatSeconds(delayMs)}` : null,
+          errorStatus === null ? null : `after error ${errorStatus}`,
+        ].filter(Boolean);
         return transcript([
           {
             type: 'system',
             subtype: 'api_retry',
-            attempt: count(message.attempt),
-            max_retries: count(message.max_retries),
-            retry_delay_ms: count(message.retry_delay_ms),
-            error_status: typeof message.error_status === 'number' ? message.error_status : null,
+            attempt,
+            max_retries: maxRetries,
+            retry_delay_ms: delayMs,
+            error_status: errorStatus,
+            text: `Retrying the API: ${parts.join(', ')}`,
           },
         ]);
+      }
       default:
         return [];
     }
@@ -162,6 +202,9 @@ export class ClaudeMessageMapper {
     if (typeof content === 'string') return commandOutput(message, content);
     if (!Array.isArray(content)) return [];
     const events: TranscriptEvent[] = [];
+    const results = content.filter((block) => isObject(block) && block.type === 'tool_result').length;
+    // Claude Code's structured result belongs to the message's one tool result.
+    const diff = results === 1 ? diffOfResult(message.tool_use_result) : null;
     for (const block of content) {
       if (!isObject(block)) continue;
       if (block.type === 'tool_result' && typeof block.tool_use_id === 'string') {
@@ -171,6 +214,7 @@ export class ClaudeMessageMapper {
           content: block.content ?? '',
           is_error: block.is_error === true,
           parent_tool_use_id: parent,
+          ...(diff && block.is_error !== true ? { diff } : {}),
         });
       } else if (block.type === 'text' && typeof block.text === 'string') {
         events.push(...commandOutput(message, block.text));
@@ -202,6 +246,23 @@ export class ClaudeMessageMapper {
       },
     ];
   }
+}
+
+const TASK_STATUS_WORDS: Record<string, string> = { completed: 'finished', failed: 'failed', stopped: 'stopped', killed: 'stopped' };
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
+}
+
+/** The diff of an edit Claude Code made, from its Edit/Write result (`structuredPatch`). */
+function diffOfResult(result: unknown): FileDiff | null {
+  if (!isObject(result) || typeof result.filePath !== 'string') return null;
+  const created = result.type === 'create';
+  if (isPatchHunks(result.structuredPatch) && result.structuredPatch.length > 0) {
+    return diffFromPatch(result.filePath, result.structuredPatch, created);
+  }
+  if (created && typeof result.content === 'string') return wholeFile(result.filePath, result.content);
+  return null;
 }
 
 const LOCAL_COMMAND_OUTPUT = /<local-command-stdout>([\s\S]*?)<\/local-command-stdout>/;

@@ -185,7 +185,7 @@ describe('Claude agent on its own', () => {
   it('refuses to start in a directory that does not exist', async () => {
     const events: AgentEvent[] = [];
     const agent = createClaudeAgentFactory({ executable: fakeClaudePath() })(
-      { cwd: '/nonexistent/vibes-dir', model: null, resume: null },
+      { cwd: '/nonexistent/vibes-dir', model: null, permissionMode: 'default', resume: null },
       (event) => events.push(event),
     );
     await expect(agent.start()).rejects.toThrow(/\/nonexistent\/vibes-dir does not exist/);
@@ -194,7 +194,7 @@ describe('Claude agent on its own', () => {
   });
 
   it('an answer to a request it does not hold is a clear error', async () => {
-    const agent = createClaudeAgentFactory({ executable: fakeClaudePath() })({ cwd: tmpdir(), model: null, resume: null }, () => {});
+    const agent = createClaudeAgentFactory({ executable: fakeClaudePath() })({ cwd: tmpdir(), model: null, permissionMode: 'default', resume: null }, () => {});
     cleanups.push(() => agent.stop());
     await agent.start();
     expect(() => agent.answerPermission('nope', { behavior: 'allow' })).toThrow(/not waiting for an answer to permission request nope/);

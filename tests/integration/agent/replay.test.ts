@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOGIN_HINT } from '../../../lib/core/claude/index.ts';
 import type { Session } from '../../../lib/core/index.ts';
-import { TranscriptEvent } from '../../../lib/protocol/index.ts';
+import { TranscriptEvent, type PendingPermission, type PermissionAnswerBody } from '../../../lib/protocol/index.ts';
 import { claudeHarness, FIXTURES_DIR, ofType, OWNER, waitFor, waitForExit } from '../../support/claude-harness.ts';
 import { isAlive } from '../../support/processes.ts';
 
@@ -56,7 +56,7 @@ async function play(session: Session, answers: ('allow' | 'deny')[], turns = 1):
       if (session.state === 'waiting_permission') {
         const [request] = session.snapshot().pending_permissions;
         const behavior = pending.shift();
-        if (request && behavior) session.answerPermission(request.request_id, { behavior }, OWNER);
+        if (request && behavior) session.answerPermission(request.request_id, answerFor(request, behavior), OWNER);
       }
       return (turnsDone() >= turns && session.state === 'idle') || session.state === 'failed';
     },
@@ -64,6 +64,12 @@ async function play(session: Session, answers: ('allow' | 'deny')[], turns = 1):
     15_000,
   );
   expect(pending).toEqual([]);
+}
+
+/** Allowing a question picks each question's first option, as a user would. */
+function answerFor(request: PendingPermission, behavior: 'allow' | 'deny'): PermissionAnswerBody {
+  if (behavior === 'deny' || request.display.type !== 'question') return { behavior };
+  return { behavior, answers: Object.fromEntries(request.display.questions.map((question) => [question.question, question.options[0]?.label ?? 'yes'])) };
 }
 
 /** Everything in the capture a user needs is in the transcript: every block, call, result and approval. */
@@ -146,8 +152,9 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     expectNothingDropped(captureFrames(file), events);
     expect(ofType(events, 'tool_use').map((call) => call.name)).toEqual(['Bash', 'Bash']);
     expect(ofType(events, 'text_delta').length).toBeGreaterThan(0);
-    // rate_limit_event, command_lifecycle, hook and status frames leave no trace.
-    expect(ofType(events, 'system').map((event) => event.subtype)).toEqual(['init']);
+    // rate_limit_event, command_lifecycle, hook and status frames leave no trace; the capture ran in bypass mode.
+    expect(ofType(events, 'system').map((event) => event.subtype)).toEqual(['init', 'permission_mode']);
+    expect(session.permissionMode).toBe('bypassPermissions');
   });
 
   it('approval allowed: the request waits for the answer, then the tool runs', async () => {
@@ -175,7 +182,12 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     const session = await h.create({ prompt: `replay ${file}` });
     await play(session, ['allow']);
     expectNothingDropped(captureFrames(file), h.events(session));
-    expect(ofType(h.events(session), 'permission_request')[0]).toMatchObject({ tool_name: 'AskUserQuestion' });
+    expect(ofType(h.events(session), 'permission_request')[0]).toMatchObject({
+      tool_name: 'AskUserQuestion',
+      kind: 'question',
+      display: { type: 'question', questions: [{ question: 'Tabs or spaces?', header: 'Indent', multi_select: false, options: [{ label: 'tabs' }, { label: 'spaces' }] }] },
+    });
+    expect(ofType(h.events(session), 'permission_resolved')[0]).toMatchObject({ behavior: 'allow', answers: { 'Tabs or spaces?': 'tabs' } });
   });
 
   it('plan mode with thinking, Read, Write, ExitPlanMode allowed and Bash denied', async () => {

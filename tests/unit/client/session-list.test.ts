@@ -14,6 +14,8 @@ const session = (id: string, created: number, extra: Partial<SessionInfo> = {}):
   last_activity_at: created,
   cwd: '/tmp',
   model: null,
+  permission_mode: 'default',
+  todos: null,
   pending_permissions: [],
   queued_inputs: 0,
   cost_usd: 0,

@@ -61,7 +61,7 @@ describe('transcript', () => {
   it('pairs tool results and permission answers with their requests, and marks queued input', () => {
     const state = transcriptFromEntries([
       entry(1, { type: 'tool_use', tool_use_id: 't1', name: 'Bash', input: { command: 'ls' } }),
-      entry(2, { type: 'permission_request', request_id: 'r1', tool_name: 'Bash', input: { command: 'ls' } }),
+      entry(2, { type: 'permission_request', request_id: 'r1', tool_name: 'Bash', input: { command: 'ls' }, kind: 'tool', display: { type: 'input' }, suggestions: [] }),
       entry(3, { type: 'user_input', content: 'next', source: 'web', client_id: 'c2', queued: true }),
       entry(4, { type: 'permission_resolved', request_id: 'r1', behavior: 'allow', client_id: 'c2' }),
       entry(5, { type: 'tool_result', tool_use_id: 't1', content: 'a\nb', is_error: false }),
@@ -72,5 +72,43 @@ describe('transcript', () => {
     expect(state.items[2]).toMatchObject({ queued: true });
     const next = applyEntries(state, [reply[4]!].map((item) => ({ ...item, seq: 6 })));
     expect(next.items[2]).toMatchObject({ queued: false });
+  });
+
+  it('shows a request on the tool call it names: one row that waits, then says who decided and what', () => {
+    const decision = { kind: 'question' as const, display: { type: 'input' as const }, suggestions: [] };
+    const waiting = transcriptFromEntries([
+      entry(1, { type: 'tool_use', tool_use_id: 't1', name: 'AskUserQuestion', input: { questions: [] } }),
+      entry(2, { type: 'permission_request', request_id: 'r1', tool_name: 'AskUserQuestion', input: {}, tool_use_id: 't1', ...decision }),
+    ]);
+    expect(waiting.items.map((item) => item.kind)).toEqual(['tool']);
+    expect(waiting.items[0]).toMatchObject({ approval: { requestId: 'r1', resolved: null } });
+
+    const answered = applyEntries(waiting, [
+      entry(3, {
+        type: 'permission_resolved',
+        request_id: 'r1',
+        behavior: 'allow',
+        client_id: 'c2',
+        source: 'web',
+        device: 'Pixel 7',
+        answers: { 'Tabs or spaces?': 'spaces' },
+      }),
+      entry(4, { type: 'tool_result', tool_use_id: 't1', content: 'ok', is_error: false }),
+    ]);
+    expect(answered.items).toHaveLength(1);
+    expect(answered.items[0]).toMatchObject({
+      approval: { resolved: { behavior: 'allow', clientId: 'c2', source: 'web', device: 'Pixel 7', answers: { 'Tabs or spaces?': 'spaces' } } },
+      result: { content: 'ok', isError: false, diff: null },
+    });
+    // The earlier state is left as it was: rows are immutable.
+    expect(waiting.items[0]).toMatchObject({ approval: { resolved: null } });
+  });
+
+  it('shows system notes in the words the server sends', () => {
+    const state = transcriptFromEntries([
+      entry(1, { type: 'system', subtype: 'compact_boundary', text: 'Conversation compacted' }),
+      entry(2, { type: 'system', subtype: 'task_started' }),
+    ]);
+    expect(state.items).toMatchObject([{ text: 'Conversation compacted' }, { text: 'task started' }]);
   });
 });

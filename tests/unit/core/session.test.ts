@@ -150,6 +150,9 @@ describe('Session state machine', () => {
         send: () => {},
         answerPermission: () => {},
         interrupt: async () => {},
+        setPermissionMode: async (mode) => mode,
+        setModel: async () => {},
+        supportedModels: async () => [],
         stop: async () => {},
       }),
     });
@@ -261,5 +264,40 @@ describe('Session state machine', () => {
     agent.completeTurn();
     await waiting;
     expect(ended).toBe(true);
+  });
+});
+
+describe('Session permission mode, model and todos', () => {
+  it('starts in the mode asked for; bypass only with the opt-in', async () => {
+    const refused = coreHarness();
+    await expect(refused.create('owner', { permissionMode: 'bypassPermissions' })).rejects.toMatchObject({ code: 'BYPASS_NOT_ALLOWED' });
+    expect(refused.manager.list()).toEqual([]);
+    const allowed = coreHarness({ allowBypass: true });
+    const session = await allowed.create('owner', { permissionMode: 'bypassPermissions' });
+    expect(session.snapshot().permission_mode).toBe('bypassPermissions');
+    expect(allowed.agents.last().options.permissionMode).toBe('bypassPermissions');
+  });
+
+  it('switches mode and model live, notes them in words, and follows the mode Claude reports', async () => {
+    const { session, agent, published } = await started();
+    await session.setPermissionMode('plan', origin);
+    await session.setModel('haiku', { clientId: 'owner', source: 'web' });
+    expect(agent.modes).toEqual(['plan']);
+    expect(agent.models).toEqual(['haiku']);
+    await expect(session.setPermissionMode('bypassPermissions', origin)).rejects.toMatchObject({ code: 'BYPASS_NOT_ALLOWED' });
+    await expect(session.setPermissionMode('plan', { clientId: 'stranger', source: 'web' })).rejects.toMatchObject({ code: 'NOT_SUBSCRIBED' });
+    agent.emitAgentEvent({ type: 'permission_mode', mode: 'acceptEdits' });
+    const notes = transcriptOf(session).flatMap((entry) => (entry.event.type === 'system' ? [entry.event.text] : []));
+    expect(notes).toEqual(['Permission mode: Plan mode (changed from the CLI)', 'Model: haiku (changed from the web)', 'Permission mode: Accept edits']);
+    const last = published.findLast((event) => event.type === 'session_updated');
+    expect(last?.type === 'session_updated' && [last.session.permission_mode, last.session.model]).toEqual(['acceptEdits', 'haiku']);
+  });
+
+  it('keeps the latest todo list of the main agent, counted', async () => {
+    const { session, agent } = await started();
+    const todos = (statuses: string[]) => ({ todos: statuses.map((status, index) => ({ content: `task ${index}`, status, activeForm: `doing ${index}` })) });
+    agent.emit({ type: 'tool_use', tool_use_id: 't1', name: 'TodoWrite', input: todos(['completed', 'in_progress', 'pending']) });
+    agent.emit({ type: 'tool_use', tool_use_id: 't2', name: 'TodoWrite', input: todos(['completed']), parent_tool_use_id: 'sub' });
+    expect(session.snapshot().todos).toMatchObject({ completed: 1, total: 3, tool_use_id: 't1', items: [{ status: 'completed' }, { active_form: 'doing 1' }, {}] });
   });
 });

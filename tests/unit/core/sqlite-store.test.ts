@@ -36,6 +36,8 @@ const snapshot = (id: string, extra: Partial<SessionSnapshot> = {}): SessionSnap
   last_activity_at: 1_700_000_010,
   cwd: '/tmp',
   model: 'opus',
+  permission_mode: 'default',
+  todos: null,
   pending_permissions: [],
   queued_inputs: 0,
   cost_usd: 0.25,

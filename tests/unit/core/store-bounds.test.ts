@@ -27,6 +27,8 @@ const snapshot: SessionSnapshot = {
   failure: null,
   ended_at: null,
   end_reason: null,
+  permission_mode: 'default',
+  todos: null,
 };
 
 describe('the SQLite file', () => {

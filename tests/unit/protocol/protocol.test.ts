@@ -27,7 +27,11 @@ const session: SessionInfo = {
   last_activity_at: 1234567900,
   cwd: '/tmp',
   model: 'claude-sonnet',
-  pending_permissions: [{ request_id: 'r1', tool_name: 'Bash', input: { command: 'ls' }, requested_at: 1234567895 }],
+  permission_mode: 'default',
+  todos: null,
+  pending_permissions: [
+    { request_id: 'r1', tool_name: 'Bash', input: { command: 'ls' }, kind: 'tool', display: { type: 'input' }, suggestions: [], requested_at: 1234567895 },
+  ],
   queued_inputs: 0,
   cost_usd: 0.12,
   claude_session_id: 'c-1',
@@ -79,7 +83,7 @@ describe('enums', () => {
 
 describe('server events', () => {
   const samples: ServerEvent[] = [
-    { type: 'hello', client_id: 'c1', epoch: 'e1' },
+    { type: 'hello', client_id: 'c1', epoch: 'e1', allow_bypass: false },
     { type: 'session_list', sessions: [session] },
     { type: 'session_updated', session },
     { type: 'session_removed', session_id: 'sess-1', reason: 'owner_disconnected' },
@@ -120,7 +124,16 @@ describe('transcript events', () => {
     { type: 'thinking', text: 'hmm' },
     { type: 'tool_use', tool_use_id: 't1', name: 'Bash', input: { command: 'ls' } },
     { type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'a' }], is_error: false },
-    { type: 'permission_request', request_id: 'r1', tool_name: 'Bash', input: { command: 'rm x' }, title: 'Run rm?' },
+    {
+      type: 'permission_request',
+      request_id: 'r1',
+      tool_name: 'Bash',
+      input: { command: 'rm x' },
+      title: 'Run rm?',
+      kind: 'tool',
+      display: { type: 'command', command: 'rm x', description: null, cwd: '/tmp', run_in_background: false, timeout_ms: null },
+      suggestions: [{ id: '0', description: 'Bash commands starting with `rm`', scope: 'local' }],
+    },
     { type: 'permission_resolved', request_id: 'r1', behavior: 'deny', client_id: 'c1', message: 'no' },
     {
       type: 'turn_complete',

@@ -30,6 +30,7 @@ describe('ClaudeMessageMapper on real captures', () => {
     expect(events.map((event) => (event.type === 'transcript' ? event.event.type : event.type))).toEqual([
       'claude_session',
       'system',
+      'permission_mode',
       'text',
       'turn_complete',
     ]);

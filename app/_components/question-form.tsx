@@ -1,0 +1,120 @@
+'use client';
+
+import { useId, useState, type FormEvent } from 'react';
+import type { Question } from '../../lib/protocol/index.ts';
+
+const OTHER = '\u0000other';
+
+/** The answers AskUserQuestion expects: question text -> chosen label (several comma-separated), or the typed "Other". */
+export function answersFrom(questions: readonly Question[], picked: readonly string[][], other: readonly string[]): Record<string, string> | null {
+  const answers: Record<string, string> = {};
+  for (const [index, question] of questions.entries()) {
+    const labels = (picked[index] ?? []).map((label) => (label === OTHER ? (other[index] ?? '').trim() : label)).filter(Boolean);
+    if (labels.length === 0) return null;
+    answers[question.question] = labels.join(', ');
+  }
+  return answers;
+}
+
+/** Claude's questions as a form: each with its chip, options with what they mean, and a free-text "Other". */
+export function QuestionForm({
+  questions,
+  busy,
+  onAnswer,
+  onDecline,
+}: {
+  questions: readonly Question[];
+  busy: boolean;
+  onAnswer: (answers: Record<string, string>) => void;
+  onDecline: () => void;
+}) {
+  const [picked, setPicked] = useState<string[][]>(() => questions.map(() => []));
+  const [other, setOther] = useState<string[]>(() => questions.map(() => ''));
+  const answers = answersFrom(questions, picked, other);
+  const baseId = useId();
+
+  const choose = (index: number, label: string, multi: boolean, on: boolean) =>
+    setPicked((current) =>
+      current.map((labels, at) => {
+        if (at !== index) return labels;
+        if (!multi) return [label];
+        return on ? [...labels.filter((value) => value !== label), label] : labels.filter((value) => value !== label);
+      }),
+    );
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (answers) onAnswer(answers);
+  };
+
+  return (
+    <form onSubmit={submit} className="space-y-3" data-testid="question-form">
+      {questions.map((question, index) => {
+        const name = `${baseId}-q${index}`;
+        const labels = picked[index] ?? [];
+        const otherChosen = labels.includes(OTHER);
+        return (
+          <fieldset key={index} className="min-w-0 space-y-1.5" data-testid="question">
+            <legend className="mb-1 text-sm">
+              {question.header && <span className="vibes-chip mr-1.5" data-testid="question-header">{question.header}</span>}
+              <span className="font-semibold">{question.question}</span>
+              {question.multi_select && <span className="ml-1 text-xs text-neutral-700 dark:text-neutral-300">(choose any)</span>}
+            </legend>
+            {question.options.map((option) => (
+              <label
+                key={option.label}
+                className="flex min-h-11 cursor-pointer items-start gap-2 rounded-lg border border-neutral-300 bg-white p-2 has-[:checked]:border-violet-600 has-[:checked]:bg-violet-50 dark:border-neutral-700 dark:bg-neutral-900 dark:has-[:checked]:bg-violet-950"
+                data-testid="question-option"
+              >
+                <input
+                  type={question.multi_select ? 'checkbox' : 'radio'}
+                  name={name}
+                  value={option.label}
+                  checked={labels.includes(option.label)}
+                  onChange={(event) => choose(index, option.label, question.multi_select, event.target.checked)}
+                  className="mt-1 size-4 shrink-0 accent-violet-700"
+                />
+                <span className="min-w-0">
+                  <span className="block font-semibold break-words">{option.label}</span>
+                  {option.description && <span className="block text-xs break-words text-neutral-700 dark:text-neutral-300">{option.description}</span>}
+                </span>
+              </label>
+            ))}
+            <label className="flex min-h-11 cursor-pointer items-center gap-2 rounded-lg border border-dashed border-neutral-300 bg-white p-2 has-[:checked]:border-violet-600 dark:border-neutral-700 dark:bg-neutral-900">
+              <input
+                type={question.multi_select ? 'checkbox' : 'radio'}
+                name={name}
+                value={OTHER}
+                checked={otherChosen}
+                onChange={(event) => choose(index, OTHER, question.multi_select, event.target.checked)}
+                className="size-4 shrink-0 accent-violet-700"
+                aria-label="Other"
+              />
+              <input
+                value={other[index] ?? ''}
+                onChange={(event) => {
+                  const value = event.target.value;
+                  setOther((current) => current.map((text, at) => (at === index ? value : text)));
+                  if (value && !otherChosen) choose(index, OTHER, question.multi_select, true);
+                }}
+                placeholder="Other…"
+                aria-label={`Other answer to: ${question.question}`}
+                className="vibes-input min-w-0 flex-1 py-1"
+                data-testid="question-other"
+                autoComplete="off"
+              />
+            </label>
+          </fieldset>
+        );
+      })}
+      <div className="flex gap-2">
+        <button type="submit" disabled={busy || !answers} className="vibes-button vibes-button-primary flex-1" data-testid="send-answers">
+          {questions.length > 1 ? 'Send answers' : 'Send answer'}
+        </button>
+        <button type="button" disabled={busy} onClick={onDecline} className="vibes-button flex-1">
+          Don’t answer
+        </button>
+      </div>
+    </form>
+  );
+}

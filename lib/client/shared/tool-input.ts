@@ -1,0 +1,98 @@
+/**
+ * Reads Claude Code's tool inputs (shapes as in the Agent SDK's sdk-tools.d.ts) defensively: a
+ * field of the wrong type reads as absent, so an unexpected input never breaks a view.
+ */
+
+import type { Question, TodoItem } from '../../protocol/index.ts';
+
+export const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
+
+/** One removed/added pair of an edit, as the input states it (without the file around it). */
+export interface EditChange {
+  oldText: string;
+  newText: string;
+}
+
+const record = (value: unknown): Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+export function stringField(input: unknown, field: string): string {
+  return text(record(input)[field]);
+}
+
+/** The file an edit tool changes. */
+export function editedPath(input: unknown): string {
+  const fields = record(input);
+  return text(fields.file_path) || text(fields.notebook_path) || text(fields.path);
+}
+
+/** The changes an edit tool's input names, without context: the server's diff adds that when it has the file. */
+export function editChanges(name: string, input: unknown): EditChange[] {
+  const fields = record(input);
+  switch (name) {
+    case 'Edit':
+      return [{ oldText: text(fields.old_string), newText: text(fields.new_string) }];
+    case 'MultiEdit':
+      return (Array.isArray(fields.edits) ? fields.edits : []).map((edit) => ({
+        oldText: text(record(edit).old_string),
+        newText: text(record(edit).new_string),
+      }));
+    case 'Write':
+      return [{ oldText: '', newText: text(fields.content) }];
+    case 'NotebookEdit':
+      return [{ oldText: '', newText: text(fields.new_source) }];
+    default:
+      return [];
+  }
+}
+
+export function questionsOf(input: unknown): Question[] {
+  const list = record(input).questions;
+  if (!Array.isArray(list)) return [];
+  return list.map((raw) => {
+    const question = record(raw);
+    const options = Array.isArray(question.options) ? question.options : [];
+    return {
+      question: text(question.question),
+      header: text(question.header),
+      multi_select: question.multiSelect === true,
+      options: options.map((option) => ({ label: text(record(option).label), description: text(record(option).description) })),
+    };
+  });
+}
+
+export function todosOf(input: unknown): TodoItem[] {
+  const list = record(input).todos;
+  if (!Array.isArray(list)) return [];
+  return list.map((raw) => {
+    const todo = record(raw);
+    const status = todo.status === 'completed' || todo.status === 'in_progress' ? todo.status : 'pending';
+    return { content: text(todo.content), active_form: text(todo.activeForm), status };
+  });
+}
+
+/** The one line that names a tool call: the command, the file, the question, or else its input as JSON. */
+export function summarizeInput(name: string, input: unknown): string {
+  const fields = record(input);
+  if (name === 'AskUserQuestion') {
+    const questions = questionsOf(input);
+    return questions.map((question) => question.question).join(' · ');
+  }
+  if (name === 'ExitPlanMode') return firstLine(text(fields.plan).replace(/^#+\s*/, ''));
+  if (name === 'TodoWrite') {
+    const todos = todosOf(input);
+    return `${todos.filter((todo) => todo.status === 'completed').length} of ${todos.length} done`;
+  }
+  for (const field of ['command', 'file_path', 'notebook_path', 'path', 'url', 'pattern', 'query', 'description']) {
+    const value = fields[field];
+    if (typeof value === 'string' && value) return firstLine(value);
+  }
+  const json = JSON.stringify(input);
+  return json === undefined || json === '{}' ? '' : json.length > 200 ? `${json.slice(0, 200)}…` : json;
+}
+
+function firstLine(value: string): string {
+  const line = value.trim().split('\n', 1)[0] ?? '';
+  return line.length < value.trim().length ? `${line} …` : line;
+}
