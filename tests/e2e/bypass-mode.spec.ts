@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
-import { uniqueName, visible } from './support/dashboard.ts';
+import { signIn as signInWithCode, uniqueName, visible } from './support/dashboard.ts';
 
 // Bypass is offered only by a server started with the opt-in, and confirmed every time. This spec
 // starts such a server of its own (the fake Claude answers), on the Pixel 7 only.
@@ -17,7 +17,7 @@ test.afterAll(async () => {
 });
 
 test('bypass: offered by a server that allows it, confirmed each time, shown on the header and the card', async ({ page }) => {
-  await page.goto(`${server.url}/?token=${server.token()}`);
+  await signInWithCode(page, server.url, undefined, server.token());
   await expect(visible(page, 'connection').first()).toHaveAttribute('data-status', 'live');
   const name = uniqueName('bypass');
   await page.getByRole('button', { name: /new/i }).first().click();

@@ -5,7 +5,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { REAL_CLAUDE_TIMEOUT_MS, startRealClaudeServer } from '../support/real-claude.ts';
 import { reply, startScriptedModel, text, toolResults, toolUse, type ScriptedModel } from '../support/scripted-model.ts';
 import type { ServerProcess } from '../support/server-process.ts';
-import { uniqueName, visible } from './support/dashboard.ts';
+import { signIn as signInWithCode, uniqueName, visible } from './support/dashboard.ts';
 
 // The real Claude Code binary against a scripted Messages API, driven from a phone (this file
 // runs in the Pixel 7 project only; see playwright.config.ts). The spec starts its own vibes
@@ -39,7 +39,7 @@ function workDir(): string {
 }
 
 async function signIn(page: Page) {
-  await page.goto(`${server.url}/?token=${server.token()}`);
+  await signInWithCode(page, server.url, undefined, server.token());
   await expect(visible(page, 'connection').first()).toHaveAttribute('data-status', 'live');
 }
 

@@ -16,9 +16,9 @@ export const NEEDS_PERMISSION = 'run a bash command that needs permission';
 export const uniqueName = (label: string) => `${label} ${randomUUID().slice(0, 6)}`;
 
 /** Signs the browser in the way a person does: a one-time pairing link (as `vibes pair` prints), then Sign in. */
-export async function signIn(page: Page, base = '', label?: string): Promise<string> {
+export async function signIn(page: Page, base = '', label?: string, token = TOKEN): Promise<string> {
   // The code comes from the server the page is about to open (a proxy in front of ours passes it on).
-  const { code } = await pairingCode(base || BASE_URL, TOKEN);
+  const { code } = await pairingCode(base || BASE_URL, token);
   await page.goto(`${base}/?code=${code}`);
   if (label) await page.getByLabel(/Name this device/).fill(label);
   await page.getByRole('button', { name: 'Sign in' }).click();
