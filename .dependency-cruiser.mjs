@@ -31,7 +31,8 @@ export default {
     },
     {
       name: 'local-is-this-machine',
-      comment: 'lib/local holds what the server and the CLI on one machine agree on (home, server.json, QR): Node only, no domain, no HTTP.',
+      comment:
+        'lib/local holds what the server and the CLI on one machine agree on (home, server.json, QR): Node only, no domain, no HTTP.',
       severity: 'error',
       from: { path: room('local') },
       to: { path: [room('(core|server|client)'), '^(app|cli)/', FRAMEWORKS] },

@@ -5,7 +5,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const inputs = ['app', 'lib', 'cli', 'public', 'next.config.mjs', 'tailwind.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const inputs = [
+  'app',
+  'lib',
+  'cli',
+  'public',
+  'next.config.mjs',
+  'tailwind.config.ts',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package-lock.json',
+];
 const outputs = ['.next/BUILD_ID', 'dist/lib/server/main.js'];
 
 const newest = (path) => {

@@ -19,8 +19,8 @@ export default function BypassDialog({
         <Dialog.Content className="vibes-dialog" data-testid="bypass-dialog">
           <Dialog.Title className="text-lg font-semibold">Bypass permissions?</Dialog.Title>
           <Dialog.Description className="mt-2 text-sm text-neutral-700 dark:text-neutral-300">
-            Claude will run every command and change every file without asking you, until you switch the mode back. Use it only
-            in a folder you can afford to lose.
+            Claude will run every command and change every file without asking you, until you switch the mode back. Use it only in a folder
+            you can afford to lose.
           </Dialog.Description>
           <div className="mt-4 flex justify-end gap-2">
             <Dialog.Close asChild>

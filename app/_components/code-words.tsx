@@ -2,5 +2,13 @@ import type { ReactNode } from 'react';
 
 /** Plain words with `code` spans, as lib/client writes rules and suggestions. */
 export function CodeWords({ text }: { text: string }): ReactNode {
-  return text.split('`').map((part, index) => (index % 2 === 1 ? <code key={index} className="break-all rounded bg-black/5 px-1 font-mono text-[0.9em] dark:bg-white/10">{part}</code> : part));
+  return text.split('`').map((part, index) =>
+    index % 2 === 1 ? (
+      <code key={index} className="break-all rounded bg-black/5 px-1 font-mono text-[0.9em] dark:bg-white/10">
+        {part}
+      </code>
+    ) : (
+      part
+    ),
+  );
 }

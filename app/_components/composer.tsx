@@ -40,7 +40,10 @@ export function Composer({ session }: { session: SessionInfo }) {
 
   const busyTurn = isTurnRunning(session.state);
   return (
-    <form onSubmit={(event) => void send(event)} className="border-t border-neutral-200 bg-white px-3 pt-2 vibes-safe-bottom dark:border-neutral-800 dark:bg-neutral-950">
+    <form
+      onSubmit={(event) => void send(event)}
+      className="border-t border-neutral-200 bg-white px-3 pt-2 vibes-safe-bottom dark:border-neutral-800 dark:bg-neutral-950"
+    >
       <label htmlFor={fieldId} className="sr-only">
         Message to Claude
       </label>

@@ -97,7 +97,11 @@ export default function DecisionCard({
           />
         ) : kind === 'plan' ? (
           <PlanChoices
-            plan={(permission.display.type === 'plan' && permission.display.plan) || stringField(permission.input, 'plan') || plannedInTranscript}
+            plan={
+              (permission.display.type === 'plan' && permission.display.plan) ||
+              stringField(permission.input, 'plan') ||
+              plannedInTranscript
+            }
             tall={!compact}
             busy={busy}
             onAnswer={(body) => void answer(body)}
@@ -108,7 +112,9 @@ export default function DecisionCard({
             {permission.reason && <p className="mt-1 text-xs text-neutral-700 dark:text-neutral-300">{permission.reason}</p>}
             {!compact && (
               <details className="mt-1 text-xs">
-                <summary className="flex min-h-11 cursor-pointer items-center text-neutral-700 dark:text-neutral-300">Add a message for Claude</summary>
+                <summary className="flex min-h-11 cursor-pointer items-center text-neutral-700 dark:text-neutral-300">
+                  Add a message for Claude
+                </summary>
                 <label htmlFor={messageId} className="sr-only">
                   Message to Claude
                 </label>
@@ -122,7 +128,12 @@ export default function DecisionCard({
               </details>
             )}
             <div className="mt-2 flex gap-2">
-              <button type="button" disabled={busy} onClick={() => void answer(withMessage('allow'))} className="vibes-button vibes-button-primary flex-1">
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => void answer(withMessage('allow'))}
+                className="vibes-button vibes-button-primary flex-1"
+              >
                 Allow
               </button>
               <button type="button" disabled={busy} onClick={() => void answer(withMessage('deny'))} className="vibes-button flex-1">
@@ -130,14 +141,19 @@ export default function DecisionCard({
               </button>
             </div>
             {suggestions.length > 0 && (
-              <fieldset className="mt-2 space-y-1 rounded-lg border border-neutral-300 p-2 dark:border-neutral-700" data-testid="allow-always">
+              <fieldset
+                className="mt-2 space-y-1 rounded-lg border border-neutral-300 p-2 dark:border-neutral-700"
+                data-testid="allow-always"
+              >
                 <legend className="px-1 text-xs font-semibold">Don’t ask again</legend>
                 {suggestions.map((suggestion, index) => (
                   <label key={suggestion.id} className="flex min-h-11 cursor-pointer items-center gap-2" data-testid="suggestion">
                     <input
                       type="checkbox"
                       checked={chosen[index] ?? false}
-                      onChange={(event) => setChosen((current) => current.map((value, at) => (at === index ? event.target.checked : value)))}
+                      onChange={(event) =>
+                        setChosen((current) => current.map((value, at) => (at === index ? event.target.checked : value)))
+                      }
                       className="size-4 shrink-0 accent-violet-700"
                     />
                     <span className="min-w-0 break-words">
@@ -149,7 +165,10 @@ export default function DecisionCard({
                   type="button"
                   disabled={busy || !chosen.some(Boolean)}
                   onClick={() =>
-                    void answer({ ...withMessage('allow'), suggestions: suggestions.filter((_, index) => chosen[index]).map((suggestion) => suggestion.id) })
+                    void answer({
+                      ...withMessage('allow'),
+                      suggestions: suggestions.filter((_, index) => chosen[index]).map((suggestion) => suggestion.id),
+                    })
                   }
                   className="vibes-button w-full"
                 >
@@ -220,7 +239,13 @@ function PlanChoices({
         <label htmlFor={feedbackId} className="block text-xs text-neutral-700 dark:text-neutral-300">
           What should Claude change in the plan?
         </label>
-        <textarea id={feedbackId} value={feedback} onChange={(event) => setFeedback(event.target.value)} rows={2} className="vibes-input mt-1 w-full" />
+        <textarea
+          id={feedbackId}
+          value={feedback}
+          onChange={(event) => setFeedback(event.target.value)}
+          rows={2}
+          className="vibes-input mt-1 w-full"
+        />
         <button
           type="button"
           disabled={busy || !feedback.trim()}
@@ -244,13 +269,21 @@ function DisplayDetail({ permission, display, cwd }: { permission: PendingPermis
     case 'diff':
       return <EditDetail name={permission.tool_name} input={permission.input} diff={display.diff} />;
     case 'command':
-            // Claude Code often titles a command by its description: say it once.
+      // Claude Code often titles a command by its description: say it once.
       return (
-        <CommandDetail command={display.command} description={display.description === permission.title ? null : display.description} cwd={display.cwd || cwd} />
+        <CommandDetail
+          command={display.command}
+          description={display.description === permission.title ? null : display.description}
+          cwd={display.cwd || cwd}
+        />
       );
     case 'input':
       return permission.tool_name === 'Bash' ? (
-        <CommandDetail command={stringField(permission.input, 'command')} description={stringField(permission.input, 'description')} cwd={cwd} />
+        <CommandDetail
+          command={stringField(permission.input, 'command')}
+          description={stringField(permission.input, 'description')}
+          cwd={cwd}
+        />
       ) : (
         <ToolDetail name={permission.tool_name} input={permission.input} diff={null} answers={null} />
       );

@@ -15,7 +15,12 @@ export function rowsFromFileDiff(diff: FileDiff): DiffRow[] {
   diff.hunks.forEach((hunk, index) => {
     if (index > 0 || hunk.old_start > 1 || hunk.new_start > 1) rows.push({ kind: 'gap', text: '', oldLine: null, newLine: null });
     for (const line of hunk.lines) {
-      rows.push({ kind: line.kind === 'added' ? 'add' : line.kind === 'removed' ? 'remove' : 'context', text: line.text, oldLine: line.old_line, newLine: line.new_line });
+      rows.push({
+        kind: line.kind === 'added' ? 'add' : line.kind === 'removed' ? 'remove' : 'context',
+        text: line.text,
+        oldLine: line.old_line,
+        newLine: line.new_line,
+      });
     }
   });
   if (diff.truncated) rows.push({ kind: 'gap', text: 'more lines left out', oldLine: null, newLine: null });

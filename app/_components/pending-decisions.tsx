@@ -24,4 +24,3 @@ export function PendingDecisions({ session, compact = false }: { session: Sessio
     </div>
   );
 }
-

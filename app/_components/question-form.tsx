@@ -6,7 +6,11 @@ import type { Question } from '../../lib/protocol/index.ts';
 const OTHER = '\u0000other';
 
 /** The answers AskUserQuestion expects: question text -> chosen label (several comma-separated), or the typed "Other". */
-export function answersFrom(questions: readonly Question[], picked: readonly string[][], other: readonly string[]): Record<string, string> | null {
+export function answersFrom(
+  questions: readonly Question[],
+  picked: readonly string[][],
+  other: readonly string[],
+): Record<string, string> | null {
   const answers: Record<string, string> = {};
   for (const [index, question] of questions.entries()) {
     const labels = (picked[index] ?? []).map((label) => (label === OTHER ? (other[index] ?? '').trim() : label)).filter(Boolean);
@@ -56,7 +60,11 @@ export function QuestionForm({
         return (
           <fieldset key={index} className="min-w-0 space-y-1.5" data-testid="question">
             <legend className="mb-1 text-sm">
-              {question.header && <span className="vibes-chip mr-1.5" data-testid="question-header">{question.header}</span>}
+              {question.header && (
+                <span className="vibes-chip mr-1.5" data-testid="question-header">
+                  {question.header}
+                </span>
+              )}
               <span className="font-semibold">{question.question}</span>
               {question.multi_select && <span className="ml-1 text-xs text-neutral-700 dark:text-neutral-300">(choose any)</span>}
             </legend>
@@ -76,7 +84,9 @@ export function QuestionForm({
                 />
                 <span className="min-w-0">
                   <span className="block font-semibold break-words">{option.label}</span>
-                  {option.description && <span className="block text-xs break-words text-neutral-700 dark:text-neutral-300">{option.description}</span>}
+                  {option.description && (
+                    <span className="block text-xs break-words text-neutral-700 dark:text-neutral-300">{option.description}</span>
+                  )}
                 </span>
               </label>
             ))}

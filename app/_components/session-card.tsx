@@ -50,11 +50,13 @@ export const SessionCard = memo(function SessionCard({
               Yours
             </span>
           )}
-          {session.subscriber_count > 1 && (
-            <span data-testid="viewer-count">{session.subscriber_count} viewers</span>
-          )}
+          {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
           <ModeBadge mode={session.permission_mode} />
-          {session.model && <span className="max-w-40 truncate" data-testid="card-model">{session.model}</span>}
+          {session.model && (
+            <span className="max-w-40 truncate" data-testid="card-model">
+              {session.model}
+            </span>
+          )}
           <span>started {formatAge(now - session.created_at)} ago</span>
           <span data-testid="last-activity">active {formatAge(now - session.last_activity_at)} ago</span>
           {session.queued_inputs > 0 && <span>{session.queued_inputs} queued</span>}

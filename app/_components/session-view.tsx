@@ -95,7 +95,10 @@ export default function SessionView({
       {session && <SessionBar session={session} />}
       <LiveTranscript sessionId={sessionId} session={session} />
       {session && session.pending_permissions.length > 0 && (
-        <div className="max-h-[60%] overflow-y-auto overscroll-contain border-t border-neutral-200 p-3 dark:border-neutral-800" data-testid="decision-panel">
+        <div
+          className="max-h-[60%] overflow-y-auto overscroll-contain border-t border-neutral-200 p-3 dark:border-neutral-800"
+          data-testid="decision-panel"
+        >
           <PendingDecisions session={session} />
         </div>
       )}

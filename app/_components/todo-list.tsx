@@ -18,7 +18,11 @@ export function TodoList({ todos }: { todos: readonly TodoItem[] }) {
           </span>
           <span
             className={`min-w-0 break-words ${
-              todo.status === 'completed' ? 'text-neutral-600 line-through dark:text-neutral-400' : todo.status === 'in_progress' ? 'font-semibold' : ''
+              todo.status === 'completed'
+                ? 'text-neutral-600 line-through dark:text-neutral-400'
+                : todo.status === 'in_progress'
+                  ? 'font-semibold'
+                  : ''
             }`}
           >
             <span className="sr-only">{SPOKEN[todo.status]}: </span>

@@ -1,5 +1,13 @@
 import { memo } from 'react';
-import { editChanges, editedPath, EDIT_TOOLS, questionsOf, stringField, todosOf, type EditChange } from '../../lib/client/shared/tool-input.ts';
+import {
+  editChanges,
+  editedPath,
+  EDIT_TOOLS,
+  questionsOf,
+  stringField,
+  todosOf,
+  type EditChange,
+} from '../../lib/client/shared/tool-input.ts';
 import type { FileDiff } from '../../lib/protocol/index.ts';
 import { DiffView, rowsFromFileDiff, type DiffRow } from './diff-view.tsx';
 import { Markdown } from './markdown.tsx';
@@ -59,7 +67,8 @@ export const ToolDetail = memo(function ToolDetail({
   diff: FileDiff | null;
   answers: Readonly<Record<string, string>> | null;
 }) {
-  if (name === 'Bash') return <CommandDetail command={stringField(input, 'command')} description={stringField(input, 'description')} cwd={null} />;
+  if (name === 'Bash')
+    return <CommandDetail command={stringField(input, 'command')} description={stringField(input, 'description')} cwd={null} />;
   if (EDIT_TOOLS.has(name)) return <EditDetail name={name} input={input} diff={diff} />;
   if (name === 'ExitPlanMode') return <PlanText plan={stringField(input, 'plan')} />;
   if (name === 'TodoWrite') return <TodoList todos={todosOf(input)} />;

@@ -80,7 +80,10 @@ export const TranscriptRow = memo(function TranscriptRow({ item, clientId }: { i
       );
     case 'error':
       return (
-        <p role="alert" className="rounded-lg border border-red-400 bg-red-50 p-2 text-sm text-red-800 dark:bg-red-950/40 dark:text-red-200">
+        <p
+          role="alert"
+          className="rounded-lg border border-red-400 bg-red-50 p-2 text-sm text-red-800 dark:bg-red-950/40 dark:text-red-200"
+        >
           <span aria-hidden="true">✕ </span>
           {item.message}
         </p>
@@ -97,8 +100,10 @@ export const TranscriptRow = memo(function TranscriptRow({ item, clientId }: { i
 type ToolItem = Extract<TranscriptItem, { kind: 'tool' }>;
 
 function toolStatus(item: ToolItem): { word: string; tone: string } {
-  if (item.approval && !item.approval.resolved) return { word: 'waiting for approval', tone: 'text-amber-800 dark:text-amber-300 font-semibold' };
-  if (item.result?.isError) return { word: item.approval?.resolved?.behavior === 'deny' ? 'denied' : 'failed', tone: 'text-red-700 dark:text-red-300' };
+  if (item.approval && !item.approval.resolved)
+    return { word: 'waiting for approval', tone: 'text-amber-800 dark:text-amber-300 font-semibold' };
+  if (item.result?.isError)
+    return { word: item.approval?.resolved?.behavior === 'deny' ? 'denied' : 'failed', tone: 'text-red-700 dark:text-red-300' };
   if (item.result) return { word: 'done', tone: 'text-neutral-600 dark:text-neutral-400' };
   return { word: 'running', tone: 'text-emerald-800 dark:text-emerald-300' };
 }
@@ -114,7 +119,11 @@ function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }
       data-status={status.word}
       open={item.result?.isError === true && !item.approval?.resolved}
       className={`min-w-0 rounded-lg border px-3 py-1 text-sm ${item.nested ? 'ml-4' : ''} ${
-        item.approval && !item.approval.resolved ? 'border-amber-500' : status.word === 'failed' ? 'border-red-400' : 'border-neutral-200 dark:border-neutral-800'
+        item.approval && !item.approval.resolved
+          ? 'border-amber-500'
+          : status.word === 'failed'
+            ? 'border-red-400'
+            : 'border-neutral-200 dark:border-neutral-800'
       }`}
     >
       <summary className="flex min-h-11 min-w-0 cursor-pointer list-none flex-col justify-center py-1 [&::-webkit-details-marker]:hidden">
@@ -128,7 +137,12 @@ function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }
         {item.approval?.resolved && <DecisionNote outcome={item.approval.resolved} clientId={clientId} />}
       </summary>
       <div className="min-w-0 space-y-2 pb-2 pt-1">
-        <ToolDetail name={item.name} input={item.input} diff={item.result?.diff ?? null} answers={item.approval?.resolved?.answers ?? null} />
+        <ToolDetail
+          name={item.name}
+          input={item.input}
+          diff={item.result?.diff ?? null}
+          answers={item.approval?.resolved?.answers ?? null}
+        />
         {item.result && (
           <>
             <p className="text-xs font-semibold">{item.result.isError ? 'Error' : 'Result'}</p>

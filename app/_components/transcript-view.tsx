@@ -63,38 +63,38 @@ export function TranscriptView({
 
   return (
     <>
-    {todos && todos.total > 0 && <PinnedTodos todos={todos} />}
-    <div
-      ref={scroller}
-      onScroll={(event) => {
-        const element = event.currentTarget;
-        stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
-      }}
-      className="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-3 sm:px-5"
-      data-testid="transcript"
-      data-first-seq={transcript?.firstSeq}
-      data-last-seq={transcript?.lastSeq}
-      aria-label="Transcript"
-      role="log"
-      aria-busy={transcript === undefined}
-      tabIndex={0}
-    >
-      <div ref={top} aria-hidden="true" />
-      {hasMore && <p className="py-2 text-center text-xs text-neutral-500">Scroll up for earlier events</p>}
-      {transcript === undefined ? (
-        <p className="text-sm text-neutral-500" role="status">
-          Loading transcript…
-        </p>
-      ) : items.length === 0 ? (
-        <p className="text-sm text-neutral-500">Nothing here yet.</p>
-      ) : (
-        <div className="mx-auto max-w-3xl space-y-3" data-testid="transcript-rows">
-          {visible.map((item) => (
-            <TranscriptRow key={item.key} item={item} clientId={clientId} />
-          ))}
-        </div>
-      )}
-    </div>
+      {todos && todos.total > 0 && <PinnedTodos todos={todos} />}
+      <div
+        ref={scroller}
+        onScroll={(event) => {
+          const element = event.currentTarget;
+          stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
+        }}
+        className="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-3 sm:px-5"
+        data-testid="transcript"
+        data-first-seq={transcript?.firstSeq}
+        data-last-seq={transcript?.lastSeq}
+        aria-label="Transcript"
+        role="log"
+        aria-busy={transcript === undefined}
+        tabIndex={0}
+      >
+        <div ref={top} aria-hidden="true" />
+        {hasMore && <p className="py-2 text-center text-xs text-neutral-500">Scroll up for earlier events</p>}
+        {transcript === undefined ? (
+          <p className="text-sm text-neutral-500" role="status">
+            Loading transcript…
+          </p>
+        ) : items.length === 0 ? (
+          <p className="text-sm text-neutral-500">Nothing here yet.</p>
+        ) : (
+          <div className="mx-auto max-w-3xl space-y-3" data-testid="transcript-rows">
+            {visible.map((item) => (
+              <TranscriptRow key={item.key} item={item} clientId={clientId} />
+            ))}
+          </div>
+        )}
+      </div>
     </>
   );
 }
@@ -108,7 +108,9 @@ function PinnedTodos({ todos }: { todos: Todos }) {
         <span className="shrink-0 font-semibold" data-testid="todo-progress">
           {todos.completed} of {todos.total} done
         </span>
-        {current && <span className="min-w-0 truncate text-neutral-700 dark:text-neutral-300">{current.active_form || current.content}</span>}
+        {current && (
+          <span className="min-w-0 truncate text-neutral-700 dark:text-neutral-300">{current.active_form || current.content}</span>
+        )}
       </summary>
       <div className="max-h-[40dvh] overflow-y-auto pb-2">
         <TodoList todos={todos.items} />

@@ -60,9 +60,15 @@ export class DecisionInput {
       const picked = numbers(line);
       const suggestions = this.decision.suggestions;
       if (picked.some((number) => number < 1 || number > suggestions.length)) {
-        return { type: 'invalid', message: suggestions.length > 0 ? `Choose 1 to ${suggestions.length}, a or d` : 'Type a to allow or d to deny' };
+        return {
+          type: 'invalid',
+          message: suggestions.length > 0 ? `Choose 1 to ${suggestions.length}, a or d` : 'Type a to allow or d to deny',
+        };
       }
-      return { type: 'answer', body: { behavior: 'allow', suggestions: picked.map((number) => suggestions[number - 1]!.id), source: 'cli' } };
+      return {
+        type: 'answer',
+        body: { behavior: 'allow', suggestions: picked.map((number) => suggestions[number - 1]!.id), source: 'cli' },
+      };
     }
     return { type: 'invalid', message: 'Type a to allow, d to deny (d <reason> tells Claude why)' };
   }
@@ -86,7 +92,8 @@ export class DecisionInput {
     let answer = line;
     if (NUMBERS.test(line)) {
       const picked = numbers(line);
-      if (picked.some((number) => number < 1 || number > question.options.length)) return { type: 'invalid', message: `Choose 1 to ${question.options.length}` };
+      if (picked.some((number) => number < 1 || number > question.options.length))
+        return { type: 'invalid', message: `Choose 1 to ${question.options.length}` };
       if (picked.length > 1 && !question.multi_select) return { type: 'invalid', message: 'Choose one option' };
       answer = picked.map((number) => question.options[number - 1]!.label).join(', ');
     }
@@ -98,5 +105,12 @@ export class DecisionInput {
 }
 
 function numbers(line: string): number[] {
-  return [...new Set(line.split(/[\s,]+/).filter(Boolean).map(Number))];
+  return [
+    ...new Set(
+      line
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(Number),
+    ),
+  ];
 }

@@ -35,11 +35,18 @@ export function decisionLines(decision: Decision, s: Style): string[] {
       lines.push(s.dim(`    in ${display.cwd}${display.run_in_background ? ' · in the background' : ''}`));
       break;
     case 'question':
-      lines.push(s.yellow(s.bold(`? Claude asks ${display.questions.length === 1 ? 'a question' : `${display.questions.length} questions`}`)));
+      lines.push(
+        s.yellow(s.bold(`? Claude asks ${display.questions.length === 1 ? 'a question' : `${display.questions.length} questions`}`)),
+      );
       break;
     case 'plan':
       lines.push(s.yellow(s.bold('⚠ Claude has a plan and asks to go ahead')));
-      lines.push(...display.plan.replace(/\n+$/, '').split('\n').map((line) => `    ${line}`));
+      lines.push(
+        ...display.plan
+          .replace(/\n+$/, '')
+          .split('\n')
+          .map((line) => `    ${line}`),
+      );
       if (display.file_path) lines.push(s.dim(`    (${display.file_path})`));
       break;
     case 'input':
@@ -57,18 +64,25 @@ function choiceLines(decision: Decision, s: Style): string[] {
   if (decision.kind === 'question') return [];
   if (decision.kind === 'plan') return PLAN_CHOICES.map((choice) => `  ${s.bold(choice.key)}  ${choice.label}`);
   const lines = [`  ${s.bold('a')}  Allow once`];
-  decision.suggestions.forEach((suggestion, index) => lines.push(`  ${s.bold(String(index + 1))}  Allow, and don't ask again: ${suggestion.description}`));
+  decision.suggestions.forEach((suggestion, index) =>
+    lines.push(`  ${s.bold(String(index + 1))}  Allow, and don't ask again: ${suggestion.description}`),
+  );
   lines.push(`  ${s.bold('d')}  Deny ${s.dim('(d <reason> tells Claude why)')}`);
   return lines;
 }
 
 /** One question with its numbered options. */
-export function questionLines(question: { question: string; header: string; options: { label: string; description: string }[]; multi_select: boolean }, s: Style): string[] {
+export function questionLines(
+  question: { question: string; header: string; options: { label: string; description: string }[]; multi_select: boolean },
+  s: Style,
+): string[] {
   const lines = [`${question.header ? `${s.cyan(`[${question.header}]`)} ` : ''}${s.bold(question.question)}`];
   question.options.forEach((option, index) => {
     lines.push(`  ${s.bold(String(index + 1))}  ${option.label}${option.description ? s.dim(` — ${option.description}`) : ''}`);
   });
-  lines.push(s.dim(`  ${question.multi_select ? 'numbers separated by commas for several, ' : ''}or type your own answer; d skips the questions`));
+  lines.push(
+    s.dim(`  ${question.multi_select ? 'numbers separated by commas for several, ' : ''}or type your own answer; d skips the questions`),
+  );
   return lines;
 }
 
@@ -84,12 +98,20 @@ export function promptFor(decision: Decision, questionIndex: number): string {
 
 /** A unified diff with line numbers, removed lines red and added green. */
 export function diffLines(diff: FileDiff, s: Style, max = MAX_DIFF_LINES): string[] {
-  const lines: string[] = [s.dim(`    ${diff.status === 'created' ? 'new file' : diff.status === 'fragment' ? 'change (file not read)' : 'change'} · +${diff.added} -${diff.removed}`)];
-  const width = Math.max(3, ...diff.hunks.flatMap((hunk) => [String(hunk.old_start + hunk.old_lines).length, String(hunk.new_start + hunk.new_lines).length]));
+  const lines: string[] = [
+    s.dim(
+      `    ${diff.status === 'created' ? 'new file' : diff.status === 'fragment' ? 'change (file not read)' : 'change'} · +${diff.added} -${diff.removed}`,
+    ),
+  ];
+  const width = Math.max(
+    3,
+    ...diff.hunks.flatMap((hunk) => [String(hunk.old_start + hunk.old_lines).length, String(hunk.new_start + hunk.new_lines).length]),
+  );
   let shown = 0;
   let total = 0;
   for (const hunk of diff.hunks) {
-    if (diff.status !== 'fragment' && diff.status !== 'created') lines.push(s.dim(`    @@ -${hunk.old_start},${hunk.old_lines} +${hunk.new_start},${hunk.new_lines} @@`));
+    if (diff.status !== 'fragment' && diff.status !== 'created')
+      lines.push(s.dim(`    @@ -${hunk.old_start},${hunk.old_lines} +${hunk.new_start},${hunk.new_lines} @@`));
     for (const line of hunk.lines) {
       total++;
       if (shown >= max) continue;

@@ -64,6 +64,9 @@ export function newCliClientId(): string {
 }
 
 export function cliClientPrefix(): string {
-  const machine = createHash('sha256').update(`${hostname()}:${process.getuid?.() ?? ''}`).digest('hex').slice(0, 8);
+  const machine = createHash('sha256')
+    .update(`${hostname()}:${process.getuid?.() ?? ''}`)
+    .digest('hex')
+    .slice(0, 8);
   return `cli-${machine}-`;
 }

@@ -74,7 +74,8 @@ export async function startDetached(home: string, options: ServeOptions, timeout
   while (Date.now() < deadline) {
     const record = readServerRecord(home);
     if (record?.pid === pid) return { record, started: true };
-    if (exitCode !== undefined) throw new Error(`The vibes server exited (${exitCode}) before listening:\n${tail(readFrom(log, logStart))}`);
+    if (exitCode !== undefined)
+      throw new Error(`The vibes server exited (${exitCode}) before listening:\n${tail(readFrom(log, logStart))}`);
     await sleep(50);
   }
   try {

@@ -156,7 +156,9 @@ class SessionConsole {
         if (event.session_id !== this.#session.id) return;
         this.#json(event);
         if (!this.#o.json) {
-          this.#printer.line(this.#o.style.bold(event.you_are_owner ? 'You now own this session.' : 'Another client now owns this session.'));
+          this.#printer.line(
+            this.#o.style.bold(event.you_are_owner ? 'You now own this session.' : 'Another client now owns this session.'),
+          );
         }
         return;
       case 'resync':
@@ -217,7 +219,10 @@ class SessionConsole {
   }
 
   #listenForInput(): void {
-    const rl = createInterface({ input: this.#stdin, ...(this.#interactive ? { output: this.#stdout, terminal: true } : { terminal: false }) });
+    const rl = createInterface({
+      input: this.#stdin,
+      ...(this.#interactive ? { output: this.#stdout, terminal: true } : { terminal: false }),
+    });
     this.#rl = rl;
     rl.on('line', (line) => this.#line(line));
     rl.on('close', () => this.#endOfInput());

@@ -62,9 +62,7 @@ export function historyTable(sessions: readonly SessionInfo[], style: Style): st
 function table(header: string[], rows: string[][], style: Style): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => visible(row[column]))));
   const format = (cells: string[]) =>
-    `  ${cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : padEnd(cell, (widths[column] ?? 0) + 2)))
-      .join('')}`.trimEnd();
+    `  ${cells.map((cell, column) => (column === cells.length - 1 ? cell : padEnd(cell, (widths[column] ?? 0) + 2))).join('')}`.trimEnd();
   return [format(header.map((title) => style.bold(title))), ...rows.map(format)].join('\n');
 }
 

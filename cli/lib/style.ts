@@ -1,7 +1,10 @@
 import { styleText } from 'node:util';
 
 /** Colours only for a terminal that wants them: NO_COLOR, a pipe or TERM=dumb turn them off. */
-export function colorsWanted(stream: Pick<NodeJS.WriteStream, 'isTTY'> = process.stdout, env: Record<string, string | undefined> = process.env): boolean {
+export function colorsWanted(
+  stream: Pick<NodeJS.WriteStream, 'isTTY'> = process.stdout,
+  env: Record<string, string | undefined> = process.env,
+): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';

@@ -108,7 +108,8 @@ export class TranscriptPrinter {
       case 'turn_complete': {
         const seconds = (event.duration_ms / 1000).toFixed(1);
         const cost = event.cost_usd > 0 ? `, $${event.cost_usd.toFixed(4)}` : '';
-        if (event.is_error) this.line(s.red(`✗ turn failed after ${seconds}s${event.result ? `: ${truncate(oneLine(event.result), 200)}` : ''}`));
+        if (event.is_error)
+          this.line(s.red(`✗ turn failed after ${seconds}s${event.result ? `: ${truncate(oneLine(event.result), 200)}` : ''}`));
         else this.line(s.dim(`✓ done in ${seconds}s${cost}`));
         return;
       }
@@ -170,8 +171,11 @@ function todoListOf(input: unknown): TodoList | null {
   if (!Array.isArray(todos)) return null;
   const items = todos.flatMap((raw: unknown): TodoList['items'] => {
     const item = raw as { content?: unknown; status?: unknown; activeForm?: unknown } | null;
-    if (typeof item?.content !== 'string' || (item.status !== 'pending' && item.status !== 'in_progress' && item.status !== 'completed')) return [];
-    return [{ content: item.content, status: item.status, active_form: typeof item.activeForm === 'string' ? item.activeForm : item.content }];
+    if (typeof item?.content !== 'string' || (item.status !== 'pending' && item.status !== 'in_progress' && item.status !== 'completed'))
+      return [];
+    return [
+      { content: item.content, status: item.status, active_form: typeof item.activeForm === 'string' ? item.activeForm : item.content },
+    ];
   });
   return { items, completed: items.filter((item) => item.status === 'completed').length, total: items.length, tool_use_id: '' };
 }
@@ -181,7 +185,9 @@ function resultText(content: unknown): string {
   if (Array.isArray(content)) {
     return content
       .map((block: unknown) =>
-        block && typeof block === 'object' && typeof (block as { text?: unknown }).text === 'string' ? (block as { text: string }).text : '',
+        block && typeof block === 'object' && typeof (block as { text?: unknown }).text === 'string'
+          ? (block as { text: string }).text
+          : '',
       )
       .join('\n');
   }

@@ -60,14 +60,25 @@ export abstract class VibesCommand extends BaseCommand {
   }
 
   protected async client(flags: { url?: string; autostart?: boolean }, clientId?: string): Promise<ApiClient> {
-    const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([import('../../lib/client/node/api-client.ts'), import('../../lib/client/node/node-http-fetch.ts')]);
-    return new ApiClient({ baseUrl: this.target(flags.url).url, token: readToken(), fetch: nodeHttpFetch, ...(clientId ? { clientId } : {}) });
+    const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([
+      import('../../lib/client/node/api-client.ts'),
+      import('../../lib/client/node/node-http-fetch.ts'),
+    ]);
+    return new ApiClient({
+      baseUrl: this.target(flags.url).url,
+      token: readToken(),
+      fetch: nodeHttpFetch,
+      ...(clientId ? { clientId } : {}),
+    });
   }
 
   /** Opens the event stream as a fresh CLI client (the id is this process's), after reaching the server. */
   protected async stream(flags: { url?: string; autostart?: boolean }): Promise<{ stream: EventStream; api: ApiClient }> {
     await this.reachServer(flags);
-    const [{ ApiClient }, { EventStream }] = await Promise.all([import('../../lib/client/node/api-client.ts'), import('../../lib/client/node/event-stream.ts')]);
+    const [{ ApiClient }, { EventStream }] = await Promise.all([
+      import('../../lib/client/node/api-client.ts'),
+      import('../../lib/client/node/event-stream.ts'),
+    ]);
     const { url } = this.target(flags.url);
     const token = readToken();
     const stream = await EventStream.open({ baseUrl: url, clientId: newCliClientId(), ...(token ? { token } : {}) });
@@ -124,7 +135,6 @@ export abstract class VibesCommand extends BaseCommand {
   }
 }
 
-
 function unreachable(target: Target): UserError {
   const hint =
     target.source === 'flag' || target.source === 'VIBES_URL'
@@ -145,7 +155,10 @@ export function explain(error: Error, target: Target | undefined): Error {
   if (code) return new UserError(`The server said ${code}: ${error.message}`, code);
   const cause = (error as { cause?: { code?: string } }).cause;
   if (target && (refused(error) || cause?.code === 'ECONNRESET' || error.message === 'fetch failed')) {
-    return new UserError(`Lost the vibes server at ${target.url} (${cause?.code ?? error.message}). Is it still running? \`vibes serve status\` tells.`, 'UNREACHABLE');
+    return new UserError(
+      `Lost the vibes server at ${target.url} (${cause?.code ?? error.message}). Is it still running? \`vibes serve status\` tells.`,
+      'UNREACHABLE',
+    );
   }
   return error;
 }

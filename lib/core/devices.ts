@@ -44,7 +44,9 @@ export class MemoryDeviceStore implements DeviceStore {
   }
 
   listDevices(): DeviceRecord[] {
-    return [...this.#devices.values()].map((device) => ({ ...device })).sort((a, b) => b.lastSeenAt - a.lastSeenAt || a.id.localeCompare(b.id));
+    return [...this.#devices.values()]
+      .map((device) => ({ ...device }))
+      .sort((a, b) => b.lastSeenAt - a.lastSeenAt || a.id.localeCompare(b.id));
   }
 
   deleteDevice(id: string): boolean {

@@ -11,5 +11,4 @@ export class VibesError extends Error {
   }
 }
 
-export const notFound = (sessionId: string): VibesError =>
-  new VibesError('NOT_FOUND', `No session with id ${sessionId}`);
+export const notFound = (sessionId: string): VibesError => new VibesError('NOT_FOUND', `No session with id ${sessionId}`);

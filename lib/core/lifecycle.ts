@@ -69,11 +69,14 @@ export class SessionLifecycle {
   #endAfterTurn(session: Session): void {
     if (this.#awaitingTurnEnd.has(session.id)) return;
     this.#awaitingTurnEnd.add(session.id);
-    void session.whenTurnEnds().then(async () => {
-      this.#awaitingTurnEnd.delete(session.id);
-      if (this.#manager.find(session.id) !== session || !session.ownership.shouldCleanup()) return;
-      await this.#manager.remove(session.id, 'owner_disconnected');
-    }).catch((error: unknown) => console.error(`ending session ${session.id} after its turn failed:`, error));
+    void session
+      .whenTurnEnds()
+      .then(async () => {
+        this.#awaitingTurnEnd.delete(session.id);
+        if (this.#manager.find(session.id) !== session || !session.ownership.shouldCleanup()) return;
+        await this.#manager.remove(session.id, 'owner_disconnected');
+      })
+      .catch((error: unknown) => console.error(`ending session ${session.id} after its turn failed:`, error));
   }
 }
 

@@ -152,7 +152,10 @@ export class SessionManager {
     if (session) return session;
     const stored = this.#store.getSession(sessionId);
     if (stored) {
-      throw new VibesError('INVALID_STATE', `Session ${sessionId} has ended (${stored.end_reason ?? 'server_restarted'}); resume it to continue`);
+      throw new VibesError(
+        'INVALID_STATE',
+        `Session ${sessionId} has ended (${stored.end_reason ?? 'server_restarted'}); resume it to continue`,
+      );
     }
     throw notFound(sessionId);
   }

@@ -1,4 +1,10 @@
-import { CLAUDE_CLIENT_ID, type InputSource, type PendingPermission, type PermissionAnswerBody, type TranscriptEvent } from '../protocol/index.ts';
+import {
+  CLAUDE_CLIENT_ID,
+  type InputSource,
+  type PendingPermission,
+  type PermissionAnswerBody,
+  type TranscriptEvent,
+} from '../protocol/index.ts';
 import type { PermissionAnswer } from './agent.ts';
 import { VibesError } from './errors.ts';
 
@@ -131,7 +137,10 @@ function checkedAnswers(decision: PendingPermission, answers: Record<string, str
   }
   const missing = questions.filter((question) => (given[question.question] ?? '').trim() === '');
   if (missing.length > 0) {
-    throw new VibesError('VALIDATION_FAILED', `answers: answer ${missing.map((question) => `"${question.question}"`).join(', ')} (or deny to skip the questions)`);
+    throw new VibesError(
+      'VALIDATION_FAILED',
+      `answers: answer ${missing.map((question) => `"${question.question}"`).join(', ')} (or deny to skip the questions)`,
+    );
   }
   return Object.fromEntries(questions.map((question) => [question.question, given[question.question]!.trim()]));
 }

@@ -228,7 +228,9 @@ export class SqliteStore implements SessionStore {
 
   deleteEndedBefore(at: number): number {
     return this.#db.transaction(() => {
-      const old = this.#db.prepare<[number], { key: number; id: string }>('SELECT key, id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?').all(at);
+      const old = this.#db
+        .prepare<[number], { key: number; id: string }>('SELECT key, id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?')
+        .all(at);
       const dropEvents = this.#db.prepare('DELETE FROM events WHERE session_key = ?');
       const dropSession = this.#db.prepare('DELETE FROM sessions WHERE key = ?');
       for (const { key, id } of old) {

@@ -96,22 +96,40 @@ export async function sendAssistantMessage(blocks, everyMs, signal, options = {}
   const id = `msg_fake_${++messageCounter}`;
   const frame = (/** @type {Frame} */ block) => ({
     type: 'assistant',
-    message: { id, type: 'message', role: 'assistant', model, content: [block], stop_reason: null, usage: { input_tokens: 10, output_tokens: 5 } },
+    message: {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [block],
+      stop_reason: null,
+      usage: { input_tokens: 10, output_tokens: 5 },
+    },
     parent_tool_use_id: null,
     session_id: sessionId,
     uuid: randomUUID(),
   });
   const event = (/** @type {Frame} */ streamEvent) =>
     send({ type: 'stream_event', event: streamEvent, parent_tool_use_id: null, session_id: sessionId, uuid: randomUUID() });
-  if (cli.partial) event({ type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], usage: { input_tokens: 10, output_tokens: 0 } } });
+  if (cli.partial)
+    event({
+      type: 'message_start',
+      message: { id, type: 'message', role: 'assistant', model, content: [], usage: { input_tokens: 10, output_tokens: 0 } },
+    });
   for (const [index, block] of blocks.entries()) {
     if (cli.partial) {
-      const empty = block.type === 'text' ? { type: 'text', text: '' } : block.type === 'thinking' ? { type: 'thinking', thinking: '' } : { ...block, input: {} };
+      const empty =
+        block.type === 'text'
+          ? { type: 'text', text: '' }
+          : block.type === 'thinking'
+            ? { type: 'thinking', thinking: '' }
+            : { ...block, input: {} };
       event({ type: 'content_block_start', index, content_block: empty });
       for (const delta of deltasOf(block, options.chunks)) {
         await pause(everyMs, signal);
         // A benchmark measures delivery latency from the moment each chunk is written.
-        const sent = options.stamp && delta.type === 'text_delta' ? { ...delta, text: `stamp:${performance.timeOrigin + performance.now()} ` } : delta;
+        const sent =
+          options.stamp && delta.type === 'text_delta' ? { ...delta, text: `stamp:${performance.timeOrigin + performance.now()} ` } : delta;
         event({ type: 'content_block_delta', index, delta: sent });
       }
       if (options.unfinished) return;
@@ -124,7 +142,11 @@ export async function sendAssistantMessage(blocks, everyMs, signal, options = {}
     if (cli.partial) event({ type: 'content_block_stop', index });
   }
   if (cli.partial) {
-    event({ type: 'message_delta', delta: { stop_reason: blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn' }, usage: { output_tokens: 5 } });
+    event({
+      type: 'message_delta',
+      delta: { stop_reason: blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn' },
+      usage: { output_tokens: 5 },
+    });
     event({ type: 'message_stop' });
   }
 }

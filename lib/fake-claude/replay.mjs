@@ -93,7 +93,11 @@ function findCapture(name) {
   const direct = isAbsolute(name) ? name : resolve(process.cwd(), name);
   if (existsSync(direct) && !name.endsWith('/')) return direct;
   const dir = process.env.VIBES_FAKE_CLAUDE_FIXTURES || CAPTURES_DIR;
-  const files = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.jsonl')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((file) => file.endsWith('.jsonl'))
+        .sort()
+    : [];
   const matches = files.filter((file) => file.includes(name));
   const best = matches.find((file) => file.endsWith('.stdout.jsonl')) ?? matches[0];
   if (!best) {

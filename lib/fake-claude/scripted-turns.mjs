@@ -88,7 +88,8 @@ export async function runScriptedTurn(prompt, script, signal) {
   if (script.think) opening.push({ type: 'thinking', thinking: `The user asked: ${prompt}. I will follow the script.` });
   if (script.tools.length > 0) {
     opening.push({ type: 'text', text: `I need ${script.tools.join(' and ')} for this.` });
-    for (const tool of script.tools) opening.push({ type: 'tool_use', id: `toolu_fake_${randomUUID()}`, name: tool, input: toolInput(tool) });
+    for (const tool of script.tools)
+      opening.push({ type: 'tool_use', id: `toolu_fake_${randomUUID()}`, name: tool, input: toolInput(tool) });
   }
   if (opening.length > 0) await sendAssistantMessage(opening, script.everyMs, signal);
   const toolUses = opening.filter((block) => block.type === 'tool_use');
@@ -102,7 +103,9 @@ export async function runScriptedTurn(prompt, script, signal) {
   }
 
   if (script.crash) {
-    await sendAssistantMessage([{ type: 'text', text: 'Working on it, this will take a moment' }], script.everyMs, signal, { unfinished: true });
+    await sendAssistantMessage([{ type: 'text', text: 'Working on it, this will take a moment' }], script.everyMs, signal, {
+      unfinished: true,
+    });
     log('simulated crash in the middle of a turn');
     process.stderr.write('Error: the fake Claude crashed on purpose (scenario word "crash")\n', () => process.exit(1));
     return new Promise(() => {});
@@ -118,7 +121,9 @@ export async function runScriptedTurn(prompt, script, signal) {
     startedAt,
     isError: script.errorResult,
     subtype: script.errorResult ? 'error_during_execution' : 'success',
-    ...(script.errorResult ? { errors: ['The fake Claude ended this turn with an error (scenario word "error-result")'] } : { result: reply.join('') }),
+    ...(script.errorResult
+      ? { errors: ['The fake Claude ended this turn with an error (scenario word "error-result")'] }
+      : { result: reply.join('') }),
   });
 }
 
@@ -142,16 +147,26 @@ function replyChunks(script, prompt, toolUses, outcomes) {
   if (script.env) {
     const key = process.env.ANTHROPIC_API_KEY;
     const fingerprint = key === undefined ? 'unset' : `sha256:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
-    return [`PATH=${process.env.PATH ?? ''}\n`, `HOME=${process.env.HOME ?? ''}\n`, `ANTHROPIC_API_KEY=${fingerprint}\n`, `CWD=${process.cwd()}\n`];
+    return [
+      `PATH=${process.env.PATH ?? ''}\n`,
+      `HOME=${process.env.HOME ?? ''}\n`,
+      `ANTHROPIC_API_KEY=${fingerprint}\n`,
+      `CWD=${process.cwd()}\n`,
+    ];
   }
   if (script.chunkChars > 0) {
     return Array.from({ length: script.chunks }, (_, i) => String.fromCharCode(97 + (i % 26)).repeat(script.chunkChars));
   }
   if (script.long) {
-    return Array.from({ length: script.chunks }, (_, i) => `Paragraph ${i + 1}: the fake Claude goes on at length so the transcript has to scroll.\n\n`);
+    return Array.from(
+      { length: script.chunks },
+      (_, i) => `Paragraph ${i + 1}: the fake Claude goes on at length so the transcript has to scroll.\n\n`,
+    );
   }
   if (toolUses.length > 0) {
-    const summary = toolUses.map((tool, i) => `${String(tool.name)} was ${outcomes[i]?.behavior === 'allow' ? 'allowed' : 'denied'}`).join(', ');
+    const summary = toolUses
+      .map((tool, i) => `${String(tool.name)} was ${outcomes[i]?.behavior === 'allow' ? 'allowed' : 'denied'}`)
+      .join(', ');
     return [`Done: ${summary}.`];
   }
   if (script.chunks !== 3 || script.everyMs > 0) {
@@ -164,7 +179,15 @@ function notLoggedIn() {
   const text = 'Not logged in · Please run /login';
   send({
     type: 'assistant',
-    message: { id: randomUUID(), type: 'message', role: 'assistant', model: '<synthetic>', content: [{ type: 'text', text }], stop_reason: 'stop_sequence', usage: { input_tokens: 0, output_tokens: 0 } },
+    message: {
+      id: randomUUID(),
+      type: 'message',
+      role: 'assistant',
+      model: '<synthetic>',
+      content: [{ type: 'text', text }],
+      stop_reason: 'stop_sequence',
+      usage: { input_tokens: 0, output_tokens: 0 },
+    },
     parent_tool_use_id: null,
     session_id: sessionId,
     uuid: randomUUID(),

@@ -2,4 +2,3 @@
 
 /** The header in which a client names itself on every request. */
 export const CLIENT_ID_HEADER = 'x-vibes-client-id';
-

@@ -21,7 +21,13 @@ export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a client id 
 
 export const CreateSessionBody = z.strictObject({
   prompt: z.string().min(1).max(LIMITS.inputChars).optional(),
-  name: z.string().trim().min(1).max(LIMITS.nameChars).refine(isDisplaySafe, 'a name has no control characters and no bidirectional overrides').optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(LIMITS.nameChars)
+    .refine(isDisplaySafe, 'a name has no control characters and no bidirectional overrides')
+    .optional(),
   cwd: z.string().min(1).max(LIMITS.pathChars).optional(),
   model: z.string().min(1).max(LIMITS.modelChars).optional(),
   /** `default` when absent; `bypassPermissions` only on a server started with the opt-in. */

@@ -104,7 +104,9 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     maxBodyBytes: env.VIBES_MAX_BODY_BYTES,
     rateLimitPerSecond: env.VIBES_RATE_LIMIT_PER_SECOND,
     rateLimitBurst: env.VIBES_RATE_LIMIT_BURST,
-    allowedHosts: env.VIBES_ALLOWED_HOSTS?.split(',').map((host) => host.trim()).filter(Boolean),
+    allowedHosts: env.VIBES_ALLOWED_HOSTS?.split(',')
+      .map((host) => host.trim())
+      .filter(Boolean),
     token: env.VIBES_TOKEN || undefined,
     anonymousRateLimitPerSecond: env.VIBES_ANONYMOUS_RATE_LIMIT_PER_SECOND,
     anonymousRateLimitBurst: env.VIBES_ANONYMOUS_RATE_LIMIT_BURST,

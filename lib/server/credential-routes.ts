@@ -111,7 +111,8 @@ async function issueCode(req: IncomingMessage, res: ServerResponse, runtime: Run
 async function rotate(req: IncomingMessage, res: ServerResponse, principal: Principal, runtime: Runtime): Promise<void> {
   parseWith(EmptyBody, parseJson(await readBody(req)));
   // A browser never holds the token: it cannot be handed one by rotating.
-  if (principal.kind !== 'token') throw new VibesError('TOKEN_REQUIRED', 'Only the token holder (the CLI on the machine) can rotate the token');
+  if (principal.kind !== 'token')
+    throw new VibesError('TOKEN_REQUIRED', 'Only the token holder (the CLI on the machine) can rotate the token');
   answer(res, 'rotateToken', { token: runtime.auth.rotate() });
 }
 
@@ -154,17 +155,28 @@ function dropEmpty(fields: Record<string, string>): Record<string, string> {
 function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+    const problems = parsed.error.issues.map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    );
     throw new VibesError('VALIDATION_FAILED', `Invalid body: ${problems.join('; ')}`);
   }
   return parsed.data;
 }
 
 /** A success answer, typed by the route table's response for `name`. */
-function answer<Name extends CredentialRoute>(res: ServerResponse, name: Name, body: RouteResponse<Name>, headers: Record<string, string> = {}): void {
+function answer<Name extends CredentialRoute>(
+  res: ServerResponse,
+  name: Name,
+  body: RouteResponse<Name>,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   const spec: RouteSpec = ROUTES[name];
-  res.writeHead(spec.status ?? 200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.writeHead(spec.status ?? 200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 

@@ -16,6 +16,10 @@ export function sendHealth(res: ServerResponse, runtime: Runtime): void {
     allow_bypass: runtime.config.allowBypass,
   };
   const body = JSON.stringify(health);
-  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+  });
   res.end(body);
 }

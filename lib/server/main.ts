@@ -15,9 +15,16 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const executable = config.demo ? fakeClaudePath() : (config.claudePath ?? resolveClaudeExecutable(agentEnv));
   const server = await startServer(config, createClaudeAgentFactory({ executable, env: agentEnv, allowBypass: config.allowBypass }));
   console.log(`vibes: listening on ${server.url}${config.demo ? ' (demo: the fake Claude answers)' : ''}`);
-  if (config.allowBypass) console.log('vibes: sessions may bypass permissions (--allow-bypass): Claude can then run anything without asking');
+  if (config.allowBypass)
+    console.log('vibes: sessions may bypass permissions (--allow-bypass): Claude can then run anything without asking');
   // How the CLI learns that this server is up and where (never from the output above).
-  writeServerRecord(config.home, { pid: process.pid, url: server.url, port: server.port, started_at: Math.floor(Date.now() / 1000), log: env.VIBES_LOG_FILE ?? '' });
+  writeServerRecord(config.home, {
+    pid: process.pid,
+    url: server.url,
+    port: server.port,
+    started_at: Math.floor(Date.now() / 1000),
+    log: env.VIBES_LOG_FILE ?? '',
+  });
   const { code, expiresAt } = server.runtime.pairingCodes.issue();
   const [signIn, ...others] = signInUrls(config.host, server.port, code);
   const minutes = Math.round((expiresAt * 1000 - Date.now()) / 60_000);
@@ -45,7 +52,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   process.on('SIGTERM', stop);
 
   await server.ready.catch((error: unknown) => {
-    console.error(`vibes: the web app could not be loaded (run \`npm run build\`): ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `vibes: the web app could not be loaded (run \`npm run build\`): ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(1);
   });
 }

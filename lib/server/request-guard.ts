@@ -197,4 +197,3 @@ export function applyPageCsp(req: IncomingMessage, res: ServerResponse, dev: boo
   req.headers['content-security-policy'] = policy;
   res.setHeader('Content-Security-Policy', policy);
 }
-

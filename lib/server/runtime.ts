@@ -55,7 +55,14 @@ export function createRuntime(
   const auth = new Auth({ home: config.home, ...credentials, devices });
   const pairingCodes = new PairingCodes({ ttlSeconds: config.pairingCodeTtlSeconds });
   const bus = new EventBus<CoreEvent>({ ringSize: config.replayRingSize });
-  const manager = new SessionManager({ bus, agentFactory, maxSessions: config.maxSessions, store, delivery: 'tick', allowBypass: config.allowBypass });
+  const manager = new SessionManager({
+    bus,
+    agentFactory,
+    maxSessions: config.maxSessions,
+    store,
+    delivery: 'tick',
+    allowBypass: config.allowBypass,
+  });
   const lifecycle = new SessionLifecycle(manager);
   const presence = new Presence({
     graceMs: config.disconnectGraceMs,
@@ -112,9 +119,14 @@ export function createRuntime(
 /** Opens the store; sessions it holds as live were cut off when the server went away, so they end now. */
 function openStore(config: ServerConfig): SessionStore {
   const store =
-    config.store === 'memory' ? new MemoryStore() : new SqliteStore(join(config.home, 'vibes.db'), { maxBytes: config.maxDatabaseMb * 1024 * 1024 });
+    config.store === 'memory'
+      ? new MemoryStore()
+      : new SqliteStore(join(config.home, 'vibes.db'), { maxBytes: config.maxDatabaseMb * 1024 * 1024 });
   const ended = store.endAllLive('server_restarted', Math.floor(Date.now() / 1000));
-  if (ended > 0) console.log(`vibes: ${ended} session${ended === 1 ? ' was' : 's were'} cut off by the last stop; they are in the history and can be resumed`);
+  if (ended > 0)
+    console.log(
+      `vibes: ${ended} session${ended === 1 ? ' was' : 's were'} cut off by the last stop; they are in the history and can be resumed`,
+    );
   if (config.retentionDays > 0) applyRetention(store, config.retentionDays);
   return store;
 }

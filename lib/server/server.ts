@@ -64,7 +64,10 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
         return sendError(res, verdict.code, verdict.message, verdict.headers);
       case 'signed-out-page':
         refuseEarly(req, res);
-        return sendHtml(res, 401, signedOutPage({ code: url.searchParams.get('code') }), { 'Cache-Control': 'no-store', 'X-Vibes-Error': 'UNAUTHORIZED' });
+        return sendHtml(res, 401, signedOutPage({ code: url.searchParams.get('code') }), {
+          'Cache-Control': 'no-store',
+          'X-Vibes-Error': 'UNAUTHORIZED',
+        });
       case 'public':
       case 'pass':
         break;
@@ -77,7 +80,8 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
       return runtime.hub.open(req, res, url, principalKey(principal!));
     }
     if (url.pathname === ROUTES.health.path) {
-      if (req.method !== ROUTES.health.method) return sendError(res, 'METHOD_NOT_ALLOWED', `Use GET for ${ROUTES.health.path}`, { Allow: 'GET' });
+      if (req.method !== ROUTES.health.method)
+        return sendError(res, 'METHOD_NOT_ALLOWED', `Use GET for ${ROUTES.health.path}`, { Allow: 'GET' });
       return sendHealth(res, runtime);
     }
     if (isApi && !principal) return sendError(res, 'NOT_FOUND', 'Not found');
@@ -168,6 +172,11 @@ function auditRefusal(req: IncomingMessage, res: ServerResponse): void {
   if (res.statusCode < 400 || res.statusCode >= 500) return;
   const code = res.getHeader(ERROR_CODE_HEADER) ?? '-';
   // The path as sent (not normalised, so `/.//evil.com/` shows as such), without the query.
-  const path = (req.url ?? '').split('?', 1)[0]!.replace(/[^\x21-\x7e]/g, '?').slice(0, 200);
-  console.log(`vibes: refused ${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} ${req.method ?? '-'} ${path} ${res.statusCode} ${String(code)}`);
+  const path = (req.url ?? '')
+    .split('?', 1)[0]!
+    .replace(/[^\x21-\x7e]/g, '?')
+    .slice(0, 200);
+  console.log(
+    `vibes: refused ${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} ${req.method ?? '-'} ${path} ${res.statusCode} ${String(code)}`,
+  );
 }

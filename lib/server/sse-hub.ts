@@ -111,7 +111,12 @@ export class SseHub {
   #greet(connection: Connection, lastEventId: string | string[] | null | undefined): void {
     const { bus } = this.#options;
     const resumeFrom = typeof lastEventId === 'string' ? parseEventId(lastEventId) : null;
-    const hello: ServerEvent = { type: 'hello', client_id: connection.clientId, epoch: bus.epoch, allow_bypass: this.#options.allowBypass ?? false };
+    const hello: ServerEvent = {
+      type: 'hello',
+      client_id: connection.clientId,
+      epoch: bus.epoch,
+      allow_bypass: this.#options.allowBypass ?? false,
+    };
     let write = 'retry: 1000\n\n';
     if (resumeFrom && resumeFrom.epoch === bus.epoch) {
       const missed = bus.since(resumeFrom.seq);
@@ -230,10 +235,7 @@ function sessionEventOf(event: Extract<CoreEvent, { type: 'session_event' }>): S
   return { type: 'session_event', session_id: event.session_id, seq: event.entry.seq, at: event.entry.at, event: event.entry.event };
 }
 
-function personalise(
-  event: Extract<CoreEvent, { type: 'session_updated' | 'ownership_transferred' }>,
-  isOwner: boolean,
-): ServerEvent {
+function personalise(event: Extract<CoreEvent, { type: 'session_updated' | 'ownership_transferred' }>, isOwner: boolean): ServerEvent {
   if (event.type === 'session_updated') return { type: 'session_updated', session: { ...event.session, is_owner: isOwner } };
   return { type: 'ownership_transferred', session_id: event.session_id, new_owner_id: event.new_owner_id, you_are_owner: isOwner };
 }

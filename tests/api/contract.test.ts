@@ -61,7 +61,10 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   answerPermission: async () => {
     const stream = await vibes.stream({ clientId: 'alice' });
     const id = await newSession('bash');
-    const update = await stream.waitForEvent('session_updated', (event) => event.session.id === id && event.session.pending_permissions.length > 0);
+    const update = await stream.waitForEvent(
+      'session_updated',
+      (event) => event.session.id === id && event.session.pending_permissions.length > 0,
+    );
     const requestId = update.session.pending_permissions[0]?.request_id ?? '';
     return { clientId: 'alice', params: { id, requestId }, body: { behavior: 'deny', message: 'not now' } };
   },

@@ -229,7 +229,14 @@ describe('5. slow and idle clients', () => {
   it('idle connections that never sign in are capped; signed-in streams are not counted', async () => {
     const stream = await vibes.stream();
     const sockets = await Promise.all(Array.from({ length: 30 }, () => openSocket()));
-    const closed = await Promise.all(sockets.map((socket) => closedWithin(socket, 2000).then(() => true, () => false)));
+    const closed = await Promise.all(
+      sockets.map((socket) =>
+        closedWithin(socket, 2000).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     expect(closed.filter(Boolean).length).toBeGreaterThanOrEqual(10);
     for (const socket of sockets) socket.destroy();
     expect(stream.ended).toBe(false);
@@ -238,24 +245,75 @@ describe('5. slow and idle clients', () => {
 });
 
 const attackRows: [string, () => Promise<RawResponse>, number, ErrorCode][] = [
-  ['a Host with user info (localhost:7621@evil.com)', () => request('/api/sessions', { headers: { ...bearer(), host: 'localhost:7621@evil.com' } }), 403, 'FORBIDDEN_HOST'],
+  [
+    'a Host with user info (localhost:7621@evil.com)',
+    () => request('/api/sessions', { headers: { ...bearer(), host: 'localhost:7621@evil.com' } }),
+    403,
+    'FORBIDDEN_HOST',
+  ],
   ['a Host with a path', () => request('/api/sessions', { headers: { ...bearer(), host: '127.0.0.1/evil' } }), 403, 'FORBIDDEN_HOST'],
   ['/.//evil.com/ (an open redirect once normalised)', () => request(`/.//evil.com/?token=${vibes.token}`), 400, 'INVALID_PATH'],
   ['//evil.com/', () => overSocket('GET //evil.com/ HTTP/1.1'), 400, 'INVALID_PATH'],
   ['a path that is not UTF-8 (/api/sessions/%ff%fe)', () => request('/api/sessions/%ff%fe', { headers: bearer() }), 400, 'INVALID_PATH'],
-  ['/_next/image, which fetches URLs for the caller', () => request('/_next/image?url=http%3A%2F%2F127.0.0.1%3A1%2F&w=64&q=75', { headers: bearer() }), 404, 'NOT_FOUND'],
-  ['cwd "."', () => request('/api/sessions', { headers: { ...bearer(), 'x-vibes-client-id': 'a' }, body: '{"cwd":"."}' }), 400, 'INVALID_CWD'],
-  ['cwd "../../etc"', () => request('/api/sessions', { headers: { ...bearer(), 'x-vibes-client-id': 'a' }, body: '{"cwd":"../../etc"}' }), 400, 'INVALID_CWD'],
-  ['a NUL in a name', () => request('/api/sessions', { headers: { ...bearer(), 'x-vibes-client-id': 'a' }, body: '{"name":"a\\u0000b"}' }), 400, 'VALIDATION_FAILED'],
-  ['U+202E in a name', () => request('/api/sessions', { headers: { ...bearer(), 'x-vibes-client-id': 'a' }, body: '{"name":"gpj.\\u202eexe"}' }), 400, 'VALIDATION_FAILED'],
-  ['a device label with U+202E', async () => request('/api/sign-in', { body: JSON.stringify({ code: (await pairingCode(vibes.url, vibes.token)).code, label: 'x\u202ey' }) }), 400, 'VALIDATION_FAILED'],
+  [
+    '/_next/image, which fetches URLs for the caller',
+    () => request('/_next/image?url=http%3A%2F%2F127.0.0.1%3A1%2F&w=64&q=75', { headers: bearer() }),
+    404,
+    'NOT_FOUND',
+  ],
+  [
+    'cwd "."',
+    () => request('/api/sessions', { headers: { ...bearer(), 'x-vibes-client-id': 'a' }, body: '{"cwd":"."}' }),
+    400,
+    'INVALID_CWD',
+  ],
+  [
+    'cwd "../../etc"',
+    () => request('/api/sessions', { headers: { ...bearer(), 'x-vibes-client-id': 'a' }, body: '{"cwd":"../../etc"}' }),
+    400,
+    'INVALID_CWD',
+  ],
+  [
+    'a NUL in a name',
+    () => request('/api/sessions', { headers: { ...bearer(), 'x-vibes-client-id': 'a' }, body: '{"name":"a\\u0000b"}' }),
+    400,
+    'VALIDATION_FAILED',
+  ],
+  [
+    'U+202E in a name',
+    () => request('/api/sessions', { headers: { ...bearer(), 'x-vibes-client-id': 'a' }, body: '{"name":"gpj.\\u202eexe"}' }),
+    400,
+    'VALIDATION_FAILED',
+  ],
+  [
+    'a device label with U+202E',
+    async () =>
+      request('/api/sign-in', { body: JSON.stringify({ code: (await pairingCode(vibes.url, vibes.token)).code, label: 'x\u202ey' }) }),
+    400,
+    'VALIDATION_FAILED',
+  ],
   ['a made-up pairing code', () => request('/api/sign-in', { body: '{"code":"AAAA-BBBB"}' }), 401, 'INVALID_PAIRING_CODE'],
-  ['a cross-site sign-in form', () => request('/api/sign-in', { headers: { origin: 'http://evil.example' }, body: '{"code":"AAAA-BBBB"}' }), 403, 'FORBIDDEN_ORIGIN'],
+  [
+    'a cross-site sign-in form',
+    () => request('/api/sign-in', { headers: { origin: 'http://evil.example' }, body: '{"code":"AAAA-BBBB"}' }),
+    403,
+    'FORBIDDEN_ORIGIN',
+  ],
   ['revoking a device with no credentials', () => request('/api/devices/abc/revoke', { body: '{}' }), 401, 'UNAUTHORIZED'],
   ['listing devices with no credentials', () => request('/api/devices'), 401, 'UNAUTHORIZED'],
   ['a pairing code with no credentials', () => request('/api/pairing', { body: '{}' }), 401, 'UNAUTHORIZED'],
-  ['revoking a device that does not exist', () => request('/api/devices/no-such-device/revoke', { headers: bearer(), body: '{}' }), 404, 'NOT_FOUND'],
-  ['signing out with the token (no device to sign out)', () => request('/api/sign-out', { headers: bearer(), body: '{}' }), 409, 'INVALID_STATE'],
+  [
+    'revoking a device that does not exist',
+    () => request('/api/devices/no-such-device/revoke', { headers: bearer(), body: '{}' }),
+    404,
+    'NOT_FOUND',
+  ],
+  [
+    'signing out with the token (no device to sign out)',
+    () => request('/api/sign-out', { headers: bearer(), body: '{}' }),
+    409,
+    'INVALID_STATE',
+  ],
 ];
 
 describe('6. smaller holes', () => {
@@ -307,7 +365,9 @@ async function overSocket(requestLine: string): Promise<RawResponse> {
   await closedWithin(socket, 5000);
   const [head = '', body = ''] = text.split('\r\n\r\n');
   const [statusLine = '', ...lines] = head.split('\r\n');
-  const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  const headers = Object.fromEntries(
+    lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+  );
   return { status: Number(statusLine.split(' ')[1]), headers, body };
 }
 
@@ -334,7 +394,10 @@ function closedWithin(socket: Socket, ms: number): Promise<void> {
 
 async function waitForLine(fragment: string): Promise<string> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const line = vibes.server.output().split('\n').find((candidate) => candidate.includes(fragment));
+    const line = vibes.server
+      .output()
+      .split('\n')
+      .find((candidate) => candidate.includes(fragment));
     if (line) return line;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

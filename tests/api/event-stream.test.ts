@@ -17,7 +17,10 @@ describe('replay with Last-Event-ID', () => {
   it('a reconnect in the middle of a streaming reply gets every missed event once, in order', async () => {
     const first = await vibes.stream();
     const session = await vibes.client(first.clientId).createSession({ prompt: SCENARIO.paced });
-    await first.waitFor((stream) => stream.events('session_event').filter((event) => event.event.type === 'text_delta').length >= 3, 'a few deltas');
+    await first.waitFor(
+      (stream) => stream.events('session_event').filter((event) => event.event.type === 'text_delta').length >= 3,
+      'a few deltas',
+    );
     first.close();
     const seenBefore = sessionEvents(first, session.id);
     const resumeFrom = first.lastEventId;

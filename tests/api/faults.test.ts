@@ -26,7 +26,10 @@ describe('faults', () => {
     const claudePid = await newClaudePid(before, vibes.server.pid);
     await stream.waitForEvent('session_event', (event) => event.session_id === session.id && event.event.type === 'text_delta');
     process.kill(claudePid, 'SIGKILL');
-    const failed = await stream.waitForEvent('session_updated', (event) => event.session.id === session.id && event.session.state === 'failed');
+    const failed = await stream.waitForEvent(
+      'session_updated',
+      (event) => event.session.id === session.id && event.session.state === 'failed',
+    );
     expect(failed.session.failure).toMatch(/SIGKILL|signal|exited/i);
     expect(failed.session.pending_permissions).toEqual([]);
     const error = stream.events('session_event').find((event) => event.session_id === session.id && event.event.type === 'error');

@@ -90,7 +90,13 @@ describe('persistence across a crash, a restart and a resume', () => {
     const api = client(server, 'reader');
     expect((await api.listSessions()).map((session) => session.id)).not.toContain(sessionId);
     const [ended] = await api.history();
-    expect(ended).toMatchObject({ id: sessionId, name: 'crashy', state: 'finished', end_reason: 'server_restarted', claude_session_id: claudeSessionId });
+    expect(ended).toMatchObject({
+      id: sessionId,
+      name: 'crashy',
+      state: 'finished',
+      end_reason: 'server_restarted',
+      claude_session_id: claudeSessionId,
+    });
     expect(ended?.ended_at).toEqual(expect.any(Number));
     expect(await api.getSession(sessionId)).toMatchObject({ end_reason: 'server_restarted' });
     await expect(api.sendInput(sessionId, 'hello?')).rejects.toMatchObject({ code: 'INVALID_STATE', status: 409 });
@@ -103,13 +109,23 @@ describe('persistence across a crash, a restart and a resume', () => {
     const before = (await client(server, 'reader').events(sessionId, { limit: 1 })).last_seq;
     const phone = client(server, watcher.clientId);
     const resumed = await phone.resume(sessionId);
-    expect(resumed).toMatchObject({ id: sessionId, name: 'crashy', owner_id: watcher.clientId, is_owner: true, ended_at: null, end_reason: null });
+    expect(resumed).toMatchObject({
+      id: sessionId,
+      name: 'crashy',
+      owner_id: watcher.clientId,
+      is_owner: true,
+      ended_at: null,
+      end_reason: null,
+    });
     await watcher.waitForEvent('session_updated', (event) => event.session.id === sessionId && event.session.ended_at === null);
     expect((await phone.listSessions()).map((session) => session.id)).toContain(sessionId);
     await expect(phone.resume(sessionId)).rejects.toMatchObject({ code: 'INVALID_STATE', status: 409 });
 
     await phone.sendInput(sessionId, 'hello again');
-    const done = await watcher.waitForEvent('session_event', (event) => event.session_id === sessionId && event.event.type === 'turn_complete');
+    const done = await watcher.waitForEvent(
+      'session_event',
+      (event) => event.session_id === sessionId && event.event.type === 'turn_complete',
+    );
     expect(done.seq).toBeGreaterThan(before);
     const after = await wholeTranscript(phone, sessionId);
     expect(after.map((entry) => entry.seq)).toEqual(after.map((_, index) => index + 1));

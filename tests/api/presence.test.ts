@@ -45,7 +45,10 @@ describe('presence, grace period and ownership transfer', () => {
     expect(await vibes.client('observer').getSession(session.id)).toMatchObject({ end_reason: 'owner_disconnected', state: 'finished' });
     const page = await vibes.client('observer').events(session.id);
     expect(page.events.map((entry) => entry.event.type)).toContain('turn_complete');
-    const states = watcher.events('session_updated').filter((event) => event.session.id === session.id).map((event) => event.session.state);
+    const states = watcher
+      .events('session_updated')
+      .filter((event) => event.session.id === session.id)
+      .map((event) => event.session.state);
     expect(states).toContain('idle');
     expect(states.indexOf('idle')).toBeLessThan(states.lastIndexOf('finished'));
   });

@@ -108,7 +108,10 @@ const cases: [string, (endpoint: Endpoint) => Parameters<typeof send>[1], number
   ['a token of another scheme', () => ({ headers: { authorization: `Basic ${vibes.token}` } }), 401, 'UNAUTHORIZED'],
   [
     'the token in the query string',
-    (endpoint) => ({ headers: { authorization: '' }, path: `${endpoint.path()}${endpoint.path().includes('?') ? '&' : '?'}token=${vibes.token}` }),
+    (endpoint) => ({
+      headers: { authorization: '' },
+      path: `${endpoint.path()}${endpoint.path().includes('?') ? '&' : '?'}token=${vibes.token}`,
+    }),
     401,
     'UNAUTHORIZED',
   ],
@@ -141,7 +144,19 @@ describe.each(Object.entries(endpoints))('%s', (_name, endpoint) => {
 });
 
 describe('unknown ids and bad directories', () => {
-  const sessionEndpoints = ['get', 'events', 'subscribe', 'unsubscribe', 'input', 'interrupt', 'kill', 'permission', 'mode', 'model', 'models'] as const;
+  const sessionEndpoints = [
+    'get',
+    'events',
+    'subscribe',
+    'unsubscribe',
+    'input',
+    'interrupt',
+    'kill',
+    'permission',
+    'mode',
+    'model',
+    'models',
+  ] as const;
 
   it.each(sessionEndpoints)('%s of an unknown session is 404 NOT_FOUND and changes nothing', async (name) => {
     const endpoint = endpoints[name]!;
@@ -170,9 +185,9 @@ describe('random bodies', () => {
   const bodies = fc.oneof(
     fc.string().map((text) => ({ raw: text })),
     fc.jsonValue().map((value) => ({ raw: JSON.stringify(value), value })),
-    fc.dictionary(fc.constantFrom('content', 'behavior', 'name', 'cwd', 'prompt', 'model', 'source', 'message'), fc.jsonValue()).map(
-      (value) => ({ raw: JSON.stringify(value), value }),
-    ),
+    fc
+      .dictionary(fc.constantFrom('content', 'behavior', 'name', 'cwd', 'prompt', 'model', 'source', 'message'), fc.jsonValue())
+      .map((value) => ({ raw: JSON.stringify(value), value })),
   );
 
   it.each(postEndpoints)('%s: never a 500, never a change of state', async (_name, endpoint) => {
@@ -216,7 +231,11 @@ describe('pages', () => {
     const response = await rawRequest(vibes.url, {
       method: 'POST',
       path: '/api/sign-in',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)), origin: vibes.url },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': String(Buffer.byteLength(body)),
+        origin: vibes.url,
+      },
       body,
     });
     expect(response.status).toBe(303);

@@ -36,7 +36,9 @@ describe('throttles', () => {
     const patient = await deviceCookie(vibes.url, vibes.token);
     const started = Date.now();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, async (_, i) => codeOf(await post('/api/sessions/none/subscribe', { cookie: greedy, 'x-vibes-client-id': `id-${i}` }))),
+      Array.from({ length: 20 }, async (_, i) =>
+        codeOf(await post('/api/sessions/none/subscribe', { cookie: greedy, 'x-vibes-client-id': `id-${i}` })),
+      ),
     );
     // The burst is 4 and the bucket refills one a second: at most that many more got through.
     const allowed = answers.filter((code) => code === 'NOT_FOUND').length;
@@ -68,6 +70,8 @@ describe('throttles', () => {
     expect(answers.at(-1)).toBe('RATE_LIMITED');
     const page = await rawRequest(vibes.url, { path: '/', headers: { host: host() } });
     expect(page.status).toBe(429);
-    expect((await rawRequest(vibes.url, { path: '/api/sessions', headers: { host: host(), authorization: `Bearer ${vibes.token}` } })).status).toBe(200);
+    expect(
+      (await rawRequest(vibes.url, { path: '/api/sessions', headers: { host: host(), authorization: `Bearer ${vibes.token}` } })).status,
+    ).toBe(200);
   });
 });

@@ -16,7 +16,14 @@ const stream = await TestEventStream.open(server.url, { headers: { Authorization
 try {
   const api = new ApiClient({ baseUrl: server.url, token, clientId: stream.clientId });
   for (let i = 0; i < 5; i++) await api.createSession({ name: `bench ${i}` });
-  const env = { ...process.env, VIBES_HOME: server.home, VIBES_URL: server.url, VIBES_TOKEN: token, NO_COLOR: '1', VIBES_NO_AUTOSTART: '1' };
+  const env = {
+    ...process.env,
+    VIBES_HOME: server.home,
+    VIBES_URL: server.url,
+    VIBES_TOKEN: token,
+    NO_COLOR: '1',
+    VIBES_NO_AUTOSTART: '1',
+  };
 
   const measure = (label: string, args: string[]) => {
     const times: number[] = [];
@@ -30,7 +37,9 @@ try {
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)] ?? 0;
-    console.log(`${label.padEnd(24)} median ${median.toFixed(0).padStart(4)} ms  (min ${times[0]?.toFixed(0)}, max ${times.at(-1)?.toFixed(0)}, ${runs} runs)`);
+    console.log(
+      `${label.padEnd(24)} median ${median.toFixed(0).padStart(4)} ms  (min ${times[0]?.toFixed(0)}, max ${times.at(-1)?.toFixed(0)}, ${runs} runs)`,
+    );
   };
 
   measure('vibes --version', ['--version']);

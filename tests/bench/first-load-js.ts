@@ -11,7 +11,9 @@ const server = await startServerProcess({ env: { VIBES_TOKEN: token } });
 try {
   const load = await measureFirstLoad(server, token);
   for (const script of load.scripts) console.log(`${(script.gzipped / 1024).toFixed(1).padStart(7)} KB gz  ${script.path}`);
-  console.log(`first-load JS of /: ${load.scripts.length} files, ${(load.raw / 1024).toFixed(1)} KB raw, ${(load.gzipped / 1024).toFixed(1)} KB gzipped`);
+  console.log(
+    `first-load JS of /: ${load.scripts.length} files, ${(load.raw / 1024).toFixed(1)} KB raw, ${(load.gzipped / 1024).toFixed(1)} KB gzipped`,
+  );
 } finally {
   await server.stop();
 }

@@ -92,7 +92,9 @@ try {
   console.log('\nMemory and throughput (server RSS, loopback, 2 cores)');
   console.log(`server RSS at rest: ${base.toFixed(1)} MB`);
   console.log(`per idle event-stream client: ${(((withClients - base) * 1024) / IDLE_CLIENTS).toFixed(1)} KB (${IDLE_CLIENTS} clients)`);
-  console.log(`per idle session (with its Claude process outside the server): ${(((withSessions - beforeSessions) * 1024) / IDLE_SESSIONS).toFixed(0)} KB (${IDLE_SESSIONS} sessions)`);
+  console.log(
+    `per idle session (with its Claude process outside the server): ${(((withSessions - beforeSessions) * 1024) / IDLE_SESSIONS).toFixed(0)} KB (${IDLE_SESSIONS} sessions)`,
+  );
   console.log(
     `throughput to ${THROUGHPUT_CLIENTS} clients: ${(received / seconds).toFixed(0)} deliveries/s, ` +
       `${(received / THROUGHPUT_CLIENTS / seconds).toFixed(0)} events/s per client (${received} deliveries in ${seconds.toFixed(2)} s)`,

@@ -12,10 +12,20 @@ const TURNS = 4;
 const token = randomBytes(24).toString('hex');
 
 buildWebIfStale();
-const server = await startServerProcess({ env: { VIBES_TOKEN: token, VIBES_RATE_LIMIT_PER_SECOND: '1000', VIBES_DISCONNECT_GRACE_MS: '600000' } });
+const server = await startServerProcess({
+  env: { VIBES_TOKEN: token, VIBES_RATE_LIMIT_PER_SECOND: '1000', VIBES_DISCONNECT_GRACE_MS: '600000' },
+});
 const browser = await chromium.launch({
   executablePath: '/usr/lib/chromium/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
 });
 try {
   const api = new ApiClient({ baseUrl: server.url, token, clientId: 'bench-writer' });
@@ -24,7 +34,7 @@ try {
   const session = await api.createSession({ name: 'ten thousand', prompt: `stream ${chunks} chunks every 0ms` });
   for (let turn = 1; turn < TURNS; turn++) await api.sendInput(session.id, `stream ${chunks} chunks every 0ms`);
   let lastSeq = 0;
-  for (const started = Date.now(); Date.now() - started < 120_000; ) {
+  for (const started = Date.now(); Date.now() - started < 120_000;) {
     const [info, page] = await Promise.all([api.getSession(session.id), api.events(session.id, { after: 0, limit: 1 })]);
     lastSeq = page.last_seq;
     if (info.state === 'idle' && info.queued_inputs === 0 && lastSeq >= TARGET_EVENTS) break;

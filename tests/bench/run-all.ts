@@ -13,7 +13,9 @@ const benches = [
   ['open a 10,000-event transcript on a phone', ['tests/bench/open-transcript.ts']],
 ] as const;
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`,
+);
 let failed = 0;
 for (const [title, args] of benches) {
   console.log(`\n=== ${title}`);

@@ -8,7 +8,10 @@ import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { TestEventStream } from '../support/event-stream.ts';
 import { cpuSeconds, rssMb, startProductionServer, wallClockMs, type ProductionServer } from './production-server.ts';
 
-const CLIENT_COUNTS = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const CLIENT_COUNTS = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const COUNTS = CLIENT_COUNTS.length > 0 ? CLIENT_COUNTS : [1, 200, 500];
 const CHUNKS = 1500;
 const EVERY_MS = 5;
@@ -124,7 +127,9 @@ async function run(clients: number) {
 const rows = [];
 for (const clients of COUNTS) rows.push(await run(clients));
 const coldStarts = rows.map((row) => row.coldStartMs).sort((a, b) => a - b);
-console.log('\nSSE fan-out: one session, a chunk every 5 ms, N subscribed clients on loopback (2 cores, load generator on the same machine)');
+console.log(
+  '\nSSE fan-out: one session, a chunk every 5 ms, N subscribed clients on loopback (2 cores, load generator on the same machine)',
+);
 console.log('clients | p50 ms | p99 ms | max ms | samples | lost | doubled | deliveries | CPU s / 100k | RSS idle MB | RSS load MB');
 for (const row of rows) {
   console.log(
@@ -143,4 +148,6 @@ for (const row of rows) {
     ].join(' | '),
   );
 }
-console.log(`cold start to first 200 (production build): median ${percentile(coldStarts, 50).toFixed(0)} ms over ${coldStarts.length} starts`);
+console.log(
+  `cold start to first 200 (production build): median ${percentile(coldStarts, 50).toFixed(0)} ms over ${coldStarts.length} starts`,
+);

@@ -21,9 +21,13 @@ function startServer(store: StoreKind): Promise<ProductionServer> {
 }
 
 /** A bare SSE reader: splits frames and looks at the event name only, so the client costs little. */
-function openStream(server: ProductionServer): Promise<{ clientId: string; response: IncomingMessage; onFrame(listener: (name: string, data: string) => void): void }> {
+function openStream(
+  server: ProductionServer,
+): Promise<{ clientId: string; response: IncomingMessage; onFrame(listener: (name: string, data: string) => void): void }> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL('/api/events', server.url), { headers: { Authorization: `Bearer ${server.token}`, Accept: 'text/event-stream' } });
+    const req = request(new URL('/api/events', server.url), {
+      headers: { Authorization: `Bearer ${server.token}`, Accept: 'text/event-stream' },
+    });
     req.on('error', reject);
     req.on('response', (response) => {
       response.setEncoding('utf8');
@@ -40,7 +44,11 @@ function openStream(server: ProductionServer): Promise<{ clientId: string; respo
           const data = /^data: (.*)$/m.exec(frame)?.[1] ?? '';
           if (!resolved && name === 'hello') {
             resolved = true;
-            resolve({ clientId: (JSON.parse(data) as { client_id: string }).client_id, response, onFrame: (listener) => listeners.push(listener) });
+            resolve({
+              clientId: (JSON.parse(data) as { client_id: string }).client_id,
+              response,
+              onFrame: (listener) => listeners.push(listener),
+            });
           }
           for (const listener of listeners) listener(name, data);
         }
@@ -97,7 +105,14 @@ async function run(store: StoreKind): Promise<Run> {
     const seconds = (last - first) / 1000;
     const dbPath = join(server.home, 'vibes.db');
     let dbBytes = 0;
-    for (const suffix of ['', '-wal']) dbBytes += (() => { try { return statSync(dbPath + suffix).size; } catch { return 0; } })();
+    for (const suffix of ['', '-wal'])
+      dbBytes += (() => {
+        try {
+          return statSync(dbPath + suffix).size;
+        } catch {
+          return 0;
+        }
+      })();
     return { store, events: count, seconds, perSecond: count / seconds, cpuMsPer1000: (cpu * 1000 * 1000) / count, dbBytes };
   } finally {
     await server.stop();

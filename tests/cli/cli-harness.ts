@@ -39,7 +39,11 @@ export class CliProcess {
   #waiters = new Set<() => void>();
 
   constructor(args: string[], env: Record<string, string>) {
-    this.child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: PROJECT_ROOT, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [CLI_BIN, ...args], {
+      cwd: PROJECT_ROOT,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stdout += chunk;
       this.#notify();
@@ -133,7 +137,11 @@ export function startCli(args: string[], env: Record<string, string>): CliProces
 }
 
 /** Runs `vibes ARGS` to the end, with stdin closed (or fed `input`). */
-export async function runCli(args: string[], env: Record<string, string>, options: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   const cli = new CliProcess(args, env);
   if (options.input !== undefined) cli.child.stdin?.write(options.input);
   cli.endInput();

@@ -188,7 +188,10 @@ describe.concurrent('decisions from the terminal, with the real Claude Code', { 
     const mode = await runCli(['sessions', 'mode', session.id.slice(0, 8), 'acceptEdits'], env(), { timeoutMs: WAIT_MS });
     expect(mode.code, mode.stderr).toBe(0);
     expect(mode.stdout).toContain('is now in acceptEdits mode');
-    await vibes.stream.waitFor(() => vibes.latest(session.id)?.permission_mode === 'acceptEdits' || undefined, 'the mode change on the stream');
+    await vibes.stream.waitFor(
+      () => vibes.latest(session.id)?.permission_mode === 'acceptEdits' || undefined,
+      'the mode change on the stream',
+    );
 
     const unconfirmed = await runCli(['sessions', 'mode', session.id, 'bypassPermissions'], env());
     expect(unconfirmed.code).toBe(1);

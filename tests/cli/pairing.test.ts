@@ -35,7 +35,12 @@ describe('vibes pair', () => {
     const pairing = JSON.parse(result.stdout) as { code: string; expires_at: number; urls: string[] };
     expect(pairing.urls).toEqual([`${server.url}/?code=${pairing.code}`]);
     expect(pairing.expires_at).toBeGreaterThan(Date.now() / 1000);
-    const signIn = () => fetch(`${server.url}/api/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: pairing.code }) });
+    const signIn = () =>
+      fetch(`${server.url}/api/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: pairing.code }),
+      });
     expect((await signIn()).status).toBe(200);
     expect((await signIn()).status).toBe(401);
   });

@@ -108,7 +108,10 @@ describe('vibes claude', () => {
   it('takes the first message from stdin without a prompt, and prints JSON events with --json', async () => {
     const result = await runCli(['claude', '--json'], env, { input: 'hello from a pipe\n' });
     expect(result.code, result.stderr).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; event?: { type: string } });
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; event?: { type: string } });
     expect(lines.every((line) => typeof line.type === 'string')).toBe(true);
     const kinds = lines.flatMap((line) => (line.type === 'session_event' && line.event ? [line.event.type] : []));
     expect(kinds).toContain('user_input');
@@ -187,7 +190,10 @@ describe('vibes sessions attach', () => {
     await attach.waitFor('Ctrl-C again to leave');
     attach.signal('SIGINT');
     await attach.waitForExit();
-    const lines = attach.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; session_id?: string });
+    const lines = attach.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; session_id?: string });
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.filter((line) => line.type === 'session_event').every((line) => line.session_id === session.id)).toBe(true);
   });
@@ -271,7 +277,10 @@ describe('history and resume', () => {
     await expect.poll(async () => (await api.getSession(session.id)).ended_at).toBeNull();
     resume.write('once more');
     await resume.waitFor('You said: "once more"');
-    expect(await api.getSession(session.id)).toMatchObject({ claude_session_id: claudeSessionId, owner_id: expect.stringMatching(/^cli-/) });
+    expect(await api.getSession(session.id)).toMatchObject({
+      claude_session_id: claudeSessionId,
+      owner_id: expect.stringMatching(/^cli-/),
+    });
 
     await api.subscribe(session.id);
     await api.kill(session.id);
@@ -283,6 +292,8 @@ describe('history and resume', () => {
     const { session } = await heldSession();
     const result = await runCli(['sessions', 'resume', session.id], env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`Session ${session.id} is running: attach to it with \`vibes sessions attach ${session.id.slice(0, 8)}\``);
+    expect(result.stderr).toContain(
+      `Session ${session.id} is running: attach to it with \`vibes sessions attach ${session.id.slice(0, 8)}\``,
+    );
   });
 });

@@ -22,7 +22,12 @@ test('bypass: offered by a server that allows it, confirmed each time, shown on 
   const name = uniqueName('bypass');
   await page.getByRole('button', { name: /new/i }).first().click();
   const dialog = page.getByRole('dialog', { name: 'New session' });
-  await expect(dialog.getByTestId('new-mode').locator('option')).toHaveText(['Ask before edits', 'Accept edits', 'Plan mode', 'Bypass permissions']);
+  await expect(dialog.getByTestId('new-mode').locator('option')).toHaveText([
+    'Ask before edits',
+    'Accept edits',
+    'Plan mode',
+    'Bypass permissions',
+  ]);
   await dialog.getByLabel(/^Name/).fill(name);
   await dialog.getByRole('button', { name: 'Start' }).click();
   await expect(visible(page, 'session-title')).toHaveText(name);

@@ -11,7 +11,9 @@ async function expectNoSeriousViolations(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
   expect(
-    serious.map((violation) => `${what}: ${violation.id} (${violation.impact}) ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`),
+    serious.map(
+      (violation) => `${what}: ${violation.id} (${violation.impact}) ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    ),
   ).toEqual([]);
 }
 
@@ -30,7 +32,9 @@ function sessionView(page: Page) {
   return page.getByRole('region', { name: /^Session / });
 }
 
-test('a Bash and an Edit request: the whole command, the diff, one row each that waits, then names who decided', async ({ page }, testInfo) => {
+test('a Bash and an Edit request: the whole command, the diff, one row each that waits, then names who decided', async ({
+  page,
+}, testInfo) => {
   await openDashboard(page);
   await createFromDialog(page, { name: uniqueName('two requests'), prompt: 'two-permissions' });
   const view = sessionView(page);

@@ -2,7 +2,10 @@ import { devices, expect, test } from '@playwright/test';
 import { pairingCode } from '../support/sign-in.ts';
 import { BASE_URL, newDevice, openDashboard, TOKEN, uniqueName } from './support/dashboard.ts';
 
-test('a phone pairs with a one-time code, the desktop lists it and revokes it, and the phone is signed out', async ({ page: desktop, browser }) => {
+test('a phone pairs with a one-time code, the desktop lists it and revokes it, and the phone is signed out', async ({
+  page: desktop,
+  browser,
+}) => {
   await openDashboard(desktop);
   const phoneName = uniqueName('Test phone');
 

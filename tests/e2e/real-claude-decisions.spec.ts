@@ -60,7 +60,14 @@ test('an Edit approved on the phone: the diff first, the file changes only then'
   const marker = `[edit-${Math.random().toString(36).slice(2, 8)}]`;
   const cwd = workDir();
   const path = join(cwd, 'greeting.txt');
-  const before = ['# Greeting', '', 'hello world', '', 'Said every morning, to whoever is listening at the other end of a rather long line.', ''].join('\n');
+  const before = [
+    '# Greeting',
+    '',
+    'hello world',
+    '',
+    'Said every morning, to whoever is listening at the other end of a rather long line.',
+    '',
+  ].join('\n');
   writeFileSync(path, before);
   const chat = model.script(marker, [
     reply(toolUse('Read', { file_path: path })),
@@ -81,7 +88,9 @@ test('an Edit approved on the phone: the diff first, the file changes only then'
   // Context from the file, with its line numbers: line 3 changes.
   await expect(card.locator('[data-testid=diff-line][data-kind=context]').first()).toBeVisible();
   await expect(removed).toContainText('3');
-  await expect(view.getByTestId('tool-call').and(page.locator('[data-tool=Edit]')).getByTestId('tool-status')).toHaveText('waiting for approval');
+  await expect(view.getByTestId('tool-call').and(page.locator('[data-tool=Edit]')).getByTestId('tool-status')).toHaveText(
+    'waiting for approval',
+  );
   // Shown, not yet done.
   expect(readFileSync(path, 'utf8')).toBe(before);
   await card.scrollIntoViewIfNeeded();

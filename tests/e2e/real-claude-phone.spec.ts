@@ -18,7 +18,9 @@ let workDir: string;
 test.beforeAll(async () => {
   test.setTimeout(90_000);
   model = await startScriptedModel();
-  ({ server, claudeHome } = await startRealClaudeServer(model, { env: { VIBES_TOKEN: TOKEN, VIBES_RATE_LIMIT_PER_SECOND: '1000', VIBES_RATE_LIMIT_BURST: '1000' } }));
+  ({ server, claudeHome } = await startRealClaudeServer(model, {
+    env: { VIBES_TOKEN: TOKEN, VIBES_RATE_LIMIT_PER_SECOND: '1000', VIBES_RATE_LIMIT_BURST: '1000' },
+  }));
   workDir = mkdtempSync(join(tmpdir(), 'vibes-e2e-real-'));
 });
 

@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { createFromDialog, openDashboard, PORT, SCENARIO, scriptApi, StreamCutter, uniqueName, visible } from './support/dashboard.ts';
 
-
 test('the event stream drops mid-reply: reconnecting, then the whole reply, nothing missing or doubled', async ({ page }) => {
   const cutter = new StreamCutter(PORT);
   await cutter.start();

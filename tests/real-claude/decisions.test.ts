@@ -73,15 +73,22 @@ describe.concurrent('questions and plans with the real Claude Code', () => {
   });
 });
 
-
 describe.concurrent('subagents and todos with the real Claude Code', () => {
   it('shows a subagent’s tool calls under their parent, and its approval really runs', async ({ expect }) => {
     const marker = vibes.marker('agent');
     const agentMarker = vibes.marker('subagent');
     const cwd = vibes.workDir();
-    const agentCall = toolUse('Agent', { description: 'Make a file', prompt: `Create from-agent.txt ${agentMarker}`, subagent_type: 'general-purpose' });
+    const agentCall = toolUse('Agent', {
+      description: 'Make a file',
+      prompt: `Create from-agent.txt ${agentMarker}`,
+      subagent_type: 'general-purpose',
+    });
     const agentId = agentCall.type === 'tool_use' ? agentCall.id : '';
-    const main = vibes.model.script(marker, [reply(agentCall), reply(text('The agent is on it.')), reply(text('The agent made the file.'))]);
+    const main = vibes.model.script(marker, [
+      reply(agentCall),
+      reply(text('The agent is on it.')),
+      reply(text('The agent made the file.')),
+    ]);
     const sub = vibes.model.script(agentMarker, [
       reply(toolUse('Bash', { command: 'touch from-agent.txt', description: 'Create the file' })),
       reply(text('Created from-agent.txt.')),
@@ -98,7 +105,10 @@ describe.concurrent('subagents and todos with the real Claude Code', () => {
     await vibes.waitForTurns(session.id, 2);
     expect(existsSync(join(cwd, 'from-agent.txt'))).toBe(true);
     const events = vibes.events(session.id);
-    expect(ofType(events, 'tool_result').find((event) => event.tool_use_id === request.tool_use_id)).toMatchObject({ is_error: false, parent_tool_use_id: agentId });
+    expect(ofType(events, 'tool_result').find((event) => event.tool_use_id === request.tool_use_id)).toMatchObject({
+      is_error: false,
+      parent_tool_use_id: agentId,
+    });
     expect(ofType(events, 'text').find((event) => event.text === 'Created from-agent.txt.')).toMatchObject({ parent_tool_use_id: agentId });
     const notes = ofType(events, 'system');
     expect(notes.find((event) => event.subtype === 'task_started')).toMatchObject({ tool_use_id: agentId, description: 'Make a file' });
@@ -206,7 +216,19 @@ describe.concurrent('decisions with the real Claude Code', () => {
     const write = await vibes.waitForPermission(session.id, 'Write');
     expect(write.display).toMatchObject({
       type: 'diff',
-      diff: { status: 'created', added: 2, removed: 0, hunks: [{ lines: [{ kind: 'added', new_line: 1, text: '# Title' }, { kind: 'added', new_line: 2, text: 'body' }] }] },
+      diff: {
+        status: 'created',
+        added: 2,
+        removed: 0,
+        hunks: [
+          {
+            lines: [
+              { kind: 'added', new_line: 1, text: '# Title' },
+              { kind: 'added', new_line: 2, text: 'body' },
+            ],
+          },
+        ],
+      },
     });
     await vibes.allow(session.id, write.request_id);
     const bash = await vibes.waitForPermission(session.id, 'Bash');
@@ -364,11 +386,19 @@ describe.concurrent('decisions with the real Claude Code', () => {
     const client = vibes.client();
 
     await expect(client.setPermissionMode(session.id, 'bypassPermissions')).rejects.toEqual(expect.any(ApiError));
-    await expect(client.setPermissionMode(session.id, 'bypassPermissions')).rejects.toMatchObject({ code: 'BYPASS_NOT_ALLOWED', status: 403 });
+    await expect(client.setPermissionMode(session.id, 'bypassPermissions')).rejects.toMatchObject({
+      code: 'BYPASS_NOT_ALLOWED',
+      status: 403,
+    });
     const updated = await client.setPermissionMode(session.id, 'acceptEdits', 'cli');
     expect(updated.permission_mode).toBe('acceptEdits');
-    await vibes.stream.waitFor(() => vibes.latest(session.id)?.permission_mode === 'acceptEdits' || undefined, 'the mode in session_updated');
-    expect(ofType(vibes.events(session.id), 'system').map((event) => event.text)).toContain('Permission mode: Accept edits (changed from the CLI)');
+    await vibes.stream.waitFor(
+      () => vibes.latest(session.id)?.permission_mode === 'acceptEdits' || undefined,
+      'the mode in session_updated',
+    );
+    expect(ofType(vibes.events(session.id), 'system').map((event) => event.text)).toContain(
+      'Permission mode: Accept edits (changed from the CLI)',
+    );
 
     const models = await client.listModels(session.id);
     expect(models.length).toBeGreaterThan(0);

@@ -38,7 +38,10 @@ describe.concurrent('lifecycle with the real Claude Code', () => {
     const marker = vibes.marker('kill');
     const cwd = vibes.workDir();
     // Claude Code refuses a standalone `sleep`; this one also asks for approval.
-    vibes.model.script(marker, [reply(toolUse('Bash', { command: 'touch started.txt && sleep 120', description: 'Wait a long time' })), reply(text('Slept.'))]);
+    vibes.model.script(marker, [
+      reply(toolUse('Bash', { command: 'touch started.txt && sleep 120', description: 'Wait a long time' })),
+      reply(text('Slept.')),
+    ]);
     const session = await vibes.start(`Wait ${marker}`, cwd);
     const request = await vibes.waitForPermission(session.id, 'Bash');
     await vibes.allow(session.id, request.request_id);

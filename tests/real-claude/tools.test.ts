@@ -26,7 +26,9 @@ describe.concurrent('Bash with the real Claude Code', () => {
 
     expect(existsSync(join(cwd, 'made-by-claude.txt'))).toBe(true);
     const events = vibes.events(session.id);
-    expect(ofType(events, 'permission_resolved')).toMatchObject([{ request_id: request.request_id, behavior: 'allow', client_id: 'real-claude-tester' }]);
+    expect(ofType(events, 'permission_resolved')).toMatchObject([
+      { request_id: request.request_id, behavior: 'allow', client_id: 'real-claude-tester' },
+    ]);
     expect(ofType(events, 'tool_result')).toMatchObject([{ tool_use_id: request.tool_use_id, is_error: false }]);
     expect(ofType(events, 'text').map((event) => event.text)).toEqual(['The file is there.']);
     expect(vibes.states(session.id)).toEqual(expect.arrayContaining(['processing', 'waiting_permission', 'idle']));
@@ -38,7 +40,10 @@ describe.concurrent('Bash with the real Claude Code', () => {
   it('runs nothing when denied, and the model receives the deny message', async ({ expect }) => {
     const marker = vibes.marker('bash-deny');
     const cwd = vibes.workDir();
-    const chat = vibes.model.script(marker, [reply(toolUse('Bash', { command: 'touch never.txt' })), reply(text('Understood, I will not.'))]);
+    const chat = vibes.model.script(marker, [
+      reply(toolUse('Bash', { command: 'touch never.txt' })),
+      reply(text('Understood, I will not.')),
+    ]);
 
     const session = await vibes.start(`Try to create a file ${marker}`, cwd);
     const request = await vibes.waitForPermission(session.id, 'Bash');
@@ -55,7 +60,6 @@ describe.concurrent('Bash with the real Claude Code', () => {
     expect(told?.text).toContain('Not in this folder, please.');
   });
 });
-
 
 /** A work dir holding `name` with `content`; Claude Code edits only files it has read. */
 function workDirWith(name: string, content: string): { cwd: string; path: string } {
@@ -84,7 +88,9 @@ describe.concurrent('Edit and Write with the real Claude Code', () => {
     await vibes.allow(session.id, request.request_id);
     await vibes.waitForTurns(session.id);
     expect(readFileSync(path, 'utf8')).toBe('goodbye world\n');
-    expect(ofType(vibes.events(session.id), 'tool_result').find((event) => event.tool_use_id === request.tool_use_id)).toMatchObject({ is_error: false });
+    expect(ofType(vibes.events(session.id), 'tool_result').find((event) => event.tool_use_id === request.tool_use_id)).toMatchObject({
+      is_error: false,
+    });
     const [told] = toolResults(chat.requests[2]!);
     expect(told).toMatchObject({ tool_use_id: request.tool_use_id, is_error: false });
   });
@@ -114,9 +120,15 @@ describe.concurrent('Edit and Write with the real Claude Code', () => {
     const kept = join(cwd, 'notes.md');
     const refused = join(cwd, 'refused.md');
     vibes.model.script(allowed, [reply(toolUse('Write', { file_path: kept, content: '# Notes\n' })), reply(text('Written.'))]);
-    const refusedChat = vibes.model.script(denied, [reply(toolUse('Write', { file_path: refused, content: 'no\n' })), reply(text('Not written.'))]);
+    const refusedChat = vibes.model.script(denied, [
+      reply(toolUse('Write', { file_path: refused, content: 'no\n' })),
+      reply(text('Not written.')),
+    ]);
     const [first, second] = await Promise.all([vibes.start(`Write notes ${allowed}`, cwd), vibes.start(`Write more ${denied}`, cwd)]);
-    const [allowRequest, denyRequest] = await Promise.all([vibes.waitForPermission(first.id, 'Write'), vibes.waitForPermission(second.id, 'Write')]);
+    const [allowRequest, denyRequest] = await Promise.all([
+      vibes.waitForPermission(first.id, 'Write'),
+      vibes.waitForPermission(second.id, 'Write'),
+    ]);
     expect(allowRequest.input).toMatchObject({ file_path: kept, content: '# Notes\n' });
     expect(existsSync(kept)).toBe(false);
 

@@ -43,7 +43,9 @@ describe.concurrent('turns with the real Claude Code', () => {
     const [interrupted] = await vibes.waitForTurns(session.id);
     expect(interrupted).toMatchObject({ is_error: true });
     await vibes.waitForState(session.id, 'idle');
-    const streamed = ofType(vibes.events(session.id), 'text_delta').map((delta) => delta.text).join('');
+    const streamed = ofType(vibes.events(session.id), 'text_delta')
+      .map((delta) => delta.text)
+      .join('');
     expect(streamed.length).toBeLessThan(long.length);
 
     await vibes.client().sendInput(session.id, 'Go on.');
@@ -57,7 +59,10 @@ describe.concurrent('turns with the real Claude Code', () => {
 
   it('queues input sent during a turn and runs it next', async ({ expect }) => {
     const marker = vibes.marker('queued');
-    const chat = vibes.model.script(marker, [replyWith({ chunkSize: 4, delayMs: 40 }, text('A first answer that takes a while to stream out.')), reply(text('Second answer.'))]);
+    const chat = vibes.model.script(marker, [
+      replyWith({ chunkSize: 4, delayMs: 40 }, text('A first answer that takes a while to stream out.')),
+      reply(text('Second answer.')),
+    ]);
     const session = await vibes.start(`First ${marker}`, vibes.workDir());
     await vibes.waitForEvent(session.id, 'text_delta');
     const busy = await vibes.client().sendInput(session.id, 'Second question');
@@ -106,7 +111,14 @@ describe.concurrent('turns with the real Claude Code', () => {
     const summary = `The user said hello ${marker}; the assistant answered.`;
     const chat = vibes.model.script(marker, [
       reply(text('First answer.')),
-      (request) => reply(text(latestUserText(request).includes('<summary>') ? `<analysis>Short.</analysis>\n<summary>${summary}</summary>` : 'Not a summary request.')),
+      (request) =>
+        reply(
+          text(
+            latestUserText(request).includes('<summary>')
+              ? `<analysis>Short.</analysis>\n<summary>${summary}</summary>`
+              : 'Not a summary request.',
+          ),
+        ),
       reply(text('After compaction.')),
     ]);
     const session = await vibes.start(`Start ${marker}`, vibes.workDir());

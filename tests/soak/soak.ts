@@ -19,10 +19,13 @@ const STEADY_CLIENTS = 50;
 const SESSIONS_PER_CLIENT = 2;
 const CHUNK_EVERY_MS = 50;
 const WARM_UP_SECONDS = Math.min(60, Math.floor(SECONDS / 4));
-const hardStop = setTimeout(() => {
-  console.error('soak: over its time bound, giving up');
-  process.exit(2);
-}, (SECONDS + 240) * 1000);
+const hardStop = setTimeout(
+  () => {
+    console.error('soak: over its time bound, giving up');
+    process.exit(2);
+  },
+  (SECONDS + 240) * 1000,
+);
 hardStop.unref();
 
 const random = (min: number, max: number) => min + Math.random() * (max - min);
@@ -191,7 +194,10 @@ try {
     ['no steady client lost or doubled an event', tally.lost === 0 && tally.doubled === 0],
     ['every reconnect within the ring got exactly what it missed', tally.brokenReplays === 0],
     // A leak shows as growth; memory given back after warm-up is no failure.
-    [`RSS at the end no more than 10% above warm-up (${warmRss.toFixed(1)} -> ${endRss.toFixed(1)} MB, ${(rssChange * 100).toFixed(1)}%)`, rssChange <= 0.1],
+    [
+      `RSS at the end no more than 10% above warm-up (${warmRss.toFixed(1)} -> ${endRss.toFixed(1)} MB, ${(rssChange * 100).toFixed(1)}%)`,
+      rssChange <= 0.1,
+    ],
     [`no Claude process left after every session was killed (${leftover.length} left)`, leftover.length === 0],
   ] as const;
   console.log(

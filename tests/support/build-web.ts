@@ -3,7 +3,17 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './server-process.ts';
 
-const INPUTS = ['app', 'lib/protocol', 'lib/server', 'lib/client', 'lib/local', 'public', 'next.config.mjs', 'tailwind.config.ts', 'package-lock.json'];
+const INPUTS = [
+  'app',
+  'lib/protocol',
+  'lib/server',
+  'lib/client',
+  'lib/local',
+  'public',
+  'next.config.mjs',
+  'tailwind.config.ts',
+  'package-lock.json',
+];
 
 /** Vitest global setup for suites that start the real server: the production web build must be current. */
 export default function buildWebIfStale(): void {

@@ -85,7 +85,11 @@ export class TestEventStream {
     if (options.clientId) url.searchParams.set('client_id', options.clientId);
     return new Promise((resolve, reject) => {
       const req = request(url, {
-        headers: { Accept: 'text/event-stream', ...(options.lastEventId ? { 'Last-Event-ID': options.lastEventId } : {}), ...options.headers },
+        headers: {
+          Accept: 'text/event-stream',
+          ...(options.lastEventId ? { 'Last-Event-ID': options.lastEventId } : {}),
+          ...options.headers,
+        },
       });
       this.#request = req;
       req.on('error', (error) => {

@@ -21,7 +21,9 @@ export async function measureFirstLoad(server: ServerProcess, token: string): Pr
   const cookie = await deviceCookie(server.url, token);
   const html = await (await fetch(`${server.url}/`, { headers: { cookie } })).text();
   // noModule scripts are legacy polyfills that no current browser downloads.
-  const tags = [...html.matchAll(/<script[^>]*\ssrc="\/_next\/(static\/[^"]+?\.js)"[^>]*>/g)].filter((match) => !/nomodule/i.test(match[0]));
+  const tags = [...html.matchAll(/<script[^>]*\ssrc="\/_next\/(static\/[^"]+?\.js)"[^>]*>/g)].filter(
+    (match) => !/nomodule/i.test(match[0]),
+  );
   const paths = [...new Set(tags.map((match) => match[1] ?? ''))];
   if (paths.length === 0) throw new Error(`no scripts found in the page:\n${html.slice(0, 500)}`);
   const scripts = paths.map((path) => {

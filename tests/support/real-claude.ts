@@ -10,7 +10,13 @@ import { REAL_CLAUDE_TIMEOUT_MS, startRealClaudeServer } from './real-claude-ser
 import { startScriptedModel, type ScriptedModel } from './scripted-model.ts';
 import type { ServerProcess, ServerProcessOptions } from './server-process.ts';
 
-export { REAL_CLAUDE_PATH, REAL_CLAUDE_TIMEOUT_MS, realClaudeEnv, startRealClaudeServer, withoutClaudeSettings } from './real-claude-server.ts';
+export {
+  REAL_CLAUDE_PATH,
+  REAL_CLAUDE_TIMEOUT_MS,
+  realClaudeEnv,
+  startRealClaudeServer,
+  withoutClaudeSettings,
+} from './real-claude-server.ts';
 
 export const TESTER = 'real-claude-tester';
 

@@ -134,7 +134,13 @@ export function latestUserText(request: { body: MessageRequestBody }): string {
   if (!latest) return '';
   if (typeof latest.content === 'string') return latest.content;
   return latest.content
-    .map((block) => (block.type === 'tool_result' ? toolResultText(block) : block.type === 'text' && typeof block.text === 'string' && !block.text.startsWith('<system-reminder>') ? block.text : ''))
+    .map((block) =>
+      block.type === 'tool_result'
+        ? toolResultText(block)
+        : block.type === 'text' && typeof block.text === 'string' && !block.text.startsWith('<system-reminder>')
+          ? block.text
+          : '',
+    )
     .filter((part) => part !== '')
     .join('\n');
 }
@@ -159,7 +165,9 @@ function toolResultText(block: Record<string, unknown>): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((part: unknown) => (typeof part === 'object' && part !== null && 'text' in part && typeof part.text === 'string' ? part.text : ''))
+      .map((part: unknown) =>
+        typeof part === 'object' && part !== null && 'text' in part && typeof part.text === 'string' ? part.text : '',
+      )
       .join('\n');
   }
   return '';
@@ -272,7 +280,9 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
         // count_tokens and anything else Claude Code may try: a plain, harmless answer.
         const countTokens = url.startsWith('/v1/messages/count_tokens');
         res.writeHead(countTokens ? 200 : 404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(countTokens ? { input_tokens: 10 } : { type: 'error', error: { type: 'not_found_error', message: `no ${url}` } }));
+        res.end(
+          JSON.stringify(countTokens ? { input_tokens: 10 } : { type: 'error', error: { type: 'not_found_error', message: `no ${url}` } }),
+        );
         return;
       }
       let body: MessageRequestBody;
@@ -283,7 +293,13 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
         return;
       }
       const { script, reply: answer } = route(body);
-      const request: RecordedRequest = { method: req.method, path: url, headers: req.headers, body, script: script ? String(script.marker) : null };
+      const request: RecordedRequest = {
+        method: req.method,
+        path: url,
+        headers: req.headers,
+        body,
+        script: script ? String(script.marker) : null,
+      };
       requests.push(request);
       let result: Reply;
       try {
@@ -322,7 +338,10 @@ function stopReasonOf(message: MessageReply): string {
 }
 
 function sendError(res: ServerResponse, error: ErrorReply): void {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': `req_scripted_${randomBytes(6).toString('hex')}` };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'request-id': `req_scripted_${randomBytes(6).toString('hex')}`,
+  };
   // A short retry-after keeps Claude Code's retries quick.
   if (error.status === 429 || error.status === 529) headers['retry-after'] = '0';
   res.writeHead(error.status, headers);
@@ -361,7 +380,16 @@ async function streamMessage(res: ServerResponse, message: MessageReply, model: 
   };
 
   await send('message_start', {
-    message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...USAGE, output_tokens: 1 } },
+    message: {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { ...USAGE, output_tokens: 1 },
+    },
   });
   for (const [index, block] of message.content.entries()) {
     if (block.type === 'text') {
@@ -369,7 +397,8 @@ async function streamMessage(res: ServerResponse, message: MessageReply, model: 
       for (const part of chunks(block.text)) await send('content_block_delta', { index, delta: { type: 'text_delta', text: part } });
     } else if (block.type === 'thinking') {
       await send('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } });
-      for (const part of chunks(block.thinking)) await send('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: part } });
+      for (const part of chunks(block.thinking))
+        await send('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: part } });
       await send('content_block_delta', { index, delta: { type: 'signature_delta', signature: block.signature } });
     } else {
       await send('content_block_start', { index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
@@ -379,7 +408,10 @@ async function streamMessage(res: ServerResponse, message: MessageReply, model: 
     }
     await send('content_block_stop', { index });
   }
-  await send('message_delta', { delta: { stop_reason: stopReasonOf(message), stop_sequence: null }, usage: { output_tokens: USAGE.output_tokens } });
+  await send('message_delta', {
+    delta: { stop_reason: stopReasonOf(message), stop_sequence: null },
+    usage: { output_tokens: USAGE.output_tokens },
+  });
   await send('message_stop', {});
   res.end();
 }

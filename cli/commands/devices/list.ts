@@ -16,7 +16,13 @@ export default class DevicesList extends VibesCommand {
       else {
         const rows = [
           ['ID', 'NAME', 'LAST SEEN', 'FROM', 'SIGNED IN'],
-          ...devices.map((device) => [device.id, device.label, `${age(device.last_seen_at)} ago`, device.address, `${age(device.created_at)} ago`]),
+          ...devices.map((device) => [
+            device.id,
+            device.label,
+            `${age(device.last_seen_at)} ago`,
+            device.address,
+            `${age(device.created_at)} ago`,
+          ]),
         ];
         const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
         for (const [index, row] of rows.entries()) {

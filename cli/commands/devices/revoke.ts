@@ -5,7 +5,11 @@ export default class DevicesRevoke extends VibesCommand {
   static override summary = 'Sign a browser out: its cookie stops working and its open pages lose their connection at once.';
   static override enableJsonFlag = true;
   static override args = {
-    id: Args.string({ description: 'Device id, as `vibes devices list` shows it, or a unique prefix of one', required: true, ignoreStdin: true }),
+    id: Args.string({
+      description: 'Device id, as `vibes devices list` shows it, or a unique prefix of one',
+      required: true,
+      ignoreStdin: true,
+    }),
   };
   static override examples = ['<%= config.bin %> devices revoke Xy3kP0aQ'];
 

@@ -75,7 +75,10 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
 
 /** A fresh one-time sign-in link, asked of the server (the token authorises the question). */
 async function signInUrl(url: string): Promise<string | undefined> {
-  const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([import('../../../lib/client/node/api-client.ts'), import('../../../lib/client/node/node-http-fetch.ts')]);
+  const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([
+    import('../../../lib/client/node/api-client.ts'),
+    import('../../../lib/client/node/node-http-fetch.ts'),
+  ]);
   try {
     return (await new ApiClient({ baseUrl: url, token: readToken(), fetch: nodeHttpFetch }).pairing()).urls[0];
   } catch {

@@ -30,7 +30,10 @@ export default class ServeStatus extends BaseCommand {
     if (await answers(url)) {
       status.running = true;
       try {
-        const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([import('../../../lib/client/node/api-client.ts'), import('../../../lib/client/node/node-http-fetch.ts')]);
+        const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([
+          import('../../../lib/client/node/api-client.ts'),
+          import('../../../lib/client/node/node-http-fetch.ts'),
+        ]);
         const health = await new ApiClient({ baseUrl: url, token: readToken(), fetch: nodeHttpFetch }).health();
         Object.assign(status, { version: health.version, uptime_s: Math.round(health.uptime_s), sessions: health.sessions });
       } catch (error) {
@@ -47,7 +50,8 @@ export default class ServeStatus extends BaseCommand {
     } else {
       const how = background ? `in the background (pid ${status.pid})` : 'not started by `vibes serve --detach`';
       this.log(`vibes server running at ${this.style.cyan(url)}, ${how}`);
-      if (status.token_refused) this.log(this.style.yellow('It refuses the token: run `vibes pair` on the server machine, or set VIBES_TOKEN.'));
+      if (status.token_refused)
+        this.log(this.style.yellow('It refuses the token: run `vibes pair` on the server machine, or set VIBES_TOKEN.'));
       else this.log(this.style.dim(`version ${status.version} · up ${status.uptime_s}s · ${status.sessions} session(s)`));
     }
     return status;

@@ -17,10 +17,10 @@ command exits.`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(SessionsAttach);
-    await this.driveSession(
-      flags,
-      async (api, stream) => api.subscribe(this.resolveId(args.id, await stream.sessionList()).id),
-      { mode: 'attach', promptSent: false, history: true },
-    );
+    await this.driveSession(flags, async (api, stream) => api.subscribe(this.resolveId(args.id, await stream.sessionList()).id), {
+      mode: 'attach',
+      promptSent: false,
+      history: true,
+    });
   }
 }

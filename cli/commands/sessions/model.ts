@@ -23,7 +23,9 @@ export default class SessionsModel extends VibesCommand {
           const width = Math.max(...models.map((model) => model.value.length));
           for (const model of models) {
             const current = model.value === session.model ? this.style.green(' (current)') : '';
-            this.log(`${padEnd(this.style.bold(model.value), width + 2)}${model.display_name}${current}${this.style.dim(` — ${model.description}`)}`);
+            this.log(
+              `${padEnd(this.style.bold(model.value), width + 2)}${model.display_name}${current}${this.style.dim(` — ${model.description}`)}`,
+            );
           }
         }
         return { models };

@@ -37,7 +37,11 @@ export default class SessionsResume extends VibesCommand {
     } catch (error) {
       const wanted = prefix.trim().toLowerCase();
       const live = wanted === '' ? undefined : (await api.listSessions()).find((session) => session.id.startsWith(wanted));
-      if (live) throw new UserError(`Session ${live.id} is running: attach to it with \`vibes sessions attach ${shortId(live.id)}\`.`, 'INVALID_STATE');
+      if (live)
+        throw new UserError(
+          `Session ${live.id} is running: attach to it with \`vibes sessions attach ${shortId(live.id)}\`.`,
+          'INVALID_STATE',
+        );
       throw error;
     }
   }

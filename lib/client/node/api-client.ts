@@ -1,4 +1,13 @@
-import { CLIENT_ID_HEADER, ErrorBody, fillPath, ROUTES, withQuery, type RouteName, type RouteResponse, type RouteSpec } from '../../protocol/index.ts';
+import {
+  CLIENT_ID_HEADER,
+  ErrorBody,
+  fillPath,
+  ROUTES,
+  withQuery,
+  type RouteName,
+  type RouteResponse,
+  type RouteSpec,
+} from '../../protocol/index.ts';
 import { ApiCalls, type CallOptions } from '../shared/api-calls.ts';
 import { ApiError } from '../shared/api-error.ts';
 

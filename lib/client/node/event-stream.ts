@@ -196,5 +196,9 @@ async function refusal(response: Response): Promise<ApiError> {
     .catch(() => null);
   const parsed = ErrorBody.safeParse(body);
   if (parsed.success) return new ApiError(parsed.data.error.code, response.status, parsed.data.error.message);
-  return new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', response.status, `GET /api/events answered ${response.status}`);
+  return new ApiError(
+    response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL',
+    response.status,
+    `GET /api/events answered ${response.status}`,
+  );
 }

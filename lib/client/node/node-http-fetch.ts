@@ -10,12 +10,18 @@ export const nodeHttpFetch: typeof fetch = async (input, init) => {
   const plain = typeof input === 'string' || input instanceof URL;
   const headers = init?.headers;
   const body = init?.body;
-  const simpleHeaders = headers === undefined || (typeof headers === 'object' && !Array.isArray(headers) && typeof (headers as { get?: unknown }).get !== 'function');
+  const simpleHeaders =
+    headers === undefined ||
+    (typeof headers === 'object' && !Array.isArray(headers) && typeof (headers as { get?: unknown }).get !== 'function');
   const simpleBody = body === undefined || body === null || typeof body === 'string';
   if (!plain || !simpleHeaders || !simpleBody) return fetch(input, init);
   const url = new URL(input);
   if (url.protocol !== 'http:') return fetch(input, init);
-  const options: RequestOptions = { method: init?.method ?? 'GET', headers: (headers ?? {}) as Record<string, string>, signal: init?.signal ?? undefined };
+  const options: RequestOptions = {
+    method: init?.method ?? 'GET',
+    headers: (headers ?? {}) as Record<string, string>,
+    signal: init?.signal ?? undefined,
+  };
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const req = request(url, options, resolve);
     req.on('error', (error) => reject(new TypeError('fetch failed', { cause: error })));

@@ -153,7 +153,8 @@ export function parseInline(source: string): Inline[] {
 
 function findClosing(source: string, marker: string, from: number): number {
   for (let j = from + 1; j < source.length; j++) {
-    if (source[j] === marker && source[j - 1] !== ' ' && source[j + 1] !== marker && !(marker === '_' && /\w/.test(source[j + 1] ?? ''))) return j;
+    if (source[j] === marker && source[j - 1] !== ' ' && source[j + 1] !== marker && !(marker === '_' && /\w/.test(source[j + 1] ?? '')))
+      return j;
   }
   return -1;
 }

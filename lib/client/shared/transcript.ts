@@ -55,7 +55,17 @@ export type TranscriptItem =
       title: string | null;
       resolved: PermissionOutcome | null;
     }
-  | { kind: 'turn'; key: string; seq: number; at: number; isError: boolean; durationMs: number; costUsd: number; usage: Usage; result: string | null }
+  | {
+      kind: 'turn';
+      key: string;
+      seq: number;
+      at: number;
+      isError: boolean;
+      durationMs: number;
+      costUsd: number;
+      usage: Usage;
+      result: string | null;
+    }
   | { kind: 'error'; key: string; seq: number; at: number; message: string }
   | { kind: 'system'; key: string; seq: number; at: number; subtype: string; text: string };
 
@@ -260,7 +270,8 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
         mode: event.mode ?? null,
       };
       if (index !== undefined && current?.kind === 'permission') replace(index, { ...current, resolved });
-      if (index !== undefined && current?.kind === 'tool' && current.approval) replace(index, { ...current, approval: { ...current.approval, resolved } });
+      if (index !== undefined && current?.kind === 'tool' && current.approval)
+        replace(index, { ...current, approval: { ...current.approval, resolved } });
       return;
     }
     case 'turn_complete': {

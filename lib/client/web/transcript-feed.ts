@@ -1,11 +1,5 @@
 import type { WebApi } from './web-api.ts';
-import {
-  applyEntries,
-  hasHole,
-  prependEntries,
-  transcriptFromEntries,
-  type TranscriptState,
-} from '../shared/transcript.ts';
+import { applyEntries, hasHole, prependEntries, transcriptFromEntries, type TranscriptState } from '../shared/transcript.ts';
 import type { TranscriptEntry } from '../../protocol/index.ts';
 
 /** Events per snapshot page: enough to fill a screen several times, small enough for a bad connection. */

@@ -41,7 +41,11 @@ export class WebApi extends ApiCalls {
       if (error && typeof error.code === 'string' && typeof error.message === 'string') {
         throw new ApiError(error.code as ErrorCode, response.status, error.message);
       }
-      throw new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', response.status, `Unexpected ${response.status} answer from ${method} ${path}`);
+      throw new ApiError(
+        response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL',
+        response.status,
+        `Unexpected ${response.status} answer from ${method} ${path}`,
+      );
     }
     return json as RouteResponse<Name>;
   }

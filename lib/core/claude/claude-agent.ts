@@ -157,7 +157,11 @@ export class ClaudeAgent implements Agent {
 
   async setPermissionMode(mode: PermissionMode): Promise<PermissionMode> {
     const query = this.#requireQuery();
-    const response = await withTimeout(query.setPermissionMode(mode), this.#controlTimeoutMs, 'Claude did not confirm the permission mode in time');
+    const response = await withTimeout(
+      query.setPermissionMode(mode),
+      this.#controlTimeoutMs,
+      'Claude did not confirm the permission mode in time',
+    );
     const now = PermissionMode.safeParse(response?.mode);
     return now.success ? now.data : mode;
   }
@@ -288,7 +292,9 @@ export class ClaudeAgent implements Agent {
     this.#denyAllPending('Claude has exited.');
     const clean = exitedByItself !== null && exit.code === 0 && exit.signal === null && !exit.error;
     const error = exit.error ?? (exitedByItself === null ? (loopError ?? 'Claude stopped talking but did not exit') : undefined);
-    const failure = clean ? null : describeExit({ code: exit.code, signal: exit.signal, stderrTail: this.#stderr.toString(), ...(error ? { error } : {}) });
+    const failure = clean
+      ? null
+      : describeExit({ code: exit.code, signal: exit.signal, stderrTail: this.#stderr.toString(), ...(error ? { error } : {}) });
     this.#reportExit(failure);
   }
 

@@ -71,11 +71,20 @@ export class ClaudeMessageMapper {
         const metadata = isObject(message.compact_metadata) ? message.compact_metadata : {};
         const trigger = stringOr(metadata.trigger, null);
         const tokens = count(metadata.pre_tokens);
-        const how = [trigger === 'auto' ? 'automatically' : trigger === 'manual' ? 'on request' : null, tokens > 0 ? `${tokens.toLocaleString('en-US')} tokens before` : null]
+        const how = [
+          trigger === 'auto' ? 'automatically' : trigger === 'manual' ? 'on request' : null,
+          tokens > 0 ? `${tokens.toLocaleString('en-US')} tokens before` : null,
+        ]
           .filter(Boolean)
           .join(', ');
         return transcript([
-          { type: 'system', subtype: 'compact_boundary', trigger, pre_tokens: tokens, text: `Conversation compacted${how ? ` (${how})` : ''}` },
+          {
+            type: 'system',
+            subtype: 'compact_boundary',
+            trigger,
+            pre_tokens: tokens,
+            text: `Conversation compacted${how ? ` (${how})` : ''}`,
+          },
         ]);
       }
       case 'status': {
@@ -85,7 +94,9 @@ export class ClaudeMessageMapper {
           events.push(...transcript([{ type: 'system', subtype: 'compacting', text: 'Compacting the conversation…' }]));
         } else if (message.compact_result === 'failed') {
           const error = stringOr(message.compact_error, null);
-          events.push(...transcript([{ type: 'system', subtype: 'compact_failed', text: `Compacting failed${error ? `: ${error}` : ''}` }]));
+          events.push(
+            ...transcript([{ type: 'system', subtype: 'compact_failed', text: `Compacting failed${error ? `: ${error}` : ''}` }]),
+          );
         }
         return events;
       }
@@ -178,13 +189,20 @@ export class ClaudeMessageMapper {
           break;
         case 'thinking':
           // With thinking display off the block carries only a signature: nothing to show.
-          if (typeof block.thinking === 'string' && block.thinking !== '') events.push({ type: 'thinking', text: block.thinking, ...nested });
+          if (typeof block.thinking === 'string' && block.thinking !== '')
+            events.push({ type: 'thinking', text: block.thinking, ...nested });
           break;
         case 'tool_use':
         case 'server_tool_use':
         case 'mcp_tool_use':
           if (typeof block.id === 'string' && typeof block.name === 'string') {
-            events.push({ type: 'tool_use', tool_use_id: block.id, name: block.name, input: block.input ?? {}, parent_tool_use_id: parent });
+            events.push({
+              type: 'tool_use',
+              tool_use_id: block.id,
+              name: block.name,
+              input: block.input ?? {},
+              parent_tool_use_id: parent,
+            });
           }
           break;
         default:
@@ -228,12 +246,15 @@ export class ClaudeMessageMapper {
     if (isObject(message.usage)) {
       usage.input_tokens = count(message.usage.input_tokens);
       usage.output_tokens = count(message.usage.output_tokens);
-      if (typeof message.usage.cache_read_input_tokens === 'number') usage.cache_read_input_tokens = count(message.usage.cache_read_input_tokens);
+      if (typeof message.usage.cache_read_input_tokens === 'number')
+        usage.cache_read_input_tokens = count(message.usage.cache_read_input_tokens);
       if (typeof message.usage.cache_creation_input_tokens === 'number') {
         usage.cache_creation_input_tokens = count(message.usage.cache_creation_input_tokens);
       }
     }
-    const errors = Array.isArray(message.errors) ? message.errors.filter((error): error is string => typeof error === 'string' && error.trim() !== '') : [];
+    const errors = Array.isArray(message.errors)
+      ? message.errors.filter((error): error is string => typeof error === 'string' && error.trim() !== '')
+      : [];
     const text = typeof message.result === 'string' ? message.result : errors.length > 0 ? errors.join('; ') : undefined;
     return [
       {

@@ -6,7 +6,12 @@ import type { PermissionSuggestion } from '../../protocol/index.ts';
  * not import the SDK's types. Kept as Claude sent them and handed back unchanged when chosen.
  */
 export type PermissionUpdate =
-  | { type: 'addRules' | 'replaceRules' | 'removeRules'; rules: { toolName: string; ruleContent?: string }[]; behavior: string; destination: string }
+  | {
+      type: 'addRules' | 'replaceRules' | 'removeRules';
+      rules: { toolName: string; ruleContent?: string }[];
+      behavior: string;
+      destination: string;
+    }
   | { type: 'setMode'; mode: string; destination: string }
   | { type: 'addDirectories' | 'removeDirectories'; directories: string[]; destination: string };
 
@@ -73,7 +78,14 @@ export function describeUpdate(update: PermissionUpdate, cwd: string): string {
       return `no more access to ${listOf(update.directories.map((directory) => folderWords(directory, cwd)))} ${scope}`;
     default: {
       const rules = listOf(update.rules.map((rule) => ruleWords(rule.toolName, rule.ruleContent, cwd)));
-      const verb = update.type === 'removeRules' ? 'forget the rule for ' : update.behavior === 'deny' ? 'never allow ' : update.behavior === 'ask' ? 'always ask for ' : '';
+      const verb =
+        update.type === 'removeRules'
+          ? 'forget the rule for '
+          : update.behavior === 'deny'
+            ? 'never allow '
+            : update.behavior === 'ask'
+              ? 'always ask for '
+              : '';
       return `${verb}${rules} ${scope}`;
     }
   }

@@ -87,7 +87,13 @@ describe('Claude agent against the fake Claude, through the real Agent SDK', () 
     await waitForState(session, 'idle');
     const [request] = ofType(h.events(session), 'permission_request');
     expect(ofType(h.events(session), 'permission_resolved')).toEqual([
-      { type: 'permission_resolved', request_id: request!.request_id, behavior: 'deny', client_id: 'claude', message: 'Claude withdrew this request.' },
+      {
+        type: 'permission_resolved',
+        request_id: request!.request_id,
+        behavior: 'deny',
+        client_id: 'claude',
+        message: 'Claude withdrew this request.',
+      },
     ]);
     expect(session.snapshot().pending_permissions).toEqual([]);
     expect(h.states(session)).toEqual(['idle', 'processing', 'waiting_permission', 'processing', 'idle']);
@@ -107,7 +113,10 @@ describe('Claude agent against the fake Claude, through the real Agent SDK', () 
     const h = start();
     const session = await h.create({ prompt: 'error-result' });
     await waitForState(session, 'idle');
-    expect(ofType(h.events(session), 'turn_complete')[0]).toMatchObject({ is_error: true, result: expect.stringContaining('error-result') as string });
+    expect(ofType(h.events(session), 'turn_complete')[0]).toMatchObject({
+      is_error: true,
+      result: expect.stringContaining('error-result') as string,
+    });
     h.send(session, 'are you there');
     await waitFor(() => ofType(h.events(session), 'turn_complete').length === 2, 'a second turn');
     expect(session.state).toBe('idle');
@@ -194,7 +203,10 @@ describe('Claude agent on its own', () => {
   });
 
   it('an answer to a request it does not hold is a clear error', async () => {
-    const agent = createClaudeAgentFactory({ executable: fakeClaudePath() })({ cwd: tmpdir(), model: null, permissionMode: 'default', resume: null }, () => {});
+    const agent = createClaudeAgentFactory({ executable: fakeClaudePath() })(
+      { cwd: tmpdir(), model: null, permissionMode: 'default', resume: null },
+      () => {},
+    );
     cleanups.push(() => agent.stop());
     await agent.start();
     expect(() => agent.answerPermission('nope', { behavior: 'allow' })).toThrow(/not waiting for an answer to permission request nope/);

@@ -44,7 +44,9 @@ function captureFrames(file: string): Frame[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Frame)
-    .flatMap((entry) => (typeof entry.dir === 'string' ? (entry.dir.startsWith('provider') ? [JSON.parse(entry.line ?? 'null') as Frame] : []) : [entry]));
+    .flatMap((entry) =>
+      typeof entry.dir === 'string' ? (entry.dir.startsWith('provider') ? [JSON.parse(entry.line ?? 'null') as Frame] : []) : [entry],
+    );
 }
 
 /** Drives the session through its turns, answering permission requests in the given order. */
@@ -69,7 +71,10 @@ async function play(session: Session, answers: ('allow' | 'deny')[], turns = 1):
 /** Allowing a question picks each question's first option, as a user would. */
 function answerFor(request: PendingPermission, behavior: 'allow' | 'deny'): PermissionAnswerBody {
   if (behavior === 'deny' || request.display.type !== 'question') return { behavior };
-  return { behavior, answers: Object.fromEntries(request.display.questions.map((question) => [question.question, question.options[0]?.label ?? 'yes'])) };
+  return {
+    behavior,
+    answers: Object.fromEntries(request.display.questions.map((question) => [question.question, question.options[0]?.label ?? 'yes'])),
+  };
 }
 
 /** Everything in the capture a user needs is in the transcript: every block, call, result and approval. */
@@ -92,7 +97,11 @@ function expectNothingDropped(frames: Frame[], events: TranscriptEvent[]): void 
         if (block.type === 'text') expectedTexts.push({ message_id: frame.message?.id ?? '', text: block.text ?? '' });
         if (block.type === 'thinking' && block.thinking) expectedThinking.push(block.thinking);
         if (block.type === 'tool_use') {
-          expectedToolUses.push({ tool_use_id: block.id ?? '', name: block.name ?? '', parent_tool_use_id: frame.parent_tool_use_id ?? null });
+          expectedToolUses.push({
+            tool_use_id: block.id ?? '',
+            name: block.name ?? '',
+            parent_tool_use_id: frame.parent_tool_use_id ?? null,
+          });
         }
       }
     } else if (frame.type === 'user') {
@@ -109,7 +118,9 @@ function expectNothingDropped(frames: Frame[], events: TranscriptEvent[]): void 
   }
   expect(texts.map(({ message_id, text }) => ({ message_id, text }))).toEqual(expectedTexts);
   expect(thinking.map((event) => event.text)).toEqual(expectedThinking);
-  expect(toolUses.map(({ tool_use_id, name, parent_tool_use_id }) => ({ tool_use_id, name, parent_tool_use_id }))).toEqual(expectedToolUses);
+  expect(toolUses.map(({ tool_use_id, name, parent_tool_use_id }) => ({ tool_use_id, name, parent_tool_use_id }))).toEqual(
+    expectedToolUses,
+  );
   expect(toolResults.map(({ tool_use_id, is_error }) => ({ tool_use_id, is_error }))).toEqual(expectedResults);
   // Each call has its result.
   for (const call of expectedToolUses) expect(expectedResults.map((result) => result.tool_use_id)).toContain(call.tool_use_id);
@@ -118,7 +129,10 @@ function expectNothingDropped(frames: Frame[], events: TranscriptEvent[]): void 
   for (const delta of ofType(events, 'text_delta')) streamed.set(delta.message_id, (streamed.get(delta.message_id) ?? '') + delta.text);
   expect(streamed).toEqual(deltasByMessage);
   for (const [messageId, text] of streamed) {
-    const whole = expectedTexts.filter((block) => block.message_id === messageId).map((block) => block.text).join('');
+    const whole = expectedTexts
+      .filter((block) => block.message_id === messageId)
+      .map((block) => block.text)
+      .join('');
     if (whole) expect(text).toBe(whole);
   }
   const results = frames.filter((frame) => frame.type === 'result');
@@ -185,9 +199,17 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     expect(ofType(h.events(session), 'permission_request')[0]).toMatchObject({
       tool_name: 'AskUserQuestion',
       kind: 'question',
-      display: { type: 'question', questions: [{ question: 'Tabs or spaces?', header: 'Indent', multi_select: false, options: [{ label: 'tabs' }, { label: 'spaces' }] }] },
+      display: {
+        type: 'question',
+        questions: [
+          { question: 'Tabs or spaces?', header: 'Indent', multi_select: false, options: [{ label: 'tabs' }, { label: 'spaces' }] },
+        ],
+      },
     });
-    expect(ofType(h.events(session), 'permission_resolved')[0]).toMatchObject({ behavior: 'allow', answers: { 'Tabs or spaces?': 'tabs' } });
+    expect(ofType(h.events(session), 'permission_resolved')[0]).toMatchObject({
+      behavior: 'allow',
+      answers: { 'Tabs or spaces?': 'tabs' },
+    });
   });
 
   it('plan mode with thinking, Read, Write, ExitPlanMode allowed and Bash denied', async () => {
@@ -212,10 +234,11 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     const nested = ofType(events, 'tool_use').filter((call) => call.parent_tool_use_id === agentCall?.tool_use_id);
     expect(nested.map((call) => call.name)).toEqual(['Bash']);
     expect(ofType(events, 'tool_result').filter((result) => result.parent_tool_use_id === agentCall?.tool_use_id)).toHaveLength(1);
-    expect(ofType(events, 'system').filter((event) => event.tool_use_id === agentCall?.tool_use_id).map((event) => event.subtype)).toEqual([
-      'task_started',
-      'task_notification',
-    ]);
+    expect(
+      ofType(events, 'system')
+        .filter((event) => event.tool_use_id === agentCall?.tool_use_id)
+        .map((event) => event.subtype),
+    ).toEqual(['task_started', 'task_notification']);
   });
 
   it('a long turn, then /compact queued behind it: the second init wins', async () => {

@@ -18,8 +18,25 @@ const question: Decision = {
   display: {
     type: 'question',
     questions: [
-      { question: 'One?', header: 'A', multi_select: false, options: [{ label: 'x', description: '' }, { label: 'y', description: '' }] },
-      { question: 'Many?', header: 'B', multi_select: true, options: [{ label: 'p', description: '' }, { label: 'q', description: '' }, { label: 'r', description: '' }] },
+      {
+        question: 'One?',
+        header: 'A',
+        multi_select: false,
+        options: [
+          { label: 'x', description: '' },
+          { label: 'y', description: '' },
+        ],
+      },
+      {
+        question: 'Many?',
+        header: 'B',
+        multi_select: true,
+        options: [
+          { label: 'p', description: '' },
+          { label: 'q', description: '' },
+          { label: 'r', description: '' },
+        ],
+      },
     ],
   },
 };
@@ -28,8 +45,14 @@ const plan: Decision = { ...base, kind: 'plan', display: { type: 'plan', plan: '
 describe('answering a decision from typed lines', () => {
   it('tools: a, d with a reason, or the numbers of "don\'t ask again" rules', () => {
     expect(new DecisionInput(tool).take('a')).toEqual({ type: 'answer', body: { behavior: 'allow', source: 'cli' } });
-    expect(new DecisionInput(tool).take('d not that one')).toEqual({ type: 'answer', body: { behavior: 'deny', message: 'not that one', source: 'cli' } });
-    expect(new DecisionInput(tool).take('2, 1')).toEqual({ type: 'answer', body: { behavior: 'allow', suggestions: ['1', '0'], source: 'cli' } });
+    expect(new DecisionInput(tool).take('d not that one')).toEqual({
+      type: 'answer',
+      body: { behavior: 'deny', message: 'not that one', source: 'cli' },
+    });
+    expect(new DecisionInput(tool).take('2, 1')).toEqual({
+      type: 'answer',
+      body: { behavior: 'allow', suggestions: ['1', '0'], source: 'cli' },
+    });
     expect(new DecisionInput(tool).take('3')).toMatchObject({ type: 'invalid' });
     expect(new DecisionInput(tool).take('maybe')).toMatchObject({ type: 'invalid' });
   });
@@ -39,7 +62,10 @@ describe('answering a decision from typed lines', () => {
     expect(input.take('1,2')).toMatchObject({ type: 'invalid', message: 'Choose one option' });
     expect(input.take('2')).toEqual({ type: 'ask', prompt: '' });
     expect(input.questionIndex).toBe(1);
-    expect(input.take('3 1')).toEqual({ type: 'answer', body: { behavior: 'allow', answers: { 'One?': 'y', 'Many?': 'r, p' }, source: 'cli' } });
+    expect(input.take('3 1')).toEqual({
+      type: 'answer',
+      body: { behavior: 'allow', answers: { 'One?': 'y', 'Many?': 'r, p' }, source: 'cli' },
+    });
     const own = new DecisionInput(question);
     own.take('something else entirely');
     expect(own.take('d')).toEqual({ type: 'answer', body: { behavior: 'deny', source: 'cli' } });
@@ -50,6 +76,9 @@ describe('answering a decision from typed lines', () => {
     expect(new DecisionInput(plan).take('2')).toEqual({ type: 'answer', body: { behavior: 'allow', mode: 'default', source: 'cli' } });
     const keep = new DecisionInput(plan);
     expect(keep.take('3')).toMatchObject({ type: 'ask' });
-    expect(keep.take('smaller steps, please')).toEqual({ type: 'answer', body: { behavior: 'deny', message: 'smaller steps, please', source: 'cli' } });
+    expect(keep.take('smaller steps, please')).toEqual({
+      type: 'answer',
+      body: { behavior: 'deny', message: 'smaller steps, please', source: 'cli' },
+    });
   });
 });

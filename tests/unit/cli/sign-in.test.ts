@@ -8,7 +8,11 @@ const pairing = (urls: string[]) => ({ code: 'ABCD-1234', expires_at: NOW / 1000
 
 describe('renderSignIn', () => {
   it('shows the code and draws a QR code of the first link another device can open', async () => {
-    const text = await renderSignIn(pairing(['http://192.168.1.20:7432/?code=ABCD-1234', 'http://127.0.0.1:7432/?code=ABCD-1234']), plain, NOW);
+    const text = await renderSignIn(
+      pairing(['http://192.168.1.20:7432/?code=ABCD-1234', 'http://127.0.0.1:7432/?code=ABCD-1234']),
+      plain,
+      NOW,
+    );
     expect(text).toContain('Pairing code ABCD-1234 (works once, for 5 min)');
     expect(text).toContain('Sign in with http://192.168.1.20:7432/?code=ABCD-1234');
     expect(text).toContain('          or http://127.0.0.1:7432/?code=ABCD-1234');

@@ -3,7 +3,9 @@ import { parseInline, parseMarkdown } from '../../../lib/client/shared/markdown.
 
 describe('markdown', () => {
   it('reads the blocks Claude writes', () => {
-    const blocks = parseMarkdown('# Title\n\nSome **bold** and `code`.\n\n- one\n- two\n\n1. first\n\n```ts\nconst x = 1;\n```\n\n> quoted\n\n---');
+    const blocks = parseMarkdown(
+      '# Title\n\nSome **bold** and `code`.\n\n- one\n- two\n\n1. first\n\n```ts\nconst x = 1;\n```\n\n> quoted\n\n---',
+    );
     expect(blocks.map((block) => block.type)).toEqual(['heading', 'paragraph', 'list', 'list', 'code', 'quote', 'rule']);
     expect(blocks[4]).toEqual({ type: 'code', lang: 'ts', text: 'const x = 1;' });
   });

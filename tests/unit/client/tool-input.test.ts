@@ -7,7 +7,9 @@ describe('tool inputs', () => {
     expect(summarizeInput('Edit', { file_path: '/a/b.ts', old_string: 'x', new_string: 'y' })).toBe('/a/b.ts');
     expect(summarizeInput('AskUserQuestion', { questions: [{ question: 'Tabs?' }, { question: 'Lint?' }] })).toBe('Tabs? · Lint?');
     expect(summarizeInput('ExitPlanMode', { plan: '# Add multiply\n\nSteps' })).toBe('Add multiply …');
-    expect(summarizeInput('TodoWrite', { todos: [{ status: 'completed' }, { status: 'pending' }, { status: 'in_progress' }] })).toBe('1 of 3 done');
+    expect(summarizeInput('TodoWrite', { todos: [{ status: 'completed' }, { status: 'pending' }, { status: 'in_progress' }] })).toBe(
+      '1 of 3 done',
+    );
     expect(summarizeInput('Mystery', {})).toBe('');
   });
 

@@ -27,7 +27,11 @@ describe('transcript feed', () => {
   it('loads only the tail of a long transcript, then older pages on demand', async () => {
     const api = server(1000);
     const published: TranscriptState[] = [];
-    const feed = new TranscriptFeed(api, (_id, state) => published.push(state), () => {});
+    const feed = new TranscriptFeed(
+      api,
+      (_id, state) => published.push(state),
+      () => {},
+    );
     feed.ensure('s');
     await settle();
     expect(published.at(-1)).toMatchObject({ firstSeq: 701, lastSeq: 1000 });
@@ -38,7 +42,11 @@ describe('transcript feed', () => {
   it('merges live entries that race the snapshot without gaps or doubles', async () => {
     const api = server(5);
     const published: TranscriptState[] = [];
-    const feed = new TranscriptFeed(api, (_id, state) => published.push(state), () => {});
+    const feed = new TranscriptFeed(
+      api,
+      (_id, state) => published.push(state),
+      () => {},
+    );
     feed.ensure('s');
     // Arrives while the snapshot loads; the snapshot holds it too.
     feed.push('s', delta(5));

@@ -61,7 +61,15 @@ describe('transcript', () => {
   it('pairs tool results and permission answers with their requests, and marks queued input', () => {
     const state = transcriptFromEntries([
       entry(1, { type: 'tool_use', tool_use_id: 't1', name: 'Bash', input: { command: 'ls' } }),
-      entry(2, { type: 'permission_request', request_id: 'r1', tool_name: 'Bash', input: { command: 'ls' }, kind: 'tool', display: { type: 'input' }, suggestions: [] }),
+      entry(2, {
+        type: 'permission_request',
+        request_id: 'r1',
+        tool_name: 'Bash',
+        input: { command: 'ls' },
+        kind: 'tool',
+        display: { type: 'input' },
+        suggestions: [],
+      }),
       entry(3, { type: 'user_input', content: 'next', source: 'web', client_id: 'c2', queued: true }),
       entry(4, { type: 'permission_resolved', request_id: 'r1', behavior: 'allow', client_id: 'c2' }),
       entry(5, { type: 'tool_result', tool_use_id: 't1', content: 'a\nb', is_error: false }),
@@ -70,7 +78,10 @@ describe('transcript', () => {
     expect(state.items[0]).toMatchObject({ result: { content: 'a\nb', isError: false } });
     expect(state.items[1]).toMatchObject({ resolved: { behavior: 'allow', clientId: 'c2' } });
     expect(state.items[2]).toMatchObject({ queued: true });
-    const next = applyEntries(state, [reply[4]!].map((item) => ({ ...item, seq: 6 })));
+    const next = applyEntries(
+      state,
+      [reply[4]!].map((item) => ({ ...item, seq: 6 })),
+    );
     expect(next.items[2]).toMatchObject({ queued: false });
   });
 
@@ -97,7 +108,9 @@ describe('transcript', () => {
     ]);
     expect(answered.items).toHaveLength(1);
     expect(answered.items[0]).toMatchObject({
-      approval: { resolved: { behavior: 'allow', clientId: 'c2', source: 'web', device: 'Pixel 7', answers: { 'Tabs or spaces?': 'spaces' } } },
+      approval: {
+        resolved: { behavior: 'allow', clientId: 'c2', source: 'web', device: 'Pixel 7', answers: { 'Tabs or spaces?': 'spaces' } },
+      },
       result: { content: 'ok', isError: false, diff: null },
     });
     // The earlier state is left as it was: rows are immutable.

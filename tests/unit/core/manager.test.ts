@@ -134,7 +134,12 @@ describe('SessionManager history and resume', () => {
     agents.last().completeTurn();
     await manager.kill(session.id, 'owner');
     expect(manager.find(session.id)).toBeUndefined();
-    expect(manager.info(session.id, 'owner')).toMatchObject({ state: 'finished', end_reason: 'killed', is_owner: true, subscriber_count: 0 });
+    expect(manager.info(session.id, 'owner')).toMatchObject({
+      state: 'finished',
+      end_reason: 'killed',
+      is_owner: true,
+      subscriber_count: 0,
+    });
     expect(manager.info(session.id, null).ended_at).toEqual(expect.any(Number));
     expect(manager.readEvents(session.id, 0, 100).events.map((entry) => entry.event.type)).toEqual(['user_input', 'turn_complete']);
     expect(manager.history({ limit: 10 }).map((info) => info.id)).toEqual([session.id]);
@@ -167,7 +172,10 @@ describe('SessionManager history and resume', () => {
     await expect(manager.resume('missing', 'a')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const session = await create('owner');
     await manager.kill(session.id, 'owner');
-    await expect(manager.resume(session.id, 'owner')).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('never started') });
+    await expect(manager.resume(session.id, 'owner')).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+      message: expect.stringContaining('never started'),
+    });
   });
 
   it('shutdown stores the sessions as ended by the stop', async () => {

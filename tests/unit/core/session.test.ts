@@ -87,13 +87,9 @@ describe('Session state machine', () => {
     const { session, agent } = await started();
     session.sendInput('x', origin);
     agent.requestPermission('r1');
-    expect(() => session.answerPermission('nope', { behavior: 'allow' }, 'owner')).toThrow(
-      expect.objectContaining({ code: 'NOT_FOUND' }),
-    );
+    expect(() => session.answerPermission('nope', { behavior: 'allow' }, 'owner')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     session.answerPermission('r1', { behavior: 'allow' }, 'owner');
-    expect(() => session.answerPermission('r1', { behavior: 'deny' }, 'owner')).toThrow(
-      expect.objectContaining({ code: 'CONFLICT' }),
-    );
+    expect(() => session.answerPermission('r1', { behavior: 'deny' }, 'owner')).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
     expect(agent.answers).toHaveLength(1);
   });
 
@@ -104,7 +100,9 @@ describe('Session state machine', () => {
     session.sendInput('third', origin);
     expect(agent.sent).toEqual(['first']);
     expect(session.snapshot().queued_inputs).toBe(2);
-    const inputs = transcriptOf(session).filter((entry) => entry.event.type === 'user_input').map((entry) => entry.event);
+    const inputs = transcriptOf(session)
+      .filter((entry) => entry.event.type === 'user_input')
+      .map((entry) => entry.event);
     expect(inputs).toEqual([
       { type: 'user_input', content: 'first', source: 'cli', client_id: 'owner' },
       { type: 'user_input', content: 'second', source: 'cli', client_id: 'owner', queued: true },
@@ -285,19 +283,32 @@ describe('Session permission mode, model and todos', () => {
     expect(agent.modes).toEqual(['plan']);
     expect(agent.models).toEqual(['haiku']);
     await expect(session.setPermissionMode('bypassPermissions', origin)).rejects.toMatchObject({ code: 'BYPASS_NOT_ALLOWED' });
-    await expect(session.setPermissionMode('plan', { clientId: 'stranger', source: 'web' })).rejects.toMatchObject({ code: 'NOT_SUBSCRIBED' });
+    await expect(session.setPermissionMode('plan', { clientId: 'stranger', source: 'web' })).rejects.toMatchObject({
+      code: 'NOT_SUBSCRIBED',
+    });
     agent.emitAgentEvent({ type: 'permission_mode', mode: 'acceptEdits' });
     const notes = transcriptOf(session).flatMap((entry) => (entry.event.type === 'system' ? [entry.event.text] : []));
-    expect(notes).toEqual(['Permission mode: Plan mode (changed from the CLI)', 'Model: haiku (changed from the web)', 'Permission mode: Accept edits']);
+    expect(notes).toEqual([
+      'Permission mode: Plan mode (changed from the CLI)',
+      'Model: haiku (changed from the web)',
+      'Permission mode: Accept edits',
+    ]);
     const last = published.findLast((event) => event.type === 'session_updated');
     expect(last?.type === 'session_updated' && [last.session.permission_mode, last.session.model]).toEqual(['acceptEdits', 'haiku']);
   });
 
   it('keeps the latest todo list of the main agent, counted', async () => {
     const { session, agent } = await started();
-    const todos = (statuses: string[]) => ({ todos: statuses.map((status, index) => ({ content: `task ${index}`, status, activeForm: `doing ${index}` })) });
+    const todos = (statuses: string[]) => ({
+      todos: statuses.map((status, index) => ({ content: `task ${index}`, status, activeForm: `doing ${index}` })),
+    });
     agent.emit({ type: 'tool_use', tool_use_id: 't1', name: 'TodoWrite', input: todos(['completed', 'in_progress', 'pending']) });
     agent.emit({ type: 'tool_use', tool_use_id: 't2', name: 'TodoWrite', input: todos(['completed']), parent_tool_use_id: 'sub' });
-    expect(session.snapshot().todos).toMatchObject({ completed: 1, total: 3, tool_use_id: 't1', items: [{ status: 'completed' }, { active_form: 'doing 1' }, {}] });
+    expect(session.snapshot().todos).toMatchObject({
+      completed: 1,
+      total: 3,
+      tool_use_id: 't1',
+      items: [{ status: 'completed' }, { active_form: 'doing 1' }, {}],
+    });
   });
 });

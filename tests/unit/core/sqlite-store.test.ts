@@ -49,7 +49,11 @@ const snapshot = (id: string, extra: Partial<SessionSnapshot> = {}): SessionSnap
 });
 
 const entries = (from: number, count: number): TranscriptEntry[] =>
-  Array.from({ length: count }, (_, i) => ({ seq: from + i, at: 1_700_000_000 + from + i, event: { type: 'text_delta', message_id: 'm', text: `chunk ${from + i}` } }));
+  Array.from({ length: count }, (_, i) => ({
+    seq: from + i,
+    at: 1_700_000_000 + from + i,
+    event: { type: 'text_delta', message_id: 'm', text: `chunk ${from + i}` },
+  }));
 
 describe.each([
   ['SqliteStore', () => open()],
@@ -70,7 +74,12 @@ describe.each([
   it('ends sessions, lists the history newest first, and reopens one', () => {
     const store = make();
     store.write({ sessions: [snapshot('a'), snapshot('b'), snapshot('c', { state: 'failed', failure: 'boom' })] });
-    store.write({ ended: [{ sessionId: 'a', reason: 'killed', at: 100 }, { sessionId: 'b', reason: 'session_finished', at: 200 }] });
+    store.write({
+      ended: [
+        { sessionId: 'a', reason: 'killed', at: 100 },
+        { sessionId: 'b', reason: 'session_finished', at: 200 },
+      ],
+    });
     // An update after the end leaves the end alone.
     store.write({ sessions: [snapshot('a', { state: 'finished', cost_usd: 1 })] });
     expect(store.listEnded({ limit: 10 }).map((s) => [s.id, s.end_reason, s.state])).toEqual([
@@ -93,8 +102,18 @@ describe.each([
   it('retention deletes sessions that ended long ago, with their transcripts, and nothing live', () => {
     const store = make();
     store.write({ sessions: [snapshot('old'), snapshot('new'), snapshot('live')] });
-    store.write({ events: [...entries(1, 5).map((entry) => ({ sessionId: 'old', entry })), ...entries(1, 5).map((entry) => ({ sessionId: 'live', entry }))] });
-    store.write({ ended: [{ sessionId: 'old', reason: 'killed', at: 1000 }, { sessionId: 'new', reason: 'killed', at: 5000 }] });
+    store.write({
+      events: [
+        ...entries(1, 5).map((entry) => ({ sessionId: 'old', entry })),
+        ...entries(1, 5).map((entry) => ({ sessionId: 'live', entry })),
+      ],
+    });
+    store.write({
+      ended: [
+        { sessionId: 'old', reason: 'killed', at: 1000 },
+        { sessionId: 'new', reason: 'killed', at: 5000 },
+      ],
+    });
     expect(store.deleteEndedBefore(2000)).toBe(1);
     expect(store.getSession('old')).toBeUndefined();
     expect(store.readEvents('old', 0, 10)).toEqual([]);
@@ -144,7 +163,10 @@ describe('SqliteStore on disk', () => {
     store.write({ sessions: [snapshot('s1')] });
     const bad = { sessionId: 's1', entry: { seq: 2, at: 1, event: { type: 'text', message_id: 'm', text: 'x' } } } as const;
     // JSON.stringify throws on a BigInt, half-way through the batch.
-    const broken = { sessionId: 's1', entry: { seq: 3, at: 1, event: { type: 'text', message_id: 'm', text: 1n as unknown as string } } } as const;
+    const broken = {
+      sessionId: 's1',
+      entry: { seq: 3, at: 1, event: { type: 'text', message_id: 'm', text: 1n as unknown as string } },
+    } as const;
     expect(() => store.write({ events: [bad, broken] })).toThrow();
     expect(store.lastSeq('s1')).toBe(0);
     expect(store.integrityCheck()).toBe('ok');

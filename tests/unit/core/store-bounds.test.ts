@@ -51,7 +51,9 @@ describe('the SQLite file', () => {
     const writeMore = () => {
       for (let i = 0; i < 1000; i++) {
         seq++;
-        store.write({ events: [{ sessionId: 's1', entry: { seq, at: 1_700_000_000, event: { type: 'text_delta', message_id: 'm', text } } }] });
+        store.write({
+          events: [{ sessionId: 's1', entry: { seq, at: 1_700_000_000, event: { type: 'text_delta', message_id: 'm', text } } }],
+        });
       }
     };
     expect(writeMore).toThrow(/full/i);

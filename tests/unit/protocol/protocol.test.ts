@@ -30,7 +30,15 @@ const session: SessionInfo = {
   permission_mode: 'default',
   todos: null,
   pending_permissions: [
-    { request_id: 'r1', tool_name: 'Bash', input: { command: 'ls' }, kind: 'tool', display: { type: 'input' }, suggestions: [], requested_at: 1234567895 },
+    {
+      request_id: 'r1',
+      tool_name: 'Bash',
+      input: { command: 'ls' },
+      kind: 'tool',
+      display: { type: 'input' },
+      suggestions: [],
+      requested_at: 1234567895,
+    },
   ],
   queued_inputs: 0,
   cost_usd: 0.12,
@@ -195,7 +203,11 @@ describe('request bodies', () => {
 
   it('a session list query is live by default, or the history', () => {
     expect(SessionListQuery.parse({})).toEqual({ state: 'live', limit: 200 });
-    expect(SessionListQuery.parse({ state: 'ended', limit: '20', before: '1700000000' })).toEqual({ state: 'ended', limit: 20, before: 1700000000 });
+    expect(SessionListQuery.parse({ state: 'ended', limit: '20', before: '1700000000' })).toEqual({
+      state: 'ended',
+      limit: 20,
+      before: 1700000000,
+    });
     expect(SessionListQuery.safeParse({ state: 'dead' }).success).toBe(false);
     expect(SessionListQuery.safeParse({ limit: '100000' }).success).toBe(false);
   });

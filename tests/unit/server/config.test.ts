@@ -6,7 +6,13 @@ import { loadConfig } from '../../../lib/server/config.ts';
 describe('the server configuration', () => {
   it('listens on this machine only by default, keeping its state in ~/.vibes', () => {
     const config = loadConfig([], { HOME: '/home/ada' });
-    expect(config).toMatchObject({ host: DEFAULT_HOST, port: DEFAULT_PORT, home: join('/home/ada', '.vibes'), demo: false, store: 'sqlite' });
+    expect(config).toMatchObject({
+      host: DEFAULT_HOST,
+      port: DEFAULT_PORT,
+      home: join('/home/ada', '.vibes'),
+      demo: false,
+      store: 'sqlite',
+    });
     expect(config.disconnectGraceMs).toBeGreaterThanOrEqual(60_000);
   });
 

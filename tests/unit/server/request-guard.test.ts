@@ -41,7 +41,9 @@ const PASS = { kind: 'pass', principal: { kind: 'token' } };
 
 describe('the request guard', () => {
   it('answers only to the names of this machine (DNS rebinding)', () => {
-    expect(guard().check(...request('/api/sessions', { headers: { ...signedIn, host: 'evil.example:7432' } }))).toMatchObject({ code: 'FORBIDDEN_HOST' });
+    expect(guard().check(...request('/api/sessions', { headers: { ...signedIn, host: 'evil.example:7432' } }))).toMatchObject({
+      code: 'FORBIDDEN_HOST',
+    });
     for (const host of ['localhost:7432', '[::1]:7432', '127.0.0.1']) {
       expect(guard().check(...request('/api/sessions', { headers: { ...signedIn, host } }))).toEqual(PASS);
     }
@@ -63,7 +65,8 @@ describe('the request guard', () => {
 
   it('limits the rate and size of state-changing requests', () => {
     const limited = guard({ burst: 2 });
-    const post = () => request('/api/sessions', { method: 'POST', headers: { ...signedIn, 'content-length': '2', 'x-vibes-client-id': 'eager' } });
+    const post = () =>
+      request('/api/sessions', { method: 'POST', headers: { ...signedIn, 'content-length': '2', 'x-vibes-client-id': 'eager' } });
     expect([limited.check(...post()), limited.check(...post())]).toEqual([PASS, PASS]);
     expect(limited.check(...post())).toMatchObject({ code: 'RATE_LIMITED', headers: { 'Retry-After': '1' } });
     const big = request('/api/sessions', { method: 'POST', headers: { ...signedIn, 'content-length': '4096' } });
@@ -73,6 +76,8 @@ describe('the request guard', () => {
   it('on a wildcard bind also answers to the machine’s own addresses, still not to others', () => {
     const wide = guard({ bindHost: '0.0.0.0' });
     expect(wide.allowedHosts.has('127.0.0.1')).toBe(true);
-    expect(wide.check(...request('/api/sessions', { headers: { ...signedIn, host: 'evil.example' } }))).toMatchObject({ code: 'FORBIDDEN_HOST' });
+    expect(wide.check(...request('/api/sessions', { headers: { ...signedIn, host: 'evil.example' } }))).toMatchObject({
+      code: 'FORBIDDEN_HOST',
+    });
   });
 });

@@ -20,7 +20,11 @@ function fakeConnection() {
     destroy() {},
   } as unknown as ServerResponse;
   const req = { headers: {}, on() {} } as unknown as IncomingMessage;
-  const events = () => written.join('').split('\n\n').flatMap((frame) => /^event: (.+)$/m.exec(frame)?.[1] ?? []);
+  const events = () =>
+    written
+      .join('')
+      .split('\n\n')
+      .flatMap((frame) => /^event: (.+)$/m.exec(frame)?.[1] ?? []);
   return { req, res, events, written };
 }
 
@@ -31,7 +35,9 @@ function hub() {
   const manager = {
     list: () => [],
     find: (id: string) =>
-      subscribers[id] && { ownership: { subscriberIds: new Set(subscribers[id]), isSubscribed: (client: string) => subscribers[id]!.includes(client) } },
+      subscribers[id] && {
+        ownership: { subscriberIds: new Set(subscribers[id]), isSubscribed: (client: string) => subscribers[id]!.includes(client) },
+      },
   } as unknown as SessionManager;
   const presence = { streamOpened() {}, streamClosed() {} } as unknown as Presence;
   const sse = new SseHub({ bus, manager, presence, maxClients: 10, clientBufferBytes: 1 << 20, clientStallMs: 1000, pingMs: 60_000 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeAuthFailure, describeExit, EXECUTABLE_HINT, LOGIN_HINT, looksLikeAuthFailure, OutputTail } from '../../../../lib/core/claude/index.ts';
+import {
+  describeAuthFailure,
+  describeExit,
+  EXECUTABLE_HINT,
+  LOGIN_HINT,
+  looksLikeAuthFailure,
+  OutputTail,
+} from '../../../../lib/core/claude/index.ts';
 
 describe('failure messages', () => {
   it('a non-zero exit names the code and quotes the last stderr lines', () => {
@@ -12,11 +19,18 @@ describe('failure messages', () => {
   });
 
   it('a spawn error says why and where to point vibes', () => {
-    expect(describeExit({ code: null, signal: null, stderrTail: '', error: 'spawn /x/claude ENOENT' })).toBe(`spawn /x/claude ENOENT\n${EXECUTABLE_HINT}`);
+    expect(describeExit({ code: null, signal: null, stderrTail: '', error: 'spawn /x/claude ENOENT' })).toBe(
+      `spawn /x/claude ENOENT\n${EXECUTABLE_HINT}`,
+    );
   });
 
   it('recognises a missing login or API key and says how to fix it', () => {
-    for (const text of ['Not logged in · Please run /login', 'Invalid API key · Please run /login', 'authentication_error: invalid x-api-key', 'OAuth token has expired']) {
+    for (const text of [
+      'Not logged in · Please run /login',
+      'Invalid API key · Please run /login',
+      'authentication_error: invalid x-api-key',
+      'OAuth token has expired',
+    ]) {
       expect(looksLikeAuthFailure(text)).toBe(true);
     }
     expect(looksLikeAuthFailure('API Error: 529 Overloaded')).toBe(false);

@@ -13,7 +13,9 @@ function stdoutFrames(file: string): unknown[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as { dir?: string; line?: string })
-    .flatMap((entry) => (typeof entry.dir === 'string' ? (entry.dir.startsWith('provider') ? [JSON.parse(entry.line ?? 'null') as unknown] : []) : [entry]));
+    .flatMap((entry) =>
+      typeof entry.dir === 'string' ? (entry.dir.startsWith('provider') ? [JSON.parse(entry.line ?? 'null') as unknown] : []) : [entry],
+    );
 }
 
 const mapAll = (frames: unknown[]): AgentEvent[] => {
@@ -58,7 +60,8 @@ describe('ClaudeMessageMapper on real captures', () => {
     const frames = stdoutFrames('claude-2.1.238-bb-killed-midstream-then-resume.stdout.jsonl');
     const events = transcriptOf(mapAll(frames));
     const streamed = new Map<string, string>();
-    for (const event of events) if (event.type === 'text_delta') streamed.set(event.message_id, (streamed.get(event.message_id) ?? '') + event.text);
+    for (const event of events)
+      if (event.type === 'text_delta') streamed.set(event.message_id, (streamed.get(event.message_id) ?? '') + event.text);
     const texts = events.filter((event) => event.type === 'text');
     // Process 1 was stopped mid-stream (48 deltas, no final block); process 2 answered "4".
     expect(events.filter((event) => event.type === 'text_delta')).toHaveLength(49);
@@ -90,7 +93,9 @@ describe('ClaudeMessageMapper on real captures', () => {
     const events = transcriptOf(mapAll(stdoutFrames('claude-2.1.238-bb-subagent-agent-tool.stdout.jsonl')));
     const agentCall = events.find((event) => event.type === 'tool_use' && event.name === 'Agent');
     const parentId = agentCall?.type === 'tool_use' ? agentCall.tool_use_id : 'missing';
-    const nested = events.filter((event) => (event.type === 'tool_use' || event.type === 'tool_result') && event.parent_tool_use_id === parentId);
+    const nested = events.filter(
+      (event) => (event.type === 'tool_use' || event.type === 'tool_result') && event.parent_tool_use_id === parentId,
+    );
     expect(nested.map((event) => event.type)).toEqual(['tool_use', 'tool_result']);
     expect(events.filter((event) => event.type === 'thinking')).toHaveLength(1);
   });
@@ -107,10 +112,25 @@ describe('ClaudeMessageMapper on real captures', () => {
 describe('ClaudeMessageMapper on hand-made frames', () => {
   it('an error result without `result` reads its errors; an interrupted one has no text', () => {
     const mapper = new ClaudeMessageMapper();
-    expect(mapper.map({ type: 'result', subtype: 'error_max_turns', is_error: true, errors: ['Reached maximum number of turns (3)'], total_cost_usd: 0.5 })).toEqual([
+    expect(
+      mapper.map({
+        type: 'result',
+        subtype: 'error_max_turns',
+        is_error: true,
+        errors: ['Reached maximum number of turns (3)'],
+        total_cost_usd: 0.5,
+      }),
+    ).toEqual([
       {
         type: 'transcript',
-        event: { type: 'turn_complete', is_error: true, duration_ms: 0, cost_usd: 0.5, usage: { input_tokens: 0, output_tokens: 0 }, result: 'Reached maximum number of turns (3)' },
+        event: {
+          type: 'turn_complete',
+          is_error: true,
+          duration_ms: 0,
+          cost_usd: 0.5,
+          usage: { input_tokens: 0, output_tokens: 0 },
+          result: 'Reached maximum number of turns (3)',
+        },
       },
     ]);
     const [interrupted] = mapper.map({ type: 'result', subtype: 'error_during_execution', is_error: true, errors: [] });
@@ -122,21 +142,39 @@ describe('ClaudeMessageMapper on hand-made frames', () => {
     const assistant = mapper.map({
       type: 'assistant',
       parent_tool_use_id: 'toolu_parent',
-      message: { id: 'msg_1', content: [{ type: 'thinking', thinking: '', signature: 'x' }, { type: 'text', text: 'from the subagent' }] },
+      message: {
+        id: 'msg_1',
+        content: [
+          { type: 'thinking', thinking: '', signature: 'x' },
+          { type: 'text', text: 'from the subagent' },
+        ],
+      },
     });
-    expect(assistant).toEqual([{ type: 'transcript', event: { type: 'text', message_id: 'msg_1', text: 'from the subagent', parent_tool_use_id: 'toolu_parent' } }]);
+    expect(assistant).toEqual([
+      { type: 'transcript', event: { type: 'text', message_id: 'msg_1', text: 'from the subagent', parent_tool_use_id: 'toolu_parent' } },
+    ]);
     mapper.map({ type: 'stream_event', parent_tool_use_id: 'toolu_parent', event: { type: 'message_start', message: { id: 'msg_2' } } });
     expect(
-      mapper.map({ type: 'stream_event', parent_tool_use_id: 'toolu_parent', event: { type: 'content_block_delta', delta: { type: 'text_delta', text: 'x' } } }),
+      mapper.map({
+        type: 'stream_event',
+        parent_tool_use_id: 'toolu_parent',
+        event: { type: 'content_block_delta', delta: { type: 'text_delta', text: 'x' } },
+      }),
     ).toEqual([]);
   });
 
   it('shows what a slash command printed, and nothing of replayed prompts', () => {
     const mapper = new ClaudeMessageMapper();
-    expect(mapper.map({ type: 'user', isReplay: true, message: { role: 'user', content: '<local-command-stdout>Compacted </local-command-stdout>' } })).toEqual([
-      { type: 'transcript', event: { type: 'system', subtype: 'command_output', text: 'Compacted' } },
-    ]);
-    expect(mapper.map({ type: 'user', isSynthetic: true, message: { role: 'user', content: 'This session is being continued...' } })).toEqual([]);
+    expect(
+      mapper.map({
+        type: 'user',
+        isReplay: true,
+        message: { role: 'user', content: '<local-command-stdout>Compacted </local-command-stdout>' },
+      }),
+    ).toEqual([{ type: 'transcript', event: { type: 'system', subtype: 'command_output', text: 'Compacted' } }]);
+    expect(
+      mapper.map({ type: 'user', isSynthetic: true, message: { role: 'user', content: 'This session is being continued...' } }),
+    ).toEqual([]);
   });
 
   it('never throws, and only makes valid events, whatever it is given', () => {

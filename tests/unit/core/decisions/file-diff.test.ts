@@ -13,7 +13,10 @@ const file = (name: string, content: string) => {
   return path;
 };
 const changed = (diff: Awaited<ReturnType<typeof diffForEdit>>) =>
-  diff?.hunks.flatMap((hunk) => hunk.lines).filter((line) => line.kind !== 'context').map((line) => `${line.kind} ${line.old_line ?? '-'}/${line.new_line ?? '-'} ${line.text}`);
+  diff?.hunks
+    .flatMap((hunk) => hunk.lines)
+    .filter((line) => line.kind !== 'context')
+    .map((line) => `${line.kind} ${line.old_line ?? '-'}/${line.new_line ?? '-'} ${line.text}`);
 
 describe('diffs of edit requests', () => {
   it('an Edit against the file on disk: three lines of context, real line numbers', async () => {
@@ -30,7 +33,17 @@ describe('diffs of edit requests', () => {
       'removed 1/- x y x',
       'added -/1 w y w',
     ]);
-    const multi = await diffForEdit('MultiEdit', { file_path: 'b.txt', edits: [{ old_string: 'z', new_string: 'q' }, { old_string: 'q', new_string: 'r' }] }, dir);
+    const multi = await diffForEdit(
+      'MultiEdit',
+      {
+        file_path: 'b.txt',
+        edits: [
+          { old_string: 'z', new_string: 'q' },
+          { old_string: 'q', new_string: 'r' },
+        ],
+      },
+      dir,
+    );
     expect(changed(multi)).toEqual(['removed 2/- z', 'added -/2 r']);
   });
 
@@ -39,7 +52,10 @@ describe('diffs of edit requests', () => {
     expect(created).toMatchObject({ status: 'created', added: 2, removed: 0 });
     expect(changed(created)).toEqual(['added -/1 # T', 'added -/2 body']);
     const path = file('old.md', 'keep\nold\n');
-    expect(changed(await diffForEdit('Write', { file_path: path, content: 'keep\nnew\n' }, dir))).toEqual(['removed 2/- old', 'added -/2 new']);
+    expect(changed(await diffForEdit('Write', { file_path: path, content: 'keep\nnew\n' }, dir))).toEqual([
+      'removed 2/- old',
+      'added -/2 new',
+    ]);
   });
 
   it('an edit whose text is not in the file is a fragment without line numbers', async () => {
@@ -66,7 +82,11 @@ describe('diffs of edit requests', () => {
   });
 
   it("turns Claude Code's structuredPatch into the same shape", () => {
-    const diff = diffFromPatch('/p', [{ oldStart: 4, oldLines: 2, newStart: 4, newLines: 2, lines: [' ctx', '-old', '+new', '\\ No newline at end of file'] }], false);
+    const diff = diffFromPatch(
+      '/p',
+      [{ oldStart: 4, oldLines: 2, newStart: 4, newLines: 2, lines: [' ctx', '-old', '+new', '\\ No newline at end of file'] }],
+      false,
+    );
     expect(diff.hunks[0]?.lines).toEqual([
       { kind: 'context', old_line: 4, new_line: 4, text: 'ctx' },
       { kind: 'removed', old_line: 5, new_line: null, text: 'old' },

@@ -10,8 +10,24 @@ const question: PendingPermission = {
   display: {
     type: 'question',
     questions: [
-      { question: 'Which?', header: 'Pick', multi_select: false, options: [{ label: 'A', description: '' }, { label: 'B', description: '' }] },
-      { question: 'Also?', header: 'More', multi_select: true, options: [{ label: 'X', description: '' }, { label: 'Y', description: '' }] },
+      {
+        question: 'Which?',
+        header: 'Pick',
+        multi_select: false,
+        options: [
+          { label: 'A', description: '' },
+          { label: 'B', description: '' },
+        ],
+      },
+      {
+        question: 'Also?',
+        header: 'More',
+        multi_select: true,
+        options: [
+          { label: 'X', description: '' },
+          { label: 'Y', description: '' },
+        ],
+      },
     ],
   },
   suggestions: [],
@@ -26,7 +42,14 @@ const bash: PendingPermission = {
   suggestions: [{ id: '0', description: 'Bash commands starting with `npm test` in this project', scope: 'local' }],
   requested_at: 2,
 };
-const plan: PendingPermission = { ...bash, request_id: 'p1', tool_name: 'ExitPlanMode', kind: 'plan', display: { type: 'plan', plan: '# P', file_path: null }, suggestions: [] };
+const plan: PendingPermission = {
+  ...bash,
+  request_id: 'p1',
+  tool_name: 'ExitPlanMode',
+  kind: 'plan',
+  display: { type: 'plan', plan: '# P', file_path: null },
+  suggestions: [],
+};
 const origin = { clientId: 'phone', source: 'web' as const, device: 'iPhone' };
 
 function pending(...decisions: PendingPermission[]) {
@@ -37,7 +60,11 @@ function pending(...decisions: PendingPermission[]) {
 
 describe('PendingDecisions', () => {
   it('puts question answers into the input Claude reads, and records who answered from where', () => {
-    const { answer, resolved } = pending(question).answer('q1', { behavior: 'allow', answers: { 'Which?': 'B', 'Also?': ' X, Y ' } }, origin);
+    const { answer, resolved } = pending(question).answer(
+      'q1',
+      { behavior: 'allow', answers: { 'Which?': 'B', 'Also?': ' X, Y ' } },
+      origin,
+    );
     expect(answer.updatedInput).toEqual({ questions: [], answers: { 'Which?': 'B', 'Also?': 'X, Y' } });
     expect(resolved).toEqual({
       type: 'permission_resolved',
@@ -53,7 +80,9 @@ describe('PendingDecisions', () => {
   it('refuses an incomplete or foreign answer and keeps the decision pending', () => {
     const decisions = pending(question, bash);
     expect(() => decisions.answer('q1', { behavior: 'allow' }, origin)).toThrow(/answer "Which\?", "Also\?"/);
-    expect(() => decisions.answer('q1', { behavior: 'allow', answers: { 'Which?': 'A', 'Nope?': 'x' } }, origin)).toThrow(/did not ask "Nope\?"/);
+    expect(() => decisions.answer('q1', { behavior: 'allow', answers: { 'Which?': 'A', 'Nope?': 'x' } }, origin)).toThrow(
+      /did not ask "Nope\?"/,
+    );
     expect(() => decisions.answer('b1', { behavior: 'allow', answers: { a: 'b' } }, origin)).toThrow(/only for questions/);
     expect(() => decisions.answer('b1', { behavior: 'allow', mode: 'acceptEdits' }, origin)).toThrow(/only for approving a plan/);
     expect(() => decisions.answer('b1', { behavior: 'allow', suggestions: ['7'] }, origin)).toThrow(/No suggestion 7/);

@@ -5,21 +5,49 @@ const cwd = '/home/me/app';
 
 describe('permission suggestions in plain words', () => {
   it('says what each rule allows and for how long', () => {
-    expect(describeUpdate({ type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: 'npm test:*' }], behavior: 'allow', destination: 'localSettings' }, cwd)).toBe(
-      'Bash commands starting with `npm test` in this project',
+    expect(
+      describeUpdate(
+        { type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: 'npm test:*' }], behavior: 'allow', destination: 'localSettings' },
+        cwd,
+      ),
+    ).toBe('Bash commands starting with `npm test` in this project');
+    expect(
+      describeUpdate(
+        { type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: 'touch a.txt' }], behavior: 'allow', destination: 'session' },
+        cwd,
+      ),
+    ).toBe('the Bash command `touch a.txt` for this session');
+    expect(describeUpdate({ type: 'addDirectories', directories: [cwd], destination: 'session' }, cwd)).toBe(
+      'edits in this folder for this session',
     );
-    expect(describeUpdate({ type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: 'touch a.txt' }], behavior: 'allow', destination: 'session' }, cwd)).toBe(
-      'the Bash command `touch a.txt` for this session',
+    expect(describeUpdate({ type: 'addDirectories', directories: ['/home/me/app/src'], destination: 'session' }, cwd)).toBe(
+      'edits in `src` for this session',
     );
-    expect(describeUpdate({ type: 'addDirectories', directories: [cwd], destination: 'session' }, cwd)).toBe('edits in this folder for this session');
-    expect(describeUpdate({ type: 'addDirectories', directories: ['/home/me/app/src'], destination: 'session' }, cwd)).toBe('edits in `src` for this session');
-    expect(describeUpdate({ type: 'setMode', mode: 'acceptEdits', destination: 'session' }, cwd)).toBe('accept edits without asking for this session');
-    expect(describeUpdate({ type: 'addRules', rules: [{ toolName: 'Edit', ruleContent: '/home/me/app/docs/**' }], behavior: 'allow', destination: 'userSettings' }, cwd)).toBe(
-      'edits to files in `docs` in all your projects',
+    expect(describeUpdate({ type: 'setMode', mode: 'acceptEdits', destination: 'session' }, cwd)).toBe(
+      'accept edits without asking for this session',
     );
-    expect(describeUpdate({ type: 'addRules', rules: [{ toolName: 'WebFetch', ruleContent: 'domain:example.com' }], behavior: 'deny', destination: 'projectSettings' }, cwd)).toBe(
-      'never allow fetching pages from example.com in this project, for everyone who works on it',
-    );
+    expect(
+      describeUpdate(
+        {
+          type: 'addRules',
+          rules: [{ toolName: 'Edit', ruleContent: '/home/me/app/docs/**' }],
+          behavior: 'allow',
+          destination: 'userSettings',
+        },
+        cwd,
+      ),
+    ).toBe('edits to files in `docs` in all your projects');
+    expect(
+      describeUpdate(
+        {
+          type: 'addRules',
+          rules: [{ toolName: 'WebFetch', ruleContent: 'domain:example.com' }],
+          behavior: 'deny',
+          destination: 'projectSettings',
+        },
+        cwd,
+      ),
+    ).toBe('never allow fetching pages from example.com in this project, for everyone who works on it');
   });
 
   it('numbers the offers by their place, and keeps only well-formed updates', () => {
