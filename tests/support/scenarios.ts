@@ -1,7 +1,7 @@
 /** Prompts that make the fake Claude play a scenario (README, "Demo and the fake Claude"). */
 export const SCENARIO = {
   /** A reply slow enough to still be running after a short wait. */
-  slowReply: 'stream 20 chunks every 100ms',
+  slowReply: 'stream 60 chunks every 100ms',
   /** A reply paced so a client can drop and come back in the middle of it. */
   paced: 'stream 30 chunks every 40ms',
   /** More events than the replay ring of the event-stream tests holds. */
