@@ -24,7 +24,9 @@ interface Connection {
   readonly principal: string;
   readonly res: ServerResponse;
   closed: boolean;
-  /** Running while the socket is full; fires if it does not drain in time. */
+  /** Every byte handed to `res.write`; less what is still buffered, it is what the client took. */
+  bytesQueued: number;
+  /** Running while the socket is full; fires if the client took nothing in the stall time. */
   stallTimer: NodeJS.Timeout | null;
 }
 
@@ -86,7 +88,7 @@ export class SseHub {
       return;
     }
     const clientId = requestedId ?? crypto.randomUUID();
-    const connection: Connection = { clientId, principal, res, closed: false, stallTimer: null };
+    const connection: Connection = { clientId, principal, res, closed: false, bytesQueued: 0, stallTimer: null };
 
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -191,19 +193,33 @@ export class SseHub {
   #write(connection: Connection, text: string): void {
     if (connection.closed) return;
     // A client that has not taken what it was sent is dropped: at once past the byte bound, or
-    // when its socket has not drained for the stall time. It resumes from its Last-Event-ID when
-    // it returns, or resyncs if that fell out of the ring. Nobody else waits for it.
+    // when it took nothing for the stall time. It resumes from its Last-Event-ID when it
+    // returns, or resyncs if that fell out of the ring. Nobody else waits for it.
     if (connection.res.writableLength > this.#options.clientBufferBytes) {
       this.#drop(connection);
       return;
     }
-    if (!connection.res.write(text) && connection.stallTimer === null) {
-      connection.stallTimer = setTimeout(() => this.#drop(connection), this.#options.clientStallMs);
-      connection.res.once('drain', () => {
-        if (connection.stallTimer) clearTimeout(connection.stallTimer);
-        connection.stallTimer = null;
-      });
-    }
+    connection.bytesQueued += Buffer.byteLength(text);
+    if (!connection.res.write(text)) this.#watchForStall(connection);
+  }
+
+  /**
+   * Stalled means no progress, not a full buffer: a phone reading a burst more slowly than it
+   * arrives keeps the buffer full for longer than the stall time while still taking bytes.
+   */
+  #watchForStall(connection: Connection): void {
+    if (connection.stallTimer !== null) return;
+    const takenBefore = this.#bytesTaken(connection);
+    connection.stallTimer = setTimeout(() => {
+      connection.stallTimer = null;
+      if (connection.closed || connection.res.writableLength === 0) return;
+      if (this.#bytesTaken(connection) === takenBefore) this.#drop(connection);
+      else this.#watchForStall(connection);
+    }, this.#options.clientStallMs);
+  }
+
+  #bytesTaken(connection: Connection): number {
+    return connection.bytesQueued - connection.res.writableLength;
   }
 
   #drop(connection: Connection): void {

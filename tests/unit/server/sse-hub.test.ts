@@ -1,31 +1,37 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EventBus, type CoreEvent, type SessionManager } from '../../../lib/core/index.ts';
 import type { Presence } from '../../../lib/server/presence.ts';
 import { SseHub } from '../../../lib/server/sse-hub.ts';
 
-function fakeConnection() {
+/** `socketFull` plays a client whose socket buffer never empties: every write is held back. */
+function fakeConnection({ socketFull = false } = {}) {
   const written: string[] = [];
+  const state = { destroyed: false };
   const res = {
     writableLength: 0,
     socket: { setNoDelay() {} },
     writeHead() {},
     write(text: string) {
       written.push(text);
-      return true;
+      if (!socketFull) return true;
+      res.writableLength += Buffer.byteLength(text);
+      return false;
     },
     on() {},
     once() {},
     end() {},
-    destroy() {},
-  } as unknown as ServerResponse;
+    destroy() {
+      state.destroyed = true;
+    },
+  } as unknown as ServerResponse & { writableLength: number };
   const req = { headers: {}, on() {} } as unknown as IncomingMessage;
   const events = () =>
     written
       .join('')
       .split('\n\n')
       .flatMap((frame) => /^event: (.+)$/m.exec(frame)?.[1] ?? []);
-  return { req, res, events, written };
+  return { req, res, events, written, state };
 }
 
 function hub() {
@@ -42,8 +48,8 @@ function hub() {
   const presence = { streamOpened() {}, streamClosed() {} } as unknown as Presence;
   const sse = new SseHub({ bus, manager, presence, maxClients: 10, clientBufferBytes: 1 << 20, clientStallMs: 1000, pingMs: 60_000 });
   sse.start();
-  const open = (clientId: string) => {
-    const connection = fakeConnection();
+  const open = (clientId: string, options?: { socketFull?: boolean }) => {
+    const connection = fakeConnection(options);
     sse.open(connection.req, connection.res, new URL(`http://vibes.invalid/api/events?client_id=${clientId}`), 'token');
     return connection;
   };
@@ -74,5 +80,43 @@ describe('the SSE hub', () => {
     sse.open(again.req, again.res, new URL('http://vibes.invalid/api/events?client_id=alice'), 'token');
     expect(again.events()).toEqual(['hello', 'session_event']);
     sse.stop();
+  });
+
+  describe('a client whose socket stays full', () => {
+    const publishEvery = (bus: EventBus<CoreEvent>, ms: number, times: number, between: () => void) => {
+      for (let seq = 1; seq <= times; seq++) {
+        bus.publish({ type: 'session_event', session_id: 's1', entry: { ...entry, seq } });
+        between();
+        vi.advanceTimersByTime(ms);
+      }
+    };
+
+    it('is dropped when it takes nothing for the stall time', () => {
+      vi.useFakeTimers();
+      try {
+        const { bus, sse, open } = hub();
+        const alice = open('alice', { socketFull: true });
+        publishEvery(bus, 100, 11, () => {});
+        expect(alice.state.destroyed).toBe(true);
+        sse.stop();
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('keeps its stream while it still takes bytes, however long the burst', () => {
+      vi.useFakeTimers();
+      try {
+        const { bus, sse, open } = hub();
+        const alice = open('alice', { socketFull: true });
+        // It reads half of what is waiting every 100 ms, so the buffer never empties for 5 s.
+        publishEvery(bus, 100, 50, () => (alice.res.writableLength = Math.floor(alice.res.writableLength / 2)));
+        expect(alice.res.writableLength).toBeGreaterThan(0);
+        expect(alice.state.destroyed).toBe(false);
+        sse.stop();
+      } finally {
+        vi.useRealTimers();
+      }
+    });
   });
 });
