@@ -28,12 +28,17 @@ succeeded.`;
       summary: 'How much Claude may do without asking: default, acceptEdits, plan or bypassPermissions.',
       options: ['default', 'acceptEdits', 'plan', 'bypassPermissions'],
     }),
+    demo: Flags.boolean({
+      summary: 'The fake Claude answers (no Claude account needed); --no-demo asks for Claude on a server that defaults to demo.',
+      allowNo: true,
+    }),
     yes: Flags.boolean({ char: 'y', summary: 'Confirm --permission-mode bypassPermissions without being asked.' }),
     json: Flags.boolean({ summary: 'Print each event as one JSON object per line.' }),
   };
   static override examples = [
     '<%= config.bin %> claude "explain this repository"',
     '<%= config.bin %> claude --name refactor --cwd ~/src/app',
+    '<%= config.bin %> claude --demo "show me a plan"',
     'echo "run the tests" | <%= config.bin %> claude --json',
   ];
 
@@ -50,6 +55,7 @@ succeeded.`;
           cwd: resolve(flags.cwd ?? '.'),
           ...(flags.model ? { model: flags.model } : {}),
           ...(permissionMode ? { permission_mode: permissionMode } : {}),
+          ...(flags.demo === undefined ? {} : { demo: flags.demo }),
           source: 'cli',
         }),
       { mode: 'claude', promptSent: Boolean(args.prompt), history: false },

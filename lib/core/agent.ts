@@ -30,6 +30,8 @@ export interface AgentOptions {
   permissionMode: PermissionMode;
   /** Claude's session id to continue, if any. */
   resume: string | null;
+  /** A demo session: the fake Claude runs instead of the real one. */
+  demo: boolean;
 }
 
 /**
@@ -49,3 +51,8 @@ export interface Agent {
 }
 
 export type AgentFactory = (options: AgentOptions, emit: (event: AgentEvent) => void) => Agent;
+
+/** One server, both kinds of session: a demo session gets the fake Claude, any other the real one. */
+export function demoAwareAgentFactory(factories: { real: AgentFactory; demo: AgentFactory }): AgentFactory {
+  return (options, emit) => (options.demo ? factories.demo : factories.real)(options, emit);
+}

@@ -37,6 +37,8 @@ export interface CreateSessionOptions {
   /** The first instruction, sent as soon as the agent runs. */
   prompt?: string;
   source?: InputSource;
+  /** The fake Claude answers instead of the real one. */
+  demo?: boolean;
 }
 
 /** Holds the live sessions: create, look up, query by client, and remove (ending the agent). */
@@ -80,6 +82,7 @@ export class SessionManager {
       permissionMode: options.permissionMode ?? 'default',
       allowBypass: this.#allowBypass,
       ownerId: options.ownerId,
+      demo: options.demo ?? false,
       agentFactory: this.#agentFactory,
       publish: (event) => this.#record(event),
       onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
@@ -123,6 +126,7 @@ export class SessionManager {
         permissionMode: stored.permission_mode === 'bypassPermissions' && !this.#allowBypass ? 'default' : stored.permission_mode,
         allowBypass: this.#allowBypass,
         ownerId: clientId,
+        demo: stored.demo,
         claudeSessionId: stored.claude_session_id,
         agentFactory: this.#agentFactory,
         publish: (event) => this.#record(event),

@@ -42,6 +42,8 @@ export interface SessionInit {
   /** The server was started with the opt-in that allows `bypassPermissions`. */
   allowBypass?: boolean;
   ownerId: ClientId;
+  /** The fake Claude answers; false when not given. */
+  demo?: boolean;
   claudeSessionId?: string | null;
   agentFactory: AgentFactory;
   publish: (event: CoreEvent) => void;
@@ -63,6 +65,7 @@ export class Session {
   readonly id: string;
   readonly cwd: string;
   readonly createdAt: number;
+  readonly demo: boolean;
   readonly #name: string | null;
   readonly #ownership: SessionOwnership;
   readonly #decisions = new PendingDecisions();
@@ -91,6 +94,7 @@ export class Session {
   constructor(init: SessionInit) {
     this.id = init.id;
     this.cwd = init.cwd;
+    this.demo = init.demo ?? false;
     this.#name = init.name;
     this.#model = init.model;
     this.#allowBypass = init.allowBypass ?? false;
@@ -107,7 +111,7 @@ export class Session {
     this.#costUsd = init.resumeFrom?.costUsd ?? 0;
     this.#todos = init.resumeFrom?.todos ?? null;
     this.#agent = init.agentFactory(
-      { cwd: init.cwd, model: init.model, permissionMode: this.#permissionMode, resume: this.#claudeSessionId },
+      { cwd: init.cwd, model: init.model, permissionMode: this.#permissionMode, resume: this.#claudeSessionId, demo: this.demo },
       (event) => this.#onAgentEvent(event),
     );
   }
@@ -150,6 +154,7 @@ export class Session {
       failure: this.#failure,
       ended_at: null,
       end_reason: null,
+      demo: this.demo,
     };
   }
 

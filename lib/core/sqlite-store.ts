@@ -48,6 +48,8 @@ export const MIGRATIONS: readonly string[] = [
      last_seen_at INTEGER NOT NULL,
      address TEXT NOT NULL
    );`,
+  // Whether the fake Claude answers a session, so a resume runs the same kind.
+  `ALTER TABLE sessions ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Events per INSERT statement: one statement with many rows costs far less per row than one per row. */
@@ -70,6 +72,7 @@ interface SessionRow {
   failure: string | null;
   ended_at: number | null;
   end_reason: string | null;
+  demo: number;
 }
 
 interface EventRow {
@@ -123,8 +126,8 @@ export class SqliteStore implements SessionStore {
     this.devices = new SqliteDeviceStore(this.#db);
 
     this.#upsertSession = this.#db.prepare(`
-      INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure)
-      VALUES (@id, @name, @state, @owner_id, @created_at, @last_activity_at, @cwd, @model, @permission_mode, @todos, @cost_usd, @claude_session_id, @failure)
+      INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo)
+      VALUES (@id, @name, @state, @owner_id, @created_at, @last_activity_at, @cwd, @model, @permission_mode, @todos, @cost_usd, @claude_session_id, @failure, @demo)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
         last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
@@ -280,6 +283,7 @@ function sessionParams(snapshot: SessionSnapshot): Omit<SessionRow, 'ended_at' |
     cost_usd: snapshot.cost_usd,
     claude_session_id: snapshot.claude_session_id,
     failure: snapshot.failure,
+    demo: snapshot.demo ? 1 : 0,
   };
 }
 
@@ -303,6 +307,7 @@ function snapshotOf(row: SessionRow): SessionSnapshot {
     failure: row.failure,
     ended_at: row.ended_at,
     end_reason: row.end_reason as EndReason | null,
+    demo: row.demo === 1,
   };
 }
 

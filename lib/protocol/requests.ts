@@ -32,6 +32,8 @@ export const CreateSessionBody = z.strictObject({
   model: z.string().min(1).max(LIMITS.modelChars).optional(),
   /** `default` when absent; `bypassPermissions` only on a server started with the opt-in. */
   permission_mode: PermissionMode.optional(),
+  /** The fake Claude answers instead of yours; absent: the server's default (false unless started with --demo). */
+  demo: z.boolean().optional(),
   source: InputSource.optional(),
 });
 export type CreateSessionBody = z.infer<typeof CreateSessionBody>;

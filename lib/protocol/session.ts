@@ -51,5 +51,7 @@ export const SessionInfo = z.object({
   /** When the session ended; null while it is live. An ended session is read-only until resumed. */
   ended_at: UnixSeconds.nullable(),
   end_reason: EndReason.nullable(),
+  /** The fake Claude answers (no Claude account needed); chosen at creation, kept on resume. */
+  demo: z.boolean().default(false),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;

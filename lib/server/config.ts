@@ -17,8 +17,9 @@ export const ServerConfig = z.object({
   /** 0 picks a free port; the real one is printed. */
   port: intFrom(0, 65535).default(DEFAULT_PORT),
   home: z.string().min(1),
-  /** Overrides which `claude` runs; the demo sets it to the fake Claude. */
+  /** Overrides which `claude` runs in sessions that are not demo sessions. */
   claudePath: z.string().min(1).optional(),
+  /** What a new session is when its request does not say: a demo (the fake Claude answers) or Claude. */
   demo: flag.default(false),
   /** Lets sessions run in `bypassPermissions` (no approval for anything). Off unless asked for. */
   allowBypass: flag.default(false),

@@ -1,3 +1,4 @@
+import { demoAwareAgentFactory } from '../core/agent.ts';
 import { createClaudeAgentFactory, fakeClaudePath, resolveClaudeExecutable } from '../core/claude/index.ts';
 import { loadConfig } from './config.ts';
 import { terminalQr } from '../local/qr.ts';
@@ -12,9 +13,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   // Claude and every command it runs inherit this environment: vibes' own secret stays out of it.
   const agentEnv = withoutVibesSecrets(env);
   if (env === process.env) for (const name of VIBES_SECRETS) delete process.env[name];
-  const executable = config.demo ? fakeClaudePath() : (config.claudePath ?? resolveClaudeExecutable(agentEnv));
-  const server = await startServer(config, createClaudeAgentFactory({ executable, env: agentEnv, allowBypass: config.allowBypass }));
-  console.log(`vibes: listening on ${server.url}${config.demo ? ' (demo: the fake Claude answers)' : ''}`);
+  const claude = { env: agentEnv, allowBypass: config.allowBypass };
+  const agentFactory = demoAwareAgentFactory({
+    real: createClaudeAgentFactory({ ...claude, executable: config.claudePath ?? resolveClaudeExecutable(agentEnv) }),
+    demo: createClaudeAgentFactory({ ...claude, executable: fakeClaudePath() }),
+  });
+  const server = await startServer(config, agentFactory);
+  console.log(`vibes: listening on ${server.url}${config.demo ? ' (new sessions are demo sessions unless they ask for Claude)' : ''}`);
   if (config.allowBypass)
     console.log('vibes: sessions may bypass permissions (--allow-bypass): Claude can then run anything without asking');
   // How the CLI learns that this server is up and where (never from the output above).

@@ -25,7 +25,7 @@ export function coreHarness(options: CoreHarnessOptions = {}) {
     ...(options.allowBypass === undefined ? {} : { allowBypass: options.allowBypass }),
   });
   const lifecycle = new SessionLifecycle(manager);
-  const create = (ownerId: string, extra: { prompt?: string; name?: string; permissionMode?: PermissionMode } = {}) =>
+  const create = (ownerId: string, extra: { prompt?: string; name?: string; permissionMode?: PermissionMode; demo?: boolean } = {}) =>
     manager.create({ ownerId, cwd: process.cwd(), ...extra });
   /** A session's whole transcript, as the store holds it. */
   const transcript = (sessionId: string) => manager.readEvents(sessionId, 0, Number.MAX_SAFE_INTEGER).events;

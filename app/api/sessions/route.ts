@@ -19,6 +19,7 @@ export const POST = route('createSession', async ({ runtime, clientId, body }) =
     permissionMode: body.permission_mode ?? 'default',
     ...(body.prompt === undefined ? {} : { prompt: body.prompt }),
     source: body.source ?? 'api',
+    demo: body.demo ?? runtime.config.demo,
   });
   return { session: session.infoFor(clientId) };
 });

@@ -194,7 +194,7 @@ describe('Claude agent on its own', () => {
   it('refuses to start in a directory that does not exist', async () => {
     const events: AgentEvent[] = [];
     const agent = createClaudeAgentFactory({ executable: fakeClaudePath() })(
-      { cwd: '/nonexistent/vibes-dir', model: null, permissionMode: 'default', resume: null },
+      { cwd: '/nonexistent/vibes-dir', model: null, permissionMode: 'default', resume: null, demo: false },
       (event) => events.push(event),
     );
     await expect(agent.start()).rejects.toThrow(/\/nonexistent\/vibes-dir does not exist/);
@@ -204,7 +204,7 @@ describe('Claude agent on its own', () => {
 
   it('an answer to a request it does not hold is a clear error', async () => {
     const agent = createClaudeAgentFactory({ executable: fakeClaudePath() })(
-      { cwd: tmpdir(), model: null, permissionMode: 'default', resume: null },
+      { cwd: tmpdir(), model: null, permissionMode: 'default', resume: null, demo: false },
       () => {},
     );
     cleanups.push(() => agent.stop());

@@ -23,6 +23,7 @@ const session = (id: string, created: number, extra: Partial<SessionInfo> = {}):
   failure: null,
   ended_at: null,
   end_reason: null,
+  demo: false,
   ...extra,
 });
 

@@ -167,6 +167,21 @@ describe('SessionManager history and resume', () => {
     await expect(manager.resume(session.id, 'phone')).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 
+  it('a demo session runs the demo agent, says so, and stays a demo when resumed', async () => {
+    const { create, manager, agents } = coreHarness();
+    const real = await create('owner');
+    expect(agents.last().options.demo).toBe(false);
+    expect(real.infoFor('owner').demo).toBe(false);
+    const demo = await create('owner', { demo: true });
+    expect(agents.last().options.demo).toBe(true);
+    expect(manager.info(demo.id, 'owner').demo).toBe(true);
+    agents.last().emitAgentEvent({ type: 'claude_session', claude_session_id: 'fake-1', model: null });
+    await manager.kill(demo.id, 'owner');
+    expect(manager.history({ limit: 10 })[0]).toMatchObject({ id: demo.id, demo: true });
+    await manager.resume(demo.id, 'owner');
+    expect(agents.last().options).toMatchObject({ demo: true, resume: 'fake-1' });
+  });
+
   it('resume refuses an unknown session, and one Claude never started', async () => {
     const { create, manager } = coreHarness();
     await expect(manager.resume('missing', 'a')).rejects.toMatchObject({ code: 'NOT_FOUND' });

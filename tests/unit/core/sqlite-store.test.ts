@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore, type SessionSnapshot, type SessionStore } from '../../../lib/core/index.ts';
@@ -45,6 +45,7 @@ const snapshot = (id: string, extra: Partial<SessionSnapshot> = {}): SessionSnap
   failure: null,
   ended_at: null,
   end_reason: null,
+  demo: false,
   ...extra,
 });
 
@@ -69,6 +70,8 @@ describe.each([
     expect(store.readEvents('s1', 200, 100)).toEqual(entries(201, 50));
     expect(store.readEvents('s1', 250, 10)).toEqual([]);
     expect(store.getSession('nope')).toBeUndefined();
+    store.write({ sessions: [snapshot('demo', { demo: true })] });
+    expect(store.getSession('demo')).toEqual({ ...snapshot('demo', { demo: true }), subscriber_count: 0 });
   });
 
   it('ends sessions, lists the history newest first, and reopens one', () => {
@@ -147,6 +150,21 @@ describe('SqliteStore on disk', () => {
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
+  });
+
+  it('a database from before demo sessions keeps its sessions, which are not demos', () => {
+    const path = dbPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const raw = new Database(path);
+    for (const migration of MIGRATIONS.slice(0, 3)) raw.exec(migration);
+    raw.pragma('user_version = 3');
+    raw
+      .prepare("INSERT INTO sessions (id, state, owner_id, created_at, last_activity_at, cwd) VALUES ('old', 'idle', 'o', 1, 1, '/tmp')")
+      .run();
+    raw.close();
+    const store = open(path);
+    expect(store.schemaVersion).toBe(MIGRATIONS.length);
+    expect(store.getSession('old')).toMatchObject({ id: 'old', demo: false });
   });
 
   it('refuses a database from a newer vibes', () => {

@@ -29,6 +29,7 @@ const snapshot: SessionSnapshot = {
   end_reason: null,
   permission_mode: 'default',
   todos: null,
+  demo: false,
 };
 
 describe('the SQLite file', () => {

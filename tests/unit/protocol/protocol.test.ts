@@ -46,6 +46,7 @@ const session: SessionInfo = {
   ended_at: null,
   end_reason: null,
   failure: null,
+  demo: false,
 };
 
 const roundTrip = <T>(schema: { parse(value: unknown): T }, value: T): T => schema.parse(JSON.parse(JSON.stringify(value)));
