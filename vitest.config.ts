@@ -38,6 +38,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // `npm pack`, a global install of the tarball into a temporary prefix, `vibes serve` from there.
+          name: 'install',
+          include: ['tests/install/**/*.test.ts'],
+          globalSetup: ['tests/support/build-web.ts', 'tests/support/build-cli.ts'],
+          testTimeout: 360_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           // The real Claude Code binary against a scripted model: seconds per start, so bounds are generous.
           name: 'real-claude',
           // Files run one after another on a small machine; a file's sessions run together.

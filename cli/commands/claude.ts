@@ -13,10 +13,11 @@ with its description and folder, a plan, a question's options) and answered here
 other client: "a" allows, "d [reason]" denies, a number picks a "don't ask again" rule, a
 question's option or a plan's choice. Without PROMPT you type the first message.
 
-Ctrl-C interrupts the running turn, a second Ctrl-C leaves: the session stays on the server and
-passes to another watcher by the server's rules. When input ends (Ctrl-D or the end of a pipe),
-the command exits once the running turns are over. The exit code is 0 when the last turn
-succeeded.`;
+Ctrl-C interrupts the running turn, a second Ctrl-C leaves. When input ends (Ctrl-D or the end
+of a pipe), the command exits once the running turns are over. Leaving hands the session over at
+once: to the longest-standing other watcher, or, with nobody watching, it ends (after the running
+turn). With input piped, a decision Claude waits for is announced on stderr with how to answer it.
+The exit code is 0 when the last turn succeeded.`;
   static override args = {
     prompt: Args.string({ description: 'The first message to Claude', ignoreStdin: true }),
   };

@@ -108,8 +108,21 @@ export async function stopRecorded(home: string, timeoutMs = 10_000): Promise<St
     process.kill(record.pid, 'SIGKILL');
     while (isAlive(record.pid)) await sleep(20);
   }
+  // "Stopped" means gone: nothing left in a background server's process group, nothing on its port.
+  while (groupAlive(record.pid) && Date.now() < deadline) await sleep(50);
+  while ((await answers(record.url, 500)) && Date.now() < deadline) await sleep(50);
   removeServerRecord(home, record.pid);
   return { record, wasRunning: true, forced };
+}
+
+/** A detached server leads its own process group; anything it left running there keeps the group alive. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readFrom(path: string, offset: number): string {

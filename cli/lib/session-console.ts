@@ -1,14 +1,21 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { ApiClient } from '../../lib/client/node/api-client.ts';
 import type { EventStream } from '../../lib/client/node/event-stream.ts';
+import { RECONNECT_MAX_DELAY_MS } from '../../lib/client/node/event-stream.ts';
+import { END_TEXT } from '../../lib/client/shared/labels.ts';
 import type { PermissionAnswerBody, ServerEvent, SessionInfo, TranscriptEntry } from '../../lib/protocol/index.ts';
 import { DecisionInput } from './decision-input.ts';
+import { shortId } from './ids.ts';
 import { promptFor, questionLines } from './decision-view.ts';
 import { SessionTracker } from './session-tracker.ts';
 import type { Style } from './style.ts';
 import { TranscriptPrinter } from './transcript-printer.ts';
 
 const HISTORY_EVENTS = 200;
+/** How long leaving may wait for the server to take this terminal off the session. */
+const RELEASE_TIMEOUT_MS = 2_000;
+/** Failed reconnects after which an outage is reported a second (and last) time. */
+const OUTAGE_REPORT_AFTER = 5;
 
 export interface ConsoleOptions {
   stream: EventStream;
@@ -67,6 +74,12 @@ class SessionConsole {
   #askedFor: string | null = null;
   #finish: ((code: number) => void) | null = null;
   #done = false;
+  /** The session is gone from the live list (removed, or ended while the server was away). */
+  #gone = false;
+  /** Failed reconnects in the current outage; null while connected. */
+  #outageAttempts: number | null = null;
+  /** Decisions already announced on stderr, when nobody can answer at a terminal prompt. */
+  readonly #announced = new Set<string>();
 
   constructor(options: ConsoleOptions) {
     this.#o = options;
@@ -111,6 +124,7 @@ class SessionConsole {
     if (this.#tracker.pendingCount > 0 && this.#o.history) {
       for (const request of this.#tracker.pending()) if (!this.#o.json) this.#printer.permission(request);
     }
+    this.#announcePending();
     this.#showPrompt();
     this.#checkDone();
   }
@@ -150,6 +164,7 @@ class SessionConsole {
         if (event.session_id !== this.#session.id) return;
         this.#json(event);
         if (!this.#o.json) this.#printer.removed(event.reason);
+        this.#gone = true;
         this.#leave(this.#o.mode === 'attach' ? 0 : event.reason === 'session_finished' && this.#tracker.lastTurnOk !== false ? 0 : 1);
         return;
       case 'ownership_transferred':
@@ -175,6 +190,25 @@ class SessionConsole {
     else this.#printer.event(event);
     this.#tracker.apply(entry, fromHistory);
     this.#dropStaleAnswer();
+    if (this.#ready) this.#announcePending();
+  }
+
+  /**
+   * Without a terminal prompt (input piped, or --json) a waiting decision would stall silently:
+   * say on stderr what waits and how to answer it.
+   */
+  #announcePending(): void {
+    if (this.#interactive || this.#done) return;
+    for (const decision of this.#tracker.pending()) {
+      if (this.#announced.has(decision.request_id)) continue;
+      this.#announced.add(decision.request_id);
+      const id = shortId(this.#session.id);
+      const what = decision.title ?? `Claude wants to use ${decision.tool_name}`;
+      const here = this.#inputClosed ? '' : 'write "a" (allow) or "d" (deny) to this command\'s input, or ';
+      this.#stderr.write(
+        `vibes: waiting for a decision in session ${id}: ${what}. To answer it, ${here}run \`vibes sessions attach ${id}\` in a terminal, or open the dashboard.\n`,
+      );
+    }
   }
 
   #updated(session: SessionInfo): void {
@@ -196,7 +230,9 @@ class SessionConsole {
   /** After a resync the stream may have skipped events: read them from the transcript instead. */
   async #catchUp(): Promise<void> {
     try {
-      this.#updated(await this.#o.api.getSession(this.#session.id));
+      const session = await this.#o.api.getSession(this.#session.id);
+      if (this.#endedMeanwhile(session)) return;
+      this.#updated(session);
       for (;;) {
         const page = await this.#o.api.events(this.#session.id, { after: this.#tracker.lastSeq, limit: 1000 });
         for (const entry of page.events) this.#transcript(entry, false);
@@ -208,14 +244,51 @@ class SessionConsole {
     }
   }
 
+  /** One line when the server goes away, one more if it stays away, none per retry (the stream backs off). */
   #connection(status: 'open' | 'reconnecting' | 'closed', error?: Error): void {
     if (this.#done) return;
-    if (status === 'reconnecting') this.#note(this.#o.style.dim('vibes: connection to the server lost, reconnecting…'));
-    else if (status === 'open') this.#note(this.#o.style.dim('vibes: reconnected'));
-    else {
+    if (status === 'reconnecting') {
+      if (this.#outageAttempts === null) {
+        this.#outageAttempts = 0;
+        this.#note(this.#o.style.dim('vibes: connection to the server lost, reconnecting…'));
+      } else if (++this.#outageAttempts === OUTAGE_REPORT_AFTER) {
+        this.#note(
+          this.#o.style.yellow(
+            `vibes: the server still does not answer; retrying every ${Math.round(RECONNECT_MAX_DELAY_MS / 1000)} s. Ctrl-C leaves; \`vibes serve status\` tells whether it runs.`,
+          ),
+        );
+      }
+    } else if (status === 'open') {
+      this.#outageAttempts = null;
+      void this.#afterReconnect();
+    } else {
       this.#note(this.#o.style.red(`vibes: the event stream closed${error ? `: ${error.message}` : ''}`));
+      this.#gone = true;
       this.#leave(1);
     }
+  }
+
+  /** The server may have restarted meanwhile, ending the session: say so at once rather than at the next line typed. */
+  async #afterReconnect(): Promise<void> {
+    try {
+      const session = await this.#o.api.getSession(this.#session.id);
+      if (this.#endedMeanwhile(session)) return;
+      this.#note(this.#o.style.dim('vibes: reconnected'));
+    } catch (error) {
+      this.#note(this.#o.style.red(`vibes: lost the session: ${(error as Error).message}`));
+      this.#gone = true;
+      this.#leave(1);
+    }
+  }
+
+  #endedMeanwhile(session: SessionInfo): boolean {
+    if (session.ended_at === null || this.#done) return false;
+    const id = shortId(session.id);
+    this.#note(this.#o.style.bold(session.end_reason ? END_TEXT[session.end_reason] : 'This session has ended.'));
+    this.#note(this.#o.style.dim(`Continue it with \`vibes sessions resume ${id}\`.`));
+    this.#gone = true;
+    this.#leave(this.#o.mode === 'attach' ? 0 : 1);
+    return true;
   }
 
   #listenForInput(): void {
@@ -359,6 +432,10 @@ class SessionConsole {
     this.#leave(this.#tracker.lastTurnOk === false ? 1 : 0);
   }
 
+  /**
+   * Leaving on purpose (Ctrl-D, end of input, Ctrl-C twice, the session over) takes this terminal
+   * off the session at once: ownership passes on now, not after the grace meant for dropped links.
+   */
   #leave(code: number): void {
     if (this.#done) return;
     this.#done = true;
@@ -366,8 +443,25 @@ class SessionConsole {
     for (const cleanup of this.#cleanups) cleanup();
     this.#rl?.close();
     this.#stdin.destroy();
-    this.#o.stream.close();
-    this.#finish?.(code);
+    void this.#release().finally(() => {
+      this.#o.stream.close();
+      this.#finish?.(code);
+    });
+  }
+
+  async #release(): Promise<void> {
+    if (this.#gone) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, RELEASE_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.#o.api.unsubscribe(this.#session.id).then(() => undefined), timeout]);
+    } catch {
+      // Already off it (ended, killed): nothing to release.
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   #showPrompt(): void {

@@ -1,4 +1,4 @@
-import { REMOVAL_TEXT } from '../../lib/client/shared/labels.ts';
+import { REMOVAL_TEXT, STATE_LOOK } from '../../lib/client/shared/labels.ts';
 import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
 import { CLAUDE_CLIENT_ID, type RemovalReason, type SessionInfo, type TodoList, type TranscriptEvent } from '../../lib/protocol/index.ts';
 import { decisionLines, diffLines, modeLabel, todoLines, type Decision } from './decision-view.ts';
@@ -148,7 +148,12 @@ export class TranscriptPrinter {
 
   header(session: SessionInfo): void {
     const s = this.#options.style;
-    this.line(s.dim(`session ${shortId(session.id)}${session.name ? ` "${session.name}"` : ''} · ${session.state} · ${session.cwd}`));
+    const demo = session.demo ? ' · demo (the fake Claude answers)' : '';
+    this.line(
+      s.dim(
+        `session ${shortId(session.id)}${session.name ? ` "${session.name}"` : ''} · ${STATE_LOOK[session.state].label}${demo} · ${session.cwd}`,
+      ),
+    );
   }
 
   line(text: string): void {

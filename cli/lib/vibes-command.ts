@@ -4,6 +4,7 @@ import type { EventStream } from '../../lib/client/node/event-stream.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { resolveSessionId } from './ids.ts';
 import { vibesHome } from '../../lib/local/home.ts';
+import { readLastServe } from '../../lib/local/server-record.ts';
 import { isLoopbackHost } from '../../lib/protocol/rules.ts';
 import { newCliClientId, readToken, resolveTarget, type Target } from './locate.ts';
 import { answers, startDetached } from './server-control.ts';
@@ -120,20 +121,36 @@ export abstract class VibesCommand extends BaseCommand {
     if (await answers(target.url, 2_000)) return;
     // Only a server on this machine can be started from here.
     if (!this.autostartWanted(flags.autostart) || !isLoopbackHost(target.host)) throw unreachable(target);
+    // The way the user last ran `vibes serve` (its address unless one is given now, and demo or not).
+    const home = vibesHome();
+    const last = readLastServe(home);
+    const place = target.source === 'default' && last ? { host: last.host ?? target.host, port: last.port ?? target.port } : target;
+    const demo = Boolean(last?.demo) || envFlag(process.env.VIBES_DEMO);
     this.logToStderr(this.style.dim(`vibes: no server at ${target.url}, starting one in the background…`));
+    let log: string;
     try {
-      const { record } = await startDetached(vibesHome(), { host: target.host, port: target.port }, AUTOSTART_TIMEOUT_MS);
-      this.#target = { ...target, url: record.url, port: record.port };
+      const { record } = await startDetached(home, { host: place.host, port: place.port, demo }, AUTOSTART_TIMEOUT_MS);
+      this.#target = { ...target, url: record.url, host: place.host, port: record.port };
+      log = record.log;
     } catch (error) {
       throw new UserError(`Could not start a vibes server: ${(error as Error).message}`, 'UNREACHABLE');
     }
-    this.logToStderr(this.style.dim(`vibes: server running at ${this.#target.url} (stop it with \`vibes serve stop\`)`));
+    const mode = demo
+      ? 'new sessions are demos (the fake Claude answers), as with your last `vibes serve --demo`'
+      : 'new sessions run your Claude (`vibes claude --demo` tries the demo)';
+    this.logToStderr(
+      this.style.dim(
+        `vibes: started a server in the background at ${this.#target.url}: ${mode}. Log: ${log}. Stop it with \`vibes serve stop\`.`,
+      ),
+    );
   }
 
   protected override explain(error: Error): Error {
     return explain(error, this.#target);
   }
 }
+
+const envFlag = (value: string | undefined) => value !== undefined && ['1', 'true', 'yes'].includes(value);
 
 function unreachable(target: Target): UserError {
   const hint =

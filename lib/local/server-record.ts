@@ -56,3 +56,34 @@ export function isAlive(pid: number): boolean {
     return true;
   }
 }
+
+/** How the user last ran `vibes serve`, so a server the CLI starts on its own runs the same way. */
+export interface LastServe {
+  host?: string;
+  port?: number;
+  demo: boolean;
+}
+
+const lastServePath = (home: string) => join(home, 'last-serve.json');
+
+export function readLastServe(home: string): LastServe | null {
+  try {
+    const raw = JSON.parse(readFileSync(lastServePath(home), 'utf8')) as Partial<LastServe>;
+    return {
+      ...(typeof raw.host === 'string' && raw.host ? { host: raw.host } : {}),
+      ...(typeof raw.port === 'number' && Number.isInteger(raw.port) ? { port: raw.port } : {}),
+      demo: raw.demo === true,
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function writeLastServe(home: string, serve: LastServe): void {
+  try {
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    writeFileSync(lastServePath(home), `${JSON.stringify(serve)}\n`, { mode: 0o600 });
+  } catch {
+    // Only a convenience for the next autostart.
+  }
+}

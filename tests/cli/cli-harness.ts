@@ -38,9 +38,10 @@ export class CliProcess {
   readonly #exited: Promise<number | null>;
   #waiters = new Set<() => void>();
 
-  constructor(args: string[], env: Record<string, string>) {
-    this.child = spawn(process.execPath, [CLI_BIN, ...args], {
-      cwd: PROJECT_ROOT,
+  /** `bin`: another `vibes` executable (an installed one) instead of this checkout's. */
+  constructor(args: string[], env: Record<string, string>, options: { bin?: string; cwd?: string } = {}) {
+    this.child = spawn(options.bin ?? process.execPath, options.bin ? args : [CLI_BIN, ...args], {
+      cwd: options.cwd ?? PROJECT_ROOT,
       env: env as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

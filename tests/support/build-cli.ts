@@ -24,6 +24,13 @@ export default function buildCliIfStale(): void {
     if (missing.length > 0) throw new Error(`tsc -p tsconfig.build.json did not produce ${missing.join(', ')}:\n${report}`);
     console.warn(`[tests] tsc reported errors (JavaScript was emitted anyway):\n${report}`);
   }
+  // The command list oclif reads, made from the commands just compiled (as `npm run build` does).
+  const manifest = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts/oclif-manifest.mjs')], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (manifest.status !== 0) throw new Error(`scripts/oclif-manifest.mjs failed:\n${manifest.stdout ?? ''}${manifest.stderr ?? ''}`);
 }
 
 function mtime(path: string): number {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/base-command.ts';
 import { vibesHome } from '../../../lib/local/home.ts';
-import { removeServerRecord } from '../../../lib/local/server-record.ts';
+import { removeServerRecord, writeLastServe } from '../../../lib/local/server-record.ts';
 import { serverArgs, serverEntry, startDetached } from '../../lib/server-control.ts';
 import { readToken } from '../../lib/locate.ts';
 import { UserError } from '../../lib/user-error.ts';
@@ -18,7 +18,9 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
   static override flags = {
     host: Flags.string({ summary: 'Address to listen on (default: VIBES_HOST or 127.0.0.1).' }),
     port: Flags.integer({ summary: 'Port (default: VIBES_PORT or 7432; 0 picks a free one).', min: 0, max: 65535 }),
-    demo: Flags.boolean({ summary: 'Sessions run the fake Claude (no Claude account needed).' }),
+    demo: Flags.boolean({
+      summary: 'New sessions are demo sessions (the fake Claude answers; no Claude account needed) unless they ask for Claude.',
+    }),
     detach: Flags.boolean({ char: 'd', summary: 'Run in the background and return once it listens.' }),
   };
   static override examples = ['<%= config.bin %> serve', '<%= config.bin %> serve --detach', '<%= config.bin %> serve --port 0 --demo'];
@@ -30,6 +32,7 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
       ...(flags.port !== undefined ? { port: flags.port } : {}),
       demo: flags.demo,
     };
+    writeLastServe(vibesHome(), options);
     if (flags.detach) {
       const home = vibesHome();
       let detached;

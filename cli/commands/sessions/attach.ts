@@ -1,4 +1,10 @@
 import { Args, Flags } from '@oclif/core';
+import type { ApiClient } from '../../../lib/client/node/api-client.ts';
+import type { EventStream } from '../../../lib/client/node/event-stream.ts';
+import { END_SHORT } from '../../../lib/client/shared/labels.ts';
+import { LIMITS, type SessionInfo } from '../../../lib/protocol/index.ts';
+import { shortId } from '../../lib/ids.ts';
+import { UserError } from '../../lib/user-error.ts';
 import { VibesCommand } from '../../lib/vibes-command.ts';
 
 export default class SessionsAttach extends VibesCommand {
@@ -17,10 +23,30 @@ command exits.`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(SessionsAttach);
-    await this.driveSession(flags, async (api, stream) => api.subscribe(this.resolveId(args.id, await stream.sessionList()).id), {
+    await this.driveSession(flags, async (api, stream) => api.subscribe((await this.#findLive(api, stream, args.id)).id), {
       mode: 'attach',
       promptSent: false,
       history: true,
     });
+  }
+
+  /** A live session; an ended one is pointed to `resume`, which is what the user wants then. */
+  async #findLive(api: ApiClient, stream: EventStream, prefix: string): Promise<SessionInfo> {
+    try {
+      return this.resolveId(prefix, await stream.sessionList());
+    } catch (error) {
+      if (!(error instanceof UserError) || error.code !== 'NOT_FOUND') throw error;
+      let ended: SessionInfo;
+      try {
+        ended = this.resolveId(prefix, await api.history({ limit: LIMITS.historyPageMax }));
+      } catch {
+        throw error;
+      }
+      const why = ended.end_reason ? ` (${END_SHORT[ended.end_reason]})` : '';
+      throw new UserError(
+        `Session ${shortId(ended.id)} has ended${why}. Continue it with \`vibes sessions resume ${shortId(ended.id)}\`.`,
+        'INVALID_STATE',
+      );
+    }
   }
 }

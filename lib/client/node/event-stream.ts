@@ -31,6 +31,8 @@ export class EventStream {
   readonly #statusListeners = new Set<StatusListener>();
   #source: EventSource | null = null;
   #lastFailure: Error | null = null;
+  /** Connects in a row that failed: each reconnect waits longer (see backoff). */
+  #failedConnects = 0;
   #sessionList: SessionInfo[] | null = null;
   #closed = false;
 
@@ -160,6 +162,8 @@ export class EventStream {
 
   /** Adds the token, and the known client id so a reconnect keeps it; remembers why a connect was refused. */
   readonly #fetchWithAuth: FetchLike = async (input, init) => {
+    // EventSource retries every second; while the server stays away, wait longer each time.
+    if (this.#failedConnects > 0) await backoff(this.#failedConnects, init.signal);
     const url = new URL(input);
     if (this.#clientId) url.searchParams.set('client_id', this.#clientId);
     const headers: Record<string, string> = { ...init.headers };
@@ -167,8 +171,10 @@ export class EventStream {
     try {
       const response = await this.#fetch(url, { ...init, headers } as RequestInit);
       if (!response.ok) this.#lastFailure = await refusal(response);
+      this.#failedConnects = response.ok ? 0 : this.#failedConnects + 1;
       return response as Awaited<ReturnType<FetchLike>>;
     } catch (error) {
+      this.#failedConnects++;
       this.#lastFailure = error instanceof Error ? error : new Error(String(error));
       throw error;
     }
@@ -177,6 +183,26 @@ export class EventStream {
   #emitStatus(status: EventStreamStatus, error?: Error): void {
     for (const listener of [...this.#statusListeners]) listener(status, error);
   }
+}
+
+/** The longest wait between two reconnects while the server does not answer. */
+export const RECONNECT_MAX_DELAY_MS = 15_000;
+/** EventSource's own wait before each reconnect (the server's `retry:`). */
+const RETRY_MS = 1_000;
+
+/** 0, 1, 3, 7, 14 s on top of EventSource's second: 1, 2, 4, 8, 15 s between attempts. */
+function backoff(failures: number, signal: AbortSignal | null | undefined): Promise<void> {
+  const delay = Math.min(RETRY_MS * 2 ** (failures - 1), RECONNECT_MAX_DELAY_MS) - RETRY_MS;
+  if (delay <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, delay);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function parseFrame(data: unknown): ServerEvent | null {
