@@ -81,7 +81,7 @@ describe('autostart (item 1)', () => {
     expect(claude.stderr).toContain(`Log: ${join(home, 'server.log')}`);
     expect(claude.stdout).toContain('You said');
     expect((await runCli(['serve', 'stop'], userEnv)).code).toBe(0);
-  });
+  }, 90_000);
 });
 
 describe('leaving on purpose (item 2)', () => {
