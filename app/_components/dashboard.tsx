@@ -4,6 +4,7 @@ import dynamic from 'next/dynamic';
 import { useEffect } from 'react';
 import { SWRConfig } from 'swr';
 import { useMediaQuery } from '../_hooks/use-media-query.ts';
+import { useAttentionTitle, useWatchReport } from '../_hooks/use-attention.ts';
 import { useHistory } from '../_hooks/use-history.ts';
 import { useOpenSession } from '../_hooks/use-open-session.ts';
 import { useSessions } from '../_hooks/use-sessions.ts';
@@ -34,10 +35,12 @@ export function Dashboard() {
 }
 
 function Screen() {
-  const { signedOut } = useLive();
+  const { signedOut, api, clientId } = useLive();
   const { data: sessions } = useSessions();
   const { data: history } = useHistory();
   const { openId, open, close } = useOpenSession();
+  useAttentionTitle(sessions);
+  useWatchReport(api, clientId, openId);
   const wide = useMediaQuery('(min-width: 1024px)');
 
   // Side by side there is room for a session: show the newest rather than an empty pane.

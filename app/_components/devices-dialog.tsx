@@ -4,6 +4,7 @@ import * as Dialog from '@radix-ui/react-dialog';
 import { useCallback, useEffect, useState } from 'react';
 import type { DeviceInfo } from '../../lib/protocol/index.ts';
 import { useLive } from './live-provider.tsx';
+import { disablePush, KIND_LABELS, NotificationSettings } from './notification-settings.tsx';
 
 /** The browsers signed in to this server: this one can sign out, the others can be revoked. */
 /** Loaded on first use, so Radix stays out of the phone's first load. */
@@ -32,6 +33,8 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
     setError(null);
     try {
       if (device.current) {
+        // The server forgets the subscription with the device; the browser should too.
+        if (device.notifications) await disablePush(api).catch(() => undefined);
         await api.signOut();
         window.location.assign('/');
         return;
@@ -80,6 +83,13 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
                     <p className="text-xs text-neutral-600 dark:text-neutral-400">
                       {device.address} · last seen {when(device.last_seen_at)} · signed in {when(device.created_at)}
                     </p>
+                    <p className="text-xs text-neutral-600 dark:text-neutral-400" data-testid="device-notifications">
+                      {device.notifications
+                        ? `Notifications: ${device.notifications.kinds.map((kind) => KIND_LABELS[kind]).join(', ') || 'none'} · on since ${when(device.notifications.created_at)}${
+                            device.notifications.last_used_at ? ` · last sent ${when(device.notifications.last_used_at)}` : ''
+                          }`
+                        : 'Notifications off'}
+                    </p>
                   </div>
                   <button
                     type="button"
@@ -92,6 +102,13 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
                 </li>
               ))}
             </ul>
+          )}
+          {devices?.some((device) => device.current) && (
+            <NotificationSettings
+              api={api}
+              subscription={devices.find((device) => device.current)?.notifications ?? null}
+              onChanged={reload}
+            />
           )}
           <div className="mt-4 flex justify-end">
             <Dialog.Close asChild>

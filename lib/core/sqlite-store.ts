@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EndReason, PermissionMode, SessionState, TodoList, TranscriptEntry, TranscriptEvent } from '../protocol/index.ts';
-import type { DeviceRecord, DeviceStore } from './devices.ts';
+import type { NotificationKind } from '../protocol/index.ts';
+import type { DeviceRecord, DeviceStore, PushSubscriptionRecord } from './devices.ts';
 import type { SessionSnapshot } from './events.ts';
 import type { HistoryQuery, SessionStore, StoreWrite } from './store.ts';
 
@@ -50,6 +51,16 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // Whether the fake Claude answers a session, so a resume runs the same kind.
   `ALTER TABLE sessions ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;`,
+  // A device's Web Push subscription (issue 16); deleted with the device by the store itself.
+  `CREATE TABLE push_subscriptions (
+     device_id TEXT PRIMARY KEY,
+     endpoint TEXT NOT NULL UNIQUE,
+     p256dh TEXT NOT NULL,
+     auth TEXT NOT NULL,
+     kinds TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_used_at INTEGER
+   );`,
 ];
 
 /** Events per INSERT statement: one statement with many rows costs far less per row than one per row. */
@@ -329,8 +340,29 @@ const deviceOf = (row: DeviceRow): DeviceRecord => ({
   address: row.address,
 });
 
-/** Signed-in browsers, in the same database as the sessions (migration 2). */
+interface PushSubscriptionRow {
+  device_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  kinds: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+const pushSubscriptionOf = (row: PushSubscriptionRow): PushSubscriptionRecord => ({
+  deviceId: row.device_id,
+  endpoint: row.endpoint,
+  p256dh: row.p256dh,
+  auth: row.auth,
+  kinds: row.kinds === '' ? [] : (row.kinds.split(',') as NotificationKind[]),
+  createdAt: row.created_at,
+  lastUsedAt: row.last_used_at,
+});
+
+/** Signed-in browsers and their push subscriptions, in the same database as the sessions. */
 class SqliteDeviceStore implements DeviceStore {
+  readonly #db: Database.Database;
   readonly #insert: Database.Statement;
   readonly #bySecret: Database.Statement<[string], DeviceRow>;
   readonly #touch: Database.Statement;
@@ -338,8 +370,17 @@ class SqliteDeviceStore implements DeviceStore {
   readonly #delete: Database.Statement;
   readonly #deleteAll: Database.Statement;
   readonly #deleteSeenBefore: Database.Statement;
+  readonly #saveSubscription: Database.Statement;
+  readonly #deleteSubscriptionEndpoint: Database.Statement;
+  readonly #subscription: Database.Statement<[string], PushSubscriptionRow>;
+  readonly #subscriptions: Database.Statement<[], PushSubscriptionRow>;
+  readonly #deleteSubscription: Database.Statement;
+  readonly #deleteAllSubscriptions: Database.Statement;
+  readonly #deleteOrphanSubscriptions: Database.Statement;
+  readonly #touchSubscription: Database.Statement;
 
   constructor(db: Database.Database) {
+    this.#db = db;
     this.#insert = db.prepare(
       'INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address) VALUES (@id, @secretHash, @label, @createdAt, @lastSeenAt, @address)',
     );
@@ -349,6 +390,17 @@ class SqliteDeviceStore implements DeviceStore {
     this.#delete = db.prepare('DELETE FROM devices WHERE id = ?');
     this.#deleteAll = db.prepare('DELETE FROM devices');
     this.#deleteSeenBefore = db.prepare('DELETE FROM devices WHERE last_seen_at < ?');
+    this.#saveSubscription = db.prepare(
+      `INSERT OR REPLACE INTO push_subscriptions (device_id, endpoint, p256dh, auth, kinds, created_at, last_used_at)
+       VALUES (@deviceId, @endpoint, @p256dh, @auth, @kinds, @createdAt, @lastUsedAt)`,
+    );
+    this.#deleteSubscriptionEndpoint = db.prepare('DELETE FROM push_subscriptions WHERE endpoint = ?');
+    this.#subscription = db.prepare('SELECT * FROM push_subscriptions WHERE device_id = ?');
+    this.#subscriptions = db.prepare('SELECT * FROM push_subscriptions ORDER BY created_at, device_id');
+    this.#deleteSubscription = db.prepare('DELETE FROM push_subscriptions WHERE device_id = ?');
+    this.#deleteAllSubscriptions = db.prepare('DELETE FROM push_subscriptions');
+    this.#deleteOrphanSubscriptions = db.prepare('DELETE FROM push_subscriptions WHERE device_id NOT IN (SELECT id FROM devices)');
+    this.#touchSubscription = db.prepare('UPDATE push_subscriptions SET last_used_at = ? WHERE device_id = ?');
   }
 
   insertDevice(device: DeviceRecord): void {
@@ -369,14 +421,52 @@ class SqliteDeviceStore implements DeviceStore {
   }
 
   deleteDevice(id: string): boolean {
-    return this.#delete.run(id).changes > 0;
+    return this.#db.transaction(() => {
+      this.#deleteSubscription.run(id);
+      return this.#delete.run(id).changes > 0;
+    })();
   }
 
   deleteAllDevices(): number {
-    return this.#deleteAll.run().changes;
+    return this.#db.transaction(() => {
+      this.#deleteAllSubscriptions.run();
+      return this.#deleteAll.run().changes;
+    })();
   }
 
   deleteDevicesSeenBefore(at: number): number {
-    return this.#deleteSeenBefore.run(at).changes;
+    return this.#db.transaction(() => {
+      const count = this.#deleteSeenBefore.run(at).changes;
+      this.#deleteOrphanSubscriptions.run();
+      return count;
+    })();
+  }
+
+  savePushSubscription(subscription: PushSubscriptionRecord): void {
+    this.#db.transaction(() => {
+      this.#deleteSubscriptionEndpoint.run(subscription.endpoint);
+      this.#saveSubscription.run({ ...subscription, kinds: subscription.kinds.join(',') });
+    })();
+  }
+
+  pushSubscription(deviceId: string): PushSubscriptionRecord | undefined {
+    const row = this.#subscription.get(deviceId);
+    return row && pushSubscriptionOf(row);
+  }
+
+  listPushSubscriptions(): PushSubscriptionRecord[] {
+    return this.#subscriptions.all().map(pushSubscriptionOf);
+  }
+
+  deletePushSubscription(deviceId: string): boolean {
+    return this.#deleteSubscription.run(deviceId).changes > 0;
+  }
+
+  deletePushSubscriptionByEndpoint(endpoint: string): boolean {
+    return this.#deleteSubscriptionEndpoint.run(endpoint).changes > 0;
+  }
+
+  touchPushSubscription(deviceId: string, at: number): void {
+    this.#touchSubscription.run(at, deviceId);
   }
 }

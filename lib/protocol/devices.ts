@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PushSubscriptionInfo } from './notifications.ts';
 import { isDisplaySafe } from './text.ts';
 
 /** A signed-in browser, as `GET /api/devices` lists it. Never carries its secret. */
@@ -12,6 +13,8 @@ export const DeviceInfo = z.object({
   address: z.string(),
   /** True for the device that asked. */
   current: z.boolean(),
+  /** Its push subscription (issue 16), when notifications are on for it. */
+  notifications: PushSubscriptionInfo.nullable(),
 });
 export type DeviceInfo = z.infer<typeof DeviceInfo>;
 

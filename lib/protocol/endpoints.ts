@@ -28,6 +28,11 @@ export const ENDPOINTS = {
   signOut: { method: 'POST', path: '/api/sign-out' },
   listDevices: { method: 'GET', path: '/api/devices' },
   revokeDevice: { method: 'POST', path: '/api/devices/:id/revoke' },
+  notificationSettings: { method: 'GET', path: '/api/notifications' },
+  subscribePush: { method: 'POST', path: '/api/notifications/subscription' },
+  unsubscribePush: { method: 'POST', path: '/api/notifications/unsubscribe' },
+  notifyTest: { method: 'POST', path: '/api/notifications/test' },
+  watch: { method: 'POST', path: '/api/notifications/watch' },
 } as const satisfies Record<string, Endpoint>;
 
 export interface Endpoint {

@@ -12,3 +12,4 @@ export * from './headers.ts';
 export * from './labels.ts';
 export * from './rules.ts';
 export * from './devices.ts';
+export * from './notifications.ts';

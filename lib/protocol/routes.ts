@@ -21,6 +21,15 @@ import {
   UnsubscribeResponse,
 } from './responses.ts';
 import type { PathParams } from './route-path.ts';
+import {
+  NotificationSettingsResponse,
+  NotifyTestResponse,
+  PushSubscriptionBody,
+  PushSubscriptionResponse,
+  PushUnsubscribedResponse,
+  WatchBody,
+  WatchResponse,
+} from './notifications.ts';
 import { DeviceListResponse, DeviceRevokedResponse, PairingCodeResponse, SignInBody, SignInResponse } from './devices.ts';
 
 export type { RouteName };
@@ -63,6 +72,11 @@ export const ROUTES = {
   signOut: { ...ENDPOINTS.signOut, body: EmptyBody, response: DeviceRevokedResponse },
   listDevices: { ...ENDPOINTS.listDevices, response: DeviceListResponse },
   revokeDevice: { ...ENDPOINTS.revokeDevice, body: EmptyBody, response: DeviceRevokedResponse },
+  notificationSettings: { ...ENDPOINTS.notificationSettings, response: NotificationSettingsResponse },
+  subscribePush: { ...ENDPOINTS.subscribePush, body: PushSubscriptionBody, response: PushSubscriptionResponse },
+  unsubscribePush: { ...ENDPOINTS.unsubscribePush, body: EmptyBody, response: PushUnsubscribedResponse },
+  notifyTest: { ...ENDPOINTS.notifyTest, body: EmptyBody, response: NotifyTestResponse },
+  watch: { ...ENDPOINTS.watch, body: WatchBody, response: WatchResponse, client: 'required' },
 } as const satisfies { [Name in RouteName]: RouteSpec };
 
 export type Routes = typeof ROUTES;

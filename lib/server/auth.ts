@@ -2,10 +2,11 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { VibesError } from '../core/errors.ts';
 import { DEVICE_COOKIE, type DeviceSessions } from './devices.ts';
+import { requestView } from './forwarded.ts';
 import { newToken, writeToken } from './token.ts';
 
 /** Who is asking: the token holder (CLI, scripts) or one signed-in browser. */
-export type Principal = { kind: 'token' } | { kind: 'device'; deviceId: string };
+export type Principal = { kind: 'token' } | { kind: 'device'; deviceId: string; label: string };
 
 export interface AuthOptions {
   home: string;
@@ -45,8 +46,8 @@ export class Auth {
     }
     const secret = readCookie(req.headers.cookie, DEVICE_COOKIE);
     if (secret === undefined) return null;
-    const device = this.devices.authenticate(secret, req.socket.remoteAddress ?? 'unknown');
-    return device ? { kind: 'device', deviceId: device.id } : null;
+    const device = this.devices.authenticate(secret, requestView(req).address);
+    return device ? { kind: 'device', deviceId: device.id, label: device.label } : null;
   }
 
   /** A new token; the old one, every signed-in device and their event streams end at once. */

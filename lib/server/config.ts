@@ -68,6 +68,26 @@ export const ServerConfig = z.object({
   store: z.enum(['sqlite', 'memory']).default('sqlite'),
   /** Ended sessions older than this many days are deleted (at start and hourly); 0 keeps them all. */
   retentionDays: z.coerce.number().nonnegative().max(100_000).default(0),
+  /** Serve HTTPS with this certificate chain and key (PEM files). */
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
+  /** Addresses of a TLS-terminating proxy in front of vibes: only they may set X-Forwarded-Proto/Host. */
+  trustedProxies: z.array(z.string().min(1)).default([]),
+  /** Where users reach vibes (e.g. https://box.tailnet.ts.net): its host is answered to; links use it. */
+  publicUrl: z
+    .url({ protocol: /^https?$/ })
+    .transform((value) => new URL(value).origin)
+    .optional(),
+  /** A webhook that gets every notification too (JSON, or ntfy's headers form). */
+  notifyUrl: z.url({ protocol: /^https?$/ }).optional(),
+  notifyFormat: z.enum(['json', 'ntfy']).default('json'),
+  /** "Turn finished" is sent only for turns at least this long. */
+  notifyTurnSeconds: z.coerce.number().nonnegative().max(86_400).default(30),
+  /** Who runs this server, for push services (`mailto:` or `https:`). */
+  vapidSubject: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)\S+$/, 'a mailto: or https:// URL')
+    .default('mailto:vibes@example.com'),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -83,6 +103,8 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
       demo: { type: 'boolean' },
       dev: { type: 'boolean' },
       'allow-bypass': { type: 'boolean' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
     },
     strict: true,
   });
@@ -105,9 +127,7 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     maxBodyBytes: env.VIBES_MAX_BODY_BYTES,
     rateLimitPerSecond: env.VIBES_RATE_LIMIT_PER_SECOND,
     rateLimitBurst: env.VIBES_RATE_LIMIT_BURST,
-    allowedHosts: env.VIBES_ALLOWED_HOSTS?.split(',')
-      .map((host) => host.trim())
-      .filter(Boolean),
+    allowedHosts: list(env.VIBES_ALLOWED_HOSTS),
     token: env.VIBES_TOKEN || undefined,
     anonymousRateLimitPerSecond: env.VIBES_ANONYMOUS_RATE_LIMIT_PER_SECOND,
     anonymousRateLimitBurst: env.VIBES_ANONYMOUS_RATE_LIMIT_BURST,
@@ -119,7 +139,18 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     maxDatabaseMb: env.VIBES_MAX_DATABASE_MB,
     store: env.VIBES_STORE || undefined,
     retentionDays: env.VIBES_RETENTION_DAYS || undefined,
+    tlsCert: values['tls-cert'] ?? (env.VIBES_TLS_CERT || undefined),
+    tlsKey: values['tls-key'] ?? (env.VIBES_TLS_KEY || undefined),
+    trustedProxies: list(env.VIBES_TRUSTED_PROXY),
+    publicUrl: env.VIBES_PUBLIC_URL || undefined,
+    notifyUrl: env.VIBES_NOTIFY_URL || undefined,
+    notifyFormat: env.VIBES_NOTIFY_FORMAT || undefined,
+    notifyTurnSeconds: env.VIBES_NOTIFY_TURN_S || undefined,
+    vapidSubject: env.VIBES_VAPID_SUBJECT || undefined,
   };
+  if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) {
+    throw new Error('Invalid vibes configuration: HTTPS needs both --tls-cert and --tls-key');
+  }
   const parsed = ServerConfig.safeParse(Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)));
   if (!parsed.success) {
     // zod echoes no input values for these checks, so a bad VIBES_TOKEN is never printed.
@@ -127,4 +158,11 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     throw new Error(`Invalid vibes configuration: ${problems}`);
   }
   return parsed.data;
+}
+
+function list(value: string | undefined): string[] | undefined {
+  return value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }

@@ -1,9 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { VibesError } from '../core/errors.ts';
-import { DeviceId, EmptyBody, ROUTES, SignInBody, type ErrorCode, type RouteResponse, type RouteSpec } from '../protocol/index.ts';
+import {
+  DeviceId,
+  EmptyBody,
+  ROUTES,
+  SignInBody,
+  type ErrorCode,
+  type RouteName,
+  type RouteResponse,
+  type RouteSpec,
+} from '../protocol/index.ts';
 import type { Principal } from './auth.ts';
 import { clearedDeviceCookie, deviceCookie, labelFromUserAgent } from './devices.ts';
+import { requestView } from './forwarded.ts';
 import { errorCodeOf, sendError } from './http-errors.ts';
 import { signInUrls } from './pairing.ts';
 import type { Runtime } from './runtime.ts';
@@ -54,7 +64,7 @@ export function handleCredentialRoute(
 }
 
 async function signIn(req: IncomingMessage, res: ServerResponse, runtime: Runtime): Promise<void> {
-  const address = req.socket.remoteAddress ?? 'unknown';
+  const { address, secure } = requestView(req);
   const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
   const refuse = (code: ErrorCode, message: string, headers: Record<string, string> = {}) => {
     if (!isForm) return sendError(res, code, message, headers);
@@ -74,7 +84,7 @@ async function signIn(req: IncomingMessage, res: ServerResponse, runtime: Runtim
     return refuse('INVALID_PAIRING_CODE', 'That pairing code is wrong, used or expired: run `vibes pair` for a new one');
   }
   const { device, secret } = runtime.auth.devices.signIn(body.label ?? labelFromUserAgent(req.headers['user-agent']), address);
-  const cookie = deviceCookie(secret);
+  const cookie = deviceCookie(secret, { secure });
   if (isForm) {
     res.writeHead(303, { 'Set-Cookie': cookie, Location: '/', 'Content-Length': 0 });
     res.end();
@@ -91,7 +101,7 @@ async function signOut(req: IncomingMessage, res: ServerResponse, principal: Pri
     throw new VibesError('INVALID_STATE', 'Only a signed-in browser can sign out; to stop the token working, run `vibes token rotate`');
   }
   // The answer goes out first: revoking closes this device's streams, not this request.
-  answer(res, 'signOut', { revoked: principal.deviceId }, { 'Set-Cookie': clearedDeviceCookie() });
+  answer(res, 'signOut', { revoked: principal.deviceId }, { 'Set-Cookie': clearedDeviceCookie({ secure: requestView(req).secure }) });
   runtime.auth.devices.revoke(principal.deviceId);
 }
 
@@ -105,7 +115,7 @@ async function revokeDevice(req: IncomingMessage, res: ServerResponse, rawId: st
 async function issueCode(req: IncomingMessage, res: ServerResponse, runtime: Runtime): Promise<void> {
   parseWith(EmptyBody, parseJson(await readBody(req)));
   const { code, expiresAt } = runtime.pairingCodes.issue();
-  answer(res, 'pairing', { code, expires_at: expiresAt, urls: signInUrls(runtime.config.host, runtime.port, code) });
+  answer(res, 'pairing', { code, expires_at: expiresAt, urls: signInUrls(runtime.config, runtime.port, code) });
 }
 
 async function rotate(req: IncomingMessage, res: ServerResponse, principal: Principal, runtime: Runtime): Promise<void> {
@@ -120,7 +130,7 @@ function currentDevice(principal: Principal): string | null {
   return principal.kind === 'device' ? principal.deviceId : null;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
@@ -139,7 +149,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
@@ -152,7 +162,7 @@ function dropEmpty(fields: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value.trim() !== ''));
 }
 
-function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) =>
@@ -164,7 +174,7 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** A success answer, typed by the route table's response for `name`. */
-function answer<Name extends CredentialRoute>(
+export function answer<Name extends RouteName>(
   res: ServerResponse,
   name: Name,
   body: RouteResponse<Name>,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { DeviceRecord, DeviceStore } from '../core/devices.ts';
-import type { DeviceInfo } from '../protocol/index.ts';
+import type { DeviceInfo, PushSubscriptionInfo } from '../protocol/index.ts';
 
 export const DEVICE_COOKIE = 'vibes_device';
 /** How often a device's last-seen time is written at most: a request is not a database write. */
@@ -74,7 +74,18 @@ export class DeviceSessions {
       last_seen_at: device.lastSeenAt,
       address: device.address,
       current: device.id === currentId,
+      notifications: this.#pushInfo(device.id),
     }));
+  }
+
+  /** Push subscriptions live beside the devices they belong to, and go with them. */
+  get store(): DeviceStore {
+    return this.#store;
+  }
+
+  #pushInfo(deviceId: string): PushSubscriptionInfo | null {
+    const subscription = this.#store.pushSubscription(deviceId);
+    return subscription ? { kinds: subscription.kinds, created_at: subscription.createdAt, last_used_at: subscription.lastUsedAt } : null;
   }
 
   revoke(deviceId: string): boolean {

@@ -31,11 +31,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     log: env.VIBES_LOG_FILE ?? '',
   });
   const { code, expiresAt } = server.runtime.pairingCodes.issue();
-  const [signIn, ...others] = signInUrls(config.host, server.port, code);
+  const [signIn, ...others] = signInUrls(config, server.port, code);
   const minutes = Math.round((expiresAt * 1000 - Date.now()) / 60_000);
   console.log(`vibes: sign in a browser with ${signIn} (code ${code}, works once, for ${minutes} min; \`vibes pair\` makes another)`);
   for (const url of others) console.log(`vibes:            or with ${url}`);
-  if (!isLoopbackHost(config.host) && signIn) {
+  if ((!isLoopbackHost(config.host) || config.publicUrl) && signIn) {
     console.log(`vibes: listening beyond this machine; scan to open vibes on your phone:\n${await terminalQr(signIn)}`);
   }
 

@@ -4,7 +4,12 @@ import { networkInterfaces } from 'node:os';
  * The sign-in links for this server, carrying a one-time pairing code, the one to use from
  * another device first. A wildcard bind is reachable at every external address of the machine.
  */
-export function signInUrls(bindHost: string, port: number, code: string): string[] {
+export function signInUrls(
+  server: { host: string; publicUrl?: string | undefined; tlsCert?: string | undefined },
+  port: number,
+  code: string,
+): string[] {
+  const bindHost = server.host;
   const hosts: string[] = [];
   if (bindHost === '0.0.0.0' || bindHost === '::') {
     for (const addresses of Object.values(networkInterfaces())) {
@@ -16,5 +21,8 @@ export function signInUrls(bindHost: string, port: number, code: string): string
   } else {
     hosts.push(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
   }
-  return hosts.map((host) => `http://${host}:${port}/?code=${encodeURIComponent(code)}`);
+  const scheme = server.tlsCert ? 'https' : 'http';
+  const urls = hosts.map((host) => `${scheme}://${host}:${port}/?code=${encodeURIComponent(code)}`);
+  // Behind a proxy (Tailscale Serve, Caddy, a tunnel) the public name is the one that works.
+  return server.publicUrl ? [`${server.publicUrl}/?code=${encodeURIComponent(code)}`, ...urls] : urls;
 }

@@ -88,3 +88,31 @@ export class Presence {
     this.#goneTimers.delete(clientId);
   }
 }
+
+/**
+ * Which session each page shows, and whether that page is visible (it says so on every change,
+ * `POST /api/notifications/watch`). A session shown on a visible page needs no notification;
+ * a page counts only while its event stream is open.
+ */
+export class Watching {
+  readonly #isStreaming: (clientId: string) => boolean;
+  readonly #shown = new Map<string, string>();
+
+  constructor(isStreaming: (clientId: string) => boolean) {
+    this.#isStreaming = isStreaming;
+  }
+
+  set(clientId: string, sessionId: string | null, visible: boolean): void {
+    if (sessionId !== null && visible) this.#shown.set(clientId, sessionId);
+    else this.#shown.delete(clientId);
+  }
+
+  isWatched(sessionId: string): boolean {
+    let watched = false;
+    for (const [clientId, shown] of this.#shown) {
+      if (!this.#isStreaming(clientId)) this.#shown.delete(clientId);
+      else if (shown === sessionId) watched = true;
+    }
+    return watched;
+  }
+}

@@ -3,11 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
 import { LOOPBACK_NAMES, ROUTES, type ErrorCode } from '../protocol/index.ts';
 import { principalKey, type Auth, type Principal } from './auth.ts';
+import { requestView } from './forwarded.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 const WILDCARD_ADDRESSES = ['0.0.0.0', '::'];
 /** Files a signed-out browser may load: the sign-in screen and the install manifest use them. */
-const PUBLIC_PATHS = [/^\/_next\/static\//, /^\/icon[\w.-]*$/, /^\/manifest\.webmanifest$/, /^\/favicon\.ico$/];
+const PUBLIC_PATHS = [/^\/_next\/static\//, /^\/icon[\w.-]*$/, /^\/manifest\.webmanifest$/, /^\/favicon\.ico$/, /^\/sw\.js$/];
 
 export type GuardVerdict =
   | { kind: 'pass'; principal: Principal }
@@ -50,7 +51,8 @@ export class RequestGuard {
   }
 
   check(req: IncomingMessage, url: URL): GuardVerdict {
-    const host = req.headers.host;
+    // Through a trusted proxy, the Host the browser sent (X-Forwarded-Host); otherwise the header itself.
+    const host = requestView(req).host;
     if (!host || !HOST_HEADER.test(host) || !this.#hosts.has(hostnameOf(host))) {
       return refuse('FORBIDDEN_HOST', `Host ${printable(host ?? '(none)')} is not one this server answers to`);
     }
@@ -100,7 +102,7 @@ export class RequestGuard {
 
   /** Requests nobody signed are limited per address, before anything else is done for them. */
   #anonymous(req: IncomingMessage): GuardVerdict | null {
-    const rate = this.#options.anonymousLimiter.take(req.socket.remoteAddress ?? 'unknown');
+    const rate = this.#options.anonymousLimiter.take(requestView(req).address);
     return rate.allowed ? null : rateLimited(rate.retryAfterSeconds);
   }
 }
@@ -189,6 +191,8 @@ export function applyPageCsp(req: IncomingMessage, res: ServerResponse, dev: boo
     "font-src 'self'",
     `connect-src 'self'${dev ? ' ws: wss:' : ''}`,
     "manifest-src 'self'",
+    // The service worker (public/sw.js) that shows push notifications; 'strict-dynamic' ignores 'self' for scripts.
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

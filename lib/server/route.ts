@@ -22,6 +22,8 @@ export interface RouteContext<Name extends RouteName> {
   runtime: Runtime;
   /** From X-Vibes-Client-Id: null when the caller sent none, never null where the route requires it. */
   clientId: RouteClientId<Name>;
+  /** The signed-in browser that asks, by its label; null for the token. Set by the custom server only. */
+  device: string | null;
   /** Parsed with the route's schemas from lib/protocol/routes.ts. */
   query: ParsedQuery<Name>;
   body: ParsedBody<Name>;
@@ -53,6 +55,7 @@ export function route<Name extends RouteName>(name: Name, handler: Handler<Name>
           params: await context.params,
           runtime,
           clientId: clientId as RouteClientId<Name>,
+          device: readDevice(request),
           query: query as ParsedQuery<Name>,
           body: body as ParsedBody<Name>,
         });
@@ -93,6 +96,19 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string)
     throw new VibesError('VALIDATION_FAILED', `Invalid ${what}: ${problems}`);
   }
   return parsed.data;
+}
+
+/** Internal: the custom server sets it from the device cookie after dropping whatever a client sent. */
+export const DEVICE_LABEL_HEADER = 'x-vibes-device-label';
+
+function readDevice(request: Request): string | null {
+  const value = request.headers.get(DEVICE_LABEL_HEADER);
+  if (value === null) return null;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
 }
 
 function readClientId(request: Request): string | null {

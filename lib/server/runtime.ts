@@ -13,7 +13,9 @@ import { SqliteStore } from '../core/sqlite-store.ts';
 import { Auth } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { DeviceSessions, PairingCodes } from './devices.ts';
-import { Presence } from './presence.ts';
+import { Notifier } from './notifier.ts';
+import { Presence, Watching } from './presence.ts';
+import { loadOrCreateVapidKeys } from './vapid.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 import { SseHub } from './sse-hub.ts';
 
@@ -31,6 +33,10 @@ export interface Runtime {
   readonly auth: Auth;
   readonly pairingCodes: PairingCodes;
   readonly signInThrottle: SignInThrottle;
+  /** Which pages show which session, visibly: those sessions get no notification. */
+  readonly watching: Watching;
+  readonly notifier: Notifier;
+  readonly vapidPublicKey: string;
   readonly version: string;
   /** The port actually listened on, known once listening (with `--port 0` it differs from the config's). */
   port: number;
@@ -82,6 +88,18 @@ export function createRuntime(
     pingMs: config.pingMs,
     allowBypass: config.allowBypass,
   });
+  const watching = new Watching((clientId) => presence.isStreaming(clientId));
+  const vapid = loadOrCreateVapidKeys(config.home);
+  const notifier = new Notifier({
+    bus,
+    devices: devices.store,
+    vapid,
+    vapidSubject: config.vapidSubject,
+    turnThresholdMs: config.notifyTurnSeconds * 1000,
+    isWatched: (sessionId) => watching.isWatched(sessionId),
+    ...(config.notifyUrl ? { webhook: { url: config.notifyUrl, format: config.notifyFormat, publicUrl: config.publicUrl } } : {}),
+  });
+  notifier.start();
   // A revoked device, or every one after a rotation, loses its event streams at once.
   devices.onRevoked((deviceId) => hub.closeStreams((key) => (deviceId === null ? key !== 'token' : key === `device:${deviceId}`)));
   auth.onRotated(() => {
@@ -96,6 +114,8 @@ export function createRuntime(
   const dispose = async () => {
     clearInterval(sweep);
     await manager.shutdown();
+    notifier.stop();
+    await notifier.settled();
     store.close();
   };
   return {
@@ -109,6 +129,9 @@ export function createRuntime(
     auth,
     pairingCodes,
     signInThrottle: new SignInThrottle(),
+    watching,
+    notifier,
+    vapidPublicKey: vapid.publicKey,
     version,
     port: config.port,
     startedAt: Date.now(),

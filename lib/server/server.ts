@@ -1,11 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { NextServer, NextServerOptions, RequestHandler } from 'next/dist/server/next.js';
 import type { AgentFactory } from '../core/index.ts';
 import { EVENT_STREAM_PATH, ROUTES } from '../protocol/index.ts';
+import { DEVICE_LABEL_HEADER } from './route.ts';
 import { principalKey } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { handleCredentialRoute, sendHtml } from './credential-routes.ts';
+import { viewRequest } from './forwarded.ts';
+import { handleNotificationRoute } from './notification-routes.ts';
 import { sendHealth } from './health.ts';
 import { ERROR_CODE_HEADER, sendError } from './http-errors.ts';
 import { projectRoot, projectVersion } from '../local/project-root.ts';
@@ -33,7 +38,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     rateLimiter: new RateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }),
     anonymousLimiter: new RateLimiter({ perSecond: config.anonymousRateLimitPerSecond, burst: config.anonymousRateLimitBurst }),
     bindHost: config.host,
-    extraHosts: config.allowedHosts,
+    extraHosts: [...config.allowedHosts, ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : [])],
     maxBodyBytes: config.maxBodyBytes,
   });
   installRuntime(runtime);
@@ -53,6 +58,9 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     setBaseHeaders(res);
+    viewRequest(req, config.trustedProxies);
+    // Only the server says which device asks (lib/server/route.ts reads it); a client's own is dropped.
+    delete req.headers[DEVICE_LABEL_HEADER];
     const url = new URL(req.url ?? '/', 'http://vibes.invalid');
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
     if (isApi) res.setHeader('Cache-Control', 'no-store');
@@ -74,7 +82,9 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     }
     const principal = verdict.kind === 'pass' ? verdict.principal : null;
     if (principal) connections.signedIn(req.socket);
+    if (principal?.kind === 'device') req.headers[DEVICE_LABEL_HEADER] = encodeURIComponent(principal.label);
     if (isApi && handleCredentialRoute(req, res, url, principal, runtime)) return;
+    if (isApi && principal && handleNotificationRoute(req, res, url, principal, runtime)) return;
     if (url.pathname === EVENT_STREAM_PATH) {
       if (req.method !== 'GET') return sendError(res, 'METHOD_NOT_ALLOWED', `Use GET for ${EVENT_STREAM_PATH}`, { Allow: 'GET' });
       return runtime.hub.open(req, res, url, principalKey(principal!));
@@ -95,13 +105,15 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
       });
   };
 
-  const server = createServer(
-    // Checked every second, so a client that sends its head slowly is cut off on time.
-    { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
-    handle,
-  );
+  // Checked every second, so a client that sends its head slowly is cut off on time.
+  const timeouts = { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 };
+  const server =
+    config.tlsCert && config.tlsKey
+      ? createHttpsServer({ ...timeouts, cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }, handle)
+      : createServer(timeouts, handle);
+  const connectionEvent = config.tlsCert ? 'secureConnection' : 'connection';
   const connections = new AnonymousConnections(config.maxAnonymousConnections);
-  server.on('connection', (socket) => connections.opened(socket));
+  server.on(connectionEvent, (socket: Socket) => connections.opened(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -127,7 +139,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
       installRuntime(undefined);
     })());
 
-  return { url: `http://${host}:${port}`, port, runtime, ready: nextReady.then(() => undefined), close };
+  return { url: `${config.tlsCert ? 'https' : 'http'}://${host}:${port}`, port, runtime, ready: nextReady.then(() => undefined), close };
 }
 
 /**

@@ -74,11 +74,23 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   signIn: async () => ({ body: { code: (await pairingCode(vibes.url, vibes.token)).code, label: 'contract phone' } }),
   signOut: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token) }),
   listDevices: async () => ({}),
+  notificationSettings: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token, 'notified') }),
+  subscribePush: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token, 'push'), body: PUSH_SUBSCRIPTION }),
+  unsubscribePush: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token, 'push off') }),
+  notifyTest: async () => ({}),
+  watch: async () => ({ clientId: 'alice', body: { session_id: null, visible: false } }),
   revokeDevice: async () => {
     await deviceCookie(vibes.url, vibes.token, 'to revoke');
     const device = (await vibes.client().listDevices()).find((listed) => listed.label === 'to revoke');
     return { params: { id: device?.id ?? 'none' } };
   },
+};
+
+/** A well-formed subscription whose push service (on a closed loopback port) is never reached. */
+const PUSH_SUBSCRIPTION = {
+  endpoint: 'http://127.0.0.1:9/push/contract',
+  keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) },
+  kinds: ['permission'],
 };
 
 async function newSession(prompt?: string): Promise<string> {

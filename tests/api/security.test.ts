@@ -9,8 +9,10 @@ import {
   ErrorBody,
   InputBody,
   PermissionAnswerBody,
+  PushSubscriptionBody,
   SetModeBody,
   SetModelBody,
+  WatchBody,
   type ErrorCode,
 } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
@@ -71,6 +73,16 @@ const endpoints: Record<string, Endpoint> = {
   devices: { method: 'GET', path: () => '/api/devices' },
   'device revoke': { method: 'POST', path: () => '/api/devices/no-such-device/revoke', body: () => '{}', schema: EmptyBody },
   'sign out': { method: 'POST', path: () => '/api/sign-out', body: () => '{}', schema: EmptyBody },
+  notifications: { method: 'GET', path: () => '/api/notifications' },
+  'push subscribe': {
+    method: 'POST',
+    path: () => '/api/notifications/subscription',
+    body: () => JSON.stringify({ endpoint: 'https://push.example/x', keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) } }),
+    schema: PushSubscriptionBody,
+  },
+  'push unsubscribe': { method: 'POST', path: () => '/api/notifications/unsubscribe', body: () => '{}', schema: EmptyBody },
+  'notify test': { method: 'POST', path: () => '/api/notifications/test', body: () => '{}', schema: EmptyBody },
+  watch: { method: 'POST', path: () => '/api/notifications/watch', body: () => '{"session_id":null,"visible":true}', schema: WatchBody },
 };
 
 function send(endpoint: Endpoint, change: { headers?: Record<string, string>; path?: string; body?: string; host?: string } = {}) {

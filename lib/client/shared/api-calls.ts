@@ -5,6 +5,8 @@ import type {
   ModelOption,
   PermissionAnswerBody,
   PermissionMode,
+  PushSubscriptionBody,
+  PushSubscriptionInfo,
   RouteBody,
   RouteName,
   RouteParams,
@@ -129,5 +131,29 @@ export abstract class ApiCalls {
   /** Signs a device out: its cookie stops working and its event streams close. */
   revokeDevice(id: string) {
     return this.call('revokeDevice', { params: { id } });
+  }
+
+  /** The server's push key and this device's subscription. */
+  notificationSettings() {
+    return this.call('notificationSettings');
+  }
+
+  /** Turns push on for this device (or changes its kinds): the browser's PushSubscription.toJSON(). */
+  async subscribePush(body: PushSubscriptionBody): Promise<PushSubscriptionInfo> {
+    return (await this.call('subscribePush', { body })).subscription;
+  }
+
+  unsubscribePush() {
+    return this.call('unsubscribePush');
+  }
+
+  /** A test notification to every subscribed device and the webhook. */
+  notifyTest() {
+    return this.call('notifyTest');
+  }
+
+  /** Tells the server which session this page shows and whether it is visible (no notification for it then). */
+  watch(sessionId: string | null, visible: boolean) {
+    return this.call('watch', { body: { session_id: sessionId, visible } });
   }
 }

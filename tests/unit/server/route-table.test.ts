@@ -13,6 +13,11 @@ const SERVED_BY_SERVER: Partial<Record<RouteName, string>> = {
   signOut: 'lib/server/credential-routes.ts',
   listDevices: 'lib/server/credential-routes.ts',
   revokeDevice: 'lib/server/credential-routes.ts',
+  notificationSettings: 'lib/server/notification-routes.ts',
+  subscribePush: 'lib/server/notification-routes.ts',
+  unsubscribePush: 'lib/server/notification-routes.ts',
+  notifyTest: 'lib/server/notification-routes.ts',
+  watch: 'lib/server/notification-routes.ts',
 };
 
 function handlerFiles(dir: string): string[] {

@@ -1,0 +1,226 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLIENT_ID_HEADER, NotificationPayload } from '../../lib/protocol/index.ts';
+import { useServer } from '../support/api-harness.ts';
+import { BrowserPushKeys, StandInServer, type ReceivedRequest } from '../support/push-service.ts';
+import { deviceCookie } from '../support/sign-in.ts';
+
+/**
+ * Push notifications end to end: real server, fake Claude, a stand-in push service on loopback
+ * that receives what web-push sends and decrypts it with the subscription's own keys.
+ */
+const pushService = await StandInServer.start();
+const webhook = await StandInServer.start();
+afterAll(async () => {
+  await pushService.close();
+  await webhook.close();
+});
+
+const vibes = useServer({
+  env: {
+    VIBES_NOTIFY_URL: `${webhook.url}/hook`,
+    // A plain reply takes milliseconds; `stream 4 chunks every 300 ms` over a second.
+    VIBES_NOTIFY_TURN_S: '0.5',
+    VIBES_PUBLIC_URL: 'https://vibes.example.test',
+  },
+});
+
+interface Device {
+  cookie: string;
+  keys: BrowserPushKeys;
+  path: string;
+}
+
+async function request(name: string, path: string, init: { cookie?: string; clientId?: string; body?: unknown; method?: string }) {
+  const response = await vibes.raw(path, {
+    method: init.method ?? 'POST',
+    ...(init.cookie ? { anonymous: true } : {}),
+    headers: {
+      ...(init.cookie ? { cookie: init.cookie, origin: vibes.url } : {}),
+      ...(init.clientId ? { [CLIENT_ID_HEADER]: init.clientId } : {}),
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const json: unknown = await response.json();
+  if (!response.ok) throw new Error(`${name} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function subscribedDevice(label: string, kinds?: string[]): Promise<Device> {
+  const cookie = await deviceCookie(vibes.url, vibes.token, label);
+  const keys = new BrowserPushKeys();
+  const path = `/push/${label}`;
+  await request('subscribe', '/api/notifications/subscription', {
+    cookie,
+    body: { ...keys.subscription(`${pushService.url}${path}`), ...(kinds ? { kinds } : {}) },
+  });
+  return { cookie, keys, path };
+}
+
+/** Every push this device received, decrypted. */
+function pushesTo(device: Device): NotificationPayload[] {
+  return pushService.received
+    .filter((received) => received.path === device.path)
+    .map((received) => NotificationPayload.parse(JSON.parse(device.keys.decrypt(received.body))));
+}
+
+async function nextPush(device: Device, matches: (payload: NotificationPayload) => boolean): Promise<NotificationPayload> {
+  const received = await pushService.waitFor(
+    (candidate: ReceivedRequest) =>
+      candidate.path === device.path && matches(NotificationPayload.parse(JSON.parse(device.keys.decrypt(candidate.body)))),
+  );
+  return NotificationPayload.parse(JSON.parse(device.keys.decrypt(received.body)));
+}
+
+const forSession = (sessionId: string, kind?: string) => (payload: NotificationPayload) =>
+  payload.session_id === sessionId && (kind === undefined || (payload.type === 'show' && payload.kind === kind));
+
+let phone: Device;
+let desktop: Device;
+
+describe('push notifications', () => {
+  it('a device subscribes; the list shows it with its kinds; the payload key comes from $VIBES_HOME', async () => {
+    phone = await subscribedDevice('phone');
+    desktop = await subscribedDevice('desktop', ['failed']);
+    const settings = (await request('settings', '/api/notifications', { cookie: phone.cookie, method: 'GET' })) as {
+      public_key: string;
+      subscription: { kinds: string[] } | null;
+    };
+    expect(settings.public_key).toMatch(/^[A-Za-z0-9_-]{87}$/);
+    expect(settings.subscription?.kinds).toEqual(['permission', 'turn_finished', 'failed']);
+    const devices = await vibes.client().listDevices();
+    expect(devices.find((device) => device.label === 'desktop')?.notifications?.kinds).toEqual(['failed']);
+  });
+
+  it('a permission request reaches the phone, encrypted to its keys: tool, command, tag per session, no secret', async () => {
+    const alice = vibes.client('alice');
+    const session = await alice.createSession({ prompt: 'bash', name: 'notified' });
+    const payload = await nextPush(phone, forSession(session.id, 'permission'));
+    expect(payload).toMatchObject({
+      type: 'show',
+      kind: 'permission',
+      tag: `vibes-session-${session.id}`,
+      url: `/?session=${session.id}`,
+      actions: true,
+    });
+    if (payload.type !== 'show') throw new Error('not shown');
+    expect(payload.title).toBe('notified: allow Bash?');
+    expect(payload.body.length).toBeGreaterThan(0);
+    const pending = (await alice.getSession(session.id)).pending_permissions[0]!;
+    expect(payload.request_id).toBe(pending.request_id);
+    if (pending.display.type === 'command') expect(payload.body).toBe(pending.display.command.split('\n')[0]);
+    // Nothing that signs anybody in travels, encrypted or not.
+    const raw = pushService.received.filter((received) => received.path === phone.path);
+    for (const received of raw) {
+      expect(received.body.toString('latin1')).not.toContain(vibes.token);
+      expect(JSON.stringify(pushesTo(phone))).not.toContain(vibes.token);
+      expect(JSON.stringify(pushesTo(phone))).not.toContain(phone.cookie.split('=')[1]);
+      // VAPID: the server's key and a signed claim for this push service.
+      expect(received.headers.authorization).toMatch(/^vapid t=[\w-]+\.[\w-]+\.[\w-]+, k=[\w-]{87}$/);
+      expect(received.headers['content-encoding']).toBe('aes128gcm');
+    }
+    // The desktop asked only for failures.
+    expect(pushesTo(desktop)).toEqual([]);
+    // The webhook gets the same event as JSON, with the public link.
+    const hook = await webhook.waitFor((received) => JSON.parse(received.body.toString()).request_id === pending.request_id);
+    expect(JSON.parse(hook.body.toString())).toEqual({ ...payload, click_url: `https://vibes.example.test/?session=${session.id}` });
+
+    // Answered the way the service worker does (the device's cookie, a client of its own): the
+    // answer is recorded as the phone's, and the notification is withdrawn under the same tag.
+    const clientId = 'notification-test';
+    await request('subscribe', `/api/sessions/${session.id}/subscribe`, { cookie: phone.cookie, clientId, body: {} });
+    await request('answer', `/api/sessions/${session.id}/permissions/${pending.request_id}`, {
+      cookie: phone.cookie,
+      clientId,
+      body: { behavior: 'allow', source: 'web' },
+    });
+    const withdraw = await nextPush(phone, (candidate) => candidate.type === 'withdraw' && candidate.session_id === session.id);
+    expect(withdraw).toEqual({ type: 'withdraw', tag: `vibes-session-${session.id}`, session_id: session.id });
+    const { events } = await alice.events(session.id, { limit: 100 });
+    const resolved = events.map((entry) => entry.event).find((event) => event.type === 'permission_resolved');
+    expect(resolved).toMatchObject({ behavior: 'allow', client_id: clientId, source: 'web', device: 'phone' });
+    await webhook.waitFor((received) => JSON.parse(received.body.toString()).type === 'withdraw');
+  });
+
+  it('"turn finished" for a long turn only, with the reply’s first line; one tag per session', async () => {
+    const bob = vibes.client('bob');
+    const stream = await vibes.stream({ clientId: 'bob' });
+    const session = await bob.createSession({ prompt: 'hello', name: 'turns' });
+    await stream.waitForEvent('session_event', (event) => event.session_id === session.id && event.event.type === 'turn_complete');
+    await bob.sendInput(session.id, 'stream 4 chunks every 300 ms');
+    const finished = await nextPush(phone, forSession(session.id, 'turn_finished'));
+    expect(finished).toMatchObject({ title: 'Done: turns', tag: `vibes-session-${session.id}` });
+    if (finished.type === 'show') expect(finished.body).not.toContain('\n');
+    // The quick first turn sent nothing.
+    expect(pushesTo(phone).filter(forSession(session.id, 'turn_finished'))).toHaveLength(1);
+    expect(pushesTo(desktop).filter(forSession(session.id))).toEqual([]);
+  });
+
+  it('nothing for a session a visible page shows; the others still notify', async () => {
+    const carol = vibes.client('carol');
+    await vibes.stream({ clientId: 'watcher' });
+    const watched = await carol.createSession({ name: 'watched' });
+    await request('watch', '/api/notifications/watch', { clientId: 'watcher', body: { session_id: watched.id, visible: true } });
+    const stream = await vibes.stream({ clientId: 'carol' });
+    await carol.sendInput(watched.id, 'bash');
+    await stream.waitForEvent(
+      'session_updated',
+      (event) => event.session.id === watched.id && event.session.pending_permissions.length > 0,
+    );
+    // The next session's push arrives after anything the watched one would have sent.
+    const other = await carol.createSession({ prompt: 'bash', name: 'unwatched' });
+    await nextPush(phone, forSession(other.id, 'permission'));
+    expect(pushesTo(phone).filter(forSession(watched.id))).toEqual([]);
+  });
+
+  it('a failure reaches every device that asked for it, with why', async () => {
+    const session = await vibes.client('dave').createSession({ prompt: 'crash', name: 'crasher' });
+    const onPhone = await nextPush(phone, forSession(session.id, 'failed'));
+    const onDesktop = await nextPush(desktop, forSession(session.id, 'failed'));
+    expect(onPhone).toEqual(onDesktop);
+    expect(onPhone).toMatchObject({ title: 'Failed: crasher', tag: `vibes-session-${session.id}` });
+    if (onPhone.type === 'show') expect(onPhone.body.length).toBeGreaterThan(0);
+  });
+
+  it('`notify test` reaches every device; a 410 from the push service removes that subscription', async () => {
+    pushService.statusFor.set(desktop.path, 410);
+    const first = (await request('test', '/api/notifications/test', { body: {} })) as { devices: number; webhook: boolean };
+    expect(first).toEqual({ devices: 1, webhook: true });
+    const devices = await vibes.client().listDevices();
+    expect(devices.find((device) => device.label === 'desktop')?.notifications).toBeNull();
+    expect(devices.find((device) => device.label === 'phone')?.notifications?.last_used_at).toEqual(expect.any(Number));
+    const test = pushesTo(phone).at(-1);
+    expect(test).toMatchObject({ type: 'show', kind: 'test', session_id: null });
+  });
+
+  it('signing a device out, or revoking it, removes its subscription', async () => {
+    const tablet = await subscribedDevice('tablet');
+    const before = (await request('test', '/api/notifications/test', { body: {} })) as { devices: number };
+    expect(before.devices).toBe(2);
+    await request('sign out', '/api/sign-out', { cookie: tablet.cookie, body: {} });
+    const laptop = await subscribedDevice('laptop');
+    const id = (await vibes.client().listDevices()).find((device) => device.label === 'laptop')!.id;
+    await vibes.client().revokeDevice(id);
+    const after = (await request('test', '/api/notifications/test', { body: {} })) as { devices: number };
+    expect(after.devices).toBe(1);
+    expect(pushesTo(laptop).filter((payload) => payload.type === 'show' && payload.kind === 'test')).toHaveLength(0);
+  });
+
+  it('turning notifications off removes the subscription; the token has no device to subscribe', async () => {
+    await request('off', '/api/notifications/unsubscribe', { cookie: phone.cookie, body: {} });
+    expect((await vibes.client().listDevices()).find((device) => device.label === 'phone')?.notifications).toBeNull();
+    const response = await vibes.raw('/api/notifications/subscription', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(new BrowserPushKeys().subscription(`${pushService.url}/push/token`)),
+    });
+    expect(response.status).toBe(409);
+    const plainHttp = await vibes.raw('/api/notifications/subscription', {
+      method: 'POST',
+      anonymous: true,
+      headers: { 'content-type': 'application/json', cookie: phone.cookie },
+      body: JSON.stringify(new BrowserPushKeys().subscription('http://push.example/not-https')),
+    });
+    expect(plainHttp.status).toBe(400);
+  });
+});
