@@ -1,0 +1,151 @@
+import { expect, test, type CDPSession, type Page } from '@playwright/test';
+import { BASE_URL, NEEDS_PERMISSION, openDashboard, scriptApi, uniqueName } from './support/dashboard.ts';
+
+const SCREENSHOTS = 'test-results/screenshots';
+
+// Headless Chromium offline has no push service to subscribe with, so the page's
+// PushManager.subscribe hands back a subscription whose endpoint is a closed loopback port
+// (the server's pushes to it fail quietly); pushes reach the service worker through the
+// DevTools protocol instead, exactly as a push service would deliver them.
+test.use({ permissions: ['notifications'] });
+
+test.beforeEach(async ({ page }) => {
+  await page.addInitScript(() => {
+    let current: PushSubscription | null = null;
+    const fake = {
+      endpoint: 'http://127.0.0.1:9/push/e2e',
+      options: { applicationServerKey: null, userVisibleOnly: true },
+      toJSON: () => ({ endpoint: 'http://127.0.0.1:9/push/e2e', keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) } }),
+      unsubscribe: async () => {
+        current = null;
+        return true;
+      },
+    } as unknown as PushSubscription;
+    PushManager.prototype.subscribe = async () => (current = fake);
+    PushManager.prototype.getSubscription = async () => current;
+  });
+});
+
+/** The service worker's registration id, as the DevTools protocol names it. */
+async function registrationId(cdp: CDPSession): Promise<string> {
+  let id: string | undefined;
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => {
+    for (const registration of event.registrations) {
+      if (registration.scopeURL === `${BASE_URL}/` && !registration.isDeleted) id = registration.registrationId;
+    }
+  });
+  await cdp.send('ServiceWorker.enable');
+  await expect.poll(() => id).toBeDefined();
+  return id!;
+}
+
+async function shownNotifications(page: Page) {
+  return page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    return (await registration.getNotifications()).map((notification) => ({
+      title: notification.title,
+      body: notification.body,
+      tag: notification.tag,
+      actions: (notification as Notification & { actions?: { action: string }[] }).actions?.map((action) => action.action) ?? [],
+    }));
+  });
+}
+
+/** Dispatches a notificationclick in the worker (headless Chromium cannot click a notification). */
+async function clickNotification(page: Page, tag: string, action = '') {
+  const worker = page.context().serviceWorkers()[0] ?? (await page.context().waitForEvent('serviceworker'));
+  await worker.evaluate(
+    async ({ tag, action }) => {
+      const scope = self as unknown as ServiceWorkerGlobalScope;
+      const [notification] = await scope.registration.getNotifications({ tag });
+      if (!notification) throw new Error(`no notification with tag ${tag}`);
+      scope.dispatchEvent(new NotificationEvent('notificationclick', { notification, action }));
+    },
+    { tag, action },
+  );
+}
+
+test('notifications: turned on in the devices panel; a push is shown; a tap opens the session; Allow answers it', async ({ page }) => {
+  await openDashboard(page);
+  await expect(page).toHaveTitle('vibes');
+
+  // The switch asks for nothing until it is turned on.
+  await page.getByRole('button', { name: 'Devices' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Signed-in devices' });
+  const toggle = dialog.getByRole('switch', { name: 'Notifications on this device' });
+  await expect(toggle).toHaveAttribute('aria-checked', 'false');
+  await page.screenshot({ path: `${SCREENSHOTS}/pixel-7-notifications-off.png` });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-checked', 'true');
+  const mine = dialog.getByTestId('device').filter({ has: page.getByTestId('this-device') });
+  await expect(mine.getByTestId('device-notifications')).toContainText('Notifications: Approval requests, Turn finished, Session failed');
+  await page.screenshot({ path: `${SCREENSHOTS}/pixel-7-notifications-on.png` });
+  // Each kind is a choice of its own.
+  // The box follows the server's answer, so it is clicked rather than unchecked in place.
+  await dialog.getByRole('checkbox', { name: 'Turn finished' }).click();
+  await expect(dialog.getByRole('checkbox', { name: 'Turn finished' })).not.toBeChecked();
+  await expect(mine.getByTestId('device-notifications')).toContainText('Notifications: Approval requests, Session failed');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  const cdp = await page.context().newCDPSession(page);
+  const registration = await registrationId(cdp);
+  // The page is controlled by the worker (it claims open pages), so a tap can navigate it.
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+
+  // A session of another client waits for approval: the tab title says so.
+  const api = scriptApi('notify');
+  const name = uniqueName('notified');
+  const session = await api.createSession({ prompt: NEEDS_PERMISSION, name });
+  await expect.poll(async () => (await api.getSession(session.id)).pending_permissions.length).toBe(1);
+  await expect(page).toHaveTitle('(1) vibes');
+  const request = (await api.getSession(session.id)).pending_permissions[0]!;
+  const tag = `vibes-session-${session.id}`;
+  const show = (requestId: string | null) =>
+    JSON.stringify({
+      type: 'show',
+      kind: 'permission',
+      tag,
+      title: `${name}: allow Bash?`,
+      body: 'touch notified.txt',
+      url: `/?session=${session.id}`,
+      session_id: session.id,
+      request_id: requestId,
+      actions: requestId !== null,
+    });
+
+  // Delivered to the worker as a push service would: shown, with Allow and Deny.
+  await cdp.send('ServiceWorker.deliverPushMessage', { origin: BASE_URL, registrationId: registration, data: show(request.request_id) });
+  await expect
+    .poll(() => shownNotifications(page))
+    .toEqual([{ title: `${name}: allow Bash?`, body: 'touch notified.txt', tag, actions: ['allow', 'deny'] }]);
+
+  // A newer one for the same session replaces it (one per session); a withdrawal closes it.
+  await cdp.send('ServiceWorker.deliverPushMessage', { origin: BASE_URL, registrationId: registration, data: show(null) });
+  await expect.poll(async () => (await shownNotifications(page)).map((shown) => shown.actions)).toEqual([[]]);
+  await cdp.send('ServiceWorker.deliverPushMessage', {
+    origin: BASE_URL,
+    registrationId: registration,
+    data: JSON.stringify({ type: 'withdraw', tag, session_id: session.id }),
+  });
+  await expect.poll(() => shownNotifications(page)).toEqual([]);
+
+  // A tap opens that session in the page.
+  await cdp.send('ServiceWorker.deliverPushMessage', { origin: BASE_URL, registrationId: registration, data: show(request.request_id) });
+  await expect.poll(async () => (await shownNotifications(page)).length).toBe(1);
+  await clickNotification(page, tag);
+  await expect(page).toHaveURL(`${BASE_URL}/?session=${session.id}`);
+  await expect(page.locator('[data-testid=session-title]:visible')).toHaveText(name);
+
+  // Allow from the notification answers through the API with this device's cookie, recorded as this device.
+  await cdp.send('ServiceWorker.deliverPushMessage', { origin: BASE_URL, registrationId: registration, data: show(request.request_id) });
+  await expect.poll(async () => (await shownNotifications(page)).length).toBe(1);
+  await clickNotification(page, tag, 'allow');
+  await expect.poll(async () => (await api.getSession(session.id)).pending_permissions.length).toBe(0);
+  const { events } = await api.events(session.id, { limit: 200 });
+  const resolved = events.map((entry) => entry.event).find((event) => event.type === 'permission_resolved');
+  expect(resolved).toMatchObject({ behavior: 'allow', source: 'web', device: 'Chrome on Android' });
+  expect(resolved?.type === 'permission_resolved' && resolved.client_id).toMatch(/^notification-/);
+  await expect(page).toHaveTitle('vibes');
+  await expect(page.locator('[data-testid=decision]:visible')).toHaveText('allowed on Chrome on Android');
+  await api.kill(session.id);
+});
