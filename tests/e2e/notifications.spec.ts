@@ -56,9 +56,11 @@ async function clickNotification(page: Page, tag: string, action = '') {
   const worker = page.context().serviceWorkers()[0] ?? (await page.context().waitForEvent('serviceworker'));
   await worker.evaluate(
     async ({ tag, action }) => {
-      const scope = self as unknown as ServiceWorkerGlobalScope;
+      // The worker's own types (lib "webworker") are not in this project's tsconfig.
+      const scope = self as unknown as Window & { registration: ServiceWorkerRegistration };
       const [notification] = await scope.registration.getNotifications({ tag });
       if (!notification) throw new Error(`no notification with tag ${tag}`);
+      const NotificationEvent = (scope as unknown as Record<string, new (type: string, init: object) => Event>).NotificationEvent!;
       scope.dispatchEvent(new NotificationEvent('notificationclick', { notification, action }));
     },
     { tag, action },
