@@ -66,7 +66,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     }, options.startTimeoutMs ?? 30_000);
     const onData = () => {
       // The sign-in line comes last in the start-up banner.
-      const match = /listening on (http:\/\/\S+)[\s\S]*sign in a browser with/.exec(output);
+      const match = /listening on (https?:\/\/\S+)[\s\S]*sign in a browser with/.exec(output);
       if (!match?.[1]) return;
       clearTimeout(timeout);
       child.stdout.off('data', onData);
