@@ -40,17 +40,17 @@ export default defineConfig({
     // multi-device.spec and devices.spec drive their own desktop and phone contexts; one phone project is enough to drop a connection.
     // real-claude-*.spec and bypass-mode.spec start servers of their own: once, on the Pixel 7.
     // decisions.spec is about phones; the desktop answers requests in multi-device.spec.
-    // notifications.spec (push to the service worker) runs on the Pixel 7, where actions exist.
+    // notifications.spec (push to the service worker) and https.spec (its own servers) run on the Pixel 7.
     {
       name: 'desktop',
       use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions },
-      testIgnore: /reconnect\.spec|decisions\.spec|bypass-mode\.spec|real-claude|notifications\.spec/,
+      testIgnore: /reconnect\.spec|decisions\.spec|bypass-mode\.spec|real-claude|notifications\.spec|https\.spec/,
     },
     { name: 'pixel-7', use: { ...devices['Pixel 7'], launchOptions }, testIgnore: /multi-device\.spec|devices\.spec/ },
     {
       name: 'iphone-13',
       use: { ...devices['iPhone 13'], browserName: 'chromium', launchOptions },
-      testIgnore: /multi-device\.spec|devices\.spec|reconnect\.spec|real-claude|bypass-mode\.spec|notifications\.spec/,
+      testIgnore: /multi-device\.spec|devices\.spec|reconnect\.spec|real-claude|bypass-mode\.spec|notifications\.spec|https\.spec/,
     },
   ],
   webServer: {

@@ -1,14 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody, fillPath, ROUTES, type RouteName } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
 import { rawRequest, type RawResponse } from '../support/raw-http.ts';
+import { makeTestCertificate, startTlsProxy, type TlsProxy } from '../support/tls.ts';
 
 /**
  * vibes over HTTPS on a name that is not loopback (`vibes.test`, mapped to 127.0.0.1 by the Host
@@ -17,71 +12,20 @@ import { rawRequest, type RawResponse } from '../support/raw-http.ts';
  * service worker is served, and every Host and Origin refusal holds.
  */
 const NAME = 'vibes.test';
-const certDir = mkdtempSync(join(tmpdir(), 'vibes-tls-'));
-const certFile = join(certDir, 'cert.pem');
-const keyFile = join(certDir, 'key.pem');
-execFileSync(
-  'openssl',
-  [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    keyFile,
-    '-out',
-    certFile,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${NAME}`,
-    '-addext',
-    `subjectAltName=DNS:${NAME}`,
-  ],
-  { stdio: 'ignore', timeout: 20_000 },
-);
-const ca = readFileSync(certFile);
+const certificate = makeTestCertificate(NAME);
+const { certFile, keyFile } = certificate;
+const ca = certificate.cert;
 
 const direct = useServer({ args: ['--tls-cert', certFile, '--tls-key', keyFile], env: { VIBES_ALLOWED_HOSTS: NAME } });
 const proxied = useServer({ env: { VIBES_ALLOWED_HOSTS: NAME, VIBES_TRUSTED_PROXY: '127.0.0.1' } });
 
-/** What Caddy or Tailscale Serve does: TLS here, plain HTTP to vibes, X-Forwarded-* set. */
-const proxy = createHttpsServer({ cert: ca, key: readFileSync(keyFile) }, (req, res) => {
-  const backend = new URL(proxied.url);
-  const forwarded = httpRequest(
-    {
-      host: backend.hostname,
-      port: backend.port,
-      method: req.method,
-      path: req.url,
-      headers: {
-        ...req.headers,
-        host: backend.host,
-        'x-forwarded-proto': 'https',
-        'x-forwarded-host': req.headers.host ?? '',
-        'x-forwarded-for': req.socket.remoteAddress ?? '',
-      },
-    },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  forwarded.on('error', () => res.writeHead(502).end());
-  req.pipe(forwarded);
-});
-let proxyUrl = '';
+let proxy: TlsProxy | undefined;
 beforeAll(async () => {
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  proxyUrl = `https://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startTlsProxy(certificate, () => proxied.url);
 });
 afterAll(async () => {
-  proxy.closeAllConnections();
-  await new Promise((resolve) => proxy.close(resolve));
-  rmSync(certDir, { recursive: true, force: true });
+  await proxy?.close();
+  certificate.remove();
 });
 
 interface Target {
@@ -92,7 +36,7 @@ interface Target {
 }
 const targets: [string, Target][] = [
   ['vibes serving HTTPS itself', { url: () => direct.url, token: () => direct.token }],
-  ['vibes behind a trusted TLS proxy', { url: () => proxyUrl, token: () => proxied.token }],
+  ['vibes behind a trusted TLS proxy', { url: () => proxy!.url, token: () => proxied.token }],
 ];
 
 function send(target: Target, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }) {
