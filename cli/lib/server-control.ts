@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../lib/local/project-root.ts';
 import { isAlive, readServerRecord, removeServerRecord, serverLogPath, type ServerRecord } from '../../lib/local/server-record.ts';
@@ -17,6 +17,9 @@ export interface ServeOptions {
   host?: string;
   port?: number;
   demo?: boolean;
+  /** HTTPS: certificate chain and key files (PEM). */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 export function serverArgs(options: ServeOptions): string[] {
@@ -24,6 +27,8 @@ export function serverArgs(options: ServeOptions): string[] {
     ...(options.host ? ['--host', options.host] : []),
     ...(options.port !== undefined ? ['--port', String(options.port)] : []),
     ...(options.demo ? ['--demo'] : []),
+    ...(options.tlsCert ? ['--tls-cert', resolve(options.tlsCert)] : []),
+    ...(options.tlsKey ? ['--tls-key', resolve(options.tlsKey)] : []),
   ];
 }
 

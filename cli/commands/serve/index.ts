@@ -22,6 +22,8 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
       summary: 'New sessions are demo sessions (the fake Claude answers; no Claude account needed) unless they ask for Claude.',
     }),
     detach: Flags.boolean({ char: 'd', summary: 'Run in the background and return once it listens.' }),
+    'tls-cert': Flags.string({ summary: 'Serve HTTPS with this certificate chain (PEM file); needs --tls-key.', dependsOn: ['tls-key'] }),
+    'tls-key': Flags.string({ summary: 'The private key (PEM file) of --tls-cert.', dependsOn: ['tls-cert'] }),
   };
   static override examples = ['<%= config.bin %> serve', '<%= config.bin %> serve --detach', '<%= config.bin %> serve --port 0 --demo'];
 
@@ -31,6 +33,8 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
       ...(flags.host ? { host: flags.host } : {}),
       ...(flags.port !== undefined ? { port: flags.port } : {}),
       demo: flags.demo,
+      ...(flags['tls-cert'] ? { tlsCert: flags['tls-cert'] } : {}),
+      ...(flags['tls-key'] ? { tlsKey: flags['tls-key'] } : {}),
     };
     writeLastServe(vibesHome(), options);
     if (flags.detach) {
