@@ -1,0 +1,103 @@
+import webPush from 'web-push';
+import { describe, expect, it } from 'vitest';
+import { EventBus, type CoreEvent } from '../../../lib/core/index.ts';
+import { MemoryDeviceStore } from '../../../lib/core/devices.ts';
+import type { TranscriptEvent } from '../../../lib/protocol/index.ts';
+import { Notifier } from '../../../lib/server/notifier.ts';
+import { BrowserPushKeys } from '../../support/push-service.ts';
+
+const SESSION = '11111111-2222-3333-4444-555555555555';
+
+function setUp(options: { format?: 'json' | 'ntfy'; watched?: boolean } = {}) {
+  const bus = new EventBus<CoreEvent>({ ringSize: 64 });
+  const devices = new MemoryDeviceStore();
+  const posts: { url: string; headers: Record<string, string>; body: Buffer | string }[] = [];
+  const keys = new BrowserPushKeys();
+  devices.insertDevice({ id: 'phone', secretHash: 'x', label: 'phone', createdAt: 1, lastSeenAt: 1, address: '127.0.0.1' });
+  const { endpoint, keys: subscriptionKeys } = keys.subscription('https://push.example/phone');
+  devices.savePushSubscription({
+    deviceId: 'phone',
+    endpoint,
+    ...subscriptionKeys,
+    kinds: ['permission', 'turn_finished', 'failed'],
+    createdAt: 1,
+    lastUsedAt: null,
+  });
+  const notifier = new Notifier({
+    bus,
+    devices,
+    vapid: webPush.generateVAPIDKeys(),
+    vapidSubject: 'mailto:test@example.com',
+    turnThresholdMs: 30_000,
+    isWatched: () => options.watched ?? false,
+    webhook: { url: 'https://hook.example/notify', format: options.format ?? 'json', publicUrl: 'https://vibes.example' },
+    clock: () => 1000,
+    post: async (url, init) => {
+      posts.push({ url, ...init });
+      return { status: 201 };
+    },
+  });
+  notifier.start();
+  const event = (transcript: TranscriptEvent) =>
+    bus.publish({ type: 'session_event', session_id: SESSION, entry: { seq: 1, at: 1, event: transcript } });
+  const pushes = () =>
+    posts.filter((post) => post.url.startsWith('https://push.example')).map((post) => JSON.parse(keys.decrypt(post.body as Buffer)));
+  const hooks = () => posts.filter((post) => post.url.startsWith('https://hook.example'));
+  return { notifier, event, pushes, hooks, devices };
+}
+
+const turn = (durationMs: number): TranscriptEvent => ({
+  type: 'turn_complete',
+  is_error: false,
+  duration_ms: durationMs,
+  cost_usd: 0,
+  usage: { input_tokens: 1, output_tokens: 1 },
+});
+
+describe('Notifier', () => {
+  it('"turn finished" only past the threshold, with the first non-empty line of the last reply', async () => {
+    const { notifier, event, pushes } = setUp();
+    event({ type: 'text', message_id: 'm1', text: 'early' });
+    event(turn(29_999));
+    event({ type: 'text', message_id: 'm2', text: '\n  All 12 tests pass.  \nDetails below.' });
+    event(turn(30_000));
+    await notifier.settled();
+    expect(pushes()).toEqual([
+      expect.objectContaining({ kind: 'turn_finished', body: 'All 12 tests pass.', tag: `vibes-session-${SESSION}` }),
+    ]);
+  });
+
+  it('ntfy: the text as the body, title, priority, tags and the click link as headers; no withdraw', async () => {
+    const { notifier, event, hooks } = setUp({ format: 'ntfy' });
+    event({
+      type: 'permission_request',
+      request_id: 'r1',
+      tool_name: 'Bash',
+      input: { command: 'rm -rf build\necho done' },
+      kind: 'tool',
+      display: { type: 'command', command: 'rm -rf build\necho done', description: null, cwd: '/tmp' } as never,
+      suggestions: [],
+    });
+    event({ type: 'permission_resolved', request_id: 'r1', behavior: 'deny', client_id: 'c' });
+    await notifier.settled();
+    expect(hooks()).toHaveLength(1);
+    expect(hooks()[0]).toMatchObject({
+      body: 'rm -rf build',
+      headers: {
+        Title: 'Session 11111111: allow Bash?',
+        Priority: 'high',
+        Tags: 'warning',
+        Click: `https://vibes.example/?session=${SESSION}`,
+      },
+    });
+  });
+
+  it('nothing for a watched session, to devices or the webhook', async () => {
+    const { notifier, event, pushes, hooks } = setUp({ watched: true });
+    event({ type: 'text', message_id: 'm', text: 'done' });
+    event(turn(60_000));
+    await notifier.settled();
+    expect(pushes()).toEqual([]);
+    expect(hooks()).toEqual([]);
+  });
+});
