@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { BrowserPushKeys, StandInServer } from '../support/push-service.ts';
 import { deviceCookie } from '../support/sign-in.ts';
 import { cliEnv, runCli } from './cli-harness.ts';
 
@@ -85,5 +86,37 @@ describe('vibes token rotate', () => {
     const result = await runCli(['sessions', 'list'], { ...env, VIBES_TOKEN: 'an-old-token-that-no-longer-works' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/refused the token: run `vibes pair`/);
+  });
+});
+
+describe('vibes notify test', () => {
+  it('sends a test notification to every device that turned notifications on, and says how many', async () => {
+    const pushService = await StandInServer.start();
+    try {
+      const none = await runCli(['notify', 'test'], env);
+      expect(none.code, none.stderr).toBe(0);
+      expect(none.stdout).toContain('Sent to 0 devices.');
+      expect(none.stdout).toContain('No device has notifications on');
+
+      const cookie = await deviceCookie(server.url, tokenOnDisk(), 'notified phone');
+      const keys = new BrowserPushKeys();
+      const subscribed = await fetch(`${server.url}/api/notifications/subscription`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify(keys.subscription(`${pushService.url}/push/cli`)),
+      });
+      expect(subscribed.status).toBe(200);
+      const result = await runCli(['notify', 'test', '--json'], env);
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ devices: 1, webhook: false });
+      const received = await pushService.waitFor((request) => request.path === '/push/cli');
+      expect(JSON.parse(keys.decrypt(received.body))).toMatchObject({
+        type: 'show',
+        kind: 'test',
+        body: 'Notifications work on this device.',
+      });
+    } finally {
+      await pushService.close();
+    }
   });
 });
