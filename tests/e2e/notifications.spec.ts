@@ -149,5 +149,7 @@ test('notifications: turned on in the devices panel; a push is shown; a tap open
   expect(resolved?.type === 'permission_resolved' && resolved.client_id).toMatch(/^notification-/);
   await expect(page).toHaveTitle('vibes');
   await expect(page.locator('[data-testid=decision]:visible')).toHaveText('allowed on Chrome on Android');
+  // The script's own client has passed its grace period by now: it subscribes again to end the session.
+  await api.subscribe(session.id);
   await api.kill(session.id);
 });
