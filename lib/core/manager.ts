@@ -7,6 +7,7 @@ import { VibesError, notFound } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import type { ClientId } from './ownership.ts';
 import { Session } from './session.ts';
+import { untitled } from './summary.ts';
 import { MemoryStore, type HistoryQuery, type SessionStore, type StoreWrite } from './store.ts';
 
 export interface SessionManagerOptions {
@@ -138,6 +139,8 @@ export class SessionManager {
           lastSeq: this.#store.lastSeq(sessionId),
           costUsd: stored.cost_usd,
           todos: stored.todos,
+          title: stored.name === null && stored.title !== untitled(stored.id) ? stored.title : null,
+          preview: stored.preview,
         },
       });
       this.#sessions.set(sessionId, session);

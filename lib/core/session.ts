@@ -1,3 +1,5 @@
+import { gitBranch } from './git-branch.ts';
+import { previewFromReply, projectOf, sessionTitle, titleFromPrompt } from './summary.ts';
 import {
   isTurnRunning,
   PERMISSION_MODE_LABELS,
@@ -52,7 +54,15 @@ export interface SessionInit {
   /** Milliseconds since the epoch. */
   clock?: () => number;
   /** When resuming a stored session: what it had reached. */
-  resumeFrom?: { createdAt: number; lastActivityAt: number; lastSeq: number; costUsd: number; todos: TodoList | null };
+  resumeFrom?: {
+    createdAt: number;
+    lastActivityAt: number;
+    lastSeq: number;
+    costUsd: number;
+    todos: TodoList | null;
+    title?: string | null;
+    preview?: string | null;
+  };
 }
 
 export interface InputOrigin {
@@ -81,6 +91,9 @@ export class Session {
   readonly #agent: Agent;
   #state: SessionState = 'idle';
   #failure: string | null = null;
+  /** From the first prompt; the title when the session has no name. */
+  #promptTitle: string | null = null;
+  #preview: string | null = null;
   #model: string | null;
   #permissionMode: PermissionMode;
   #todos: TodoList | null;
@@ -110,6 +123,8 @@ export class Session {
     this.#lastSeq = init.resumeFrom?.lastSeq ?? 0;
     this.#costUsd = init.resumeFrom?.costUsd ?? 0;
     this.#todos = init.resumeFrom?.todos ?? null;
+    this.#promptTitle = init.resumeFrom?.title ?? null;
+    this.#preview = init.resumeFrom?.preview ?? null;
     this.#agent = init.agentFactory(
       { cwd: init.cwd, model: init.model, permissionMode: this.#permissionMode, resume: this.#claudeSessionId, demo: this.demo },
       (event) => this.#onAgentEvent(event),
@@ -138,6 +153,10 @@ export class Session {
     return {
       id: this.id,
       name: this.#name,
+      title: sessionTitle(this.#name, this.#promptTitle, this.id),
+      preview: this.#preview,
+      project: projectOf(this.cwd),
+      git_branch: gitBranch(this.cwd),
       state: this.#state,
       owner_id: this.#ownership.ownerId,
       subscriber_count: this.#ownership.subscriberCount,
@@ -176,6 +195,7 @@ export class Session {
   sendInput(content: string, origin: InputOrigin): void {
     this.#requireSubscribed(origin.clientId);
     this.#requireLive();
+    this.#promptTitle ??= titleFromPrompt(content);
     const queued = this.isTurnActive || this.#queue.length > 0;
     this.#append({
       type: 'user_input',
@@ -249,7 +269,8 @@ export class Session {
       } finally {
         this.#queue.length = 0;
         this.#withdrawPending();
-        this.#transition('finished');
+        // A failed session stays failed when it is ended: the history says how it ended.
+        if (this.#state !== 'failed') this.#transition('finished');
         this.#publishUpdate();
         this.#releaseTurnWaiters();
       }
@@ -350,6 +371,16 @@ export class Session {
         }
         return;
       }
+      case 'text':
+        this.#append(event);
+        if (!event.parent_tool_use_id) {
+          const preview = previewFromReply(event.text);
+          if (preview !== null && preview !== this.#preview) {
+            this.#preview = preview;
+            this.#publishUpdate();
+          }
+        }
+        return;
       default:
         this.#append(event);
     }

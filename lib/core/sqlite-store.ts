@@ -6,6 +6,7 @@ import type { NotificationKind } from '../protocol/index.ts';
 import type { DeviceRecord, DeviceStore, PushSubscriptionRecord } from './devices.ts';
 import type { SessionSnapshot } from './events.ts';
 import type { HistoryQuery, SessionStore, StoreWrite } from './store.ts';
+import { projectOf, untitled } from './summary.ts';
 
 /**
  * Forward migrations, run in order at open; `PRAGMA user_version` records how many have run.
@@ -61,6 +62,10 @@ export const MIGRATIONS: readonly string[] = [
      created_at INTEGER NOT NULL,
      last_used_at INTEGER
    );`,
+  // What a card shows at a glance: the title (from the first prompt), the latest reply's line, the branch.
+  `ALTER TABLE sessions ADD COLUMN title TEXT;
+   ALTER TABLE sessions ADD COLUMN preview TEXT;
+   ALTER TABLE sessions ADD COLUMN git_branch TEXT;`,
 ];
 
 /** Events per INSERT statement: one statement with many rows costs far less per row than one per row. */
@@ -81,6 +86,9 @@ interface SessionRow {
   cost_usd: number;
   claude_session_id: string | null;
   failure: string | null;
+  title: string | null;
+  preview: string | null;
+  git_branch: string | null;
   ended_at: number | null;
   end_reason: string | null;
   demo: number;
@@ -137,13 +145,14 @@ export class SqliteStore implements SessionStore {
     this.devices = new SqliteDeviceStore(this.#db);
 
     this.#upsertSession = this.#db.prepare(`
-      INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo)
-      VALUES (@id, @name, @state, @owner_id, @created_at, @last_activity_at, @cwd, @model, @permission_mode, @todos, @cost_usd, @claude_session_id, @failure, @demo)
+      INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo, title, preview, git_branch)
+      VALUES (@id, @name, @state, @owner_id, @created_at, @last_activity_at, @cwd, @model, @permission_mode, @todos, @cost_usd, @claude_session_id, @failure, @demo, @title, @preview, @git_branch)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
         last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
         permission_mode = excluded.permission_mode, todos = excluded.todos,
-        cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure
+        cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure,
+        title = excluded.title, preview = excluded.preview, git_branch = excluded.git_branch
       RETURNING key`);
     const insert = 'INSERT OR IGNORE INTO events (session_key, seq, at, type, data) VALUES ';
     this.#insertEvent = this.#db.prepare(`${insert}(?, ?, ?, ?, ?)`);
@@ -295,6 +304,9 @@ function sessionParams(snapshot: SessionSnapshot): Omit<SessionRow, 'ended_at' |
     claude_session_id: snapshot.claude_session_id,
     failure: snapshot.failure,
     demo: snapshot.demo ? 1 : 0,
+    title: snapshot.title,
+    preview: snapshot.preview,
+    git_branch: snapshot.git_branch,
   };
 }
 
@@ -302,6 +314,10 @@ function snapshotOf(row: SessionRow): SessionSnapshot {
   return {
     id: row.id,
     name: row.name,
+    title: row.title ?? row.name ?? untitled(row.id),
+    preview: row.preview,
+    project: projectOf(row.cwd),
+    git_branch: row.git_branch,
     state: row.state as SessionState,
     owner_id: row.owner_id,
     subscriber_count: 0,

@@ -27,6 +27,14 @@ export type PendingPermission = z.infer<typeof PendingPermission>;
 export const SessionInfo = z.object({
   id: z.string(),
   name: z.string().nullable(),
+  /** What to call it: the name, else the first line of the first prompt, else the id's start. */
+  title: z.string(),
+  /** One line of Claude's latest reply (at most 140 characters); null before the first. */
+  preview: z.string().nullable().default(null),
+  /** The working directory's last folder. */
+  project: z.string(),
+  /** The git branch the working directory is on (a short commit when detached); null outside a repository. */
+  git_branch: z.string().nullable().default(null),
   state: SessionState,
   owner_id: z.string(),
   /** Computed for the client that asked. */

@@ -6,6 +6,10 @@ import type { SessionInfo } from '../../../lib/protocol/index.ts';
 const session = (id: string, created: number, extra: Partial<SessionInfo> = {}): SessionInfo => ({
   id,
   name: null,
+  title: `Session ${id.slice(0, 8)}`,
+  preview: null,
+  project: 'tmp',
+  git_branch: null,
   state: 'idle',
   owner_id: 'a',
   is_owner: false,

@@ -133,12 +133,13 @@ describe('Session state machine', () => {
     }
   });
 
-  it('a failed session refuses input with INVALID_STATE and ends as finished when stopped', async () => {
+  it('a failed session refuses input with INVALID_STATE and stays failed when stopped, so its history says it failed', async () => {
     const { session, agent } = await started();
     agent.emitAgentEvent({ type: 'exited', failure: 'gone' });
     expect(() => session.sendInput('x', origin)).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
     await session.stop();
-    expect(session.state).toBe('finished');
+    expect(session.state).toBe('failed');
+    expect(session.snapshot().failure).toBe('gone');
   });
 
   it('a start that throws leaves the session failed with the reason', async () => {

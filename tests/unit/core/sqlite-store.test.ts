@@ -29,6 +29,10 @@ function open(path = dbPath()): SqliteStore {
 const snapshot = (id: string, extra: Partial<SessionSnapshot> = {}): SessionSnapshot => ({
   id,
   name: 'build',
+  title: 'build',
+  preview: null,
+  project: 'tmp',
+  git_branch: null,
   state: 'processing',
   owner_id: 'owner',
   subscriber_count: 2,

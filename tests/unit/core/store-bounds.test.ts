@@ -13,6 +13,10 @@ afterEach(() => {
 const snapshot: SessionSnapshot = {
   id: 's1',
   name: 'big',
+  title: 'big',
+  preview: null,
+  project: 'tmp',
+  git_branch: null,
   state: 'processing',
   owner_id: 'owner',
   subscriber_count: 1,

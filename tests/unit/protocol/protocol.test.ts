@@ -19,6 +19,10 @@ import {
 const session: SessionInfo = {
   id: 'sess-1',
   name: 'test',
+  title: 'test',
+  preview: null,
+  project: 'tmp',
+  git_branch: null,
   state: 'idle',
   owner_id: 'client-1',
   is_owner: true,
