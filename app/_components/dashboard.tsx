@@ -3,7 +3,6 @@
 import dynamic from 'next/dynamic';
 import { useEffect } from 'react';
 import { SWRConfig } from 'swr';
-import { useMediaQuery } from '../_hooks/use-media-query.ts';
 import { useAttentionTitle, useWatchReport } from '../_hooks/use-attention.ts';
 import { useHistory } from '../_hooks/use-history.ts';
 import { useOpenSession } from '../_hooks/use-open-session.ts';
@@ -41,18 +40,11 @@ function Screen() {
   const { openId, open, close } = useOpenSession();
   useAttentionTitle(sessions);
   useWatchReport(api, clientId, openId);
-  const wide = useMediaQuery('(min-width: 1024px)');
 
-  // Side by side there is room for a session: show the newest rather than an empty pane.
   useEffect(() => {
     const handle = window.setTimeout(() => void loadSessionView(), 1000);
     return () => window.clearTimeout(handle);
   }, []);
-
-  const first = sessions?.[0]?.id;
-  useEffect(() => {
-    if (wide && !openId && first) open(first, { replace: true });
-  }, [wide, openId, first, open]);
 
   if (signedOut) return <SignedOut />;
 

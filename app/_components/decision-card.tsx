@@ -36,7 +36,7 @@ export default function DecisionCard({
   cwd: string | null;
   compact?: boolean;
 }) {
-  const { api, noteError } = useLive();
+  const { api, noteError, watch } = useLive();
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<string | null>(null);
@@ -51,14 +51,9 @@ export default function DecisionCard({
     setBusy(true);
     setOutcome(null);
     try {
-      try {
-        await api.answerPermission(sessionId, permission.request_id, body);
-      } catch (error) {
-        // Answering from a card of a session this tab does not watch yet: watch it, then answer.
-        if (!(error instanceof ApiError && error.code === 'NOT_SUBSCRIBED')) throw error;
-        await api.subscribe(sessionId);
-        await api.answerPermission(sessionId, permission.request_id, body);
-      }
+      // Only subscribers may answer: a card in the list may be of a session this tab does not watch yet.
+      await watch(sessionId);
+      await api.answerPermission(sessionId, permission.request_id, body);
     } catch (error) {
       noteError(error);
       if (error instanceof ApiError && error.code === 'CONFLICT') setOutcome('Someone else answered this request first.');

@@ -1,8 +1,10 @@
 'use client';
 
 import * as Dialog from '@radix-ui/react-dialog';
-import { useState } from 'react';
+import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
+import { Button } from './ui/button.tsx';
+import { Problem } from './ui/problem.tsx';
 
 /** Kill ends Claude's process for good, so it asks first. */
 /** Loaded on first use, so Radix stays out of the phone's first load. */
@@ -17,23 +19,11 @@ export default function KillDialog({
   open: boolean;
   setOpen: (open: boolean) => void;
 }) {
-  const { api, noteError } = useLive();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function kill() {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.kill(sessionId);
-      setOpen(false);
-    } catch (caught) {
-      noteError(caught);
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { api } = useLive();
+  const killing = useAsyncAction(async () => {
+    await api.kill(sessionId);
+    setOpen(false);
+  });
 
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
@@ -41,23 +31,17 @@ export default function KillDialog({
         <Dialog.Overlay className="vibes-overlay" />
         <Dialog.Content className="vibes-dialog">
           <Dialog.Title className="text-lg font-semibold">Kill “{title}”?</Dialog.Title>
-          <Dialog.Description className="mt-2 text-sm text-neutral-700 dark:text-neutral-300">
+          <Dialog.Description className="mt-2 text-sm text-muted">
             This ends Claude’s process and removes the session for everyone watching it. The running turn is lost.
           </Dialog.Description>
-          {error && (
-            <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">
-              {error}
-            </p>
-          )}
+          <Problem className="mt-2">{killing.error}</Problem>
           <div className="mt-4 flex justify-end gap-2">
             <Dialog.Close asChild>
-              <button type="button" className="vibes-button">
-                Cancel
-              </button>
+              <Button>Cancel</Button>
             </Dialog.Close>
-            <button type="button" disabled={busy} onClick={() => void kill()} className="vibes-button vibes-button-danger">
-              {busy ? 'Killing…' : 'Kill session'}
-            </button>
+            <Button variant="danger" disabled={killing.busy} onClick={() => void killing.run()}>
+              {killing.busy ? 'Killing…' : 'Kill session'}
+            </Button>
           </div>
         </Dialog.Content>
       </Dialog.Portal>

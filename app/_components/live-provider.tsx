@@ -6,16 +6,42 @@ import { ApiError } from '../../lib/client/shared/api-error.ts';
 import { WebApi } from '../../lib/client/web/web-api.ts';
 import { BrowserStream, type ConnectionStatus } from '../../lib/client/web/browser-stream.ts';
 import { applyToSessionList, withoutLive } from '../../lib/client/shared/session-list.ts';
-import { TranscriptFeed, transcriptKey } from '../../lib/client/web/transcript-feed.ts';
-import type { RemovalReason, SessionInfo } from '../../lib/protocol/index.ts';
+import type { RemovalReason, SessionInfo, TranscriptEntry } from '../../lib/protocol/index.ts';
 
 export const SESSIONS_KEY = 'sessions';
 export const HISTORY_KEY = 'history';
 
+/** What the provider needs of the transcript feed, which loads with the session view (see use-feed.ts). */
+interface LiveFeed {
+  push(sessionId: string, entry: TranscriptEntry): void;
+  reloadAll(): void;
+}
+
+/**
+ * Holds the tab's transcript feed once a session view has made one. Until then no transcript is
+ * loaded, so there is nothing to apply events to; the feed's code stays out of the first load.
+ */
+export class FeedSlot {
+  #feed: LiveFeed | null = null;
+
+  push(sessionId: string, entry: TranscriptEntry): void {
+    this.#feed?.push(sessionId, entry);
+  }
+
+  reloadAll(): void {
+    this.#feed?.reloadAll();
+  }
+
+  install<Feed extends LiveFeed>(make: () => Feed): Feed {
+    this.#feed ??= make();
+    return this.#feed as Feed;
+  }
+}
+
 export interface Live {
   api: WebApi;
   stream: BrowserStream;
-  feed: TranscriptFeed;
+  feedSlot: FeedSlot;
   status: ConnectionStatus;
   clientId: string | null;
   /** The server lets sessions bypass permissions (its operator opted in); the dashboard offers it only then. */
@@ -26,6 +52,11 @@ export interface Live {
   signedOut: boolean;
   /** Call with any failed request: a 401 turns the whole page into the signed-out screen. */
   noteError: (error: unknown) => void;
+  /**
+   * Subscribes this tab to a session, once per connection: the server takes input and answers
+   * only from subscribers, so a view or a card that acts on a session watches it first.
+   */
+  watch: (sessionId: string) => Promise<void>;
 }
 
 const LiveContext = createContext<Live | null>(null);
@@ -39,7 +70,9 @@ export function useLive(): Live {
 interface Core {
   api: WebApi;
   stream: BrowserStream;
-  feed: TranscriptFeed;
+  feedSlot: FeedSlot;
+  /** Subscriptions made on the current connection (a new one starts with none: the server may have restarted). */
+  watching: Map<string, Promise<void>>;
 }
 
 export function LiveProvider({ children }: { children: ReactNode }) {
@@ -50,12 +83,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [core] = useState<Core>(() => {
     const stream = new BrowserStream({ storage: typeof window === 'undefined' ? null : window.sessionStorage });
     const api = new WebApi({ ...(stream.clientId ? { clientId: stream.clientId } : {}) });
-    const feed = new TranscriptFeed(
-      api,
-      (sessionId, state) => void mutate(transcriptKey(sessionId), state, { revalidate: false }),
-      (_sessionId, error) => noteError(error),
-    );
-    return { api, stream, feed };
+    return { api, stream, feedSlot: new FeedSlot(), watching: new Map() };
   });
   const [status, setStatus] = useState<ConnectionStatus>(core.stream.status);
   const [clientId, setClientId] = useState<string | null>(core.stream.clientId);
@@ -64,7 +92,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [removed, setRemoved] = useState<ReadonlyMap<string, RemovalReason>>(new Map());
 
   useEffect(() => {
-    const { stream, api, feed } = core;
+    const { stream, api, feedSlot: feed } = core;
     const offStatus = stream.onStatus((next) => {
       setStatus(next);
       if (next === 'unauthorized') setSignedOut(true);
@@ -72,6 +100,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     const offEvent = stream.onEvent((event) => {
       switch (event.type) {
         case 'hello':
+          core.watching.clear();
           api.clientId = event.client_id;
           setClientId(event.client_id);
           setAllowBypass(event.allow_bypass === true);
@@ -125,9 +154,34 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
   useVisualViewportHeight();
 
+  const watch = useCallback(
+    (sessionId: string) => {
+      let subscribed = core.watching.get(sessionId);
+      if (!subscribed) {
+        subscribed = core.api.subscribe(sessionId).then(() => undefined);
+        core.watching.set(sessionId, subscribed);
+        subscribed.catch(() => core.watching.delete(sessionId));
+      }
+      return subscribed;
+    },
+    [core],
+  );
+
   const value = useMemo<Live>(
-    () => ({ ...core, status, clientId, allowBypass, connection, removed, signedOut, noteError }),
-    [core, status, clientId, allowBypass, connection, removed, signedOut, noteError],
+    () => ({
+      api: core.api,
+      stream: core.stream,
+      feedSlot: core.feedSlot,
+      status,
+      clientId,
+      allowBypass,
+      connection,
+      removed,
+      signedOut,
+      noteError,
+      watch,
+    }),
+    [core, status, clientId, allowBypass, connection, removed, signedOut, noteError, watch],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }

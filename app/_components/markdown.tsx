@@ -1,5 +1,5 @@
 import { memo, type ReactNode } from 'react';
-import { parseMarkdown, type Block, type Inline } from '../../lib/client/shared/markdown.ts';
+import { parseMarkdown, type Align, type Block, type Inline } from '../../lib/client/shared/markdown.ts';
 
 /** Renders Markdown as React text nodes only (no innerHTML), so a reply cannot inject markup. */
 export const Markdown = memo(function Markdown({ source }: { source: string }) {
@@ -26,9 +26,41 @@ function renderBlock(block: Block, index: number): ReactNode {
     }
     case 'quote':
       return <blockquote key={index}>{block.children.map(renderBlock)}</blockquote>;
+    case 'table':
+      // Wider than the screen: the table scrolls sideways in its own box, the page does not.
+      return (
+        <div key={index} className="vibes-table" tabIndex={0} role="region" aria-label="Table">
+          <table>
+            <thead>
+              <tr>
+                {block.header.map((cell, column) => (
+                  <th key={column} style={alignStyle(block.align[column])}>
+                    {cell.map(renderInline)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {block.rows.map((row, rowIndex) => (
+                <tr key={rowIndex}>
+                  {row.map((cell, column) => (
+                    <td key={column} style={alignStyle(block.align[column])}>
+                      {cell.map(renderInline)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      );
     case 'rule':
       return <hr key={index} />;
   }
+}
+
+function alignStyle(align: Align | undefined): { textAlign: 'left' | 'center' | 'right' } | undefined {
+  return align ? { textAlign: align } : undefined;
 }
 
 function renderInline(inline: Inline, index: number): ReactNode {

@@ -26,7 +26,7 @@ export default function SessionView({
   session: SessionInfo | undefined;
   onBack: () => void;
 }) {
-  const { api, clientId, connection, removed, noteError } = useLive();
+  const { clientId, connection, removed, noteError, watch } = useLive();
   const [missing, setMissing] = useState(false);
   const removal = removed.get(sessionId);
   const ended = session !== undefined && session.ended_at !== null;
@@ -36,7 +36,7 @@ export default function SessionView({
   useEffect(() => {
     if (!clientId || removal || ended) return;
     let cancelled = false;
-    api.subscribe(sessionId).then(
+    watch(sessionId).then(
       () => !cancelled && setMissing(false),
       (error: unknown) => {
         noteError(error);
@@ -49,7 +49,7 @@ export default function SessionView({
     return () => {
       cancelled = true;
     };
-  }, [api, sessionId, clientId, connection, removal, ended, noteError]);
+  }, [watch, sessionId, clientId, connection, removal, ended, noteError]);
 
   const header = (
     <header className="flex items-center gap-2 border-b border-neutral-200 px-2 py-2 vibes-safe-top dark:border-neutral-800 sm:px-4">

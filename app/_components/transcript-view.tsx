@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TranscriptState } from '../../lib/client/shared/transcript.ts';
 import type { TodoList as Todos } from '../../lib/protocol/index.ts';
 import { TodoList } from './todo-list.tsx';
+import { useFeed } from '../_hooks/use-feed.ts';
 import { useLive } from './live-provider.tsx';
 import { TranscriptRow } from './transcript-row.tsx';
 
@@ -20,7 +21,8 @@ export function TranscriptView({
   /** Claude's latest todo list, pinned above the transcript. */
   todos?: Todos | null;
 }) {
-  const { clientId, feed } = useLive();
+  const { clientId } = useLive();
+  const feed = useFeed();
   const scroller = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
   const [shown, setShown] = useState(WINDOW);

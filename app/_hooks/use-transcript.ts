@@ -4,14 +4,14 @@ import { useEffect } from 'react';
 import useSWR from 'swr';
 import { transcriptKey } from '../../lib/client/web/transcript-feed.ts';
 import type { TranscriptState } from '../../lib/client/shared/transcript.ts';
-import { useLive } from '../_components/live-provider.tsx';
+import { useFeed } from './use-feed.ts';
 
 /**
  * A session's transcript. The feed loads the snapshot and applies live events; SWR is the cache
  * the views read, so a session opened twice shares one copy and reopening it is instant.
  */
 export function useTranscript(sessionId: string | null): TranscriptState | undefined {
-  const { feed } = useLive();
+  const feed = useFeed();
   const { data } = useSWR<TranscriptState>(sessionId === null ? null : transcriptKey(sessionId), null, {
     fallbackData: sessionId === null ? undefined : (feed.get(sessionId) ?? undefined),
     revalidateOnFocus: false,

@@ -24,6 +24,7 @@ export const isStubborn = () => stubborn;
  * @property {string[]} tools
  * @property {boolean} withdraw
  * @property {boolean} long
+ * @property {boolean} markdown
  * @property {boolean} errorResult
  * @property {boolean} crash
  * @property {boolean} hang
@@ -59,6 +60,7 @@ export function parseScript(prompt) {
     tools,
     withdraw,
     long: has('long'),
+    markdown: has('markdown'),
     errorResult: has('error-result'),
     crash: has('crash'),
     hang: has('hang'),
@@ -69,6 +71,14 @@ export function parseScript(prompt) {
     replay: replayMatch?.[1] ?? null,
   };
 }
+
+/** What Claude often writes: a table, and a code block with lines wider than a phone. */
+const MARKDOWN_REPLY = [
+  '## Status codes\n\n| Code | Meaning | When |\n|---|:-:|---|\n| 400 | Bad request | the body does not parse |\n',
+  '| 403 | Forbidden | wrong origin, or not subscribed |\n| 409 | Conflict | answered already |\n\n',
+  'The check, as it stands:\n\n```ts\nexport const requireSubscribedClientBeforeAnsweringPermissionRequests = (sessionId: string, clientId: string) => ensure(sessionId, clientId);\n```\n\n',
+  'Shall I add the missing **404** row?',
+];
 
 /** @param {string} prompt @param {AbortSignal} signal */
 /** Plays the turn a prompt scripts. @param {string} prompt @param {Script} script @param {AbortSignal} signal */
@@ -157,6 +167,7 @@ function replyChunks(script, prompt, toolUses, outcomes) {
   if (script.chunkChars > 0) {
     return Array.from({ length: script.chunks }, (_, i) => String.fromCharCode(97 + (i % 26)).repeat(script.chunkChars));
   }
+  if (script.markdown) return MARKDOWN_REPLY;
   if (script.long) {
     return Array.from(
       { length: script.chunks },

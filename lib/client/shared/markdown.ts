@@ -1,6 +1,6 @@
 /**
  * A small Markdown reader for assistant replies: enough of CommonMark for what Claude writes
- * (headings, paragraphs, lists, quotes, fenced code, inline code, emphasis, links). It returns a
+ * (headings, paragraphs, lists, quotes, fenced code, inline code, emphasis, links), and GFM tables. It returns a
  * tree, never HTML, so the view renders text nodes only and nothing in a reply can inject markup.
  * Half-written input (an unclosed fence while streaming) still gives a sensible tree.
  */
@@ -17,7 +17,10 @@ export type Block =
   | { type: 'code'; lang: string; text: string }
   | { type: 'list'; ordered: boolean; items: Inline[][] }
   | { type: 'quote'; children: Block[] }
+  | { type: 'table'; align: Align[]; header: Inline[][]; rows: Inline[][][] }
   | { type: 'rule' };
+
+export type Align = 'left' | 'center' | 'right' | null;
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})\s*([\w+-]*)/;
 const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
@@ -25,6 +28,29 @@ const BULLET = /^\s{0,3}[-*+]\s+(.*)$/;
 const ORDERED = /^\s{0,3}\d{1,9}[.)]\s+(.*)$/;
 const QUOTE = /^\s{0,3}>\s?(.*)$/;
 const RULE = /^\s{0,3}([-*_])(\s*\1){2,}\s*$/;
+const TABLE_SEPARATOR = /^\s{0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+
+/** A GFM table starts with a row of cells and a separator row with as many cells. */
+function isTableStart(lines: readonly string[], i: number): boolean {
+  const head = lines[i] ?? '';
+  const separator = lines[i + 1] ?? '';
+  return head.includes('|') && separator.includes('-') && TABLE_SEPARATOR.test(separator) && cells(head).length === cells(separator).length;
+}
+
+/** A row's cells: outer pipes dropped, split on pipes that are not escaped. */
+function cells(row: string): string[] {
+  const trimmed = row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '');
+  return trimmed.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|'));
+}
+
+function alignOf(cell: string): Align {
+  const left = cell.startsWith(':');
+  const right = cell.endsWith(':');
+  return left && right ? 'center' : right ? 'right' : left ? 'left' : null;
+}
 
 export function parseMarkdown(source: string): Block[] {
   const lines = source.replace(/\r\n?/g, '\n').split('\n');
@@ -50,6 +76,18 @@ export function parseMarkdown(source: string): Block[] {
     if (heading) {
       blocks.push({ type: 'heading', level: heading[1]?.length ?? 1, children: parseInline(heading[2] ?? '') });
       i++;
+      continue;
+    }
+    if (isTableStart(lines, i)) {
+      const header = cells(line);
+      const align = cells(lines[i + 1] ?? '').map(alignOf);
+      i += 2;
+      const rows: Inline[][][] = [];
+      while (i < lines.length && (lines[i] ?? '').includes('|') && (lines[i] ?? '').trim() !== '') {
+        const row = cells(lines[i++] ?? '');
+        rows.push(header.map((_, column) => parseInline(row[column] ?? '')));
+      }
+      blocks.push({ type: 'table', align, header: header.map(parseInline), rows });
       continue;
     }
     if (RULE.test(line)) {
@@ -82,7 +120,7 @@ export function parseMarkdown(source: string): Block[] {
     while (i < lines.length) {
       const current = lines[i] ?? '';
       if (current.trim() === '' || FENCE.test(current) || HEADING.test(current) || QUOTE.test(current)) break;
-      if (body.length > 0 && (BULLET.test(current) || ORDERED.test(current) || RULE.test(current))) break;
+      if (body.length > 0 && (BULLET.test(current) || ORDERED.test(current) || RULE.test(current) || isTableStart(lines, i))) break;
       body.push(current.trim());
       i++;
     }

@@ -28,3 +28,26 @@ describe('markdown', () => {
     ]);
   });
 });
+
+describe('GFM tables', () => {
+  it('reads a header, the alignment row and the body rows, with inline Markdown in cells', () => {
+    const blocks = parseMarkdown('Codes:\n| Code | Meaning |\n|---|:-:|\n| 403 | **Forbidden** |\n| 409 | a \\| b |\n\nAfter.');
+    expect(blocks.map((block) => block.type)).toEqual(['paragraph', 'table', 'paragraph']);
+    expect(blocks[1]).toEqual({
+      type: 'table',
+      align: [null, 'center'],
+      header: [[{ type: 'text', text: 'Code' }], [{ type: 'text', text: 'Meaning' }]],
+      rows: [
+        [[{ type: 'text', text: '403' }], [{ type: 'strong', children: [{ type: 'text', text: 'Forbidden' }] }]],
+        [[{ type: 'text', text: '409' }], [{ type: 'text', text: 'a | b' }]],
+      ],
+    });
+  });
+
+  it('a short row is padded, a long one cut to the header; without a matching separator it stays a paragraph', () => {
+    const [table] = parseMarkdown('a | b\n--- | ---:\n1 |\n1 | 2 | 3');
+    expect(table).toMatchObject({ type: 'table', align: [null, 'right'] });
+    expect(table?.type === 'table' && table.rows.map((row) => row.length)).toEqual([2, 2]);
+    expect(parseMarkdown('a | b\n---')[0]?.type).toBe('paragraph');
+  });
+});
