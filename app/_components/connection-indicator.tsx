@@ -12,18 +12,20 @@ const LOOK: Record<ConnectionStatus, { label: string; dot: string }> = {
 };
 
 /** Driven by the event stream itself: "live" means events are arriving, not that the device has a network. */
-export function ConnectionIndicator({ className = '' }: { className?: string }) {
+/** `compact`: only the dot while live (the word is still read out); any trouble shows in words. */
+export function ConnectionIndicator({ className = '', compact = false }: { className?: string; compact?: boolean }) {
   const { status } = useLive();
   const look = LOOK[status];
+  const quiet = compact && status === 'live';
   return (
     <span
       role="status"
       data-testid="connection"
       data-status={status}
-      className={`inline-flex items-center gap-1.5 rounded-full border border-neutral-300 px-2 py-0.5 text-xs text-neutral-700 dark:border-neutral-700 dark:text-neutral-300 ${className}`}
+      className={`inline-flex shrink-0 items-center gap-1.5 rounded-full text-xs text-muted ${quiet ? 'p-1' : 'border border-border-strong px-2 py-0.5'} ${className}`}
     >
       <span aria-hidden="true" className={`h-2 w-2 rounded-full ${look.dot}`} />
-      {look.label}
+      <span className={quiet ? 'sr-only' : undefined}>{look.label}</span>
     </span>
   );
 }

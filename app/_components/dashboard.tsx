@@ -17,7 +17,7 @@ const loadSessionView = () => import('./session-view.tsx');
 const SessionView = dynamic(loadSessionView, {
   ssr: false,
   loading: () => (
-    <p className="p-6 text-neutral-600 dark:text-neutral-400" role="status">
+    <p className="p-6 text-muted" role="status">
       Loading…
     </p>
   ),
@@ -54,17 +54,17 @@ function Screen() {
   return (
     <div className="vibes-app flex overflow-hidden">
       <aside
-        className={`${openId ? 'hidden' : 'flex'} w-full min-w-0 flex-col border-neutral-200 lg:flex lg:w-96 lg:shrink-0 lg:border-r dark:border-neutral-800`}
+        className={`${openId ? 'hidden' : 'flex'} w-full min-w-0 flex-col border-border lg:flex lg:w-96 lg:shrink-0 lg:border-r`}
         aria-label="Session list"
       >
-        <header className="flex items-center gap-2 border-b border-neutral-200 px-3 py-2 vibes-safe-top dark:border-neutral-800">
+        <header className="flex items-center gap-2 border-b border-border px-3 py-2 vibes-safe-top">
           <h1 className="flex-1 text-lg font-bold">vibes</h1>
           <ConnectionIndicator />
           <DevicesButton />
           <NewSessionButton onCreated={(id) => open(id)} compact />
         </header>
         <nav className="min-h-0 flex-1 overflow-y-auto vibes-safe-bottom" aria-label="Sessions">
-          <SessionList sessions={sessions} selectedId={openId} onOpen={(id) => open(id)} />
+          <SessionList sessions={sessions} selectedId={openId} onOpen={(id) => open(id)} hasHistory={(history?.length ?? 0) > 0} />
           <HistoryList history={history} selectedId={openId} onOpen={(id) => open(id)} />
         </nav>
       </aside>
@@ -72,8 +72,8 @@ function Screen() {
         {openId ? (
           <SessionView key={openId} sessionId={openId} session={session} onBack={close} />
         ) : (
-          <div className="m-auto p-6 text-center text-neutral-600 dark:text-neutral-400">
-            <p>No session open.</p>
+          <div className="m-auto p-6 text-center text-muted" data-testid="no-session-open">
+            <p>Pick a session on the left to watch it here.</p>
           </div>
         )}
       </main>

@@ -46,6 +46,8 @@ export interface Live {
   clientId: string | null;
   /** The server lets sessions bypass permissions (its operator opted in); the dashboard offers it only then. */
   allowBypass: boolean;
+  /** New sessions are demo sessions unless they ask for Claude (the server runs with --demo). */
+  demoDefault: boolean;
   /** Grows on every hello: a new connection, after which subscriptions are renewed. */
   connection: number;
   removed: ReadonlyMap<string, RemovalReason>;
@@ -89,6 +91,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [clientId, setClientId] = useState<string | null>(core.stream.clientId);
   const [connection, setConnection] = useState(0);
   const [allowBypass, setAllowBypass] = useState(false);
+  const [demoDefault, setDemoDefault] = useState(false);
   const [removed, setRemoved] = useState<ReadonlyMap<string, RemovalReason>>(new Map());
 
   useEffect(() => {
@@ -104,6 +107,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           api.clientId = event.client_id;
           setClientId(event.client_id);
           setAllowBypass(event.allow_bypass === true);
+          setDemoDefault(event.demo_default === true);
           setConnection((count) => count + 1);
           return;
         case 'session_event':
@@ -175,13 +179,14 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       status,
       clientId,
       allowBypass,
+      demoDefault,
       connection,
       removed,
       signedOut,
       noteError,
       watch,
     }),
-    [core, status, clientId, allowBypass, connection, removed, signedOut, noteError, watch],
+    [core, status, clientId, allowBypass, demoDefault, connection, removed, signedOut, noteError, watch],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }

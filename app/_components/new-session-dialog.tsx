@@ -5,7 +5,10 @@ import { useState, type FormEvent } from 'react';
 import { MODE_HINTS, MODE_LABELS } from '../../lib/client/shared/permission-modes.ts';
 import type { CreateSessionBody, PermissionMode } from '../../lib/protocol/index.ts';
 import BypassDialog from './bypass-dialog.tsx';
+import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
+import { Button } from './ui/button.tsx';
+import { Problem } from './ui/problem.tsx';
 import { offeredModes } from './session-controls.tsx';
 
 /** Loaded on first use, so Radix stays out of the phone's first load. */
@@ -18,10 +21,9 @@ export default function NewSessionDialog({
   open: boolean;
   setOpen: (open: boolean) => void;
 }) {
-  const { api, allowBypass, noteError } = useLive();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { api, allowBypass, demoDefault } = useLive();
   const [mode, setMode] = useState<PermissionMode>('default');
+  const [demo, setDemo] = useState(demoDefault);
   const [confirming, setConfirming] = useState<CreateSessionBody | null>(null);
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -40,26 +42,19 @@ export default function NewSessionDialog({
       ...(name ? { name } : {}),
       ...(cwd ? { cwd } : {}),
       ...(mode === 'default' ? {} : { permission_mode: mode }),
+      demo,
     };
     // Bypass is confirmed every time it is chosen.
     if (mode === 'bypassPermissions') setConfirming(body);
     else void create(body);
   }
 
-  async function create(body: CreateSessionBody) {
-    setBusy(true);
-    setError(null);
-    try {
-      const session = await api.createSession(body);
-      setOpen(false);
-      onCreated(session.id);
-    } catch (caught) {
-      noteError(caught);
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const creating = useAsyncAction(async (body: CreateSessionBody) => {
+    const session = await api.createSession(body);
+    setOpen(false);
+    onCreated(session.id);
+  });
+  const create = creating.run;
 
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
@@ -76,16 +71,34 @@ export default function NewSessionDialog({
             </div>
             <div>
               <label htmlFor="new-name" className="block text-sm font-medium">
-                Name <span className="font-normal text-neutral-500">(optional)</span>
+                Name <span className="font-normal text-muted">(optional)</span>
               </label>
               <input id="new-name" name="name" className="vibes-input mt-1 w-full" autoComplete="off" />
             </div>
             <div>
               <label htmlFor="new-cwd" className="block text-sm font-medium">
-                Working directory <span className="font-normal text-neutral-500">(optional)</span>
+                Working directory <span className="font-normal text-muted">(optional)</span>
               </label>
               <input id="new-cwd" name="cwd" className="vibes-input mt-1 w-full font-mono" autoComplete="off" spellCheck={false} />
             </div>
+            <fieldset>
+              <legend className="text-sm font-medium">Claude</legend>
+              <div className="mt-1 grid grid-cols-2 gap-2" data-testid="new-claude">
+                <label className={`vibes-choice ${demo ? '' : 'vibes-choice-on'}`}>
+                  <input type="radio" name="claude" value="yours" checked={!demo} onChange={() => setDemo(false)} className="sr-only" />
+                  Yours
+                </label>
+                <label className={`vibes-choice ${demo ? 'vibes-choice-on' : ''}`}>
+                  <input type="radio" name="claude" value="demo" checked={demo} onChange={() => setDemo(true)} className="sr-only" />
+                  Demo
+                </label>
+              </div>
+              <p className="mt-1 text-xs text-muted">
+                {demo
+                  ? 'A stand-in Claude answers: no account needed, nothing runs here. Try “bash”, “edit” or “markdown” in the prompt.'
+                  : 'Claude Code on this machine, with your account.'}
+              </p>
+            </fieldset>
             <div>
               <label htmlFor="new-mode" className="block text-sm font-medium">
                 Permission mode
@@ -104,24 +117,18 @@ export default function NewSessionDialog({
                   </option>
                 ))}
               </select>
-              <p id="new-mode-hint" className="mt-1 text-xs text-neutral-700 dark:text-neutral-300">
+              <p id="new-mode-hint" className="mt-1 text-xs text-muted">
                 {MODE_HINTS[mode]}
               </p>
             </div>
-            {error && (
-              <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-                {error}
-              </p>
-            )}
+            <Problem>{creating.error}</Problem>
             <div className="flex justify-end gap-2">
               <Dialog.Close asChild>
-                <button type="button" className="vibes-button">
-                  Cancel
-                </button>
+                <Button>Cancel</Button>
               </Dialog.Close>
-              <button type="submit" disabled={busy} className="vibes-button vibes-button-primary">
-                {busy ? 'Starting…' : 'Start'}
-              </button>
+              <Button type="submit" variant="primary" disabled={creating.busy}>
+                {creating.busy ? 'Starting…' : 'Start'}
+              </Button>
             </div>
           </form>
           {confirming && <BypassDialog open setOpen={(open) => !open && setConfirming(null)} onConfirm={() => void create(confirming)} />}

@@ -1,11 +1,34 @@
 'use client';
 
 import { memo, type MouseEvent } from 'react';
-import { formatAge, sessionTitle } from '../../lib/client/shared/labels.ts';
+import { formatAge, projectLabel } from '../../lib/client/shared/labels.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { useNow } from '../_hooks/use-now.ts';
 import { PendingDecisions } from './pending-decisions.tsx';
 import { ModeBadge, StateBadge } from './state-badge.tsx';
+import { Card } from './ui/card.tsx';
+
+/** One line under the title: what the session waits for, why it failed, or the latest reply. */
+export function previewOf(session: SessionInfo): { text: string; tone: 'attention' | 'bad' | 'plain' } | null {
+  const waiting = session.pending_permissions[0];
+  if (waiting) {
+    const more = session.pending_permissions.length > 1 ? ` (+${session.pending_permissions.length - 1} more)` : '';
+    return { text: `Waits for you: ${waiting.title ?? `Claude wants to use ${waiting.tool_name}`}${more}`, tone: 'attention' };
+  }
+  if (session.state === 'failed' && session.failure) return { text: session.failure, tone: 'bad' };
+  return session.preview ? { text: session.preview, tone: 'plain' } : null;
+}
+
+const PREVIEW_TONE = { attention: 'text-warning-text font-medium', bad: 'text-danger-text', plain: 'text-muted' } as const;
+
+/** Opens a session in the same tab on a plain click; a modified click keeps the browser's meaning. */
+export function openOnPlainClick(onOpen: (id: string) => void, id: string) {
+  return (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    onOpen(id);
+  };
+}
 
 export const SessionCard = memo(function SessionCard({
   session,
@@ -17,59 +40,58 @@ export const SessionCard = memo(function SessionCard({
   onOpen: (id: string) => void;
 }) {
   const now = useNow();
-  const title = sessionTitle(session);
-  const attention = session.state === 'waiting_permission';
-  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
-    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
-    event.preventDefault();
-    onOpen(session.id);
-  };
+  const preview = previewOf(session);
   return (
-    <li
+    <Card
+      as="li"
+      tone={session.state === 'waiting_permission' ? 'attention' : selected ? 'selected' : 'default'}
       data-testid="session-card"
       data-session-id={session.id}
-      className={`rounded-xl border bg-white dark:bg-neutral-900 ${
-        attention ? 'border-amber-500 border-2' : selected ? 'border-violet-600 border-2' : 'border-neutral-200 dark:border-neutral-800'
-      }`}
     >
       <a
         href={`/?session=${encodeURIComponent(session.id)}`}
-        onClick={onClick}
+        onClick={openOnPlainClick(onOpen, session.id)}
         aria-current={selected ? 'page' : undefined}
-        className="block min-h-11 rounded-xl p-3 hover:bg-neutral-50 focus-visible:outline-2 focus-visible:outline-violet-600 dark:hover:bg-neutral-800/60"
+        className="block min-h-11 rounded-xl p-3 hover:bg-surface-hover focus-visible:outline-2 focus-visible:outline-accent"
       >
         <div className="flex items-center justify-between gap-2">
           <span className="truncate font-semibold" data-testid="session-name">
-            {title}
+            {session.title}
           </span>
           <StateBadge state={session.state} />
         </div>
-        <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-neutral-600 dark:text-neutral-400">
-          {session.is_owner && (
-            <span data-testid="owner-badge" className="rounded-full bg-violet-600 px-2 py-0.5 font-semibold text-white">
-              Yours
-            </span>
-          )}
-          {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
+        {preview && (
+          <p className={`mt-1 truncate text-sm ${PREVIEW_TONE[preview.tone]}`} data-testid="session-preview">
+            {preview.text}
+          </p>
+        )}
+        <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-muted">
+          <span className="max-w-48 truncate font-mono" data-testid="session-project" title={session.cwd}>
+            {projectLabel(session)}
+          </span>
           <ModeBadge mode={session.permission_mode} />
           {session.model && (
             <span className="max-w-40 truncate" data-testid="card-model">
               {session.model}
             </span>
           )}
-          <span>started {formatAge(now - session.created_at)} ago</span>
-          <span data-testid="last-activity">active {formatAge(now - session.last_activity_at)} ago</span>
+          {session.is_owner && (
+            <span data-testid="owner-badge" className="rounded-full bg-accent px-2 py-0.5 font-semibold text-accent-fg">
+              Yours
+            </span>
+          )}
+          {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
           {session.queued_inputs > 0 && <span>{session.queued_inputs} queued</span>}
+          <span data-testid="last-activity" title={`started ${formatAge(now - session.created_at)} ago`}>
+            active {formatAge(now - session.last_activity_at)} ago
+          </span>
         </div>
-        {session.state === 'failed' && session.failure && (
-          <p className="mt-1 line-clamp-2 text-xs text-red-700 dark:text-red-300">{session.failure}</p>
-        )}
       </a>
       {session.pending_permissions.length > 0 && (
         <div className="px-3 pb-3">
           <PendingDecisions session={session} compact />
         </div>
       )}
-    </li>
+    </Card>
   );
 });

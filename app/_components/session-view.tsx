@@ -3,9 +3,10 @@
 import { useEffect, useState } from 'react';
 import { mutate } from 'swr';
 import { ApiError } from '../../lib/client/shared/api-error.ts';
-import { END_TEXT, REMOVAL_TEXT, sessionTitle } from '../../lib/client/shared/labels.ts';
+import { END_TEXT, projectLabel, REMOVAL_TEXT } from '../../lib/client/shared/labels.ts';
 import { isTurnRunning } from '../../lib/protocol/rules.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
+import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useTranscript } from '../_hooks/use-transcript.ts';
 import { Composer } from './composer.tsx';
 import { ConnectionIndicator } from './connection-indicator.tsx';
@@ -15,6 +16,8 @@ import { PendingDecisions } from './pending-decisions.tsx';
 import { SessionControls } from './session-controls.tsx';
 import { StateBadge } from './state-badge.tsx';
 import { TranscriptView } from './transcript-view.tsx';
+import { Button } from './ui/button.tsx';
+import { Problem } from './ui/problem.tsx';
 
 /** Loaded apart from the list, which is what a phone shows first. */
 export default function SessionView({
@@ -51,16 +54,31 @@ export default function SessionView({
     };
   }, [watch, sessionId, clientId, connection, removal, ended, noteError]);
 
+  const live = session !== undefined && !removal && !missing && !ended;
+  // One row, also on a phone: back, what this is and where it runs, its state, and Kill.
   const header = (
-    <header className="flex items-center gap-2 border-b border-neutral-200 px-2 py-2 vibes-safe-top dark:border-neutral-800 sm:px-4">
-      <button type="button" onClick={onBack} className="vibes-button lg:hidden" aria-label="Back to sessions">
+    <header
+      className="flex min-w-0 items-center gap-2 border-b border-border px-2 py-1.5 vibes-safe-top sm:px-4"
+      data-testid="session-header"
+    >
+      <Button variant="ghost" onClick={onBack} className="px-2 lg:hidden" aria-label="Back to sessions">
         <span aria-hidden="true">←</span>
-        <span className="ml-1">Sessions</span>
-      </button>
-      <h2 className="min-w-0 flex-1 truncate text-base font-semibold" data-testid="session-title">
-        {session ? sessionTitle(session) : sessionId.slice(0, 8)}
-      </h2>
-      <ConnectionIndicator className="lg:hidden" />
+      </Button>
+      <div className="min-w-0 flex-1">
+        <h2 className="truncate text-base font-semibold leading-tight" data-testid="session-title">
+          {session ? session.title : sessionId.slice(0, 8)}
+        </h2>
+        {session && (
+          <p className="truncate text-xs text-muted" data-testid="session-where" title={session.cwd}>
+            <span className="font-mono">{projectLabel(session)}</span>
+            {session.model && <span> · {session.model}</span>}
+            {session.cost_usd > 0 && <span> · ${session.cost_usd.toFixed(2)}</span>}
+          </p>
+        )}
+      </div>
+      <ConnectionIndicator className="lg:hidden" compact />
+      {live && <StateBadge state={session.state} />}
+      {live && <KillButton sessionId={session.id} title={session.title} />}
     </header>
   );
 
@@ -75,13 +93,11 @@ export default function SessionView({
     return (
       <section className="flex h-full min-h-0 flex-col" aria-label="Session">
         {header}
-        <div className="border-b border-neutral-200 p-4 dark:border-neutral-800" role="alert" data-testid="session-gone">
+        <div className="border-b border-border p-4" role="alert" data-testid="session-gone">
           <p className="font-semibold">{why}</p>
           <div className="mt-3 flex flex-wrap gap-2">
             {!missing && session?.claude_session_id !== null && <ResumeButton sessionId={sessionId} />}
-            <button type="button" onClick={onBack} className="vibes-button">
-              Back to sessions
-            </button>
+            <Button onClick={onBack}>Back to sessions</Button>
           </div>
         </div>
         {!missing && <LiveTranscript sessionId={sessionId} session={session} />}
@@ -90,15 +106,12 @@ export default function SessionView({
   }
 
   return (
-    <section className="flex h-full min-h-0 flex-col" aria-label={`Session ${session ? sessionTitle(session) : sessionId}`}>
+    <section className="flex h-full min-h-0 flex-col" aria-label={`Session ${session ? session.title : sessionId}`}>
       {header}
       {session && <SessionBar session={session} />}
       <LiveTranscript sessionId={sessionId} session={session} />
       {session && session.pending_permissions.length > 0 && (
-        <div
-          className="max-h-[60%] overflow-y-auto overscroll-contain border-t border-neutral-200 p-3 dark:border-neutral-800"
-          data-testid="decision-panel"
-        >
+        <div className="max-h-[60%] overflow-y-auto overscroll-contain border-t border-border p-3" data-testid="decision-panel">
           <PendingDecisions session={session} />
         </div>
       )}
@@ -109,31 +122,14 @@ export default function SessionView({
 
 /** Starts Claude again on the ended session (`--resume`); this tab owns it afterwards. */
 function ResumeButton({ sessionId }: { sessionId: string }) {
-  const { api, noteError } = useLive();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const resume = () => {
-    setBusy(true);
-    setProblem(null);
-    api.resume(sessionId).then(
-      () => setBusy(false),
-      (error: unknown) => {
-        noteError(error);
-        setBusy(false);
-        setProblem(error instanceof Error ? error.message : String(error));
-      },
-    );
-  };
+  const { api } = useLive();
+  const resuming = useAsyncAction(() => api.resume(sessionId));
   return (
     <>
-      <button type="button" className="vibes-button vibes-button-primary" onClick={resume} disabled={busy} data-testid="resume">
-        {busy ? 'Resuming…' : 'Resume'}
-      </button>
-      {problem && (
-        <p className="w-full text-sm text-red-700 dark:text-red-300" role="status">
-          {problem}
-        </p>
-      )}
+      <Button variant="primary" onClick={() => void resuming.run()} disabled={resuming.busy} data-testid="resume">
+        {resuming.busy ? 'Resuming…' : 'Resume'}
+      </Button>
+      <Problem className="w-full">{resuming.error}</Problem>
     </>
   );
 }
@@ -143,38 +139,24 @@ function LiveTranscript({ sessionId, session }: { sessionId: string; session: Se
   return <TranscriptView sessionId={sessionId} transcript={transcript} todos={session?.todos ?? null} />;
 }
 
+/** Who watches, the permission mode and the model, changed live; the failure, said once. */
 function SessionBar({ session }: { session: SessionInfo }) {
   const { api, noteError } = useLive();
   const running = isTurnRunning(session.state);
   return (
-    <div className="space-y-1.5 border-b border-neutral-200 px-3 py-2 text-xs dark:border-neutral-800 sm:px-4">
-      <div className="flex flex-wrap items-center gap-2">
-        <StateBadge state={session.state} />
-        {session.is_owner && (
-          <span data-testid="owner-badge" className="rounded-full bg-violet-600 px-2 py-0.5 font-semibold text-white">
-            Yours
-          </span>
-        )}
-        {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
-        <span className="ml-auto flex gap-2">
-          {running && (
-            <button type="button" className="vibes-button" onClick={() => void api.interrupt(session.id).catch(noteError)}>
-              Interrupt
-            </button>
-          )}
-          <KillButton sessionId={session.id} title={sessionTitle(session)} />
-        </span>
+    <div className="space-y-1.5 border-b border-border px-3 py-2 text-xs sm:px-4">
+      <div className="flex items-center gap-2">
+        <SessionControls session={session} />
+        {running && <Button onClick={() => void api.interrupt(session.id).catch(noteError)}>Interrupt</Button>}
       </div>
-      <SessionControls session={session} />
-      <p className="flex min-w-0 gap-2 text-neutral-600 dark:text-neutral-400">
-        <span>${session.cost_usd.toFixed(4)}</span>
-        <span className="min-w-0 truncate font-mono" title={session.cwd}>
-          {session.cwd}
-        </span>
-      </p>
-      {session.state === 'failed' && session.failure && (
-        <p role="alert" className="w-full text-red-700 dark:text-red-300">
-          Failed: {session.failure}
+      {(session.is_owner || session.subscriber_count > 1) && (
+        <p className="flex gap-2 text-muted">
+          {session.is_owner && (
+            <span data-testid="owner-badge" className="rounded-full bg-accent px-2 py-0.5 font-semibold text-accent-fg">
+              Yours
+            </span>
+          )}
+          {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
         </p>
       )}
     </div>

@@ -1,24 +1,35 @@
-import { STATE_LOOK } from '../../lib/client/shared/labels.ts';
+import { STATE_LOOK, type EndLook } from '../../lib/client/shared/labels.ts';
 import { MODE_LABELS } from '../../lib/client/shared/permission-modes.ts';
 import type { PermissionMode, SessionState } from '../../lib/protocol/index.ts';
 
 const TONE: Record<string, string> = {
-  idle: 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',
-  busy: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
-  attention: 'bg-amber-200 text-amber-950 ring-2 ring-amber-500 dark:bg-amber-900 dark:text-amber-50',
-  bad: 'bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200',
-  done: 'bg-neutral-200 text-neutral-800 dark:bg-neutral-800 dark:text-neutral-200',
+  idle: 'bg-info-soft text-info-text',
+  busy: 'bg-success-soft text-success-text',
+  attention: 'bg-warning-soft text-warning-text ring-2 ring-warning',
+  bad: 'bg-danger-soft text-danger-text',
+  warning: 'bg-warning-soft text-warning-text',
+  done: 'bg-done-soft text-fg',
 };
+
+const BADGE = 'inline-flex shrink-0 items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold';
+
+const END_ICON: Record<EndLook['tone'], string> = { done: '✓', warning: '■', bad: '✕' };
+
+/** How an ended session ended, in a word and a colour (and an icon, for those who cannot tell the colours apart). */
+export function EndBadge({ look }: { look: EndLook }) {
+  return (
+    <span data-testid="end-badge" data-tone={look.tone} className={`${BADGE} ${TONE[look.tone]}`}>
+      <span aria-hidden="true">{END_ICON[look.tone]}</span>
+      {look.label}
+    </span>
+  );
+}
 
 /** Colour, icon and word together: the state never depends on colour alone. */
 export function StateBadge({ state }: { state: SessionState }) {
   const look = STATE_LOOK[state];
   return (
-    <span
-      data-testid="session-state"
-      data-state={state}
-      className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold ${TONE[look.tone]}`}
-    >
+    <span data-testid="session-state" data-state={state} className={`${BADGE} ${TONE[look.tone]}`}>
       <span aria-hidden="true" className={state === 'processing' ? 'vibes-spin inline-block' : 'inline-block'}>
         {look.icon}
       </span>
@@ -28,7 +39,7 @@ export function StateBadge({ state }: { state: SessionState }) {
 }
 
 const MODE_TONE: Record<PermissionMode, string> = {
-  default: 'bg-neutral-100 text-neutral-800 dark:bg-neutral-800 dark:text-neutral-200',
+  default: 'bg-surface-sunken text-fg',
   acceptEdits: 'bg-violet-100 text-violet-900 dark:bg-violet-950 dark:text-violet-100',
   plan: 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-100',
   bypassPermissions: 'bg-red-700 text-white',

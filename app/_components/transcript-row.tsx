@@ -16,7 +16,16 @@ function pretty(value: unknown): string {
 }
 
 /** One transcript row; memoised by item identity, so a streamed delta re-renders only its own row. */
-export const TranscriptRow = memo(function TranscriptRow({ item, clientId }: { item: TranscriptItem; clientId: string | null }) {
+export const TranscriptRow = memo(function TranscriptRow({
+  item,
+  clientId,
+  quiet = false,
+}: {
+  item: TranscriptItem;
+  clientId: string | null;
+  /** A failed turn whose result the failure below says again: the result is left out. */
+  quiet?: boolean;
+}) {
   switch (item.kind) {
     case 'user': {
       const mine = item.clientId === clientId;
@@ -75,7 +84,7 @@ export const TranscriptRow = memo(function TranscriptRow({ item, clientId }: { i
           }`}
         >
           {item.isError ? 'Turn failed' : 'Turn done'} · {(item.durationMs / 1000).toFixed(1)} s · ${item.costUsd.toFixed(4)}
-          {item.isError && item.result ? ` · ${item.result}` : ''}
+          {item.isError && item.result && !quiet ? ` · ${item.result}` : ''}
         </p>
       );
     case 'error':

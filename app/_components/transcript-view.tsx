@@ -1,7 +1,7 @@
 'use client';
 
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { TranscriptState } from '../../lib/client/shared/transcript.ts';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { repeatedRows, type TranscriptState } from '../../lib/client/shared/transcript.ts';
 import type { TodoList as Todos } from '../../lib/protocol/index.ts';
 import { TodoList } from './todo-list.tsx';
 import { useFeed } from '../_hooks/use-feed.ts';
@@ -32,6 +32,7 @@ export function TranscriptView({
   const items = transcript?.items ?? [];
   const start = Math.max(0, items.length - shown);
   const visible = items.slice(start);
+  const { hidden, quietTurns } = useMemo(() => repeatedRows(visible), [visible]);
   const hasMore = start > 0 || (transcript?.firstSeq ?? 1) > 1;
 
   // Growing the window (or prepending a page) must not make the view jump.
@@ -91,9 +92,11 @@ export function TranscriptView({
           <p className="text-sm text-neutral-500">Nothing here yet.</p>
         ) : (
           <div className="mx-auto max-w-3xl space-y-3" data-testid="transcript-rows">
-            {visible.map((item) => (
-              <TranscriptRow key={item.key} item={item} clientId={clientId} />
-            ))}
+            {visible.map((item) =>
+              hidden.has(item.key) ? null : (
+                <TranscriptRow key={item.key} item={item} clientId={clientId} quiet={quietTurns.has(item.key)} />
+              ),
+            )}
           </div>
         )}
       </div>

@@ -10,6 +10,8 @@ export const HelloEvent = z.object({
   epoch: z.string(),
   /** The server was started with the opt-in that lets sessions run in `bypassPermissions`. */
   allow_bypass: z.boolean(),
+  /** A new session that does not say is a demo session (the server was started with --demo). */
+  demo_default: z.boolean().default(false),
 });
 
 export const SessionListEvent = z.object({

@@ -87,6 +87,7 @@ export function createRuntime(
     clientStallMs: config.clientStallMs,
     pingMs: config.pingMs,
     allowBypass: config.allowBypass,
+    demoDefault: config.demo,
   });
   const watching = new Watching((clientId) => presence.isStreaming(clientId));
   const vapid = loadOrCreateVapidKeys(config.home);

@@ -16,6 +16,8 @@ export interface SseHubOptions {
   pingMs: number;
   /** The server was started with the bypass opt-in; told to every client in `hello`. */
   allowBypass?: boolean;
+  /** New sessions are demo sessions unless they ask for Claude; told in `hello`, so the New dialog starts there. */
+  demoDefault?: boolean;
 }
 
 interface Connection {
@@ -118,6 +120,7 @@ export class SseHub {
       client_id: connection.clientId,
       epoch: bus.epoch,
       allow_bypass: this.#options.allowBypass ?? false,
+      demo_default: this.#options.demoDefault ?? false,
     };
     let write = 'retry: 1000\n\n';
     if (resumeFrom && resumeFrom.epoch === bus.epoch) {

@@ -39,8 +39,34 @@ export const END_SHORT: Record<EndReason, string> = {
   server_restarted: 'server crashed',
 };
 
-export function sessionTitle(session: Pick<SessionInfo, 'id' | 'name'>): string {
-  return session.name ?? session.id.slice(0, 8);
+export interface EndLook {
+  /** How it ended, in a word or two: the history says this instead of the state. */
+  label: string;
+  tone: 'done' | 'bad' | 'warning';
+  /** More words, when the short label leaves out something worth knowing. */
+  detail: string | null;
+}
+
+/** How an ended session ended: killed, failed, finished, server stopped or crashed. */
+export function endLook(session: Pick<SessionInfo, 'state' | 'end_reason' | 'failure'>): EndLook {
+  if (session.state === 'failed') return { label: 'Failed', tone: 'bad', detail: session.failure };
+  switch (session.end_reason) {
+    case 'killed':
+      return { label: 'Killed', tone: 'warning', detail: null };
+    case 'server_stopped':
+      return { label: 'Server stopped', tone: 'warning', detail: null };
+    case 'server_restarted':
+      return { label: 'Crashed', tone: 'bad', detail: 'the server stopped unexpectedly' };
+    case 'owner_disconnected':
+      return { label: 'Finished', tone: 'done', detail: 'everyone watching it had left' };
+    default:
+      return { label: 'Finished', tone: 'done', detail: null };
+  }
+}
+
+/** Where a session works: the folder, and the git branch when it is a repository. */
+export function projectLabel(session: Pick<SessionInfo, 'project' | 'git_branch'>): string {
+  return session.git_branch ? `${session.project} · ${session.git_branch}` : session.project;
 }
 
 /** "12s", "5m", "3h", "2d": short enough for a phone card. */

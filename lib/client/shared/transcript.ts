@@ -301,3 +301,24 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
       return;
   }
 }
+
+/**
+ * Rows that would say the same thing twice: Claude's own "Not logged in" reply and the failed
+ * turn's result both repeat the failure that follows them. The failure is shown once, with its
+ * explanation; the start-up note (model, folder, ids) is for debugging, and the header says the rest.
+ */
+export function repeatedRows(items: readonly TranscriptItem[]): { hidden: ReadonlySet<string>; quietTurns: ReadonlySet<string> } {
+  const hidden = new Set<string>();
+  const quietTurns = new Set<string>();
+  items.forEach((item, index) => {
+    if (item.kind === 'system' && item.subtype === 'init') hidden.add(item.key);
+    if (item.kind !== 'error') return;
+    for (const before of items.slice(Math.max(0, index - 4), index)) {
+      if (before.kind === 'text' && !before.streaming && before.text.trim() && item.message.includes(before.text.trim()))
+        hidden.add(before.key);
+      if (before.kind === 'turn' && before.isError && before.result && item.message.includes(before.result.trim()))
+        quietTurns.add(before.key);
+    }
+  });
+  return { hidden, quietTurns };
+}

@@ -49,7 +49,7 @@ describe('browser stream', () => {
     stream.onStatus((status) => statuses.push(status));
     stream.start();
     expect(sources[0]?.url).toBe('/api/events');
-    sources[0]?.send({ type: 'hello', client_id: 'tab-1', epoch: 'e', allow_bypass: false }, 'e:4');
+    sources[0]?.send({ type: 'hello', client_id: 'tab-1', epoch: 'e', allow_bypass: false, demo_default: false }, 'e:4');
     sources[0]?.send({ type: 'resync', reason: 'slow_client' }, 'e:9');
     expect(store.get('vibes.client_id')).toBe('tab-1');
     sources[0]?.onerror?.(new Event('error'));
@@ -58,7 +58,7 @@ describe('browser stream', () => {
     await Promise.resolve();
     timers.shift()?.();
     expect(sources[1]?.url).toBe('/api/events?client_id=tab-1&last_event_id=e%3A9');
-    sources[1]?.send({ type: 'hello', client_id: 'tab-1', epoch: 'e', allow_bypass: false }, 'e:9');
+    sources[1]?.send({ type: 'hello', client_id: 'tab-1', epoch: 'e', allow_bypass: false, demo_default: false }, 'e:9');
     expect(statuses).toEqual(['live', 'reconnecting', 'live']);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, sessionTitle } from '../../../lib/client/shared/labels.ts';
+import { endLook, formatAge, projectLabel } from '../../../lib/client/shared/labels.ts';
 import { applyToSessionList } from '../../../lib/client/shared/session-list.ts';
 import type { SessionInfo } from '../../../lib/protocol/index.ts';
 
@@ -47,8 +47,28 @@ describe('session list', () => {
   });
 
   it('formats names and ages for a card', () => {
-    expect(sessionTitle({ id: '0123456789', name: null })).toBe('01234567');
-    expect(sessionTitle({ id: 'x', name: 'fix tests' })).toBe('fix tests');
+    expect(projectLabel({ project: 'vibes', git_branch: 'main' })).toBe('vibes · main');
+    expect(projectLabel({ project: 'tmp', git_branch: null })).toBe('tmp');
     expect([5, 65, 3700, 90_000].map(formatAge)).toEqual(['5s', '1m', '1h', '1d']);
+  });
+});
+
+describe('endLook', () => {
+  const ended = (state: SessionInfo['state'], end_reason: SessionInfo['end_reason'], failure: string | null = null) => ({
+    state,
+    end_reason,
+    failure,
+  });
+  it('says how a session ended, in words and a tone', () => {
+    expect(endLook(ended('finished', 'killed'))).toMatchObject({ label: 'Killed', tone: 'warning' });
+    expect(endLook(ended('failed', 'owner_disconnected', 'Not logged in'))).toEqual({
+      label: 'Failed',
+      tone: 'bad',
+      detail: 'Not logged in',
+    });
+    expect(endLook(ended('finished', 'session_finished'))).toMatchObject({ label: 'Finished', tone: 'done' });
+    expect(endLook(ended('finished', 'owner_disconnected'))).toMatchObject({ label: 'Finished', detail: 'everyone watching it had left' });
+    expect(endLook(ended('finished', 'server_stopped'))).toMatchObject({ label: 'Server stopped', tone: 'warning' });
+    expect(endLook(ended('finished', 'server_restarted'))).toMatchObject({ label: 'Crashed', tone: 'bad' });
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyEntries, emptyTranscript, hasHole, prependEntries, transcriptFromEntries } from '../../../lib/client/shared/transcript.ts';
+import {
+  applyEntries,
+  emptyTranscript,
+  hasHole,
+  prependEntries,
+  repeatedRows,
+  transcriptFromEntries,
+} from '../../../lib/client/shared/transcript.ts';
 import type { TranscriptEntry, TranscriptEvent } from '../../../lib/protocol/index.ts';
 
 const entry = (seq: number, event: TranscriptEvent): TranscriptEntry => ({ seq, at: 1_700_000_000, event });
@@ -123,5 +130,41 @@ describe('transcript', () => {
       entry(2, { type: 'system', subtype: 'task_started' }),
     ]);
     expect(state.items).toMatchObject([{ text: 'Conversation compacted' }, { text: 'task started' }]);
+  });
+});
+
+describe('repeatedRows', () => {
+  it('shows a failure once: Claude’s own words and the failed turn’s result are left out, and so is the start-up note', () => {
+    const failure = 'Not logged in · Please run /login';
+    const state = transcriptFromEntries([
+      { seq: 1, at: 1, event: { type: 'user_input', content: 'hi', source: 'web', client_id: 'c' } },
+      { seq: 2, at: 1, event: { type: 'system', subtype: 'init', text: 'Claude Code started with m in /tmp' } },
+      { seq: 3, at: 1, event: { type: 'text', message_id: 'm1', text: failure } },
+      {
+        seq: 4,
+        at: 1,
+        event: {
+          type: 'turn_complete',
+          is_error: true,
+          duration_ms: 5,
+          cost_usd: 0,
+          usage: { input_tokens: 0, output_tokens: 0 },
+          result: failure,
+        } as never,
+      },
+      { seq: 5, at: 1, event: { type: 'error', message: `${failure}. Claude Code is not logged in: run claude and /login.` } },
+    ]);
+    const { hidden, quietTurns } = repeatedRows(state.items);
+    const kinds = state.items.filter((item) => !hidden.has(item.key)).map((item) => item.kind);
+    expect(kinds).toEqual(['user', 'turn', 'error']);
+    expect([...quietTurns]).toEqual([state.items.find((item) => item.kind === 'turn')?.key]);
+  });
+
+  it('keeps a reply that the error does not repeat', () => {
+    const state = transcriptFromEntries([
+      { seq: 1, at: 1, event: { type: 'text', message_id: 'm1', text: 'Working on it.' } },
+      { seq: 2, at: 1, event: { type: 'error', message: 'Claude exited with code 1' } },
+    ]);
+    expect(repeatedRows(state.items).hidden.size).toBe(0);
   });
 });

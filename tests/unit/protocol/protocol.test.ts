@@ -96,7 +96,7 @@ describe('enums', () => {
 
 describe('server events', () => {
   const samples: ServerEvent[] = [
-    { type: 'hello', client_id: 'c1', epoch: 'e1', allow_bypass: false },
+    { type: 'hello', client_id: 'c1', epoch: 'e1', allow_bypass: false, demo_default: false },
     { type: 'session_list', sessions: [session] },
     { type: 'session_updated', session },
     { type: 'session_removed', session_id: 'sess-1', reason: 'owner_disconnected' },
