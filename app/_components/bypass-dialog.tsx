@@ -18,7 +18,7 @@ export default function BypassDialog({
         <Dialog.Overlay className="vibes-overlay" />
         <Dialog.Content className="vibes-dialog" data-testid="bypass-dialog">
           <Dialog.Title className="text-lg font-semibold">Bypass permissions?</Dialog.Title>
-          <Dialog.Description className="mt-2 text-sm text-neutral-700 dark:text-neutral-300">
+          <Dialog.Description className="mt-2 text-sm text-muted">
             Claude will run every command and change every file without asking you, until you switch the mode back. Use it only in a folder
             you can afford to lose.
           </Dialog.Description>

@@ -6,6 +6,7 @@ import { questionsOf, stringField } from '../../lib/client/shared/tool-input.ts'
 import type { DecisionDisplay, DecisionKind, PendingPermission, PermissionAnswerBody } from '../../lib/protocol/index.ts';
 import { CodeWords } from './code-words.tsx';
 import { useTranscript } from '../_hooks/use-transcript.ts';
+import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
 import { QuestionForm } from './question-form.tsx';
 import { CommandDetail, EditDetail, InputDetail, PlanText, ToolDetail } from './tool-view.tsx';
@@ -20,6 +21,12 @@ const TOOL_VERB: Record<string, string> = {
   NotebookEdit: 'edit a notebook',
   WebFetch: 'fetch a page',
 };
+
+function describeAnswerFailure(error: unknown): string {
+  if (error instanceof ApiError && error.code === 'CONFLICT') return 'Someone else answered this request first.';
+  if (error instanceof ApiError && error.code === 'NOT_FOUND') return 'This request is no longer pending.';
+  return `Could not send the answer: ${error instanceof Error ? error.message : String(error)}`;
+}
 
 /**
  * The one place a request is answered: what Claude wants to do, shown so a person can judge it
@@ -36,32 +43,25 @@ export default function DecisionCard({
   cwd: string | null;
   compact?: boolean;
 }) {
-  const { api, noteError, watch } = useLive();
+  const { api, watch } = useLive();
   const [message, setMessage] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const [sent, setSent] = useState(false);
   const messageId = useId();
   const kind = permission.kind;
   const plannedInTranscript = usePlanFromToolCall(sessionId, kind === 'plan' ? permission.tool_use_id : undefined);
   const suggestions = permission.suggestions;
   const [chosen, setChosen] = useState<boolean[]>(() => suggestions.map((_, index) => index === 0));
 
-  async function answer(fields: PermissionAnswerBody) {
-    const body: PermissionAnswerBody = { ...fields, source: 'web' };
-    setBusy(true);
-    setOutcome(null);
-    try {
-      // Only subscribers may answer: a card in the list may be of a session this tab does not watch yet.
-      await watch(sessionId);
-      await api.answerPermission(sessionId, permission.request_id, body);
-    } catch (error) {
-      noteError(error);
-      if (error instanceof ApiError && error.code === 'CONFLICT') setOutcome('Someone else answered this request first.');
-      else if (error instanceof ApiError && error.code === 'NOT_FOUND') setOutcome('This request is no longer pending.');
-      else setOutcome(`Could not send the answer: ${error instanceof Error ? error.message : String(error)}`);
-      setBusy(false);
-    }
-  }
+  const answering = useAsyncAction(async (fields: PermissionAnswerBody) => {
+    // Only subscribers may answer: a card in the list may be of a session this tab does not watch yet.
+    await watch(sessionId);
+    await api.answerPermission(sessionId, permission.request_id, { ...fields, source: 'web' });
+    // The card goes once the server says the request is resolved; until then it stays disabled.
+    setSent(true);
+  }, describeAnswerFailure);
+  const busy = answering.busy || sent;
+  const outcome = answering.error;
+  const answer = answering.run;
 
   const withMessage = (behavior: 'allow' | 'deny'): PermissionAnswerBody => ({
     behavior,
@@ -104,12 +104,10 @@ export default function DecisionCard({
         ) : (
           <>
             <DisplayDetail permission={permission} display={permission.display} cwd={cwd} />
-            {permission.reason && <p className="mt-1 text-xs text-neutral-700 dark:text-neutral-300">{permission.reason}</p>}
+            {permission.reason && <p className="mt-1 text-xs text-muted">{permission.reason}</p>}
             {!compact && (
               <details className="mt-1 text-xs">
-                <summary className="flex min-h-11 cursor-pointer items-center text-neutral-700 dark:text-neutral-300">
-                  Add a message for Claude
-                </summary>
+                <summary className="flex min-h-11 cursor-pointer items-center text-muted">Add a message for Claude</summary>
                 <label htmlFor={messageId} className="sr-only">
                   Message to Claude
                 </label>
@@ -175,7 +173,7 @@ export default function DecisionCard({
         )}
       </div>
       {outcome && (
-        <p role="alert" className="mt-2 text-xs text-red-700 dark:text-red-300">
+        <p role="alert" className="mt-2 text-xs text-danger-text">
           {outcome}
         </p>
       )}
@@ -231,7 +229,7 @@ function PlanChoices({
       </button>
       <details className="rounded-lg border border-neutral-300 px-2 dark:border-neutral-700" data-testid="plan-feedback">
         <summary className="flex min-h-11 cursor-pointer items-center text-sm font-semibold">Keep planning, with feedback…</summary>
-        <label htmlFor={feedbackId} className="block text-xs text-neutral-700 dark:text-neutral-300">
+        <label htmlFor={feedbackId} className="block text-xs text-muted">
           What should Claude change in the plan?
         </label>
         <textarea

@@ -55,16 +55,16 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
         <Dialog.Content className="vibes-dialog" aria-describedby={undefined}>
           <Dialog.Title className="text-lg font-semibold">Signed-in devices</Dialog.Title>
           {error && (
-            <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">
+            <p role="alert" className="mt-2 text-sm text-danger-text">
               {error}
             </p>
           )}
           {devices === null ? (
-            <p className="mt-3 text-sm text-neutral-600 dark:text-neutral-400" role="status">
+            <p className="mt-3 text-sm text-muted" role="status">
               Loading…
             </p>
           ) : devices.length === 0 ? (
-            <p className="mt-3 text-sm text-neutral-600 dark:text-neutral-400">
+            <p className="mt-3 text-sm text-muted">
               No browser is signed in. This page uses the token; run <code>vibes pair</code> to sign a browser in.
             </p>
           ) : (
@@ -80,7 +80,7 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
                         </span>
                       )}
                     </p>
-                    <p className="text-xs text-neutral-600 dark:text-neutral-400">
+                    <p className="text-xs text-muted">
                       {device.address} · last seen {when(device.last_seen_at)} · signed in {when(device.created_at)}
                     </p>
                     <p className="text-xs text-neutral-600 dark:text-neutral-400" data-testid="device-notifications">

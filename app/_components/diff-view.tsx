@@ -41,9 +41,9 @@ export const DiffView = memo(function DiffView({ rows, label }: { rows: readonly
   const removed = rows.filter((row) => row.kind === 'remove').length;
   return (
     <div data-testid="diff" data-added={added} data-removed={removed}>
-      <p className="mb-1 text-xs text-neutral-700 dark:text-neutral-300">
+      <p className="mb-1 text-xs text-muted">
         <span className="font-semibold text-emerald-800 dark:text-emerald-300">+{added}</span>{' '}
-        <span className="font-semibold text-red-800 dark:text-red-300">−{removed}</span> lines
+        <span className="font-semibold text-danger-text">−{removed}</span> lines
       </p>
       <div className="vibes-diff" tabIndex={0} role="region" aria-label={label}>
         <table>

@@ -66,7 +66,7 @@ export function QuestionForm({
                 </span>
               )}
               <span className="font-semibold">{question.question}</span>
-              {question.multi_select && <span className="ml-1 text-xs text-neutral-700 dark:text-neutral-300">(choose any)</span>}
+              {question.multi_select && <span className="ml-1 text-xs text-muted">(choose any)</span>}
             </legend>
             {question.options.map((option) => (
               <label
@@ -84,9 +84,7 @@ export function QuestionForm({
                 />
                 <span className="min-w-0">
                   <span className="block font-semibold break-words">{option.label}</span>
-                  {option.description && (
-                    <span className="block text-xs break-words text-neutral-700 dark:text-neutral-300">{option.description}</span>
-                  )}
+                  {option.description && <span className="block text-xs break-words text-muted">{option.description}</span>}
                 </span>
               </label>
             ))}

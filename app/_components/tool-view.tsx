@@ -49,7 +49,7 @@ export function EditDetail({ name, input, diff }: { name: string; input: unknown
       <p className="overflow-x-auto whitespace-nowrap font-mono text-xs font-semibold" data-testid="edit-path">
         {path}
       </p>
-      {note && <p className="text-xs text-neutral-700 dark:text-neutral-300">{note}</p>}
+      {note && <p className="text-xs text-muted">{note}</p>}
       <DiffView rows={rows} label={`Changes to ${path}`} />
     </div>
   );
@@ -118,7 +118,7 @@ export function CommandDetail({ command, description, cwd }: { command: string; 
         {command}
       </pre>
       {cwd && (
-        <p className="overflow-x-auto whitespace-nowrap text-xs text-neutral-700 dark:text-neutral-300" data-testid="command-cwd">
+        <p className="overflow-x-auto whitespace-nowrap text-xs text-muted" data-testid="command-cwd">
           in <span className="font-mono">{cwd}</span>
         </p>
       )}

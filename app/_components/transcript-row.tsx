@@ -67,7 +67,7 @@ export const TranscriptRow = memo(function TranscriptRow({
       return <ToolRow item={item} clientId={clientId} />;
     case 'permission':
       return (
-        <p className="flex min-w-0 gap-1 text-sm text-neutral-700 dark:text-neutral-300" data-testid="permission-item">
+        <p className="flex min-w-0 gap-1 text-sm text-muted" data-testid="permission-item">
           <span aria-hidden="true">⚠</span>
           <span className="min-w-0 flex-1 truncate">
             {item.title ?? `${item.toolName} asked for permission`}: <code>{summarizeInput(item.toolName, item.input)}</code>
@@ -80,7 +80,7 @@ export const TranscriptRow = memo(function TranscriptRow({
         <p
           data-testid="turn-complete"
           className={`border-t border-dashed pt-1 text-xs ${
-            item.isError ? 'border-red-400 text-red-700 dark:text-red-300' : 'border-neutral-300 text-neutral-500 dark:border-neutral-700'
+            item.isError ? 'border-red-400 text-danger-text' : 'border-neutral-300 text-neutral-500 dark:border-neutral-700'
           }`}
         >
           {item.isError ? 'Turn failed' : 'Turn done'} · {(item.durationMs / 1000).toFixed(1)} s · ${item.costUsd.toFixed(4)}
@@ -99,7 +99,7 @@ export const TranscriptRow = memo(function TranscriptRow({
       );
     case 'system':
       return (
-        <p className="break-words text-xs text-neutral-600 dark:text-neutral-400" data-testid="system-note" data-subtype={item.subtype}>
+        <p className="break-words text-xs text-muted" data-testid="system-note" data-subtype={item.subtype}>
           {item.text}
         </p>
       );
@@ -109,11 +109,9 @@ export const TranscriptRow = memo(function TranscriptRow({
 type ToolItem = Extract<TranscriptItem, { kind: 'tool' }>;
 
 function toolStatus(item: ToolItem): { word: string; tone: string } {
-  if (item.approval && !item.approval.resolved)
-    return { word: 'waiting for approval', tone: 'text-amber-800 dark:text-amber-300 font-semibold' };
-  if (item.result?.isError)
-    return { word: item.approval?.resolved?.behavior === 'deny' ? 'denied' : 'failed', tone: 'text-red-700 dark:text-red-300' };
-  if (item.result) return { word: 'done', tone: 'text-neutral-600 dark:text-neutral-400' };
+  if (item.approval && !item.approval.resolved) return { word: 'waiting for approval', tone: 'text-warning-text font-semibold' };
+  if (item.result?.isError) return { word: item.approval?.resolved?.behavior === 'deny' ? 'denied' : 'failed', tone: 'text-danger-text' };
+  if (item.result) return { word: 'done', tone: 'text-muted' };
   return { word: 'running', tone: 'text-emerald-800 dark:text-emerald-300' };
 }
 
@@ -128,11 +126,7 @@ function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }
       data-status={status.word}
       open={item.result?.isError === true && !item.approval?.resolved}
       className={`min-w-0 rounded-lg border px-3 py-1 text-sm ${item.nested ? 'ml-4' : ''} ${
-        item.approval && !item.approval.resolved
-          ? 'border-amber-500'
-          : status.word === 'failed'
-            ? 'border-red-400'
-            : 'border-neutral-200 dark:border-neutral-800'
+        item.approval && !item.approval.resolved ? 'border-amber-500' : status.word === 'failed' ? 'border-red-400' : 'border-border'
       }`}
     >
       <summary className="flex min-h-11 min-w-0 cursor-pointer list-none flex-col justify-center py-1 [&::-webkit-details-marker]:hidden">
@@ -142,7 +136,7 @@ function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }
             {status.word}
           </span>
         </span>
-        {summary && <span className="block min-w-0 truncate font-mono text-xs text-neutral-600 dark:text-neutral-400">{summary}</span>}
+        {summary && <span className="block min-w-0 truncate font-mono text-xs text-muted">{summary}</span>}
         {item.approval?.resolved && <DecisionNote outcome={item.approval.resolved} clientId={clientId} />}
       </summary>
       <div className="min-w-0 space-y-2 pb-2 pt-1">
@@ -165,7 +159,7 @@ function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }
 
 /** Who settled a request and what they chose: "allowed by you", "denied on Pixel 7: not now", "withdrawn by Claude". */
 export function DecisionNote({ outcome, clientId }: { outcome: PermissionOutcome | null; clientId: string | null }) {
-  if (!outcome) return <span className="shrink-0 text-amber-800 dark:text-amber-300">waiting for approval</span>;
+  if (!outcome) return <span className="shrink-0 text-warning-text">waiting for approval</span>;
   const allowed = outcome.behavior === 'allow';
   const details = [
     outcome.mode ? (outcome.mode === 'acceptEdits' ? 'edits auto-accepted' : 'edits reviewed by hand') : null,
@@ -177,7 +171,7 @@ export function DecisionNote({ outcome, clientId }: { outcome: PermissionOutcome
     <span
       data-testid="decision"
       data-behavior={outcome.behavior}
-      className={`block min-w-0 truncate text-xs ${allowed ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-700 dark:text-red-300'}`}
+      className={`block min-w-0 truncate text-xs ${allowed ? 'text-emerald-800 dark:text-emerald-300' : 'text-danger-text'}`}
       title={details.join(' · ') || undefined}
     >
       {outcome.clientId === CLAUDE_CLIENT_ID ? 'withdrawn by Claude' : `${allowed ? 'allowed' : 'denied'} ${decidedBy(outcome, clientId)}`}

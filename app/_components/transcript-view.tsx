@@ -113,9 +113,7 @@ function PinnedTodos({ todos }: { todos: Todos }) {
         <span className="shrink-0 font-semibold" data-testid="todo-progress">
           {todos.completed} of {todos.total} done
         </span>
-        {current && (
-          <span className="min-w-0 truncate text-neutral-700 dark:text-neutral-300">{current.active_form || current.content}</span>
-        )}
+        {current && <span className="min-w-0 truncate text-muted">{current.active_form || current.content}</span>}
       </summary>
       <div className="max-h-[40dvh] overflow-y-auto pb-2">
         <TodoList todos={todos.items} />
