@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 
 const TITLE_MAX = 80;
 const PREVIEW_MAX = 140;
+const TAIL_CHARS = 8000;
 
 /** Cuts at a word boundary when one is near, with an ellipsis. */
 function clip(text: string, max: number): string {
@@ -26,7 +27,9 @@ export function titleFromPrompt(prompt: string): string | null {
 export function previewFromReply(reply: string): string | null {
   let fence: string | null = null;
   let last: string | null = null;
-  for (const raw of reply.split('\n')) {
+  // The last line is near the end: a long reply (megabytes, at times) is read from its tail only.
+  const tail = reply.length > TAIL_CHARS ? reply.slice(reply.indexOf('\n', reply.length - TAIL_CHARS) + 1) : reply;
+  for (const raw of tail.split('\n')) {
     const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(raw)?.[1];
     if (marker && (fence === null || raw.trim().startsWith(fence))) {
       fence = fence === null ? marker : null;

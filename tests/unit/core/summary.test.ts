@@ -102,3 +102,9 @@ describe('a session summary', () => {
     expect(session.snapshot()).toMatchObject({ state: 'failed', failure: 'Not logged in' });
   });
 });
+
+describe('previewFromReply on a long reply', () => {
+  it('reads only the tail, so megabytes cost no more than a page', () => {
+    expect(previewFromReply(`${'x'.repeat(4_000_000)}\nIn short: done.`)).toBe('In short: done.');
+  });
+});
