@@ -18,6 +18,25 @@ export interface SseHubOptions {
   allowBypass?: boolean;
   /** New sessions are demo sessions unless they ask for Claude; told in `hello`, so the New dialog starts there. */
   demoDefault?: boolean;
+  /**
+   * At most one `session_updated` per session per this many ms: the first change after a quiet
+   * spell goes out at once, later ones in the window are folded into one frame at its end.
+   */
+  listUpdateWindowMs?: number;
+  /** Milliseconds, for the list-update window; tests pass a fake clock. */
+  now?: () => number;
+}
+
+/** Short enough to read as instant on a phone, long enough that 500 viewers subscribing cost ~20 frames a second. */
+export const LIST_UPDATE_WINDOW_MS = 50;
+
+type SessionUpdated = Extract<CoreEvent, { type: 'session_updated' }>;
+
+/** One session's list updates: when the last went out, and the newest one waiting for its window. */
+interface ListUpdates {
+  sentAt: number;
+  waiting: SessionUpdated | null;
+  timer: NodeJS.Timeout | null;
 }
 
 interface Connection {
@@ -40,11 +59,16 @@ export class SseHub {
   readonly #options: SseHubOptions;
   readonly #byClient = new Map<string, Set<Connection>>();
   readonly #all = new Set<Connection>();
+  readonly #listUpdates = new Map<string, ListUpdates>();
+  readonly #windowMs: number;
+  readonly #now: () => number;
   #unsubscribe: (() => void) | null = null;
   #ping: NodeJS.Timeout | null = null;
 
   constructor(options: SseHubOptions) {
     this.#options = options;
+    this.#windowMs = options.listUpdateWindowMs ?? LIST_UPDATE_WINDOW_MS;
+    this.#now = options.now ?? Date.now;
   }
 
   get connectionCount(): number {
@@ -64,6 +88,8 @@ export class SseHub {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     if (this.#ping) clearInterval(this.#ping);
+    for (const updates of this.#listUpdates.values()) if (updates.timer) clearTimeout(updates.timer);
+    this.#listUpdates.clear();
     for (const connection of [...this.#all]) connection.res.end();
   }
 
@@ -158,13 +184,19 @@ export class SseHub {
         return;
       }
       case 'session_removed': {
+        // A list update still waiting would bring the session back after its removal.
+        const updates = this.#listUpdates.get(event.session_id);
+        if (updates?.timer) clearTimeout(updates.timer);
+        this.#listUpdates.delete(event.session_id);
         const text = frame(id, event);
         for (const connection of this.#all) this.#write(connection, text);
         return;
       }
       case 'session_updated':
+        this.#coalesce(event);
+        return;
       case 'ownership_transferred': {
-        const ownerId = event.type === 'session_updated' ? event.session.owner_id : event.new_owner_id;
+        const ownerId = event.new_owner_id;
         const forOthers = frame(id, personalise(event, false));
         let forOwner: string | undefined;
         for (const connection of this.#all) {
@@ -173,6 +205,41 @@ export class SseHub {
         }
         return;
       }
+    }
+  }
+
+  /**
+   * List updates go to every open stream, so a burst of them (500 viewers subscribing, each
+   * changing the subscriber count) would cost streams x changes: they are sent at most once per
+   * window per session, carrying the newest state.
+   */
+  #coalesce(event: SessionUpdated): void {
+    const sessionId = event.session.id;
+    let updates = this.#listUpdates.get(sessionId);
+    if (!updates) this.#listUpdates.set(sessionId, (updates = { sentAt: Number.NEGATIVE_INFINITY, waiting: null, timer: null }));
+    updates.waiting = event;
+    if (updates.timer) return;
+    const wait = updates.sentAt + this.#windowMs - this.#now();
+    if (wait <= 0) this.#sendListUpdate(updates);
+    else updates.timer = setTimeout(() => this.#sendListUpdate(updates), wait);
+  }
+
+  /**
+   * Sent without an id: it may carry a state newer than events the client has not had yet, and a
+   * client resuming from its last id is replayed the updates from the ring anyway.
+   */
+  #sendListUpdate(updates: ListUpdates): void {
+    const event = updates.waiting;
+    updates.timer = null;
+    updates.waiting = null;
+    if (!event) return;
+    updates.sentAt = this.#now();
+    const ownerId = event.session.owner_id;
+    const forOthers = frame(null, personalise(event, false));
+    let forOwner: string | undefined;
+    for (const connection of this.#all) {
+      if (connection.clientId === ownerId) this.#write(connection, (forOwner ??= frame(null, personalise(event, true))));
+      else this.#write(connection, forOthers);
     }
   }
 
@@ -246,7 +313,8 @@ export class SseHub {
   }
 }
 
-function frame(id: string, event: ServerEvent): string {
+function frame(id: string | null, event: ServerEvent): string {
+  if (id === null) return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
   return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 

@@ -47,7 +47,7 @@ function receive(url: string, token: string, clientId: string, sessionId: string
         while ((boundary = buffer.indexOf('\n\n')) >= 0) {
           const frame = buffer.slice(0, boundary);
           buffer = buffer.slice(boundary + 2);
-          if (!frame.startsWith('id:')) continue;
+          if (!frame.includes('event: ')) continue;
           receiver.deliveries++;
           if (!frame.includes('event: session_event') || !frame.includes(sessionId)) continue;
           const seq = /"seq":(\d+)/.exec(frame);

@@ -26,12 +26,14 @@ function fakeConnection({ socketFull = false } = {}) {
     },
   } as unknown as ServerResponse & { writableLength: number };
   const req = { headers: {}, on() {} } as unknown as IncomingMessage;
-  const events = () =>
-    written
-      .join('')
-      .split('\n\n')
-      .flatMap((frame) => /^event: (.+)$/m.exec(frame)?.[1] ?? []);
-  return { req, res, events, written, state };
+  const frames = () => written.join('').split('\n\n');
+  const events = () => frames().flatMap((frame) => /^event: (.+)$/m.exec(frame)?.[1] ?? []);
+  /** The data of every frame of one type, parsed. */
+  const data = (type: string) =>
+    frames()
+      .filter((frame) => frame.includes(`event: ${type}\n`))
+      .map((frame) => JSON.parse(/^data: (.+)$/m.exec(frame)![1]!) as Record<string, unknown>);
+  return { req, res, events, data, written, state };
 }
 
 function hub() {
@@ -46,7 +48,16 @@ function hub() {
       },
   } as unknown as SessionManager;
   const presence = { streamOpened() {}, streamClosed() {} } as unknown as Presence;
-  const sse = new SseHub({ bus, manager, presence, maxClients: 10, clientBufferBytes: 1 << 20, clientStallMs: 1000, pingMs: 60_000 });
+  const sse = new SseHub({
+    bus,
+    manager,
+    presence,
+    maxClients: 10,
+    clientBufferBytes: 1 << 20,
+    clientStallMs: 1000,
+    pingMs: 60_000,
+    listUpdateWindowMs: 50,
+  });
   sse.start();
   const open = (clientId: string, options?: { socketFull?: boolean }) => {
     const connection = fakeConnection(options);
@@ -57,6 +68,10 @@ function hub() {
 }
 
 const entry = { seq: 1, at: 1, event: { type: 'text' as const, message_id: 'm', text: 'hi' } };
+
+/** A session_updated as the core publishes it; only the fields the hub reads matter here. */
+const updated = (id: string, subscriberCount: number, ownerId = 'alice'): CoreEvent =>
+  ({ type: 'session_updated', session: { id, owner_id: ownerId, subscriber_count: subscriberCount } }) as unknown as CoreEvent;
 
 describe('the SSE hub', () => {
   it('delivers a transcript event to the session’s subscribers, and to nobody else', () => {
@@ -118,5 +133,102 @@ describe('the SSE hub', () => {
         vi.useRealTimers();
       }
     });
+  });
+
+  describe('list updates', () => {
+    const withFakeTimers = (test: () => void) => () => {
+      vi.useFakeTimers();
+      try {
+        test();
+      } finally {
+        vi.useRealTimers();
+      }
+    };
+
+    it(
+      'sends the first change at once, then the newest of a burst once at the end of the window',
+      withFakeTimers(() => {
+        const { bus, sse, open } = hub();
+        const alice = open('alice');
+        const bob = open('bob');
+        bus.publish(updated('s1', 1));
+        expect(bob.data('session_updated').map((update) => update.session)).toEqual([
+          { id: 's1', owner_id: 'alice', subscriber_count: 1, is_owner: false },
+        ]);
+        for (let count = 2; count <= 500; count++) bus.publish(updated('s1', count));
+        expect(bob.data('session_updated')).toHaveLength(1);
+        vi.advanceTimersByTime(49);
+        expect(bob.data('session_updated')).toHaveLength(1);
+        vi.advanceTimersByTime(1);
+        expect(bob.data('session_updated').map((update) => (update.session as { subscriber_count: number }).subscriber_count)).toEqual([
+          1, 500,
+        ]);
+        expect(alice.data('session_updated').map((update) => (update.session as { is_owner: boolean }).is_owner)).toEqual([true, true]);
+        vi.advanceTimersByTime(1000);
+        expect(bob.data('session_updated')).toHaveLength(2);
+        sse.stop();
+      }),
+    );
+
+    it(
+      'serialises each window’s update once per variant, not once per client',
+      withFakeTimers(() => {
+        const { bus, sse, open } = hub();
+        const viewers = ['bob', 'carol', 'dave'].map((id) => open(id));
+        const alice = open('alice');
+        bus.publish(updated('s1', 1));
+        const forViewers = viewers.map((viewer) => viewer.written.at(-1));
+        expect(new Set(forViewers).size).toBe(1);
+        expect(alice.written.at(-1)).not.toBe(forViewers[0]);
+        sse.stop();
+      }),
+    );
+
+    it(
+      'keeps a window per session: one session’s burst does not hold back another’s change',
+      withFakeTimers(() => {
+        const { bus, sse, open } = hub();
+        const bob = open('bob');
+        bus.publish(updated('s1', 1));
+        bus.publish(updated('s1', 2));
+        bus.publish(updated('s2', 1, 'bob'));
+        expect(bob.data('session_updated').map((update) => (update.session as { id: string }).id)).toEqual(['s1', 's2']);
+        vi.advanceTimersByTime(50);
+        expect(bob.data('session_updated').map((update) => (update.session as { id: string }).id)).toEqual(['s1', 's2', 's1']);
+        sse.stop();
+      }),
+    );
+
+    it(
+      'drops a waiting update when its session is removed, so the session does not come back',
+      withFakeTimers(() => {
+        const { bus, sse, open } = hub();
+        const bob = open('bob');
+        bus.publish(updated('s1', 1));
+        bus.publish(updated('s1', 2));
+        bus.publish({ type: 'session_removed', session_id: 's1', reason: 'killed' } as CoreEvent);
+        vi.advanceTimersByTime(1000);
+        expect(bob.events()).toEqual(['hello', 'session_list', 'session_updated', 'session_removed']);
+        sse.stop();
+      }),
+    );
+
+    it(
+      'sends them without an id, so a client resuming from its last id is replayed them from the ring',
+      withFakeTimers(() => {
+        const { bus, sse, open } = hub();
+        const first = open('alice');
+        bus.publish({ type: 'session_event', session_id: 's1', entry });
+        bus.publish(updated('s1', 2));
+        const frames = first.written.join('').split('\n\n');
+        const lastId = frames.flatMap((frame) => /^id: (.+)$/m.exec(frame)?.[1] ?? []).at(-1)!;
+        expect(frames.find((frame) => frame.includes('event: session_updated'))).not.toMatch(/^id:/m);
+        const again = fakeConnection();
+        (again.req.headers as Record<string, string>)['last-event-id'] = lastId;
+        sse.open(again.req, again.res, new URL('http://vibes.invalid/api/events?client_id=alice'), 'token');
+        expect(again.events()).toEqual(['hello', 'session_updated']);
+        sse.stop();
+      }),
+    );
   });
 });
