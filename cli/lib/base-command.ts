@@ -1,4 +1,5 @@
-import { Command, Errors } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Errors from '@oclif/core/errors';
 import { makeStyle, type Style } from './style.ts';
 import { UserError } from './user-error.ts';
 

@@ -1,4 +1,5 @@
-import { Help, type Command } from '@oclif/core';
+import type { Command } from '@oclif/core/command';
+import { Help } from '@oclif/core/help';
 
 /**
  * The root help lists every command once, as gh does: topics are not listed beside their commands,

@@ -1,4 +1,4 @@
-import { Errors } from '@oclif/core';
+import * as Errors from '@oclif/core/errors';
 
 /** A failure with the sentence that tells the user what to do; shown without a stack. */
 export class UserError extends Errors.CLIError {

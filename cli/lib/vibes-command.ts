@@ -1,4 +1,7 @@
-import { Errors, Flags, type Command, type Interfaces } from '@oclif/core';
+import * as Errors from '@oclif/core/errors';
+import * as Flags from '@oclif/core/flags';
+import type { Command } from '@oclif/core/command';
+import type * as Interfaces from '@oclif/core/interfaces';
 import type { ApiClient, ApiError } from '../../lib/client/node/api-client.ts';
 import type { EventStream } from '../../lib/client/node/event-stream.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';

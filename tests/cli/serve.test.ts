@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { projectVersion } from '../../lib/local/project-root.ts';
 import { isAlive } from '../support/processes.ts';
 import { cliEnv, freePort, killAllClis, runCli, startCli } from './cli-harness.ts';
 
@@ -82,6 +83,15 @@ describe('a background server', () => {
 
     expect((await runCli(['serve', 'stop', '--json'], env)).stdout).toContain(`"pid": ${record.pid}`);
     expect(isAlive(record.pid)).toBe(false);
+  });
+
+  it('--version answers without a server, in the same words as oclif’s own version flag', async () => {
+    const quick = await runCli(['--version'], cliEnv({ VIBES_HOME: tempHome() }));
+    // `--version` with another flag goes the long way, through oclif.
+    const throughOclif = await runCli(['--version', '--no-autostart'], cliEnv({ VIBES_HOME: tempHome() }));
+    expect(quick.code).toBe(0);
+    expect(quick.stdout).toBe(`vibes/${projectVersion()} ${process.platform}-${process.arch} node-${process.version}\n`);
+    expect(throughOclif.stdout).toBe(quick.stdout);
   });
 
   it('without autostart, says that no server answers and what to do', async () => {

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { VibesCommand } from '../../lib/vibes-command.ts';
 
 export default class DevicesRevoke extends VibesCommand {

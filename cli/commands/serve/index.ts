@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../../lib/base-command.ts';
 import { vibesHome } from '../../../lib/local/home.ts';
 import { removeServerRecord, writeLastServe } from '../../../lib/local/server-record.ts';

@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import type { ApiClient } from '../../../lib/client/node/api-client.ts';
 import type { EventStream } from '../../../lib/client/node/event-stream.ts';
 import { END_SHORT } from '../../../lib/client/shared/labels.ts';

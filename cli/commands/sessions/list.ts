@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type { SessionInfo } from '../../../lib/protocol/index.ts';
 import { historyTable, sessionTable } from '../../lib/session-table.ts';
 import { VibesCommand } from '../../lib/vibes-command.ts';

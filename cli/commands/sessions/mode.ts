@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import type { PermissionMode, SessionInfo } from '../../../lib/protocol/index.ts';
 import { confirmBypass } from '../../lib/confirm.ts';
 import { VibesCommand } from '../../lib/vibes-command.ts';

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import type { ModelOption, SessionInfo } from '../../../lib/protocol/index.ts';
 import { padEnd } from '../../lib/style.ts';
 import { VibesCommand } from '../../lib/vibes-command.ts';
