@@ -15,6 +15,7 @@ import { sendHealth } from './health.ts';
 import { ERROR_CODE_HEADER, sendError } from './http-errors.ts';
 import { projectRoot, projectVersion } from '../local/project-root.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { handleServerRoute } from './server-routes.ts';
 import { applyPageCsp, RequestGuard, setBaseHeaders } from './request-guard.ts';
 import { signedOutPage } from './sign-in-page.ts';
 import { installRuntime } from './runtime-accessor.ts';
@@ -94,6 +95,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
         return sendError(res, 'METHOD_NOT_ALLOWED', `Use GET for ${ROUTES.health.path}`, { Allow: 'GET' });
       return sendHealth(res, runtime);
     }
+    if (isApi && principal && handleServerRoute(req, res, url, config.maxBodyBytes)) return;
     if (isApi && !principal) return sendError(res, 'NOT_FOUND', 'Not found');
     if (!isApi && !url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
     nextReady

@@ -23,20 +23,30 @@ export interface SseHubOptions {
    * spell goes out at once, later ones in the window are folded into one frame at its end.
    */
   listUpdateWindowMs?: number;
+  /** The same for a change of nothing but the viewer count or the last activity. */
+  ambientUpdateWindowMs?: number;
   /** Milliseconds, for the list-update window; tests pass a fake clock. */
   now?: () => number;
 }
 
-/** Short enough to read as instant on a phone, long enough that 500 viewers subscribing cost ~20 frames a second. */
+/** Short enough to read as instant on a phone, long enough that a burst of changes costs at most 20 frames a second. */
 export const LIST_UPDATE_WINDOW_MS = 50;
+/**
+ * Viewer counts and last activity (kept in whole seconds) are not worth a frame to every
+ * stream more than once a second: 500 viewers subscribing over a few seconds cost a few frames each.
+ */
+export const AMBIENT_UPDATE_WINDOW_MS = 1000;
+const AMBIENT_FIELDS = new Set(['subscriber_count', 'last_activity_at']);
 
 type SessionUpdated = Extract<CoreEvent, { type: 'session_updated' }>;
 
 /** One session's list updates: when the last went out, and the newest one waiting for its window. */
 interface ListUpdates {
   sentAt: number;
+  sent: SessionUpdated['session'] | null;
   waiting: SessionUpdated | null;
   timer: NodeJS.Timeout | null;
+  timerDue: number;
 }
 
 interface Connection {
@@ -61,6 +71,7 @@ export class SseHub {
   readonly #all = new Set<Connection>();
   readonly #listUpdates = new Map<string, ListUpdates>();
   readonly #windowMs: number;
+  readonly #ambientWindowMs: number;
   readonly #now: () => number;
   #unsubscribe: (() => void) | null = null;
   #ping: NodeJS.Timeout | null = null;
@@ -68,6 +79,7 @@ export class SseHub {
   constructor(options: SseHubOptions) {
     this.#options = options;
     this.#windowMs = options.listUpdateWindowMs ?? LIST_UPDATE_WINDOW_MS;
+    this.#ambientWindowMs = options.ambientUpdateWindowMs ?? AMBIENT_UPDATE_WINDOW_MS;
     this.#now = options.now ?? Date.now;
   }
 
@@ -216,12 +228,21 @@ export class SseHub {
   #coalesce(event: SessionUpdated): void {
     const sessionId = event.session.id;
     let updates = this.#listUpdates.get(sessionId);
-    if (!updates) this.#listUpdates.set(sessionId, (updates = { sentAt: Number.NEGATIVE_INFINITY, waiting: null, timer: null }));
+    if (!updates) {
+      updates = { sentAt: Number.NEGATIVE_INFINITY, sent: null, waiting: null, timer: null, timerDue: 0 };
+      this.#listUpdates.set(sessionId, updates);
+    }
     updates.waiting = event;
-    if (updates.timer) return;
-    const wait = updates.sentAt + this.#windowMs - this.#now();
-    if (wait <= 0) this.#sendListUpdate(updates);
-    else updates.timer = setTimeout(() => this.#sendListUpdate(updates), wait);
+    const window = onlyAmbientChanged(updates.sent, event.session) ? this.#ambientWindowMs : this.#windowMs;
+    const now = this.#now();
+    const due = updates.sentAt + window;
+    if (updates.timer && updates.timerDue <= due) return;
+    if (updates.timer) clearTimeout(updates.timer);
+    updates.timer = null;
+    if (due <= now) return this.#sendListUpdate(updates);
+    const timed = updates;
+    timed.timerDue = due;
+    timed.timer = setTimeout(() => this.#sendListUpdate(timed), due - now);
   }
 
   /**
@@ -234,6 +255,7 @@ export class SseHub {
     updates.waiting = null;
     if (!event) return;
     updates.sentAt = this.#now();
+    updates.sent = event.session;
     const ownerId = event.session.owner_id;
     const forOthers = frame(null, personalise(event, false));
     let forOwner: string | undefined;
@@ -325,6 +347,16 @@ function sessionEventOf(event: Extract<CoreEvent, { type: 'session_event' }>): S
 function personalise(event: Extract<CoreEvent, { type: 'session_updated' | 'ownership_transferred' }>, isOwner: boolean): ServerEvent {
   if (event.type === 'session_updated') return { type: 'session_updated', session: { ...event.session, is_owner: isOwner } };
   return { type: 'ownership_transferred', session_id: event.session_id, new_owner_id: event.new_owner_id, you_are_owner: isOwner };
+}
+
+function onlyAmbientChanged(before: SessionUpdated['session'] | null, after: SessionUpdated['session']): boolean {
+  if (before === null) return false;
+  for (const key of Object.keys(after) as (keyof typeof after)[]) {
+    if (AMBIENT_FIELDS.has(key)) continue;
+    const [a, b] = [before[key], after[key]];
+    if (a !== b && (typeof a !== 'object' || JSON.stringify(a) !== JSON.stringify(b))) return false;
+  }
+  return true;
 }
 
 export function parseEventId(value: string): { epoch: string; seq: number } | null {

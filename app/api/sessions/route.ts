@@ -1,13 +1,6 @@
 import { route } from '../../../lib/server/route.ts';
 
-/** Live sessions, or with `?state=ended` the history: ended sessions, the most recently ended first. */
-export const GET = route('listSessions', ({ runtime, clientId, query }) => {
-  if (query.state === 'ended') {
-    const page = { limit: query.limit, ...(query.before === undefined ? {} : { before: query.before }) };
-    return { sessions: runtime.manager.history(page, clientId) };
-  }
-  return { sessions: runtime.manager.list().map((session) => session.infoFor(clientId)) };
-});
+// GET (the list) is answered by the custom server: lib/server/server-routes.ts.
 
 /** The caller becomes owner and subscriber. */
 export const POST = route('createSession', async ({ runtime, clientId, body }) => {

@@ -7,6 +7,8 @@ const ROOT = join(import.meta.dirname, '../../..');
 /** Routes the custom server answers itself, before Next, and the file that does (by the table). */
 const SERVED_BY_SERVER: Partial<Record<RouteName, string>> = {
   health: 'lib/server/server.ts',
+  listSessions: 'lib/server/server-routes.ts',
+  subscribe: 'lib/server/server-routes.ts',
   rotateToken: 'lib/server/credential-routes.ts',
   pairing: 'lib/server/credential-routes.ts',
   signIn: 'lib/server/credential-routes.ts',

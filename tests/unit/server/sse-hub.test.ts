@@ -57,6 +57,7 @@ function hub() {
     clientStallMs: 1000,
     pingMs: 60_000,
     listUpdateWindowMs: 50,
+    ambientUpdateWindowMs: 1000,
   });
   sse.start();
   const open = (clientId: string, options?: { socketFull?: boolean }) => {
@@ -70,8 +71,8 @@ function hub() {
 const entry = { seq: 1, at: 1, event: { type: 'text' as const, message_id: 'm', text: 'hi' } };
 
 /** A session_updated as the core publishes it; only the fields the hub reads matter here. */
-const updated = (id: string, subscriberCount: number, ownerId = 'alice'): CoreEvent =>
-  ({ type: 'session_updated', session: { id, owner_id: ownerId, subscriber_count: subscriberCount } }) as unknown as CoreEvent;
+const updated = (id: string, subscriberCount: number, state = 'idle', ownerId = 'alice'): CoreEvent =>
+  ({ type: 'session_updated', session: { id, state, owner_id: ownerId, subscriber_count: subscriberCount } }) as unknown as CoreEvent;
 
 describe('the SSE hub', () => {
   it('delivers a transcript event to the session’s subscribers, and to nobody else', () => {
@@ -153,9 +154,9 @@ describe('the SSE hub', () => {
         const bob = open('bob');
         bus.publish(updated('s1', 1));
         expect(bob.data('session_updated').map((update) => update.session)).toEqual([
-          { id: 's1', owner_id: 'alice', subscriber_count: 1, is_owner: false },
+          { id: 's1', state: 'idle', owner_id: 'alice', subscriber_count: 1, is_owner: false },
         ]);
-        for (let count = 2; count <= 500; count++) bus.publish(updated('s1', count));
+        for (let count = 2; count <= 500; count++) bus.publish(updated('s1', count, 'processing'));
         expect(bob.data('session_updated')).toHaveLength(1);
         vi.advanceTimersByTime(49);
         expect(bob.data('session_updated')).toHaveLength(1);
@@ -166,6 +167,29 @@ describe('the SSE hub', () => {
         expect(alice.data('session_updated').map((update) => (update.session as { is_owner: boolean }).is_owner)).toEqual([true, true]);
         vi.advanceTimersByTime(1000);
         expect(bob.data('session_updated')).toHaveLength(2);
+        sse.stop();
+      }),
+    );
+
+    it(
+      'holds a change of nothing but the viewer count or last activity for the longer window',
+      withFakeTimers(() => {
+        const { bus, sse, open } = hub();
+        const bob = open('bob');
+        bus.publish(updated('s1', 1));
+        for (let count = 2; count <= 500; count++) bus.publish(updated('s1', count));
+        vi.advanceTimersByTime(999);
+        expect(bob.data('session_updated')).toHaveLength(1);
+        vi.advanceTimersByTime(1);
+        expect(bob.data('session_updated').map((update) => (update.session as { subscriber_count: number }).subscriber_count)).toEqual([
+          1, 500,
+        ]);
+        // A real change while a count waits goes out within the short window, carrying the count too.
+        bus.publish(updated('s1', 501));
+        vi.advanceTimersByTime(10);
+        bus.publish(updated('s1', 502, 'waiting_permission'));
+        vi.advanceTimersByTime(40);
+        expect(bob.data('session_updated').at(-1)?.session).toMatchObject({ state: 'waiting_permission', subscriber_count: 502 });
         sse.stop();
       }),
     );
@@ -190,8 +214,8 @@ describe('the SSE hub', () => {
         const { bus, sse, open } = hub();
         const bob = open('bob');
         bus.publish(updated('s1', 1));
-        bus.publish(updated('s1', 2));
-        bus.publish(updated('s2', 1, 'bob'));
+        bus.publish(updated('s1', 1, 'processing'));
+        bus.publish(updated('s2', 1, 'idle', 'bob'));
         expect(bob.data('session_updated').map((update) => (update.session as { id: string }).id)).toEqual(['s1', 's2']);
         vi.advanceTimersByTime(50);
         expect(bob.data('session_updated').map((update) => (update.session as { id: string }).id)).toEqual(['s1', 's2', 's1']);

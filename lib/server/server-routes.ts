@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ROUTES } from '../protocol/index.ts';
+import { sendError } from './http-errors.ts';
+import { route } from './route.ts';
+
+/**
+ * Routes the custom server answers itself, with the same route() handlers Next would run: the
+ * list is the first thing a dashboard or `vibes sessions list` asks for and should not wait for
+ * Next to be prepared; subscribing is what 500 viewers opening a session do at once.
+ */
+const listSessions = route('listSessions', ({ runtime, clientId, query }) => {
+  if (query.state === 'ended') {
+    const page = { limit: query.limit, ...(query.before === undefined ? {} : { before: query.before }) };
+    return { sessions: runtime.manager.history(page, clientId) };
+  }
+  return { sessions: runtime.manager.list().map((session) => session.infoFor(clientId)) };
+});
+
+/** The subscriber gets the session in the answer; everyone else learns of it from a coalesced list update. */
+const subscribe = route('subscribe', ({ runtime, params, clientId }) => {
+  runtime.lifecycle.subscribe(params.id, clientId);
+  return { session: runtime.manager.get(params.id).infoFor(clientId) };
+});
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+/** ROUTES.subscribe.path with its `:id` as a capture. */
+const SUBSCRIBE_PATH = new RegExp(`^${ROUTES.subscribe.path.replace(':id', '([^/]+)')}$`);
+
+/** True when the request was one of these routes (and is being answered); false leaves it to Next. */
+export function handleServerRoute(req: IncomingMessage, res: ServerResponse, url: URL, maxBodyBytes: number): boolean {
+  let handler: Handler;
+  let params: Record<string, string> = {};
+  const subscribePath = SUBSCRIBE_PATH.exec(url.pathname);
+  if (url.pathname === ROUTES.listSessions.path && req.method === ROUTES.listSessions.method) handler = listSessions as Handler;
+  else if (subscribePath) {
+    if (req.method !== ROUTES.subscribe.method) {
+      sendError(res, 'METHOD_NOT_ALLOWED', `Use POST for ${url.pathname}`, { Allow: 'POST' });
+      return true;
+    }
+    handler = subscribe as Handler;
+    params = { id: decodeURIComponent(subscribePath[1]!) };
+  } else return false;
+  answer(handler, params, req, res, url, maxBodyBytes).catch((error: unknown) => {
+    console.error('vibes: request failed:', error);
+    if (!res.headersSent) sendError(res, 'INTERNAL', 'Internal server error');
+    else res.destroy();
+  });
+  return true;
+}
+
+/** Runs a route() handler over Node's request and response. */
+async function answer(
+  handler: Handler,
+  params: Record<string, string>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  maxBodyBytes: number,
+): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readAtMost(req, maxBodyBytes + 1);
+  const response = await handler(new Request(url, { method: req.method ?? 'GET', headers, ...(body === undefined ? {} : { body }) }), {
+    params: Promise.resolve(params),
+  });
+  const text = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'Content-Length': text.length });
+  res.end(text);
+}
+
+/** The body, cut at `limit` bytes: route() refuses anything over its bound, so more is never needed. */
+async function readAtMost(req: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length >= limit) break;
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}

@@ -1,0 +1,215 @@
+// vibes beside the floor (tests/bench/floor-server.mjs), each started fresh, in the same run:
+// - ready: spawn to the first 200 on GET /api/sessions;
+// - the subscribe storm: K viewers each subscribe and open a stream, one after another: the
+//   server's CPU and the bytes the viewers received;
+// - one session streaming 200 chunks 5 ms apart to the K viewers: bytes per delivered message,
+//   CPU per 100k deliveries, peak RSS;
+// - RSS idle (vibes with the Agent SDK loaded: a session exists), after R such runs, and after
+//   20 s idle more.
+// Run after `npm run build`: node --import tsx tests/bench/lean.ts [viewers=500] [runs=15] [idle-seconds=20]
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { ApiClient } from '../../lib/client/node/api-client.ts';
+import { PROJECT_ROOT } from '../support/server-process.ts';
+import { cpuSeconds, rssMb, startProductionServer, wallClockMs } from './production-server.ts';
+
+const VIEWERS = Number(process.argv[2] ?? 500);
+const RUNS = Number(process.argv[3] ?? 15);
+const CHUNKS = 200;
+const EVERY_MS = 5;
+const IDLE_MS = Number(process.argv[4] ?? 20) * 1000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Target {
+  name: string;
+  url: string;
+  pid: number;
+  headers: Record<string, string>;
+  sessionId: string;
+  readyMs: number;
+  stream(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function firstAnswer(url: string, headers: Record<string, string>): Promise<number> {
+  for (;;) {
+    const response = await fetch(`${url}/api/sessions`, { headers }).catch(() => null);
+    if (response?.status === 200) return wallClockMs();
+    await sleep(2);
+  }
+}
+
+async function startVibes(): Promise<Target> {
+  const server = await startProductionServer({
+    VIBES_RATE_LIMIT_BURST: '100000',
+    VIBES_MAX_EVENT_CLIENTS: '5000',
+    VIBES_DISCONNECT_GRACE_MS: '600000',
+    VIBES_STORE: 'sqlite',
+  });
+  const headers = { Authorization: `Bearer ${server.token}` };
+  const readyMs = (await firstAnswer(server.url, headers)) - server.spawnedAt;
+  const api = new ApiClient({ baseUrl: server.url, token: server.token, clientId: 'bench-owner' });
+  const session = await api.createSession({ name: 'bench' });
+  return {
+    name: 'vibes',
+    url: server.url,
+    pid: server.pid,
+    headers,
+    sessionId: session.id,
+    readyMs,
+    stream: async () => void (await api.sendInput(session.id, `stream ${CHUNKS} chunks every ${EVERY_MS}ms`)),
+    stop: () => server.stop(),
+  };
+}
+
+async function startFloor(): Promise<Target> {
+  const spawnedAt = wallClockMs();
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'tests/bench/floor-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [url, sessionId] = await new Promise<[string, string]>((resolve) => {
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      const match = /listening on (\S+) session (\S+)/.exec(output);
+      if (match) resolve([match[1]!, match[2]!]);
+    });
+  });
+  const readyMs = (await firstAnswer(url, {})) - spawnedAt;
+  return {
+    name: 'floor',
+    url,
+    pid: child.pid!,
+    headers: {},
+    sessionId,
+    readyMs,
+    stream: async () => void (await fetch(`${url}/stream?chunks=${CHUNKS}&every=${EVERY_MS}`, { method: 'POST' })),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+interface Viewer {
+  bytes: number;
+  deliveries: number;
+  turnsEnded: number;
+  close(): void;
+}
+
+/** Subscribes, then opens the stream; resolves once the stream's head has arrived. */
+async function openViewer(target: Target, clientId: string): Promise<Viewer> {
+  const subscribed = await fetch(`${target.url}/api/sessions/${target.sessionId}/subscribe`, {
+    method: 'POST',
+    headers: { ...target.headers, 'X-Vibes-Client-Id': clientId, 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  if (!subscribed.ok) throw new Error(`${target.name}: subscribe answered ${subscribed.status}`);
+  await subscribed.arrayBuffer();
+  return new Promise((resolve, reject) => {
+    const viewer: Viewer = { bytes: 0, deliveries: 0, turnsEnded: 0, close: () => req.destroy() };
+    let buffer = '';
+    const req = request(`${target.url}/api/events?client_id=${clientId}`, { headers: target.headers }, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        viewer.bytes += Buffer.byteLength(chunk);
+        buffer += chunk;
+        let boundary: number;
+        while ((boundary = buffer.indexOf('\n\n')) >= 0) {
+          const frame = buffer.slice(0, boundary);
+          buffer = buffer.slice(boundary + 2);
+          if (!frame.includes('event: session_event')) continue;
+          viewer.deliveries++;
+          if (frame.includes('"type":"turn_complete"')) viewer.turnsEnded++;
+        }
+      });
+      resolve(viewer);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const sum = (viewers: Viewer[], key: 'bytes' | 'deliveries') => viewers.reduce((total, viewer) => total + viewer[key], 0);
+
+async function settledRss(pid: number): Promise<number> {
+  const readings: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await sleep(200);
+    readings.push(rssMb(pid));
+  }
+  return readings.sort((a, b) => a - b)[2]!;
+}
+
+/** Opens the viewers, streams one turn to them, closes them. */
+async function oneRun(target: Target, run: number) {
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(target.pid))), 100);
+  const stormCpuBefore = cpuSeconds(target.pid);
+  const viewers: Viewer[] = [];
+  for (let i = 0; i < VIEWERS; i++) viewers.push(await openViewer(target, `viewer-${i}`));
+  await sleep(300);
+  const storm = { cpu: cpuSeconds(target.pid) - stormCpuBefore, bytes: sum(viewers, 'bytes') };
+  const cpuBefore = cpuSeconds(target.pid);
+  const bytesBefore = sum(viewers, 'bytes');
+  const deliveriesBefore = sum(viewers, 'deliveries');
+  await target.stream();
+  const deadline = Date.now() + 120_000;
+  while (viewers.some((viewer) => viewer.turnsEnded < run) && Date.now() < deadline) await sleep(20);
+  await sleep(300);
+  const deliveries = sum(viewers, 'deliveries') - deliveriesBefore;
+  const streamed = {
+    cpuPer100k: ((cpuSeconds(target.pid) - cpuBefore) / deliveries) * 100_000,
+    bytesPerDelivery: (sum(viewers, 'bytes') - bytesBefore) / deliveries,
+    deliveries,
+  };
+  clearInterval(sampler);
+  for (const viewer of viewers) viewer.close();
+  return { storm, streamed, peakRss };
+}
+
+async function measure(start: () => Promise<Target>) {
+  const target = await start();
+  try {
+    await sleep(1000);
+    const idleRss = await settledRss(target.pid);
+    const first = await oneRun(target, 1);
+    let peakRss = first.peakRss;
+    for (let run = 2; run <= RUNS; run++) peakRss = Math.max(peakRss, (await oneRun(target, run)).peakRss);
+    const afterRuns = await settledRss(target.pid);
+    await sleep(IDLE_MS);
+    const afterIdle = await settledRss(target.pid);
+    return { name: target.name, readyMs: target.readyMs, idleRss, first, peakRss, afterRuns, afterIdle };
+  } finally {
+    await target.stop();
+  }
+}
+
+const floor = await measure(startFloor);
+const vibes = await measure(startVibes);
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const rows: [string, (result: typeof vibes) => number, (value: number) => string][] = [
+  ['first GET /api/sessions from spawn', (r) => r.readyMs, (v) => `${v.toFixed(0)} ms`],
+  [`subscribe storm: server CPU (${VIEWERS} viewers)`, (r) => r.first.storm.cpu, (v) => `${v.toFixed(2)} s`],
+  [`subscribe storm: bytes to the viewers`, (r) => r.first.storm.bytes, mb],
+  [`stream ${CHUNKS}x${EVERY_MS} ms: bytes per delivered message`, (r) => r.first.streamed.bytesPerDelivery, (v) => `${v.toFixed(0)} B`],
+  [`stream: server CPU per 100k deliveries`, (r) => r.first.streamed.cpuPer100k, (v) => `${v.toFixed(2)} s`],
+  ['RSS idle (vibes: a session, so the Agent SDK, loaded)', (r) => r.idleRss, (v) => `${v.toFixed(1)} MB`],
+  [`RSS peak over ${RUNS} runs`, (r) => r.peakRss, (v) => `${v.toFixed(1)} MB`],
+  [`RSS after ${RUNS} runs`, (r) => r.afterRuns, (v) => `${v.toFixed(1)} MB`],
+  [`RSS after ${RUNS} runs and ${IDLE_MS / 1000} s idle`, (r) => r.afterIdle, (v) => `${v.toFixed(1)} MB`],
+];
+console.log(
+  `\nvibes beside the floor (same run; ${VIEWERS} viewers, ${RUNS} runs; load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)})`,
+);
+console.log(`${'measure'.padEnd(56)} | ${'vibes'.padStart(10)} | ${'floor'.padStart(10)} | ratio`);
+for (const [label, pick, format] of rows) {
+  console.log(
+    `${label.padEnd(56)} | ${format(pick(vibes)).padStart(10)} | ${format(pick(floor)).padStart(10)} | ${(pick(vibes) / pick(floor)).toFixed(2)}`,
+  );
+}
+console.log(
+  `vibes RSS after ${RUNS} runs and idle vs its own first idle: ${(((vibes.afterIdle - vibes.idleRss) / vibes.idleRss) * 100).toFixed(1)}%` +
+    ` (deliveries per run: vibes ${vibes.first.streamed.deliveries}, floor ${floor.first.streamed.deliveries})`,
+);
