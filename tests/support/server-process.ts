@@ -24,6 +24,8 @@ export interface ServerProcessOptions {
   /** What the server's environment starts from before `env` is laid over it; default: ours. */
   baseEnv?: NodeJS.ProcessEnv;
   args?: string[];
+  /** Node's own flags for the server process, before the script. */
+  nodeArgs?: string[];
   /** Reuse a state folder, e.g. to start again after a crash. */
   home?: string;
   /** Let the server make its own token file instead of passing VIBES_TOKEN. */
@@ -38,19 +40,23 @@ export interface ServerProcessOptions {
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'vibes-test-'));
   const envToken = options.tokenFile ? undefined : (options.env?.VIBES_TOKEN ?? randomBytes(32).toString('base64url'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/server/main.ts', '--port', '0', ...(options.args ?? [])], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...(options.baseEnv ?? process.env),
-      VIBES_HOME: home,
-      VIBES_HOST: '127.0.0.1',
-      VIBES_DEMO: '1',
-      NEXT_TELEMETRY_DISABLED: '1',
-      VIBES_TOKEN: envToken ?? '',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', 'lib/server/main.ts', '--port', '0', ...(options.args ?? [])],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...(options.baseEnv ?? process.env),
+        VIBES_HOME: home,
+        VIBES_HOST: '127.0.0.1',
+        VIBES_DEMO: '1',
+        NEXT_TELEMETRY_DISABLED: '1',
+        VIBES_TOKEN: envToken ?? '',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   // If the test worker itself goes away, its server must not outlive it.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);

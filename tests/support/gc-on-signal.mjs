@@ -1,0 +1,10 @@
+// Preloaded into a server under test (`--expose-gc --import`): on SIGUSR2 it collects garbage
+// and prints its memory, so a soak compares what is still live rather than what the collector
+// has not got round to yet.
+import process from 'node:process';
+
+process.on('SIGUSR2', () => {
+  globalThis.gc?.();
+  const { heapUsed, rss, external } = process.memoryUsage();
+  console.log(`gc-level: heap ${heapUsed} rss ${rss} external ${external}`);
+});
