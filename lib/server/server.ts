@@ -43,10 +43,14 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     maxBodyBytes: config.maxBodyBytes,
   });
   installRuntime(runtime);
-  // Listen first and prepare Next behind it: a client's first request (the CLI waits on health)
-  // does not pay for loading Next, which is most of a cold start.
+  // Listen first and load Next only then: loading it is most of a cold start and blocks the event
+  // loop, and the routes a client asks first (health, the list, subscribe, the event stream) do
+  // not need it.
   let app: NextServer | undefined;
+  let listening!: () => void;
+  const listened = new Promise<void>((resolve) => (listening = resolve));
   const nextReady: Promise<RequestHandler> = (async () => {
+    await listened;
     // Next is CommonJS: its module.exports is the factory, which `moduleResolution: nodenext` (the
     // dist build) types as a namespace and `bundler` (typecheck) types as the function.
     const { default: nextModule } = await import('next');
@@ -124,6 +128,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     });
   });
   runtime.hub.start();
+  setImmediate(listening);
   const { port } = server.address() as AddressInfo;
   runtime.port = port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

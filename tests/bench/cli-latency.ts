@@ -1,5 +1,6 @@
 // Wall time of the shipped CLI (node cli/bin/run.js over dist/), median of N runs:
-// `vibes --version`, and `vibes sessions list` against a running server with a few sessions.
+// `vibes --version`, and `vibes sessions list` against a running server with five sessions,
+// each beside the floor, `node -e 0`, run in turn with it (the ratio is what to compare).
 // Run after `npm run build`: node --import tsx tests/bench/cli-latency.ts [runs]
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -25,20 +26,27 @@ try {
     VIBES_NO_AUTOSTART: '1',
   };
 
+  const once = (args: string[]) => {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, args, { env, encoding: 'utf8', timeout: 30_000 });
+    const elapsed = performance.now() - started;
+    if (result.status !== 0) throw new Error(`${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`);
+    return elapsed;
+  };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const measure = (label: string, args: string[]) => {
     const times: number[] = [];
+    const floor: number[] = [];
+    // The first pair warms the disk cache; it is not counted.
     for (let i = 0; i < runs + 1; i++) {
-      const started = performance.now();
-      const result = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 30_000 });
-      const elapsed = performance.now() - started;
-      if (result.status !== 0) throw new Error(`vibes ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`);
-      // The first run warms the disk cache; it is not counted.
-      if (i > 0) times.push(elapsed);
+      const time = once([bin, ...args]);
+      const floorTime = once(['-e', '0']);
+      if (i > 0) (times.push(time), floor.push(floorTime));
     }
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)] ?? 0;
+    const ratios = times.map((time, i) => time / floor[i]!);
     console.log(
-      `${label.padEnd(24)} median ${median.toFixed(0).padStart(4)} ms  (min ${times[0]?.toFixed(0)}, max ${times.at(-1)?.toFixed(0)}, ${runs} runs)`,
+      `${label.padEnd(28)} median ${median(times).toFixed(0).padStart(4)} ms  (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}, ${runs} runs)` +
+        `  node -e 0 ${median(floor).toFixed(0)} ms  ratio ${median(ratios).toFixed(2)}`,
     );
   };
 

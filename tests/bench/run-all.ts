@@ -7,6 +7,7 @@ const benches = [
   ['SSE fan-out (1, 100, 1000 clients)', ['tests/bench/sse-fanout.ts', '1', '100', '1000']],
   ['SSE fan-out targets (200, 500 clients)', ['tests/bench/sse-fanout.ts', '200', '500']],
   ['memory and throughput', ['tests/bench/memory-throughput.ts']],
+  ['vibes beside the floor: ready, subscribe storm, bytes, memory over a series', ['tests/bench/lean.ts', '500', '15']],
   ['store overhead', ['tests/bench/store-overhead.ts']],
   ['CLI latency', ['tests/bench/cli-latency.ts']],
   ['dashboard first-load JS', ['tests/bench/first-load-js.ts']],
