@@ -41,7 +41,9 @@ try {
     for (let i = 0; i < runs + 1; i++) {
       const time = once([bin, ...args]);
       const floorTime = once(['-e', '0']);
-      if (i > 0) (times.push(time), floor.push(floorTime));
+      if (i === 0) continue;
+      times.push(time);
+      floor.push(floorTime);
     }
     const ratios = times.map((time, i) => time / floor[i]!);
     console.log(
