@@ -196,10 +196,13 @@ export class SseHub {
         return;
       }
       case 'session_removed': {
-        // A list update still waiting would bring the session back after its removal.
+        // A list update still waiting goes first: after the removal it would bring the session back.
         const updates = this.#listUpdates.get(event.session_id);
-        if (updates?.timer) clearTimeout(updates.timer);
-        this.#listUpdates.delete(event.session_id);
+        if (updates) {
+          if (updates.timer) clearTimeout(updates.timer);
+          this.#sendListUpdate(updates);
+          this.#listUpdates.delete(event.session_id);
+        }
         const text = frame(id, event);
         for (const connection of this.#all) this.#write(connection, text);
         return;

@@ -224,15 +224,16 @@ describe('the SSE hub', () => {
     );
 
     it(
-      'drops a waiting update when its session is removed, so the session does not come back',
+      'sends a waiting update before its session’s removal, never after (the session would come back)',
       withFakeTimers(() => {
         const { bus, sse, open } = hub();
         const bob = open('bob');
-        bus.publish(updated('s1', 1));
-        bus.publish(updated('s1', 2));
+        bus.publish(updated('s1', 1, 'idle'));
+        bus.publish(updated('s1', 1, 'finished'));
         bus.publish({ type: 'session_removed', session_id: 's1', reason: 'killed' } as CoreEvent);
         vi.advanceTimersByTime(1000);
-        expect(bob.events()).toEqual(['hello', 'session_list', 'session_updated', 'session_removed']);
+        expect(bob.events()).toEqual(['hello', 'session_list', 'session_updated', 'session_updated', 'session_removed']);
+        expect(bob.data('session_updated').map((update) => (update.session as { state: string }).state)).toEqual(['idle', 'finished']);
         sse.stop();
       }),
     );
