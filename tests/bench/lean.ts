@@ -142,7 +142,7 @@ async function settledRss(pid: number): Promise<number> {
 }
 
 /** Opens the viewers, streams one turn to them, closes them. */
-async function oneRun(target: Target, run: number) {
+async function oneRun(target: Target) {
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(target.pid))), 100);
   const stormCpuBefore = cpuSeconds(target.pid);
@@ -155,7 +155,7 @@ async function oneRun(target: Target, run: number) {
   const deliveriesBefore = sum(viewers, 'deliveries');
   await target.stream();
   const deadline = Date.now() + 120_000;
-  while (viewers.some((viewer) => viewer.turnsEnded < run) && Date.now() < deadline) await sleep(20);
+  while (viewers.some((viewer) => viewer.turnsEnded < 1) && Date.now() < deadline) await sleep(20);
   await sleep(300);
   const deliveries = sum(viewers, 'deliveries') - deliveriesBefore;
   const streamed = {
@@ -173,9 +173,9 @@ async function measure(start: () => Promise<Target>) {
   try {
     await sleep(1000);
     const idleRss = await settledRss(target.pid);
-    const first = await oneRun(target, 1);
+    const first = await oneRun(target);
     let peakRss = first.peakRss;
-    for (let run = 2; run <= RUNS; run++) peakRss = Math.max(peakRss, (await oneRun(target, run)).peakRss);
+    for (let run = 2; run <= RUNS; run++) peakRss = Math.max(peakRss, (await oneRun(target)).peakRss);
     const afterRuns = await settledRss(target.pid);
     await sleep(IDLE_MS);
     const afterIdle = await settledRss(target.pid);
