@@ -28,6 +28,8 @@ interface Target {
   headers: Record<string, string>;
   sessionId: string;
   readyMs: number;
+  /** Heap and RSS after a full collection, where the target can tell them. */
+  afterGc?: () => Promise<{ heapMb: number; rssMb: number }>;
   stream(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -41,12 +43,10 @@ async function firstAnswer(url: string, headers: Record<string, string>): Promis
 }
 
 async function startVibes(): Promise<Target> {
-  const server = await startProductionServer({
-    VIBES_RATE_LIMIT_BURST: '100000',
-    VIBES_MAX_EVENT_CLIENTS: '5000',
-    VIBES_DISCONNECT_GRACE_MS: '600000',
-    VIBES_STORE: 'sqlite',
-  });
+  const server = await startProductionServer(
+    { VIBES_RATE_LIMIT_BURST: '100000', VIBES_MAX_EVENT_CLIENTS: '5000', VIBES_DISCONNECT_GRACE_MS: '600000', VIBES_STORE: 'sqlite' },
+    ['--expose-gc', '--import', join(PROJECT_ROOT, 'tests/support/gc-on-signal.mjs')],
+  );
   const headers = { Authorization: `Bearer ${server.token}` };
   const readyMs = (await firstAnswer(server.url, headers)) - server.spawnedAt;
   const api = new ApiClient({ baseUrl: server.url, token: server.token, clientId: 'bench-owner' });
@@ -58,6 +58,7 @@ async function startVibes(): Promise<Target> {
     headers,
     sessionId: session.id,
     readyMs,
+    afterGc: () => memoryAfterGc(server),
     stream: async () => void (await api.sendInput(session.id, `stream ${CHUNKS} chunks every ${EVERY_MS}ms`)),
     stop: () => server.stop(),
   };
@@ -132,6 +133,21 @@ async function openViewer(target: Target, clientId: string): Promise<Viewer> {
 
 const sum = (viewers: Viewer[], key: 'bytes' | 'deliveries') => viewers.reduce((total, viewer) => total + viewer[key], 0);
 
+/** The server collects garbage on SIGUSR2 and prints its heap and RSS (tests/support/gc-on-signal.mjs). */
+async function memoryAfterGc(server: { pid: number; output(): string }): Promise<{ heapMb: number; rssMb: number }> {
+  const seen = server.output().split('gc-level:').length;
+  process.kill(server.pid, 'SIGUSR2');
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const levels = server.output().split('gc-level:');
+    if (levels.length > seen) {
+      const [, heap, rss] = /heap (\d+) rss (\d+)/.exec(levels.at(-1)!) ?? [];
+      return { heapMb: Number(heap) / 1024 ** 2, rssMb: Number(rss) / 1024 ** 2 };
+    }
+    await sleep(50);
+  }
+  throw new Error('the server did not report its memory after SIGUSR2');
+}
+
 async function settledRss(pid: number): Promise<number> {
   const readings: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -173,12 +189,20 @@ async function measure(start: () => Promise<Target>) {
   try {
     await sleep(1000);
     const idleRss = await settledRss(target.pid);
+    const idleGc = await target.afterGc?.();
     const first = await oneRun(target);
     let peakRss = first.peakRss;
     for (let run = 2; run <= RUNS; run++) peakRss = Math.max(peakRss, (await oneRun(target)).peakRss);
     const afterRuns = await settledRss(target.pid);
     await sleep(IDLE_MS);
     const afterIdle = await settledRss(target.pid);
+    const afterIdleGc = await target.afterGc?.();
+    if (idleGc && afterIdleGc) {
+      console.log(
+        `${target.name} after a full collection: idle heap ${idleGc.heapMb.toFixed(1)} MB, RSS ${idleGc.rssMb.toFixed(1)} MB; ` +
+          `after the runs and idle heap ${afterIdleGc.heapMb.toFixed(1)} MB, RSS ${afterIdleGc.rssMb.toFixed(1)} MB`,
+      );
+    }
     return { name: target.name, readyMs: target.readyMs, idleRss, first, peakRss, afterRuns, afterIdle };
   } finally {
     await target.stop();

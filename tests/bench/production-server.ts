@@ -14,17 +14,19 @@ export interface ProductionServer {
   home: string;
   /** performance.timeOrigin-based milliseconds at which the process was spawned. */
   spawnedAt: number;
+  /** Everything it printed so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
 export const wallClockMs = () => performance.timeOrigin + performance.now();
 
 /** The compiled server with the fake Claude on a free loopback port, its own home and token. */
-export async function startProductionServer(env: Record<string, string> = {}): Promise<ProductionServer> {
+export async function startProductionServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ProductionServer> {
   const home = mkdtempSync(join(tmpdir(), 'vibes-bench-'));
   const token = randomBytes(32).toString('base64url');
   const spawnedAt = wallClockMs();
-  const child = spawn(process.execPath, ['dist/lib/server/main.js', '--port', '0', '--demo'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/lib/server/main.js', '--port', '0', '--demo'], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, VIBES_HOME: home, VIBES_TOKEN: token, NEXT_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -47,6 +49,7 @@ export async function startProductionServer(env: Record<string, string> = {}): P
     token,
     home,
     spawnedAt,
+    output: () => output,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
