@@ -224,7 +224,7 @@ try {
   const others = childPids(server.pid)
     .map((pid) => `${pid} ${commandLine(pid)}`)
     .filter((line) => !leftover.includes(line));
-  // Under tsx the server keeps esbuild's service process: a child, but no Claude.
+  // Printed, not judged: the server may have children that are not Claude.
   if (others.length > 0) console.log(`soak: other child processes of the server (not Claude):\n  ${others.join('\n  ')}`);
 
   const heapChange = (end.heapMb - warm.heapMb) / warm.heapMb;
