@@ -55,8 +55,10 @@ interface Connection {
   readonly principal: string;
   readonly res: ServerResponse;
   closed: boolean;
-  /** Every byte handed to `res.write`; less what is still buffered, it is what the client took. */
-  bytesQueued: number;
+  /** `res.writableLength` right after our last write: it only shrinks when the client takes bytes. */
+  bufferedAfterWrite: number;
+  /** Whether the client took anything since the stall watch was last armed. */
+  tookSomething: boolean;
   /** Running while the socket is full; fires if the client took nothing in the stall time. */
   stallTimer: NodeJS.Timeout | null;
 }
@@ -128,7 +130,15 @@ export class SseHub {
       return;
     }
     const clientId = requestedId ?? crypto.randomUUID();
-    const connection: Connection = { clientId, principal, res, closed: false, bytesQueued: 0, stallTimer: null };
+    const connection: Connection = {
+      clientId,
+      principal,
+      res,
+      closed: false,
+      bufferedAfterWrite: 0,
+      tookSomething: false,
+      stallTimer: null,
+    };
 
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -294,8 +304,10 @@ export class SseHub {
       this.#drop(connection);
       return;
     }
-    connection.bytesQueued += Buffer.byteLength(text);
-    if (!connection.res.write(text)) this.#watchForStall(connection);
+    this.#noteTaken(connection);
+    const accepted = connection.res.write(text);
+    connection.bufferedAfterWrite = connection.res.writableLength;
+    if (!accepted) this.#watchForStall(connection);
   }
 
   /**
@@ -304,17 +316,20 @@ export class SseHub {
    */
   #watchForStall(connection: Connection): void {
     if (connection.stallTimer !== null) return;
-    const takenBefore = this.#bytesTaken(connection);
+    connection.tookSomething = false;
     connection.stallTimer = setTimeout(() => {
       connection.stallTimer = null;
       if (connection.closed || connection.res.writableLength === 0) return;
-      if (this.#bytesTaken(connection) === takenBefore) this.#drop(connection);
-      else this.#watchForStall(connection);
+      this.#noteTaken(connection);
+      if (connection.tookSomething) this.#watchForStall(connection);
+      else this.#drop(connection);
     }, this.#options.clientStallMs);
   }
 
-  #bytesTaken(connection: Connection): number {
-    return connection.bytesQueued - connection.res.writableLength;
+  // Compared with itself, not with a count of what we wrote: the buffer also holds chunked-encoding framing.
+  #noteTaken(connection: Connection): void {
+    if (connection.res.writableLength < connection.bufferedAfterWrite) connection.tookSomething = true;
+    connection.bufferedAfterWrite = connection.res.writableLength;
   }
 
   #drop(connection: Connection): void {

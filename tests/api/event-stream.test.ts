@@ -5,7 +5,11 @@ import type { TestEventStream } from '../support/event-stream.ts';
 import { SCENARIO } from '../support/scenarios.ts';
 
 const RING = 300;
-const vibes = useServer({ env: { VIBES_REPLAY_RING_SIZE: String(RING), VIBES_CLIENT_STALL_MS: '1000' } });
+// Loopback's socket buffers here grow to tens of MB (tcp_rmem max 32 MB), so a paused reader can
+// keep taking bytes for a while; the byte bound, below the ~36 MB the three bulky replies make, drops it for sure.
+const vibes = useServer({
+  env: { VIBES_REPLAY_RING_SIZE: String(RING), VIBES_CLIENT_STALL_MS: '1000', VIBES_CLIENT_BUFFER_BYTES: String(16 * 1024 * 1024) },
+});
 
 type SessionEvent = Extract<ServerEvent, { type: 'session_event' }>;
 const sessionEvents = (stream: TestEventStream, sessionId: string): SessionEvent[] =>
@@ -75,7 +79,7 @@ describe('slow clients', () => {
     for (let turn = 0; turn < 3; turn++) await owner.sendInput(session.id, SCENARIO.bulky);
     const turnsDone = (stream: TestEventStream) =>
       sessionEvents(stream, session.id).filter((event) => event.event.type === 'turn_complete').length === 3;
-    // 12 MB through the store and the hub: a loaded machine needs far longer than the 3 s it takes alone.
+    // 36 MB through the store and the hub (deltas, then the whole text twice): a loaded machine needs far longer than the 3 s it takes alone.
     await live.waitFor(turnsDone, 'the end of three bulky replies', 60_000);
     const seqs = sessionEvents(live, session.id).map((event) => event.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
