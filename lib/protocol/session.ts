@@ -7,7 +7,8 @@ export const UnixSeconds = z.number().int().nonnegative();
 export const SessionState = z.enum(['idle', 'processing', 'waiting_permission', 'failed', 'finished']);
 export type SessionState = z.infer<typeof SessionState>;
 
-export const RemovalReason = z.enum(['owner_disconnected', 'killed', 'session_finished']);
+/** `node_lost`: in a cluster, the machine that ran the session stopped answering. */
+export const RemovalReason = z.enum(['owner_disconnected', 'killed', 'session_finished', 'node_lost']);
 export type RemovalReason = z.infer<typeof RemovalReason>;
 
 /**

@@ -21,6 +21,7 @@ export const REMOVAL_TEXT: Record<RemovalReason, string> = {
   killed: 'This session was killed.',
   owner_disconnected: 'This session ended: everyone watching it had left.',
   session_finished: 'This session finished: Claude ended it.',
+  node_lost: 'This session ended: the machine running it stopped answering.',
 };
 
 /** Why an ended session ended, as its history entry says it. */
@@ -35,6 +36,7 @@ export const END_SHORT: Record<EndReason, string> = {
   killed: 'killed',
   owner_disconnected: 'everyone left',
   session_finished: 'Claude ended it',
+  node_lost: 'machine lost',
   server_stopped: 'server stopped',
   server_restarted: 'server crashed',
 };

@@ -1,0 +1,359 @@
+import type { EndReason, PermissionMode, SessionState, TodoList, TranscriptEntry, TranscriptEvent } from '../../protocol/index.ts';
+import type { DeviceRecord, DeviceStore } from '../devices.ts';
+import type { SessionSnapshot } from '../events.ts';
+import type { HistoryQuery, SessionStore, StoreWrite } from '../store.ts';
+import { SyncPostgres, type Statement } from './sync-postgres.ts';
+
+/**
+ * Forward migrations, run in order at open under an advisory lock (nodes may start together);
+ * `vibes_schema` records how many have run. Never edit one that has shipped: add the next.
+ */
+export const PG_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE sessions (
+     id TEXT PRIMARY KEY,
+     node TEXT NOT NULL,
+     name TEXT,
+     state TEXT NOT NULL,
+     owner_id TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     last_activity_at BIGINT NOT NULL,
+     cwd TEXT NOT NULL,
+     model TEXT,
+     permission_mode TEXT NOT NULL DEFAULT 'default',
+     todos TEXT,
+     cost_usd DOUBLE PRECISION NOT NULL DEFAULT 0,
+     claude_session_id TEXT,
+     failure TEXT,
+     ended_at BIGINT,
+     end_reason TEXT
+   );
+   CREATE INDEX sessions_ended ON sessions (ended_at) WHERE ended_at IS NOT NULL;
+   CREATE INDEX sessions_live ON sessions (node) WHERE ended_at IS NULL;
+   CREATE TABLE events (
+     session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+     seq INTEGER NOT NULL,
+     at BIGINT NOT NULL,
+     type TEXT NOT NULL,
+     data TEXT NOT NULL,
+     PRIMARY KEY (session_id, seq)
+   );
+   CREATE TABLE devices (
+     id TEXT PRIMARY KEY,
+     secret_hash TEXT NOT NULL UNIQUE,
+     label TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     last_seen_at BIGINT NOT NULL,
+     address TEXT NOT NULL
+   );`,
+];
+
+/** Rows per INSERT: five parameters each, well under PostgreSQL's 65535. */
+const ROWS_PER_INSERT = 500;
+const MIGRATION_LOCK = 0x76696265; // 'vibe'
+
+interface SessionRow {
+  id: string;
+  node: string;
+  name: string | null;
+  state: string;
+  owner_id: string;
+  created_at: number;
+  last_activity_at: number;
+  cwd: string;
+  model: string | null;
+  permission_mode: string;
+  todos: string | null;
+  cost_usd: number;
+  claude_session_id: string | null;
+  failure: string | null;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+const UPSERT_SESSION = `
+  INSERT INTO sessions (id, node, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+  ON CONFLICT (id) DO UPDATE SET
+    node = excluded.node, name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
+    last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
+    permission_mode = excluded.permission_mode, todos = excluded.todos,
+    cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure`;
+
+const END_STATE = `CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END`;
+
+export interface PostgresStoreOptions {
+  url: string;
+  /** This node's name: written beside the sessions it runs; `endAllLive` ends only those. */
+  node: string;
+  /** Bound on one round trip (ms). */
+  timeoutMs?: number;
+}
+
+/**
+ * Sessions, transcripts and devices in PostgreSQL, shared by every node of a cluster. A write
+ * is committed when `write` returns (one transaction per tick). Each node writes only the
+ * sessions it runs; history and devices are everyone's.
+ */
+export class PostgresStore implements SessionStore {
+  readonly durable = true;
+  readonly node: string;
+  readonly devices: DeviceStore;
+  readonly #db: SyncPostgres;
+
+  constructor(options: PostgresStoreOptions) {
+    this.node = options.node;
+    this.#db = new SyncPostgres(options.url, { timeoutMs: options.timeoutMs });
+    try {
+      migrate(this.#db);
+    } catch (error) {
+      this.#db.close();
+      throw error;
+    }
+    this.devices = new PostgresDeviceStore(this.#db);
+  }
+
+  /** The connection, for the cluster's own tables (nodes, secrets). */
+  get db(): SyncPostgres {
+    return this.#db;
+  }
+
+  get schemaVersion(): number {
+    return schemaVersion(this.#db);
+  }
+
+  write(batch: StoreWrite): void {
+    const statements: Statement[] = [];
+    for (const snapshot of batch.sessions ?? []) statements.push({ sql: UPSERT_SESSION, params: sessionParams(snapshot, this.node) });
+    const events = batch.events ?? [];
+    for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
+      const chunk = events.slice(start, start + ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      const rows = chunk.map(({ sessionId, entry }, index) => {
+        params.push(sessionId, entry.seq, entry.at, entry.event.type, JSON.stringify(entry.event));
+        const at = index * 5;
+        return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5})`;
+      });
+      statements.push({
+        sql: `INSERT INTO events (session_id, seq, at, type, data) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`,
+        params,
+      });
+    }
+    for (const { sessionId, reason, at } of batch.ended ?? []) {
+      statements.push({
+        sql: `UPDATE sessions SET ended_at = $1, end_reason = $2, state = ${END_STATE} WHERE id = $3 AND ended_at IS NULL`,
+        params: [at, reason, sessionId],
+      });
+    }
+    this.#db.transaction(statements);
+  }
+
+  getSession(sessionId: string): SessionSnapshot | undefined {
+    const [row] = this.#db.query<SessionRow>('SELECT * FROM sessions WHERE id = $1', [sessionId]);
+    return row && snapshotOf(row);
+  }
+
+  /** The node a session runs (or ran) on. */
+  nodeOf(sessionId: string): string | undefined {
+    return this.#db.query<{ node: string }>('SELECT node FROM sessions WHERE id = $1', [sessionId])[0]?.node;
+  }
+
+  /** Sessions no node has ended, with the node each runs on. */
+  listLive(): { node: string; session: SessionSnapshot }[] {
+    return this.#db
+      .query<SessionRow>('SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY created_at, id')
+      .map((row) => ({ node: row.node, session: snapshotOf(row) }));
+  }
+
+  listEnded(query: HistoryQuery): SessionSnapshot[] {
+    return this.#db
+      .query<SessionRow>(
+        'SELECT * FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 ORDER BY ended_at DESC, created_at DESC, id LIMIT $2',
+        [query.before ?? Number.MAX_SAFE_INTEGER, query.limit],
+      )
+      .map(snapshotOf);
+  }
+
+  readEvents(sessionId: string, after: number, limit: number): TranscriptEntry[] {
+    return this.#db
+      .query<{ seq: number; at: number; data: string }>(
+        'SELECT seq, at, data FROM events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+        [sessionId, after, limit],
+      )
+      .map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.data) as TranscriptEvent }));
+  }
+
+  lastSeq(sessionId: string): number {
+    return this.#db.query<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE session_id = $1', [sessionId])[0]?.seq ?? 0;
+  }
+
+  reopen(sessionId: string): void {
+    // Resuming runs the session here, so it becomes this node's.
+    this.#db.query('UPDATE sessions SET ended_at = NULL, end_reason = NULL, node = $2 WHERE id = $1', [sessionId, this.node]);
+  }
+
+  /** Ends this node's live sessions only: the other nodes' are still running. */
+  endAllLive(reason: EndReason, at: number): number {
+    return this.endLiveOf(this.node, reason, at).length;
+  }
+
+  /** Ends every live session of `node` (it restarted, or was lost); returns their ids. */
+  endLiveOf(node: string, reason: EndReason, at: number): string[] {
+    return this.#db
+      .query<{ id: string }>(
+        `UPDATE sessions SET ended_at = $1, end_reason = $2, state = ${END_STATE} WHERE node = $3 AND ended_at IS NULL RETURNING id`,
+        [at, reason, node],
+      )
+      .map((row) => row.id);
+  }
+
+  deleteEndedBefore(at: number): number {
+    return this.#db.query<{ id: string }>('DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 RETURNING id', [at]).length;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+function schemaVersion(db: SyncPostgres): number {
+  const [table] = db.query<{ exists: boolean }>("SELECT to_regclass('vibes_schema') IS NOT NULL AS exists");
+  if (!table?.exists) return 0;
+  return db.query<{ version: number }>('SELECT version FROM vibes_schema')[0]?.version ?? 0;
+}
+
+function migrate(db: SyncPostgres): void {
+  const version = schemaVersion(db);
+  if (version > PG_MIGRATIONS.length) {
+    throw new Error(`The vibes database is from a newer vibes (schema ${version}, this one knows ${PG_MIGRATIONS.length})`);
+  }
+  if (version === PG_MIGRATIONS.length) return;
+  // Under the lock, a node that lost the race finds the work done and re-reads the version in SQL.
+  const statements: Statement[] = [
+    { sql: 'SELECT pg_advisory_xact_lock($1)', params: [MIGRATION_LOCK] },
+    { sql: 'CREATE TABLE IF NOT EXISTS vibes_schema (version INTEGER NOT NULL)' },
+    { sql: 'INSERT INTO vibes_schema (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM vibes_schema)' },
+  ];
+  db.transaction(statements);
+  for (let next = 0; next < PG_MIGRATIONS.length; next++) {
+    db.transaction([
+      { sql: 'SELECT pg_advisory_xact_lock($1)', params: [MIGRATION_LOCK] },
+      {
+        sql: `DO $migrate$ BEGIN
+                IF (SELECT version FROM vibes_schema) = ${next} THEN
+                  EXECUTE ${dollarQuote(PG_MIGRATIONS[next] ?? '')};
+                  UPDATE vibes_schema SET version = ${next + 1};
+                END IF;
+              END $migrate$`,
+      },
+    ]);
+  }
+}
+
+function dollarQuote(sql: string): string {
+  return `$sql$${sql}$sql$`;
+}
+
+function sessionParams(snapshot: SessionSnapshot, node: string): unknown[] {
+  return [
+    snapshot.id,
+    node,
+    snapshot.name,
+    snapshot.state,
+    snapshot.owner_id,
+    snapshot.created_at,
+    snapshot.last_activity_at,
+    snapshot.cwd,
+    snapshot.model,
+    snapshot.permission_mode,
+    snapshot.todos === null ? null : JSON.stringify(snapshot.todos),
+    snapshot.cost_usd,
+    snapshot.claude_session_id,
+    snapshot.failure,
+  ];
+}
+
+function snapshotOf(row: SessionRow): SessionSnapshot {
+  return {
+    id: row.id,
+    name: row.name,
+    state: row.state as SessionState,
+    owner_id: row.owner_id,
+    subscriber_count: 0,
+    created_at: row.created_at,
+    last_activity_at: row.last_activity_at,
+    cwd: row.cwd,
+    model: row.model,
+    permission_mode: row.permission_mode as PermissionMode,
+    todos: row.todos === null ? null : (JSON.parse(row.todos) as TodoList),
+    pending_permissions: [],
+    queued_inputs: 0,
+    cost_usd: row.cost_usd,
+    claude_session_id: row.claude_session_id,
+    failure: row.failure,
+    ended_at: row.ended_at,
+    end_reason: row.end_reason as EndReason | null,
+  };
+}
+
+interface DeviceRow {
+  id: string;
+  secret_hash: string;
+  label: string;
+  created_at: number;
+  last_seen_at: number;
+  address: string;
+}
+
+const deviceOf = (row: DeviceRow): DeviceRecord => ({
+  id: row.id,
+  secretHash: row.secret_hash,
+  label: row.label,
+  createdAt: row.created_at,
+  lastSeenAt: row.last_seen_at,
+  address: row.address,
+});
+
+/** Signed-in browsers, shared by every node: a phone signed in through one node is known to all. */
+class PostgresDeviceStore implements DeviceStore {
+  readonly #db: SyncPostgres;
+
+  constructor(db: SyncPostgres) {
+    this.#db = db;
+  }
+
+  insertDevice(device: DeviceRecord): void {
+    this.#db.query('INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address) VALUES ($1, $2, $3, $4, $5, $6)', [
+      device.id,
+      device.secretHash,
+      device.label,
+      device.createdAt,
+      device.lastSeenAt,
+      device.address,
+    ]);
+  }
+
+  findDeviceBySecretHash(secretHash: string): DeviceRecord | undefined {
+    const [row] = this.#db.query<DeviceRow>('SELECT * FROM devices WHERE secret_hash = $1', [secretHash]);
+    return row && deviceOf(row);
+  }
+
+  touchDevice(id: string, lastSeenAt: number, address: string): void {
+    this.#db.query('UPDATE devices SET last_seen_at = $1, address = $2 WHERE id = $3', [lastSeenAt, address, id]);
+  }
+
+  listDevices(): DeviceRecord[] {
+    return this.#db.query<DeviceRow>('SELECT * FROM devices ORDER BY last_seen_at DESC, id').map(deviceOf);
+  }
+
+  deleteDevice(id: string): boolean {
+    return this.#db.query('DELETE FROM devices WHERE id = $1 RETURNING id', [id]).length > 0;
+  }
+
+  deleteAllDevices(): number {
+    return this.#db.query('DELETE FROM devices RETURNING id').length;
+  }
+
+  deleteDevicesSeenBefore(at: number): number {
+    return this.#db.query('DELETE FROM devices WHERE last_seen_at < $1 RETURNING id', [at]).length;
+  }
+}
