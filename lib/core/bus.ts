@@ -15,8 +15,21 @@ export interface EventBusOptions {
   onListenerError?: (error: unknown) => void;
 }
 
+/**
+ * What the manager publishes to and the SSE hub reads from: this process's `EventBus`, or in a
+ * cluster the shared stream (lib/core/cluster/stream-bus.ts).
+ */
+export interface Bus<T> {
+  /** Identifies the sequence: an event id is `epoch:seq`; a new epoch means every cursor is void. */
+  readonly epoch: string;
+  readonly lastSeq: number;
+  publish(event: T): void;
+  subscribe(listener: BusListener<T>): () => void;
+  since(seq: number): BusEntry<T>[] | undefined;
+}
+
 /** In-process publish/subscribe with a global sequence number and a bounded replay ring. */
-export class EventBus<T> {
+export class EventBus<T> implements Bus<T> {
   readonly epoch: string;
   readonly #ringSize: number;
   readonly #ring: (BusEntry<T> | undefined)[];

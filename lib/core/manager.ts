@@ -2,7 +2,7 @@ import { normalize } from 'node:path';
 import type { EndReason, InputSource, PermissionMode, RemovalReason, SessionInfo, TranscriptEntry } from '../protocol/index.ts';
 import type { AgentFactory } from './agent.ts';
 import { requireDirectory } from './directory.ts';
-import type { EventBus } from './bus.ts';
+import type { Bus } from './bus.ts';
 import { VibesError, notFound } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import type { ClientId } from './ownership.ts';
@@ -11,7 +11,7 @@ import { untitled } from './summary.ts';
 import { MemoryStore, type HistoryQuery, type SessionStore, type StoreWrite } from './store.ts';
 
 export interface SessionManagerOptions {
-  bus: EventBus<CoreEvent>;
+  bus: Bus<CoreEvent>;
   agentFactory: AgentFactory;
   /** Live sessions allowed at once. */
   maxSessions?: number;
@@ -44,7 +44,7 @@ export interface CreateSessionOptions {
 
 /** Holds the live sessions: create, look up, query by client, and remove (ending the agent). */
 export class SessionManager {
-  readonly bus: EventBus<CoreEvent>;
+  readonly bus: Bus<CoreEvent>;
   readonly #agentFactory: AgentFactory;
   readonly #maxSessions: number;
   readonly #clock: () => number;

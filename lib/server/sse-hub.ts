@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BusEntry, CoreEvent, EventBus, SessionManager } from '../core/index.ts';
+import type { Bus, BusEntry, CoreEvent, SessionManager } from '../core/index.ts';
 import { ClientId, type ResyncReason, type ServerEvent } from '../protocol/index.ts';
 import { sendError } from './http-errors.ts';
 import type { Presence } from './presence.ts';
 
 export interface SseHubOptions {
-  bus: EventBus<CoreEvent>;
+  bus: Bus<CoreEvent>;
   manager: SessionManager;
   presence: Presence;
   maxClients: number;
