@@ -49,6 +49,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Nodes joined through a real Redis and PostgreSQL, started by the tests on loopback.
+          name: 'cluster',
+          include: ['tests/cluster/**/*.test.ts'],
+          globalSetup: ['tests/support/build-web.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           // The real Claude Code binary against a scripted model: seconds per start, so bounds are generous.
           name: 'real-claude',
           // Files run one after another on a small machine; a file's sessions run together.

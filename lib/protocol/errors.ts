@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   METHOD_NOT_ALLOWED: 405,
   INTERNAL: 500,
+  /** In a cluster: the machine running the session did not answer in time. */
+  NODE_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -35,6 +35,11 @@ export const CreateSessionBody = z.strictObject({
   /** The fake Claude answers instead of yours; absent: the server's default (false unless started with --demo). */
   demo: z.boolean().optional(),
   source: InputSource.optional(),
+  /** In a cluster: the node (machine) to run it on; this one when absent. */
+  node: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/)
+    .optional(),
 });
 export type CreateSessionBody = z.infer<typeof CreateSessionBody>;
 

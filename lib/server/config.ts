@@ -88,6 +88,19 @@ export const ServerConfig = z.object({
     .string()
     .regex(/^(mailto:|https:\/\/)\S+$/, 'a mailto: or https:// URL')
     .default('mailto:vibes@example.com'),
+  /** Cluster mode when both are set: Redis carries events, presence and heartbeats; PostgreSQL is the store. */
+  redisUrl: z.url().optional(),
+  databaseUrl: z.url().optional(),
+  /** This node's name in a cluster; the host name when not given. */
+  nodeName: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'a node name is 1 to 63 letters, digits, dots, _ or -')
+    .optional(),
+  /** Where the other nodes reach this one; http://<host>:<port> when not given. */
+  nodeUrl: z.url().optional(),
+  heartbeatMs: intFrom(100, 60_000).default(1000),
+  nodeLostMs: intFrom(500, 600_000).default(5000),
+  forwardTimeoutMs: intFrom(100, 600_000).default(10_000),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -147,6 +160,13 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     notifyFormat: env.VIBES_NOTIFY_FORMAT || undefined,
     notifyTurnSeconds: env.VIBES_NOTIFY_TURN_S || undefined,
     vapidSubject: env.VIBES_VAPID_SUBJECT || undefined,
+    redisUrl: env.VIBES_REDIS_URL || undefined,
+    databaseUrl: env.VIBES_DATABASE_URL || undefined,
+    nodeName: env.VIBES_NODE_NAME || undefined,
+    nodeUrl: env.VIBES_NODE_URL || undefined,
+    heartbeatMs: env.VIBES_HEARTBEAT_MS || undefined,
+    nodeLostMs: env.VIBES_NODE_LOST_MS || undefined,
+    forwardTimeoutMs: env.VIBES_FORWARD_TIMEOUT_MS || undefined,
   };
   if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) {
     throw new Error('Invalid vibes configuration: HTTPS needs both --tls-cert and --tls-key');
@@ -156,6 +176,9 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     // zod echoes no input values for these checks, so a bad VIBES_TOKEN is never printed.
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid vibes configuration: ${problems}`);
+  }
+  if ((parsed.data.redisUrl === undefined) !== (parsed.data.databaseUrl === undefined)) {
+    throw new Error('Invalid vibes configuration: a cluster needs both VIBES_REDIS_URL and VIBES_DATABASE_URL');
   }
   return parsed.data;
 }

@@ -6,6 +6,7 @@ import { removeServerRecord, writeServerRecord } from '../local/server-record.ts
 import { isLoopbackHost } from '../protocol/index.ts';
 import { signInUrls } from './pairing.ts';
 import { startServer } from './server.ts';
+import { redactUrl } from './cluster/cluster.ts';
 
 /** `npm start` and `vibes serve`: the server in the foreground until SIGINT or SIGTERM. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -20,6 +21,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   });
   const server = await startServer(config, agentFactory);
   console.log(`vibes: listening on ${server.url}${config.demo ? ' (new sessions are demo sessions unless they ask for Claude)' : ''}`);
+  if (server.runtime.cluster) {
+    // The URLs may carry passwords: only their redacted form is ever printed.
+    console.log(
+      `vibes: cluster node ${server.runtime.cluster.node} (redis ${redactUrl(config.redisUrl!)}, postgres ${redactUrl(config.databaseUrl!)})`,
+    );
+  }
   if (config.allowBypass)
     console.log('vibes: sessions may bypass permissions (--allow-bypass): Claude can then run anything without asking');
   // How the CLI learns that this server is up and where (never from the output above).
@@ -64,7 +71,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   });
 }
 
-const VIBES_SECRETS = ['VIBES_TOKEN'];
+const VIBES_SECRETS = ['VIBES_TOKEN', 'VIBES_REDIS_URL', 'VIBES_DATABASE_URL'];
 
 function withoutVibesSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const copy = { ...env };

@@ -2,6 +2,8 @@ export interface PresenceOptions {
   graceMs: number;
   /** Called once when a client has been away for the whole grace period. */
   onGone: (clientId: string) => void;
+  /** This process's streams changed (a cluster tells the other nodes at once). */
+  onStreamsChanged?: () => void;
 }
 
 /**
@@ -16,19 +18,45 @@ export class Presence {
   /** Requests being answered, per client: nobody is gone while we are still serving them. */
   readonly #inFlight = new Map<string, number>();
   readonly #goneTimers = new Map<string, NodeJS.Timeout>();
+  /** In a cluster: the clients streaming from each other node. */
+  readonly #remote = new Map<string, ReadonlySet<string>>();
+  readonly #onStreamsChanged: (() => void) | undefined;
 
   constructor(options: PresenceOptions) {
     this.#graceMs = options.graceMs;
     this.#onGone = options.onGone;
+    this.#onStreamsChanged = options.onStreamsChanged;
   }
 
+  /** Streaming here, or (in a cluster) from any other node. */
   isStreaming(clientId: string): boolean {
-    return (this.#streams.get(clientId) ?? 0) > 0;
+    if ((this.#streams.get(clientId) ?? 0) > 0) return true;
+    for (const clients of this.#remote.values()) if (clients.has(clientId)) return true;
+    return false;
+  }
+
+  /** The clients streaming from this process. */
+  localStreams(): string[] {
+    return [...this.#streams.keys()];
+  }
+
+  /**
+   * What another node says it streams to now (an empty set when the node is lost): a client
+   * that stopped streaming everywhere starts its grace period here too.
+   */
+  setRemoteStreams(node: string, clients: ReadonlySet<string>): void {
+    const before = this.#remote.get(node) ?? new Set<string>();
+    if (clients.size === 0) this.#remote.delete(node);
+    else this.#remote.set(node, clients);
+    for (const clientId of clients) if (!before.has(clientId)) this.#cancelGone(clientId);
+    for (const clientId of before) if (!clients.has(clientId) && !this.isStreaming(clientId)) this.#scheduleGone(clientId);
   }
 
   streamOpened(clientId: string): void {
+    const opened = !this.#streams.has(clientId);
     this.#streams.set(clientId, (this.#streams.get(clientId) ?? 0) + 1);
     this.#cancelGone(clientId);
+    if (opened) this.#onStreamsChanged?.();
   }
 
   streamClosed(clientId: string): void {
@@ -38,7 +66,8 @@ export class Presence {
       return;
     }
     this.#streams.delete(clientId);
-    this.#scheduleGone(clientId);
+    this.#onStreamsChanged?.();
+    if (!this.isStreaming(clientId)) this.#scheduleGone(clientId);
   }
 
   /** A request from a client without an open stream restarts its grace period. */

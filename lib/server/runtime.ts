@@ -1,5 +1,7 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
+  type Bus,
   EventBus,
   MemoryStore,
   SessionLifecycle,
@@ -10,7 +12,12 @@ import {
 } from '../core/index.ts';
 import { MemoryDeviceStore } from '../core/devices.ts';
 import { SqliteStore } from '../core/sqlite-store.ts';
+import { PostgresStore } from '../core/cluster/postgres-store.ts';
+import { StreamBus } from '../core/cluster/stream-bus.ts';
 import { Auth } from './auth.ts';
+import { Cluster } from './cluster/cluster.ts';
+import type { SessionNote } from './cluster/directory.ts';
+import { managerView, type SessionView } from './cluster/session-view.ts';
 import type { ServerConfig } from './config.ts';
 import { DeviceSessions, PairingCodes } from './devices.ts';
 import { Notifier } from './notifier.ts';
@@ -18,14 +25,19 @@ import { Presence, Watching } from './presence.ts';
 import { loadOrCreateVapidKeys } from './vapid.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 import { SseHub } from './sse-hub.ts';
+import { writeToken } from './token.ts';
 
 const RETENTION_SWEEP_MS = 3600_000;
 
 /** Everything the long-lived server holds; created once, before Next is prepared. */
 export interface Runtime {
   readonly config: ServerConfig;
-  readonly bus: EventBus<CoreEvent>;
+  readonly bus: Bus<CoreEvent>;
   readonly store: SessionStore;
+  /** Set in cluster mode (VIBES_REDIS_URL and VIBES_DATABASE_URL). */
+  readonly cluster: Cluster | undefined;
+  /** The live sessions clients see: this server's, or every node's in a cluster. */
+  readonly sessions: SessionView;
   readonly manager: SessionManager;
   readonly lifecycle: SessionLifecycle;
   readonly presence: Presence;
@@ -53,14 +65,29 @@ export function createRuntime(
   version: string,
 ): Runtime {
   const store = openStore(config);
+  if (store instanceof PostgresStore) credentials = joinCluster(store, credentials, config.home);
   const devices = new DeviceSessions({
-    store: store instanceof SqliteStore ? store.devices : new MemoryDeviceStore(),
+    store: store instanceof SqliteStore || store instanceof PostgresStore ? store.devices : new MemoryDeviceStore(),
     idleSeconds: Math.round(config.deviceIdleDays * 86_400),
   });
   devices.sweep();
   const auth = new Auth({ home: config.home, ...credentials, devices });
   const pairingCodes = new PairingCodes({ ttlSeconds: config.pairingCodeTtlSeconds });
-  const bus = new EventBus<CoreEvent>({ ringSize: config.replayRingSize });
+  // The bus is made before the hub it resets.
+  const hubHolder: { hub?: SseHub } = {};
+  const bus: Bus<CoreEvent> =
+    store instanceof PostgresStore
+      ? new StreamBus<CoreEvent>({
+          url: config.redisUrl!,
+          node: store.node,
+          ringSize: config.replayRingSize,
+          annotate: (event): SessionNote | null =>
+            event.type === 'session_updated' ? { subscribers: [...(manager.find(event.session.id)?.ownership.subscriberIds ?? [])] } : null,
+          // Redis lost the stream (restart) or a reader fell behind it: every client resyncs.
+          onReset: () => hubHolder.hub?.closeStreams(() => true),
+          onError: (error) => console.error(`vibes: the event stream failed: ${error instanceof Error ? error.message : String(error)}`),
+        })
+      : new EventBus<CoreEvent>({ ringSize: config.replayRingSize });
   const manager = new SessionManager({
     bus,
     agentFactory,
@@ -70,16 +97,35 @@ export function createRuntime(
     allowBypass: config.allowBypass,
   });
   const lifecycle = new SessionLifecycle(manager);
+  let cluster: Cluster | undefined;
   const presence = new Presence({
     graceMs: config.disconnectGraceMs,
+    onStreamsChanged: () => cluster?.beat(),
     onGone: (clientId) => {
       lifecycle.clientGone(clientId).catch((error: unknown) => {
         console.error(`vibes: cleaning up after client ${clientId} failed:`, error);
       });
     },
   });
-  const hub = new SseHub({
+  if (store instanceof PostgresStore && bus instanceof StreamBus) {
+    const token = credentials.token;
+    cluster = new Cluster({
+      node: store.node,
+      redisUrl: config.redisUrl!,
+      store,
+      bus,
+      manager,
+      presence,
+      token: () => token,
+      heartbeatMs: config.heartbeatMs,
+      lostMs: config.nodeLostMs,
+      forwardTimeoutMs: config.forwardTimeoutMs,
+    });
+  }
+  const sessions = cluster?.directory ?? managerView(manager);
+  const hub = (hubHolder.hub = new SseHub({
     bus,
+    sessions,
     manager,
     presence,
     maxClients: config.maxEventClients,
@@ -88,7 +134,7 @@ export function createRuntime(
     pingMs: config.pingMs,
     allowBypass: config.allowBypass,
     demoDefault: config.demo,
-  });
+  }));
   const watching = new Watching((clientId) => presence.isStreaming(clientId));
   const vapid = loadOrCreateVapidKeys(config.home);
   const notifier = new Notifier({
@@ -117,12 +163,16 @@ export function createRuntime(
     await manager.shutdown();
     notifier.stop();
     await notifier.settled();
+    await cluster?.stop();
+    if (bus instanceof StreamBus) await bus.stop();
     store.close();
   };
   return {
     config,
     bus,
     store,
+    cluster,
+    sessions,
     manager,
     lifecycle,
     presence,
@@ -142,8 +192,9 @@ export function createRuntime(
 
 /** Opens the store; sessions it holds as live were cut off when the server went away, so they end now. */
 function openStore(config: ServerConfig): SessionStore {
-  const store =
-    config.store === 'memory'
+  const store = config.databaseUrl
+    ? new PostgresStore({ url: config.databaseUrl, node: config.nodeName ?? hostname() })
+    : config.store === 'memory'
       ? new MemoryStore()
       : new SqliteStore(join(config.home, 'vibes.db'), { maxBytes: config.maxDatabaseMb * 1024 * 1024 });
   const ended = store.endAllLive('server_restarted', Math.floor(Date.now() / 1000));
@@ -162,4 +213,24 @@ function applyRetention(store: SessionStore, days: number): void {
   } catch (error) {
     console.error('vibes: deleting old sessions failed:', error);
   }
+}
+
+/**
+ * A node takes the cluster's token from the database (the first node puts its own there), so
+ * every node accepts the same CLI and pairing. A node given a different VIBES_TOKEN refuses to join.
+ */
+function joinCluster(
+  store: PostgresStore,
+  credentials: { token: string; fromEnv: boolean },
+  home: string,
+): { token: string; fromEnv: boolean } {
+  const token = store.clusterToken(credentials.token);
+  if (token === credentials.token) return credentials;
+  if (credentials.fromEnv) {
+    store.close();
+    throw new Error("this node's VIBES_TOKEN is not the cluster's token: refusing to join (unset it to take the cluster's)");
+  }
+  // The CLI on this machine reads the token file: it gets the cluster's too.
+  writeToken(home, token);
+  return { token, fromEnv: false };
 }

@@ -13,7 +13,7 @@ const listSessions = route('listSessions', ({ runtime, clientId, query }) => {
     const page = { limit: query.limit, ...(query.before === undefined ? {} : { before: query.before }) };
     return { sessions: runtime.manager.history(page, clientId) };
   }
-  return { sessions: runtime.manager.list().map((session) => session.infoFor(clientId)) };
+  return { sessions: runtime.sessions.list(clientId) };
 });
 
 /** The subscriber gets the session in the answer; everyone else learns of it from a coalesced list update. */

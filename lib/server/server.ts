@@ -101,6 +101,8 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     }
     if (isApi && principal && handleServerRoute(req, res, url, config.maxBodyBytes)) return;
     if (isApi && !principal) return sendError(res, 'NOT_FOUND', 'Not found');
+    // In a cluster, a request about a session another node runs is answered by that node.
+    if (isApi && runtime.cluster?.forward(req, res, url)) return;
     if (!isApi && !url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
     nextReady
       .then((handleWithNext) => handleWithNext(req, res))
@@ -132,6 +134,16 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   const { port } = server.address() as AddressInfo;
   runtime.port = port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  if (runtime.cluster) {
+    try {
+      await runtime.cluster.start(config.nodeUrl ?? `http://${host}:${port}`);
+    } catch (error) {
+      server.close();
+      server.closeAllConnections();
+      await runtime.dispose().catch(() => undefined);
+      throw error;
+    }
+  }
 
   let closing: Promise<void> | null = null;
   const close = () =>

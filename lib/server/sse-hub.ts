@@ -3,6 +3,7 @@ import type { Bus, BusEntry, CoreEvent, SessionManager } from '../core/index.ts'
 import { ClientId, type ResyncReason, type ServerEvent } from '../protocol/index.ts';
 import { sendError } from './http-errors.ts';
 import type { Presence } from './presence.ts';
+import { managerView, type SessionView } from './cluster/session-view.ts';
 
 export interface SseHubOptions {
   bus: Bus<CoreEvent>;
@@ -18,6 +19,8 @@ export interface SseHubOptions {
   allowBypass?: boolean;
   /** New sessions are demo sessions unless they ask for Claude; told in `hello`, so the New dialog starts there. */
   demoDefault?: boolean;
+  /** Whose sessions the clients see: the manager's, or in a cluster every node's. */
+  sessions?: SessionView;
   /**
    * At most one `session_updated` per session per this many ms: the first change after a quiet
    * spell goes out at once, later ones in the window are folded into one frame at its end.
@@ -78,11 +81,14 @@ export class SseHub {
   #unsubscribe: (() => void) | null = null;
   #ping: NodeJS.Timeout | null = null;
 
+  readonly #sessions: SessionView;
+
   constructor(options: SseHubOptions) {
     this.#options = options;
     this.#windowMs = options.listUpdateWindowMs ?? LIST_UPDATE_WINDOW_MS;
     this.#ambientWindowMs = options.ambientUpdateWindowMs ?? AMBIENT_UPDATE_WINDOW_MS;
     this.#now = options.now ?? Date.now;
+    this.#sessions = options.sessions ?? managerView(options.manager);
   }
 
   get connectionCount(): number {
@@ -186,7 +192,7 @@ export class SseHub {
       const reason: ResyncReason = resumeFrom.epoch === bus.epoch ? 'replay_window_exceeded' : 'epoch_changed';
       write += frame(position, { type: 'resync', reason });
     }
-    const sessions = this.#options.manager.list().map((session) => session.infoFor(connection.clientId));
+    const sessions = this.#sessions.list(connection.clientId);
     write += frame(position, { type: 'session_list', sessions });
     this.#write(connection, write);
   }
@@ -196,10 +202,10 @@ export class SseHub {
     const id = this.#eventId(entry.seq);
     switch (event.type) {
       case 'session_event': {
-        const session = this.#options.manager.find(event.session_id);
-        if (!session) return;
+        const subscribers = this.#sessions.subscribersOf(event.session_id);
+        if (!subscribers) return;
         const text = frame(id, sessionEventOf(event));
-        for (const clientId of session.ownership.subscriberIds) {
+        for (const clientId of subscribers) {
           const peers = this.#byClient.get(clientId);
           if (peers) for (const connection of peers) this.#write(connection, text);
         }
@@ -283,8 +289,7 @@ export class SseHub {
     const { event } = entry;
     const id = this.#eventId(entry.seq);
     if (event.type === 'session_event') {
-      const session = this.#options.manager.find(event.session_id);
-      if (session?.ownership.isSubscribed(connection.clientId)) this.#write(connection, frame(id, sessionEventOf(event)));
+      if (this.#sessions.isSubscribed(event.session_id, connection.clientId)) this.#write(connection, frame(id, sessionEventOf(event)));
       return;
     }
     if (event.type === 'session_removed') {

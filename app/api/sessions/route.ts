@@ -1,18 +1,21 @@
+import { createOnNode } from '../../../lib/server/cluster/create-on-node.ts';
 import { route } from '../../../lib/server/route.ts';
 
 // GET (the list) is answered by the custom server: lib/server/server-routes.ts.
 
 /** The caller becomes owner and subscriber. */
 export const POST = route('createSession', async ({ runtime, clientId, body }) => {
+  const { node, ...rest } = body;
+  if (node !== undefined && node !== runtime.cluster?.node) return createOnNode(runtime, node, rest, clientId);
   const session = await runtime.manager.create({
     ownerId: clientId,
-    cwd: body.cwd ?? runtime.config.defaultCwd,
-    name: body.name ?? null,
-    model: body.model ?? null,
-    permissionMode: body.permission_mode ?? 'default',
-    ...(body.prompt === undefined ? {} : { prompt: body.prompt }),
-    source: body.source ?? 'api',
-    demo: body.demo ?? runtime.config.demo,
+    cwd: rest.cwd ?? runtime.config.defaultCwd,
+    name: rest.name ?? null,
+    model: rest.model ?? null,
+    permissionMode: rest.permission_mode ?? 'default',
+    ...(rest.prompt === undefined ? {} : { prompt: rest.prompt }),
+    source: rest.source ?? 'api',
+    demo: rest.demo ?? runtime.config.demo,
   });
   return { session: session.infoFor(clientId) };
 });

@@ -45,6 +45,11 @@ export const PG_MIGRATIONS: readonly string[] = [
      last_seen_at BIGINT NOT NULL,
      address TEXT NOT NULL
    );`,
+  // The token every node accepts, so one CLI config and one pairing work everywhere.
+  `CREATE TABLE cluster_credentials (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     token TEXT NOT NULL
+   );`,
 ];
 
 /** Rows per INSERT: five parameters each, well under PostgreSQL's 65535. */
@@ -98,6 +103,8 @@ export class PostgresStore implements SessionStore {
   readonly durable = true;
   readonly node: string;
   readonly devices: DeviceStore;
+  /** The sessions `endAllLive` ended: this node's, cut off by its last stop. */
+  endedAtOpen: string[] = [];
   readonly #db: SyncPostgres;
 
   constructor(options: PostgresStoreOptions) {
@@ -193,7 +200,17 @@ export class PostgresStore implements SessionStore {
 
   /** Ends this node's live sessions only: the other nodes' are still running. */
   endAllLive(reason: EndReason, at: number): number {
-    return this.endLiveOf(this.node, reason, at).length;
+    this.endedAtOpen = this.endLiveOf(this.node, reason, at);
+    return this.endedAtOpen.length;
+  }
+
+  /** The cluster's token: the one stored, or `candidate` when this is the first node. */
+  clusterToken(candidate: string): string {
+    const [, rows] = this.#db.transaction([
+      { sql: 'INSERT INTO cluster_credentials (id, token) VALUES (1, $1) ON CONFLICT DO NOTHING', params: [candidate] },
+      { sql: 'SELECT token FROM cluster_credentials WHERE id = 1' },
+    ]);
+    return String(rows?.[0]?.token);
   }
 
   /** Ends every live session of `node` (it restarted, or was lost); returns their ids. */
