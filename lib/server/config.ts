@@ -91,6 +91,11 @@ export const ServerConfig = z.object({
   /** Cluster mode when both are set: Redis carries events, presence and heartbeats; PostgreSQL is the store. */
   redisUrl: z.url().optional(),
   databaseUrl: z.url().optional(),
+  /** Prefix of this cluster's Redis keys: several clusters can share one Redis. */
+  redisPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9:._-]{1,64}$/)
+    .default('vibes:'),
   /** This node's name in a cluster; the host name when not given. */
   nodeName: z
     .string()
@@ -162,6 +167,7 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     vapidSubject: env.VIBES_VAPID_SUBJECT || undefined,
     redisUrl: env.VIBES_REDIS_URL || undefined,
     databaseUrl: env.VIBES_DATABASE_URL || undefined,
+    redisPrefix: env.VIBES_REDIS_PREFIX || undefined,
     nodeName: env.VIBES_NODE_NAME || undefined,
     nodeUrl: env.VIBES_NODE_URL || undefined,
     heartbeatMs: env.VIBES_HEARTBEAT_MS || undefined,

@@ -81,6 +81,7 @@ export function createRuntime(
           url: config.redisUrl!,
           node: store.node,
           ringSize: config.replayRingSize,
+          prefix: config.redisPrefix,
           annotate: (event): SessionNote | null =>
             event.type === 'session_updated' ? { subscribers: [...(manager.find(event.session.id)?.ownership.subscriberIds ?? [])] } : null,
           // Redis lost the stream (restart) or a reader fell behind it: every client resyncs.
@@ -120,6 +121,7 @@ export function createRuntime(
       heartbeatMs: config.heartbeatMs,
       lostMs: config.nodeLostMs,
       forwardTimeoutMs: config.forwardTimeoutMs,
+      prefix: config.redisPrefix,
     });
   }
   const sessions = cluster?.directory ?? managerView(manager);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,6 +53,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
         VIBES_DEMO: '1',
         NEXT_TELEMETRY_DISABLED: '1',
         VIBES_TOKEN: envToken ?? '',
+        ...(await clusterEnv(home, options)),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -105,5 +107,31 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
       })();
       return stopped;
     },
+  };
+}
+
+/**
+ * Under the `api-cluster` project every server is a one-node cluster on the run's Redis and
+ * PostgreSQL. Its database, key prefix and node name follow from its home, so a server started
+ * again on the same home finds what it left.
+ */
+async function clusterEnv(home: string, options: ServerProcessOptions): Promise<Record<string, string>> {
+  const redisUrl = process.env.VIBES_TEST_REDIS_URL;
+  const postgresUrl = process.env.VIBES_TEST_POSTGRES_URL;
+  if (!redisUrl || !postgresUrl || options.env?.VIBES_DATABASE_URL !== undefined) return {};
+  const name = `h${createHash('sha256').update(home).digest('hex').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    VIBES_REDIS_URL: redisUrl,
+    VIBES_DATABASE_URL: postgresUrl.replace(/\/postgres$/, `/${name}`),
+    VIBES_REDIS_PREFIX: `${name}:`,
+    VIBES_NODE_NAME: name,
   };
 }

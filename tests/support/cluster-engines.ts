@@ -1,0 +1,26 @@
+import pg from 'pg';
+import { startPostgres, startRedis } from './engines.ts';
+
+/**
+ * globalSetup of the `api-cluster` project: one Redis and one PostgreSQL for the run. Every
+ * server a test starts then runs as a one-node cluster on them (see server-process.ts), with
+ * its own database and Redis key prefix.
+ */
+export default async function setup(): Promise<() => Promise<void>> {
+  const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  process.env.VIBES_TEST_REDIS_URL = redis.url;
+  process.env.VIBES_TEST_POSTGRES_URL = postgres.url;
+  return async () => {
+    try {
+      // A guard on the guard: the servers really ran as cluster nodes and wrote sessions there.
+      const admin = new pg.Client({ connectionString: postgres.url });
+      await admin.connect();
+      const databases = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'h%'");
+      await admin.end();
+      if (databases.rowCount === 0) throw new Error('no server ran as a cluster node');
+      console.log(`api-cluster: ${databases.rowCount} servers ran as one-node clusters on Redis and PostgreSQL`);
+    } finally {
+      await Promise.all([redis.stop(), postgres.stop()]);
+    }
+  };
+}
