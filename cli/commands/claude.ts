@@ -36,11 +36,13 @@ The exit code is 0 when the last turn succeeded.`;
     }),
     yes: Flags.boolean({ char: 'y', summary: 'Confirm --permission-mode bypassPermissions without being asked.' }),
     json: Flags.boolean({ summary: 'Print each event as one JSON object per line.' }),
+    on: Flags.string({ summary: 'In a cluster: the machine (node) to run Claude on; `vibes nodes` lists them.' }),
   };
   static override examples = [
     '<%= config.bin %> claude "explain this repository"',
     '<%= config.bin %> claude --name refactor --cwd ~/src/app',
     '<%= config.bin %> claude --demo "show me a plan"',
+    '<%= config.bin %> claude --on build-box "run the slow tests"',
     'echo "run the tests" | <%= config.bin %> claude --json',
   ];
 
@@ -58,6 +60,7 @@ The exit code is 0 when the last turn succeeded.`;
           ...(flags.model ? { model: flags.model } : {}),
           ...(permissionMode ? { permission_mode: permissionMode } : {}),
           ...(flags.demo === undefined ? {} : { demo: flags.demo }),
+          ...(flags.on ? { node: flags.on } : {}),
           source: 'cli',
         }),
       { mode: 'claude', promptSent: Boolean(args.prompt), history: false },

@@ -21,6 +21,7 @@ export const ENDPOINTS = {
   setPermissionMode: { method: 'POST', path: '/api/sessions/:id/mode' },
   setModel: { method: 'POST', path: '/api/sessions/:id/model' },
   listModels: { method: 'GET', path: '/api/sessions/:id/models' },
+  listNodes: { method: 'GET', path: '/api/nodes' },
   // Served by the custom server (lib/server/credential-routes.ts), like health.
   rotateToken: { method: 'POST', path: '/api/token/rotate' },
   pairing: { method: 'POST', path: '/api/pairing' },

@@ -13,3 +13,4 @@ export * from './labels.ts';
 export * from './rules.ts';
 export * from './devices.ts';
 export * from './notifications.ts';
+export * from './nodes.ts';

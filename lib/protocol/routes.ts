@@ -30,6 +30,7 @@ import {
   WatchBody,
   WatchResponse,
 } from './notifications.ts';
+import { NodeListResponse } from './nodes.ts';
 import { DeviceListResponse, DeviceRevokedResponse, PairingCodeResponse, SignInBody, SignInResponse } from './devices.ts';
 
 export type { RouteName };
@@ -52,6 +53,7 @@ export interface RouteSpec extends Endpoint {
  */
 export const ROUTES = {
   health: { ...ENDPOINTS.health, response: HealthResponse },
+  listNodes: { ...ENDPOINTS.listNodes, response: NodeListResponse },
   listSessions: { ...ENDPOINTS.listSessions, query: SessionListQuery, response: SessionListResponse },
   createSession: { ...ENDPOINTS.createSession, status: 201, body: CreateSessionBody, response: SessionResponse, client: 'required' },
   getSession: { ...ENDPOINTS.getSession, response: SessionResponse },

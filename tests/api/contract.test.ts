@@ -79,6 +79,7 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   unsubscribePush: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token, 'push off') }),
   notifyTest: async () => ({}),
   watch: async () => ({ clientId: 'alice', body: { session_id: null, visible: false } }),
+  listNodes: async () => ({}),
   revokeDevice: async () => {
     await deviceCookie(vibes.url, vibes.token, 'to revoke');
     const device = (await vibes.client().listDevices()).find((listed) => listed.label === 'to revoke');

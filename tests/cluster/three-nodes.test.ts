@@ -71,6 +71,21 @@ describe('a cluster of three nodes', () => {
     }
   });
 
+  it('GET /api/nodes on any node lists the three, up, with the one that answered marked', async () => {
+    await expect
+      .poll(async () => (await client('b', 'ops').listNodes()).nodes.map((listed) => [listed.name, listed.state, listed.self]), {
+        timeout: 10_000,
+      })
+      .toEqual([
+        ['a', 'up', false],
+        ['b', 'up', true],
+        ['c', 'up', false],
+      ]);
+    const answer = await client('a', 'ops').listNodes();
+    expect(answer.cluster).toBe(true);
+    expect(answer.nodes.find((listed) => listed.name === 'c')?.url).toBe(node('c').url);
+  });
+
   it('a node given a different VIBES_TOKEN refuses to join', async () => {
     await expect(startNode('intruder', { tokenFile: false })).rejects.toThrow(/refusing to join/);
   });
@@ -191,5 +206,6 @@ describe('a cluster of three nodes', () => {
     const after = (await client('b', 'x').events(session.id, { after: 0, limit: 1000 })).events;
     expect(after.slice(0, committed.length)).toEqual(committed);
     expect((await client('a', 'x').listSessions()).map((listed) => listed.id)).not.toContain(session.id);
+    expect((await client('a', 'x').listNodes()).nodes.find((listed) => listed.name === 'c')).toMatchObject({ state: 'lost' });
   }, 30_000);
 });

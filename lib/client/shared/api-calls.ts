@@ -104,6 +104,11 @@ export abstract class ApiCalls {
     return (await this.call('listModels', { params: { id } })).models;
   }
 
+  /** The machines of a cluster (on a single machine: this one), with their state and sessions. */
+  listNodes() {
+    return this.call('listNodes');
+  }
+
   /** A new token; the one this client holds stops working. */
   rotateToken() {
     return this.call('rotateToken');
