@@ -50,6 +50,8 @@ export const PG_MIGRATIONS: readonly string[] = [
      id INTEGER PRIMARY KEY CHECK (id = 1),
      token TEXT NOT NULL
    );`,
+  // Whether the fake Claude answers a session, so a resume runs the same kind.
+  `ALTER TABLE sessions ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;`,
 ];
 
 /** Rows per INSERT: five parameters each, well under PostgreSQL's 65535. */
@@ -73,16 +75,18 @@ interface SessionRow {
   failure: string | null;
   ended_at: number | null;
   end_reason: string | null;
+  demo: boolean;
 }
 
 const UPSERT_SESSION = `
-  INSERT INTO sessions (id, node, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+  INSERT INTO sessions (id, node, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
   ON CONFLICT (id) DO UPDATE SET
     node = excluded.node, name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
     last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
     permission_mode = excluded.permission_mode, todos = excluded.todos,
-    cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure`;
+    cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure,
+    demo = excluded.demo`;
 
 const END_STATE = `CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END`;
 
@@ -286,6 +290,7 @@ function sessionParams(snapshot: SessionSnapshot, node: string): unknown[] {
     snapshot.cost_usd,
     snapshot.claude_session_id,
     snapshot.failure,
+    snapshot.demo,
   ];
 }
 
@@ -309,6 +314,7 @@ function snapshotOf(row: SessionRow): SessionSnapshot {
     failure: row.failure,
     ended_at: row.ended_at,
     end_reason: row.end_reason as EndReason | null,
+    demo: row.demo,
   };
 }
 
