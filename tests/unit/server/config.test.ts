@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../../lib/protocol/index.ts';
+import { redactUrl } from '../../../lib/server/cluster/cluster.ts';
 import { loadConfig } from '../../../lib/server/config.ts';
 
 describe('the server configuration', () => {
@@ -32,5 +33,36 @@ describe('the server configuration', () => {
     expect(() => loadConfig([], { HOME: '/h', VIBES_DEMO: 'maybe' })).toThrow(/demo/);
     expect(() => loadConfig([], { HOME: '/h', VIBES_TOKEN: 'short-secret' })).toThrow(/at least 32 characters/);
     expect(() => loadConfig([], { HOME: '/h', VIBES_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+});
+
+describe('cluster configuration', () => {
+  const urls = { VIBES_REDIS_URL: 'redis://:hunter2@db:6379', VIBES_DATABASE_URL: 'postgres://vibes:hunter2@db/vibes' };
+
+  it('is a cluster node with both URLs, a single machine with neither, and refuses one alone', () => {
+    expect(loadConfig([], { HOME: '/h', ...urls, VIBES_NODE_NAME: 'laptop' })).toMatchObject({
+      nodeName: 'laptop',
+      redisUrl: urls.VIBES_REDIS_URL,
+    });
+    expect(loadConfig([], { HOME: '/h' }).redisUrl).toBeUndefined();
+    expect(() => loadConfig([], { HOME: '/h', VIBES_REDIS_URL: urls.VIBES_REDIS_URL })).toThrow(/needs both/);
+    expect(() => loadConfig([], { HOME: '/h', ...urls, VIBES_NODE_NAME: 'no spaces' })).toThrow(/node name/);
+  });
+
+  it('an invalid URL is refused without echoing it', () => {
+    let message = '';
+    try {
+      loadConfig([], { HOME: '/h', VIBES_REDIS_URL: 'not a url hunter2', VIBES_DATABASE_URL: urls.VIBES_DATABASE_URL });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/redisUrl/);
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('URLs are printed with their passwords replaced', () => {
+    expect(redactUrl(urls.VIBES_REDIS_URL)).toBe('redis://:***@db:6379');
+    expect(redactUrl(urls.VIBES_DATABASE_URL)).toBe('postgres://***:***@db/vibes');
+    expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
   });
 });

@@ -101,3 +101,48 @@ describe('presence and the grace period', () => {
     expect(gone).toEqual(['a']);
   });
 });
+
+describe('presence across the nodes of a cluster', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('a client streaming from another node is present here; when it stops there its grace starts here too', () => {
+    const { presence, gone } = watch();
+    presence.setRemoteStreams('node-b', new Set(['phone']));
+    expect(presence.isStreaming('phone')).toBe(true);
+    // A request sent on from node B ends: no grace period while the phone streams there.
+    presence.requestStarted('phone');
+    presence.requestEnded('phone');
+    vi.advanceTimersByTime(GRACE_MS * 2);
+    expect(gone).toEqual([]);
+    presence.setRemoteStreams('node-b', new Set());
+    vi.advanceTimersByTime(GRACE_MS - 1);
+    expect(gone).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(gone).toEqual(['phone']);
+  });
+
+  it('moving from one node to another within the grace period changes nothing, and local streams are announced', () => {
+    const changes: number[] = [];
+    const gone: string[] = [];
+    const presence = new Presence({
+      graceMs: GRACE_MS,
+      onGone: (clientId) => gone.push(clientId),
+      onStreamsChanged: () => changes.push(1),
+    });
+    presence.streamOpened('phone');
+    presence.streamOpened('phone');
+    expect(changes).toHaveLength(1);
+    expect(presence.localStreams()).toEqual(['phone']);
+    presence.setRemoteStreams('node-b', new Set(['phone']));
+    presence.streamClosed('phone');
+    presence.streamClosed('phone');
+    expect(changes).toHaveLength(2);
+    vi.advanceTimersByTime(GRACE_MS * 2);
+    expect(gone).toEqual([]);
+    // A lost node's clients are treated as dropped.
+    presence.setRemoteStreams('node-b', new Set());
+    vi.advanceTimersByTime(GRACE_MS);
+    expect(gone).toEqual(['phone']);
+  });
+});
