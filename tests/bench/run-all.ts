@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '../support/server-process.ts';
 const benches = [
   ['SSE fan-out (1, 100, 1000 clients)', ['tests/bench/sse-fanout.ts', '1', '100', '1000']],
   ['SSE fan-out targets (200, 500 clients)', ['tests/bench/sse-fanout.ts', '200', '500']],
+  ['SSE fan-out across a cluster (500 viewers over three nodes, beside one node)', ['tests/bench/sse-fanout-cluster.ts', '500']],
   ['memory and throughput', ['tests/bench/memory-throughput.ts']],
   ['vibes beside the floor: ready, subscribe storm, bytes, memory over a series', ['tests/bench/lean.ts', '500', '15']],
   ['store overhead', ['tests/bench/store-overhead.ts']],
