@@ -1,5 +1,5 @@
 import webPush from 'web-push';
-import type { CoreEvent, EventBus, SessionSnapshot } from '../core/index.ts';
+import type { Bus, CoreEvent, SessionSnapshot } from '../core/index.ts';
 import type { DeviceStore, PushSubscriptionRecord } from '../core/devices.ts';
 import type { NotificationKind, NotificationPayload, PermissionRequestEvent, SessionState } from '../protocol/index.ts';
 import type { VapidKeys } from './vapid.ts';
@@ -9,7 +9,7 @@ type ShowPayload = Extract<NotificationPayload, { type: 'show' }>;
 type PermissionRequest = z.infer<typeof PermissionRequestEvent>;
 
 export interface NotifierOptions {
-  bus: EventBus<CoreEvent>;
+  bus: Bus<CoreEvent>;
   devices: DeviceStore;
   vapid: VapidKeys;
   /** `mailto:` or `https:`: who runs this server, as push services want to know. */

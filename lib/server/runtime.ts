@@ -17,7 +17,7 @@ import { StreamBus } from '../core/cluster/stream-bus.ts';
 import { Auth } from './auth.ts';
 import { Cluster } from './cluster/cluster.ts';
 import type { SessionNote } from './cluster/directory.ts';
-import { managerView, type SessionView } from './cluster/session-view.ts';
+import { managerView, ownEntries, type SessionView } from './cluster/session-view.ts';
 import type { ServerConfig } from './config.ts';
 import { DeviceSessions, PairingCodes } from './devices.ts';
 import { Notifier } from './notifier.ts';
@@ -140,7 +140,8 @@ export function createRuntime(
   const watching = new Watching((clientId) => presence.isStreaming(clientId));
   const vapid = loadOrCreateVapidKeys(config.home);
   const notifier = new Notifier({
-    bus,
+    // In a cluster each session's node notifies for it, once.
+    bus: cluster ? ownEntries(bus, cluster.node) : bus,
     devices: devices.store,
     vapid,
     vapidSubject: config.vapidSubject,

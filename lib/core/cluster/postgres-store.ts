@@ -1,5 +1,6 @@
 import type { EndReason, PermissionMode, SessionState, TodoList, TranscriptEntry, TranscriptEvent } from '../../protocol/index.ts';
-import type { DeviceRecord, DeviceStore } from '../devices.ts';
+import type { DeviceRecord, DeviceStore, PushSubscriptionRecord } from '../devices.ts';
+import type { NotificationKind } from '../../protocol/index.ts';
 import type { SessionSnapshot } from '../events.ts';
 import type { HistoryQuery, SessionStore, StoreWrite } from '../store.ts';
 import { SyncPostgres, type Statement } from './sync-postgres.ts';
@@ -52,6 +53,16 @@ export const PG_MIGRATIONS: readonly string[] = [
    );`,
   // Whether the fake Claude answers a session, so a resume runs the same kind.
   `ALTER TABLE sessions ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false;`,
+  // A device's Web Push subscription; it goes with its device.
+  `CREATE TABLE push_subscriptions (
+     device_id TEXT PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,
+     endpoint TEXT NOT NULL UNIQUE,
+     p256dh TEXT NOT NULL,
+     auth TEXT NOT NULL,
+     kinds TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     last_used_at BIGINT
+   );`,
 ];
 
 /** Rows per INSERT: five parameters each, well under PostgreSQL's 65535. */
@@ -336,6 +347,26 @@ const deviceOf = (row: DeviceRow): DeviceRecord => ({
   address: row.address,
 });
 
+interface PushSubscriptionRow {
+  device_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  kinds: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+const pushSubscriptionOf = (row: PushSubscriptionRow): PushSubscriptionRecord => ({
+  deviceId: row.device_id,
+  endpoint: row.endpoint,
+  p256dh: row.p256dh,
+  auth: row.auth,
+  kinds: row.kinds === '' ? [] : (row.kinds.split(',') as NotificationKind[]),
+  createdAt: row.created_at,
+  lastUsedAt: row.last_used_at,
+});
+
 /** Signed-in browsers, shared by every node: a phone signed in through one node is known to all. */
 class PostgresDeviceStore implements DeviceStore {
   readonly #db: SyncPostgres;
@@ -378,5 +409,47 @@ class PostgresDeviceStore implements DeviceStore {
 
   deleteDevicesSeenBefore(at: number): number {
     return this.#db.query('DELETE FROM devices WHERE last_seen_at < $1 RETURNING id', [at]).length;
+  }
+
+  savePushSubscription(subscription: PushSubscriptionRecord): void {
+    this.#db.transaction([
+      { sql: 'DELETE FROM push_subscriptions WHERE endpoint = $1', params: [subscription.endpoint] },
+      {
+        sql: `INSERT INTO push_subscriptions (device_id, endpoint, p256dh, auth, kinds, created_at, last_used_at)
+              VALUES ($1, $2, $3, $4, $5, $6, $7)
+              ON CONFLICT (device_id) DO UPDATE SET endpoint = excluded.endpoint, p256dh = excluded.p256dh, auth = excluded.auth,
+                kinds = excluded.kinds, created_at = excluded.created_at, last_used_at = excluded.last_used_at`,
+        params: [
+          subscription.deviceId,
+          subscription.endpoint,
+          subscription.p256dh,
+          subscription.auth,
+          subscription.kinds.join(','),
+          subscription.createdAt,
+          subscription.lastUsedAt,
+        ],
+      },
+    ]);
+  }
+
+  pushSubscription(deviceId: string): PushSubscriptionRecord | undefined {
+    const [row] = this.#db.query<PushSubscriptionRow>('SELECT * FROM push_subscriptions WHERE device_id = $1', [deviceId]);
+    return row && pushSubscriptionOf(row);
+  }
+
+  listPushSubscriptions(): PushSubscriptionRecord[] {
+    return this.#db.query<PushSubscriptionRow>('SELECT * FROM push_subscriptions ORDER BY created_at, device_id').map(pushSubscriptionOf);
+  }
+
+  deletePushSubscription(deviceId: string): boolean {
+    return this.#db.query('DELETE FROM push_subscriptions WHERE device_id = $1 RETURNING device_id', [deviceId]).length > 0;
+  }
+
+  deletePushSubscriptionByEndpoint(endpoint: string): boolean {
+    return this.#db.query('DELETE FROM push_subscriptions WHERE endpoint = $1 RETURNING device_id', [endpoint]).length > 0;
+  }
+
+  touchPushSubscription(deviceId: string, at: number): void {
+    this.#db.query('UPDATE push_subscriptions SET last_used_at = $1 WHERE device_id = $2', [at, deviceId]);
   }
 }
