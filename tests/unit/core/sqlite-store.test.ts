@@ -298,4 +298,30 @@ describe('PostgresStore', () => {
     expect(b.devices.deleteDevice('d1')).toBe(true);
     expect(a.devices.deleteAllDevices()).toBe(0);
   });
+
+  it('push subscriptions are shared, one per device and endpoint, and go with their device', () => {
+    const url = postgresUrl();
+    const [a, b] = [openPostgres(url, 'a'), openPostgres(url, 'b')];
+    for (const id of ['d1', 'd2'])
+      a.devices.insertDevice({ id, secretHash: `h-${id}`, label: id, createdAt: 1, lastSeenAt: 2, address: '-' });
+    const subscription = {
+      deviceId: 'd1',
+      endpoint: 'https://push.example/1',
+      p256dh: 'k',
+      auth: 'a',
+      kinds: ['permission' as const],
+      createdAt: 5,
+      lastUsedAt: null,
+    };
+    a.devices.savePushSubscription(subscription);
+    expect(b.devices.pushSubscription('d1')).toEqual(subscription);
+    // The same endpoint saved for another device moves there.
+    b.devices.savePushSubscription({ ...subscription, deviceId: 'd2' });
+    expect(a.devices.listPushSubscriptions().map((saved) => saved.deviceId)).toEqual(['d2']);
+    b.devices.touchPushSubscription('d2', 9);
+    expect(a.devices.pushSubscription('d2')?.lastUsedAt).toBe(9);
+    expect(a.devices.deletePushSubscriptionByEndpoint('https://push.example/none')).toBe(false);
+    a.devices.deleteDevice('d2');
+    expect(b.devices.listPushSubscriptions()).toEqual([]);
+  });
 });
