@@ -3,6 +3,7 @@ import type { DeviceRecord, DeviceStore, PushSubscriptionRecord } from '../devic
 import type { NotificationKind } from '../../protocol/index.ts';
 import type { SessionSnapshot } from '../events.ts';
 import type { HistoryQuery, SessionStore, StoreWrite } from '../store.ts';
+import { projectOf, untitled } from '../summary.ts';
 import { SyncPostgres, type Statement } from './sync-postgres.ts';
 
 /**
@@ -63,6 +64,10 @@ export const PG_MIGRATIONS: readonly string[] = [
      created_at BIGINT NOT NULL,
      last_used_at BIGINT
    );`,
+  // What a card shows at a glance: the title (from the first prompt), the latest reply's line, the branch.
+  `ALTER TABLE sessions ADD COLUMN title TEXT;
+   ALTER TABLE sessions ADD COLUMN preview TEXT;
+   ALTER TABLE sessions ADD COLUMN git_branch TEXT;`,
 ];
 
 /** Rows per INSERT: five parameters each, well under PostgreSQL's 65535. */
@@ -87,17 +92,20 @@ interface SessionRow {
   ended_at: number | null;
   end_reason: string | null;
   demo: boolean;
+  title: string | null;
+  preview: string | null;
+  git_branch: string | null;
 }
 
 const UPSERT_SESSION = `
-  INSERT INTO sessions (id, node, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+  INSERT INTO sessions (id, node, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo, title, preview, git_branch)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
   ON CONFLICT (id) DO UPDATE SET
     node = excluded.node, name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
     last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
     permission_mode = excluded.permission_mode, todos = excluded.todos,
     cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure,
-    demo = excluded.demo`;
+    demo = excluded.demo, title = excluded.title, preview = excluded.preview, git_branch = excluded.git_branch`;
 
 const END_STATE = `CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END`;
 
@@ -302,6 +310,9 @@ function sessionParams(snapshot: SessionSnapshot, node: string): unknown[] {
     snapshot.claude_session_id,
     snapshot.failure,
     snapshot.demo,
+    snapshot.title,
+    snapshot.preview,
+    snapshot.git_branch,
   ];
 }
 
@@ -326,6 +337,10 @@ function snapshotOf(row: SessionRow): SessionSnapshot {
     ended_at: row.ended_at,
     end_reason: row.end_reason as EndReason | null,
     demo: row.demo,
+    title: row.title ?? row.name ?? untitled(row.id),
+    preview: row.preview,
+    project: projectOf(row.cwd),
+    git_branch: row.git_branch,
   };
 }
 
