@@ -99,10 +99,10 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
         return sendError(res, 'METHOD_NOT_ALLOWED', `Use GET for ${ROUTES.health.path}`, { Allow: 'GET' });
       return sendHealth(res, runtime);
     }
-    if (isApi && principal && handleServerRoute(req, res, url, config.maxBodyBytes)) return;
     if (isApi && !principal) return sendError(res, 'NOT_FOUND', 'Not found');
     // In a cluster, a request about a session another node runs is answered by that node.
     if (isApi && runtime.cluster?.forward(req, res, url)) return;
+    if (isApi && handleServerRoute(req, res, url, config.maxBodyBytes)) return;
     if (!isApi && !url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
     nextReady
       .then((handleWithNext) => handleWithNext(req, res))

@@ -137,7 +137,7 @@ describe('a cluster of three nodes', () => {
     await onC.sendInput(session.id, 'stream 30 chunks every 40ms');
     await first.waitForEvent('session_event', (event) => event.session_id === session.id && event.event.type === 'text_delta');
     first.close();
-    const lastId = first.frames.at(-1)!.id!;
+    const lastId = first.lastEventId!;
     await new Promise((resolve) => setTimeout(resolve, 300));
     const second = await stream('b', { clientId: 'roamer', lastEventId: lastId });
     await second.waitForEvent('session_event', (event) => event.session_id === session.id && event.event.type === 'turn_complete');
@@ -168,7 +168,7 @@ describe('a cluster of three nodes', () => {
     await redis.kill();
     await redis.restart();
     await watcher.waitForEnd(15_000);
-    const again = await stream('a', { clientId: 'survivor', lastEventId: watcher.frames.at(-1)!.id! });
+    const again = await stream('a', { clientId: 'survivor', lastEventId: watcher.lastEventId! });
     await again.waitForEvent('resync', () => true);
     const list = await again.waitForEvent('session_list');
     expect(list.sessions.map((listed) => listed.id)).toContain(session.id);
