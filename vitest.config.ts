@@ -54,6 +54,8 @@ export default defineConfig({
           name: 'api-cluster',
           include: ['tests/api/contract.test.ts', 'tests/api/endpoints.test.ts', 'tests/api/presence.test.ts'],
           globalSetup: ['tests/support/build-web.ts', 'tests/support/cluster-engines.ts'],
+          // The engines' URLs reach every project's workers (globalSetup shares one process): only this one uses them.
+          env: { VIBES_TEST_AS_CLUSTER: '1' },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

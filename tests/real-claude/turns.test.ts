@@ -20,7 +20,8 @@ describe.concurrent('turns with the real Claude Code', () => {
     // Every delta comes before the block it builds.
     expect(events.indexOf(deltas.at(-1)!)).toBeLessThan(events.indexOf(final!));
     expect(turn).toMatchObject({ is_error: false, result: answer });
-    expect(vibes.states(session.id)).toEqual(['idle', 'processing', 'idle']);
+    // List updates are coalesced, so a brief state may be folded away; the turn still shows as running, then done.
+    expect(vibes.states(session.id).slice(-2)).toEqual(['processing', 'idle']);
   });
 
   it('shows thinking before the answer', async ({ expect }) => {

@@ -114,11 +114,18 @@ export function useRealClaude(options: ServerProcessOptions = {}) {
       );
     },
     /** Waits for the `count`-th turn_complete of a session. */
+    /** Waits for `count` turns to complete and for the list update that follows (list updates are coalesced, so it may come a moment later). */
     async waitForTurns(sessionId: string, count = 1, timeoutMs = REAL_CLAUDE_TIMEOUT_MS) {
       return harness.stream.waitFor(
         () => {
           const turns = ofType(harness.events(sessionId), 'turn_complete');
-          return turns.length >= count ? turns : undefined;
+          if (turns.length < count) return undefined;
+          const frames = harness.stream.frames;
+          const turnAt = frames.findIndex(({ event }) => event.type === 'session_event' && event.event === turns[count - 1]);
+          const listCaughtUp = frames
+            .slice(turnAt + 1)
+            .some(({ event }) => event.type === 'session_updated' && event.session.id === sessionId);
+          return listCaughtUp ? turns : undefined;
         },
         `${count} turn(s) of session ${sessionId} to complete`,
         timeoutMs,

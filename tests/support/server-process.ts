@@ -118,7 +118,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
 async function clusterEnv(home: string, options: ServerProcessOptions): Promise<Record<string, string>> {
   const redisUrl = process.env.VIBES_TEST_REDIS_URL;
   const postgresUrl = process.env.VIBES_TEST_POSTGRES_URL;
-  if (!redisUrl || !postgresUrl || options.env?.VIBES_DATABASE_URL !== undefined) return {};
+  if (process.env.VIBES_TEST_AS_CLUSTER !== '1' || !redisUrl || !postgresUrl || options.env?.VIBES_DATABASE_URL !== undefined) return {};
   const name = `h${createHash('sha256').update(home).digest('hex').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
