@@ -14,7 +14,7 @@ import {
 import type { Principal } from './auth.ts';
 import { clearedDeviceCookie, deviceCookie, labelFromUserAgent } from './devices.ts';
 import { requestView } from './forwarded.ts';
-import { errorCodeOf, sendError } from './http-errors.ts';
+import { sendError, serveCustomRoute } from './http-errors.ts';
 import { signInUrls } from './pairing.ts';
 import type { Runtime } from './runtime.ts';
 import { signedOutPage } from './sign-in-page.ts';
@@ -48,19 +48,7 @@ export function handleCredentialRoute(
   else if (path === ROUTES.pairing.path) [name, handler] = ['pairing', () => issueCode(req, res, runtime)];
   else if (path === ROUTES.rotateToken.path) [name, handler] = ['rotateToken', () => rotate(req, res, principal, runtime)];
   if (!name || !handler) return false;
-  const method = ROUTES[name].method;
-  if (req.method !== method) {
-    sendError(res, 'METHOD_NOT_ALLOWED', `Use ${method} for ${path}`, { Allow: method });
-    return true;
-  }
-  handler().catch((error: unknown) => {
-    if (res.headersSent) return res.destroy();
-    const code = errorCodeOf(error);
-    if (code) return sendError(res, code, (error as Error).message);
-    console.error('vibes: request failed:', error);
-    sendError(res, 'INTERNAL', 'Internal server error');
-  });
-  return true;
+  return serveCustomRoute(req, res, ROUTES[name].method, path, handler);
 }
 
 async function signIn(req: IncomingMessage, res: ServerResponse, runtime: Runtime): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../protocol/index.ts';
 
 /**
@@ -37,4 +37,29 @@ export function sendError(res: ServerResponse, code: ErrorCode, message: string,
     ...headers,
   });
   res.end(body);
+}
+
+/**
+ * Runs a route the custom server answers itself: the method checked, then the handler, whose
+ * errors become their status and code (the unexpected INTERNAL). Always true: it answered.
+ */
+export function serveCustomRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+  handler: () => Promise<void>,
+): true {
+  if (req.method !== method) {
+    sendError(res, 'METHOD_NOT_ALLOWED', `Use ${method} for ${path}`, { Allow: method });
+    return true;
+  }
+  handler().catch((error: unknown) => {
+    if (res.headersSent) return res.destroy();
+    const code = errorCodeOf(error);
+    if (code) return sendError(res, code, (error as Error).message);
+    console.error('vibes: request failed:', error);
+    sendError(res, 'INTERNAL', 'Internal server error');
+  });
+  return true;
 }

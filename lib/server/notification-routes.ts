@@ -3,7 +3,7 @@ import { VibesError } from '../core/errors.ts';
 import { CLIENT_ID_HEADER, ClientId, EmptyBody, PushSubscriptionBody, ROUTES, WatchBody, type RouteName } from '../protocol/index.ts';
 import type { Principal } from './auth.ts';
 import { answer, parseJson, parseWith, readBody } from './credential-routes.ts';
-import { errorCodeOf, sendError } from './http-errors.ts';
+import { serveCustomRoute } from './http-errors.ts';
 import type { Runtime } from './runtime.ts';
 
 type NotificationRoute = 'notificationSettings' | 'subscribePush' | 'unsubscribePush' | 'notifyTest' | 'watch';
@@ -28,19 +28,7 @@ export function handleNotificationRoute(
 ): boolean {
   const name = BY_PATH.get(url.pathname);
   if (!name) return false;
-  const method = ROUTES[name].method;
-  if (req.method !== method) {
-    sendError(res, 'METHOD_NOT_ALLOWED', `Use ${method} for ${url.pathname}`, { Allow: method });
-    return true;
-  }
-  HANDLERS[name](req, res, principal, runtime).catch((error: unknown) => {
-    if (res.headersSent) return res.destroy();
-    const code = errorCodeOf(error);
-    if (code) return sendError(res, code, (error as Error).message);
-    console.error('vibes: request failed:', error);
-    sendError(res, 'INTERNAL', 'Internal server error');
-  });
-  return true;
+  return serveCustomRoute(req, res, ROUTES[name].method, url.pathname, () => HANDLERS[name](req, res, principal, runtime));
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, principal: Principal, runtime: Runtime) => Promise<void>;

@@ -1,6 +1,6 @@
 import type { EndReason, PermissionMode, SessionState, TodoList, TranscriptEntry, TranscriptEvent } from '../../protocol/index.ts';
+import { deviceOf, pushSubscriptionOf, type DeviceRow, type PushSubscriptionRow } from '../device-rows.ts';
 import type { DeviceRecord, DeviceStore, PushSubscriptionRecord } from '../devices.ts';
-import type { NotificationKind } from '../../protocol/index.ts';
 import type { SessionSnapshot } from '../events.ts';
 import type { HistoryQuery, SessionStore, StoreWrite } from '../store.ts';
 import { projectOf, untitled } from '../summary.ts';
@@ -343,44 +343,6 @@ function snapshotOf(row: SessionRow): SessionSnapshot {
     git_branch: row.git_branch,
   };
 }
-
-interface DeviceRow {
-  id: string;
-  secret_hash: string;
-  label: string;
-  created_at: number;
-  last_seen_at: number;
-  address: string;
-}
-
-const deviceOf = (row: DeviceRow): DeviceRecord => ({
-  id: row.id,
-  secretHash: row.secret_hash,
-  label: row.label,
-  createdAt: row.created_at,
-  lastSeenAt: row.last_seen_at,
-  address: row.address,
-});
-
-interface PushSubscriptionRow {
-  device_id: string;
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-  kinds: string;
-  created_at: number;
-  last_used_at: number | null;
-}
-
-const pushSubscriptionOf = (row: PushSubscriptionRow): PushSubscriptionRecord => ({
-  deviceId: row.device_id,
-  endpoint: row.endpoint,
-  p256dh: row.p256dh,
-  auth: row.auth,
-  kinds: row.kinds === '' ? [] : (row.kinds.split(',') as NotificationKind[]),
-  createdAt: row.created_at,
-  lastUsedAt: row.last_used_at,
-});
 
 /** Signed-in browsers, shared by every node: a phone signed in through one node is known to all. */
 class PostgresDeviceStore implements DeviceStore {
