@@ -24,7 +24,7 @@ export default defineConfig({
   outputDir: 'test-results/e2e',
   timeout: 45_000,
   expect: { timeout: 10_000 },
-  globalTimeout: 6 * 60_000,
+  globalTimeout: 10 * 60_000,
   fullyParallel: false,
   workers: 2,
   retries: 0,
