@@ -101,6 +101,7 @@ export class Session {
   #costUsd: number;
   #lastSeq: number;
   #lastActivityAt: number;
+  #activityUpdateDue = false;
   #turnEndWaiters: (() => void)[] = [];
   #stopping: Promise<void> | null = null;
 
@@ -458,14 +459,22 @@ export class Session {
   #append(event: TranscriptEvent): void {
     const entry: TranscriptEntry = { seq: ++this.#lastSeq, at: this.#nowSeconds(), event };
     this.#publish({ type: 'session_event', session_id: this.id, entry });
-    // Activity is kept in whole seconds, so this publishes at most one update a second.
+    // Activity is kept in whole seconds, so this publishes at most one update a second. It waits
+    // for the handler that appended to finish: a state change right after the event (idle after
+    // turn_complete) must not go out behind an update that still shows the old state.
     if (entry.at !== this.#lastActivityAt) {
       this.#lastActivityAt = entry.at;
-      this.#publishUpdate();
+      if (!this.#activityUpdateDue) {
+        this.#activityUpdateDue = true;
+        queueMicrotask(() => {
+          if (this.#activityUpdateDue) this.#publishUpdate();
+        });
+      }
     }
   }
 
   #publishUpdate(): void {
+    this.#activityUpdateDue = false;
     this.#publish({ type: 'session_updated', session: this.snapshot() });
   }
 

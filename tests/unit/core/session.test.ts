@@ -232,7 +232,24 @@ describe('Session state machine', () => {
     now += 2500;
     agent.emit({ type: 'text_delta', message_id: 'm', text: 'b' });
     expect(session.snapshot().last_activity_at).toBe(1002);
+    await Promise.resolve();
     expect(harness.published.filter((event) => event.type === 'session_updated').length).toBe(updatesBefore + 1);
+  });
+
+  it('never sends an update with the old state after the event that changed it', async () => {
+    let now = 1_000_000;
+    const harness = coreHarness({ clock: () => now });
+    const session = await harness.create('owner');
+    const agent = harness.agents.last();
+    session.sendInput('x', origin);
+    now += 2500;
+    const from = harness.published.length;
+    agent.completeTurn();
+    await Promise.resolve();
+    const after = harness.published.slice(from);
+    const turnAt = after.findIndex((event) => event.type === 'session_event' && event.entry.event.type === 'turn_complete');
+    const states = after.slice(turnAt).flatMap((event) => (event.type === 'session_updated' ? [event.session.state] : []));
+    expect(states).toEqual(['idle']);
   });
 
   it('records the newest Claude session id and model', async () => {
