@@ -1,12 +1,11 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { EndReason, PermissionMode, SessionState, TodoList, TranscriptEntry, TranscriptEvent } from '../protocol/index.ts';
-import { deviceOf, pushSubscriptionOf, type DeviceRow, type PushSubscriptionRow } from './device-rows.ts';
+import type { EndReason, TranscriptEntry, TranscriptEvent } from '../protocol/index.ts';
+import { deviceOf, pushSubscriptionOf, snapshotOf, type DeviceRow, type PushSubscriptionRow, type SessionRow } from './store-rows.ts';
 import type { DeviceRecord, DeviceStore, PushSubscriptionRecord } from './devices.ts';
 import type { SessionSnapshot } from './events.ts';
 import type { HistoryQuery, SessionStore, StoreWrite } from './store.ts';
-import { projectOf, untitled } from './summary.ts';
 
 /**
  * Forward migrations, run in order at open; `PRAGMA user_version` records how many have run.
@@ -71,26 +70,8 @@ export const MIGRATIONS: readonly string[] = [
 /** Events per INSERT statement: one statement with many rows costs far less per row than one per row. */
 const ROWS_PER_INSERT = 64;
 
-interface SessionRow {
+interface SqliteSessionRow extends SessionRow {
   key?: number;
-  id: string;
-  name: string | null;
-  state: string;
-  owner_id: string;
-  created_at: number;
-  last_activity_at: number;
-  cwd: string;
-  model: string | null;
-  permission_mode: string;
-  todos: string | null;
-  cost_usd: number;
-  claude_session_id: string | null;
-  failure: string | null;
-  title: string | null;
-  preview: string | null;
-  git_branch: string | null;
-  ended_at: number | null;
-  end_reason: string | null;
   demo: number;
 }
 
@@ -109,15 +90,15 @@ interface EventRow {
 export class SqliteStore implements SessionStore {
   readonly durable = true;
   readonly #db: Database.Database;
-  readonly #upsertSession: Database.Statement<[Omit<SessionRow, 'ended_at' | 'end_reason'>], { key: number }>;
+  readonly #upsertSession: Database.Statement<[Omit<SqliteSessionRow, 'ended_at' | 'end_reason'>], { key: number }>;
   readonly #insertEvent: Database.Statement;
   readonly #insertEvents: Database.Statement;
   readonly #keyOf: Database.Statement<[string], { key: number }>;
   /** Session id to integer key, for the sessions this process wrote or read. */
   readonly #keys = new Map<string, number>();
   readonly #endSession: Database.Statement;
-  readonly #getSession: Database.Statement<[string], SessionRow>;
-  readonly #listEnded: Database.Statement<[number, number], SessionRow>;
+  readonly #getSession: Database.Statement<[string], SqliteSessionRow>;
+  readonly #listEnded: Database.Statement<[number, number], SqliteSessionRow>;
   readonly #readEvents: Database.Statement<[string, number, number], EventRow>;
   readonly #lastSeq: Database.Statement<[string], { seq: number | null }>;
   readonly #reopen: Database.Statement;
@@ -288,7 +269,7 @@ function migrate(db: Database.Database): void {
   }
 }
 
-function sessionParams(snapshot: SessionSnapshot): Omit<SessionRow, 'ended_at' | 'end_reason'> {
+function sessionParams(snapshot: SessionSnapshot): Omit<SqliteSessionRow, 'ended_at' | 'end_reason'> {
   return {
     id: snapshot.id,
     name: snapshot.name,
@@ -307,34 +288,6 @@ function sessionParams(snapshot: SessionSnapshot): Omit<SessionRow, 'ended_at' |
     title: snapshot.title,
     preview: snapshot.preview,
     git_branch: snapshot.git_branch,
-  };
-}
-
-function snapshotOf(row: SessionRow): SessionSnapshot {
-  return {
-    id: row.id,
-    name: row.name,
-    title: row.title ?? row.name ?? untitled(row.id),
-    preview: row.preview,
-    project: projectOf(row.cwd),
-    git_branch: row.git_branch,
-    state: row.state as SessionState,
-    owner_id: row.owner_id,
-    subscriber_count: 0,
-    created_at: row.created_at,
-    last_activity_at: row.last_activity_at,
-    cwd: row.cwd,
-    model: row.model,
-    permission_mode: row.permission_mode as PermissionMode,
-    todos: row.todos === null ? null : (JSON.parse(row.todos) as TodoList),
-    pending_permissions: [],
-    queued_inputs: 0,
-    cost_usd: row.cost_usd,
-    claude_session_id: row.claude_session_id,
-    failure: row.failure,
-    ended_at: row.ended_at,
-    end_reason: row.end_reason as EndReason | null,
-    demo: row.demo === 1,
   };
 }
 

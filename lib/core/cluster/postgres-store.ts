@@ -1,9 +1,8 @@
-import type { EndReason, PermissionMode, SessionState, TodoList, TranscriptEntry, TranscriptEvent } from '../../protocol/index.ts';
-import { deviceOf, pushSubscriptionOf, type DeviceRow, type PushSubscriptionRow } from '../device-rows.ts';
+import type { EndReason, TranscriptEntry, TranscriptEvent } from '../../protocol/index.ts';
+import { deviceOf, pushSubscriptionOf, snapshotOf, type DeviceRow, type PushSubscriptionRow, type SessionRow } from '../store-rows.ts';
 import type { DeviceRecord, DeviceStore, PushSubscriptionRecord } from '../devices.ts';
 import type { SessionSnapshot } from '../events.ts';
 import type { HistoryQuery, SessionStore, StoreWrite } from '../store.ts';
-import { projectOf, untitled } from '../summary.ts';
 import { SyncPostgres, type Statement } from './sync-postgres.ts';
 
 /**
@@ -74,27 +73,9 @@ export const PG_MIGRATIONS: readonly string[] = [
 const ROWS_PER_INSERT = 500;
 const MIGRATION_LOCK = 0x76696265; // 'vibe'
 
-interface SessionRow {
-  id: string;
+interface PostgresSessionRow extends SessionRow {
   node: string;
-  name: string | null;
-  state: string;
-  owner_id: string;
-  created_at: number;
-  last_activity_at: number;
-  cwd: string;
-  model: string | null;
-  permission_mode: string;
-  todos: string | null;
-  cost_usd: number;
-  claude_session_id: string | null;
-  failure: string | null;
-  ended_at: number | null;
-  end_reason: string | null;
   demo: boolean;
-  title: string | null;
-  preview: string | null;
-  git_branch: string | null;
 }
 
 const UPSERT_SESSION = `
@@ -178,7 +159,7 @@ export class PostgresStore implements SessionStore {
   }
 
   getSession(sessionId: string): SessionSnapshot | undefined {
-    const [row] = this.#db.query<SessionRow>('SELECT * FROM sessions WHERE id = $1', [sessionId]);
+    const [row] = this.#db.query<PostgresSessionRow>('SELECT * FROM sessions WHERE id = $1', [sessionId]);
     return row && snapshotOf(row);
   }
 
@@ -190,13 +171,13 @@ export class PostgresStore implements SessionStore {
   /** Sessions no node has ended, with the node each runs on. */
   listLive(): { node: string; session: SessionSnapshot }[] {
     return this.#db
-      .query<SessionRow>('SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY created_at, id')
+      .query<PostgresSessionRow>('SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY created_at, id')
       .map((row) => ({ node: row.node, session: snapshotOf(row) }));
   }
 
   listEnded(query: HistoryQuery): SessionSnapshot[] {
     return this.#db
-      .query<SessionRow>(
+      .query<PostgresSessionRow>(
         'SELECT * FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 ORDER BY ended_at DESC, created_at DESC, id LIMIT $2',
         [query.before ?? Number.MAX_SAFE_INTEGER, query.limit],
       )
@@ -314,34 +295,6 @@ function sessionParams(snapshot: SessionSnapshot, node: string): unknown[] {
     snapshot.preview,
     snapshot.git_branch,
   ];
-}
-
-function snapshotOf(row: SessionRow): SessionSnapshot {
-  return {
-    id: row.id,
-    name: row.name,
-    state: row.state as SessionState,
-    owner_id: row.owner_id,
-    subscriber_count: 0,
-    created_at: row.created_at,
-    last_activity_at: row.last_activity_at,
-    cwd: row.cwd,
-    model: row.model,
-    permission_mode: row.permission_mode as PermissionMode,
-    todos: row.todos === null ? null : (JSON.parse(row.todos) as TodoList),
-    pending_permissions: [],
-    queued_inputs: 0,
-    cost_usd: row.cost_usd,
-    claude_session_id: row.claude_session_id,
-    failure: row.failure,
-    ended_at: row.ended_at,
-    end_reason: row.end_reason as EndReason | null,
-    demo: row.demo,
-    title: row.title ?? row.name ?? untitled(row.id),
-    preview: row.preview,
-    project: projectOf(row.cwd),
-    git_branch: row.git_branch,
-  };
 }
 
 /** Signed-in browsers, shared by every node: a phone signed in through one node is known to all. */

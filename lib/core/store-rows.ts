@@ -1,0 +1,94 @@
+import type { EndReason, NotificationKind, PermissionMode, SessionState, TodoList } from '../protocol/index.ts';
+import type { DeviceRecord, PushSubscriptionRecord } from './devices.ts';
+import type { SessionSnapshot } from './events.ts';
+import { projectOf, untitled } from './summary.ts';
+
+/** Rows as both stores keep them: SQLite and PostgreSQL use the same columns. */
+export interface SessionRow {
+  id: string;
+  name: string | null;
+  state: string;
+  owner_id: string;
+  created_at: number;
+  last_activity_at: number;
+  cwd: string;
+  model: string | null;
+  permission_mode: string;
+  todos: string | null;
+  cost_usd: number;
+  claude_session_id: string | null;
+  failure: string | null;
+  title: string | null;
+  preview: string | null;
+  git_branch: string | null;
+  ended_at: number | null;
+  end_reason: string | null;
+  /** SQLite has no booleans: 0 or 1 there. */
+  demo: number | boolean;
+}
+
+export function snapshotOf(row: SessionRow): SessionSnapshot {
+  return {
+    id: row.id,
+    name: row.name,
+    title: row.title ?? row.name ?? untitled(row.id),
+    preview: row.preview,
+    project: projectOf(row.cwd),
+    git_branch: row.git_branch,
+    state: row.state as SessionState,
+    owner_id: row.owner_id,
+    subscriber_count: 0,
+    created_at: row.created_at,
+    last_activity_at: row.last_activity_at,
+    cwd: row.cwd,
+    model: row.model,
+    permission_mode: row.permission_mode as PermissionMode,
+    todos: row.todos === null ? null : (JSON.parse(row.todos) as TodoList),
+    pending_permissions: [],
+    queued_inputs: 0,
+    cost_usd: row.cost_usd,
+    claude_session_id: row.claude_session_id,
+    failure: row.failure,
+    ended_at: row.ended_at,
+    end_reason: row.end_reason as EndReason | null,
+    demo: row.demo === true || row.demo === 1,
+  };
+}
+
+export interface DeviceRow {
+  id: string;
+  secret_hash: string;
+  label: string;
+  created_at: number;
+  last_seen_at: number;
+  address: string;
+}
+
+export const deviceOf = (row: DeviceRow): DeviceRecord => ({
+  id: row.id,
+  secretHash: row.secret_hash,
+  label: row.label,
+  createdAt: row.created_at,
+  lastSeenAt: row.last_seen_at,
+  address: row.address,
+});
+
+export interface PushSubscriptionRow {
+  device_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  kinds: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export const pushSubscriptionOf = (row: PushSubscriptionRow): PushSubscriptionRecord => ({
+  deviceId: row.device_id,
+  endpoint: row.endpoint,
+  p256dh: row.p256dh,
+  auth: row.auth,
+  kinds: row.kinds === '' ? [] : (row.kinds.split(',') as NotificationKind[]),
+  createdAt: row.created_at,
+  lastUsedAt: row.last_used_at,
+});
