@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Every test and every hook has a time bound: one hung test must not cost the whole run.
 export default defineConfig({
   test: {
+    // Vitest's default is one worker per core less one: on a 2-core machine, one file at a time.
+    // Most files wait on servers and child processes, so two at once keep both cores busy.
+    maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 20_000,
     teardownTimeout: 10_000,
