@@ -79,7 +79,10 @@ export default defineConfig({
         test: {
           // The real Claude Code binary against a scripted model: seconds per start, so bounds are generous.
           name: 'real-claude',
-          // Files run one after another on a small machine; a file's sessions run together.
+          // Last, on its own, one file at a time: a file's sessions already run together, and each
+          // real Claude costs a core for a second or two to start.
+          sequence: { groupOrder: 1 },
+          maxWorkers: 1,
           maxConcurrency: 8,
           include: ['tests/real-claude/**/*.test.ts'],
           globalSetup: ['tests/support/build-web.ts'],
