@@ -96,6 +96,7 @@ export function createRuntime(
     store,
     delivery: 'tick',
     allowBypass: config.allowBypass,
+    node: store instanceof PostgresStore ? store.node : null,
   });
   const lifecycle = new SessionLifecycle(manager);
   let cluster: Cluster | undefined;
