@@ -81,6 +81,9 @@ test('the New dialog on A offers both machines; a session started on B shows B a
   // B stops answering: its session ends as node_lost, and the dialog offers no machine (only A is up).
   await node('b').stop({ signal: 'SIGKILL' });
   await expect(card(page, name)).toHaveCount(0, { timeout: 15_000 });
+  const ended = page.getByTestId('history-card').filter({ has: page.getByTestId('session-name').getByText(name, { exact: true }) });
+  await expect(ended.getByTestId('end-reason')).toHaveAttribute('data-reason', 'node_lost');
+  await expect(ended.getByTestId('history-machine')).toHaveText('on b');
   await expect.poll(async () => (await api('a').listNodes()).nodes.find((listed) => listed.name === 'b')?.state).toBe('lost');
   await page.getByRole('button', { name: /new/i }).first().click();
   await expect(dialog.getByLabel(/^Name/)).toBeVisible();
