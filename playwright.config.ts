@@ -41,12 +41,13 @@ export default defineConfig({
     // real-claude-*.spec and bypass-mode.spec start servers of their own: once, on the Pixel 7.
     // decisions.spec is about phones; the desktop answers requests in multi-device.spec.
     // notifications.spec (push to the service worker) and https.spec (its own servers) run on the Pixel 7.
+    // cluster.spec starts two nodes on Redis and PostgreSQL of its own: once, on the desktop.
     {
       name: 'desktop',
       use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions },
       testIgnore: /reconnect\.spec|decisions\.spec|bypass-mode\.spec|real-claude|notifications\.spec|https\.spec/,
     },
-    { name: 'pixel-7', use: { ...devices['Pixel 7'], launchOptions }, testIgnore: /multi-device\.spec|devices\.spec/ },
+    { name: 'pixel-7', use: { ...devices['Pixel 7'], launchOptions }, testIgnore: /multi-device\.spec|devices\.spec|cluster\.spec/ },
     // The narrowest phone, for the layouts that must fit it (cards, dialogs, requests); behaviour is the Pixel 7's.
     {
       name: 'iphone-13',

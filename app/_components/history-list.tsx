@@ -58,6 +58,7 @@ export function HistoryList({
                   <span className="min-w-0 truncate font-mono" title={session.cwd}>
                     {projectLabel(session)}
                   </span>
+                  {session.node !== null && <span data-testid="history-machine">on {session.node}</span>}
                 </p>
               </a>
             </Card>

@@ -1,7 +1,8 @@
 'use client';
 
 import * as Dialog from '@radix-ui/react-dialog';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { WebApi } from '../../lib/client/web/web-api.ts';
 import { MODE_HINTS, MODE_LABELS } from '../../lib/client/shared/permission-modes.ts';
 import type { CreateSessionBody, PermissionMode } from '../../lib/protocol/index.ts';
 import BypassDialog from './bypass-dialog.tsx';
@@ -25,6 +26,10 @@ export default function NewSessionDialog({
   const [mode, setMode] = useState<PermissionMode>('default');
   const [demo, setDemo] = useState(demoDefault);
   const [confirming, setConfirming] = useState<CreateSessionBody | null>(null);
+  const machines = useMachines(api, open);
+  const [chosenNode, setChosenNode] = useState<string | null>(null);
+  // The machine serving this page, until the user picks another that is still up.
+  const node = machines && chosenNode !== null && machines.names.includes(chosenNode) ? chosenNode : (machines?.self ?? null);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -42,6 +47,7 @@ export default function NewSessionDialog({
       ...(name ? { name } : {}),
       ...(cwd ? { cwd } : {}),
       ...(mode === 'default' ? {} : { permission_mode: mode }),
+      ...(node === null ? {} : { node }),
       demo,
     };
     // Bypass is confirmed every time it is chosen.
@@ -81,6 +87,26 @@ export default function NewSessionDialog({
               </label>
               <input id="new-cwd" name="cwd" className="vibes-input mt-1 w-full font-mono" autoComplete="off" spellCheck={false} />
             </div>
+            {machines && (
+              <div>
+                <label htmlFor="new-node" className="block text-sm font-medium">
+                  Machine
+                </label>
+                <select
+                  id="new-node"
+                  data-testid="new-node"
+                  value={node ?? machines.self}
+                  onChange={(event) => setChosenNode(event.target.value)}
+                  className="vibes-input mt-1 w-full"
+                >
+                  {machines.names.map((name) => (
+                    <option key={name} value={name}>
+                      {name === machines.self ? `${name} (this one)` : name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
             <fieldset>
               <legend className="text-sm font-medium">Claude</legend>
               <div className="mt-1 grid grid-cols-2 gap-2" data-testid="new-claude">
@@ -96,7 +122,9 @@ export default function NewSessionDialog({
               <p className="mt-1 text-xs text-muted">
                 {demo
                   ? 'A stand-in Claude answers: no account needed, nothing runs here. Try “bash”, “edit” or “markdown” in the prompt.'
-                  : 'Claude Code on this machine, with your account.'}
+                  : node !== null && node !== machines?.self
+                    ? `Claude Code on ${node}, with your account.`
+                    : 'Claude Code on this machine, with your account.'}
               </p>
             </fieldset>
             <div>
@@ -136,4 +164,30 @@ export default function NewSessionDialog({
       </Dialog.Portal>
     </Dialog.Root>
   );
+}
+
+/**
+ * The machines a session may start on, asked each time the dialog opens: null on a single
+ * machine, or in a cluster with only this node up (then there is nothing to choose).
+ */
+function useMachines(api: WebApi, open: boolean): { self: string; names: string[] } | null {
+  const [machines, setMachines] = useState<{ self: string; names: string[] } | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    let current = true;
+    api.listNodes().then(
+      (answer) => {
+        const up = answer.nodes.filter((listed) => listed.state === 'up');
+        const self = up.find((listed) => listed.self)?.name;
+        if (current)
+          setMachines(answer.cluster && self !== undefined && up.length > 1 ? { self, names: up.map((listed) => listed.name) } : null);
+      },
+      // Without the list the session starts here, as on a single machine.
+      () => current && setMachines(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, open]);
+  return machines;
 }

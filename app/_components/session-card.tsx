@@ -69,6 +69,11 @@ export const SessionCard = memo(function SessionCard({
           <span className="max-w-48 truncate font-mono" data-testid="session-project" title={session.cwd}>
             {projectLabel(session)}
           </span>
+          {session.node !== null && (
+            <span className="max-w-32 truncate" data-testid="session-machine" title={`Runs on the machine ${session.node}`}>
+              on {session.node}
+            </span>
+          )}
           <ModeBadge mode={session.permission_mode} />
           {session.model && (
             <span className="max-w-40 truncate" data-testid="card-model">

@@ -71,6 +71,7 @@ export default function SessionView({
         {session && (
           <p className="truncate text-xs text-muted" data-testid="session-where" title={session.cwd}>
             <span className="font-mono">{projectLabel(session)}</span>
+            {session.node !== null && <span data-testid="session-header-machine"> · on {session.node}</span>}
             {session.model && <span> · {session.model}</span>}
             {session.cost_usd > 0 && <span> · ${session.cost_usd.toFixed(2)}</span>}
           </p>

@@ -30,7 +30,8 @@ export function ownerLabel(session: SessionInfo): 'you' | 'other' {
 }
 
 export function sessionTable(sessions: readonly SessionInfo[], style: Style): string {
-  const header = ['ID', 'NAME', 'STATE', 'AGE', 'OWNER', 'VIEWERS'];
+  const machines = withMachines(sessions);
+  const header = ['ID', 'NAME', 'STATE', 'AGE', ...(machines ? ['MACHINE'] : []), 'OWNER', 'VIEWERS'];
   const rows = sessions.map((session) => {
     const owner = ownerLabel(session);
     return [
@@ -38,6 +39,7 @@ export function sessionTable(sessions: readonly SessionInfo[], style: Style): st
       truncate(session.name ?? '-', 24),
       stateLabel(session, style),
       age(session.created_at),
+      ...(machines ? [truncate(session.node ?? '-', 20)] : []),
       owner === 'you' ? style.green(owner) : style.dim(owner),
       String(session.subscriber_count),
     ];
@@ -47,16 +49,23 @@ export function sessionTable(sessions: readonly SessionInfo[], style: Style): st
 
 /** Ended sessions: when and why each ended. */
 export function historyTable(sessions: readonly SessionInfo[], style: Style): string {
-  const header = ['ID', 'NAME', 'STATE', 'AGE', 'ENDED', 'WHY'];
+  const machines = withMachines(sessions);
+  const header = ['ID', 'NAME', 'STATE', 'AGE', ...(machines ? ['MACHINE'] : []), 'ENDED', 'WHY'];
   const rows = sessions.map((session) => [
     shortId(session.id),
     truncate(session.name ?? '-', 24),
     stateLabel(session, style),
     age(session.created_at),
+    ...(machines ? [truncate(session.node ?? '-', 20)] : []),
     session.ended_at === null ? '-' : `${age(session.ended_at)} ago`,
     style.dim(session.end_reason ? END_SHORT[session.end_reason] : '-'),
   ]);
   return table(header, rows, style);
+}
+
+/** In a cluster sessions carry the machine they run on; on a single machine the column would say nothing. */
+function withMachines(sessions: readonly SessionInfo[]): boolean {
+  return sessions.some((session) => session.node !== null);
 }
 
 function table(header: string[], rows: string[][], style: Style): string {

@@ -27,6 +27,8 @@ export interface SessionManagerOptions {
   delivery?: 'tick' | 'sync';
   /** Sessions may run in `bypassPermissions`: the server was started with that opt-in. */
   allowBypass?: boolean;
+  /** In a cluster: this node's name, shown with its sessions. */
+  node?: string | null;
 }
 
 export interface CreateSessionOptions {
@@ -55,6 +57,7 @@ export class SessionManager {
   readonly #store: SessionStore;
   readonly #delivery: 'tick' | 'sync';
   readonly #allowBypass: boolean;
+  readonly #node: string | null;
   #outbox: CoreEvent[] = [];
   #endings: { sessionId: string; reason: EndReason; at: number }[] = [];
   #flushScheduled: NodeJS.Immediate | null = null;
@@ -64,6 +67,7 @@ export class SessionManager {
     this.#store = options.store ?? new MemoryStore();
     this.#delivery = options.delivery ?? 'sync';
     this.#allowBypass = options.allowBypass ?? false;
+    this.#node = options.node ?? null;
     this.#agentFactory = options.agentFactory;
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? Date.now;
@@ -84,6 +88,7 @@ export class SessionManager {
       allowBypass: this.#allowBypass,
       ownerId: options.ownerId,
       demo: options.demo ?? false,
+      node: this.#node,
       agentFactory: this.#agentFactory,
       publish: (event) => this.#record(event),
       onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
@@ -128,6 +133,7 @@ export class SessionManager {
         allowBypass: this.#allowBypass,
         ownerId: clientId,
         demo: stored.demo,
+        node: this.#node,
         claudeSessionId: stored.claude_session_id,
         agentFactory: this.#agentFactory,
         publish: (event) => this.#record(event),

@@ -46,6 +46,8 @@ export interface SessionInit {
   ownerId: ClientId;
   /** The fake Claude answers; false when not given. */
   demo?: boolean;
+  /** In a cluster: the node this process is; null on a single machine. */
+  node?: string | null;
   claudeSessionId?: string | null;
   agentFactory: AgentFactory;
   publish: (event: CoreEvent) => void;
@@ -76,6 +78,7 @@ export class Session {
   readonly cwd: string;
   readonly createdAt: number;
   readonly demo: boolean;
+  readonly node: string | null;
   readonly #name: string | null;
   readonly #ownership: SessionOwnership;
   readonly #decisions = new PendingDecisions();
@@ -109,6 +112,7 @@ export class Session {
     this.id = init.id;
     this.cwd = init.cwd;
     this.demo = init.demo ?? false;
+    this.node = init.node ?? null;
     this.#name = init.name;
     this.#model = init.model;
     this.#allowBypass = init.allowBypass ?? false;
@@ -175,6 +179,7 @@ export class Session {
       ended_at: null,
       end_reason: null,
       demo: this.demo,
+      node: this.node,
     };
   }
 

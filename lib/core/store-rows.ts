@@ -25,6 +25,8 @@ export interface SessionRow {
   end_reason: string | null;
   /** SQLite has no booleans: 0 or 1 there. */
   demo: number | boolean;
+  /** PostgreSQL only: the node (machine) that runs it, or ran it. */
+  node?: string;
 }
 
 export function snapshotOf(row: SessionRow): SessionSnapshot {
@@ -52,6 +54,7 @@ export function snapshotOf(row: SessionRow): SessionSnapshot {
     ended_at: row.ended_at,
     end_reason: row.end_reason as EndReason | null,
     demo: row.demo === true || row.demo === 1,
+    node: row.node ?? null,
   };
 }
 

@@ -62,5 +62,7 @@ export const SessionInfo = z.object({
   end_reason: EndReason.nullable(),
   /** The fake Claude answers (no Claude account needed); chosen at creation, kept on resume. */
   demo: z.boolean().default(false),
+  /** In a cluster: the machine (node) it runs on, or ran on; null on a single machine. */
+  node: z.string().nullable().default(null),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;

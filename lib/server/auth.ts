@@ -14,6 +14,8 @@ export interface AuthOptions {
   /** A token from VIBES_TOKEN cannot be rotated by the server. */
   fromEnv: boolean;
   devices: DeviceSessions;
+  /** In a cluster: where a rotation puts the new token, so that every node takes it. */
+  saveShared?: (token: string) => void;
 }
 
 /**
@@ -24,14 +26,21 @@ export class Auth {
   readonly devices: DeviceSessions;
   readonly #home: string;
   readonly #fromEnv: boolean;
+  readonly #saveShared: ((token: string) => void) | undefined;
   readonly #rotatedListeners = new Set<() => void>();
   #token: Buffer;
 
   constructor(options: AuthOptions) {
     this.#home = options.home;
     this.#fromEnv = options.fromEnv;
+    this.#saveShared = options.saveShared;
     this.#token = Buffer.from(options.token);
     this.devices = options.devices;
+  }
+
+  /** What this node shows another when it passes a request on. */
+  get token(): string {
+    return this.#token.toString();
   }
 
   isValidToken(candidate: string): boolean {
@@ -55,11 +64,27 @@ export class Auth {
     if (this.#fromEnv) {
       throw new VibesError('INVALID_STATE', 'The token comes from VIBES_TOKEN; change that variable and restart instead');
     }
-    const token = writeToken(this.#home, newToken());
+    const token = newToken();
+    // Shared first: if the database refuses, nothing has changed anywhere.
+    this.#saveShared?.(token);
+    writeToken(this.#home, token);
     this.#token = Buffer.from(token);
     this.devices.revokeAll();
     for (const listener of this.#rotatedListeners) listener();
     return token;
+  }
+
+  /**
+   * Another node of the cluster rotated the token (and signed every device out there): the old
+   * one stops working here too, and this node's streams end. False when `token` is already ours.
+   */
+  adopt(token: string): boolean {
+    if (this.isValidToken(token)) return false;
+    // The local CLI reads the token file; a VIBES_TOKEN cannot be rewritten from here.
+    if (!this.#fromEnv) writeToken(this.#home, token);
+    this.#token = Buffer.from(token);
+    for (const listener of this.#rotatedListeners) listener();
+    return true;
   }
 
   onRotated(listener: () => void): () => void {
@@ -86,5 +111,14 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 /** A stable key per principal, for rate limits and for finding its event streams. */
 export function principalKey(principal: Principal): string {
-  return principal.kind === 'token' ? 'token' : `device:${principal.deviceId}`;
+  return principal.kind === 'token' ? 'token' : deviceKey(principal.deviceId);
+}
+
+export function deviceKey(deviceId: string): string {
+  return `device:${deviceId}`;
+}
+
+/** The device a principal key names, or null for the token's. */
+export function deviceIdOfKey(key: string): string | null {
+  return key.startsWith('device:') ? key.slice('device:'.length) : null;
 }

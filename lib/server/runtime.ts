@@ -14,8 +14,9 @@ import { MemoryDeviceStore } from '../core/devices.ts';
 import { SqliteStore } from '../core/sqlite-store.ts';
 import { PostgresStore } from '../core/cluster/postgres-store.ts';
 import { StreamBus } from '../core/cluster/stream-bus.ts';
-import { Auth } from './auth.ts';
+import { Auth, deviceKey } from './auth.ts';
 import { Cluster } from './cluster/cluster.ts';
+import { applySharedCredentials } from './cluster/shared-credentials.ts';
 import type { SessionNote } from './cluster/directory.ts';
 import { managerView, ownEntries, type SessionView } from './cluster/session-view.ts';
 import type { ServerConfig } from './config.ts';
@@ -71,7 +72,12 @@ export function createRuntime(
     idleSeconds: Math.round(config.deviceIdleDays * 86_400),
   });
   devices.sweep();
-  const auth = new Auth({ home: config.home, ...credentials, devices });
+  const auth = new Auth({
+    home: config.home,
+    ...credentials,
+    devices,
+    ...(store instanceof PostgresStore ? { saveShared: (token: string) => store.replaceClusterToken(token) } : {}),
+  });
   const pairingCodes = new PairingCodes({ ttlSeconds: config.pairingCodeTtlSeconds });
   // The bus is made before the hub it resets.
   const hubHolder: { hub?: SseHub } = {};
@@ -96,6 +102,7 @@ export function createRuntime(
     store,
     delivery: 'tick',
     allowBypass: config.allowBypass,
+    node: store instanceof PostgresStore ? store.node : null,
   });
   const lifecycle = new SessionLifecycle(manager);
   let cluster: Cluster | undefined;
@@ -109,7 +116,6 @@ export function createRuntime(
     },
   });
   if (store instanceof PostgresStore && bus instanceof StreamBus) {
-    const token = credentials.token;
     cluster = new Cluster({
       node: store.node,
       redisUrl: config.redisUrl!,
@@ -117,7 +123,8 @@ export function createRuntime(
       bus,
       manager,
       presence,
-      token: () => token,
+      token: () => auth.token,
+      checkCredentials: () => applySharedCredentials(store, auth, hub),
       heartbeatMs: config.heartbeatMs,
       lostMs: config.nodeLostMs,
       forwardTimeoutMs: config.forwardTimeoutMs,
@@ -151,7 +158,11 @@ export function createRuntime(
   });
   notifier.start();
   // A revoked device, or every one after a rotation, loses its event streams at once.
-  devices.onRevoked((deviceId) => hub.closeStreams((key) => (deviceId === null ? key !== 'token' : key === `device:${deviceId}`)));
+  devices.onRevoked((deviceId) => {
+    hub.closeStreams((key) => (deviceId === null ? key !== 'token' : key === deviceKey(deviceId)));
+    // The other nodes close that device's streams too (a rotation tells them through this as well).
+    cluster?.credentialsChanged();
+  });
   auth.onRotated(() => {
     pairingCodes.clear();
     hub.closeStreams(() => true);

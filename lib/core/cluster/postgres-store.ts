@@ -217,6 +217,19 @@ export class PostgresStore implements SessionStore {
     return String(rows?.[0]?.token);
   }
 
+  /** A rotation on this node: every node takes the new token from here. */
+  replaceClusterToken(token: string): void {
+    this.#db.query('UPDATE cluster_credentials SET token = $1 WHERE id = 1', [token]);
+  }
+
+  /** What every node must agree on, in one round trip: the token and the devices still signed in. */
+  sharedCredentials(): { token: string; deviceIds: string[] } {
+    const [row] = this.#db.query<{ token: string; device_ids: string[] | null }>(
+      'SELECT (SELECT token FROM cluster_credentials WHERE id = 1) AS token, (SELECT array_agg(id) FROM devices) AS device_ids',
+    );
+    return { token: String(row?.token), deviceIds: row?.device_ids ?? [] };
+  }
+
   /** Ends every live session of `node` (it restarted, or was lost); returns their ids. */
   endLiveOf(node: string, reason: EndReason, at: number): string[] {
     return this.#db

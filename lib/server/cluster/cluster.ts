@@ -24,6 +24,11 @@ export interface ClusterOptions {
   /** A node not heard from for this long is lost: its sessions end as `node_lost`. */
   lostMs: number;
   forwardTimeoutMs: number;
+  /**
+   * Re-reads the shared credentials (token, signed-in devices): called when another node says
+   * they changed, and on every heartbeat in case that word was lost.
+   */
+  checkCredentials?: () => void;
   prefix?: string;
   clock?: () => number;
 }
@@ -68,6 +73,7 @@ export class Cluster {
   readonly #publisher: Redis;
   readonly #subscriber: Redis;
   readonly #channel: string;
+  readonly #credentialsChannel: string;
   readonly #heard = new Map<string, Heard>();
   readonly #lost = new Map<string, Heard & { lostAt: number }>();
   readonly #clock: () => number;
@@ -83,6 +89,7 @@ export class Cluster {
     this.node = options.node;
     this.#clock = options.clock ?? Date.now;
     this.#channel = `${options.prefix ?? 'vibes:'}nodes`;
+    this.#credentialsChannel = `${options.prefix ?? 'vibes:'}credentials`;
     this.directory = new ClusterDirectory(options.node, options.manager);
     const connection = { lazyConnect: true, maxRetriesPerRequest: null, retryStrategy: () => 250 } as const;
     this.#publisher = new Redis(options.redisUrl, connection);
@@ -95,7 +102,10 @@ export class Cluster {
       this.beat();
     });
     this.#subscriber.on('close', () => (this.#connectedSince = null));
-    this.#subscriber.on('message', (_channel: string, message: string) => this.#onHeartbeat(message));
+    this.#subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.#credentialsChannel) this.#onCredentialsChanged(message);
+      else this.#onHeartbeat(message);
+    });
     options.bus.subscribe((entry) => this.directory.observe(entry as Parameters<ClusterDirectory['observe']>[0]));
   }
 
@@ -112,7 +122,7 @@ export class Cluster {
     this.#startedAt = Math.floor(this.#clock() / 1000);
     await this.#options.bus.start();
     await Promise.all([this.#publisher.connect(), this.#subscriber.connect()]);
-    await this.#subscriber.subscribe(this.#channel);
+    await this.#subscriber.subscribe(this.#channel, this.#credentialsChannel);
     this.#connectedSince = this.#clock();
     for (const { node, session } of this.#options.store.listLive()) {
       if (node === this.node) continue;
@@ -126,6 +136,7 @@ export class Cluster {
     this.#timer = setInterval(() => {
       this.beat();
       this.#checkLost();
+      this.#checkCredentials();
     }, this.#options.heartbeatMs);
     this.#timer.unref();
   }
@@ -154,6 +165,12 @@ export class Cluster {
     }
     this.#subscriber.disconnect();
     await this.#publisher.quit().catch(() => this.#publisher.disconnect());
+  }
+
+  /** This node revoked a device or rotated the token: the others check theirs now. Nothing secret is sent. */
+  credentialsChanged(): void {
+    if (this.#stopped) return;
+    this.#publisher.publish(this.#credentialsChannel, this.node).catch(() => undefined);
   }
 
   nodes(): NodeState[] {
@@ -297,6 +314,19 @@ export class Cluster {
     this.#heard.set(heartbeat.node, { url: heartbeat.url, startedAt: heartbeat.started_at, at: this.#clock() });
     this.#options.presence.setRemoteStreams(heartbeat.node, new Set(heartbeat.streams));
     this.directory.reconcile(heartbeat.node, heartbeat.sessions);
+  }
+
+  #onCredentialsChanged(from: string): void {
+    if (from !== this.node && !this.#stopped) this.#checkCredentials();
+  }
+
+  #checkCredentials(): void {
+    try {
+      this.#options.checkCredentials?.();
+    } catch (error) {
+      // The database may be away for a moment: the next heartbeat tries again.
+      console.error(`vibes: checking the cluster's credentials failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   #checkLost(): void {

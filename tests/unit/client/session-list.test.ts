@@ -28,6 +28,7 @@ const session = (id: string, created: number, extra: Partial<SessionInfo> = {}):
   ended_at: null,
   end_reason: null,
   demo: false,
+  node: null,
   ...extra,
 });
 

@@ -78,6 +78,7 @@ const snapshot = (id: string, extra: Partial<SessionSnapshot> = {}): SessionSnap
   ended_at: null,
   end_reason: null,
   demo: false,
+  node: null,
   ...extra,
 });
 
@@ -88,15 +89,16 @@ const entries = (from: number, count: number): TranscriptEntry[] =>
     event: { type: 'text_delta', message_id: 'm', text: `chunk ${from + i}` },
   }));
 
+// PostgreSQL records the node that wrote a session: the machine it runs on.
 describe.each([
-  ['SqliteStore', () => open()],
-  ['MemoryStore', () => new MemoryStore()],
-  ['PostgresStore', () => openPostgres()],
-])('%s', (_name, make: () => SessionStore) => {
+  ['SqliteStore', () => open(), null],
+  ['MemoryStore', () => new MemoryStore(), null],
+  ['PostgresStore', () => openPostgres(), 'node-a'],
+])('%s', (_name, make: () => SessionStore, node: string | null) => {
   it('keeps every SessionInfo field, and pages the transcript', () => {
     const store = make();
     store.write({ sessions: [snapshot('s1')], events: entries(1, 250).map((entry) => ({ sessionId: 's1', entry })) });
-    expect(store.getSession('s1')).toEqual({ ...snapshot('s1'), subscriber_count: 0 });
+    expect(store.getSession('s1')).toEqual({ ...snapshot('s1'), subscriber_count: 0, node });
     expect(store.lastSeq('s1')).toBe(250);
     expect(store.lastSeq('nope')).toBe(0);
     expect(store.readEvents('s1', 0, 3)).toEqual(entries(1, 3));
@@ -104,7 +106,7 @@ describe.each([
     expect(store.readEvents('s1', 250, 10)).toEqual([]);
     expect(store.getSession('nope')).toBeUndefined();
     store.write({ sessions: [snapshot('demo', { demo: true })] });
-    expect(store.getSession('demo')).toEqual({ ...snapshot('demo', { demo: true }), subscriber_count: 0 });
+    expect(store.getSession('demo')).toEqual({ ...snapshot('demo', { demo: true }), subscriber_count: 0, node });
   });
 
   it('ends sessions, lists the history newest first, and reopens one', () => {

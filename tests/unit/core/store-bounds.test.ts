@@ -34,6 +34,7 @@ const snapshot: SessionSnapshot = {
   permission_mode: 'default',
   todos: null,
   demo: false,
+  node: null,
 };
 
 describe('the SQLite file', () => {

@@ -51,6 +51,7 @@ const session: SessionInfo = {
   end_reason: null,
   failure: null,
   demo: false,
+  node: null,
 };
 
 const roundTrip = <T>(schema: { parse(value: unknown): T }, value: T): T => schema.parse(JSON.parse(JSON.stringify(value)));

@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryDeviceStore } from '../../../lib/core/devices.ts';
+import { Auth } from '../../../lib/server/auth.ts';
+import { DeviceSessions } from '../../../lib/server/devices.ts';
+import { newToken, tokenPath } from '../../../lib/server/token.ts';
+
+const homes: string[] = [];
+afterEach(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
+function auth(options: { fromEnv?: boolean; saveShared?: (token: string) => void } = {}) {
+  const home = mkdtempSync(join(tmpdir(), 'vibes-auth-'));
+  homes.push(home);
+  const devices = new DeviceSessions({ store: new MemoryDeviceStore(), idleSeconds: 3600 });
+  const token = newToken();
+  return { home, token, devices, auth: new Auth({ home, token, fromEnv: options.fromEnv ?? false, devices, ...options }) };
+}
+
+describe('Auth in a cluster', () => {
+  it('a rotation puts the new token where the other nodes read it, before anything changes here', () => {
+    const shared: string[] = [];
+    const { auth: rotating, token } = auth({ saveShared: (saved) => shared.push(saved) });
+    const rotated = rotating.rotate();
+    expect(shared).toEqual([rotated]);
+    expect(rotating.isValidToken(token)).toBe(false);
+
+    const {
+      auth: refused,
+      token: kept,
+      home,
+    } = auth({
+      saveShared: () => {
+        throw new Error('the database is away');
+      },
+    });
+    expect(() => refused.rotate()).toThrow('the database is away');
+    expect(refused.isValidToken(kept)).toBe(true);
+    expect(() => readFileSync(tokenPath(home), 'utf8')).toThrow();
+  });
+
+  it("adopting another node's token refuses the old one, rewrites the token file and ends the streams; the same token changes nothing", () => {
+    const { auth: node, token, home } = auth();
+    let rotations = 0;
+    node.onRotated(() => rotations++);
+    expect(node.adopt(token)).toBe(false);
+    expect(rotations).toBe(0);
+    const theirs = newToken();
+    expect(node.adopt(theirs)).toBe(true);
+    expect(rotations).toBe(1);
+    expect(node.isValidToken(token)).toBe(false);
+    expect(node.isValidToken(theirs)).toBe(true);
+    expect(node.token).toBe(theirs);
+    expect(readFileSync(tokenPath(home), 'utf8').trim()).toBe(theirs);
+  });
+
+  it('a node whose token came from VIBES_TOKEN adopts the new one in memory only', () => {
+    const { auth: node, home } = auth({ fromEnv: true });
+    const theirs = newToken();
+    expect(node.adopt(theirs)).toBe(true);
+    expect(node.isValidToken(theirs)).toBe(true);
+    expect(() => readFileSync(tokenPath(home), 'utf8')).toThrow();
+  });
+});
