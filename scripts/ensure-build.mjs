@@ -16,7 +16,7 @@ const inputs = [
   'tsconfig.build.json',
   'package-lock.json',
 ];
-const outputs = ['.next/BUILD_ID', 'dist/lib/server/main.js', 'oclif.manifest.json'];
+const outputs = ['.next/BUILD_ID', 'dist/lib/server/main.js', 'dist/cli/vibes.js', 'oclif.manifest.json'];
 
 const newest = (path) => {
   if (!existsSync(path)) return 0;

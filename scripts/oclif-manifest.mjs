@@ -1,5 +1,5 @@
-// `npm run build`: writes oclif.manifest.json from the compiled commands with @oclif/core's own
-// loader, so `vibes` imports only the command it runs. (The `oclif` package's `oclif manifest`
+// `npm run build`: writes oclif.manifest.json from the bundled commands (dist/cli/vibes.js) with
+// @oclif/core's own loader, so `vibes` knows every command's flags and help without running them. (The `oclif` package's `oclif manifest`
 // brings a different @oclif/core and the AWS SDK along; this is the same manifest without them.)
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +13,7 @@ rmSync(manifest, { force: true });
 const config = await Config.load({ root });
 const plugin = config.getPluginsList().find((candidate) => candidate.root === root);
 if (!plugin || Object.keys(plugin.manifest.commands).length === 0) {
-  console.error('oclif-manifest: found no compiled commands in dist/cli/commands (run tsc -p tsconfig.build.json first)');
+  console.error('oclif-manifest: found no commands in dist/cli/vibes.js (run node scripts/bundle-cli.mjs first)');
   process.exit(1);
 }
 writeFileSync(manifest, `${JSON.stringify(plugin.manifest, null, 2)}\n`);

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The installed `vibes`: oclif over the compiled commands in dist/, no TypeScript at run time.
-// `npm run build` writes oclif.manifest.json, so oclif imports only the command it runs.
+// The installed `vibes`: oclif over dist/cli/vibes.js, the one bundled file that holds every command
+// and oclif itself (`npm run build`: scripts/bundle-cli.mjs, then oclif.manifest.json).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -13,11 +13,13 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   process.stdout.write(`vibes/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
   process.exit(0);
 }
-if (!existsSync(join(root, 'dist', 'cli', 'commands'))) {
+const bundle = join(root, 'dist', 'cli', 'vibes.js');
+if (!existsSync(bundle)) {
   console.error(`vibes: the CLI is not built yet: run \`npm run build\` in ${root}`);
   process.exit(1);
 }
 
-// oclif's parts, not its index: the index loads every module and semver to check Node's version.
-const { execute } = await import('@oclif/core/execute');
+// Loaded before oclif asks for the commands in it, so oclif finds it loaded (a module importing
+// itself while it still runs would wait for itself).
+const { execute } = await import(pathToFileURL(bundle).href);
 await execute({ loadOptions: { root }, development: false });

@@ -29,14 +29,19 @@ export function ownerLabel(session: SessionInfo): 'you' | 'other' {
   return session.is_owner || session.owner_id.startsWith(cliClientPrefix()) ? 'you' : 'other';
 }
 
+/** What a row calls a session: its name, else its first prompt's first line (the server's title). */
+const titleCell = (session: SessionInfo) => truncate(session.title, 32);
+const projectCell = (session: SessionInfo) => truncate(session.project || '-', 16);
+
 export function sessionTable(sessions: readonly SessionInfo[], style: Style): string {
   const machines = withMachines(sessions);
-  const header = ['ID', 'NAME', 'STATE', 'AGE', ...(machines ? ['MACHINE'] : []), 'OWNER', 'VIEWERS'];
+  const header = ['ID', 'TITLE', 'PROJECT', 'STATE', 'AGE', ...(machines ? ['MACHINE'] : []), 'OWNER', 'VIEWERS'];
   const rows = sessions.map((session) => {
     const owner = ownerLabel(session);
     return [
       shortId(session.id),
-      truncate(session.name ?? '-', 24),
+      titleCell(session),
+      projectCell(session),
       stateLabel(session, style),
       age(session.created_at),
       ...(machines ? [truncate(session.node ?? '-', 20)] : []),
@@ -50,10 +55,11 @@ export function sessionTable(sessions: readonly SessionInfo[], style: Style): st
 /** Ended sessions: when and why each ended. */
 export function historyTable(sessions: readonly SessionInfo[], style: Style): string {
   const machines = withMachines(sessions);
-  const header = ['ID', 'NAME', 'STATE', 'AGE', ...(machines ? ['MACHINE'] : []), 'ENDED', 'WHY'];
+  const header = ['ID', 'TITLE', 'PROJECT', 'STATE', 'AGE', ...(machines ? ['MACHINE'] : []), 'ENDED', 'WHY'];
   const rows = sessions.map((session) => [
     shortId(session.id),
-    truncate(session.name ?? '-', 24),
+    titleCell(session),
+    projectCell(session),
     stateLabel(session, style),
     age(session.created_at),
     ...(machines ? [truncate(session.node ?? '-', 20)] : []),

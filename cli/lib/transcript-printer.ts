@@ -1,6 +1,7 @@
 import { REMOVAL_TEXT, STATE_LOOK } from '../../lib/client/shared/labels.ts';
 import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
-import { CLAUDE_CLIENT_ID, type RemovalReason, type SessionInfo, type TodoList, type TranscriptEvent } from '../../lib/protocol/index.ts';
+import type { RemovalReason, SessionInfo, TodoList, TranscriptEvent } from '../../lib/protocol/index.ts';
+import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
 import { decisionLines, diffLines, modeLabel, todoLines, type Decision } from './decision-view.ts';
 import { shortId } from './ids.ts';
 import type { Style } from './style.ts';
@@ -149,11 +150,7 @@ export class TranscriptPrinter {
   header(session: SessionInfo): void {
     const s = this.#options.style;
     const demo = session.demo ? ' · demo (the fake Claude answers)' : '';
-    this.line(
-      s.dim(
-        `session ${shortId(session.id)}${session.name ? ` "${session.name}"` : ''} · ${STATE_LOOK[session.state].label}${demo} · ${session.cwd}`,
-      ),
-    );
+    this.line(s.dim(`session ${shortId(session.id)} "${session.title}" · ${STATE_LOOK[session.state].label}${demo} · ${session.cwd}`));
   }
 
   line(text: string): void {

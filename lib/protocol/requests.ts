@@ -2,19 +2,7 @@ import { z } from 'zod';
 import { InputSource, PermissionBehavior } from './transcript.ts';
 import { ModelOption, PermissionMode, PlanApprovalMode } from './decisions.ts';
 import { isDisplaySafe } from './text.ts';
-
-export const LIMITS = {
-  inputChars: 100_000,
-  nameChars: 200,
-  pathChars: 4096,
-  modelChars: 200,
-  messageChars: 10_000,
-  /** Answers to one AskUserQuestion (Claude asks 1 to 4 questions). */
-  answers: 20,
-  suggestions: 20,
-  eventsPageMax: 1000,
-  historyPageMax: 200,
-} as const;
+import { LIMITS } from './rules.ts';
 
 /** A client names itself with this in CLIENT_ID_HEADER, or keeps its id across reconnects with `?client_id=`. */
 export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a client id is 1 to 100 letters, digits, _ or -');

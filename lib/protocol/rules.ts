@@ -22,3 +22,17 @@ export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
   return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
 }
+
+/** Sizes the server accepts (its request schemas) and clients respect before sending. */
+export const LIMITS = {
+  inputChars: 100_000,
+  nameChars: 200,
+  pathChars: 4096,
+  modelChars: 200,
+  messageChars: 10_000,
+  /** Answers to one AskUserQuestion (Claude asks 1 to 4 questions). */
+  answers: 20,
+  suggestions: 20,
+  eventsPageMax: 1000,
+  historyPageMax: 200,
+} as const;

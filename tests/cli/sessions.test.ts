@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
@@ -49,13 +50,19 @@ describe('vibes sessions list', () => {
     expect(await listJson()).toEqual([]);
   });
 
-  it('lists sessions with id, name, state, age, owner and viewers, and the hints', async () => {
+  it('lists sessions with id, title, project, state, age, owner and viewers, and the hints', async () => {
     const { session } = await heldSession({ name: 'listed one' });
+    const { session: unnamed } = await heldSession({ prompt: 'fix the flaky test\nin the parser' });
     const result = await runCli(['sessions', 'list'], env);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/ID\s+NAME\s+STATE\s+AGE\s+OWNER\s+VIEWERS/);
+    expect(result.stdout).toMatch(/ID\s+TITLE\s+PROJECT\s+STATE\s+AGE\s+OWNER\s+VIEWERS/);
     const row = result.stdout.split('\n').find((line) => line.includes(session.id.slice(0, 8)));
-    expect(row).toMatch(/listed one\s+● idle\s+\d+s\s+other\s+1/);
+    expect(row).toMatch(/listed one\s+\S+\s+● idle\s+\d+s\s+other\s+1/);
+    expect(row).toContain(basename(server.home).slice(0, 10));
+    // Without a name, a session is called by its first prompt's first line.
+    const unnamedRow = result.stdout.split('\n').find((line) => line.includes(unnamed.id.slice(0, 8)));
+    expect(unnamedRow).toContain('fix the flaky test');
+    expect(unnamedRow).not.toContain('in the parser');
     expect(result.stdout).not.toContain(session.id);
     expect(result.stdout).toContain('vibes sessions attach <id>');
     expect(result.stdout).toContain('vibes sessions kill <id>');
@@ -84,7 +91,9 @@ describe('vibes claude', () => {
     const mine = sessions.find((session) => session.name === 'from the cli');
     expect(mine).toMatchObject({ state: 'waiting_permission', subscriber_count: 1 });
     const table = await runCli(['sessions', 'list'], env);
-    expect(table.stdout).toMatch(new RegExp(`${mine?.id.slice(0, 8)}\\s+from the cli\\s+▲ needs approval \\(1\\)\\s+\\d+s\\s+you\\s+1`));
+    expect(table.stdout).toMatch(
+      new RegExp(`${mine?.id.slice(0, 8)}\\s+from the cli\\s+\\S+\\s+▲ needs approval \\(1\\)\\s+\\d+s\\s+you\\s+1`),
+    );
 
     claude.write('a');
     await claude.waitFor('✓ allowed (you)');
@@ -204,7 +213,7 @@ describe('vibes sessions kill', () => {
     const { stream, session } = await heldSession({ name: 'doomed' });
     const result = await runCli(['sessions', 'kill', session.id.slice(0, 5)], env);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout.trim()).toBe(`Session ${session.id} terminated (killed)`);
+    expect(result.stdout.trim()).toBe(`Session ${session.id} "doomed" terminated (killed)`);
     await stream.waitForEvent('session_removed', (event) => event.session_id === session.id && event.reason === 'killed');
     expect((await listJson()).map((listed) => listed.id)).not.toContain(session.id);
   });
@@ -262,9 +271,9 @@ describe('history and resume', () => {
     const table = await runCli(['sessions', 'list', '--all'], env);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/ENDED SESSIONS \(\d+\)/);
-    expect(table.stdout).toMatch(/ID\s+NAME\s+STATE\s+AGE\s+ENDED\s+WHY/);
+    expect(table.stdout).toMatch(/ID\s+TITLE\s+PROJECT\s+STATE\s+AGE\s+ENDED\s+WHY/);
     const row = table.stdout.split('\n').find((line) => line.includes(session.id.slice(0, 8)));
-    expect(row).toMatch(/history one\s+○ finished\s+\d+s\s+\d+s ago\s+killed/);
+    expect(row).toMatch(/history one\s+\S+\s+○ finished\s+\d+s\s+\d+s ago\s+killed/);
     expect(table.stdout).toContain('vibes sessions resume <id>');
     const json = await runCli(['sessions', 'list', '--all', '--json'], env);
     const listed = JSON.parse(json.stdout) as { sessions: SessionInfo[]; ended: SessionInfo[] };

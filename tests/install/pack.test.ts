@@ -39,7 +39,7 @@ describe('the packed package', () => {
     for (const path of [
       'cli/bin/run.js',
       'dist/lib/server/main.js',
-      'dist/cli/commands/claude.js',
+      'dist/cli/vibes.js',
       '.next/BUILD_ID',
       'oclif.manifest.json',
       'lib/fake-claude/fake-claude.mjs',

@@ -5,9 +5,9 @@ import { PROJECT_ROOT } from './server-process.ts';
 
 const INPUTS = ['cli', 'lib', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 /** What the CLI tests run: the shipped binary over dist, and the server it spawns. */
-const OUTPUTS = ['dist/cli/commands/claude.js', 'dist/lib/server/main.js'];
+const OUTPUTS = ['dist/cli/vibes.js', 'dist/lib/server/main.js'];
 
-/** Vitest global setup for the CLI suite: dist/ (what `vibes` runs) must be compiled from the current sources. */
+/** Vitest global setup for the CLI suite: dist/ (what `vibes` runs) must be built from the current sources. */
 export default function buildCliIfStale(): void {
   const builtAt = Math.min(...OUTPUTS.map((output) => mtime(join(PROJECT_ROOT, output))));
   if (builtAt > 0 && INPUTS.every((input) => newestChange(join(PROJECT_ROOT, input)) < builtAt)) return;
@@ -24,7 +24,13 @@ export default function buildCliIfStale(): void {
     if (missing.length > 0) throw new Error(`tsc -p tsconfig.build.json did not produce ${missing.join(', ')}:\n${report}`);
     console.warn(`[tests] tsc reported errors (JavaScript was emitted anyway):\n${report}`);
   }
-  // The command list oclif reads, made from the commands just compiled (as `npm run build` does).
+  // The CLI in one file, then the command list oclif reads from it (as `npm run build` does).
+  const bundle = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts/bundle-cli.mjs')], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (bundle.status !== 0) throw new Error(`scripts/bundle-cli.mjs failed:\n${bundle.stdout ?? ''}${bundle.stderr ?? ''}`);
   const manifest = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts/oclif-manifest.mjs')], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',

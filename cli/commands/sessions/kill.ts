@@ -26,7 +26,7 @@ export default class SessionsKill extends VibesCommand {
       removed.catch(() => undefined);
       const answer = await api.kill(session.id);
       await removed;
-      if (!this.jsonEnabled()) this.log(`Session ${session.id} terminated (${answer.reason})`);
+      if (!this.jsonEnabled()) this.log(`Session ${session.id} "${session.title}" terminated (${answer.reason})`);
       return answer;
     } finally {
       stream.close();

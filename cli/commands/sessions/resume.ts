@@ -1,7 +1,8 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import type { ApiClient } from '../../../lib/client/node/api-client.ts';
-import { LIMITS, type SessionInfo } from '../../../lib/protocol/index.ts';
+import type { SessionInfo } from '../../../lib/protocol/index.ts';
+import { LIMITS } from '../../../lib/protocol/rules.ts';
 import { shortId } from '../../lib/ids.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { VibesCommand } from '../../lib/vibes-command.ts';

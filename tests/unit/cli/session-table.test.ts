@@ -31,13 +31,13 @@ const style = makeStyle(false);
 
 describe('the session tables', () => {
   it('show no machine column on a single machine', () => {
-    expect(sessionTable([session('aaaaaaaa1')], style)).toMatch(/^ {2}ID\s+NAME\s+STATE\s+AGE\s+OWNER\s+VIEWERS$/m);
+    expect(sessionTable([session('aaaaaaaa1')], style)).toMatch(/^ {2}ID\s+TITLE\s+PROJECT\s+STATE\s+AGE\s+OWNER\s+VIEWERS$/m);
     expect(historyTable([session('aaaaaaaa1', { ended_at: now, end_reason: 'killed' })], style)).not.toContain('MACHINE');
   });
 
   it('show the machine each session runs on in a cluster', () => {
     const table = sessionTable([session('aaaaaaaa1', { node: 'laptop' }), session('bbbbbbbb2', { node: 'build-box' })], style);
-    expect(table).toMatch(/ID\s+NAME\s+STATE\s+AGE\s+MACHINE\s+OWNER\s+VIEWERS/);
+    expect(table).toMatch(/ID\s+TITLE\s+PROJECT\s+STATE\s+AGE\s+MACHINE\s+OWNER\s+VIEWERS/);
     expect(table.split('\n').find((line) => line.includes('bbbbbbbb'))).toMatch(/idle\s+\d+s\s+build-box\s+other\s+1/);
     const history = historyTable([session('aaaaaaaa1', { node: 'laptop', ended_at: now, end_reason: 'node_lost' })], style);
     expect(history).toMatch(/AGE\s+MACHINE\s+ENDED\s+WHY/);
