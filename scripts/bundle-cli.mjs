@@ -42,8 +42,8 @@ const result = await build({
   target: 'node20.12',
   metafile: true,
   legalComments: 'none',
-  minifyWhitespace: true,
-  minifySyntax: true,
+  minifyWhitespace: !process.env.VIBES_BUNDLE_READABLE,
+  minifySyntax: !process.env.VIBES_BUNDLE_READABLE,
   // oclif reaches for TypeScript only to run uncompiled commands, which the bundle never has.
   external: ['typescript', 'ts-node'],
   logLevel: 'warning',

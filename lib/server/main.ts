@@ -6,7 +6,6 @@ import { removeServerRecord, writeServerRecord } from '../local/server-record.ts
 import { isLoopbackHost } from '../protocol/index.ts';
 import { signInUrls } from './pairing.ts';
 import { startServer } from './server.ts';
-import { redactUrl } from './cluster/cluster.ts';
 
 /** `npm start` and `vibes serve`: the server in the foreground until SIGINT or SIGTERM. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -22,6 +21,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const server = await startServer(config, agentFactory);
   console.log(`vibes: listening on ${server.url}${config.demo ? ' (new sessions are demo sessions unless they ask for Claude)' : ''}`);
   if (server.runtime.cluster) {
+    const { redactUrl } = await import('./cluster/cluster.ts');
     // The URLs may carry passwords: only their redacted form is ever printed.
     console.log(
       `vibes: cluster node ${server.runtime.cluster.node} (redis ${redactUrl(config.redisUrl!)}, postgres ${redactUrl(config.databaseUrl!)})`,

@@ -1,4 +1,3 @@
-import webPush from 'web-push';
 import type { Bus, CoreEvent, SessionSnapshot } from '../core/index.ts';
 import type { DeviceStore, PushSubscriptionRecord } from '../core/devices.ts';
 import type { NotificationKind, NotificationPayload, PermissionRequestEvent, SessionState } from '../protocol/index.ts';
@@ -176,6 +175,8 @@ export class Notifier {
   async #push(subscription: PushSubscriptionRecord, payload: NotificationPayload): Promise<boolean> {
     const { vapid, vapidSubject } = this.#options;
     try {
+      // Loaded with the first push, not before the server listens (it brings its crypto libraries).
+      const { default: webPush } = await import('web-push');
       const details = webPush.generateRequestDetails(
         { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
         JSON.stringify(payload),

@@ -12,10 +12,9 @@ import {
 } from '../core/index.ts';
 import { MemoryDeviceStore } from '../core/devices.ts';
 import { SqliteStore } from '../core/sqlite-store.ts';
-import { PostgresStore } from '../core/cluster/postgres-store.ts';
-import { StreamBus } from '../core/cluster/stream-bus.ts';
+import type { PostgresStore } from '../core/cluster/postgres-store.ts';
 import { Auth, deviceKey } from './auth.ts';
-import { Cluster } from './cluster/cluster.ts';
+import type { Cluster } from './cluster/cluster.ts';
 import { applySharedCredentials } from './cluster/shared-credentials.ts';
 import type { SessionNote } from './cluster/directory.ts';
 import { managerView, ownEntries, type SessionView } from './cluster/session-view.ts';
@@ -59,16 +58,18 @@ export interface Runtime {
   dispose(): Promise<void>;
 }
 
-export function createRuntime(
+export async function createRuntime(
   config: ServerConfig,
   agentFactory: AgentFactory,
   credentials: { token: string; fromEnv: boolean },
   version: string,
-): Runtime {
-  const store = openStore(config);
-  if (store instanceof PostgresStore) credentials = joinCluster(store, credentials, config.home);
+): Promise<Runtime> {
+  const parts = config.databaseUrl ? await loadClusterParts() : null;
+  const store = openStore(config, parts);
+  const shared = parts && store instanceof parts.PostgresStore ? store : null;
+  if (shared) credentials = joinCluster(shared, credentials, config.home);
   const devices = new DeviceSessions({
-    store: store instanceof SqliteStore || store instanceof PostgresStore ? store.devices : new MemoryDeviceStore(),
+    store: store instanceof SqliteStore ? store.devices : shared ? shared.devices : new MemoryDeviceStore(),
     idleSeconds: Math.round(config.deviceIdleDays * 86_400),
   });
   devices.sweep();
@@ -76,16 +77,16 @@ export function createRuntime(
     home: config.home,
     ...credentials,
     devices,
-    ...(store instanceof PostgresStore ? { saveShared: (token: string) => store.replaceClusterToken(token) } : {}),
+    ...(shared ? { saveShared: (token: string) => shared.replaceClusterToken(token) } : {}),
   });
   const pairingCodes = new PairingCodes({ ttlSeconds: config.pairingCodeTtlSeconds });
   // The bus is made before the hub it resets.
   const hubHolder: { hub?: SseHub } = {};
   const bus: Bus<CoreEvent> =
-    store instanceof PostgresStore
-      ? new StreamBus<CoreEvent>({
+    parts && shared
+      ? new parts.StreamBus<CoreEvent>({
           url: config.redisUrl!,
-          node: store.node,
+          node: shared.node,
           ringSize: config.replayRingSize,
           prefix: config.redisPrefix,
           annotate: (event): SessionNote | null =>
@@ -102,7 +103,7 @@ export function createRuntime(
     store,
     delivery: 'tick',
     allowBypass: config.allowBypass,
-    node: store instanceof PostgresStore ? store.node : null,
+    node: shared ? shared.node : null,
   });
   const lifecycle = new SessionLifecycle(manager);
   let cluster: Cluster | undefined;
@@ -115,16 +116,16 @@ export function createRuntime(
       });
     },
   });
-  if (store instanceof PostgresStore && bus instanceof StreamBus) {
-    cluster = new Cluster({
-      node: store.node,
+  if (parts && shared && bus instanceof parts.StreamBus) {
+    cluster = new parts.Cluster({
+      node: shared.node,
       redisUrl: config.redisUrl!,
-      store,
+      store: shared,
       bus,
       manager,
       presence,
       token: () => auth.token,
-      checkCredentials: () => applySharedCredentials(store, auth, hub),
+      checkCredentials: () => applySharedCredentials(shared, auth, hub),
       heartbeatMs: config.heartbeatMs,
       lostMs: config.nodeLostMs,
       forwardTimeoutMs: config.forwardTimeoutMs,
@@ -178,7 +179,7 @@ export function createRuntime(
     notifier.stop();
     await notifier.settled();
     await cluster?.stop();
-    if (bus instanceof StreamBus) await bus.stop();
+    if (parts && bus instanceof parts.StreamBus) await bus.stop();
     store.close();
   };
   return {
@@ -204,13 +205,26 @@ export function createRuntime(
   };
 }
 
+type ClusterParts = Awaited<ReturnType<typeof loadClusterParts>>;
+
+/** Only a cluster needs the PostgreSQL and Redis clients: a single machine never loads them. */
+async function loadClusterParts() {
+  const [{ PostgresStore }, { StreamBus }, { Cluster }] = await Promise.all([
+    import('../core/cluster/postgres-store.ts'),
+    import('../core/cluster/stream-bus.ts'),
+    import('./cluster/cluster.ts'),
+  ]);
+  return { PostgresStore, StreamBus, Cluster };
+}
+
 /** Opens the store; sessions it holds as live were cut off when the server went away, so they end now. */
-function openStore(config: ServerConfig): SessionStore {
-  const store = config.databaseUrl
-    ? new PostgresStore({ url: config.databaseUrl, node: config.nodeName ?? hostname() })
-    : config.store === 'memory'
-      ? new MemoryStore()
-      : new SqliteStore(join(config.home, 'vibes.db'), { maxBytes: config.maxDatabaseMb * 1024 * 1024 });
+function openStore(config: ServerConfig, parts: ClusterParts | null): SessionStore {
+  const store =
+    parts && config.databaseUrl
+      ? new parts.PostgresStore({ url: config.databaseUrl, node: config.nodeName ?? hostname() })
+      : config.store === 'memory'
+        ? new MemoryStore()
+        : new SqliteStore(join(config.home, 'vibes.db'), { maxBytes: config.maxDatabaseMb * 1024 * 1024 });
   const ended = store.endAllLive('server_restarted', Math.floor(Date.now() / 1000));
   if (ended > 0)
     console.log(

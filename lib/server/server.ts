@@ -33,7 +33,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: ServerConfig, agentFactory: AgentFactory): Promise<RunningServer> {
-  const runtime = createRuntime(config, agentFactory, loadOrCreateToken(config.home, config.token), projectVersion());
+  const runtime = await createRuntime(config, agentFactory, loadOrCreateToken(config.home, config.token), projectVersion());
   const guard = new RequestGuard({
     auth: runtime.auth,
     rateLimiter: new RateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }),

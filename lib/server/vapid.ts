@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import webPush from 'web-push';
+import { createECDH } from 'node:crypto';
 import { ensurePrivateHome } from './token.ts';
 
 export interface VapidKeys {
@@ -30,9 +30,23 @@ export function loadOrCreateVapidKeys(home: string): VapidKeys {
     }
     console.error(`vibes: ${path} is unreadable; making new push keys (devices must turn notifications on again)`);
   }
-  const keys = webPush.generateVAPIDKeys();
+  const keys = generateVapidKeys();
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(keys)}\n`, { mode: 0o600 });
   renameSync(temporary, path);
   return keys;
+}
+
+/**
+ * A P-256 key pair in the form web-push takes (as its own generateVAPIDKeys makes it): made here
+ * so the server need not load web-push and its crypto dependencies before it listens.
+ */
+export function generateVapidKeys(): VapidKeys {
+  const curve = createECDH('prime256v1');
+  curve.generateKeys();
+  const fixed = (key: Buffer, length: number) => (key.length < length ? Buffer.concat([Buffer.alloc(length - key.length), key]) : key);
+  return {
+    publicKey: fixed(curve.getPublicKey(), 65).toString('base64url'),
+    privateKey: fixed(curve.getPrivateKey(), 32).toString('base64url'),
+  };
 }

@@ -34,7 +34,7 @@ export default class ServeStatus extends BaseCommand {
           import('../../../lib/client/node/api-client.ts'),
           import('../../../lib/client/node/node-http-fetch.ts'),
         ]);
-        const health = await new ApiClient({ baseUrl: url, token: readToken(), fetch: nodeHttpFetch }).health();
+        const health = await new ApiClient({ baseUrl: url, token: readToken(), fetch: nodeHttpFetch, checkAnswers: false }).health();
         Object.assign(status, { version: health.version, uptime_s: Math.round(health.uptime_s), sessions: health.sessions });
       } catch (error) {
         if (apiErrorCode(error) === 'UNAUTHORIZED') status.token_refused = true;
