@@ -1,7 +1,7 @@
 // How soon `npm start`'s server is useful, as a client feels it: from spawning
 // `node dist/lib/server/main.js` to the first answer of each request a client makes first, polled
 // from the moment of the spawn on a port chosen beforehand (no waiting for the "listening" line):
-// GET /api/health, GET /api/sessions with the token, and the dashboard's HTML (GET / with the token).
+// GET /api/health, GET /api/sessions and the dashboard's HTML (GET /), each with the token.
 // Each round starts once on a fresh VIBES_HOME (first run: token, database, keys are made) and
 // once more on that same home (a restart), beside `node -e 0` (spawn to exit) as the floor.
 // Run after `npm run build`: node --import tsx tests/bench/ready-time.ts [rounds]
@@ -58,7 +58,7 @@ async function start(home: string, token: string): Promise<Start> {
   try {
     const auth = { Authorization: `Bearer ${token}` };
     const [health, sessions, dashboard] = await Promise.all([
-      firstOk(`${base}/api/health`, {}, since),
+      firstOk(`${base}/api/health`, auth, since),
       firstOk(`${base}/api/sessions`, auth, since),
       firstOk(`${base}/`, auth, since),
     ]);
