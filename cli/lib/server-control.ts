@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } fr
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../lib/local/project-root.ts';
+import { SERVER_NODE_ARGS, serverEnv } from '../../lib/local/server-launch.ts';
 import { isAlive, readServerRecord, removeServerRecord, serverLogPath, type ServerRecord } from '../../lib/local/server-record.ts';
 
 /** The compiled server; the CLI never imports it, it runs it as a child process. */
@@ -63,10 +64,10 @@ export async function startDetached(home: string, options: ServeOptions, timeout
   const log = serverLogPath(home);
   const logFd = openSync(log, 'a', 0o600);
   const logStart = statSync(log).size;
-  const child = spawn(process.execPath, [entry, ...serverArgs(options)], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, entry, ...serverArgs(options)], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, VIBES_HOME: home, VIBES_LOG_FILE: log, NEXT_TELEMETRY_DISABLED: '1' },
+    env: serverEnv({ ...process.env, VIBES_HOME: home, VIBES_LOG_FILE: log, NEXT_TELEMETRY_DISABLED: '1' }),
   });
   closeSync(logFd);
   child.unref();

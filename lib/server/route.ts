@@ -17,7 +17,6 @@ import { getRuntime } from './runtime-accessor.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface RouteContext<Name extends RouteName> {
-  request: Request;
   params: RouteParams<Name>;
   runtime: Runtime;
   /** From X-Vibes-Client-Id: null when the caller sent none, never null where the route requires it. */
@@ -31,14 +30,38 @@ export interface RouteContext<Name extends RouteName> {
 
 type Handler<Name extends RouteName> = (context: RouteContext<Name>) => Promise<RouteResponse<Name>> | RouteResponse<Name>;
 
+/** What a route reads of a request, from Next's `Request` or straight from Node's (lib/server/server-routes.ts). */
+export interface RouteRequest {
+  url: URL;
+  header(name: string): string | null;
+  /** The body as text, read only by routes that take one. */
+  text(): Promise<string>;
+  params: Record<string, string>;
+}
+
+/** A route's answer before it is written: a JSON body, its status, and the error code header on a refusal. */
+export interface RouteAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** The route() handler for Next, and the same steps as a function the custom server calls without Request or Response. */
+export type RouteHandler<Name extends RouteName> = ((
+  request: Request,
+  context: { params: Promise<RouteParams<Name>> },
+) => Promise<Response>) & {
+  answer(request: RouteRequest): Promise<RouteAnswer>;
+};
+
 /**
  * A route handler for one line of the route table: finds the runtime and the calling client,
  * parses query and body with the route's schemas, answers with the route's status, and turns
  * every error into the one error body. The handler's result is typed by the route's response.
  */
-export function route<Name extends RouteName>(name: Name, handler: Handler<Name>) {
+export function route<Name extends RouteName>(name: Name, handler: Handler<Name>): RouteHandler<Name> {
   const spec: RouteSpec = ROUTES[name];
-  return async (request: Request, context: { params: Promise<RouteParams<Name>> }): Promise<Response> => {
+  const answer = async (request: RouteRequest): Promise<RouteAnswer> => {
     try {
       const runtime = getRuntime();
       const clientId = readClientId(request);
@@ -48,30 +71,39 @@ export function route<Name extends RouteName>(name: Name, handler: Handler<Name>
       // A client's grace period runs from the end of its request: a long request must not outlast it.
       if (clientId) runtime.presence.requestStarted(clientId);
       try {
-        const query = spec.query ? parseWith(spec.query, Object.fromEntries(new URL(request.url).searchParams), 'query') : undefined;
+        const query = spec.query ? parseWith(spec.query, Object.fromEntries(request.url.searchParams), 'query') : undefined;
         const body = spec.body ? await readBody(request, runtime.config.maxBodyBytes, spec.body) : undefined;
         const result = await handler({
-          request,
-          params: await context.params,
+          params: request.params as RouteParams<Name>,
           runtime,
           clientId: clientId as RouteClientId<Name>,
           device: readDevice(request),
           query: query as ParsedQuery<Name>,
           body: body as ParsedBody<Name>,
         });
-        return Response.json(result, { status: spec.status ?? 200 });
+        return { status: spec.status ?? 200, body: result };
       } finally {
         if (clientId) runtime.presence.requestEnded(clientId);
       }
     } catch (error) {
       const { status, body } = toErrorResponse(error);
-      return Response.json(body, { status, headers: { [ERROR_CODE_HEADER]: body.error.code } });
+      return { status, body, headers: { [ERROR_CODE_HEADER]: body.error.code } };
     }
   };
+  const forNext = async (request: Request, context: { params: Promise<RouteParams<Name>> }): Promise<Response> => {
+    const { status, body, headers } = await answer({
+      url: new URL(request.url),
+      header: (header) => request.headers.get(header),
+      text: () => request.text(),
+      params: (await context.params) as Record<string, string>,
+    });
+    return Response.json(body, { status, ...(headers ? { headers } : {}) });
+  };
+  return Object.assign(forNext, { answer });
 }
 
 /** Reads and validates a JSON body; an empty body counts as `{}`. */
-async function readBody<T>(request: Request, maxBytes: number, schema: z.ZodType<T>): Promise<T> {
+async function readBody<T>(request: RouteRequest, maxBytes: number, schema: z.ZodType<T>): Promise<T> {
   const text = await request.text();
   if (Buffer.byteLength(text) > maxBytes) {
     throw new VibesError('PAYLOAD_TOO_LARGE', `The body is larger than ${maxBytes} bytes`);
@@ -101,8 +133,8 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string)
 /** Internal: the custom server sets it from the device cookie after dropping whatever a client sent. */
 export const DEVICE_LABEL_HEADER = 'x-vibes-device-label';
 
-function readDevice(request: Request): string | null {
-  const value = request.headers.get(DEVICE_LABEL_HEADER);
+function readDevice(request: RouteRequest): string | null {
+  const value = request.header(DEVICE_LABEL_HEADER);
   if (value === null) return null;
   try {
     return decodeURIComponent(value);
@@ -111,7 +143,7 @@ function readDevice(request: Request): string | null {
   }
 }
 
-function readClientId(request: Request): string | null {
-  const value = request.headers.get(CLIENT_ID_HEADER);
+function readClientId(request: RouteRequest): string | null {
+  const value = request.header(CLIENT_ID_HEADER);
   return value === null ? null : parseWith(ClientId, value, CLIENT_ID_HEADER);
 }

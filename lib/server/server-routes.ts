@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ROUTES } from '../protocol/index.ts';
 import { sendError } from './http-errors.ts';
-import { route } from './route.ts';
+import { route, type RouteHandler } from './route.ts';
 
 /**
  * Routes the custom server answers itself, with the same route() handlers Next would run: the
@@ -22,23 +22,21 @@ const subscribe = route('subscribe', ({ runtime, params, clientId }) => {
   return { session: runtime.manager.get(params.id).infoFor(clientId) };
 });
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-
 /** ROUTES.subscribe.path with its `:id` as a capture. */
 const SUBSCRIBE_PATH = new RegExp(`^${ROUTES.subscribe.path.replace(':id', '([^/]+)')}$`);
 
 /** True when the request was one of these routes (and is being answered); false leaves it to Next. */
 export function handleServerRoute(req: IncomingMessage, res: ServerResponse, url: URL, maxBodyBytes: number): boolean {
-  let handler: Handler;
+  let handler: RouteHandler<'listSessions'> | RouteHandler<'subscribe'>;
   let params: Record<string, string> = {};
   const subscribePath = SUBSCRIBE_PATH.exec(url.pathname);
-  if (url.pathname === ROUTES.listSessions.path && req.method === ROUTES.listSessions.method) handler = listSessions as Handler;
+  if (url.pathname === ROUTES.listSessions.path && req.method === ROUTES.listSessions.method) handler = listSessions;
   else if (subscribePath) {
     if (req.method !== ROUTES.subscribe.method) {
       sendError(res, 'METHOD_NOT_ALLOWED', `Use POST for ${url.pathname}`, { Allow: 'POST' });
       return true;
     }
-    handler = subscribe as Handler;
+    handler = subscribe;
     params = { id: decodeURIComponent(subscribePath[1]!) };
   } else return false;
   answer(handler, params, req, res, url, maxBodyBytes).catch((error: unknown) => {
@@ -49,26 +47,34 @@ export function handleServerRoute(req: IncomingMessage, res: ServerResponse, url
   return true;
 }
 
-/** Runs a route() handler over Node's request and response. */
+/**
+ * Runs a route() handler straight over Node's request and response: no WHATWG Request, Headers or
+ * Response to build and read back, which was most of a subscribe's cost in a storm of them.
+ */
 async function answer(
-  handler: Handler,
+  handler: RouteHandler<'listSessions'> | RouteHandler<'subscribe'>,
   params: Record<string, string>,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
   maxBodyBytes: number,
 ): Promise<void> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readAtMost(req, maxBodyBytes + 1);
-  const response = await handler(new Request(url, { method: req.method ?? 'GET', headers, ...(body === undefined ? {} : { body }) }), {
-    params: Promise.resolve(params),
+  const { status, body, headers } = await handler.answer({
+    url,
+    header: (name) => headerOf(req, name),
+    text: () => (req.method === 'GET' || req.method === 'HEAD' ? Promise.resolve('') : readAtMost(req, maxBodyBytes + 1)),
+    params,
   });
-  const text = Buffer.from(await response.arrayBuffer());
-  res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'Content-Length': text.length });
+  // One string, so the head and the body leave in one write.
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+function headerOf(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name.toLowerCase()];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** The body, cut at `limit` bytes: route() refuses anything over its bound, so more is never needed. */

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVER_NODE_ARGS, serverEnv } from '../../lib/local/server-launch.ts';
 import { PROJECT_ROOT } from '../support/server-process.ts';
 
 export interface ProductionServer {
@@ -21,14 +22,24 @@ export interface ProductionServer {
 
 export const wallClockMs = () => performance.timeOrigin + performance.now();
 
-/** The compiled server with the fake Claude on a free loopback port, its own home and token. */
+/**
+ * The node flags the server is started with: `npm start`'s (SERVER_NODE_ARGS), or for a
+ * comparison VIBES_BENCH_SERVER_ARGS (space-separated; `none` for Node's defaults).
+ */
+const launchArgs = (): string[] => {
+  const override = process.env.VIBES_BENCH_SERVER_ARGS;
+  if (override === undefined) return [...SERVER_NODE_ARGS];
+  return override === 'none' ? [] : override.split(' ').filter(Boolean);
+};
+
+/** The compiled server with the fake Claude on a free loopback port, its own home and token, started as `npm start` starts it. */
 export async function startProductionServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ProductionServer> {
   const home = mkdtempSync(join(tmpdir(), 'vibes-bench-'));
   const token = randomBytes(32).toString('base64url');
   const spawnedAt = wallClockMs();
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/lib/server/main.js', '--port', '0', '--demo'], {
+  const child = spawn(process.execPath, [...launchArgs(), ...nodeArgs, 'dist/lib/server/main.js', '--port', '0', '--demo'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, VIBES_HOME: home, VIBES_TOKEN: token, NEXT_TELEMETRY_DISABLED: '1', ...env },
+    env: serverEnv({ ...process.env, VIBES_HOME: home, VIBES_TOKEN: token, NEXT_TELEMETRY_DISABLED: '1', ...env }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../../lib/base-command.ts';
 import { vibesHome } from '../../../lib/local/home.ts';
 import { removeServerRecord, writeLastServe } from '../../../lib/local/server-record.ts';
+import { SERVER_NODE_ARGS, serverEnv } from '../../../lib/local/server-launch.ts';
 import { serverArgs, serverEntry, startDetached } from '../../lib/server-control.ts';
 import { readToken } from '../../lib/locate.ts';
 import { UserError } from '../../lib/user-error.ts';
@@ -61,9 +62,9 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
   /** The server as a child with our terminal; it writes server.json itself, which we clear if it dies without doing so. */
   foreground(args: string[]): Promise<number> {
     const home = vibesHome();
-    const child = spawn(process.execPath, [serverEntry(), ...args], {
+    const child = spawn(process.execPath, [...SERVER_NODE_ARGS, serverEntry(), ...args], {
       stdio: 'inherit',
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+      env: serverEnv({ ...process.env, NEXT_TELEMETRY_DISABLED: '1' }),
     });
     const forward = (signal: NodeJS.Signals) => () => {
       if (child.exitCode === null) child.kill(signal);
