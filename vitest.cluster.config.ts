@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm run test:on-cluster`: the single-machine API and CLI suites, unchanged, with every server a
+// test starts a one-node cluster on a real Redis and PostgreSQL (tests/support/server-process.ts).
+// A file of its own so that plain `vitest run` (and `npm test`) leaves it out.
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    teardownTimeout: 10_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'on-cluster',
+          include: ['tests/api/**/*.test.ts', 'tests/cli/**/*.test.ts'],
+          globalSetup: ['tests/support/build-web.ts', 'tests/support/build-cli.ts', 'tests/support/cluster-engines.ts'],
+          env: { VIBES_TEST_AS_CLUSTER: '1' },
+        },
+      },
+    ],
+  },
+});
