@@ -5,8 +5,11 @@ import { defineConfig } from 'vitest/config';
 // A file of its own so that plain `vitest run` (and `npm test`) leaves it out.
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Two files at once, as `npm test` runs them; every server start here also migrates a
+    // PostgreSQL database and joins Redis, so the bounds are wider than the api project's.
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
     teardownTimeout: 10_000,
     projects: [
       {

@@ -115,7 +115,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
 }
 
 /**
- * Under the `api-cluster` project every server is a one-node cluster on the run's Redis and
+ * Under `npm run test:on-cluster` every server is a one-node cluster on the run's Redis and
  * PostgreSQL. Its database, key prefix and node name follow from its home, so a server started
  * again on the same home finds what it left.
  */
