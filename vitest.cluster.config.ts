@@ -5,9 +5,10 @@ import { defineConfig } from 'vitest/config';
 // A file of its own so that plain `vitest run` (and `npm test`) leaves it out.
 export default defineConfig({
   test: {
-    // Two files at once, as `npm test` runs them; every server start here also migrates a
-    // PostgreSQL database and joins Redis, so the bounds are wider than the api project's.
-    maxWorkers: 2,
+    // One file at a time: two at once made 10 s waits of the CLI files time out on two busy cores.
+    // Every server start here also migrates a PostgreSQL database and joins Redis, so the bounds
+    // are wider than the api project's.
+    maxWorkers: 1,
     testTimeout: 60_000,
     hookTimeout: 90_000,
     teardownTimeout: 10_000,
