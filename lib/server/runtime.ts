@@ -180,7 +180,7 @@ export async function createRuntime(
     await manager.shutdown();
     notifier.stop();
     await notifier.settled();
-    if (cluster && bus instanceof StreamBus) {
+    if (cluster && parts && bus instanceof parts.StreamBus) {
       // This node's clients see what they see on one machine: their sessions finished, then the
       // end of the stream. Only the other nodes hear (below) that the sessions left with the node.
       await bus.settled(SETTLE_ON_STOP_MS);
