@@ -52,20 +52,6 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // The single-machine API suite again, each server a one-node cluster on a real Redis and
-          // PostgreSQL: a representative subset, to keep the whole run short.
-          name: 'api-cluster',
-          include: ['tests/api/contract.test.ts', 'tests/api/endpoints.test.ts', 'tests/api/presence.test.ts'],
-          globalSetup: ['tests/support/build-web.ts', 'tests/support/cluster-engines.ts'],
-          // The engines' URLs reach every project's workers (globalSetup shares one process): only this one uses them.
-          env: { VIBES_TEST_AS_CLUSTER: '1' },
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
-      {
-        extends: true,
-        test: {
           // Nodes joined through a real Redis and PostgreSQL, started by the tests on loopback.
           name: 'cluster',
           include: ['tests/cluster/**/*.test.ts'],

@@ -164,6 +164,9 @@ class SessionConsole {
         if (event.session_id !== this.#session.id) return;
         this.#json(event);
         if (!this.#o.json) this.#printer.removed(event.reason);
+        // Its machine went away (a cluster node stopped or lost): nobody chose to end it, so say how to go on.
+        if (!this.#o.json && (event.reason === 'server_stopped' || event.reason === 'node_lost'))
+          this.#note(this.#o.style.dim(`Continue it with \`vibes sessions resume ${shortId(this.#session.id)}\`.`));
         this.#gone = true;
         this.#leave(this.#o.mode === 'attach' ? 0 : event.reason === 'session_finished' && this.#tracker.lastTurnOk !== false ? 0 : 1);
         return;
@@ -272,7 +275,8 @@ class SessionConsole {
   async #afterReconnect(): Promise<void> {
     try {
       const session = await this.#o.api.getSession(this.#session.id);
-      if (this.#endedMeanwhile(session)) return;
+      // The stream may have said meanwhile that the session ended: then there is nothing to resume.
+      if (this.#endedMeanwhile(session) || this.#done) return;
       this.#note(this.#o.style.dim('vibes: reconnected'));
     } catch (error) {
       this.#note(this.#o.style.red(`vibes: lost the session: ${(error as Error).message}`));

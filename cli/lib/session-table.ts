@@ -33,8 +33,8 @@ export function ownerLabel(session: SessionInfo): 'you' | 'other' {
 const titleCell = (session: SessionInfo) => truncate(session.title, 32);
 const projectCell = (session: SessionInfo) => truncate(session.project || '-', 16);
 
-export function sessionTable(sessions: readonly SessionInfo[], style: Style): string {
-  const machines = withMachines(sessions);
+/** `machines`: whether to show the MACHINE column (default: when the sessions say their machine). */
+export function sessionTable(sessions: readonly SessionInfo[], style: Style, machines = withMachines(sessions)): string {
   const header = ['ID', 'TITLE', 'PROJECT', 'STATE', 'AGE', ...(machines ? ['MACHINE'] : []), 'OWNER', 'VIEWERS'];
   const rows = sessions.map((session) => {
     const owner = ownerLabel(session);
@@ -53,8 +53,7 @@ export function sessionTable(sessions: readonly SessionInfo[], style: Style): st
 }
 
 /** Ended sessions: when and why each ended. */
-export function historyTable(sessions: readonly SessionInfo[], style: Style): string {
-  const machines = withMachines(sessions);
+export function historyTable(sessions: readonly SessionInfo[], style: Style, machines = withMachines(sessions)): string {
   const header = ['ID', 'TITLE', 'PROJECT', 'STATE', 'AGE', ...(machines ? ['MACHINE'] : []), 'ENDED', 'WHY'];
   const rows = sessions.map((session) => [
     shortId(session.id),

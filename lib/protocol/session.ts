@@ -7,8 +7,11 @@ export const UnixSeconds = z.number().int().nonnegative();
 export const SessionState = z.enum(['idle', 'processing', 'waiting_permission', 'failed', 'finished']);
 export type SessionState = z.infer<typeof SessionState>;
 
-/** `node_lost`: in a cluster, the machine that ran the session stopped answering. */
-export const RemovalReason = z.enum(['owner_disconnected', 'killed', 'session_finished', 'node_lost']);
+/**
+ * `node_lost`: in a cluster, the machine that ran the session stopped answering;
+ * `server_stopped`: in a cluster, the machine that ran it was stopped cleanly.
+ */
+export const RemovalReason = z.enum(['owner_disconnected', 'killed', 'session_finished', 'node_lost', 'server_stopped']);
 export type RemovalReason = z.infer<typeof RemovalReason>;
 
 /**

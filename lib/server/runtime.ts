@@ -28,6 +28,8 @@ import { SseHub } from './sse-hub.ts';
 import { writeToken } from './token.ts';
 
 const RETENTION_SWEEP_MS = 3600_000;
+/** How long a stopping node waits to read back its last events (Redis may be gone). */
+const SETTLE_ON_STOP_MS = 3000;
 
 /** Everything the long-lived server holds; created once, before Next is prepared. */
 export interface Runtime {
@@ -178,6 +180,12 @@ export async function createRuntime(
     await manager.shutdown();
     notifier.stop();
     await notifier.settled();
+    if (cluster && parts && bus instanceof parts.StreamBus) {
+      // This node's clients see what they see on one machine: their sessions finished, then the
+      // end of the stream. Only the other nodes hear (below) that the sessions left with the node.
+      await bus.settled(SETTLE_ON_STOP_MS);
+      hub.stop();
+    }
     await cluster?.stop();
     if (parts && bus instanceof parts.StreamBus) await bus.stop();
     store.close();

@@ -113,12 +113,30 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
       });
   };
 
+  // A cluster node learns its own URL by listening, then joins: a request that comes in between
+  // (a CLI reconnecting to a restarted node) waits for the join rather than meet a half-started bus.
+  let joined: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = null;
+  if (runtime.cluster) {
+    let resolve = () => {};
+    let reject: (error: unknown) => void = () => {};
+    const promise = new Promise<void>((yes, no) => ((resolve = yes), (reject = no)));
+    promise.catch(() => {});
+    joined = { promise, resolve, reject };
+  }
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
+    if (!joined) return handle(req, res);
+    joined.promise.then(
+      () => handle(req, res),
+      () => res.destroy(),
+    );
+  };
+
   // Checked every second, so a client that sends its head slowly is cut off on time.
   const timeouts = { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 };
   const server =
     config.tlsCert && config.tlsKey
-      ? createHttpsServer({ ...timeouts, cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }, handle)
-      : createServer(timeouts, handle);
+      ? createHttpsServer({ ...timeouts, cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }, serve)
+      : createServer(timeouts, serve);
   const connectionEvent = config.tlsCert ? 'secureConnection' : 'connection';
   const connections = new AnonymousConnections(config.maxAnonymousConnections);
   server.on(connectionEvent, (socket: Socket) => connections.opened(socket));
@@ -137,7 +155,10 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   if (runtime.cluster) {
     try {
       await runtime.cluster.start(config.nodeUrl ?? `http://${host}:${port}`);
+      joined?.resolve();
+      joined = null;
     } catch (error) {
+      joined?.reject(error);
       server.close();
       server.closeAllConnections();
       await runtime.dispose().catch(() => undefined);

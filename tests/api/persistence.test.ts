@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../lib/client/node/api-client.ts';
 import type { TranscriptEntry } from '../../lib/protocol/index.ts';
 import { TestEventStream } from '../support/event-stream.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { storeOf } from '../support/server-store.ts';
 
 // One state folder and one token across every start of the server in this file.
 const home = mkdtempSync(join(tmpdir(), 'vibes-persist-'));
@@ -44,15 +44,6 @@ async function wholeTranscript(api: ApiClient, sessionId: string): Promise<Trans
   }
 }
 
-function integrityOf(path: string): string {
-  const db = new Database(path);
-  try {
-    return (db.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check).join('\n');
-  } finally {
-    db.close();
-  }
-}
-
 describe('persistence across a crash, a restart and a resume', () => {
   let sessionId = '';
   let claudeSessionId = '';
@@ -75,7 +66,7 @@ describe('persistence across a crash, a restart and a resume', () => {
     claudeSessionId = String((init?.event as { session_id?: unknown } | undefined)?.session_id);
     expect(claudeSessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(received.at(-1)?.event.type).toBe('text_delta');
-    expect(integrityOf(join(home, 'vibes.db'))).toBe('ok');
+    expect(await storeOf(first).integrity()).toBe('ok');
 
     const second = await start();
     expect(second.output()).toMatch(/1 session was cut off/);
@@ -143,13 +134,11 @@ describe('persistence across a crash, a restart and a resume', () => {
     expect(await third.stop({ keepHome: true })).toBe(0);
 
     // Two days pass, as far as the store can tell (instead of waiting): a one-day retention forgets it.
-    const db = new Database(join(home, 'vibes.db'));
-    db.prepare('UPDATE sessions SET ended_at = ended_at - 2 * 86400 WHERE ended_at IS NOT NULL').run();
-    db.close();
+    await storeOf(third).exec('UPDATE sessions SET ended_at = ended_at - 2 * 86400 WHERE ended_at IS NOT NULL');
     const fourth = await start({ VIBES_RETENTION_DAYS: '1' });
     const api = client(fourth, 'reader');
     expect(await api.history()).toEqual([]);
     await expect(api.getSession(sessionId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(integrityOf(join(home, 'vibes.db'))).toBe('ok');
+    expect(await storeOf(fourth).integrity()).toBe('ok');
   }, 90_000);
 });

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { startPostgres, startRedis } from './engines.ts';
 
 /**
- * globalSetup of the `api-cluster` project: one Redis and one PostgreSQL for the run. Every
+ * globalSetup of `npm run test:on-cluster` (vitest.cluster.config.ts): one Redis and one PostgreSQL for the run. Every
  * server a test starts then runs as a one-node cluster on them (see server-process.ts), with
  * its own database and Redis key prefix.
  */
@@ -18,7 +18,7 @@ export default async function setup(): Promise<() => Promise<void>> {
       const databases = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'h%'");
       await admin.end();
       if (databases.rowCount === 0) throw new Error('no server ran as a cluster node');
-      console.log(`api-cluster: ${databases.rowCount} servers ran as one-node clusters on Redis and PostgreSQL`);
+      console.log(`on-cluster: ${databases.rowCount} servers ran as one-node clusters on Redis and PostgreSQL`);
     } finally {
       await Promise.all([redis.stop(), postgres.stop()]);
     }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ export interface Engine {
   kill(): Promise<void>;
   /** Starts it again on the same port and data directory. */
   restart(): Promise<void>;
+  /** Its processes now (PostgreSQL's server and its backends), for a benchmark's CPU count. */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -107,11 +109,27 @@ export async function startRedis(): Promise<Engine> {
     port,
     kill: () => stopChild(child, 'SIGKILL'),
     restart: launch,
+    pids: () => (child.pid === undefined ? [] : [child.pid]),
     stop: async () => {
       await stopChild(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The processes whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(name));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return children;
 }
 
 /** The user PostgreSQL runs as: it refuses root, so a root test run hands it to `postgres` (or `nobody`). */
@@ -194,6 +212,7 @@ export async function startPostgres(): Promise<Engine & { newDatabase(): Promise
     port,
     kill: () => stopChild(child, 'SIGKILL'),
     restart: launch,
+    pids: () => (child.pid === undefined ? [] : [child.pid, ...childrenOf(child.pid)]),
     stop: async () => {
       await stopChild(child, 'SIGINT');
       rmSync(dir, { recursive: true, force: true });

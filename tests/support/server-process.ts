@@ -11,6 +11,8 @@ export interface ServerProcess {
   readonly url: string;
   readonly pid: number;
   readonly home: string;
+  /** Its PostgreSQL database when it runs as a cluster node; otherwise its store is in `home`. */
+  readonly databaseUrl: string | undefined;
   /** What clients must send as `Authorization: Bearer`; read from the token file when not given. */
   token(): string;
   readonly child: ChildProcess;
@@ -41,6 +43,7 @@ export interface ServerProcessOptions {
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'vibes-test-'));
   const envToken = options.tokenFile ? undefined : (options.env?.VIBES_TOKEN ?? randomBytes(32).toString('base64url'));
+  const cluster = await clusterEnv(home, options);
   const child = spawn(
     process.execPath,
     [...(options.nodeArgs ?? []), '--import', 'tsx', 'lib/server/main.ts', '--port', '0', ...(options.args ?? [])],
@@ -53,7 +56,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
         VIBES_DEMO: '1',
         NEXT_TELEMETRY_DISABLED: '1',
         VIBES_TOKEN: envToken ?? '',
-        ...(await clusterEnv(home, options)),
+        ...cluster,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,6 +95,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     url,
     pid: child.pid ?? -1,
     home,
+    databaseUrl: options.env?.VIBES_DATABASE_URL ?? cluster.VIBES_DATABASE_URL,
     token: () => envToken ?? readFileSync(join(home, 'token'), 'utf8').trim(),
     child,
     output: () => output,
@@ -111,7 +115,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
 }
 
 /**
- * Under the `api-cluster` project every server is a one-node cluster on the run's Redis and
+ * Under `npm run test:on-cluster` every server is a one-node cluster on the run's Redis and
  * PostgreSQL. Its database, key prefix and node name follow from its home, so a server started
  * again on the same home finds what it left.
  */

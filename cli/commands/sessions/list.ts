@@ -17,15 +17,21 @@ export default class SessionsList extends VibesCommand {
 
   async run(): Promise<{ sessions: SessionInfo[]; ended?: SessionInfo[] }> {
     const { flags } = await this.parse(SessionsList);
-    const [sessions, ended] = await this.withApi(flags, (api) =>
-      Promise.all([api.listSessions(), flags.all ? api.history() : Promise.resolve(undefined)]),
+    const [sessions, ended, nodes] = await this.withApi(flags, (api) =>
+      Promise.all([api.listSessions(), flags.all ? api.history() : Promise.resolve(undefined), api.listNodes()]),
     );
-    if (!this.jsonEnabled()) this.log(renderList(sessions, this.style, ended));
+    // One machine (a single server, or a cluster of one node) needs no MACHINE column.
+    if (!this.jsonEnabled()) this.log(renderList(sessions, this.style, ended, nodes.nodes.length > 1));
     return { sessions, ...(ended ? { ended } : {}) };
   }
 }
 
-export function renderList(sessions: readonly SessionInfo[], style: SessionsList['style'], ended?: readonly SessionInfo[]): string {
+export function renderList(
+  sessions: readonly SessionInfo[],
+  style: SessionsList['style'],
+  ended: readonly SessionInfo[] | undefined,
+  machines: boolean,
+): string {
   const lines: string[] = [];
   if (sessions.length === 0) {
     lines.push(`No active sessions.\n\nStart one with: ${style.cyan('vibes claude "your prompt"')}`);
@@ -34,7 +40,7 @@ export function renderList(sessions: readonly SessionInfo[], style: SessionsList
     lines.push(
       style.bold(`ACTIVE SESSIONS (${sessions.length})`) + (waiting > 0 ? style.yellow(`  ${waiting} waiting for approval`) : ''),
       '',
-      sessionTable(sessions, style),
+      sessionTable(sessions, style, machines),
       '',
       `Use '${style.cyan('vibes sessions attach <id>')}' to connect to a session.`,
       `Use '${style.cyan('vibes sessions kill <id>')}' to terminate a session.`,
@@ -43,7 +49,7 @@ export function renderList(sessions: readonly SessionInfo[], style: SessionsList
   if (ended !== undefined) {
     lines.push('', style.bold(`ENDED SESSIONS (${ended.length})`));
     if (ended.length > 0) {
-      lines.push('', historyTable(ended, style), '', `Use '${style.cyan('vibes sessions resume <id>')}' to continue one.`);
+      lines.push('', historyTable(ended, style, machines), '', `Use '${style.cyan('vibes sessions resume <id>')}' to continue one.`);
     }
   }
   return lines.join('\n');

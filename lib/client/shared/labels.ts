@@ -22,12 +22,12 @@ export const REMOVAL_TEXT: Record<RemovalReason, string> = {
   owner_disconnected: 'This session ended: everyone watching it had left.',
   session_finished: 'This session finished: Claude ended it.',
   node_lost: 'This session ended: the machine running it stopped answering.',
+  server_stopped: 'This session ended when the server was stopped.',
 };
 
 /** Why an ended session ended, as its history entry says it. */
 export const END_TEXT: Record<EndReason, string> = {
   ...REMOVAL_TEXT,
-  server_stopped: 'This session ended when the server was stopped.',
   server_restarted: 'This session was cut off: the server stopped unexpectedly (a crash or a kill) and was started again.',
 };
 

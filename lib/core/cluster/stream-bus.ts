@@ -58,6 +58,10 @@ export class StreamBus<T> implements Bus<T> {
   #lastSeq = 0;
   #running = false;
   #reading: Promise<void> | null = null;
+  /** Appends sent and not yet answered, and the highest sequence Redis gave one of ours. */
+  #pending = 0;
+  #publishedSeq = 0;
+  readonly #catchUp = new Set<() => void>();
 
   constructor(options: StreamBusOptions<T>) {
     this.#options = options;
@@ -102,6 +106,7 @@ export class StreamBus<T> implements Bus<T> {
 
   publish(event: T): void {
     const data = JSON.stringify({ e: event, n: this.#options.node, a: this.#options.annotate?.(event) ?? null });
+    this.#pending++;
     this.#writer
       .eval(
         APPEND,
@@ -113,7 +118,37 @@ export class StreamBus<T> implements Bus<T> {
         String(this.#options.streamLength ?? 10_000),
         crypto.randomUUID(),
       )
-      .catch((error: unknown) => this.#options.onError?.(error));
+      .then((seq) => (this.#publishedSeq = Math.max(this.#publishedSeq, Number(seq))))
+      .catch((error: unknown) => this.#options.onError?.(error))
+      .finally(() => {
+        this.#pending--;
+        this.#wakeCatchUp();
+      });
+  }
+
+  /**
+   * Resolves once every event published so far is in the stream and this node has read it back
+   * (so its own listeners have had it), or after `timeoutMs`, whichever comes first.
+   */
+  settled(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.#pending > 0 || this.#lastSeq < this.#publishedSeq) return;
+        done();
+      };
+      const done = () => {
+        clearTimeout(timer);
+        this.#catchUp.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.#catchUp.add(check);
+      check();
+    });
+  }
+
+  #wakeCatchUp(): void {
+    for (const check of [...this.#catchUp]) check();
   }
 
   subscribe(listener: BusListener<T>): () => void {
@@ -195,6 +230,7 @@ export class StreamBus<T> implements Bus<T> {
         this.#options.onError?.(error);
       }
     }
+    this.#wakeCatchUp();
   }
 
   #keep(entry: StreamEntry<T>): void {

@@ -157,9 +157,10 @@ export class Cluster {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     if (this.#url !== '') {
-      // The manager has ended them (stored as server_stopped); every dashboard drops them now.
+      // The manager has ended them (stored as server_stopped); every other node's dashboards drop
+      // them now (this node's own streams were closed first, as on one machine).
       for (const session of this.#options.manager.list()) {
-        this.#options.bus.publish({ type: 'session_removed', session_id: session.id, reason: 'node_lost' });
+        this.#options.bus.publish({ type: 'session_removed', session_id: session.id, reason: 'server_stopped' });
       }
       await this.#publisher.publish(this.#channel, JSON.stringify(this.#heartbeat(true))).catch(() => undefined);
     }

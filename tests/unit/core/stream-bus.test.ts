@@ -41,6 +41,15 @@ async function node(name: string, keys: string, options: { annotate?: (event: { 
 const summary = (seen: Seen) => seen.entries.map((entry) => [entry.seq, entry.node, entry.event.n, entry.note]);
 
 describe('StreamBus on a real Redis', () => {
+  it('settled() resolves once what this node published is back through its own listeners', async () => {
+    const a = await node('a', `t${++prefix}:`);
+    for (let n = 1; n <= 50; n++) a.bus.publish({ n });
+    // Nothing waited for the stream yet: the appends are still on their way.
+    expect(a.entries.length).toBeLessThan(50);
+    await a.bus.settled(10_000);
+    expect(a.entries.map((entry) => entry.event.n)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
   it('every node sees every event once, in one order, under the same ids, with the publisher and its note', async () => {
     const keys = `t${++prefix}:`;
     const a = await node('a', keys, { annotate: (event) => ({ doubled: event.n * 2 }) });
