@@ -1,32 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { historyTable, sessionTable } from '../../../cli/lib/session-table.ts';
 import { makeStyle } from '../../../cli/lib/style.ts';
-import { SessionInfo } from '../../../lib/protocol/index.ts';
+import type { SessionInfo } from '../../../lib/protocol/index.ts';
+import { sessionInfo } from '../../support/session-fixture.ts';
 
 const now = Math.floor(Date.now() / 1000);
 const session = (id: string, extra: Partial<SessionInfo> = {}): SessionInfo =>
-  SessionInfo.parse({
-    id,
-    name: `session ${id}`,
-    title: `session ${id}`,
-    project: 'tmp',
-    state: 'idle',
-    owner_id: 'someone',
-    is_owner: false,
-    subscriber_count: 1,
-    created_at: now,
-    last_activity_at: now,
-    cwd: '/tmp',
-    model: null,
-    pending_permissions: [],
-    queued_inputs: 0,
-    cost_usd: 0,
-    claude_session_id: null,
-    failure: null,
-    ended_at: null,
-    end_reason: null,
-    ...extra,
-  });
+  sessionInfo(id, { name: `session ${id}`, title: `session ${id}`, created_at: now, last_activity_at: now, ...extra });
 const style = makeStyle(false);
 
 describe('the session tables', () => {

@@ -2,35 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { endLook, formatAge, projectLabel } from '../../../lib/client/shared/labels.ts';
 import { applyToSessionList } from '../../../lib/client/shared/session-list.ts';
 import type { SessionInfo } from '../../../lib/protocol/index.ts';
+import { sessionInfo } from '../../support/session-fixture.ts';
 
-const session = (id: string, created: number, extra: Partial<SessionInfo> = {}): SessionInfo => ({
-  id,
-  name: null,
-  title: `Session ${id.slice(0, 8)}`,
-  preview: null,
-  project: 'tmp',
-  git_branch: null,
-  state: 'idle',
-  owner_id: 'a',
-  is_owner: false,
-  subscriber_count: 1,
-  created_at: created,
-  last_activity_at: created,
-  cwd: '/tmp',
-  model: null,
-  permission_mode: 'default',
-  todos: null,
-  pending_permissions: [],
-  queued_inputs: 0,
-  cost_usd: 0,
-  claude_session_id: null,
-  failure: null,
-  ended_at: null,
-  end_reason: null,
-  demo: false,
-  node: null,
-  ...extra,
-});
+const session = (id: string, created: number, extra: Partial<SessionInfo> = {}): SessionInfo =>
+  sessionInfo(id, { owner_id: 'a', created_at: created, last_activity_at: created, ...extra });
 
 describe('session list', () => {
   it('applies list, update, removal and ownership events, newest first', () => {

@@ -2,40 +2,16 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SessionSnapshot } from '../../../lib/core/index.ts';
 import { SqliteStore } from '../../../lib/core/sqlite-store.ts';
+import type { SessionInfo } from '../../../lib/protocol/index.ts';
+import { sessionInfo } from '../../support/session-fixture.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-const snapshot: SessionSnapshot = {
-  id: 's1',
-  name: 'big',
-  title: 'big',
-  preview: null,
-  project: 'tmp',
-  git_branch: null,
-  state: 'processing',
-  owner_id: 'owner',
-  subscriber_count: 1,
-  created_at: 1_700_000_000,
-  last_activity_at: 1_700_000_000,
-  cwd: '/tmp',
-  model: null,
-  pending_permissions: [],
-  queued_inputs: 0,
-  cost_usd: 0,
-  claude_session_id: null,
-  failure: null,
-  ended_at: null,
-  end_reason: null,
-  permission_mode: 'default',
-  todos: null,
-  demo: false,
-  node: null,
-};
+const { is_owner: _, ...snapshot }: SessionInfo = sessionInfo('s1', { name: 'big', title: 'big', state: 'processing', owner_id: 'owner' });
 
 describe('the SQLite file', () => {
   it('is readable by its user only, journal included', () => {
