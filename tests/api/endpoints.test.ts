@@ -59,6 +59,15 @@ describe('sessions', () => {
     expect(session.cwd).toBe(process.cwd());
     const page = await vibes.client('alice').events(session.id);
     expect(page.events[0]?.event).toMatchObject({ type: 'user_input', content: 'hello there', client_id: 'alice', source: 'api' });
+    // Its turn ends before the next test, which checks that nothing changes while it runs.
+    await expect
+      .poll(
+        async () =>
+          (await vibes.client('alice').events(session.id, { limit: 1000 })).events.some((entry) => entry.event.type === 'turn_complete'),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    await expect.poll(async () => (await vibes.client('alice').getSession(session.id)).state, { timeout: 15_000 }).toBe('idle');
   });
 
   it('GET /api/sessions/:id of an unknown id is 404 NOT_FOUND', async () => {
