@@ -9,6 +9,7 @@ import { startServer } from './server.ts';
 
 /** `npm start` and `vibes serve`: the server in the foreground until SIGINT or SIGTERM. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  keepServingWithoutOutput();
   const config = loadConfig(argv, env);
   // Claude and every command it runs inherit this environment: vibes' own secret stays out of it.
   const agentEnv = withoutVibesSecrets(env);
@@ -52,6 +53,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     stopping = true;
     console.log(`vibes: ${signal}, ending sessions and shutting down`);
     removeServerRecord(config.home, process.pid);
+    // Each agent is SIGKILLed after its own grace, so a close still running by then is stuck.
+    setTimeout(() => {
+      console.error(`vibes: shutdown did not finish within ${SHUTDOWN_BOUND_MS / 1000} s; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS).unref();
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -69,6 +75,17 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     );
     process.exit(1);
   });
+}
+
+const SHUTDOWN_BOUND_MS = 20_000;
+
+/**
+ * A server whose terminal or log pipe went away keeps serving and still shuts down on a signal.
+ * Without a listener, a failed write to stdout or stderr is an uncaught error; Next logs those to
+ * stderr, which fails again: the process spun on that loop and never reached its shutdown.
+ */
+function keepServingWithoutOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 }
 
 const VIBES_SECRETS = ['VIBES_TOKEN', 'VIBES_REDIS_URL', 'VIBES_DATABASE_URL'];

@@ -100,4 +100,23 @@ describe('the server receiving SIGTERM during a turn', () => {
       rmSync(server.home, { recursive: true, force: true });
     }
   });
+
+  it('still ends its sessions and exits 0 when the terminal it printed to is gone', async () => {
+    const server = await startServerProcess();
+    try {
+      const token = server.token();
+      const api = new ApiClient({ baseUrl: server.url, token, clientId: 'orphan' });
+      await api.createSession({ prompt: 'stream 500 chunks every 20ms' });
+      // The page loads Next, whose logger of uncaught errors turned failed writes into a loop.
+      const page = await fetch(`${server.url}/`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(page.status).toBe(200);
+      server.child.stdout!.destroy();
+      server.child.stderr!.destroy();
+      const claudePids = childPids(server.pid);
+      expect(await server.stop({ signal: 'SIGTERM' })).toBe(0);
+      for (const pid of claudePids) expect(isAlive(pid)).toBe(false);
+    } finally {
+      await server.stop({ signal: 'SIGKILL' });
+    }
+  });
 });

@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { childPids, endingWithParent } from './processes.ts';
 
 /**
  * Real Redis and PostgreSQL for tests: each on a free loopback port, in its own temporary
@@ -83,9 +84,21 @@ export async function startRedis(): Promise<Engine> {
   const port = await freePort();
   let child: ChildProcess;
   const launch = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      ...endingWithParent('TERM', binary, [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ]),
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const output = captured(child);
     await until(
       'redis-server',
@@ -115,21 +128,6 @@ export async function startRedis(): Promise<Engine> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** The processes whose parent is `pid`, from /proc. */
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(name));
-    } catch {
-      // Gone between the listing and the read.
-    }
-  }
-  return children;
 }
 
 /** The user PostgreSQL runs as: it refuses root, so a root test run hands it to `postgres` (or `nobody`). */
@@ -169,8 +167,8 @@ export async function startPostgres(): Promise<Engine & { newDatabase(): Promise
   let child: ChildProcess;
   const launch = async () => {
     child = spawn(
-      postgresBin('postgres'),
-      [
+      // QUIT: PostgreSQL's immediate shutdown; its own processes follow the postmaster.
+      ...endingWithParent('QUIT', postgresBin('postgres'), [
         '-D',
         data,
         '-p',
@@ -185,7 +183,7 @@ export async function startPostgres(): Promise<Engine & { newDatabase(): Promise
         'synchronous_commit=off',
         '-c',
         'full_page_writes=off',
-      ],
+      ]),
       { ...user, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const output = captured(child);
@@ -212,7 +210,7 @@ export async function startPostgres(): Promise<Engine & { newDatabase(): Promise
     port,
     kill: () => stopChild(child, 'SIGKILL'),
     restart: launch,
-    pids: () => (child.pid === undefined ? [] : [child.pid, ...childrenOf(child.pid)]),
+    pids: () => (child.pid === undefined ? [] : [child.pid, ...childPids(child.pid)]),
     stop: async () => {
       await stopChild(child, 'SIGINT');
       rmSync(dir, { recursive: true, force: true });

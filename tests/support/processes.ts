@@ -1,5 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
+/**
+ * `command` started so that it gets `signal` when the process that started it ends, however it
+ * ends: a test worker killed on a timeout leaves no server or engine behind (`process.on('exit')`
+ * does not run then). Linux's parent-death signal, set by util-linux's setpriv before the exec.
+ */
+export function endingWithParent(signal: 'TERM' | 'QUIT', command: string, args: readonly string[]): [string, string[]] {
+  return ['setpriv', ['--pdeathsig', signal, '--', command, ...args]];
+}
+
 /** Pids of the live processes whose parent is `parentPid`, read from /proc. */
 export function childPids(parentPid: number): number[] {
   const children: number[] = [];

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { endingWithParent } from './processes.ts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -45,8 +46,15 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const envToken = options.tokenFile ? undefined : (options.env?.VIBES_TOKEN ?? randomBytes(32).toString('base64url'));
   const cluster = await clusterEnv(home, options);
   const child = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), '--import', 'tsx', 'lib/server/main.ts', '--port', '0', ...(options.args ?? [])],
+    ...endingWithParent('TERM', process.execPath, [
+      ...(options.nodeArgs ?? []),
+      '--import',
+      'tsx',
+      'lib/server/main.ts',
+      '--port',
+      '0',
+      ...(options.args ?? []),
+    ]),
     {
       cwd: PROJECT_ROOT,
       env: {
@@ -62,7 +70,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  // If the test worker itself goes away, its server must not outlive it.
+  // A worker that ends normally takes its server down at once (one killed on a timeout: above).
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   let output = '';
