@@ -6,6 +6,9 @@ const nextConfig = {
   serverExternalPackages: ['@anthropic-ai/claude-agent-sdk', 'better-sqlite3'],
   // `npm run typecheck` checks the whole project, strictly, once; the build need not do it again.
   typescript: { ignoreBuildErrors: true },
+  // Each page and route handler loads when first asked for, not all at start: an idle server (or one
+  // only the CLI talks to) holds ~14 MB less; the first dashboard load after a start pays ~150 ms.
+  experimental: { preloadEntriesOnStart: false },
 };
 
 export default nextConfig;

@@ -9,6 +9,7 @@ import type { ClientId } from './ownership.ts';
 import { Session } from './session.ts';
 import { untitled } from './summary.ts';
 import { MemoryStore, type HistoryQuery, type SessionStore, type StoreWrite } from './store.ts';
+import { storedFields } from './store-rows.ts';
 
 export interface SessionManagerOptions {
   bus: Bus<CoreEvent>;
@@ -59,6 +60,8 @@ export class SessionManager {
   readonly #allowBypass: boolean;
   readonly #node: string | null;
   #outbox: CoreEvent[] = [];
+  /** Per live session, what was last written of it (`storedFields`). */
+  readonly #written = new Map<string, string>();
   #endings: { sessionId: string; reason: EndReason; at: number }[] = [];
   #flushScheduled: NodeJS.Immediate | null = null;
 
@@ -214,8 +217,12 @@ export class SessionManager {
       if (event.type === 'session_updated') sessions.set(event.session.id, event.session);
       else if (event.type === 'session_event') events.push({ sessionId: event.session_id, entry: event.entry });
     }
+    const changed = [...sessions.values()]
+      .map((snapshot) => ({ snapshot, fields: storedFields(snapshot) }))
+      .filter(({ snapshot, fields }) => this.#written.get(snapshot.id) !== fields);
     try {
-      this.#store.write({ ...batch, sessions: [...sessions.values()], events });
+      this.#store.write({ ...batch, sessions: changed.map(({ snapshot }) => snapshot), events });
+      for (const { snapshot, fields } of changed) this.#written.set(snapshot.id, fields);
     } catch (error) {
       // Losing the history is bad; leaving every client frozen because the disk is full is worse.
       console.error('vibes: writing sessions to the store failed:', error);
@@ -230,6 +237,7 @@ export class SessionManager {
   }
 
   #end(sessionId: string, reason: EndReason): void {
+    this.#written.delete(sessionId);
     this.#endings.push({ sessionId, reason, at: Math.floor(this.#clock() / 1000) });
   }
 

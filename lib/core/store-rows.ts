@@ -58,6 +58,16 @@ export function snapshotOf(row: SessionRow): SessionSnapshot {
   };
 }
 
+/**
+ * What the stores keep of a live session, as one string. A snapshot that differs from the last one
+ * written only in what lives in memory (viewers, pending requests, queued inputs) needs no write:
+ * a storm of viewers subscribing costs no transaction each.
+ */
+export function storedFields(snapshot: SessionSnapshot): string {
+  const { subscriber_count: _viewers, pending_permissions: _pending, queued_inputs: _queued, ...stored } = snapshot;
+  return JSON.stringify(stored);
+}
+
 export interface DeviceRow {
   id: string;
   secret_hash: string;

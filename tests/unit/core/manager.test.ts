@@ -231,3 +231,32 @@ describe('SessionManager tick delivery', () => {
     expect(store.getSession(session.id)).toMatchObject({ end_reason: 'killed' });
   });
 });
+
+describe('SessionManager writes', () => {
+  it("writes a session's row only when what the store keeps of it changed, not for each viewer", async () => {
+    const store = new MemoryStore();
+    const written: string[][] = [];
+    const write = store.write.bind(store);
+    store.write = (batch) => {
+      written.push((batch.sessions ?? []).map((snapshot) => `${snapshot.permission_mode} ${snapshot.subscriber_count}`));
+      write(batch);
+    };
+    const bus = new EventBus<CoreEvent>({ ringSize: 100 });
+    const { factory, last } = scriptedAgents();
+    const manager = new SessionManager({ bus, agentFactory: factory, store, delivery: 'sync' });
+    const updates: number[] = [];
+    bus.subscribe(({ event }) => {
+      if (event.type === 'session_updated') updates.push(event.session.subscriber_count);
+    });
+    const session = await manager.create({ ownerId: 'owner', cwd: process.cwd() });
+    written.length = 0;
+    updates.length = 0;
+    for (const viewer of ['a', 'b', 'c']) session.addSubscriber(viewer);
+    expect(updates).toEqual([2, 3, 4]);
+    expect(written.flat()).toEqual([]);
+    last().emitAgentEvent({ type: 'permission_mode', mode: 'plan' });
+    expect(written.flat()).toEqual(['plan 4']);
+    await manager.kill(session.id, 'owner');
+    expect(store.getSession(session.id)).toMatchObject({ end_reason: 'killed' });
+  });
+});
