@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '../support/server-process.ts';
 const benches = [
   ['SSE fan-out (1, 100, 1000 clients)', ['tests/bench/sse-fanout.ts', '1', '100', '1000']],
   ['SSE fan-out targets (200, 500 clients)', ['tests/bench/sse-fanout.ts', '200', '500']],
+  ['SSE fan-out, a chunk every 20 ms (500 clients)', ['tests/bench/sse-fanout.ts', '500'], { VIBES_BENCH_EVERY_MS: '20' }],
   ['SSE fan-out across a cluster (500 viewers over three nodes, beside one node)', ['tests/bench/sse-fanout-cluster.ts', '500']],
   ['memory and throughput', ['tests/bench/memory-throughput.ts']],
   ['vibes beside the floor: ready, subscribe storm, bytes, memory over a series', ['tests/bench/lean.ts', '500', '15']],
@@ -19,9 +20,14 @@ console.log(
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`,
 );
 let failed = 0;
-for (const [title, args] of benches) {
+for (const [title, args, env] of benches) {
   console.log(`\n=== ${title}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: PROJECT_ROOT, stdio: 'inherit', timeout: 15 * 60_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+    timeout: 15 * 60_000,
+  });
   if (result.status !== 0) {
     failed++;
     console.log(`(${title} did not finish: ${result.status ?? result.signal})`);
