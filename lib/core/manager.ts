@@ -8,7 +8,7 @@ import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.t
 import type { ClientId } from './ownership.ts';
 import { Session } from './session.ts';
 import { untitled } from './summary.ts';
-import { MemoryStore, type HistoryQuery, type SessionStore, type StoreWrite } from './store.ts';
+import { MemoryStore, type HistoryQuery, type SessionStore } from './store.ts';
 import { storedFields } from './store-rows.ts';
 
 export interface SessionManagerOptions {
@@ -208,7 +208,7 @@ export class SessionManager {
     this.#flushScheduled = null;
     if (this.#outbox.length === 0 && this.#endings.length === 0) return;
     const outbox = this.#outbox;
-    const batch: StoreWrite = { sessions: [], events: [], ended: this.#endings };
+    const ended = this.#endings;
     this.#outbox = [];
     this.#endings = [];
     const sessions = new Map<string, SessionSnapshot>();
@@ -221,7 +221,9 @@ export class SessionManager {
       .map((snapshot) => ({ snapshot, fields: storedFields(snapshot) }))
       .filter(({ snapshot, fields }) => this.#written.get(snapshot.id) !== fields);
     try {
-      this.#store.write({ ...batch, sessions: changed.map(({ snapshot }) => snapshot), events });
+      // A batch of nothing but viewers coming and going is no transaction at all.
+      if (changed.length > 0 || events.length > 0 || ended.length > 0)
+        this.#store.write({ sessions: changed.map(({ snapshot }) => snapshot), events, ended });
       for (const { snapshot, fields } of changed) this.#written.set(snapshot.id, fields);
     } catch (error) {
       // Losing the history is bad; leaving every client frozen because the disk is full is worse.
