@@ -34,6 +34,8 @@ export default defineConfig({
           name: 'cli',
           include: ['tests/cli/**/*.test.ts'],
           globalSetup: ['tests/support/build-web.ts', 'tests/support/build-cli.ts'],
+          // A file's cases wait on CLI processes side by side; each `vibes` start costs CPU, so a few at a time.
+          maxConcurrency: 3,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

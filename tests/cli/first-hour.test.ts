@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { isAlive } from '../support/processes.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
@@ -23,13 +23,13 @@ beforeAll(async () => {
   server = await startServerProcess({ env: { VIBES_DEMO: '0', VIBES_CLAUDE_PATH: NO_CLAUDE } });
   env = serverEnv(server);
 });
-afterEach(async () => {
+// The cases run side by side, each with sessions, homes and servers of its own: what they leave
+// running ends at the end (an afterEach would end the others').
+afterAll(async () => {
   await killAllClis();
   for (const client of holders.splice(0)) client.close();
   for (const pid of pids.splice(0)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-});
-afterAll(async () => {
   await server?.stop();
 });
 
@@ -46,8 +46,8 @@ async function watcher(target = server) {
   return client;
 }
 
-describe('vibes claude --demo', () => {
-  it('runs the fake Claude on a server whose sessions are otherwise real', async () => {
+describe.concurrent('vibes claude --demo', () => {
+  it('runs the fake Claude on a server whose sessions are otherwise real', async ({ expect }) => {
     const result = await runCli(['claude', '--demo', '--name', 'try-demo', 'hello there'], env);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('You said');
@@ -60,8 +60,8 @@ describe('vibes claude --demo', () => {
   });
 });
 
-describe('autostart (item 1)', () => {
-  it('starts the server the way the user last ran it, and says how, where and where it logs', async () => {
+describe.concurrent('autostart (item 1)', () => {
+  it('starts the server the way the user last ran it, and says how, where and where it logs', async ({ expect }) => {
     const home = mkdtempSync(join(tmpdir(), 'vibes-autostart-'));
     homes.push(home);
     const port = await freePort();
@@ -84,8 +84,8 @@ describe('autostart (item 1)', () => {
   }, 90_000);
 });
 
-describe('leaving on purpose (item 2)', () => {
-  it('end of input hands the session to the other watcher at once, not after the grace period', async () => {
+describe.concurrent('leaving on purpose (item 2)', () => {
+  it('end of input hands the session to the other watcher at once, not after the grace period', async ({ expect }) => {
     const other = await watcher();
     const claude = startCli(['claude', '--demo', '--name', 'handover-now'], env);
     claude.write('hello');
@@ -99,7 +99,7 @@ describe('leaving on purpose (item 2)', () => {
     expect(after).toMatchObject({ owner_id: other.stream.clientId, subscriber_count: 1 });
   });
 
-  it('a session nobody else watches ends when its terminal leaves', async () => {
+  it('a session nobody else watches ends when its terminal leaves', async ({ expect }) => {
     const result = await runCli(['claude', '--demo', '--name', 'alone'], env, { input: 'hello\n' });
     expect(result.code, result.stderr).toBe(0);
     expect((await listJson()).some((listed) => listed.name === 'alone')).toBe(false);
@@ -107,8 +107,8 @@ describe('leaving on purpose (item 2)', () => {
   });
 });
 
-describe('a server outage under attach (item 3)', () => {
-  it('reports the outage once, and after the restart says at once that the session ended', async () => {
+describe.concurrent('a server outage under attach (item 3)', () => {
+  it('reports the outage once, and after the restart says at once that the session ended', async ({ expect }) => {
     const home = mkdtempSync(join(tmpdir(), 'vibes-outage-'));
     homes.push(home);
     const port = await freePort();
@@ -134,11 +134,12 @@ describe('a server outage under attach (item 3)', () => {
     } finally {
       await second.stop();
     }
-  });
+    // Two server starts, beside the other cases: a busy machine needs the room.
+  }, 90_000);
 });
 
-describe('a piped vibes claude with a decision waiting (item 4)', () => {
-  it('says on stderr what waits and how to answer, and takes the answer from its input', async () => {
+describe.concurrent('a piped vibes claude with a decision waiting (item 4)', () => {
+  it('says on stderr what waits and how to answer, and takes the answer from its input', async ({ expect }) => {
     const claude = startCli(['claude', '--demo', ASKS_FOR_BASH], env);
     await claude.waitFor(/waiting for a decision in session ([0-9a-f]{8})/);
     expect(claude.stderr).toMatch(
@@ -151,8 +152,8 @@ describe('a piped vibes claude with a decision waiting (item 4)', () => {
   });
 });
 
-describe('attach (items 5 and 10)', () => {
-  it('on an ended session points to resume', async () => {
+describe.concurrent('attach (items 5 and 10)', () => {
+  it('on an ended session points to resume', async ({ expect }) => {
     const other = await watcher();
     const session = await other.api.createSession({ demo: true, cwd: server.home });
     await other.api.kill(session.id);
@@ -163,7 +164,7 @@ describe('attach (items 5 and 10)', () => {
     );
   });
 
-  it('names the state in words in its header', async () => {
+  it('names the state in words in its header', async ({ expect }) => {
     const other = await watcher();
     const session = await other.api.createSession({ demo: true, cwd: server.home, prompt: ASKS_FOR_BASH });
     await other.stream.waitForEvent(
@@ -176,8 +177,8 @@ describe('attach (items 5 and 10)', () => {
   });
 });
 
-describe('oclif conventions (item 10)', () => {
-  it('--help lists every command once, subcommands included', async () => {
+describe.concurrent('oclif conventions (item 10)', () => {
+  it('--help lists every command once, subcommands included', async ({ expect }) => {
     const help = await runCli(['--help'], cliEnv());
     expect(help.code).toBe(0);
     expect(help.stdout).not.toContain('TOPICS');
@@ -189,7 +190,7 @@ describe('oclif conventions (item 10)', () => {
     expect(listed).toEqual(expect.arrayContaining(['token rotate', 'sessions attach', 'sessions kill', 'serve', 'serve stop', 'claude']));
   });
 
-  it('a mistyped command gets a suggestion', async () => {
+  it('a mistyped command gets a suggestion', async ({ expect }) => {
     const typo = await runCli(['sesions', 'list'], cliEnv());
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('"sesions list" is not a vibes command. Did you mean `vibes sessions list`?');

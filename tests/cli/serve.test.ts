@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { projectVersion } from '../../lib/local/project-root.ts';
 import { isAlive } from '../support/processes.ts';
 import { cliEnv, freePort, killAllClis, runCli, startCli } from './cli-harness.ts';
@@ -27,15 +27,17 @@ function recorded(home: string): Recorded {
   return record;
 }
 
-afterEach(async () => {
+// The cases run side by side, each with a home and a port of its own: what they leave running
+// ends at the end (an afterEach would end the others').
+afterAll(async () => {
   await killAllClis();
   // A background server a failed test left behind must not outlive the suite.
   for (const pid of pids.splice(0)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 });
 
-describe('a background server', () => {
-  it('is started by any command when none answers, then `serve status` and `serve stop` manage it', async () => {
+describe.concurrent('a background server', () => {
+  it('is started by any command when none answers, then `serve status` and `serve stop` manage it', async ({ expect }) => {
     const home = tempHome();
     const port = await freePort();
     const env = cliEnv({ VIBES_HOME: home, VIBES_PORT: String(port), VIBES_DEMO: '1' });
@@ -67,7 +69,7 @@ describe('a background server', () => {
     expect((await runCli(['serve', 'stop'], env)).stdout).toContain('No background vibes server is running');
   });
 
-  it('`serve --detach` records where it runs, and the other commands find it there', async () => {
+  it('`serve --detach` records where it runs, and the other commands find it there', async ({ expect }) => {
     const home = tempHome();
     const env = cliEnv({ VIBES_HOME: home, VIBES_NO_AUTOSTART: '1' });
     const detach = await runCli(['serve', '--detach', '--port', '0', '--demo'], env, { timeoutMs: 40_000 });
@@ -85,7 +87,7 @@ describe('a background server', () => {
     expect(isAlive(record.pid)).toBe(false);
   });
 
-  it('--version answers without a server, in the same words as oclif’s own version flag', async () => {
+  it('--version answers without a server, in the same words as oclif’s own version flag', async ({ expect }) => {
     const quick = await runCli(['--version'], cliEnv({ VIBES_HOME: tempHome() }));
     // `--version` with another flag goes the long way, through oclif.
     const throughOclif = await runCli(['--version', '--no-autostart'], cliEnv({ VIBES_HOME: tempHome() }));
@@ -94,7 +96,7 @@ describe('a background server', () => {
     expect(throughOclif.stdout).toBe(quick.stdout);
   });
 
-  it('without autostart, says that no server answers and what to do', async () => {
+  it('without autostart, says that no server answers and what to do', async ({ expect }) => {
     const home = tempHome();
     const port = await freePort();
     for (const [args, env] of [
@@ -110,8 +112,8 @@ describe('a background server', () => {
   });
 });
 
-describe('vibes serve in the foreground', () => {
-  it('prints its URL with a pairing code, records itself while it runs, and exits 0 on Ctrl-C', async () => {
+describe.concurrent('vibes serve in the foreground', () => {
+  it('prints its URL with a pairing code, records itself while it runs, and exits 0 on Ctrl-C', async ({ expect }) => {
     const home = tempHome();
     const serve = startCli(['serve', '--port', '0', '--demo'], cliEnv({ VIBES_HOME: home }));
     const [, url] = await serve.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, 30_000);

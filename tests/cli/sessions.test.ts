@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { holder, killAllClis, runCli, serverEnv, startCli } from './cli-harness.ts';
@@ -18,11 +18,11 @@ beforeAll(async () => {
   server = await startServerProcess({ env: { VIBES_DISCONNECT_GRACE_MS: '500' } });
   env = serverEnv(server);
 });
-afterEach(async () => {
+// Every case but the first runs side by side with the others on this server, each on sessions of
+// its own: their processes end together at the end (an afterEach would end the others').
+afterAll(async () => {
   await killAllClis();
   for (const client of holders.splice(0)) client.close();
-});
-afterAll(async () => {
   await server?.stop();
 });
 
@@ -39,7 +39,7 @@ const listJson = async () => {
   return (JSON.parse(result.stdout) as { sessions: SessionInfo[] }).sessions;
 };
 
-describe('vibes sessions list', () => {
+describe('vibes sessions list, before any session exists', () => {
   it('says there are no sessions, with a hint to start one, as a table and as JSON', async () => {
     for (const args of [['sessions', 'list'], ['sessions']]) {
       const result = await runCli(args, env);
@@ -49,8 +49,10 @@ describe('vibes sessions list', () => {
     }
     expect(await listJson()).toEqual([]);
   });
+});
 
-  it('lists sessions with id, title, project, state, age, owner and viewers, and the hints', async () => {
+describe.concurrent('vibes sessions list', () => {
+  it('lists sessions with id, title, project, state, age, owner and viewers, and the hints', async ({ expect }) => {
     const { session } = await heldSession({ name: 'listed one' });
     const { session: unnamed } = await heldSession({ prompt: 'fix the flaky test\nin the parser' });
     const result = await runCli(['sessions', 'list'], env);
@@ -70,7 +72,7 @@ describe('vibes sessions list', () => {
     expect((await listJson()).map((listed) => listed.id)).toContain(session.id);
   });
 
-  it('says what to do when the server refuses the token', async () => {
+  it('says what to do when the server refuses the token', async ({ expect }) => {
     const result = await runCli(['sessions', 'list'], serverEnv(server, { VIBES_TOKEN: 'not-the-token' }));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('vibes pair');
@@ -80,8 +82,8 @@ describe('vibes sessions list', () => {
   });
 });
 
-describe('vibes claude', () => {
-  it('streams a turn, answers a permission inline, shows up in another process, exits 0', async () => {
+describe.concurrent('vibes claude', () => {
+  it('streams a turn, answers a permission inline, shows up in another process, exits 0', async ({ expect }) => {
     const claude = startCli(['claude', ASKS_FOR_BASH, '--name', 'from the cli'], env);
     // The first session of a fresh server includes Claude's cold start; a busy machine needs the room.
     await claude.waitFor('Claude wants to run a command', 30_000);
@@ -108,13 +110,13 @@ describe('vibes claude', () => {
     expect(input?.event).toMatchObject({ source: 'cli', content: ASKS_FOR_BASH });
   });
 
-  it('exits non-zero when the last turn failed', async () => {
+  it('exits non-zero when the last turn failed', async ({ expect }) => {
     const result = await runCli(['claude', FAILS], env);
     expect(result.code, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toContain('turn failed');
   });
 
-  it('takes the first message from stdin without a prompt, and prints JSON events with --json', async () => {
+  it('takes the first message from stdin without a prompt, and prints JSON events with --json', async ({ expect }) => {
     const result = await runCli(['claude', '--json'], env, { input: 'hello from a pipe\n' });
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout
@@ -128,7 +130,7 @@ describe('vibes claude', () => {
     expect(kinds.at(-1)).toBe('turn_complete');
   });
 
-  it('interrupts the running turn on Ctrl-C and leaves on the second', async () => {
+  it('interrupts the running turn on Ctrl-C and leaves on the second', async ({ expect }) => {
     const claude = startCli(['claude', HANGS], env);
     await claude.waitFor('claude started');
     claude.signal('SIGINT');
@@ -138,7 +140,7 @@ describe('vibes claude', () => {
     expect(await claude.waitForExit()).not.toBe(0);
   });
 
-  it('hands ownership to an attached second process when it leaves', async () => {
+  it('hands ownership to an attached second process when it leaves', async ({ expect }) => {
     const claude = startCli(['claude', 'say hello', '--name', 'handover'], env);
     await claude.waitFor('✓ done');
     const session = (await listJson()).find((listed) => listed.name === 'handover');
@@ -157,8 +159,8 @@ describe('vibes claude', () => {
   });
 });
 
-describe('vibes sessions attach', () => {
-  it('streams live events, sends input lines, answers a permission, and exits when the session is killed', async () => {
+describe.concurrent('vibes sessions attach', () => {
+  it('streams live events, sends input lines, answers a permission, and exits when the session is killed', async ({ expect }) => {
     const { api, session } = await heldSession({ name: 'attach me' });
     const attach = startCli(['sessions', 'attach', session.id.slice(0, 6)], env);
     await attach.waitFor(`session ${session.id.slice(0, 8)} "attach me"`);
@@ -177,7 +179,7 @@ describe('vibes sessions attach', () => {
     expect(await attach.waitForExit()).toBe(0);
   });
 
-  it('shows what happened before it attached, and a permission already waiting', async () => {
+  it('shows what happened before it attached, and a permission already waiting', async ({ expect }) => {
     const { api, session } = await heldSession({ prompt: ASKS_FOR_BASH });
     await expect.poll(async () => (await api.getSession(session.id)).state).toBe('waiting_permission');
     const attach = startCli(['sessions', 'attach', session.id], env);
@@ -189,7 +191,7 @@ describe('vibes sessions attach', () => {
     expect(attach.stdout.split('Claude wants to run a command').length).toBe(2);
   });
 
-  it('prints one JSON object per event with --json', async () => {
+  it('prints one JSON object per event with --json', async ({ expect }) => {
     const { session } = await heldSession();
     const attach = startCli(['sessions', 'attach', session.id, '--json'], env);
     await expect.poll(async () => (await listJson()).find((listed) => listed.id === session.id)?.subscriber_count).toBe(2);
@@ -208,8 +210,8 @@ describe('vibes sessions attach', () => {
   });
 });
 
-describe('vibes sessions kill', () => {
-  it('kills, waits for the confirmation and says so', async () => {
+describe.concurrent('vibes sessions kill', () => {
+  it('kills, waits for the confirmation and says so', async ({ expect }) => {
     const { stream, session } = await heldSession({ name: 'doomed' });
     const result = await runCli(['sessions', 'kill', session.id.slice(0, 5)], env);
     expect(result.code, result.stderr).toBe(0);
@@ -218,7 +220,7 @@ describe('vibes sessions kill', () => {
     expect((await listJson()).map((listed) => listed.id)).not.toContain(session.id);
   });
 
-  it('answers one JSON document with --json', async () => {
+  it('answers one JSON document with --json', async ({ expect }) => {
     const { session } = await heldSession();
     const result = await runCli(['sessions', 'kill', session.id, '--json'], env);
     expect(result.code, result.stderr).toBe(0);
@@ -226,8 +228,8 @@ describe('vibes sessions kill', () => {
   });
 });
 
-describe('session ids', () => {
-  it('an unknown id is exit 1 with a clear message, for kill and attach', async () => {
+describe.concurrent('session ids', () => {
+  it('an unknown id is exit 1 with a clear message, for kill and attach', async ({ expect }) => {
     for (const command of ['kill', 'attach']) {
       const result = await runCli(['sessions', command, 'ffffffff-no-such-session'], env);
       expect(result.code).toBe(1);
@@ -239,7 +241,7 @@ describe('session ids', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 
-  it('an ambiguous prefix is an error that lists the matches', async () => {
+  it('an ambiguous prefix is an error that lists the matches', async ({ expect }) => {
     const client = await holder(server);
     holders.push(client);
     // Seventeen ids cannot all start with different hex digits.
@@ -260,8 +262,8 @@ describe('session ids', () => {
   });
 });
 
-describe('history and resume', () => {
-  it('list --all shows ended sessions with why they ended; resume continues one and attaches to it', async () => {
+describe.concurrent('history and resume', () => {
+  it('list --all shows ended sessions with why they ended; resume continues one and attaches to it', async ({ expect }) => {
     const { api, session } = await heldSession({ name: 'history one', prompt: 'hello' });
     await expect.poll(async () => (await api.getSession(session.id)).claude_session_id).not.toBeNull();
     await expect.poll(async () => (await api.getSession(session.id)).state).toBe('idle');
@@ -297,7 +299,7 @@ describe('history and resume', () => {
     expect(await resume.waitForExit()).toBe(0);
   });
 
-  it('resume of a session that is running is refused with a clear message', async () => {
+  it('resume of a session that is running is refused with a clear message', async ({ expect }) => {
     const { session } = await heldSession();
     const result = await runCli(['sessions', 'resume', session.id], env);
     expect(result.code).toBe(1);
