@@ -1,7 +1,7 @@
 'use client';
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { mutate } from 'swr';
+import { mutate, useSWRConfig } from 'swr';
 import { ApiError } from '../../lib/client/shared/api-error.ts';
 import { WebApi } from '../../lib/client/web/web-api.ts';
 import { BrowserStream, type ConnectionStatus } from '../../lib/client/web/browser-stream.ts';
@@ -93,6 +93,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [allowBypass, setAllowBypass] = useState(false);
   const [demoDefault, setDemoDefault] = useState(false);
   const [removed, setRemoved] = useState<ReadonlyMap<string, RemovalReason>>(new Map());
+  const { cache } = useSWRConfig();
 
   useEffect(() => {
     const { stream, api, feedSlot: feed } = core;
@@ -124,9 +125,12 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           void mutate(HISTORY_KEY);
           break;
         case 'session_updated':
-          void mutate<readonly SessionInfo[] | undefined>(HISTORY_KEY, (history) => withoutLive(history, event.session.id), {
-            revalidate: false,
-          });
+          // Only a session that is live again (resumed) leaves the history. A local change to the
+          // history makes SWR drop a refetch in flight (the one a session_removed started), so
+          // updates of live sessions, many a second, must not touch it.
+          if (isInHistory(cache.get(HISTORY_KEY)?.data, event.session.id)) {
+            void mutate<readonly SessionInfo[] | undefined>(HISTORY_KEY, (history) => withoutLive(history, event.session.id));
+          }
           setRemoved((current) => {
             if (!current.has(event.session.id)) return current;
             const next = new Map(current);
@@ -154,7 +158,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       window.removeEventListener('online', wake);
       stream.stop();
     };
-  }, [core]);
+  }, [core, cache]);
 
   useVisualViewportHeight();
 
@@ -202,4 +206,8 @@ function useVisualViewportHeight(): void {
     viewport.addEventListener('resize', update);
     return () => viewport.removeEventListener('resize', update);
   }, []);
+}
+
+function isInHistory(history: unknown, sessionId: string): boolean {
+  return Array.isArray(history) && history.some((session: SessionInfo) => session.id === sessionId);
 }
