@@ -195,6 +195,7 @@ async function measure(start: () => Promise<Target>) {
     for (let run = 2; run <= RUNS; run++) runs.push(await oneRun(target));
     const [first] = runs;
     const peakRss = Math.max(...runs.map((run) => run.peakRss));
+    console.log(`${target.name} storm CPU per run: ${runs.map((run) => run.storm.cpu.toFixed(2)).join(' ')} s`);
     // The first run meets a server whose code V8 has not optimised yet; later ones, a warm one.
     const median = {
       stormCpu: medianOf(runs.map((run) => run.storm.cpu)),
