@@ -38,7 +38,8 @@ export class DeviceSessions {
     const secret = randomBytes(32).toString('base64url');
     const now = this.#now();
     const device: DeviceRecord = {
-      id: randomBytes(9).toString('base64url'),
+      // Hex, not base64url: an id is typed as a CLI argument, and one starting with '-' reads as a flag.
+      id: randomBytes(9).toString('hex'),
       secretHash: hashSecret(secret),
       label,
       createdAt: now,

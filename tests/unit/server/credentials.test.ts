@@ -54,6 +54,13 @@ describe.each([
     expect(devices.authenticate(`${secret.slice(0, -1)}x`, '10.0.0.2')).toBeNull();
   });
 
+  it('ids can be typed as a CLI argument: never a leading dash, whatever the random bytes', () => {
+    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600 });
+    const ids = Array.from({ length: 300 }, () => devices.signIn('phone', '10.0.0.2').device.id);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{18}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('a device unused past the idle limit is signed out; use keeps it alive', () => {
     let now = 1_000_000_000;
     const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600, clock: () => now });
