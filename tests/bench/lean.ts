@@ -182,6 +182,8 @@ async function oneRun(target: Target) {
   };
   clearInterval(sampler);
   for (const viewer of viewers) viewer.close();
+  // Closing 500 streams is work too: let it end here, not inside the next run's storm.
+  await sleep(500);
   return { storm, streamed, peakRss };
 }
 
