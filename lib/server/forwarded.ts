@@ -19,21 +19,47 @@ const views = new WeakMap<IncomingMessage, RequestView>();
  * past the DNS-rebinding check or make a cookie Secure from plain HTTP.
  */
 export function viewRequest(req: IncomingMessage, trustedProxies: readonly string[]): RequestView {
-  const socketAddress = bareAddress(req.socket.remoteAddress ?? 'unknown');
   const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true;
-  let view: RequestView = { host: req.headers.host, secure: encrypted, address: socketAddress };
-  if (trustedProxies.length > 0 && trustedProxies.some((proxy) => bareAddress(proxy) === socketAddress)) {
+  let view: RequestView;
+  if (trustedProxies.length > 0 && trustedProxies.some((proxy) => bareAddress(proxy) === socketAddressOf(req))) {
     const proto = lastValue(req.headers['x-forwarded-proto']);
     const host = lastValue(req.headers['x-forwarded-host']);
     const address = lastValue(req.headers['x-forwarded-for']);
     view = {
       host: host ?? req.headers.host,
       secure: proto === undefined ? encrypted : proto.toLowerCase() === 'https',
-      address: address ? bareAddress(address) : socketAddress,
+      address: address ? bareAddress(address) : socketAddressOf(req),
     };
+  } else {
+    view = new SocketView(req, encrypted);
   }
   views.set(req, view);
   return view;
+}
+
+/**
+ * What the socket says. The address is read only when asked for (a sign-in, a device, the
+ * anonymous limit): it is a system call, a noticeable part of a request that needs nothing else.
+ */
+class SocketView implements RequestView {
+  readonly host: string | undefined;
+  readonly secure: boolean;
+  readonly #req: IncomingMessage;
+  #address: string | undefined;
+
+  constructor(req: IncomingMessage, secure: boolean) {
+    this.#req = req;
+    this.host = req.headers.host;
+    this.secure = secure;
+  }
+
+  get address(): string {
+    return (this.#address ??= socketAddressOf(this.#req));
+  }
+}
+
+function socketAddressOf(req: IncomingMessage): string {
+  return bareAddress(req.socket.remoteAddress ?? 'unknown');
 }
 
 /** The view made for this request by the server, or the socket's own facts. */

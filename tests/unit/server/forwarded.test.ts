@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { viewRequest } from '../../../lib/server/forwarded.ts';
+import { viewRequest, type RequestView } from '../../../lib/server/forwarded.ts';
 
 function request(remoteAddress: string, headers: Record<string, string>, encrypted = false): IncomingMessage {
   return { socket: { remoteAddress, encrypted }, headers } as unknown as IncomingMessage;
@@ -24,8 +24,23 @@ describe('viewRequest', () => {
 
   it('ignores them from anybody else, and when no proxy is configured', () => {
     const own = { host: '127.0.0.1:7432', secure: false, address: '10.0.0.9' };
-    expect(viewRequest(request('10.0.0.9', FORWARDED), ['127.0.0.1'])).toEqual(own);
-    expect(viewRequest(request('10.0.0.9', FORWARDED), [])).toEqual(own);
+    expect(facts(viewRequest(request('10.0.0.9', FORWARDED), ['127.0.0.1']))).toEqual(own);
+    expect(facts(viewRequest(request('10.0.0.9', FORWARDED), []))).toEqual(own);
+  });
+
+  it("without a proxy, reads the socket's address only when asked, and once", () => {
+    let reads = 0;
+    const socket = {
+      get remoteAddress() {
+        reads++;
+        return '::ffff:10.0.0.9';
+      },
+    };
+    const view = viewRequest({ socket, headers: { host: 'h' } } as unknown as IncomingMessage, []);
+    expect(view.host).toBe('h');
+    expect(reads).toBe(0);
+    expect([view.address, view.address]).toEqual(['10.0.0.9', '10.0.0.9']);
+    expect(reads).toBe(1);
   });
 
   it('takes the last value a proxy appended; without X-Forwarded-Proto the socket decides', () => {
@@ -33,6 +48,11 @@ describe('viewRequest', () => {
       request('127.0.0.1', { host: 'h', 'x-forwarded-for': '6.6.6.6, 100.64.0.8', 'x-forwarded-host': 'evil, box' }, true),
       ['127.0.0.1'],
     );
-    expect(view).toEqual({ host: 'box', secure: true, address: '100.64.0.8' });
+    expect(facts(view)).toEqual({ host: 'box', secure: true, address: '100.64.0.8' });
   });
 });
+
+/** The view's three facts, however it keeps them (the socket's address is read on demand). */
+function facts(view: RequestView): RequestView {
+  return { host: view.host, secure: view.secure, address: view.address };
+}
