@@ -1,4 +1,4 @@
-// vibes beside the floor (tests/bench/floor-server.mjs), each started fresh, in the same run:
+// vibes beside the floor (tests/bench/floor-server.mjs), both started fresh and run in turns, run by run:
 // - ready: spawn to the first 200 on GET /api/sessions;
 // - the subscribe storm: K viewers each subscribe and open a stream, one after another: the
 //   server's CPU and the bytes the viewers received;
@@ -187,40 +187,59 @@ async function oneRun(target: Target) {
   return { storm, streamed, peakRss };
 }
 
-async function measure(start: () => Promise<Target>) {
+type Run = Awaited<ReturnType<typeof oneRun>>;
+
+/** A target started, idle figures taken. */
+async function prepare(start: () => Promise<Target>) {
   const target = await start();
-  try {
-    await sleep(1000);
-    const idleRss = await settledRss(target.pid);
-    const idleGc = await target.afterGc?.();
-    const runs = [await oneRun(target)];
-    for (let run = 2; run <= RUNS; run++) runs.push(await oneRun(target));
-    const [first] = runs;
-    const peakRss = Math.max(...runs.map((run) => run.peakRss));
-    console.log(`${target.name} storm CPU per run: ${runs.map((run) => run.storm.cpu.toFixed(2)).join(' ')} s`);
-    // The first run meets a server whose code V8 has not optimised yet; later ones, a warm one.
-    const median = {
-      stormCpu: medianOf(runs.map((run) => run.storm.cpu)),
-      cpuPer100k: medianOf(runs.map((run) => run.streamed.cpuPer100k)),
-    };
-    const afterRuns = await settledRss(target.pid);
-    await sleep(IDLE_MS);
-    const afterIdle = await settledRss(target.pid);
-    const afterIdleGc = await target.afterGc?.();
-    if (idleGc && afterIdleGc) {
-      console.log(
-        `${target.name} after a full collection: idle heap ${idleGc.heapMb.toFixed(1)} MB, RSS ${idleGc.rssMb.toFixed(1)} MB; ` +
-          `after the runs and idle heap ${afterIdleGc.heapMb.toFixed(1)} MB, RSS ${afterIdleGc.rssMb.toFixed(1)} MB`,
-      );
-    }
-    return { name: target.name, readyMs: target.readyMs, idleRss, first: first!, median, peakRss, afterRuns, afterIdle };
-  } finally {
-    await target.stop();
-  }
+  await sleep(1000);
+  const idleRss = await settledRss(target.pid);
+  const idleGc = await target.afterGc?.();
+  return { target, idleRss, idleGc, runs: [] as Run[] };
 }
 
-const floor = await measure(startFloor);
-const vibes = await measure(startVibes);
+async function summarise({ target, idleRss, idleGc, runs }: Awaited<ReturnType<typeof prepare>>, afterRuns: number) {
+  const [first] = runs;
+  const peakRss = Math.max(...runs.map((run) => run.peakRss));
+  console.log(`${target.name} storm CPU per run: ${runs.map((run) => run.storm.cpu.toFixed(2)).join(' ')} s`);
+  // The first run meets a server whose code V8 has not optimised yet; later ones, a warm one.
+  const median = {
+    stormCpu: medianOf(runs.map((run) => run.storm.cpu)),
+    cpuPer100k: medianOf(runs.map((run) => run.streamed.cpuPer100k)),
+  };
+  const afterIdle = await settledRss(target.pid);
+  const afterIdleGc = await target.afterGc?.();
+  if (idleGc && afterIdleGc) {
+    console.log(
+      `${target.name} after a full collection: idle heap ${idleGc.heapMb.toFixed(1)} MB, RSS ${idleGc.rssMb.toFixed(1)} MB; ` +
+        `after the runs and idle heap ${afterIdleGc.heapMb.toFixed(1)} MB, RSS ${afterIdleGc.rssMb.toFixed(1)} MB`,
+    );
+  }
+  return { name: target.name, readyMs: target.readyMs, idleRss, first: first!, median, peakRss, afterRuns, afterIdle };
+}
+
+// Both run at once and take turns, run by run: whatever else the machine does in the meantime
+// weighs on both alike, not on whichever went second.
+const floorTarget = await prepare(startFloor);
+const vibesTarget = await prepare(startVibes).catch(async (error: unknown) => {
+  await floorTarget.target.stop();
+  throw error;
+});
+let floor: Awaited<ReturnType<typeof summarise>>;
+let vibes: typeof floor;
+try {
+  for (let run = 1; run <= RUNS; run++) {
+    floorTarget.runs.push(await oneRun(floorTarget.target));
+    vibesTarget.runs.push(await oneRun(vibesTarget.target));
+  }
+  const floorAfterRuns = await settledRss(floorTarget.target.pid);
+  const vibesAfterRuns = await settledRss(vibesTarget.target.pid);
+  await sleep(IDLE_MS);
+  floor = await summarise(floorTarget, floorAfterRuns);
+  vibes = await summarise(vibesTarget, vibesAfterRuns);
+} finally {
+  await Promise.all([floorTarget.target.stop(), vibesTarget.target.stop()]);
+}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const rows: [string, (result: typeof vibes) => number, (value: number) => string][] = [
