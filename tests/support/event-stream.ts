@@ -17,7 +17,7 @@ export class TestEventStream {
   status = 0;
   #request: ClientRequest | null = null;
   #response: IncomingMessage | null = null;
-  #buffer = '';
+  #pending: string[] = [];
   #ended = false;
   #waiters = new Set<() => void>();
 
@@ -123,26 +123,39 @@ export class TestEventStream {
   }
 
   #receive(chunk: string): void {
-    // Search only the new text (and one char before it), so a frame of megabytes arriving in
-    // small chunks is not rescanned from its start each time.
-    let searchFrom = Math.max(0, this.#buffer.length - 1);
-    this.#buffer += chunk;
-    let boundary: number;
-    while ((boundary = this.#buffer.indexOf('\n\n', searchFrom)) >= 0) {
-      const block = this.#buffer.slice(0, boundary);
-      this.#buffer = this.#buffer.slice(boundary + 2);
-      searchFrom = 0;
-      let id: string | undefined;
-      let data = '';
-      for (const line of block.split('\n')) {
-        if (line.startsWith('id: ')) id = line.slice(4);
-        else if (line.startsWith('data: ')) data += line.slice(6);
+    // The text since the last frame is kept as a list of chunks, joined once its frame is whole:
+    // appending to one string and searching it flattens it at every chunk, which made a frame of
+    // megabytes cost its size times its number of chunks, and a reader that slow falls behind
+    // the server's buffer bound.
+    let rest = chunk;
+    for (;;) {
+      const last = this.#pending.at(-1);
+      if (last?.endsWith('\n') && rest.startsWith('\n')) {
+        this.#pending[this.#pending.length - 1] = last.slice(0, -1);
+        rest = rest.slice(1);
+      } else {
+        const boundary = rest.indexOf('\n\n');
+        if (boundary < 0) break;
+        this.#pending.push(rest.slice(0, boundary));
+        rest = rest.slice(boundary + 2);
       }
-      if (id !== undefined) this.lastEventId = id;
-      if (data === '') continue;
-      this.frames.push({ id, event: ServerEvent.parse(JSON.parse(data)) });
+      this.#frame(this.#pending.join(''));
+      this.#pending = [];
     }
+    if (rest !== '') this.#pending.push(rest);
     this.#notify();
+  }
+
+  #frame(block: string): void {
+    let id: string | undefined;
+    let data = '';
+    for (const line of block.split('\n')) {
+      if (line.startsWith('id: ')) id = line.slice(4);
+      else if (line.startsWith('data: ')) data += line.slice(6);
+    }
+    if (id !== undefined) this.lastEventId = id;
+    if (data === '') return;
+    this.frames.push({ id, event: ServerEvent.parse(JSON.parse(data)) });
   }
 
   #notify(): void {
