@@ -32,6 +32,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * How long after listening Next loads when no page asked for it first: long enough for the
+ * requests right after a start (a CLI polls for the server every 50 ms), short enough that Next
+ * is usually loaded before anyone opens a page.
+ */
+const NEXT_LOAD_DELAY_MS = 300;
+
 export async function startServer(config: ServerConfig, agentFactory: AgentFactory): Promise<RunningServer> {
   const runtime = await createRuntime(config, agentFactory, loadOrCreateToken(config.home, config.token), projectVersion());
   const guard = new RequestGuard({
@@ -45,12 +52,26 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   installRuntime(runtime);
   // Listen first and load Next only then: loading it is most of a cold start and blocks the event
   // loop, and the routes a client asks first (health, the list, subscribe, the event stream) do
-  // not need it.
+  // not need it. Nor do the first requests after a start, as a rule: a CLI command that started
+  // the server, dashboards reconnecting after a restart. So Next loads when a page asks for it,
+  // or a moment after listening, and those requests are not kept waiting behind its import.
   let app: NextServer | undefined;
   let listening!: () => void;
   const listened = new Promise<void>((resolve) => (listening = resolve));
+  let loadNextNow!: () => void;
+  const nextWanted = new Promise<void>((resolve) => {
+    loadNextNow = resolve;
+    void listened.then(() => setTimeout(resolve, NEXT_LOAD_DELAY_MS).unref());
+  });
+  let closed = false;
   const nextReady: Promise<RequestHandler> = (async () => {
-    await listened;
+    await nextWanted;
+    // Closed before anything asked for a page: nothing is served any more, so nothing to load.
+    if (closed) {
+      return async (_req: IncomingMessage, res: ServerResponse) => {
+        res.destroy();
+      };
+    }
     // Next is CommonJS: its module.exports is the factory, which `moduleResolution: nodenext` (the
     // dist build) types as a namespace and `bundler` (typecheck) types as the function.
     const { default: nextModule } = await import('next');
@@ -104,6 +125,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     if (isApi && runtime.cluster?.forward(req, res, url)) return;
     if (isApi && handleServerRoute(req, res, url, config.maxBodyBytes)) return;
     if (!isApi && !url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
+    loadNextNow();
     nextReady
       .then((handleWithNext) => handleWithNext(req, res))
       .catch((error: unknown) => {
@@ -169,6 +191,8 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      closed = true;
+      loadNextNow();
       server.close();
       await runtime.dispose();
       runtime.hub.stop();

@@ -4,6 +4,8 @@
 // GET /api/health, GET /api/sessions and the dashboard's HTML (GET /), each with the token.
 // Each round starts once on a fresh VIBES_HOME (first run: token, database, keys are made) and
 // once more on that same home (a restart), beside `node -e 0` (spawn to exit) as the floor.
+// Then once more as `vibes` starts a server for a command: health polled every 50 ms, then the
+// command's request (the list) alone, with no page asked for: how long that request waits.
 // Run after `npm run build`: node --import tsx tests/bench/ready-time.ts [rounds]
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -69,6 +71,37 @@ async function start(home: string, token: string): Promise<Start> {
   }
 }
 
+/** As the CLI's autostart: health every 50 ms until it answers, then the list; returns the list's own time. */
+async function listAfterStart(home: string, token: string): Promise<number> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['dist/lib/server/main.js', '--port', String(port)], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, VIBES_HOME: home, VIBES_TOKEN: token, NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    const since = performance.now();
+    while (
+      !(await fetch(`${base}/api/health`).then(
+        (response) => response.arrayBuffer(),
+        () => null,
+      ))
+    ) {
+      if (performance.now() - since > GIVE_UP_MS) throw new Error(`no answer from ${base} within ${GIVE_UP_MS} ms`);
+      await sleep(50);
+    }
+    const asked = performance.now();
+    const response = await fetch(`${base}/api/sessions`, { headers: { Authorization: `Bearer ${token}` } });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`the list answered ${response.status}`);
+    return performance.now() - asked;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
 function nodeFloor(): number {
   const since = performance.now();
   spawnSync(process.execPath, ['-e', '0']);
@@ -80,6 +113,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const fresh: Start[] = [];
 const restart: Start[] = [];
 const floor: number[] = [];
+const listWaits: number[] = [];
 // One unmeasured round first: the disk cache.
 for (let round = 0; round <= rounds; round++) {
   const home = mkdtempSync(join(tmpdir(), 'vibes-ready-'));
@@ -87,8 +121,10 @@ for (let round = 0; round <= rounds; round++) {
   try {
     const first = await start(home, token);
     const again = await start(home, token);
+    const listWait = await listAfterStart(home, token);
     const node = nodeFloor();
     if (round === 0) continue;
+    listWaits.push(listWait);
     fresh.push(first);
     restart.push(again);
     floor.push(node);
@@ -110,3 +146,7 @@ for (const [label, starts] of [
     );
   }
 }
+console.log(
+  `as the CLI starts it: the list, asked once health answers, took median ${median(listWaits).toFixed(0)} ms` +
+    ` (min ${Math.min(...listWaits).toFixed(0)}, max ${Math.max(...listWaits).toFixed(0)})`,
+);
