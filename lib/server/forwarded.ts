@@ -20,15 +20,17 @@ const views = new WeakMap<IncomingMessage, RequestView>();
  */
 export function viewRequest(req: IncomingMessage, trustedProxies: readonly string[]): RequestView {
   const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true;
+  // Read here only when a proxy could be the peer; otherwise SocketView reads it if asked.
+  const socketAddress = trustedProxies.length > 0 ? socketAddressOf(req) : null;
   let view: RequestView;
-  if (trustedProxies.length > 0 && trustedProxies.some((proxy) => bareAddress(proxy) === socketAddressOf(req))) {
+  if (socketAddress !== null && trustedProxies.some((proxy) => bareAddress(proxy) === socketAddress)) {
     const proto = lastValue(req.headers['x-forwarded-proto']);
     const host = lastValue(req.headers['x-forwarded-host']);
     const address = lastValue(req.headers['x-forwarded-for']);
     view = {
       host: host ?? req.headers.host,
       secure: proto === undefined ? encrypted : proto.toLowerCase() === 'https',
-      address: address ? bareAddress(address) : socketAddressOf(req),
+      address: address ? bareAddress(address) : socketAddress,
     };
   } else {
     view = new SocketView(req, encrypted);

@@ -48,9 +48,9 @@ async function firstOk(url: string, headers: Record<string, string>, since: numb
   throw new Error(`no 200 from ${url} within ${GIVE_UP_MS} ms`);
 }
 
-async function start(home: string, token: string): Promise<Start> {
+/** Spawns the server on a free port as `npm start` would, runs `use` against it from the spawn on, stops it. */
+async function withServer<T>(home: string, token: string, use: (base: string, since: number) => Promise<T>): Promise<T> {
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   const since = performance.now();
   const child = spawn(process.execPath, ['dist/lib/server/main.js', '--port', String(port)], {
     cwd: PROJECT_ROOT,
@@ -58,6 +58,15 @@ async function start(home: string, token: string): Promise<Start> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
+    return await use(`http://127.0.0.1:${port}`, since);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+function start(home: string, token: string): Promise<Start> {
+  return withServer(home, token, async (base, since) => {
     const auth = { Authorization: `Bearer ${token}` };
     const [health, sessions, dashboard] = await Promise.all([
       firstOk(`${base}/api/health`, auth, since),
@@ -65,23 +74,12 @@ async function start(home: string, token: string): Promise<Start> {
       firstOk(`${base}/`, auth, since),
     ]);
     return { health, sessions, dashboard };
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
+  });
 }
 
 /** As the CLI's autostart: health every 50 ms until it answers, then the list; returns the list's own time. */
-async function listAfterStart(home: string, token: string): Promise<number> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['dist/lib/server/main.js', '--port', String(port)], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, VIBES_HOME: home, VIBES_TOKEN: token, NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  try {
-    const since = performance.now();
+function listAfterStart(home: string, token: string): Promise<number> {
+  return withServer(home, token, async (base, since) => {
     while (
       !(await fetch(`${base}/api/health`).then(
         (response) => response.arrayBuffer(),
@@ -96,10 +94,7 @@ async function listAfterStart(home: string, token: string): Promise<number> {
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`the list answered ${response.status}`);
     return performance.now() - asked;
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
+  });
 }
 
 function nodeFloor(): number {
