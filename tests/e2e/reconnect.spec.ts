@@ -12,10 +12,13 @@ test('the event stream drops mid-reply: reconnecting, then the whole reply, noth
     const reply = view.getByTestId('assistant-text');
     await expect(reply.first()).toHaveAttribute('data-streaming', 'true');
 
+    // Refused for 1.2 s, the page is back after its second retry (~1.5 s), inside the server's
+    // 3 s disconnect grace. The state and the words are read in one look: read one after the
+    // other on a loaded machine, the indicator could be live again in between.
     expect(cutter.cut(1200)).toBeGreaterThan(0);
+    const inTrouble = page.locator('[data-testid=connection]:visible:is([data-status=reconnecting], [data-status=offline])');
+    await expect(inTrouble).toHaveText(/Reconnecting|Offline/);
     const indicator = visible(page, 'connection');
-    await expect(indicator).toHaveAttribute('data-status', /reconnecting|offline/);
-    await expect(indicator).toHaveText(/Reconnecting|Offline/);
     await expect(indicator).toHaveAttribute('data-status', 'live', { timeout: 15_000 });
 
     await expect(view.getByTestId('session-state')).toHaveAttribute('data-state', 'idle', { timeout: 15_000 });
