@@ -4,6 +4,7 @@ import { CLIENT_ID_HEADER, ClientId, EmptyBody, PushSubscriptionBody, ROUTES, Wa
 import type { Principal } from './auth.ts';
 import { answer, parseJson, parseWith, readBody } from './credential-routes.ts';
 import { serveCustomRoute } from './http-errors.ts';
+import { pushKeysProblem } from './push-keys.ts';
 import type { Runtime } from './runtime.ts';
 
 type NotificationRoute = 'notificationSettings' | 'subscribePush' | 'unsubscribePush' | 'notifyTest' | 'watch';
@@ -46,6 +47,9 @@ const HANDLERS: { [Name in NotificationRoute]: Handler } = {
 
   async subscribePush(req, res, principal, runtime) {
     const body = parseWith(PushSubscriptionBody, parseJson(await readBody(req)));
+    // Refused here rather than stored and failed on at every notification.
+    const problem = pushKeysProblem(body.keys);
+    if (problem) throw new VibesError('VALIDATION_FAILED', `Invalid body: ${problem}`);
     const deviceId = requireDevice(principal, 'turn notifications on');
     const store = runtime.auth.devices.store;
     const previous = store.pushSubscription(deviceId);

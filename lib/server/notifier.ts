@@ -2,6 +2,7 @@ import type { Bus, CoreEvent, SessionSnapshot } from '../core/index.ts';
 import type { DeviceStore, PushSubscriptionRecord } from '../core/devices.ts';
 import type { NotificationKind, NotificationPayload, PermissionRequestEvent, SessionState } from '../protocol/index.ts';
 import type { VapidKeys } from './vapid.ts';
+import { pushKeysProblem } from './push-keys.ts';
 import type { z } from 'zod';
 
 type ShowPayload = Extract<NotificationPayload, { type: 'show' }>;
@@ -174,6 +175,13 @@ export class Notifier {
   /** True when the push service took it; a 404 or 410 means the browser dropped it: forget it. */
   async #push(subscription: PushSubscriptionRecord, payload: NotificationPayload): Promise<boolean> {
     const { vapid, vapidSubject } = this.#options;
+    const problem = pushKeysProblem(subscription);
+    if (problem) {
+      // Stored before subscribing checked the keys: every push would fail the same way.
+      this.#options.devices.deletePushSubscriptionByEndpoint(subscription.endpoint);
+      console.error(`vibes: dropped a push subscription no message can be encrypted for (${problem})`);
+      return false;
+    }
     try {
       // Loaded with the first push, not before the server listens (it brings its crypto libraries).
       const { default: webPush } = await import('web-push');

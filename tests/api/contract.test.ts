@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_ID_HEADER, fillPath, ROUTES, withQuery, type RouteName, type RouteSpec } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
+import { BrowserPushKeys } from '../support/push-service.ts';
 import { deviceCookie, pairingCode } from '../support/sign-in.ts';
 
 /**
@@ -88,11 +89,7 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
 };
 
 /** A well-formed subscription whose push service (on a closed loopback port) is never reached. */
-const PUSH_SUBSCRIPTION = {
-  endpoint: 'http://127.0.0.1:9/push/contract',
-  keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) },
-  kinds: ['permission'],
-};
+const PUSH_SUBSCRIPTION = { ...new BrowserPushKeys().subscription('http://127.0.0.1:9/push/contract'), kinds: ['permission'] };
 
 async function newSession(prompt?: string): Promise<string> {
   return (await vibes.client('alice').createSession(prompt ? { prompt } : {})).id;

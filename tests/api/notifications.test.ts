@@ -223,4 +223,27 @@ describe('push notifications', () => {
     });
     expect(plainHttp.status).toBe(400);
   });
+
+  it('keys no message could be encrypted for are refused with VALIDATION_FAILED, and nothing is stored', async () => {
+    const cookie = await deviceCookie(vibes.url, vibes.token, 'broken keys');
+    const good = new BrowserPushKeys().subscription(`${pushService.url}/push/broken`);
+    const offCurve = { ...good, keys: { ...good.keys, p256dh: `B${'A'.repeat(86)}` } };
+    const shortAuth = { ...good, keys: { ...good.keys, auth: Buffer.alloc(12, 1).toString('base64url') } };
+    for (const [body, field] of [
+      [offCurve, 'keys.p256dh'],
+      [shortAuth, 'keys.auth'],
+    ] as const) {
+      const response = await vibes.raw('/api/notifications/subscription', {
+        method: 'POST',
+        anonymous: true,
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(400);
+      const { error } = (await response.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.message).toContain(field);
+    }
+    expect((await vibes.client().listDevices()).find((device) => device.label === 'broken keys')?.notifications).toBeNull();
+  });
 });

@@ -16,6 +16,7 @@ import {
   type ErrorCode,
 } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
+import { BrowserPushKeys } from '../support/push-service.ts';
 import { rawRequest } from '../support/raw-http.ts';
 import { pairingCode } from '../support/sign-in.ts';
 
@@ -77,7 +78,7 @@ const endpoints: Record<string, Endpoint> = {
   'push subscribe': {
     method: 'POST',
     path: () => '/api/notifications/subscription',
-    body: () => JSON.stringify({ endpoint: 'https://push.example/x', keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) } }),
+    body: () => JSON.stringify(new BrowserPushKeys().subscription('https://push.example/x')),
     schema: PushSubscriptionBody,
   },
   'push unsubscribe': { method: 'POST', path: () => '/api/notifications/unsubscribe', body: () => '{}', schema: EmptyBody },

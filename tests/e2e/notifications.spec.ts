@@ -1,22 +1,25 @@
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import { BASE_URL, NEEDS_PERMISSION, openDashboard, scriptApi, uniqueName } from './support/dashboard.ts';
 import type { ApiClient } from '../../lib/client/node/api-client.ts';
+import { BrowserPushKeys } from '../support/push-service.ts';
 
 const SCREENSHOTS = 'test-results/screenshots';
 
 // Headless Chromium offline has no push service to subscribe with, so the page's
 // PushManager.subscribe hands back a subscription whose endpoint is a closed loopback port
-// (the server's pushes to it fail quietly); pushes reach the service worker through the
+// (the server's pushes to it are refused); pushes reach the service worker through the
 // DevTools protocol instead, exactly as a push service would deliver them.
 test.use({ permissions: ['notifications'] });
 
 test.beforeEach(async ({ page }) => {
-  await page.addInitScript(() => {
+  // Real keys (the server refuses keys no message could be encrypted for); nobody decrypts here.
+  const subscription = new BrowserPushKeys().subscription('http://127.0.0.1:9/push/e2e');
+  await page.addInitScript((json) => {
     let current: PushSubscription | null = null;
     const fake = {
-      endpoint: 'http://127.0.0.1:9/push/e2e',
+      endpoint: json.endpoint,
       options: { applicationServerKey: null, userVisibleOnly: true },
-      toJSON: () => ({ endpoint: 'http://127.0.0.1:9/push/e2e', keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) } }),
+      toJSON: () => json,
       unsubscribe: async () => {
         current = null;
         return true;
@@ -24,7 +27,7 @@ test.beforeEach(async ({ page }) => {
     } as unknown as PushSubscription;
     PushManager.prototype.subscribe = async () => (current = fake);
     PushManager.prototype.getSubscription = async () => current;
-  });
+  }, subscription);
 });
 
 /** The service worker's registration id, as the DevTools protocol names it. */

@@ -1,5 +1,5 @@
 import webPush from 'web-push';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EventBus, type CoreEvent } from '../../../lib/core/index.ts';
 import { MemoryDeviceStore } from '../../../lib/core/devices.ts';
 import type { TranscriptEvent } from '../../../lib/protocol/index.ts';
@@ -67,6 +67,26 @@ describe('Notifier', () => {
     ]);
   });
 
+  it('a subscription stored with keys no message can be encrypted for is dropped at its first push, not failed on every time', async () => {
+    const { notifier, pushes, devices } = setUp();
+    devices.insertDevice({ id: 'old', secretHash: 'y', label: 'old', createdAt: 1, lastSeenAt: 1, address: '127.0.0.1' });
+    devices.savePushSubscription({
+      deviceId: 'old',
+      endpoint: 'https://push.example/old',
+      p256dh: `B${'A'.repeat(86)}`,
+      auth: 'A'.repeat(22),
+      kinds: ['permission', 'turn_finished', 'failed'],
+      createdAt: 1,
+      lastUsedAt: null,
+    });
+    const errors = await capturedErrors(() => notifier.sendTest());
+    expect(errors).toEqual([expect.stringContaining('dropped a push subscription no message can be encrypted for (keys.p256dh')]);
+    expect(devices.pushSubscription('old')).toBeUndefined();
+    expect(devices.pushSubscription('phone')).toBeDefined();
+    expect(pushes()).toEqual([expect.objectContaining({ kind: 'test' })]);
+    expect(await capturedErrors(() => notifier.sendTest())).toEqual([]);
+  });
+
   it('ntfy: the text as the body, title, priority, tags and the click link as headers; no withdraw', async () => {
     const { notifier, event, hooks } = setUp({ format: 'ntfy' });
     event({
@@ -101,3 +121,14 @@ describe('Notifier', () => {
     expect(hooks()).toEqual([]);
   });
 });
+
+/** What `use` printed with console.error, which it does not print. */
+async function capturedErrors(use: () => Promise<unknown>): Promise<string[]> {
+  const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    await use();
+    return spy.mock.calls.map((call) => call.map(String).join(' '));
+  } finally {
+    spy.mockRestore();
+  }
+}
