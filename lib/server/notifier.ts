@@ -209,7 +209,7 @@ export class Notifier {
       console.error(`vibes: the push service answered ${status} for a device's notification`);
       return false;
     } catch (error) {
-      console.error(`vibes: sending a push notification failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`vibes: sending a push notification failed: ${reasonOf(error)}`);
       return false;
     }
   }
@@ -241,7 +241,7 @@ export class Notifier {
       console.error(`vibes: the notification webhook answered ${status}`);
       return false;
     } catch (error) {
-      console.error(`vibes: the notification webhook failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`vibes: the notification webhook failed: ${reasonOf(error)}`);
       return false;
     }
   }
@@ -329,4 +329,10 @@ function clip(text: string, max: number): string {
 /** HTTP headers carry Latin-1 at most: what does not fit becomes `?`. */
 function asciiHeader(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?');
+}
+
+/** Why a call failed, in a line: fetch says only "fetch failed" and keeps the reason (refused, DNS, TLS) in its cause. */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
 }

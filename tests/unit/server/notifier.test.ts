@@ -8,7 +8,7 @@ import { BrowserPushKeys } from '../../support/push-service.ts';
 
 const SESSION = '11111111-2222-3333-4444-555555555555';
 
-function setUp(options: { format?: 'json' | 'ntfy'; watched?: boolean } = {}) {
+function setUp(options: { format?: 'json' | 'ntfy'; watched?: boolean; unreachable?: boolean } = {}) {
   const bus = new EventBus<CoreEvent>({ ringSize: 64 });
   const devices = new MemoryDeviceStore();
   const posts: { url: string; headers: Record<string, string>; body: Buffer | string }[] = [];
@@ -33,6 +33,7 @@ function setUp(options: { format?: 'json' | 'ntfy'; watched?: boolean } = {}) {
     webhook: { url: 'https://hook.example/notify', format: options.format ?? 'json', publicUrl: 'https://vibes.example' },
     clock: () => 1000,
     post: async (url, init) => {
+      if (options.unreachable) throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
       posts.push({ url, ...init });
       return { status: 201 };
     },
@@ -85,6 +86,14 @@ describe('Notifier', () => {
     expect(devices.pushSubscription('phone')).toBeDefined();
     expect(pushes()).toEqual([expect.objectContaining({ kind: 'test' })]);
     expect(await capturedErrors(() => notifier.sendTest())).toEqual([]);
+  });
+
+  it('a push service or webhook that cannot be reached is logged with the reason, not just "fetch failed"', async () => {
+    const { notifier } = setUp({ unreachable: true });
+    expect(await capturedErrors(() => notifier.sendTest())).toEqual([
+      'vibes: sending a push notification failed: fetch failed (connect ECONNREFUSED 127.0.0.1:9)',
+      'vibes: the notification webhook failed: fetch failed (connect ECONNREFUSED 127.0.0.1:9)',
+    ]);
   });
 
   it('ntfy: the text as the body, title, priority, tags and the click link as headers; no withdraw', async () => {
