@@ -6,14 +6,17 @@ import { ECDH } from 'node:crypto';
  * least 16 bytes (RFC 8291).
  */
 export function pushKeysProblem(keys: { p256dh: string; auth: string }): string | null {
-  const publicKey = Buffer.from(keys.p256dh, 'base64url');
-  let onCurve = publicKey.length === 65;
-  try {
-    if (onCurve) ECDH.convertKey(publicKey, 'prime256v1');
-  } catch {
-    onCurve = false;
-  }
-  if (!onCurve) return 'keys.p256dh: not an uncompressed P-256 public key';
+  if (!isUncompressedP256Point(Buffer.from(keys.p256dh, 'base64url'))) return 'keys.p256dh: not an uncompressed P-256 public key';
   if (Buffer.from(keys.auth, 'base64url').length < 16) return 'keys.auth: shorter than 16 bytes';
   return null;
+}
+
+function isUncompressedP256Point(bytes: Buffer): boolean {
+  if (bytes.length !== 65) return false;
+  try {
+    ECDH.convertKey(bytes, 'prime256v1');
+    return true;
+  } catch {
+    return false;
+  }
 }
