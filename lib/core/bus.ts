@@ -1,3 +1,5 @@
+import { ReplayRing, type SupersedeKey } from './replay-ring.ts';
+
 export interface BusEntry<T> {
   /** Global, strictly increasing from 1 within one epoch. */
   readonly seq: number;
@@ -6,9 +8,11 @@ export interface BusEntry<T> {
 
 export type BusListener<T> = (entry: BusEntry<T>) => void;
 
-export interface EventBusOptions {
+export interface EventBusOptions<T> {
   /** How many of the newest entries are kept for replay. */
   ringSize: number;
+  /** What makes an older entry worth nothing to a replay (see ReplayRing). */
+  supersedeKey?: SupersedeKey<T>;
   /** Identifies this run of the server; defaults to a fresh random id. */
   epoch?: string;
   /** Where a throwing listener's error goes; the other listeners still get the entry. */
@@ -25,25 +29,24 @@ export interface Bus<T> {
   readonly lastSeq: number;
   publish(event: T): void;
   subscribe(listener: BusListener<T>): () => void;
+  /**
+   * Every entry after `seq`, oldest first, less those a newer one superseded; undefined when that
+   * can no longer be answered exactly (the entries fell out of the ring, or `seq` is from the future).
+   */
   since(seq: number): BusEntry<T>[] | undefined;
 }
 
 /** In-process publish/subscribe with a global sequence number and a bounded replay ring. */
 export class EventBus<T> implements Bus<T> {
   readonly epoch: string;
-  readonly #ringSize: number;
-  readonly #ring: (BusEntry<T> | undefined)[];
+  readonly #ring: ReplayRing<BusEntry<T>>;
   readonly #listeners = new Set<BusListener<T>>();
   readonly #onListenerError: (error: unknown) => void;
   #lastSeq = 0;
 
-  constructor(options: EventBusOptions) {
-    if (!Number.isInteger(options.ringSize) || options.ringSize < 1) {
-      throw new RangeError(`ringSize must be a positive integer, got ${options.ringSize}`);
-    }
+  constructor(options: EventBusOptions<T>) {
+    this.#ring = new ReplayRing(options.ringSize, options.supersedeKey);
     this.epoch = options.epoch ?? crypto.randomUUID();
-    this.#ringSize = options.ringSize;
-    this.#ring = new Array<BusEntry<T> | undefined>(options.ringSize);
     this.#onListenerError = options.onListenerError ?? ((error) => console.error('event bus listener failed:', error));
   }
 
@@ -53,7 +56,7 @@ export class EventBus<T> implements Bus<T> {
 
   publish(event: T): BusEntry<T> {
     const entry: BusEntry<T> = { seq: ++this.#lastSeq, event };
-    this.#ring[entry.seq % this.#ringSize] = entry;
+    this.#ring.keep(entry);
     for (const listener of [...this.#listeners]) {
       try {
         listener(entry);
@@ -72,20 +75,7 @@ export class EventBus<T> implements Bus<T> {
     };
   }
 
-  /**
-   * Every entry after `seq`, oldest first; undefined when that can no longer be answered
-   * exactly (the entries fell out of the ring, or `seq` is from the future).
-   */
   since(seq: number): BusEntry<T>[] | undefined {
-    if (!Number.isInteger(seq) || seq < 0 || seq > this.#lastSeq) return undefined;
-    const oldestKept = Math.max(1, this.#lastSeq - this.#ringSize + 1);
-    if (seq + 1 < oldestKept) return undefined;
-    const entries: BusEntry<T>[] = [];
-    for (let next = seq + 1; next <= this.#lastSeq; next++) {
-      const entry = this.#ring[next % this.#ringSize];
-      if (entry?.seq !== next) return undefined;
-      entries.push(entry);
-    }
-    return entries;
+    return this.#ring.since(seq, this.#lastSeq);
   }
 }

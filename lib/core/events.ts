@@ -10,6 +10,11 @@ export type CoreEvent =
   | { type: 'ownership_transferred'; session_id: string; new_owner_id: string; previous_owner_id: string }
   | { type: 'session_event'; session_id: string; entry: TranscriptEntry };
 
+/** A `session_updated` carries the session's whole state: the newest one for a session is all a replay needs. */
+export function sessionStateKey(event: CoreEvent): string | undefined {
+  return event.type === 'session_updated' ? event.session.id : undefined;
+}
+
 export function sessionInfoFor(snapshot: SessionSnapshot, clientId: string | null): SessionInfo {
   return { ...snapshot, is_owner: snapshot.owner_id === clientId };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   type Bus,
   EventBus,
+  sessionStateKey,
   MemoryStore,
   SessionLifecycle,
   SessionManager,
@@ -90,6 +91,7 @@ export async function createRuntime(
           url: config.redisUrl!,
           node: shared.node,
           ringSize: config.replayRingSize,
+          supersedeKey: sessionStateKey,
           prefix: config.redisPrefix,
           annotate: (event): SessionNote | null =>
             event.type === 'session_updated' ? { subscribers: [...(manager.find(event.session.id)?.ownership.subscriberIds ?? [])] } : null,
@@ -97,7 +99,7 @@ export async function createRuntime(
           onReset: () => hubHolder.hub?.closeStreams(() => true),
           onError: (error) => console.error(`vibes: the event stream failed: ${error instanceof Error ? error.message : String(error)}`),
         })
-      : new EventBus<CoreEvent>({ ringSize: config.replayRingSize });
+      : new EventBus<CoreEvent>({ ringSize: config.replayRingSize, supersedeKey: sessionStateKey });
   const manager = new SessionManager({
     bus,
     agentFactory,

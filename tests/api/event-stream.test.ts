@@ -63,6 +63,25 @@ describe('replay with Last-Event-ID', () => {
     expect(late.events('resync')[0]?.reason).toBe('replay_window_exceeded');
   });
 
+  it('a reconnect after a burst of list updates gets the newest state of the session once, not every step', async () => {
+    const owner = await vibes.stream();
+    const session = await vibes.client(owner.clientId).createSession({ name: 'watched by many' });
+    await owner.waitForEvent('session_updated', (event) => event.session.id === session.id);
+    owner.close();
+    const resumeFrom = owner.lastEventId!;
+    const viewers = Array.from({ length: 12 }, (_, i) => vibes.client(`burst-viewer-${i}`));
+    for (const viewer of viewers) await viewer.subscribe(session.id);
+
+    const resumed = await vibes.stream({ clientId: owner.clientId, lastEventId: resumeFrom });
+    await resumed.waitForEvent('session_updated', (event) => event.session.id === session.id && event.session.subscriber_count === 13);
+    // The viewers' subscribes were 12 list updates; a replay needs only where they ended.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(resumed.events('resync')).toEqual([]);
+    const updates = resumed.events('session_updated').filter((event) => event.session.id === session.id);
+    expect(updates.map((event) => event.session.subscriber_count)).toEqual([13]);
+    resumed.close();
+  });
+
   it('a garbled Last-Event-ID is treated as a fresh connection', async () => {
     const stream = await vibes.stream({ lastEventId: 'garbage' });
     await stream.waitForEvent('session_list');

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Bus, BusEntry, BusListener } from '../bus.ts';
+import { ReplayRing, type SupersedeKey } from '../replay-ring.ts';
 
 /** What a stream entry carries beside the event: the node that published it, and its annotation. */
 export interface StreamEntry<T> extends BusEntry<T> {
@@ -13,6 +14,8 @@ export interface StreamBusOptions<T> {
   node: string;
   /** How many of the newest entries each node keeps for replay (and reads back at start). */
   ringSize: number;
+  /** What makes an older entry worth nothing to a replay (see ReplayRing). */
+  supersedeKey?: SupersedeKey<T>;
   /** Entries the stream keeps in Redis (approximately); a reader further behind resyncs. */
   streamLength?: number;
   /** Prefix of the Redis keys; one cluster per prefix. */
@@ -53,7 +56,7 @@ export class StreamBus<T> implements Bus<T> {
   readonly #writer: Redis;
   readonly #reader: Redis;
   readonly #listeners = new Set<BusListener<T>>();
-  readonly #ring: (StreamEntry<T> | undefined)[];
+  readonly #ring: ReplayRing<StreamEntry<T>>;
   #epoch = '';
   #lastSeq = 0;
   #running = false;
@@ -73,7 +76,7 @@ export class StreamBus<T> implements Bus<T> {
     // ioredis reports connection errors as events; the read loop and the publisher retry on their own.
     this.#writer.on('error', () => undefined);
     this.#reader.on('error', () => undefined);
-    this.#ring = new Array<StreamEntry<T> | undefined>(options.ringSize);
+    this.#ring = new ReplayRing(options.ringSize, options.supersedeKey);
   }
 
   get epoch(): string {
@@ -160,16 +163,7 @@ export class StreamBus<T> implements Bus<T> {
   }
 
   since(seq: number): BusEntry<T>[] | undefined {
-    if (!Number.isInteger(seq) || seq < 0 || seq > this.#lastSeq) return undefined;
-    const size = this.#ring.length;
-    if (seq + 1 < Math.max(1, this.#lastSeq - size + 1)) return undefined;
-    const entries: BusEntry<T>[] = [];
-    for (let next = seq + 1; next <= this.#lastSeq; next++) {
-      const entry = this.#ring[next % size];
-      if (entry?.seq !== next) return undefined;
-      entries.push(entry);
-    }
-    return entries;
+    return this.#ring.since(seq, this.#lastSeq);
   }
 
   async #adoptEpoch(): Promise<boolean> {
@@ -179,7 +173,7 @@ export class StreamBus<T> implements Bus<T> {
     const first = this.#epoch === '';
     this.#epoch = epoch;
     this.#lastSeq = 0;
-    this.#ring.fill(undefined);
+    this.#ring.clear();
     if (!first) this.#options.onReset?.('epoch_changed');
     return true;
   }
@@ -214,12 +208,12 @@ export class StreamBus<T> implements Bus<T> {
     if (entry.epochOf !== this.#epoch) {
       // Redis restarted and another node started the new epoch before we noticed.
       this.#epoch = entry.epochOf;
-      this.#ring.fill(undefined);
+      this.#ring.clear();
       this.#lastSeq = entry.seq - 1;
       this.#options.onReset?.('epoch_changed');
     } else if (entry.seq !== this.#lastSeq + 1) {
       // Trimmed away before we read it: the entries in between are gone for us.
-      this.#ring.fill(undefined);
+      this.#ring.clear();
       this.#options.onReset?.('replay_window_exceeded');
     }
     this.#keep(entry);
@@ -234,7 +228,7 @@ export class StreamBus<T> implements Bus<T> {
   }
 
   #keep(entry: StreamEntry<T>): void {
-    this.#ring[entry.seq % this.#ring.length] = entry;
+    this.#ring.keep(entry);
     this.#lastSeq = entry.seq;
   }
 

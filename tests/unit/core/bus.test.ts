@@ -99,4 +99,16 @@ describe('EventBus', () => {
   it('refuses a ring that cannot hold anything', () => {
     expect(() => new EventBus({ ringSize: 0 })).toThrow(RangeError);
   });
+
+  it('delivers every superseded entry live, and replays only the newest of them (see ReplayRing)', () => {
+    const events = new EventBus<string>({ ringSize: 8, supersedeKey: (event) => (event.length === 2 ? event[0] : undefined) });
+    const seen: string[] = [];
+    events.subscribe((entry) => seen.push(entry.event));
+    for (const e of ['x1', 'a', 'x2', 'x3']) events.publish(e);
+    expect(seen).toEqual(['x1', 'a', 'x2', 'x3']);
+    expect(events.since(0)?.map((entry) => [entry.seq, entry.event])).toEqual([
+      [2, 'a'],
+      [4, 'x3'],
+    ]);
+  });
 });
