@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { ApiClient } from '../../lib/client/node/api-client.ts';
+import { GC_ON_SIGNAL_NODE_ARGS, memoryAfterGc } from '../support/memory-after-gc.ts';
 import { PROJECT_ROOT } from '../support/server-process.ts';
 import { cpuSeconds, rssMb, startProductionServer, wallClockMs } from './production-server.ts';
 
@@ -45,7 +46,7 @@ async function firstAnswer(url: string, headers: Record<string, string>): Promis
 async function startVibes(): Promise<Target> {
   const server = await startProductionServer(
     { VIBES_RATE_LIMIT_BURST: '100000', VIBES_MAX_EVENT_CLIENTS: '5000', VIBES_DISCONNECT_GRACE_MS: '600000', VIBES_STORE: 'sqlite' },
-    ['--expose-gc', '--import', join(PROJECT_ROOT, 'tests/support/gc-on-signal.mjs')],
+    GC_ON_SIGNAL_NODE_ARGS,
   );
   const headers = { Authorization: `Bearer ${server.token}` };
   const readyMs = (await firstAnswer(server.url, headers)) - server.spawnedAt;
@@ -133,21 +134,6 @@ async function openViewer(target: Target, clientId: string): Promise<Viewer> {
 
 const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const sum = (viewers: Viewer[], key: 'bytes' | 'deliveries') => viewers.reduce((total, viewer) => total + viewer[key], 0);
-
-/** The server collects garbage on SIGUSR2 and prints its heap and RSS (tests/support/gc-on-signal.mjs). */
-async function memoryAfterGc(server: { pid: number; output(): string }): Promise<{ heapMb: number; rssMb: number }> {
-  const seen = server.output().split('gc-level:').length;
-  process.kill(server.pid, 'SIGUSR2');
-  for (let waited = 0; waited < 10_000; waited += 50) {
-    const levels = server.output().split('gc-level:');
-    if (levels.length > seen) {
-      const [, heap, rss] = /heap (\d+) rss (\d+)/.exec(levels.at(-1)!) ?? [];
-      return { heapMb: Number(heap) / 1024 ** 2, rssMb: Number(rss) / 1024 ** 2 };
-    }
-    await sleep(50);
-  }
-  throw new Error('the server did not report its memory after SIGUSR2');
-}
 
 async function settledRss(pid: number): Promise<number> {
   const readings: number[] = [];

@@ -9,6 +9,7 @@ const benches = [
   ['SSE fan-out, a chunk every 20 ms (500 clients)', ['tests/bench/sse-fanout.ts', '500'], { VIBES_BENCH_EVERY_MS: '20' }],
   ['SSE fan-out across a cluster (500 viewers over three nodes, beside one node)', ['tests/bench/sse-fanout-cluster.ts', '500']],
   ['memory and throughput', ['tests/bench/memory-throughput.ts']],
+  ['what a replay ring entry costs', ['tests/bench/replay-ring.ts']],
   ['vibes beside the floor: ready, subscribe storm, bytes, memory over a series', ['tests/bench/lean.ts', '500', '15']],
   ['store overhead', ['tests/bench/store-overhead.ts']],
   ['CLI latency', ['tests/bench/cli-latency.ts']],

@@ -10,10 +10,10 @@
 import { request, type ClientRequest } from 'node:http';
 import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { childPids } from '../support/processes.ts';
-import { PROJECT_ROOT, startServerProcess } from '../support/server-process.ts';
+import { startServerProcess } from '../support/server-process.ts';
 import { TestEventStream } from '../support/event-stream.ts';
+import { GC_ON_SIGNAL_NODE_ARGS, memoryAfterGc } from '../support/memory-after-gc.ts';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 const SECONDS = Math.min(600, Number(process.env.SOAK_SECONDS ?? 240));
 const SESSIONS = 20;
@@ -33,21 +33,6 @@ hardStop.unref();
 
 const random = (min: number, max: number) => min + Math.random() * (max - min);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Live memory: the server collects garbage on SIGUSR2 and prints its heap and RSS (tests/support/gc-on-signal.mjs). */
-async function memoryAfterGc(server: { pid: number; output(): string }): Promise<{ heapMb: number; rssMb: number }> {
-  const seen = server.output().split('gc-level:').length;
-  process.kill(server.pid, 'SIGUSR2');
-  for (let waited = 0; waited < 10_000; waited += 50) {
-    const levels = server.output().split('gc-level:');
-    if (levels.length > seen) {
-      const [, heap, rss] = /heap (\d+) rss (\d+)/.exec(levels.at(-1)!) ?? [];
-      return { heapMb: Number(heap) / 1024 ** 2, rssMb: Number(rss) / 1024 ** 2 };
-    }
-    await sleep(50);
-  }
-  throw new Error('the server did not report its memory after SIGUSR2');
-}
 
 /** Claude processes the server started that are still running, with their command lines. */
 function claudeProcesses(serverPid: number): string[] {
@@ -170,7 +155,7 @@ class Device {
 }
 
 const server = await startServerProcess({
-  nodeArgs: ['--expose-gc', '--import', join(PROJECT_ROOT, 'tests/support/gc-on-signal.mjs')],
+  nodeArgs: GC_ON_SIGNAL_NODE_ARGS,
   env: { VIBES_RATE_LIMIT_BURST: '100000', VIBES_MAX_EVENT_CLIENTS: '1000', VIBES_DISCONNECT_GRACE_MS: String((SECONDS + 120) * 1000) },
 });
 const token = server.token();
