@@ -13,9 +13,15 @@ export type SupersedeKey<T> = (event: T) => string | undefined;
 export class ReplayRing<E extends { readonly seq: number; readonly event: unknown }> {
   readonly #size: number;
   readonly #keyOf: SupersedeKey<E['event']> | undefined;
-  /** By seq, oldest first: entries come in seq order and a Map iterates in insertion order. */
+  /**
+   * By seq, looked up seq by seq and never iterated: a Map iterator steps over every entry deleted
+   * since the table was last rebuilt, so finding the oldest that way cost ~8 µs a publish with
+   * 10,000 kept (against ~0.2 µs this way).
+   */
   readonly #entries = new Map<number, E>();
   readonly #newestByKey = new Map<string, number>();
+  /** No kept entry has a smaller seq. */
+  #oldest = 1;
   #lastKept = 0;
   /** What came up to here is no longer all kept: a replay must start after it. */
   #incompleteUpTo = 0;
@@ -30,6 +36,7 @@ export class ReplayRing<E extends { readonly seq: number; readonly event: unknow
   keep(entry: E): void {
     if (entry.seq !== this.#lastKept + 1) this.#incompleteUpTo = entry.seq - 1;
     this.#lastKept = entry.seq;
+    if (this.#entries.size === 0) this.#oldest = entry.seq;
     const key = this.#keyOf?.(entry.event);
     if (key !== undefined) {
       const older = this.#newestByKey.get(key);
@@ -47,7 +54,10 @@ export class ReplayRing<E extends { readonly seq: number; readonly event: unknow
   since(seq: number, lastSeq: number): E[] | undefined {
     if (!Number.isInteger(seq) || seq < 0 || seq > lastSeq || seq < this.#incompleteUpTo) return undefined;
     const entries: E[] = [];
-    for (const [kept, entry] of this.#entries) if (kept > seq && kept <= lastSeq) entries.push(entry);
+    for (let next = Math.max(seq + 1, this.#oldest); next <= lastSeq; next++) {
+      const entry = this.#entries.get(next);
+      if (entry) entries.push(entry);
+    }
     return entries;
   }
 
@@ -58,9 +68,13 @@ export class ReplayRing<E extends { readonly seq: number; readonly event: unknow
     this.#incompleteUpTo = 0;
   }
 
+  /** Each seq is stepped over once, superseded or dropped: constant time per entry kept. */
   #dropOldest(): void {
-    const [seq, oldest] = this.#entries.entries().next().value as [number, E];
+    let seq = this.#oldest;
+    while (!this.#entries.has(seq)) seq++;
+    const oldest = this.#entries.get(seq)!;
     this.#entries.delete(seq);
+    this.#oldest = seq + 1;
     this.#incompleteUpTo = seq;
     const key = this.#keyOf?.(oldest.event);
     if (key !== undefined && this.#newestByKey.get(key) === seq) this.#newestByKey.delete(key);

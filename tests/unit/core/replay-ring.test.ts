@@ -26,6 +26,10 @@ describe('ReplayRing', () => {
     // Now something had to go for room: a replay from before it cannot be exact.
     expect(replay(kept, 0, 53)).toBeUndefined();
     expect(replay(kept, 1, 53)).toEqual(['51:x9', '52:b', '53:c']);
+    // The next to go is x9: the superseded seqs before it are stepped over.
+    kept.keep({ seq: 54, event: 'd' });
+    expect(replay(kept, 50, 54)).toBeUndefined();
+    expect(replay(kept, 51, 54)).toEqual(['52:b', '53:c', '54:d']);
   });
 
   it('forgets the key of an entry dropped for room, so a newer one with that key drops nothing else', () => {
