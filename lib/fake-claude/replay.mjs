@@ -10,8 +10,15 @@ import { askPermission, cli, log, pause, send, sendAssistantMessage, sendInit, s
 
 /** @typedef {import('./protocol.mjs').Frame} Frame */
 
-/** Where the captures live: beside this file, in the source tree and in a build that copies the folder. */
-export const CAPTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'captures');
+/**
+ * Where the captures live: beside this file in the source tree; the build (dist/lib/fake-claude)
+ * compiles the scripts only, so from there they are read in the source tree the package ships.
+ */
+export const CAPTURES_DIR =
+  [
+    join(dirname(fileURLToPath(import.meta.url)), 'captures'),
+    join(dirname(fileURLToPath(import.meta.url)), '../../../lib/fake-claude/captures'),
+  ].find((dir) => existsSync(dir)) ?? join(dirname(fileURLToPath(import.meta.url)), 'captures');
 
 export class Replay {
   /** @type {Frame[][]} */

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -90,7 +90,42 @@ describe('the packed package', () => {
     console.log(
       `[pack] npm install -g of the tarball: ${(installMs / 1000).toFixed(1)} s (scripts off, npm cache warm); vibes serve to its first page: ${(firstPageMs / 1000).toFixed(1)} s`,
     );
+    await replaysEveryCapture(url, token);
     serve.signal('SIGINT');
     expect(await serve.waitForExit(15_000)).toBe(0);
   });
 });
+
+/**
+ * The demo's `replay <capture>` from the installed package: the fake Claude runs from dist/, and
+ * each capture the package ships must be found and played (its first frames reach the transcript).
+ */
+async function replaysEveryCapture(url: string, token: string): Promise<void> {
+  const captures = readdirSync(join(installed, 'lib', 'fake-claude', 'captures')).filter((file) => file.endsWith('.jsonl'));
+  const names = [...new Set(captures.map((file) => file.replace(/\.(stdout|wire)\.jsonl$/, '')))];
+  expect(names.length).toBeGreaterThan(0);
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Vibes-Client-Id': 'pack-test' };
+  for (const name of names) {
+    const created = await fetch(`${url}/api/sessions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ prompt: `replay ${name}`, demo: true }),
+    });
+    expect(created.status, name).toBe(201);
+    const { session } = (await created.json()) as { session: { id: string } };
+    // Played: something of the capture follows the prompt; a missing capture fails the session instead.
+    await expect
+      .poll(
+        async () => {
+          const page = (await (await fetch(`${url}/api/sessions/${session.id}/events`, { headers })).json()) as {
+            events: { event: { type: string } }[];
+          };
+          return page.events.some((entry) => entry.event.type !== 'user_input');
+        },
+        { timeout: 30_000, message: `replay ${name}` },
+      )
+      .toBe(true);
+    const info = (await (await fetch(`${url}/api/sessions/${session.id}`, { headers })).json()) as { session: { failure: string | null } };
+    expect(info.session.failure ?? '', name).not.toContain('no capture');
+  }
+}
