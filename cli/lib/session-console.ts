@@ -307,6 +307,16 @@ class SessionConsole {
     rl.on('SIGINT', onInterrupt);
     process.on('SIGINT', onInterrupt);
     this.#cleanups.push(() => process.off('SIGINT', onInterrupt));
+    // Ended by the system or a closed terminal: leave as on purpose, so the session passes to the
+    // next viewer now rather than after the server's grace period for dropped connections.
+    for (const [signal, code] of [
+      ['SIGTERM', 143],
+      ['SIGHUP', 129],
+    ] as const) {
+      const onSignal = () => this.#leave(code);
+      process.on(signal, onSignal);
+      this.#cleanups.push(() => process.off(signal, onSignal));
+    }
   }
 
   #line(raw: string): void {
