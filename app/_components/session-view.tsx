@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { mutate } from 'swr';
 import { ApiError } from '../../lib/client/shared/api-error.ts';
-import { END_TEXT, projectLabel, REMOVAL_TEXT } from '../../lib/client/shared/labels.ts';
+import { endText, projectLabel, REMOVAL_TEXT } from '../../lib/client/shared/labels.ts';
 import { isTurnRunning } from '../../lib/protocol/rules.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
@@ -84,13 +84,12 @@ export default function SessionView({
   );
 
   if (removal || missing || ended) {
-    const why = removal
-      ? REMOVAL_TEXT[removal]
-      : ended && session.end_reason
-        ? END_TEXT[session.end_reason]
-        : missing
-          ? 'This session does not exist (any more).'
-          : 'This session has ended.';
+    const why =
+      session && (removal || ended)
+        ? endText(session, removal ?? session.end_reason)
+        : removal
+          ? REMOVAL_TEXT[removal]
+          : 'This session does not exist (any more).';
     return (
       <section className="flex h-full min-h-0 flex-col" aria-label="Session">
         {header}

@@ -2,7 +2,7 @@ import { createInterface, type Interface } from 'node:readline';
 import type { ApiClient } from '../../lib/client/node/api-client.ts';
 import type { EventStream } from '../../lib/client/node/event-stream.ts';
 import { RECONNECT_MAX_DELAY_MS } from '../../lib/client/node/event-stream.ts';
-import { END_TEXT } from '../../lib/client/shared/labels.ts';
+import { endText } from '../../lib/client/shared/labels.ts';
 import type { PermissionAnswerBody, ServerEvent, SessionInfo, TranscriptEntry } from '../../lib/protocol/index.ts';
 import { DecisionInput } from './decision-input.ts';
 import { shortId } from './ids.ts';
@@ -288,7 +288,7 @@ class SessionConsole {
   #endedMeanwhile(session: SessionInfo): boolean {
     if (session.ended_at === null || this.#done) return false;
     const id = shortId(session.id);
-    this.#note(this.#o.style.bold(session.end_reason ? END_TEXT[session.end_reason] : 'This session has ended.'));
+    this.#note(this.#o.style.bold(endText(session, session.end_reason)));
     this.#note(this.#o.style.dim(`Continue it with \`vibes sessions resume ${id}\`.`));
     this.#gone = true;
     this.#leave(this.#o.mode === 'attach' ? 0 : 1);

@@ -1,6 +1,7 @@
 import type { SessionManager } from './manager.ts';
 import type { ClientId } from './ownership.ts';
 import type { Session } from './session.ts';
+import type { RemovalReason } from '../protocol/index.ts';
 
 export interface LifecycleResult {
   /** Sessions whose ownership passed on, with the new owner. */
@@ -63,7 +64,7 @@ export class SessionLifecycle {
       return [];
     }
     result.cleanups.push(session.id);
-    return [this.#manager.remove(session.id, 'owner_disconnected')];
+    return [this.#manager.remove(session.id, reasonWhenLeft(session))];
   }
 
   #endAfterTurn(session: Session): void {
@@ -74,10 +75,18 @@ export class SessionLifecycle {
       .then(async () => {
         this.#awaitingTurnEnd.delete(session.id);
         if (this.#manager.find(session.id) !== session || !session.ownership.shouldCleanup()) return;
-        await this.#manager.remove(session.id, 'owner_disconnected');
+        await this.#manager.remove(session.id, reasonWhenLeft(session));
       })
       .catch((error: unknown) => console.error(`ending session ${session.id} after its turn failed:`, error));
   }
+}
+
+/**
+ * The last viewer left: that ended the session only if Claude was still there. One whose Claude
+ * had already ended (failed, or finished) keeps that as its reason, not "everyone had left".
+ */
+function reasonWhenLeft(session: Session): RemovalReason {
+  return session.state === 'failed' || session.state === 'finished' ? 'session_finished' : 'owner_disconnected';
 }
 
 function emptyResult(): LifecycleResult {

@@ -31,6 +31,15 @@ export const END_TEXT: Record<EndReason, string> = {
   server_restarted: 'This session was cut off: the server stopped unexpectedly (a crash or a kill) and was started again.',
 };
 
+/**
+ * Why a session is over, in a sentence: its failure when Claude failed (the end reason then only
+ * says how it was cleaned up), else what ended it.
+ */
+export function endText(session: Pick<SessionInfo, 'state' | 'failure'>, reason: EndReason | null): string {
+  if (session.state === 'failed') return `This session failed${session.failure ? `: ${session.failure.split('\n', 1)[0]}` : '.'}`;
+  return reason ? END_TEXT[reason] : 'This session has ended.';
+}
+
 /** A few words for a history card. */
 export const END_SHORT: Record<EndReason, string> = {
   killed: 'killed',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endLook, formatAge, projectLabel } from '../../../lib/client/shared/labels.ts';
+import { endLook, endText, formatAge, projectLabel } from '../../../lib/client/shared/labels.ts';
 import { applyToSessionList } from '../../../lib/client/shared/session-list.ts';
 import type { SessionInfo } from '../../../lib/protocol/index.ts';
 import { sessionInfo } from '../../support/session-fixture.ts';
@@ -46,5 +46,13 @@ describe('endLook', () => {
     expect(endLook(ended('finished', 'owner_disconnected'))).toMatchObject({ label: 'Finished', detail: 'everyone watching it had left' });
     expect(endLook(ended('finished', 'server_stopped'))).toMatchObject({ label: 'Server stopped', tone: 'warning' });
     expect(endLook(ended('finished', 'server_restarted'))).toMatchObject({ label: 'Crashed', tone: 'bad' });
+  });
+
+  it('a failed session says its failure, never that everyone had left', () => {
+    expect(endText(ended('failed', 'owner_disconnected', 'Not logged in\nstderr: ...'), 'owner_disconnected')).toBe(
+      'This session failed: Not logged in',
+    );
+    expect(endText(ended('finished', 'killed'), 'killed')).toBe('This session was killed.');
+    expect(endText(ended('finished', null), null)).toBe('This session has ended.');
   });
 });

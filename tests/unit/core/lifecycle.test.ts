@@ -30,6 +30,16 @@ describe('SessionLifecycle', () => {
     expect(published.at(-1)).toEqual({ type: 'session_removed', session_id: session.id, reason: 'owner_disconnected' });
   });
 
+  it('a session whose Claude already failed keeps that as its end when its last viewer leaves', async () => {
+    const { create, lifecycle, manager, agents, published } = coreHarness();
+    const session = await create('client-a');
+    agents.last().emitAgentEvent({ type: 'exited', failure: 'Claude exited with code 1' });
+    expect(session.state).toBe('failed');
+    await lifecycle.clientGone('client-a');
+    expect(manager.info(session.id, null)).toMatchObject({ state: 'failed', end_reason: 'session_finished' });
+    expect(published.at(-1)).toEqual({ type: 'session_removed', session_id: session.id, reason: 'session_finished' });
+  });
+
   it('disconnecting a subscriber does not transfer', async () => {
     const { create, lifecycle } = coreHarness();
     const session = await create('owner');
