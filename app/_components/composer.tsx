@@ -44,7 +44,9 @@ export function Composer({ session }: { session: SessionInfo }) {
         <p className="mb-1 text-xs text-muted" data-testid="queue-note">
           {session.queued_inputs > 0
             ? `${session.queued_inputs} input${session.queued_inputs === 1 ? '' : 's'} queued: sent when the turn ends`
-            : 'Claude is working: what you send now is queued'}
+            : session.state === 'waiting_permission'
+              ? 'Claude waits for your answer above: a message sent now is queued until the turn ends'
+              : 'Claude is working: what you send now is queued'}
         </p>
       )}
       <div className="flex items-end gap-2">

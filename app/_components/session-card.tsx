@@ -3,6 +3,7 @@
 import { memo, type MouseEvent } from 'react';
 import { formatAge, projectLabel } from '../../lib/client/shared/labels.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
+import { decisionSummary } from '../../lib/protocol/decision-summary.ts';
 import { useNow } from '../_hooks/use-now.ts';
 import { PendingDecisions } from './pending-decisions.tsx';
 import { ModeBadge, StateBadge } from './state-badge.tsx';
@@ -13,7 +14,7 @@ export function previewOf(session: SessionInfo): { text: string; tone: 'attentio
   const waiting = session.pending_permissions[0];
   if (waiting) {
     const more = session.pending_permissions.length > 1 ? ` (+${session.pending_permissions.length - 1} more)` : '';
-    return { text: `Waits for you: ${waiting.title ?? `Claude wants to use ${waiting.tool_name}`}${more}`, tone: 'attention' };
+    return { text: `Waits for you: ${decisionSummary(waiting)}${more}`, tone: 'attention' };
   }
   if (session.state === 'failed' && session.failure) return { text: session.failure, tone: 'bad' };
   return session.preview ? { text: session.preview, tone: 'plain' } : null;
@@ -58,7 +59,7 @@ export const SessionCard = memo(function SessionCard({
           <span className="truncate font-semibold" data-testid="session-name">
             {session.title}
           </span>
-          <StateBadge state={session.state} />
+          <StateBadge session={session} />
         </div>
         {preview && (
           <p className={`mt-1 truncate text-sm ${PREVIEW_TONE[preview.tone]}`} data-testid="session-preview">

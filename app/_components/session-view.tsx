@@ -78,7 +78,7 @@ export default function SessionView({
         )}
       </div>
       <ConnectionIndicator className="lg:hidden" compact />
-      {live && <StateBadge state={session.state} />}
+      {live && <StateBadge session={session} />}
       {live && <KillButton sessionId={session.id} title={session.title} />}
     </header>
   );

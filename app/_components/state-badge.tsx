@@ -1,6 +1,6 @@
-import { STATE_LOOK, type EndLook } from '../../lib/client/shared/labels.ts';
+import { stateLook, type EndLook } from '../../lib/client/shared/labels.ts';
 import { MODE_LABELS } from '../../lib/client/shared/permission-modes.ts';
-import type { PermissionMode, SessionState } from '../../lib/protocol/index.ts';
+import type { PermissionMode, SessionInfo } from '../../lib/protocol/index.ts';
 
 const TONE: Record<string, string> = {
   idle: 'bg-info-soft text-info-text',
@@ -26,8 +26,9 @@ export function EndBadge({ look }: { look: EndLook }) {
 }
 
 /** Colour, icon and word together: the state never depends on colour alone. */
-export function StateBadge({ state }: { state: SessionState }) {
-  const look = STATE_LOOK[state];
+export function StateBadge({ session }: { session: Pick<SessionInfo, 'state' | 'pending_permissions'> }) {
+  const state = session.state;
+  const look = stateLook(session);
   return (
     <span data-testid="session-state" data-state={state} className={`${BADGE} ${TONE[look.tone]}`}>
       <span aria-hidden="true" className={state === 'processing' ? 'vibes-spin inline-block' : 'inline-block'}>

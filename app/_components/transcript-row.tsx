@@ -4,6 +4,8 @@ import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
 import { Markdown } from './markdown.tsx';
 import { ToolDetail } from './tool-view.tsx';
 import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
+import { DECISION_WAIT } from '../../lib/protocol/labels.ts';
+import type { DecisionKind } from '../../lib/protocol/index.ts';
 
 const SOURCE_LABEL = { cli: 'CLI', web: 'web', api: 'API' } as const;
 
@@ -72,7 +74,7 @@ export const TranscriptRow = memo(function TranscriptRow({
           <span className="min-w-0 flex-1 truncate">
             {item.title ?? `${item.toolName} asked for permission`}: <code>{summarizeInput(item.toolName, item.input)}</code>
           </span>
-          <DecisionNote outcome={item.resolved} clientId={clientId} />
+          <DecisionNote outcome={item.resolved} waitingFor={item.waitingFor} clientId={clientId} />
         </p>
       );
     case 'turn':
@@ -109,7 +111,8 @@ export const TranscriptRow = memo(function TranscriptRow({
 type ToolItem = Extract<TranscriptItem, { kind: 'tool' }>;
 
 function toolStatus(item: ToolItem): { word: string; tone: string } {
-  if (item.approval && !item.approval.resolved) return { word: 'waiting for approval', tone: 'text-warning-text font-semibold' };
+  if (item.approval && !item.approval.resolved)
+    return { word: DECISION_WAIT[item.approval.waitingFor].row, tone: 'text-warning-text font-semibold' };
   if (item.result?.isError) return { word: item.approval?.resolved?.behavior === 'deny' ? 'denied' : 'failed', tone: 'text-danger-text' };
   if (item.result) return { word: 'done', tone: 'text-muted' };
   return { word: 'running', tone: 'text-emerald-800 dark:text-emerald-300' };
@@ -158,8 +161,16 @@ function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }
 }
 
 /** Who settled a request and what they chose: "allowed by you", "denied on Pixel 7: not now", "withdrawn by Claude". */
-export function DecisionNote({ outcome, clientId }: { outcome: PermissionOutcome | null; clientId: string | null }) {
-  if (!outcome) return <span className="shrink-0 text-warning-text">waiting for approval</span>;
+export function DecisionNote({
+  outcome,
+  waitingFor = 'tool',
+  clientId,
+}: {
+  outcome: PermissionOutcome | null;
+  waitingFor?: DecisionKind;
+  clientId: string | null;
+}) {
+  if (!outcome) return <span className="shrink-0 text-warning-text">{DECISION_WAIT[waitingFor].row}</span>;
   const allowed = outcome.behavior === 'allow';
   const details = [
     outcome.mode ? (outcome.mode === 'acceptEdits' ? 'edits auto-accepted' : 'edits reviewed by hand') : null,

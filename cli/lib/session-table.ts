@@ -1,11 +1,11 @@
-import { END_SHORT, formatAge, STATE_LOOK } from '../../lib/client/shared/labels.ts';
+import { END_SHORT, formatAge, stateLook } from '../../lib/client/shared/labels.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { shortId } from './ids.ts';
 import { cliClientPrefix } from './locate.ts';
 import { padEnd, truncate, type Style } from './style.ts';
 
 export function stateLabel(session: SessionInfo, style: Style): string {
-  const label = STATE_LOOK[session.state].label.toLowerCase();
+  const label = stateLook(session).label.toLowerCase();
   switch (session.state) {
     case 'idle':
       return style.blue(`● ${label}`);

@@ -1,4 +1,4 @@
-import { REMOVAL_TEXT, STATE_LOOK } from '../../lib/client/shared/labels.ts';
+import { REMOVAL_TEXT, stateLook } from '../../lib/client/shared/labels.ts';
 import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
 import type { RemovalReason, SessionInfo, TodoList, TranscriptEvent } from '../../lib/protocol/index.ts';
 import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
@@ -150,7 +150,7 @@ export class TranscriptPrinter {
   header(session: SessionInfo): void {
     const s = this.#options.style;
     const demo = session.demo ? ' · demo (the fake Claude answers)' : '';
-    this.line(s.dim(`session ${shortId(session.id)} "${session.title}" · ${STATE_LOOK[session.state].label}${demo} · ${session.cwd}`));
+    this.line(s.dim(`session ${shortId(session.id)} "${session.title}" · ${stateLook(session).label}${demo} · ${session.cwd}`));
   }
 
   line(text: string): void {

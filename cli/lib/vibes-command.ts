@@ -132,7 +132,9 @@ export abstract class VibesCommand extends BaseCommand {
     const last = readLastServe(home);
     const place = target.source === 'default' && last ? { host: last.host ?? target.host, port: last.port ?? target.port } : target;
     const demo = Boolean(last?.demo) || envFlag(process.env.VIBES_DEMO);
-    this.logToStderr(this.style.dim(`vibes: no server at ${target.url}, starting one in the background…`));
+    const where =
+      place.port === target.port && place.host === target.host ? '' : ` on ${place.host}:${place.port}, where \`vibes serve\` last ran`;
+    this.logToStderr(this.style.dim(`vibes: no server at ${target.url}, starting one in the background${where}…`));
     let log: string;
     try {
       const { record } = await startDetached(home, { host: place.host, port: place.port, demo }, AUTOSTART_TIMEOUT_MS);

@@ -1,6 +1,8 @@
 import type { Bus, CoreEvent, SessionSnapshot } from '../core/index.ts';
 import type { DeviceStore, PushSubscriptionRecord } from '../core/devices.ts';
 import type { NotificationKind, NotificationPayload, PermissionRequestEvent, SessionState } from '../protocol/index.ts';
+import { decisionSummary } from '../protocol/index.ts';
+import { firstLine } from '../protocol/text.ts';
 import type { VapidKeys } from './vapid.ts';
 import { pushKeysProblem } from './push-keys.ts';
 import type { z } from 'zod';
@@ -130,7 +132,7 @@ export class Notifier {
     this.#notify(
       'permission',
       sessionId,
-      { title: `${this.#name(sessionId)}: ${verb(request)}`, body: summary(request) },
+      { title: `${this.#name(sessionId)}: ${verb(request)}`, body: decisionSummary(request) },
       { requestId: request.request_id, actions: plainTool },
     );
   }
@@ -289,37 +291,6 @@ function verb(request: PermissionRequest): string {
   if (request.kind === 'question') return 'Claude asks';
   if (request.kind === 'plan') return 'plan ready';
   return `allow ${request.tool_name}?`;
-}
-
-/** One line on what is asked: the command, the file, the question. */
-export function summary(request: PermissionRequest): string {
-  const display = request.display;
-  switch (display.type) {
-    case 'command':
-      return firstLine(display.command);
-    case 'diff':
-      return `${request.tool_name} ${display.diff.file_path}`;
-    case 'question':
-      return firstLine(display.questions[0]?.question ?? 'Claude has a question');
-    case 'plan':
-      return firstLine(display.plan.replace(/^#+\s*/gm, '')) || 'Claude has a plan for you to approve';
-    default: {
-      const input = request.input;
-      const hint = ['file_path', 'path', 'url', 'pattern', 'command', 'description']
-        .map((key) => input[key])
-        .find((value) => typeof value === 'string');
-      return firstLine(typeof hint === 'string' ? hint : (request.title ?? request.tool_name));
-    }
-  }
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .map((line) => line.trim())
-      .find((line) => line !== '') ?? ''
-  );
 }
 
 function clip(text: string, max: number): string {

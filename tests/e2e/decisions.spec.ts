@@ -82,7 +82,9 @@ test('AskUserQuestion: the question with its chip and options, answered with the
   await expect(question.getByTestId('question-option')).toHaveCount(2);
   await expect(question.getByTestId('question-option').nth(1)).toContainText('Indent with space characters');
   await expect(question.getByTestId('send-answers')).toBeDisabled();
-  await expect(view.getByTestId('tool-call').getByTestId('tool-status')).toHaveText('waiting for approval');
+  // Worded as what it is: a question waits for an answer, not an approval.
+  await expect(view.getByTestId('tool-call').getByTestId('tool-status')).toHaveText('waiting for your answer');
+  await expect(view.getByTestId('session-state')).toHaveText(/Question for you/);
 
   await question.getByText('spaces', { exact: true }).click();
   await screenshot(page, testInfo, 'question');

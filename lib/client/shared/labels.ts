@@ -1,4 +1,5 @@
 import type { EndReason, RemovalReason, SessionInfo, SessionState } from '../../protocol/index.ts';
+import { DECISION_WAIT } from '../../protocol/labels.ts';
 
 // The words both the dashboard and the CLI use for the same things, written once.
 
@@ -16,6 +17,16 @@ export const STATE_LOOK: Record<SessionState, StateLook> = {
   failed: { label: 'Failed', icon: '✕', tone: 'bad' },
   finished: { label: 'Finished', icon: '✓', tone: 'done' },
 };
+
+/**
+ * The state's look, worded by what the session waits for: an approval, an answer to a question,
+ * or a plan to review (the oldest waiting decision says which).
+ */
+export function stateLook(session: Pick<SessionInfo, 'state' | 'pending_permissions'>): StateLook {
+  const look = STATE_LOOK[session.state];
+  const waiting = session.state === 'waiting_permission' ? session.pending_permissions[0] : undefined;
+  return waiting ? { ...look, label: DECISION_WAIT[waiting.kind ?? 'tool'].badge } : look;
+}
 
 export const REMOVAL_TEXT: Record<RemovalReason, string> = {
   killed: 'This session was killed.',

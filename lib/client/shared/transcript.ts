@@ -1,4 +1,5 @@
 import type {
+  DecisionKind,
   FileDiff,
   InputSource,
   PermissionBehavior,
@@ -24,6 +25,8 @@ export interface PermissionOutcome {
 /** A permission request shown on the tool call it is about, so the transcript names each request once. */
 export interface ToolApproval {
   requestId: string;
+  /** What the request asks of the user: an approval, an answer, a plan review. */
+  waitingFor: DecisionKind;
   resolved: PermissionOutcome | null;
 }
 
@@ -53,6 +56,7 @@ export type TranscriptItem =
       toolName: string;
       input: Record<string, unknown>;
       title: string | null;
+      waitingFor: DecisionKind;
       resolved: PermissionOutcome | null;
     }
   | {
@@ -236,7 +240,7 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
       const toolIndex = event.tool_use_id === undefined ? undefined : book.where.get(`tool:${event.tool_use_id}`);
       const tool = toolIndex === undefined ? undefined : items[toolIndex];
       if (toolIndex !== undefined && tool?.kind === 'tool') {
-        replace(toolIndex, { ...tool, approval: { requestId: event.request_id, resolved: null } });
+        replace(toolIndex, { ...tool, approval: { requestId: event.request_id, waitingFor: event.kind ?? 'tool', resolved: null } });
         book.where.set(`perm:${event.request_id}`, toolIndex);
         return;
       }
@@ -250,6 +254,7 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
           toolName: event.tool_name,
           input: event.input,
           title: event.title ?? null,
+          waitingFor: event.kind ?? 'tool',
           resolved: null,
         },
         `perm:${event.request_id}`,

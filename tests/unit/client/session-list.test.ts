@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endLook, endText, formatAge, projectLabel } from '../../../lib/client/shared/labels.ts';
+import { endLook, endText, formatAge, projectLabel, stateLook } from '../../../lib/client/shared/labels.ts';
 import { applyToSessionList } from '../../../lib/client/shared/session-list.ts';
 import type { SessionInfo } from '../../../lib/protocol/index.ts';
 import { sessionInfo } from '../../support/session-fixture.ts';
@@ -54,5 +54,29 @@ describe('endLook', () => {
     );
     expect(endText(ended('finished', 'killed'), 'killed')).toBe('This session was killed.');
     expect(endText(ended('finished', null), null)).toBe('This session has ended.');
+  });
+});
+
+describe('stateLook', () => {
+  const waitingOn = (kind: 'tool' | 'question' | 'plan') =>
+    sessionInfo('s', {
+      state: 'waiting_permission',
+      pending_permissions: [
+        {
+          request_id: 'r',
+          tool_name: 'AskUserQuestion',
+          input: {},
+          kind,
+          display: { type: 'input' },
+          suggestions: [],
+          requested_at: 1,
+        },
+      ],
+    });
+  it('words a waiting session by what it waits for', () => {
+    expect(stateLook(waitingOn('tool')).label).toBe('Needs approval');
+    expect(stateLook(waitingOn('question')).label).toBe('Question for you');
+    expect(stateLook(waitingOn('plan')).label).toBe('Plan to review');
+    expect(stateLook(sessionInfo('s', { state: 'processing' })).label).toBe('Working');
   });
 });

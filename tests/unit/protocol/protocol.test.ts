@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   CreateSessionBody,
+  decisionSummary,
+  type DecisionFields,
   EndReason,
   ERROR_STATUS,
   ErrorBody,
@@ -237,5 +239,51 @@ describe('errors', () => {
       RATE_LIMITED: 429,
       INTERNAL: 500,
     });
+  });
+});
+
+describe('decisionSummary', () => {
+  const decision = (fields: Partial<DecisionFields>): DecisionFields => ({
+    request_id: 'r',
+    tool_name: 'Bash',
+    input: {},
+    kind: 'tool',
+    display: { type: 'input' },
+    suggestions: [],
+    ...fields,
+  });
+  it('says what is asked in one line, never a tool name where there is something better', () => {
+    expect(
+      decisionSummary(
+        decision({
+          display: {
+            type: 'command',
+            command: '\n  npm test\nnpm run lint',
+            cwd: '/w',
+            description: null,
+            run_in_background: false,
+            timeout_ms: null,
+          },
+        }),
+      ),
+    ).toBe('npm test');
+    expect(
+      decisionSummary(
+        decision({
+          tool_name: 'AskUserQuestion',
+          kind: 'question',
+          display: {
+            type: 'question',
+            questions: [{ question: 'Tabs or spaces?', header: 'Indent', options: [], multi_select: false }],
+          },
+        }),
+      ),
+    ).toBe('Tabs or spaces?');
+    expect(
+      decisionSummary(
+        decision({ tool_name: 'ExitPlanMode', kind: 'plan', display: { type: 'plan', plan: '# Fix the parser\n1. ...', file_path: null } }),
+      ),
+    ).toBe('Fix the parser');
+    expect(decisionSummary(decision({ tool_name: 'WebFetch', input: { url: 'https://example.com' } }))).toBe('https://example.com');
   });
 });
