@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +153,13 @@ describe('the file routes of a session', () => {
     expect(refusal).toMatchObject({ status, code });
     expect(refusal.message).toContain(words);
     expect(refusal.message).not.toContain('outside secret');
+  });
+
+  it("refuse a hard link to vibes' token, and never show the token", async () => {
+    linkSync(join(vibes.server.home, 'token'), join(project, 'hard-token'));
+    const refusal = await refused('files/content', 'hard-token');
+    expect(refusal).toMatchObject({ status: 403, code: 'PATH_FORBIDDEN' });
+    expect(refusal.message).not.toContain(vibes.token);
   });
 
   it.each([
