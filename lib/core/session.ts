@@ -1,5 +1,5 @@
 import { gitBranch } from './git-branch.ts';
-import { previewFromReply, projectOf, sessionTitle, titleFromPrompt } from './summary.ts';
+import { previewFromReply, projectOf, roundUsd, sessionTitle, titleFromPrompt } from './summary.ts';
 import {
   isTurnRunning,
   PERMISSION_MODE_LABELS,
@@ -356,7 +356,7 @@ export class Session {
         if (!this.#turnOpen && this.#decisions.size === 0) this.#sendNextQueued();
         return;
       case 'turn_complete':
-        this.#costUsd = Math.max(this.#costUsd, event.cost_usd);
+        this.#costUsd = roundUsd(this.#costUsd + event.cost_usd);
         this.#turnOpen = false;
         this.#append(event);
         // A background subagent's request outlives the turn that started it: it stays open to answer.

@@ -61,3 +61,8 @@ export function sessionTitle(name: string | null, promptTitle: string | null, id
 export function untitled(id: string): string {
   return `Session ${id.slice(0, 8)}`;
 }
+
+/** Sums of dollar figures, without binary fractions' dust (0.1 + 0.2). */
+export function roundUsd(usd: number): number {
+  return Math.round(usd * 1e9) / 1e9;
+}

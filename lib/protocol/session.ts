@@ -55,7 +55,7 @@ export const SessionInfo = z.object({
   pending_permissions: z.array(PendingPermission),
   /** Inputs waiting for the running turn to end. */
   queued_inputs: z.number().int().nonnegative(),
-  /** Cumulative, as Claude reports it. */
+  /** The session's total: every turn's cost added up, across resumes (each a new Claude process). */
   cost_usd: z.number().nonnegative(),
   claude_session_id: z.string().nullable(),
   /** Why the session failed, readable by a person; null unless state is failed. */

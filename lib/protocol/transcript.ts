@@ -92,6 +92,7 @@ export const TurnCompleteEvent = z.object({
   type: z.literal('turn_complete'),
   is_error: z.boolean(),
   duration_ms: z.number().nonnegative(),
+  /** What this turn cost (Claude reports a running total per process; this is its step). */
   cost_usd: z.number().nonnegative(),
   usage: Usage,
   /** Claude's closing text for the turn, e.g. the error it ended with. */

@@ -1,6 +1,7 @@
 import { PermissionMode, type FileDiff, type TranscriptEvent, type Usage } from '../../protocol/index.ts';
 import type { AgentEvent } from '../agent.ts';
 import { diffFromPatch, isPatchHunks, wholeFile } from '../decisions/file-diff.ts';
+import { roundUsd } from '../summary.ts';
 
 type Json = Record<string, unknown>;
 
@@ -16,6 +17,8 @@ const count = (value: unknown): number => (typeof value === 'number' && Number.i
 export class ClaudeMessageMapper {
   #streamingMessageId: string | null = null;
   #lastInit: string | null = null;
+  /** Claude's `total_cost_usd` is a running total for its process: a turn costs the step from the last one. */
+  #reportedCostUsd = 0;
 
   map(message: unknown): AgentEvent[] {
     if (!isObject(message)) return [];
@@ -256,12 +259,15 @@ export class ClaudeMessageMapper {
       ? message.errors.filter((error): error is string => typeof error === 'string' && error.trim() !== '')
       : [];
     const text = typeof message.result === 'string' ? message.result : errors.length > 0 ? errors.join('; ') : undefined;
+    const total = count(message.total_cost_usd);
+    const turnCostUsd = roundUsd(Math.max(0, total - this.#reportedCostUsd));
+    this.#reportedCostUsd = Math.max(this.#reportedCostUsd, total);
     return [
       {
         type: 'turn_complete',
         is_error: message.is_error === true,
         duration_ms: count(message.duration_ms),
-        cost_usd: count(message.total_cost_usd),
+        cost_usd: turnCostUsd,
         usage,
         ...(text === undefined ? {} : { result: text }),
       },

@@ -164,6 +164,9 @@ describe('SessionManager history and resume', () => {
     expect(manager.history({ limit: 10 })).toEqual([]);
     resumed.sendInput('again', { clientId: 'phone', source: 'web' });
     expect(transcript(session.id).map((entry) => entry.seq)).toEqual([1, 2, 3]);
+    // The resumed Claude's running total starts again at 0: its first turn adds to the session's, not replaces it.
+    agents.last().completeTurn(0.25);
+    expect(resumed.snapshot().cost_usd).toBe(0.75);
     await expect(manager.resume(session.id, 'phone')).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 

@@ -26,6 +26,21 @@ const mapAll = (frames: unknown[]): AgentEvent[] => {
 const transcriptOf = (events: AgentEvent[]): TranscriptEvent[] =>
   events.flatMap((event) => (event.type === 'transcript' ? [event.event] : []));
 
+describe('ClaudeMessageMapper turn costs', () => {
+  it("a turn's cost is its step of Claude's running total, never the total", () => {
+    const mapper = new ClaudeMessageMapper();
+    const costOf = (total: number) => {
+      const [event] = transcriptOf(
+        mapper.map({ type: 'result', subtype: 'success', is_error: false, duration_ms: 1, total_cost_usd: total }),
+      );
+      return event?.type === 'turn_complete' ? event.cost_usd : null;
+    };
+    expect(costOf(0.0125)).toBe(0.0125);
+    expect(costOf(0.025)).toBe(0.0125);
+    expect(costOf(0.1)).toBe(0.075);
+  });
+});
+
 describe('ClaudeMessageMapper on real captures', () => {
   it('maps the 2.0.20 simple reply: session, init note, text, turn_complete', () => {
     const events = mapAll(stdoutFrames('claude-2.0.20-tyrchen-simple-text.stdout.jsonl'));
