@@ -109,10 +109,11 @@ function constantTimeEqual(expected: Buffer, candidate: Buffer): boolean {
 }
 
 /**
- * How many device cookie values one request may have tried: a shadow per path prefix of the
- * deepest API path, host-only and not, is well under it; each try is a hash and a lookup.
+ * How many device cookie values one request may have tried (each is a hash and a lookup). The
+ * real cookie (Path=/) is sent after every shadow with a longer Path, and read first: only a
+ * later cookie of Path=/ (a Domain variant) can come before it.
  */
-const MAX_COOKIE_CANDIDATES = 16;
+const MAX_COOKIE_CANDIDATES = 4;
 
 /**
  * The distinct values of cookies with these names, the first name's first, at most `limit`.
