@@ -1,4 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { NotificationKind } from '../protocol/index.ts';
+
+/** 48 random bits, hex: a cookie name may hold it as it is. */
+export function newDeviceCookieId(): string {
+  return randomBytes(6).toString('hex');
+}
 
 /**
  * Signed-in browsers. A device is known by the SHA-256 of its session secret; the secret itself
@@ -13,6 +19,8 @@ export interface DeviceRecord {
   createdAt: number;
   lastSeenAt: number;
   address: string;
+  /** The device whose pairing code this one signed in with; null when the token holder made it. */
+  pairedBy: string | null;
 }
 
 /** Where the push service takes notifications for one device (Web Push); at most one per device. */
@@ -30,13 +38,20 @@ export interface PushSubscriptionRecord {
 
 /** A device's subscription goes with it: revoking, signing out or forgetting a device removes it. */
 export interface DeviceStore {
-  insertDevice(device: DeviceRecord): void;
+  /**
+   * A random name for this installation's device cookie, made at first use and kept: each
+   * database (one per home, or one per cluster) has its own, so servers that share no devices
+   * share no cookie.
+   */
+  deviceCookieId(): string;
+  /** False (and nothing stored) when the device that paired it is no longer signed in. */
+  insertDevice(device: DeviceRecord): boolean;
   findDeviceBySecretHash(secretHash: string): DeviceRecord | undefined;
   touchDevice(id: string, lastSeenAt: number, address: string): void;
   /** The most recently seen first. */
   listDevices(): DeviceRecord[];
-  /** True when there was such a device. */
-  deleteDevice(id: string): boolean;
+  /** Removes the device and, transitively, the devices it paired; returns their ids (none when unknown). */
+  deleteDevice(id: string): string[];
   deleteAllDevices(): number;
   /** Devices not seen since `at` (Unix seconds) are forgotten. Returns how many. */
   deleteDevicesSeenBefore(at: number): number;
@@ -53,9 +68,16 @@ export interface DeviceStore {
 export class MemoryDeviceStore implements DeviceStore {
   readonly #devices = new Map<string, DeviceRecord>();
   readonly #subscriptions = new Map<string, PushSubscriptionRecord>();
+  readonly #cookieId = newDeviceCookieId();
 
-  insertDevice(device: DeviceRecord): void {
+  deviceCookieId(): string {
+    return this.#cookieId;
+  }
+
+  insertDevice(device: DeviceRecord): boolean {
+    if (device.pairedBy !== null && !this.#devices.has(device.pairedBy)) return false;
     this.#devices.set(device.id, { ...device });
+    return true;
   }
 
   findDeviceBySecretHash(secretHash: string): DeviceRecord | undefined {
@@ -74,9 +96,15 @@ export class MemoryDeviceStore implements DeviceStore {
       .sort((a, b) => b.lastSeenAt - a.lastSeenAt || a.id.localeCompare(b.id));
   }
 
-  deleteDevice(id: string): boolean {
-    this.#subscriptions.delete(id);
-    return this.#devices.delete(id);
+  deleteDevice(id: string): string[] {
+    if (!this.#devices.has(id)) return [];
+    const removed = [id];
+    for (let i = 0; i < removed.length; i++) {
+      for (const device of this.#devices.values()) if (device.pairedBy === removed[i]) removed.push(device.id);
+      this.#devices.delete(removed[i]!);
+      this.#subscriptions.delete(removed[i]!);
+    }
+    return removed;
   }
 
   deleteAllDevices(): number {
@@ -90,7 +118,8 @@ export class MemoryDeviceStore implements DeviceStore {
     let count = 0;
     for (const [id, device] of this.#devices) {
       if (device.lastSeenAt < at) {
-        this.deleteDevice(id);
+        this.#devices.delete(id);
+        this.#subscriptions.delete(id);
         count++;
       }
     }

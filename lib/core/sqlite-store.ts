@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EndReason, TranscriptEntry, TranscriptEvent } from '../protocol/index.ts';
 import { deviceOf, pushSubscriptionOf, snapshotOf, type DeviceRow, type PushSubscriptionRow, type SessionRow } from './store-rows.ts';
-import type { DeviceRecord, DeviceStore, PushSubscriptionRecord } from './devices.ts';
+import { newDeviceCookieId, type DeviceRecord, type DeviceStore, type PushSubscriptionRecord } from './devices.ts';
 import type { SessionSnapshot } from './events.ts';
 import type { HistoryQuery, SessionStore, StoreWrite } from './store.ts';
 
@@ -65,6 +65,11 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE sessions ADD COLUMN title TEXT;
    ALTER TABLE sessions ADD COLUMN preview TEXT;
    ALTER TABLE sessions ADD COLUMN git_branch TEXT;`,
+  // Which device's pairing code a device signed in with: revoking one revokes those it paired;
+  // and settings of the installation (the device cookie's name).
+  `ALTER TABLE devices ADD COLUMN paired_by TEXT;
+   CREATE INDEX devices_paired_by ON devices (paired_by) WHERE paired_by IS NOT NULL;
+   CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 /** Events per INSERT statement: one statement with many rows costs far less per row than one per row. */
@@ -298,7 +303,7 @@ class SqliteDeviceStore implements DeviceStore {
   readonly #bySecret: Database.Statement<[string], DeviceRow>;
   readonly #touch: Database.Statement;
   readonly #list: Database.Statement<[], DeviceRow>;
-  readonly #delete: Database.Statement;
+  readonly #delete: Database.Statement<[string], { id: string }>;
   readonly #deleteAll: Database.Statement;
   readonly #deleteSeenBefore: Database.Statement;
   readonly #saveSubscription: Database.Statement;
@@ -313,12 +318,17 @@ class SqliteDeviceStore implements DeviceStore {
   constructor(db: Database.Database) {
     this.#db = db;
     this.#insert = db.prepare(
-      'INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address) VALUES (@id, @secretHash, @label, @createdAt, @lastSeenAt, @address)',
+      `INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address, paired_by)
+       SELECT @id, @secretHash, @label, @createdAt, @lastSeenAt, @address, @pairedBy
+       WHERE @pairedBy IS NULL OR EXISTS (SELECT 1 FROM devices WHERE id = @pairedBy)`,
     );
     this.#bySecret = db.prepare('SELECT * FROM devices WHERE secret_hash = ?');
     this.#touch = db.prepare('UPDATE devices SET last_seen_at = ?, address = ? WHERE id = ?');
     this.#list = db.prepare('SELECT * FROM devices ORDER BY last_seen_at DESC, id');
-    this.#delete = db.prepare('DELETE FROM devices WHERE id = ?');
+    this.#delete = db.prepare(
+      `WITH RECURSIVE paired (id) AS (SELECT id FROM devices WHERE id = ? UNION SELECT devices.id FROM devices JOIN paired ON devices.paired_by = paired.id)
+       DELETE FROM devices WHERE id IN (SELECT id FROM paired) RETURNING id`,
+    );
     this.#deleteAll = db.prepare('DELETE FROM devices');
     this.#deleteSeenBefore = db.prepare('DELETE FROM devices WHERE last_seen_at < ?');
     this.#saveSubscription = db.prepare(
@@ -334,8 +344,13 @@ class SqliteDeviceStore implements DeviceStore {
     this.#touchSubscription = db.prepare('UPDATE push_subscriptions SET last_used_at = ? WHERE device_id = ?');
   }
 
-  insertDevice(device: DeviceRecord): void {
-    this.#insert.run(device);
+  deviceCookieId(): string {
+    this.#db.prepare("INSERT OR IGNORE INTO settings (name, value) VALUES ('device_cookie_id', ?)").run(newDeviceCookieId());
+    return this.#db.prepare<[], { value: string }>("SELECT value FROM settings WHERE name = 'device_cookie_id'").get()!.value;
+  }
+
+  insertDevice(device: DeviceRecord): boolean {
+    return this.#insert.run(device).changes > 0;
   }
 
   findDeviceBySecretHash(secretHash: string): DeviceRecord | undefined {
@@ -351,10 +366,11 @@ class SqliteDeviceStore implements DeviceStore {
     return this.#list.all().map(deviceOf);
   }
 
-  deleteDevice(id: string): boolean {
+  deleteDevice(id: string): string[] {
     return this.#db.transaction(() => {
-      this.#deleteSubscription.run(id);
-      return this.#delete.run(id).changes > 0;
+      const removed = this.#delete.all(id).map((row) => row.id);
+      this.#deleteOrphanSubscriptions.run();
+      return removed;
     })();
   }
 

@@ -75,6 +75,7 @@ export interface DeviceRow {
   created_at: number;
   last_seen_at: number;
   address: string;
+  paired_by: string | null;
 }
 
 export const deviceOf = (row: DeviceRow): DeviceRecord => ({
@@ -84,6 +85,7 @@ export const deviceOf = (row: DeviceRow): DeviceRecord => ({
   createdAt: row.created_at,
   lastSeenAt: row.last_seen_at,
   address: row.address,
+  pairedBy: row.paired_by,
 });
 
 export interface PushSubscriptionRow {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PushSubscriptionInfo } from './notifications.ts';
-import { isDisplaySafe } from './text.ts';
+import { isVisibleText } from './text.ts';
 
 /** A signed-in browser, as `GET /api/devices` lists it. Never carries its secret. */
 export const DeviceInfo = z.object({
@@ -39,15 +39,22 @@ export const PairingCode = z
   .transform((code) => code.toUpperCase().replace(/[^0-9A-Z]/g, ''))
   .pipe(z.string().regex(/^[0-9A-HJKMNP-TV-Z]{8}$/, 'a pairing code is 8 letters and digits, like ABCD-1234'));
 
+/** The 128-bit key a sign-in link carries beside its code: with it, a sign-in is not throttled. */
+export const PairingKey = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a pairing key is the 22 characters after key= in a sign-in link');
+
+/** The longest label; one made distinct from another ("Pixel (2)") stays within it. */
+export const MAX_DEVICE_LABEL = 100;
+
 export const SignInBody = z.strictObject({
   code: PairingCode,
+  key: PairingKey.optional(),
   /** What the device is called in the list; the browser's name when left out. */
   label: z
     .string()
     .trim()
     .min(1)
-    .max(100)
-    .refine(isDisplaySafe, 'a label has no control characters and no bidirectional overrides')
+    .max(MAX_DEVICE_LABEL)
+    .refine(isVisibleText, 'a label has no control, format or invisible characters (such as U+200B, U+2028, U+FEFF)')
     .optional(),
 });
 export type SignInBody = z.infer<typeof SignInBody>;

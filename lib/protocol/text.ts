@@ -18,3 +18,16 @@ export function firstLine(text: string): string {
       .find((line) => line !== '') ?? ''
   );
 }
+
+/** A zero-width joiner inside an emoji sequence (👩‍💻) draws one picture: the one invisible character kept. */
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
+/** Controls, format characters (zero-width spaces, BOMs, bidi marks), line and paragraph separators, private and unassigned. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/u;
+
+/**
+ * Stricter than `isDisplaySafe`, for names that tell things apart in a list (device labels):
+ * nothing that draws nothing, so two labels that look the same are the same text.
+ */
+export function isVisibleText(text: string): boolean {
+  return !INVISIBLE.test(text.replace(EMOJI_JOINER, ''));
+}

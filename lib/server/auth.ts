@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { VibesError } from '../core/errors.ts';
-import { DEVICE_COOKIE, type DeviceSessions } from './devices.ts';
+import { LEGACY_DEVICE_COOKIE, type DeviceSessions } from './devices.ts';
 import { requestView } from './forwarded.ts';
 import { newToken, writeToken } from './token.ts';
 
@@ -53,10 +53,18 @@ export class Auth {
     if (header !== undefined && header !== '') {
       return header.startsWith('Bearer ') && this.isValidToken(header.slice('Bearer '.length).trim()) ? { kind: 'token' } : null;
     }
-    const secret = readCookie(req.headers.cookie, DEVICE_COOKIE);
-    if (secret === undefined) return null;
-    const device = this.devices.authenticate(secret, requestView(req).address);
-    return device ? { kind: 'device', deviceId: device.id, label: device.label } : null;
+    const view = requestView(req);
+    // Another page of this host can add cookies of the same name (another Path, say) that the
+    // browser sends first: each candidate is tried, so such a shadow cannot lock the user out.
+    for (const secret of readCookies(
+      req.headers.cookie,
+      [this.devices.cookieName(view.secure), LEGACY_DEVICE_COOKIE],
+      MAX_COOKIE_CANDIDATES,
+    )) {
+      const device = this.devices.authenticate(secret, view.address);
+      if (device) return { kind: 'device', deviceId: device.id, label: device.label };
+    }
+    return null;
   }
 
   /** A new token; the old one, every signed-in device and their event streams end at once. */
@@ -100,13 +108,30 @@ function constantTimeEqual(expected: Buffer, candidate: Buffer): boolean {
   return timingSafeEqual(expected, padded) && candidate.length === expected.length;
 }
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
+/**
+ * How many device cookie values one request may have tried (each is a hash and a lookup). The
+ * real cookie (Path=/) is sent after every shadow with a longer Path, and read first: only a
+ * later cookie of Path=/ (a Domain variant) can come before it.
+ */
+const MAX_COOKIE_CANDIDATES = 4;
+
+/**
+ * The distinct values of cookies with these names, the first name's first, at most `limit`.
+ * Within a name the last comes first: the browser sends the longest Path first and the real
+ * cookie has Path=/, so shadows added by paths cannot push it out of the limit.
+ */
+export function readCookies(header: string | undefined, names: readonly string[], limit: number): string[] {
+  if (!header) return [];
+  const byName = new Map<string, string[]>(names.map((name) => [name, []]));
   for (const part of header.split(';')) {
     const separator = part.indexOf('=');
-    if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
+    const values = separator > 0 ? byName.get(part.slice(0, separator).trim()) : undefined;
+    const value = values && part.slice(separator + 1).trim();
+    if (value) values.push(value);
   }
-  return undefined;
+  const found = new Set<string>();
+  for (const values of byName.values()) for (const value of values.reverse()) if (found.size < limit) found.add(value);
+  return [...found];
 }
 
 /** A stable key per principal, for rate limits and for finding its event streams. */

@@ -12,7 +12,7 @@ import {
   type RouteSpec,
 } from '../protocol/index.ts';
 import type { Principal } from './auth.ts';
-import { clearedDeviceCookie, deviceCookie, labelFromUserAgent } from './devices.ts';
+import { clearedDeviceCookie, deviceCookie, labelFromUserAgent, type UsedCode } from './devices.ts';
 import { requestView } from './forwarded.ts';
 import { sendError, serveCustomRoute } from './http-errors.ts';
 import { signInUrls } from './pairing.ts';
@@ -45,42 +45,59 @@ export function handleCredentialRoute(
     name = 'listDevices';
     handler = async () => answer(res, 'listDevices', { devices: runtime.auth.devices.list(currentDevice(principal)) });
   } else if (revoke) [name, handler] = ['revokeDevice', () => revokeDevice(req, res, decodeURIComponent(revoke[1]!), runtime)];
-  else if (path === ROUTES.pairing.path) [name, handler] = ['pairing', () => issueCode(req, res, runtime)];
+  else if (path === ROUTES.pairing.path) [name, handler] = ['pairing', () => issueCode(req, res, principal, runtime)];
   else if (path === ROUTES.rotateToken.path) [name, handler] = ['rotateToken', () => rotate(req, res, principal, runtime)];
   if (!name || !handler) return false;
   return serveCustomRoute(req, res, ROUTES[name].method, path, handler);
 }
 
 async function signIn(req: IncomingMessage, res: ServerResponse, runtime: Runtime): Promise<void> {
-  const { address, secure } = requestView(req);
+  const view = requestView(req);
   const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
   const refuse = (code: ErrorCode, message: string, headers: Record<string, string> = {}) => {
     if (!isForm) return sendError(res, code, message, headers);
     sendHtml(res, code === 'RATE_LIMITED' ? 429 : 401, signedOutPage({ error: message }), { 'X-Vibes-Error': code, ...headers });
   };
-  const wait = runtime.signInThrottle.retryAfter(address);
-  if (wait > 0) {
-    // Drain what was sent, so the answer is not lost to a reset; then refuse without looking.
-    await readBody(req).catch(() => '');
-    return refuse('RATE_LIMITED', `Too many wrong pairing codes: try again in ${wait} s`, { 'Retry-After': String(wait) });
+  // Taken as the head arrives, before the body: bodies held back and sent together meet an
+  // allowance already spent by their own heads, and cannot all be tried.
+  const attempt = runtime.signInThrottle.take(view.address);
+  let wrongCodeTried = false;
+  try {
+    const text = await readBody(req);
+    const raw: unknown = isForm ? Object.fromEntries(new URLSearchParams(text)) : parseJson(text);
+    const body = parseWith(SignInBody, isForm ? dropEmpty(raw as Record<string, string>) : raw);
+    let used: UsedCode | null;
+    if (body.key !== undefined) {
+      // A link's key cannot be guessed: judged by it alone, never throttled, so the owner always gets in.
+      used = runtime.pairingCodes.consumeWithKey(body.code, body.key);
+    } else if (!attempt.allowed) {
+      const wait = attempt.retryAfterSeconds;
+      return refuse(
+        'RATE_LIMITED',
+        `Too many wrong pairing codes: try again in ${wait} s, or open the sign-in link \`vibes pair\` prints (a link is not throttled)`,
+        { 'Retry-After': String(wait) },
+      );
+    } else {
+      used = runtime.pairingCodes.consume(body.code);
+      wrongCodeTried = used === null;
+    }
+    const signedIn =
+      used && runtime.auth.devices.signIn(body.label ?? labelFromUserAgent(req.headers['user-agent']), view.address, used.issuedBy);
+    if (!signedIn) {
+      return refuse('INVALID_PAIRING_CODE', 'That pairing code is wrong, used or expired: run `vibes pair` for a new one');
+    }
+    const cookie = deviceCookie(runtime.auth.devices.cookieName(view.secure), signedIn.secret, { secure: view.secure });
+    if (isForm) {
+      res.writeHead(303, { 'Set-Cookie': cookie, Location: '/', 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+    const info = runtime.auth.devices.list(signedIn.device.id).find((listed) => listed.id === signedIn.device.id);
+    if (!info) throw new Error('a device just signed in is not listed');
+    answer(res, 'signIn', { device: info }, { 'Set-Cookie': cookie });
+  } finally {
+    if (attempt.allowed && !wrongCodeTried) attempt.giveBack();
   }
-  const text = await readBody(req);
-  const raw: unknown = isForm ? Object.fromEntries(new URLSearchParams(text)) : parseJson(text);
-  const body = parseWith(SignInBody, isForm ? dropEmpty(raw as Record<string, string>) : raw);
-  if (!runtime.pairingCodes.consume(body.code)) {
-    runtime.signInThrottle.failed(address);
-    return refuse('INVALID_PAIRING_CODE', 'That pairing code is wrong, used or expired: run `vibes pair` for a new one');
-  }
-  const { device, secret } = runtime.auth.devices.signIn(body.label ?? labelFromUserAgent(req.headers['user-agent']), address);
-  const cookie = deviceCookie(secret, { secure });
-  if (isForm) {
-    res.writeHead(303, { 'Set-Cookie': cookie, Location: '/', 'Content-Length': 0 });
-    res.end();
-    return;
-  }
-  const info = runtime.auth.devices.list(device.id).find((listed) => listed.id === device.id);
-  if (!info) throw new Error('a device just signed in is not listed');
-  answer(res, 'signIn', { device: info }, { 'Set-Cookie': cookie });
 }
 
 async function signOut(req: IncomingMessage, res: ServerResponse, principal: Principal, runtime: Runtime): Promise<void> {
@@ -89,7 +106,13 @@ async function signOut(req: IncomingMessage, res: ServerResponse, principal: Pri
     throw new VibesError('INVALID_STATE', 'Only a signed-in browser can sign out; to stop the token working, run `vibes token rotate`');
   }
   // The answer goes out first: revoking closes this device's streams, not this request.
-  answer(res, 'signOut', { revoked: principal.deviceId }, { 'Set-Cookie': clearedDeviceCookie({ secure: requestView(req).secure }) });
+  const view = requestView(req);
+  answer(
+    res,
+    'signOut',
+    { revoked: principal.deviceId },
+    { 'Set-Cookie': clearedDeviceCookie(runtime.auth.devices.cookieName(view.secure), { secure: view.secure }) },
+  );
   runtime.auth.devices.revoke(principal.deviceId);
 }
 
@@ -100,10 +123,11 @@ async function revokeDevice(req: IncomingMessage, res: ServerResponse, rawId: st
   answer(res, 'revokeDevice', { revoked: id });
 }
 
-async function issueCode(req: IncomingMessage, res: ServerResponse, runtime: Runtime): Promise<void> {
+async function issueCode(req: IncomingMessage, res: ServerResponse, principal: Principal, runtime: Runtime): Promise<void> {
   parseWith(EmptyBody, parseJson(await readBody(req)));
-  const { code, expiresAt } = runtime.pairingCodes.issue();
-  answer(res, 'pairing', { code, expires_at: expiresAt, urls: signInUrls(runtime.config, runtime.port, code) });
+  // Remembered, so that revoking a device also revokes the devices it brought in.
+  const pairing = runtime.pairingCodes.issue(currentDevice(principal));
+  answer(res, 'pairing', { code: pairing.code, expires_at: pairing.expiresAt, urls: signInUrls(runtime.config, runtime.port, pairing) });
 }
 
 async function rotate(req: IncomingMessage, res: ServerResponse, principal: Principal, runtime: Runtime): Promise<void> {

@@ -1,8 +1,9 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { DeviceRecord, DeviceStore } from '../core/devices.ts';
-import type { DeviceInfo, PushSubscriptionInfo } from '../protocol/index.ts';
+import { MAX_DEVICE_LABEL, type DeviceInfo, type PushSubscriptionInfo } from '../protocol/index.ts';
 
-export const DEVICE_COOKIE = 'vibes_device';
+/** The name every server used before names were per origin: still read for a transition, never set. */
+export const LEGACY_DEVICE_COOKIE = 'vibes_device';
 /** How often a device's last-seen time is written at most: a request is not a database write. */
 const TOUCH_EVERY_S = 60;
 /** Chrome keeps a cookie 400 days at most; the server's idle limit is what really ends a device. */
@@ -26,28 +27,45 @@ export class DeviceSessions {
   readonly #idleSeconds: number;
   readonly #clock: () => number;
   readonly #revokedListeners = new Set<(deviceId: string | null) => void>();
+  readonly #cookieId: string;
 
   constructor(options: DeviceSessionsOptions) {
     this.#store = options.store;
+    this.#cookieId = options.store.deviceCookieId();
     this.#idleSeconds = options.idleSeconds;
     this.#clock = options.clock ?? Date.now;
   }
 
-  /** A new device session; the secret goes into the cookie and nowhere else. */
-  signIn(label: string, address: string): { device: DeviceRecord; secret: string } {
+  /**
+   * A new device session; the secret goes into the cookie and nowhere else. `pairedBy` is the
+   * device whose code was used: null (nothing made) when it was revoked since.
+   */
+  signIn(label: string, address: string, pairedBy: string | null = null): { device: DeviceRecord; secret: string } | null {
     const secret = randomBytes(32).toString('base64url');
     const now = this.#now();
     const device: DeviceRecord = {
       // Hex, not base64url: an id is typed as a CLI argument, and one starting with '-' reads as a flag.
       id: randomBytes(9).toString('hex'),
       secretHash: hashSecret(secret),
-      label,
+      label: distinctLabel(
+        label,
+        this.#store.listDevices().map((other) => other.label),
+      ),
       createdAt: now,
       lastSeenAt: now,
       address,
+      pairedBy,
     };
-    this.#store.insertDevice(device);
-    return { device, secret };
+    return this.#store.insertDevice(device) ? { device, secret } : null;
+  }
+
+  /**
+   * Cookies ignore ports: a name of this installation's own (its database's) keeps two servers
+   * on one host from sharing one cookie, while the nodes of a cluster share theirs. Over HTTPS
+   * the `__Host-` prefix lets no plain-HTTP page, no other path and no other domain set it.
+   */
+  cookieName(secure: boolean): string {
+    return `${secure ? '__Host-' : ''}vibes_device_${this.#cookieId}`;
   }
 
   /** The device this cookie secret belongs to, unless it was revoked or unused for too long. */
@@ -89,10 +107,11 @@ export class DeviceSessions {
     return subscription ? { kinds: subscription.kinds, created_at: subscription.createdAt, last_used_at: subscription.lastUsedAt } : null;
   }
 
+  /** The device and, transitively, the devices it paired: a stolen cookie's offspring go with it. */
   revoke(deviceId: string): boolean {
     const revoked = this.#store.deleteDevice(deviceId);
-    if (revoked) for (const listener of this.#revokedListeners) listener(deviceId);
-    return revoked;
+    for (const id of revoked) for (const listener of this.#revokedListeners) listener(id);
+    return revoked.length > 0;
   }
 
   /** Every device at once (the token was rotated). */
@@ -122,13 +141,13 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-/** `Secure` once vibes serves HTTPS itself; until then a Secure cookie would never come back. */
-export function deviceCookie(secret: string, options: { secure?: boolean } = {}): string {
-  return `${DEVICE_COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${COOKIE_MAX_AGE_S}${options.secure ? '; Secure' : ''}`;
+/** `Secure` once the browser reached vibes over HTTPS; until then a Secure cookie would never come back. */
+export function deviceCookie(name: string, secret: string, options: { secure?: boolean } = {}): string {
+  return `${name}=${secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${COOKIE_MAX_AGE_S}${options.secure ? '; Secure' : ''}`;
 }
 
-export function clearedDeviceCookie(options: { secure?: boolean } = {}): string {
-  return `${DEVICE_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${options.secure ? '; Secure' : ''}`;
+export function clearedDeviceCookie(name: string, options: { secure?: boolean } = {}): string {
+  return `${name}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${options.secure ? '; Secure' : ''}`;
 }
 
 // Crockford's base32: no I, L, O or U, so a code read off a screen is typed right.
@@ -141,35 +160,73 @@ export interface PairingCodesOptions {
   clock?: () => number;
 }
 
+interface OpenCode {
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+  key: string;
+  /** The signed-in device that asked for it; null for the token holder. */
+  issuedBy: string | null;
+}
+
+/** What an accepted code tells the sign-in. */
+export interface UsedCode {
+  issuedBy: string | null;
+}
+
 /**
  * One-time codes that sign a browser in: short-lived, used once, kept only in memory (a
- * restart forgets them). 40 random bits, against failed attempts throttled to a few a minute.
+ * restart forgets them). The typed code has 40 random bits, against attempts throttled to a
+ * few a minute; its link also carries a 128-bit key, which nobody can guess, so a sign-in
+ * with the key needs no throttle and a crowd of wrong guesses cannot lock the owner out.
  */
 export class PairingCodes {
   readonly #ttlMs: number;
   readonly #clock: () => number;
-  /** Code (normalised, without the dash) to its expiry in milliseconds. */
-  readonly #open = new Map<string, number>();
+  /** Code (normalised, without the dash) to what it was issued with. */
+  readonly #open = new Map<string, OpenCode>();
 
   constructor(options: PairingCodesOptions) {
     this.#ttlMs = options.ttlSeconds * 1000;
     this.#clock = options.clock ?? Date.now;
   }
 
-  issue(): { code: string; expiresAt: number } {
+  issue(issuedBy: string | null = null): { code: string; key: string; expiresAt: number } {
     this.#forgetExpired();
     while (this.#open.size >= MAX_OPEN_CODES) this.#open.delete(this.#open.keys().next().value as string);
     let code = '';
     for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+    const key = randomBytes(16).toString('base64url');
     const expiresAt = this.#clock() + this.#ttlMs;
-    this.#open.set(code, expiresAt);
-    return { code: `${code.slice(0, 4)}-${code.slice(4)}`, expiresAt: Math.floor(expiresAt / 1000) };
+    this.#open.set(code, { expiresAt, key, issuedBy });
+    return { code: `${code.slice(0, 4)}-${code.slice(4)}`, key, expiresAt: Math.floor(expiresAt / 1000) };
   }
 
-  /** True once per issued code, within its lifetime; takes it either way. */
-  consume(normalisedCode: string): boolean {
+  /** Once per issued code, within its lifetime; takes it either way. */
+  consume(normalisedCode: string): UsedCode | null {
     this.#forgetExpired();
-    return this.#open.delete(normalisedCode);
+    const open = this.#open.get(normalisedCode);
+    this.#open.delete(normalisedCode);
+    return open ? { issuedBy: open.issuedBy } : null;
+  }
+
+  /**
+   * The code of a sign-in link: judged by its key alone, so a wrong guess learns nothing of the
+   * code; the code beside it must be that key's (a form whose code was edited is refused).
+   */
+  consumeWithKey(normalisedCode: string, key: string): UsedCode | null {
+    this.#forgetExpired();
+    for (const [code, open] of this.#open) {
+      if (!sameText(open.key, key)) continue;
+      if (code !== normalisedCode) return null;
+      this.#open.delete(code);
+      return { issuedBy: open.issuedBy };
+    }
+    return null;
+  }
+
+  /** Codes asked for by devices that were since revoked die with them. */
+  forgetIssuedBy(deviceIds: ReadonlySet<string>): void {
+    for (const [code, open] of this.#open) if (open.issuedBy !== null && deviceIds.has(open.issuedBy)) this.#open.delete(code);
   }
 
   /** After a token rotation no code made before it may sign anybody in. */
@@ -179,7 +236,30 @@ export class PairingCodes {
 
   #forgetExpired(): void {
     const now = this.#clock();
-    for (const [code, expiresAt] of this.#open) if (expiresAt <= now) this.#open.delete(code);
+    for (const [code, open] of this.#open) if (open.expiresAt <= now) this.#open.delete(code);
+  }
+}
+
+function sameText(expected: string, candidate: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(candidate);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Two devices never share a label: "Chrome on Android", then "Chrome on Android (2)". Labels
+ * that differ only in case or compatibility forms (full-width letters) count as the same.
+ */
+export function distinctLabel(label: string, taken: readonly string[]): string {
+  const same = (text: string) => text.normalize('NFKC').toLowerCase();
+  const used = new Set(taken.map(same));
+  if (!used.has(same(label))) return label;
+  for (let n = 2; ; n++) {
+    const suffix = ` (${n})`;
+    let base = '';
+    for (const character of label) if (base.length + character.length + suffix.length <= MAX_DEVICE_LABEL) base += character;
+    const candidate = `${base.trimEnd()}${suffix}`;
+    if (!used.has(same(candidate))) return candidate;
   }
 }
 

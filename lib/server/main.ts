@@ -38,8 +38,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     started_at: Math.floor(Date.now() / 1000),
     log: env.VIBES_LOG_FILE ?? '',
   });
-  const { code, expiresAt } = server.runtime.pairingCodes.issue();
-  const [signIn, ...others] = signInUrls(config, server.port, code);
+  const pairing = server.runtime.pairingCodes.issue();
+  const { code, expiresAt } = pairing;
+  const [signIn, ...others] = signInUrls(config, server.port, pairing);
   const minutes = Math.round((expiresAt * 1000 - Date.now()) / 60_000);
   console.log(`vibes: sign in a browser with ${signIn} (code ${code}, works once, for ${minutes} min; \`vibes pair\` makes another)`);
   for (const url of others) console.log(`vibes:            or with ${url}`);

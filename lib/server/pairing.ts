@@ -1,13 +1,13 @@
 import { networkInterfaces } from 'node:os';
 
 /**
- * The sign-in links for this server, carrying a one-time pairing code, the one to use from
- * another device first. A wildcard bind is reachable at every external address of the machine.
+ * The sign-in links for this server, carrying a one-time pairing code and its key, the one to
+ * use from another device first. A wildcard bind is reachable at every external address of the machine.
  */
 export function signInUrls(
   server: { host: string; publicUrl?: string | undefined; tlsCert?: string | undefined },
   port: number,
-  code: string,
+  pairing: { code: string; key: string },
 ): string[] {
   const bindHost = server.host;
   const hosts: string[] = [];
@@ -22,7 +22,8 @@ export function signInUrls(
     hosts.push(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
   }
   const scheme = server.tlsCert ? 'https' : 'http';
-  const urls = hosts.map((host) => `${scheme}://${host}:${port}/?code=${encodeURIComponent(code)}`);
+  const query = `/?code=${encodeURIComponent(pairing.code)}&key=${encodeURIComponent(pairing.key)}`;
+  const urls = hosts.map((host) => `${scheme}://${host}:${port}${query}`);
   // Behind a proxy (Tailscale Serve, Caddy, a tunnel) the public name is the one that works.
-  return server.publicUrl ? [`${server.publicUrl}/?code=${encodeURIComponent(code)}`, ...urls] : urls;
+  return server.publicUrl ? [`${server.publicUrl}${query}`, ...urls] : urls;
 }

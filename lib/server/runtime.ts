@@ -165,6 +165,8 @@ export async function createRuntime(
   // A revoked device, or every one after a rotation, loses its event streams at once.
   devices.onRevoked((deviceId) => {
     hub.closeStreams((key) => (deviceId === null ? key !== 'token' : key === deviceKey(deviceId)));
+    // A code it asked for and nobody used yet dies with it.
+    if (deviceId !== null) pairingCodes.forgetIssuedBy(new Set([deviceId]));
     // The other nodes close that device's streams too (a rotation tells them through this as well).
     cluster?.credentialsChanged();
   });

@@ -98,7 +98,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
         return sendError(res, verdict.code, verdict.message, verdict.headers);
       case 'signed-out-page':
         refuseEarly(req, res);
-        return sendHtml(res, 401, signedOutPage({ code: url.searchParams.get('code') }), {
+        return sendHtml(res, 401, signedOutPage({ code: url.searchParams.get('code'), key: url.searchParams.get('key') }), {
           'Cache-Control': 'no-store',
           'X-Vibes-Error': 'UNAUTHORIZED',
         });

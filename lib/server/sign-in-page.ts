@@ -3,8 +3,11 @@
  * pairing link fills the code in; signing in is still a click (a POST), so a link preview or
  * a prefetch cannot spend the code.
  */
-export function signedOutPage(options: { code?: string | null; error?: string } = {}): string {
+export function signedOutPage(options: { code?: string | null; key?: string | null; error?: string } = {}): string {
   const code = /^[0-9A-Za-z-]{1,16}$/.test(options.code ?? '') ? (options.code as string) : '';
+  // The link's key rides along unseen: with it the sign-in is not throttled (lib/server/devices.ts, PairingCodes).
+  const key =
+    code && /^[A-Za-z0-9_-]{22}$/.test(options.key ?? '') ? `\n<input type="hidden" name="key" value="${options.key as string}">` : '';
   const error = options.error ? `<p role="alert" class="error">${escapeHtml(options.error)}</p>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -22,7 +25,7 @@ export function signedOutPage(options: { code?: string | null; error?: string } 
 ${error}
 <form method="post" action="/api/sign-in">
 <label for="code">Pairing code</label>
-<input id="code" name="code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required maxlength="16" placeholder="ABCD-1234" value="${code}">
+<input id="code" name="code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required maxlength="16" placeholder="ABCD-1234" value="${code}">${key}
 <label for="label">Name this device <span class="hint">(optional)</span></label>
 <input id="label" name="label" maxlength="100" placeholder="My phone">
 <button type="submit">Sign in</button>

@@ -20,10 +20,15 @@ const OVERALL: readonly Rule[] = [
 ];
 const MAX_ADDRESSES = 10_000;
 
+/** One attempt at a typed pairing code: taken, or refused with the seconds to wait. */
+export type SignInAttempt = { allowed: true; giveBack(): void } | { allowed: false; retryAfterSeconds: number };
+
 /**
- * Failed sign-ins, the way code-server limits them: an attempt may be made while either the
- * minute's or the hour's allowance has one left; only a failure spends one. Kept per address
- * and overall; while either says no, even a right code is refused.
+ * Sign-ins with a typed pairing code, limited the way code-server limits them: an attempt may
+ * be made while either the minute's or the hour's allowance has one left, per address and
+ * overall. The attempt is spent when it starts (check and spend are one step, so requests
+ * whose bodies arrive together cannot share one allowance); it is given back when no wrong
+ * code was tried (a right code, a body that never named one).
  */
 export class SignInThrottle {
   readonly #clock: () => number;
@@ -35,22 +40,30 @@ export class SignInThrottle {
     this.#overall = fresh(OVERALL, clock());
   }
 
-  /** Seconds to wait before the next attempt; 0 when one may be made now. */
-  retryAfter(address: string): number {
+  take(address: string): SignInAttempt {
     const now = this.#clock();
     const own = this.#byAddress.get(address);
-    return Math.max(own ? waitFor(own, PER_ADDRESS, now) : 0, waitFor(this.#overall, OVERALL, now));
+    const wait = Math.max(own ? waitFor(own, PER_ADDRESS, now) : 0, waitFor(this.#overall, OVERALL, now));
+    if (wait > 0) return { allowed: false, retryAfterSeconds: wait };
+    const taken = [spend(this.#own(address, now), PER_ADDRESS, now), spend(this.#overall, OVERALL, now)];
+    let given = false;
+    return {
+      allowed: true,
+      giveBack: () => {
+        if (given) return;
+        given = true;
+        for (const { bucket, rule } of taken) bucket.tokens = Math.min(rule.size, bucket.tokens + 1);
+      },
+    };
   }
 
-  failed(address: string): void {
-    const now = this.#clock();
+  #own(address: string, now: number): Bucket[] {
     let own = this.#byAddress.get(address);
     if (!own) {
       if (this.#byAddress.size >= MAX_ADDRESSES) this.#byAddress.delete(this.#byAddress.keys().next().value as string);
       this.#byAddress.set(address, (own = fresh(PER_ADDRESS, now)));
     }
-    spend(own, PER_ADDRESS, now);
-    spend(this.#overall, OVERALL, now);
+    return own;
   }
 }
 
@@ -73,9 +86,14 @@ function waitFor(buckets: Bucket[], rules: readonly Rule[], now: number): number
   return Math.max(1, Math.ceil(Math.min(...waits) / 1000));
 }
 
-/** The minute's allowance first, then the hour's. */
-function spend(buckets: Bucket[], rules: readonly Rule[], now: number): void {
+/** The minute's allowance first, then the hour's; the caller has seen that one has a token left. */
+function spend(buckets: Bucket[], rules: readonly Rule[], now: number): { bucket: Bucket; rule: Rule } {
   refill(buckets, rules, now);
-  const bucket = buckets.find((candidate) => candidate.tokens >= 1) ?? buckets[buckets.length - 1]!;
-  bucket.tokens = Math.max(bucket.tokens - 1, -1);
+  const index = Math.max(
+    0,
+    buckets.findIndex((candidate) => candidate.tokens >= 1),
+  );
+  const bucket = buckets[index]!;
+  bucket.tokens -= 1;
+  return { bucket, rule: rules[index]! };
 }

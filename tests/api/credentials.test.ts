@@ -1,5 +1,6 @@
 // The attack pass of issue 15, as a table: each row is what an attacker tried, the refusal it
 // must meet (status and code), and proof that nothing changed.
+import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -111,7 +112,7 @@ describe('1. rotation and revocation take back what they say', () => {
     const witness = await vibes.stream();
     const out = await request('/api/sign-out', { headers: asDevice(laptop), body: '{}' });
     expect(out.status, out.body).toBe(200);
-    expect(String(out.headers['set-cookie'])).toMatch(/vibes_device=;.*Max-Age=0/);
+    expect(String(out.headers['set-cookie'])).toMatch(/^vibes_device_[0-9a-f]{12}=;.*Max-Age=0/);
     await expectClosedForGood([stream], witness);
     expectRefusal(await unchangedBy(() => request('/api/sessions', { headers: asDevice(laptop) })), 401, 'UNAUTHORIZED');
   });
@@ -168,7 +169,7 @@ describe('2-3. the token stays out of links, pages, logs and the agent', () => {
       const response = await request('/api/pairing', { headers, body: '{}' });
       expect(response.status, response.body).toBe(200);
       expect(response.body).not.toContain(vibes.token);
-      expect(JSON.parse(response.body).urls[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?code=[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      expect(JSON.parse(response.body).urls[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?code=[0-9A-Z]{4}-[0-9A-Z]{4}&key=[\w-]{22}$/);
     }
   });
 
@@ -336,6 +337,124 @@ describe('6. smaller holes', () => {
     if (vibes.server.databaseUrl !== undefined) return expect(files).toEqual([]);
     expect(files).toContain('vibes.db');
     for (const name of files) expect(statSync(join(vibes.server.home, name)).mode & 0o777, name).toBe(0o600);
+  });
+});
+
+describe('7. nothing locks a signed-in browser out, nothing it makes outlives it (issue 27)', () => {
+  const shadow = () => randomBytes(32).toString('base64url');
+
+  it('a cookie of the same name set first by another page of this host (Path=/api) does not shadow the real one', async () => {
+    const cookie = await deviceCookie(vibes.url, vibes.token);
+    const [name] = cookie.split('=');
+    const shadows = Array.from({ length: 6 }, () => `${name}=${shadow()}`).join('; ');
+    // The browser sends the longest Path first: every shadow comes before the real cookie.
+    for (const path of ['/api/sessions', '/api/devices', '/api/events']) {
+      expect((await request(path, { headers: asDevice(`${shadows}; ${cookie}`) })).status, path).toBe(200);
+    }
+    // One of Path=/ set later (with a Domain) comes after it: tried too.
+    expect((await request('/api/sessions', { headers: asDevice(`${shadows}; ${cookie}; ${name}=${shadow()}`) })).status).toBe(200);
+    expectRefusal(await request('/api/sessions', { headers: asDevice(shadows) }), 401, 'UNAUTHORIZED');
+  });
+
+  it('each server (each home) names its cookie its own way: two servers on one host keep both sign-ins', async () => {
+    const other = await startServerProcess();
+    try {
+      // A browser's jar for one host: one cookie per name, whichever port set it.
+      const jar = new Map<string, string>();
+      for (const [url, token] of [
+        [vibes.url, vibes.token],
+        [other.url, other.token()],
+      ] as const) {
+        const cookie = await deviceCookie(url, token);
+        jar.set(cookie.split('=')[0]!, cookie);
+      }
+      expect(jar.size).toBe(2);
+      for (const name of jar.keys()) expect(name).toMatch(/^vibes_device_[0-9a-f]{12}$/);
+      const header = [...jar.values()].join('; ');
+      for (const url of [vibes.url, other.url]) {
+        const answer = await rawRequest(url, { path: '/api/sessions', headers: { host: new URL(url).host, cookie: header } });
+        expect(answer.status, url).toBe(200);
+      }
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('the same name after a restart: a signed-in browser stays signed in', async () => {
+    const first = await startServerProcess({ tokenFile: true });
+    let cookie = '';
+    try {
+      cookie = await deviceCookie(first.url, first.token());
+    } finally {
+      await first.stop({ keepHome: true });
+    }
+    const again = await startServerProcess({ tokenFile: true, home: first.home });
+    try {
+      const answer = await rawRequest(again.url, { path: '/api/sessions', headers: { host: new URL(again.url).host, cookie } });
+      expect(answer.status).toBe(200);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('a cookie of the name every server used before (vibes_device) still signs its browser in, for a transition', async () => {
+    const cookie = await deviceCookie(vibes.url, vibes.token);
+    const legacy = `vibes_device=${cookie.split('=')[1]!}`;
+    expect((await request('/api/sessions', { headers: asDevice(`vibes_device=${shadow()}; ${legacy}`) })).status).toBe(200);
+  });
+
+  it('a device paired by a stolen cookie goes when that device is revoked: its stream closes at once', async () => {
+    const stolen = await deviceCookie(vibes.url, vibes.token, 'stolen laptop');
+    const minted = await request('/api/pairing', { headers: asDevice(stolen), body: '{}' });
+    expect(minted.status, minted.body).toBe(200);
+    const thief = await request('/api/sign-in', { body: JSON.stringify({ code: JSON.parse(minted.body).code, label: 'thief' }) });
+    expect(thief.status, thief.body).toBe(200);
+    const thiefCookie = String(thief.headers['set-cookie']).split(';')[0]!;
+    // And one more generation: the thief pairs another.
+    const again = await request('/api/pairing', { headers: asDevice(thiefCookie), body: '{}' });
+    const grandchild = await request('/api/sign-in', { body: JSON.stringify({ code: JSON.parse(again.body).code, label: 'thief 2' }) });
+    const grandchildCookie = String(grandchild.headers['set-cookie']).split(';')[0]!;
+    const streams = [await deviceStream(thiefCookie), await deviceStream(grandchildCookie)];
+    const witness = await vibes.stream();
+    const stolenId = (await vibes.client().listDevices()).find((device) => device.label === 'stolen laptop')!.id;
+
+    expect((await request(`/api/devices/${stolenId}/revoke`, { headers: bearer(), body: '{}' })).status).toBe(200);
+    await expectClosedForGood(streams, witness);
+    for (const cookie of [stolen, thiefCookie, grandchildCookie]) {
+      expectRefusal(await request('/api/sessions', { headers: asDevice(cookie) }), 401, 'UNAUTHORIZED');
+    }
+    const labels = (await vibes.client().listDevices()).map((device) => device.label);
+    expect(labels).not.toContain('thief');
+    expect(labels).not.toContain('thief 2');
+    witness.close();
+  });
+
+  it('a pairing code a device asked for dies with the device: used after the revocation, it signs nobody in', async () => {
+    const stolen = await deviceCookie(vibes.url, vibes.token, 'revoked before use');
+    const { code } = JSON.parse((await request('/api/pairing', { headers: asDevice(stolen), body: '{}' })).body) as { code: string };
+    const id = (await vibes.client().listDevices()).find((device) => device.label === 'revoked before use')!.id;
+    await vibes.client().revokeDevice(id);
+    const late = await unchangedBy(() => request('/api/sign-in', { body: JSON.stringify({ code }) }));
+    expectRefusal(late, 401, 'INVALID_PAIRING_CODE');
+  });
+
+  it('the same label twice is made distinct: "phone", then "phone (2)"', async () => {
+    await deviceCookie(vibes.url, vibes.token, 'twin phone');
+    await deviceCookie(vibes.url, vibes.token, 'twin phone');
+    await deviceCookie(vibes.url, vibes.token, 'Twin Phone');
+    const labels = (await vibes.client().listDevices()).map((device) => device.label).filter((label) => /^twin phone/i.test(label));
+    expect(labels.sort()).toEqual(['Twin Phone (3)', 'twin phone', 'twin phone (2)']);
+  });
+
+  it.each([
+    ['U+200B (zero-width space)', 'pho\u200bne'],
+    ['U+2028 (line separator)', 'pho\u2028ne'],
+    ['U+FEFF (byte order mark)', 'pho\ufeffne'],
+  ])('a label with %s is refused: 400 VALIDATION_FAILED, nothing signed in', async (_name, label) => {
+    const { code } = await pairingCode(vibes.url, vibes.token);
+    const response = await unchangedBy(() => request('/api/sign-in', { body: JSON.stringify({ code, label }) }));
+    expectRefusal(response, 400, 'VALIDATION_FAILED');
+    expect(response.headers['set-cookie']).toBeUndefined();
   });
 });
 

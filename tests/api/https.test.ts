@@ -87,6 +87,8 @@ describe.each(targets)('%s', (_name, target) => {
     const signedIn = await signIn(target);
     expect(signedIn.setCookie).toMatch(/; Secure/);
     expect(signedIn.setCookie).toMatch(/HttpOnly/);
+    // __Host-: no plain-HTTP page, no other path and no other domain can set or shadow it.
+    expect(signedIn.setCookie).toMatch(/^__Host-vibes_device_[0-9a-f]{12}=[\w-]{43}; .*Path=\/;/);
     cookie = signedIn.cookie;
     const page = await send(target, { path: '/', headers: { cookie } });
     expect(page.status).toBe(200);
@@ -125,6 +127,7 @@ describe('forwarded headers', () => {
   it('from anybody else (no VIBES_TRUSTED_PROXY) they are ignored: no Secure cookie over plain HTTP, no Host from them', async () => {
     const plain = await signInPlain(plainServer.url, plainServer.token, { 'x-forwarded-proto': 'https' });
     expect(plain.setCookie).not.toMatch(/Secure/);
+    expect(plain.setCookie).toMatch(/^vibes_device_[0-9a-f]{12}=/);
     const rebinding = await rawRequest(plainServer.url, {
       path: '/api/health',
       headers: { host: 'evil.example', 'x-forwarded-host': '127.0.0.1' },

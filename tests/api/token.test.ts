@@ -20,7 +20,9 @@ describe('the token file', () => {
 
   it('is never printed: the start-up link carries a one-time pairing code instead', () => {
     expect(vibes.server.output()).not.toContain(vibes.token);
-    expect(vibes.server.output()).toMatch(/sign in a browser with http:\/\/127\.0\.0\.1:\d+\/\?code=[0-9A-Z]{4}-[0-9A-Z]{4} /);
+    expect(vibes.server.output()).toMatch(
+      /sign in a browser with http:\/\/127\.0\.0\.1:\d+\/\?code=[0-9A-Z]{4}-[0-9A-Z]{4}&key=[\w-]{22} /,
+    );
   });
 });
 

@@ -34,7 +34,7 @@ describe('vibes pair', () => {
   it('gives the code and links as JSON; the code signs one browser in, once', async () => {
     const result = await runCli(['pair', '--json'], env);
     const pairing = JSON.parse(result.stdout) as { code: string; expires_at: number; urls: string[] };
-    expect(pairing.urls).toEqual([`${server.url}/?code=${pairing.code}`]);
+    expect(pairing.urls).toEqual([expect.stringMatching(new RegExp(`^${server.url}/\\?code=${pairing.code}&key=[\\w-]{22}$`))]);
     expect(pairing.expires_at).toBeGreaterThan(Date.now() / 1000);
     const signIn = () =>
       fetch(`${server.url}/api/sign-in`, {

@@ -76,7 +76,7 @@ describe.concurrent('a background server', () => {
     expect(detach.code, detach.stderr).toBe(0);
     const record = recorded(home);
     expect(detach.stdout).toContain(`server started at ${record.url} (pid ${record.pid})`);
-    expect(detach.stdout).toMatch(/Open the dashboard: http:\/\/127\.0\.0\.1:\d+\/\?code=[0-9A-Z]{4}-[0-9A-Z]{4} /);
+    expect(detach.stdout).toMatch(/Open the dashboard: http:\/\/127\.0\.0\.1:\d+\/\?code=[0-9A-Z]{4}-[0-9A-Z]{4}&key=[\w-]{22} /);
 
     const list = await runCli(['sessions', 'list', '--json'], env);
     expect(list.code, list.stderr).toBe(0);

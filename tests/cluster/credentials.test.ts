@@ -84,6 +84,28 @@ describe('credentials across two nodes', () => {
       .catch(() => undefined);
   }, 30_000);
 
+  it('revoking a device on B revokes the device it paired through A: its stream on A ends, and one cookie name serves both nodes', async () => {
+    const token = node('a').token();
+    const laptop = await deviceCookie(node('a').url, token, 'paired laptop');
+    const minted = await fetch(new URL('/api/pairing', node('a').url), { method: 'POST', headers: asDevice(laptop) });
+    const { code } = (await minted.json()) as { code: string };
+    const signedIn = await fetch(new URL('/api/sign-in', node('a').url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code, label: 'paired by laptop' }),
+    });
+    expect(signedIn.status).toBe(200);
+    const child = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+    expect(child.split('=')[0]).toBe(laptop.split('=')[0]);
+    const childOnA = await stream('a', asDevice(child));
+    expect(await status('b', asDevice(child))).toBe(200);
+
+    const laptopId = (await client('b').listDevices()).find((device) => device.label === 'paired laptop')!.id;
+    await client('b').revokeDevice(laptopId);
+    await childOnA.waitForEnd(5_000);
+    for (const name of ['a', 'b']) expect(await status(name, asDevice(child))).toBe(401);
+  }, 30_000);
+
   it("the token rotated on A: refused on A and B, B closes its streams, the new one works everywhere and is in B's token file", async () => {
     const oldToken = node('a').token();
     const cookie = await deviceCookie(node('a').url, oldToken, 'tablet');

@@ -69,7 +69,9 @@ for (const { name, connect, token } of cases) {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.locator('[data-testid=connection]:visible').first()).toHaveAttribute('data-status', 'live');
     const cookies = await context.cookies(origin);
-    expect(cookies.find((cookie) => cookie.name === 'vibes_device')).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict' });
+    // Over HTTPS the device cookie is a __Host- cookie of this installation's own name.
+    const device = cookies.find((cookie) => /^__Host-vibes_device_[0-9a-f]{12}$/.test(cookie.name));
+    expect(device).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });
 
     expect(await page.evaluate(() => window.isSecureContext)).toBe(true);
     const scope = await page.evaluate(async () => {
@@ -88,7 +90,7 @@ for (const { name, connect, token } of cases) {
       headers: {
         host: `${NAME}:${port}`,
         origin: 'https://evil.example',
-        cookie: `vibes_device=${cookies.find((cookie) => cookie.name === 'vibes_device')!.value}`,
+        cookie: `${device!.name}=${device!.value}`,
         'content-type': 'application/json',
         'content-length': '2',
       },

@@ -1,6 +1,6 @@
 import type { EndReason, TranscriptEntry, TranscriptEvent } from '../../protocol/index.ts';
 import { deviceOf, pushSubscriptionOf, snapshotOf, type DeviceRow, type PushSubscriptionRow, type SessionRow } from '../store-rows.ts';
-import type { DeviceRecord, DeviceStore, PushSubscriptionRecord } from '../devices.ts';
+import { newDeviceCookieId, type DeviceRecord, type DeviceStore, type PushSubscriptionRecord } from '../devices.ts';
 import type { SessionSnapshot } from '../events.ts';
 import type { HistoryQuery, SessionStore, StoreWrite } from '../store.ts';
 import { SyncPostgres, type Statement } from './sync-postgres.ts';
@@ -67,6 +67,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   `ALTER TABLE sessions ADD COLUMN title TEXT;
    ALTER TABLE sessions ADD COLUMN preview TEXT;
    ALTER TABLE sessions ADD COLUMN git_branch TEXT;`,
+  // Which device's pairing code a device signed in with: revoking one revokes those it paired;
+  // and settings of the cluster (the device cookie's name, the same on every node).
+  `ALTER TABLE devices ADD COLUMN paired_by TEXT;
+   CREATE INDEX devices_paired_by ON devices (paired_by) WHERE paired_by IS NOT NULL;
+   CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 /** Rows per INSERT: five parameters each, well under PostgreSQL's 65535. */
@@ -310,6 +315,13 @@ function sessionParams(snapshot: SessionSnapshot, node: string): unknown[] {
   ];
 }
 
+/** The devices named and, transitively, those they paired. */
+const DELETE_PAIRED = `
+  WITH RECURSIVE paired (id) AS (
+    SELECT id FROM devices WHERE id = ANY($1::text[])
+    UNION SELECT devices.id FROM devices JOIN paired ON devices.paired_by = paired.id)
+  DELETE FROM devices WHERE id IN (SELECT id FROM paired) RETURNING id`;
+
 /** Signed-in browsers, shared by every node: a phone signed in through one node is known to all. */
 class PostgresDeviceStore implements DeviceStore {
   readonly #db: SyncPostgres;
@@ -318,15 +330,25 @@ class PostgresDeviceStore implements DeviceStore {
     this.#db = db;
   }
 
-  insertDevice(device: DeviceRecord): void {
-    this.#db.query('INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address) VALUES ($1, $2, $3, $4, $5, $6)', [
-      device.id,
-      device.secretHash,
-      device.label,
-      device.createdAt,
-      device.lastSeenAt,
-      device.address,
+  deviceCookieId(): string {
+    const [, rows] = this.#db.transaction([
+      { sql: "INSERT INTO settings (name, value) VALUES ('device_cookie_id', $1) ON CONFLICT DO NOTHING", params: [newDeviceCookieId()] },
+      { sql: "SELECT value FROM settings WHERE name = 'device_cookie_id'" },
     ]);
+    return String(rows?.[0]?.value);
+  }
+
+  insertDevice(device: DeviceRecord): boolean {
+    // FOR KEY SHARE: a revocation of the pairing device waits for this insert, or this one finds it gone.
+    return (
+      this.#db.query(
+        `INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address, paired_by)
+         SELECT $1, $2, $3, $4, $5, $6, $7::text
+         WHERE $7::text IS NULL OR EXISTS (SELECT 1 FROM devices WHERE id = $7::text FOR KEY SHARE)
+         RETURNING id`,
+        [device.id, device.secretHash, device.label, device.createdAt, device.lastSeenAt, device.address, device.pairedBy],
+      ).length > 0
+    );
   }
 
   findDeviceBySecretHash(secretHash: string): DeviceRecord | undefined {
@@ -342,8 +364,14 @@ class PostgresDeviceStore implements DeviceStore {
     return this.#db.query<DeviceRow>('SELECT * FROM devices ORDER BY last_seen_at DESC, id').map(deviceOf);
   }
 
-  deleteDevice(id: string): boolean {
-    return this.#db.query('DELETE FROM devices WHERE id = $1 RETURNING id', [id]).length > 0;
+  deleteDevice(id: string): string[] {
+    const removed: string[] = [];
+    // Again until none is left: a device that signed in with a code of one removed meanwhile is found by the next pass.
+    for (let roots = [id]; roots.length > 0;) {
+      removed.push(...this.#db.query<{ id: string }>(DELETE_PAIRED, [roots]).map((row) => row.id));
+      roots = this.#db.query<{ id: string }>('SELECT id FROM devices WHERE paired_by = ANY($1::text[])', [removed]).map((row) => row.id);
+    }
+    return removed;
   }
 
   deleteAllDevices(): number {

@@ -202,6 +202,29 @@ describe('SqliteStore on disk', () => {
     expect(store.getSession('old')).toMatchObject({ id: 'old', demo: false });
   });
 
+  it('a database from before devices knew who paired them keeps its devices, paired by nobody', () => {
+    const path = dbPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const raw = new Database(path);
+    for (const migration of MIGRATIONS.slice(0, -1)) raw.exec(migration);
+    raw.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    raw
+      .prepare("INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address) VALUES ('old', 'h', 'Phone', 1, 2, '-')")
+      .run();
+    raw.close();
+    const store = open(path);
+    expect(store.schemaVersion).toBe(MIGRATIONS.length);
+    expect(store.devices.listDevices()).toEqual([
+      { id: 'old', secretHash: 'h', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '-', pairedBy: null },
+    ]);
+    expect(store.devices.deleteDevice('old')).toEqual(['old']);
+    // The device cookie's name is made once and kept: a restart signs nobody out.
+    const cookieId = store.devices.deviceCookieId();
+    expect(cookieId).toMatch(/^[0-9a-f]{12}$/);
+    store.close();
+    expect(open(path).devices.deviceCookieId()).toBe(cookieId);
+  });
+
   it('refuses a database from a newer vibes', () => {
     const path = dbPath();
     open(path).close();
@@ -247,6 +270,51 @@ describe('PostgresStore', () => {
     expect(openPostgres(url, 'c').readEvents('s1', 1100, 500)).toEqual(entries(1101, 100));
   });
 
+  it('a database from before devices knew who paired them keeps its devices, paired by nobody', () => {
+    const url = postgresUrl();
+    const raw = new SyncPostgres(url);
+    raw.query('CREATE TABLE vibes_schema (version INTEGER NOT NULL)');
+    raw.query(`INSERT INTO vibes_schema (version) VALUES (${PG_MIGRATIONS.length - 1})`);
+    for (const migration of PG_MIGRATIONS.slice(0, -1)) raw.query(migration);
+    raw.query("INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address) VALUES ('old', 'h', 'Phone', 1, 2, '-')");
+    raw.close();
+    const store = openPostgres(url);
+    expect(store.schemaVersion).toBe(PG_MIGRATIONS.length);
+    expect(store.devices.listDevices()).toEqual([
+      { id: 'old', secretHash: 'h', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '-', pairedBy: null },
+    ]);
+  });
+
+  it('removing a device removes, transitively, the devices it paired; one paired by a device gone is not stored', () => {
+    const url = postgresUrl();
+    const [a, b] = [openPostgres(url, 'a'), openPostgres(url, 'b')];
+    const device = (id: string, pairedBy: string | null) => ({
+      id,
+      secretHash: `h-${id}`,
+      label: id,
+      createdAt: 1,
+      lastSeenAt: 2,
+      address: '-',
+      pairedBy,
+    });
+    expect(a.devices.insertDevice(device('laptop', null))).toBe(true);
+    expect(b.devices.insertDevice(device('phone', 'laptop'))).toBe(true);
+    expect(a.devices.insertDevice(device('tablet', 'phone'))).toBe(true);
+    expect(a.devices.insertDevice(device('desktop', null))).toBe(true);
+    expect(b.devices.deleteDevice('phone').sort()).toEqual(['phone', 'tablet']);
+    expect(
+      a.devices
+        .listDevices()
+        .map((found) => found.id)
+        .sort(),
+    ).toEqual(['desktop', 'laptop']);
+    expect(a.devices.insertDevice(device('thief', 'phone'))).toBe(false);
+    expect(b.devices.deleteDevice('phone')).toEqual([]);
+    expect(b.devices.findDeviceBySecretHash('h-thief')).toBeUndefined();
+    // One device table, one cookie name: a browser signed in through one node is signed in on all.
+    expect(a.devices.deviceCookieId()).toBe(b.devices.deviceCookieId());
+  });
+
   it('refuses a database from a newer vibes', () => {
     const url = postgresUrl();
     openPostgres(url).close();
@@ -290,14 +358,14 @@ describe('PostgresStore', () => {
   it('devices are shared by every node', () => {
     const url = postgresUrl();
     const [a, b] = [openPostgres(url, 'a'), openPostgres(url, 'b')];
-    const device = { id: 'd1', secretHash: 'h1', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '10.0.0.2' };
+    const device = { id: 'd1', secretHash: 'h1', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '10.0.0.2', pairedBy: null };
     a.devices.insertDevice(device);
     expect(b.devices.findDeviceBySecretHash('h1')).toEqual(device);
     expect(() => b.devices.insertDevice({ ...device, id: 'd2' })).toThrow(expect.objectContaining({ code: '23505' }));
     b.devices.touchDevice('d1', 50, '10.0.0.3');
     expect(a.devices.listDevices()).toEqual([{ ...device, lastSeenAt: 50, address: '10.0.0.3' }]);
     expect(a.devices.deleteDevicesSeenBefore(40)).toBe(0);
-    expect(b.devices.deleteDevice('d1')).toBe(true);
+    expect(b.devices.deleteDevice('d1')).toEqual(['d1']);
     expect(a.devices.deleteAllDevices()).toBe(0);
   });
 
@@ -305,7 +373,7 @@ describe('PostgresStore', () => {
     const url = postgresUrl();
     const [a, b] = [openPostgres(url, 'a'), openPostgres(url, 'b')];
     for (const id of ['d1', 'd2'])
-      a.devices.insertDevice({ id, secretHash: `h-${id}`, label: id, createdAt: 1, lastSeenAt: 2, address: '-' });
+      a.devices.insertDevice({ id, secretHash: `h-${id}`, label: id, createdAt: 1, lastSeenAt: 2, address: '-', pairedBy: null });
     const subscription = {
       deviceId: 'd1',
       endpoint: 'https://push.example/1',

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryDeviceStore } from '../../../lib/core/devices.ts';
+import { readCookies } from '../../../lib/server/auth.ts';
 import { SqliteStore } from '../../../lib/core/sqlite-store.ts';
 import { DeviceSessions, hashSecret, labelFromUserAgent, PairingCodes } from '../../../lib/server/devices.ts';
 import { SignInThrottle } from '../../../lib/server/sign-in-throttle.ts';
 import { tokenProblem } from '../../../lib/server/token.ts';
 import { PairingCode } from '../../../lib/protocol/index.ts';
+import { isVisibleText } from '../../../lib/protocol/text.ts';
 
 const normalise = (code: string) => PairingCode.parse(code);
 
@@ -13,8 +15,29 @@ describe('PairingCodes', () => {
     const codes = new PairingCodes({ ttlSeconds: 300 });
     const { code } = codes.issue();
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
-    expect(codes.consume(normalise(code))).toBe(true);
-    expect(codes.consume(normalise(code))).toBe(false);
+    expect(codes.consume(normalise(code))).toEqual({ issuedBy: null });
+    expect(codes.consume(normalise(code))).toBeNull();
+  });
+
+  it('a link’s key signs in with its own code only, once; a wrong key takes nothing', () => {
+    const codes = new PairingCodes({ ttlSeconds: 300 });
+    const { code, key } = codes.issue('phone');
+    const other = codes.issue();
+    expect(key).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(codes.consumeWithKey(normalise(code), 'A'.repeat(22))).toBeNull();
+    expect(codes.consumeWithKey(normalise(other.code), key)).toBeNull();
+    expect(codes.consumeWithKey(normalise(code), key)).toEqual({ issuedBy: 'phone' });
+    expect(codes.consumeWithKey(normalise(code), key)).toBeNull();
+    expect(codes.consume(normalise(other.code))).toEqual({ issuedBy: null });
+  });
+
+  it('codes a revoked device asked for are forgotten', () => {
+    const codes = new PairingCodes({ ttlSeconds: 300 });
+    const stolen = codes.issue('stolen');
+    const kept = codes.issue('kept');
+    codes.forgetIssuedBy(new Set(['stolen']));
+    expect(codes.consume(normalise(stolen.code))).toBeNull();
+    expect(codes.consume(normalise(kept.code))).toEqual({ issuedBy: 'kept' });
   });
 
   it('a code is refused once its time is up', () => {
@@ -23,20 +46,20 @@ describe('PairingCodes', () => {
     const { code, expiresAt } = codes.issue();
     expect(expiresAt).toBe(1300);
     now += 300_000;
-    expect(codes.consume(normalise(code))).toBe(false);
+    expect(codes.consume(normalise(code))).toBeNull();
   });
 
   it('typing it in lower case or without the dash is the same code', () => {
     const codes = new PairingCodes({ ttlSeconds: 300 });
     const { code } = codes.issue();
-    expect(codes.consume(normalise(code.toLowerCase().replace('-', ' ')))).toBe(true);
+    expect(codes.consume(normalise(code.toLowerCase().replace('-', ' ')))).not.toBeNull();
   });
 
   it('clear() forgets every open code (a rotation)', () => {
     const codes = new PairingCodes({ ttlSeconds: 300 });
     const { code } = codes.issue();
     codes.clear();
-    expect(codes.consume(normalise(code))).toBe(false);
+    expect(codes.consume(normalise(code))).toBeNull();
   });
 });
 
@@ -47,7 +70,7 @@ describe.each([
   it('keeps only a hash of the secret, and knows the device by its secret', () => {
     const store = makeStore();
     const devices = new DeviceSessions({ store, idleSeconds: 3600 });
-    const { device, secret } = devices.signIn('phone', '10.0.0.2');
+    const { device, secret } = devices.signIn('phone', '10.0.0.2')!;
     expect(store.listDevices()[0]!.secretHash).toBe(hashSecret(secret));
     expect(JSON.stringify(store.listDevices())).not.toContain(secret);
     expect(devices.authenticate(secret, '10.0.0.2')?.id).toBe(device.id);
@@ -56,7 +79,7 @@ describe.each([
 
   it('ids can be typed as a CLI argument: never a leading dash, whatever the random bytes', () => {
     const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600 });
-    const ids = Array.from({ length: 300 }, () => devices.signIn('phone', '10.0.0.2').device.id);
+    const ids = Array.from({ length: 300 }, () => devices.signIn('phone', '10.0.0.2')!.device.id);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{18}$/);
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -64,7 +87,7 @@ describe.each([
   it('a device unused past the idle limit is signed out; use keeps it alive', () => {
     let now = 1_000_000_000;
     const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600, clock: () => now });
-    const { secret } = devices.signIn('phone', '10.0.0.2');
+    const { secret } = devices.signIn('phone', '10.0.0.2')!;
     now += 3000_000;
     expect(devices.authenticate(secret, '10.0.0.3')).not.toBeNull();
     now += 3000_000;
@@ -78,7 +101,7 @@ describe.each([
     const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600 });
     const heard: (string | null)[] = [];
     devices.onRevoked((id) => heard.push(id));
-    const { device, secret } = devices.signIn('phone', '10.0.0.2');
+    const { device, secret } = devices.signIn('phone', '10.0.0.2')!;
     devices.signIn('desktop', '127.0.0.1');
     expect(devices.revoke(device.id)).toBe(true);
     expect(devices.revoke(device.id)).toBe(false);
@@ -90,37 +113,126 @@ describe.each([
   it('lists the most recently seen first, marking the current one', () => {
     let now = 1_000_000_000;
     const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600, clock: () => now });
-    const first = devices.signIn('first', '10.0.0.2');
+    const first = devices.signIn('first', '10.0.0.2')!;
     now += 120_000;
-    const second = devices.signIn('second', '10.0.0.3');
+    const second = devices.signIn('second', '10.0.0.3')!;
     expect(devices.list(first.device.id).map((device) => [device.label, device.current])).toEqual([
       ['second', false],
       ['first', true],
     ]);
     expect(second.device.label).toBe('second');
   });
+
+  it('revoking a device revokes, transitively, the devices it paired, and says so for each; a sibling stays', () => {
+    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600 });
+    const heard: (string | null)[] = [];
+    devices.onRevoked((id) => heard.push(id));
+    const laptop = devices.signIn('laptop', '10.0.0.2')!;
+    const phone = devices.signIn('phone', '10.0.0.3', laptop.device.id)!;
+    const tablet = devices.signIn('tablet', '10.0.0.4', phone.device.id)!;
+    const desktop = devices.signIn('desktop', '10.0.0.5')!;
+    expect(devices.revoke(phone.device.id)).toBe(true);
+    expect(heard.sort()).toEqual([phone.device.id, tablet.device.id].sort());
+    expect(devices.authenticate(tablet.secret, '10.0.0.4')).toBeNull();
+    expect(
+      devices
+        .list(null)
+        .map((device) => device.label)
+        .sort(),
+    ).toEqual(['desktop', 'laptop']);
+    expect(devices.authenticate(desktop.secret, '10.0.0.5')).not.toBeNull();
+  });
+
+  it('a code asked for by a device revoked since signs nobody in', () => {
+    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600 });
+    const stolen = devices.signIn('stolen', '10.0.0.2')!;
+    devices.revoke(stolen.device.id);
+    expect(devices.signIn('thief', '10.0.0.9', stolen.device.id)).toBeNull();
+    expect(devices.list(null)).toEqual([]);
+  });
+
+  it('labels stay distinct: the same name (in any case) gets a number, within the length limit', () => {
+    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600 });
+    const labels = ['Chrome on Android', 'chrome on android', 'Chrome on Android', 'x'.repeat(100), 'X'.repeat(100)].map(
+      (label) => devices.signIn(label, '10.0.0.2')!.device.label,
+    );
+    expect(labels).toEqual([
+      'Chrome on Android',
+      'chrome on android (2)',
+      'Chrome on Android (3)',
+      'x'.repeat(100),
+      `${'X'.repeat(96)} (2)`,
+    ]);
+  });
+});
+
+describe('device cookies', () => {
+  it('are named by the installation, __Host- over HTTPS', () => {
+    const store = new MemoryDeviceStore();
+    const devices = new DeviceSessions({ store, idleSeconds: 3600 });
+    expect(devices.cookieName(false)).toBe(`vibes_device_${store.deviceCookieId()}`);
+    expect(devices.cookieName(true)).toBe(`__Host-vibes_device_${store.deviceCookieId()}`);
+  });
+
+  it('every value of each name is read, the current name first, the last sent first, each once, at most the limit', () => {
+    const header = 'a=1; vibes_device=old; x_y=2; own=s1; own=s2;own=s1; other=3; own=s3';
+    expect(readCookies(header, ['own', 'vibes_device'], 10)).toEqual(['s3', 's1', 's2', 'old']);
+    expect(readCookies(header, ['own', 'vibes_device'], 2)).toEqual(['s3', 's1']);
+    expect(readCookies(undefined, ['own'], 10)).toEqual([]);
+    expect(readCookies('own=; =x; own', ['own'], 10)).toEqual([]);
+  });
+});
+
+describe('isVisibleText', () => {
+  it.each([
+    ['zero-width space', 'pho\u200bne'],
+    ['line separator', 'phone\u2028'],
+    ['byte order mark', '\ufeffphone'],
+    ['right-to-left override', 'x\u202ey'],
+    ['a control character', 'a\u0007b'],
+  ])('refuses a %s', (_name, text) => {
+    expect(isVisibleText(text)).toBe(false);
+  });
+
+  it.each(['My phone', 'Téléphone de Zoë', '👩‍💻 work', '🏳️‍🌈'])('keeps %s', (text) => {
+    expect(isVisibleText(text)).toBe(true);
+  });
 });
 
 describe('SignInThrottle', () => {
-  it('allows two failures a minute plus twelve an hour per address (fourteen at once), like code-server', () => {
+  it('allows two attempts a minute plus twelve an hour per address (fourteen at once), like code-server', () => {
     let now = 0;
     const throttle = new SignInThrottle(() => now);
-    let allowed = 0;
-    for (let i = 0; i < 20; i++) {
-      if (throttle.retryAfter('10.0.0.9') > 0) break;
-      throttle.failed('10.0.0.9');
-      allowed++;
-    }
-    expect(allowed).toBe(14);
-    expect(throttle.retryAfter('10.0.0.9')).toBeGreaterThan(0);
+    const attempts = Array.from({ length: 20 }, () => throttle.take('10.0.0.9'));
+    expect(attempts.filter((attempt) => attempt.allowed)).toHaveLength(14);
+    expect(attempts.at(-1)).toMatchObject({ allowed: false, retryAfterSeconds: expect.any(Number) });
     now += 60_000;
-    expect(throttle.retryAfter('10.0.0.9')).toBe(0);
+    expect(throttle.take('10.0.0.9').allowed).toBe(true);
   });
 
-  it('bounds failures from all addresses together', () => {
+  it('an attempt is spent when taken: many taken at once, before any is judged, cannot pass the allowance', () => {
     const throttle = new SignInThrottle(() => 0);
-    for (let i = 0; i < 100; i++) throttle.failed(`10.0.${i}.1`);
-    expect(throttle.retryAfter('10.9.9.9')).toBeGreaterThan(0);
+    const held = Array.from({ length: 50 }, () => throttle.take('10.0.0.9'));
+    expect(held.filter((attempt) => attempt.allowed)).toHaveLength(14);
+  });
+
+  it('an attempt given back (a right code) can be made again, once', () => {
+    const throttle = new SignInThrottle(() => 0);
+    const first = throttle.take('10.0.0.9');
+    for (let i = 0; i < 13; i++) throttle.take('10.0.0.9');
+    expect(throttle.take('10.0.0.9').allowed).toBe(false);
+    if (!first.allowed) throw new Error('the first attempt was refused');
+    first.giveBack();
+    first.giveBack();
+    expect(throttle.take('10.0.0.9').allowed).toBe(true);
+    expect(throttle.take('10.0.0.9').allowed).toBe(false);
+  });
+
+  it('bounds attempts from all addresses together', () => {
+    const throttle = new SignInThrottle(() => 0);
+    const attempts = Array.from({ length: 100 }, (_, i) => throttle.take(`10.0.${i}.1`));
+    expect(attempts.filter((attempt) => attempt.allowed)).toHaveLength(70);
+    expect(throttle.take('10.9.9.9').allowed).toBe(false);
   });
 });
 

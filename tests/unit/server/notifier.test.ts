@@ -13,7 +13,7 @@ function setUp(options: { format?: 'json' | 'ntfy'; watched?: boolean; unreachab
   const devices = new MemoryDeviceStore();
   const posts: { url: string; headers: Record<string, string>; body: Buffer | string }[] = [];
   const keys = new BrowserPushKeys();
-  devices.insertDevice({ id: 'phone', secretHash: 'x', label: 'phone', createdAt: 1, lastSeenAt: 1, address: '127.0.0.1' });
+  devices.insertDevice({ id: 'phone', secretHash: 'x', label: 'phone', createdAt: 1, lastSeenAt: 1, address: '127.0.0.1', pairedBy: null });
   const { endpoint, keys: subscriptionKeys } = keys.subscription('https://push.example/phone');
   devices.savePushSubscription({
     deviceId: 'phone',
@@ -70,7 +70,7 @@ describe('Notifier', () => {
 
   it('a subscription stored with keys no message can be encrypted for is dropped at its first push, not failed on every time', async () => {
     const { notifier, pushes, devices } = setUp();
-    devices.insertDevice({ id: 'old', secretHash: 'y', label: 'old', createdAt: 1, lastSeenAt: 1, address: '127.0.0.1' });
+    devices.insertDevice({ id: 'old', secretHash: 'y', label: 'old', createdAt: 1, lastSeenAt: 1, address: '127.0.0.1', pairedBy: null });
     devices.savePushSubscription({
       deviceId: 'old',
       endpoint: 'https://push.example/old',
