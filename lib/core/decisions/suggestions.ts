@@ -63,6 +63,7 @@ export function describeSuggestions(updates: readonly PermissionUpdate[], cwd: s
     id: String(index),
     description: describeUpdate(update, cwd),
     scope: SCOPES[update.destination] ?? 'session',
+    ...(update.type === 'setMode' ? { mode: update.mode } : {}),
   }));
 }
 

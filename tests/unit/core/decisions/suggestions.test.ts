@@ -57,7 +57,7 @@ describe('permission suggestions in plain words', () => {
     ];
     expect(describeSuggestions(updates, cwd)).toMatchObject([
       { id: '0', scope: 'local' },
-      { id: '1', scope: 'session' },
+      { id: '1', scope: 'session', mode: 'acceptEdits' },
     ]);
     expect(isPermissionUpdate(updates[0])).toBe(true);
     expect(isPermissionUpdate({ type: 'addRules', rules: 'nope', destination: 'session' })).toBe(false);
