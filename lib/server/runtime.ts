@@ -14,7 +14,7 @@ import {
 import { MemoryDeviceStore } from '../core/devices.ts';
 import { SqliteStore } from '../core/sqlite-store.ts';
 import type { PostgresStore } from '../core/cluster/postgres-store.ts';
-import { Auth, deviceKey } from './auth.ts';
+import { Auth, deviceIdOfKey, deviceKey } from './auth.ts';
 import type { Cluster } from './cluster/cluster.ts';
 import { applySharedCredentials } from './cluster/shared-credentials.ts';
 import type { SessionNote } from './cluster/directory.ts';
@@ -174,7 +174,7 @@ export async function createRuntime(
   });
   const sweep = setInterval(() => {
     if (config.retentionDays > 0) applyRetention(store, config.retentionDays);
-    devices.sweep();
+    devices.sweep([...hub.openPrincipals()].flatMap((key) => deviceIdOfKey(key) ?? []));
   }, RETENTION_SWEEP_MS);
   sweep.unref();
   const dispose = async () => {
