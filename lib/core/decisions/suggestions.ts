@@ -1,5 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import type { PermissionSuggestion } from '../../protocol/index.ts';
+import { isModeAllowed } from '../permission-modes.ts';
 
 /**
  * Claude Code's permission updates (the Agent SDK's `PermissionUpdate`), restated so the core does
@@ -55,6 +56,14 @@ export function isPermissionUpdate(value: unknown): value is PermissionUpdate {
     default:
       return false;
   }
+}
+
+/**
+ * The updates worth offering: a mode switch this server would refuse (bypass without the opt-in,
+ * a mode vibes does not offer) is left out, so no client shows a choice that cannot be taken.
+ */
+export function offerableUpdates(updates: readonly PermissionUpdate[], allowBypass: boolean): PermissionUpdate[] {
+  return updates.filter((update) => update.type !== 'setMode' || isModeAllowed(update.mode, allowBypass));
 }
 
 /** The offers as clients see them: ids are their places in Claude's list. */
