@@ -215,7 +215,6 @@ describe.concurrent('text from the server in the terminal', () => {
     // A clipboard write (OSC 52), a screen clear and a window title, in a prompt (the title) and a model name.
     const hostile = '\u001b]52;c;cm0gLXJmIH4K\u0007\u001b[2J\u001b]0;pwned\u001b\\';
     const { api, session } = await heldSession({ prompt: `clip${hostile} me`, model: `mod${hostile}el` });
-    await expect.poll(async () => (await api.getSession(session.id)).state).toBe('idle');
     expect((await api.getSession(session.id)).title).toContain('\u001b]52');
 
     const list = await runCli(['sessions', 'list'], env);
