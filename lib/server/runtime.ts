@@ -28,7 +28,6 @@ import { SignInThrottle } from './sign-in-throttle.ts';
 import { SseHub } from './sse-hub.ts';
 import { writeToken } from './token.ts';
 
-const RETENTION_SWEEP_MS = 3600_000;
 /** How long a stopping node waits to read back its last events (Redis may be gone). */
 const SETTLE_ON_STOP_MS = 3000;
 
@@ -175,7 +174,7 @@ export async function createRuntime(
   const sweep = setInterval(() => {
     if (config.retentionDays > 0) applyRetention(store, config.retentionDays);
     devices.sweep([...hub.openPrincipals()].flatMap((key) => deviceIdOfKey(key) ?? []));
-  }, RETENTION_SWEEP_MS);
+  }, config.sweepMs);
   sweep.unref();
   const dispose = async () => {
     clearInterval(sweep);
