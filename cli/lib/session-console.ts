@@ -9,6 +9,7 @@ import { shortId } from './ids.ts';
 import { promptFor, questionLines } from './decision-view.ts';
 import { SessionTracker } from './session-tracker.ts';
 import type { Style } from './style.ts';
+import { terminalText } from './terminal-text.ts';
 import { TranscriptPrinter } from './transcript-printer.ts';
 
 const HISTORY_EVENTS = 200;
@@ -208,7 +209,7 @@ class SessionConsole {
       const id = shortId(this.#session.id);
       const what = decision.title ?? `Claude wants to use ${decision.tool_name}`;
       const here = this.#inputClosed ? '' : 'write "a" (allow) or "d" (deny) to this command\'s input, or ';
-      this.#stderr.write(
+      this.#writeError(
         `vibes: waiting for a decision in session ${id}: ${what}. To answer it, ${here}run \`vibes sessions attach ${id}\` in a terminal, or open the dashboard.\n`,
       );
     }
@@ -488,23 +489,28 @@ class SessionConsole {
         : '› ';
     if (label === null) return;
     this.#printer.endLine();
-    this.#rl?.setPrompt(label);
+    this.#rl?.setPrompt(terminalText(label));
     this.#rl?.prompt(true);
     this.#promptShown = true;
   }
 
+  /** Every line of the view goes out here, made safe for the terminal (see terminalText). */
   #write(text: string): void {
     if (this.#promptShown) {
       this.#stdout.write('\r\u001b[2K');
       this.#promptShown = false;
     }
-    this.#stdout.write(text);
+    this.#stdout.write(terminalText(text));
+  }
+
+  #writeError(text: string): void {
+    this.#stderr.write(terminalText(text));
   }
 
   /** Status lines: on stderr with --json so stdout stays one JSON document per line. */
   #note(text: string): void {
     if (this.#o.json) {
-      this.#stderr.write(`${text}\n`);
+      this.#writeError(`${text}\n`);
       return;
     }
     this.#printer.line(text);

@@ -18,6 +18,7 @@ import { VibesError } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import { SessionOwnership, type ClientId } from './ownership.ts';
 import { PendingDecisions } from './pending-decisions.ts';
+import { requireModeAllowed } from './permission-modes.ts';
 import { todoListFrom } from './todos.ts';
 
 /** Every move the state machine allows; anything else is ignored. */
@@ -81,7 +82,7 @@ export class Session {
   readonly node: string | null;
   readonly #name: string | null;
   readonly #ownership: SessionOwnership;
-  readonly #decisions = new PendingDecisions();
+  readonly #decisions: PendingDecisions;
   /** Between a prompt and its turn_complete; a background subagent may still ask after it. */
   #turnOpen = false;
   /** ExitPlanMode calls' plans by tool call: Claude Code may leave the plan out of the request. */
@@ -116,6 +117,7 @@ export class Session {
     this.#name = init.name;
     this.#model = init.model;
     this.#allowBypass = init.allowBypass ?? false;
+    this.#decisions = new PendingDecisions({ allowBypass: this.#allowBypass });
     this.#permissionMode = init.permissionMode ?? 'default';
     requireModeAllowed(this.#permissionMode, this.#allowBypass);
     this.#claudeSessionId = init.claudeSessionId ?? null;
@@ -221,11 +223,11 @@ export class Session {
   /** Answers a decision; a malformed answer (see PendingDecisions) changes nothing. */
   answerPermission(requestId: string, body: PermissionAnswerBody, clientId: ClientId, device?: string): void {
     this.#requireSubscribed(clientId);
-    const { answer, resolved } = this.#decisions.answer(requestId, body, { clientId, source: body.source ?? 'api', device });
+    const { answer, resolved, mode } = this.#decisions.answer(requestId, body, { clientId, source: body.source ?? 'api', device });
     this.#agent.answerPermission(requestId, answer);
     this.#append(resolved);
     // Claude reports the mode it switches to as well; setting it here shows it without waiting.
-    if (answer.mode !== undefined) this.#onPermissionMode(answer.mode, { clientId, source: body.source ?? 'api' });
+    if (mode !== undefined) this.#onPermissionMode(mode, { clientId, source: body.source ?? 'api' });
     this.#afterLastAnswer();
     this.#publishUpdate();
     if (!this.#turnOpen && this.#decisions.size === 0) this.#sendNextQueued();
@@ -512,15 +514,6 @@ export class Session {
 function omitType<T extends { type: string }>(event: T): Omit<T, 'type'> {
   const { type: _type, ...rest } = event;
   return rest;
-}
-
-function requireModeAllowed(mode: PermissionMode, allowBypass: boolean): void {
-  if (mode === 'bypassPermissions' && !allowBypass) {
-    throw new VibesError(
-      'BYPASS_NOT_ALLOWED',
-      'This server does not allow bypassing permissions; start it with --allow-bypass (or VIBES_ALLOW_BYPASS=1) to allow it',
-    );
-  }
 }
 
 function changedBy(source: InputSource): string {

@@ -47,7 +47,7 @@ export const PermissionAnswerBody = z.strictObject({
   message: z.string().max(LIMITS.messageChars).optional(),
   /** Question decisions, allow only: question text -> chosen label (multi-select: labels joined by ", "). */
   answers: z.record(z.string().max(LIMITS.messageChars), z.string().max(LIMITS.messageChars)).optional(),
-  /** Allow only: the tool input to run instead of the one Claude asked for (advanced; questions use `answers`). */
+  /** Question decisions, allow only: the input with the fields the form fills (`answers`, `annotations`); any other change is refused. */
   updated_input: z.record(z.string(), z.unknown()).optional(),
   /** Allow only: ids of the request's `suggestions` to apply ("allow and don't ask again"). */
   suggestions: z.array(z.string().max(100)).max(LIMITS.suggestions).optional(),

@@ -68,6 +68,8 @@ export const ServerConfig = z.object({
   store: z.enum(['sqlite', 'memory']).default('sqlite'),
   /** Ended sessions older than this many days are deleted (at start and hourly); 0 keeps them all. */
   retentionDays: z.coerce.number().nonnegative().max(100_000).default(0),
+  /** How often the retention and the devices' idle limit are applied (besides at start). */
+  sweepMs: intFrom(100, 86_400_000).default(3_600_000),
   /** Serve HTTPS with this certificate chain and key (PEM files). */
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
@@ -157,6 +159,7 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     maxDatabaseMb: env.VIBES_MAX_DATABASE_MB,
     store: env.VIBES_STORE || undefined,
     retentionDays: env.VIBES_RETENTION_DAYS || undefined,
+    sweepMs: env.VIBES_SWEEP_MS || undefined,
     tlsCert: values['tls-cert'] ?? (env.VIBES_TLS_CERT || undefined),
     tlsKey: values['tls-key'] ?? (env.VIBES_TLS_KEY || undefined),
     trustedProxies: list(env.VIBES_TRUSTED_PROXY),

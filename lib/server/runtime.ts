@@ -14,7 +14,7 @@ import {
 import { MemoryDeviceStore } from '../core/devices.ts';
 import { SqliteStore } from '../core/sqlite-store.ts';
 import type { PostgresStore } from '../core/cluster/postgres-store.ts';
-import { Auth, deviceKey } from './auth.ts';
+import { Auth, deviceIdOfKey, deviceKey } from './auth.ts';
 import type { Cluster } from './cluster/cluster.ts';
 import { applySharedCredentials } from './cluster/shared-credentials.ts';
 import type { SessionNote } from './cluster/directory.ts';
@@ -28,7 +28,6 @@ import { SignInThrottle } from './sign-in-throttle.ts';
 import { SseHub } from './sse-hub.ts';
 import { writeToken } from './token.ts';
 
-const RETENTION_SWEEP_MS = 3600_000;
 /** How long a stopping node waits to read back its last events (Redis may be gone). */
 const SETTLE_ON_STOP_MS = 3000;
 
@@ -176,8 +175,8 @@ export async function createRuntime(
   });
   const sweep = setInterval(() => {
     if (config.retentionDays > 0) applyRetention(store, config.retentionDays);
-    devices.sweep();
-  }, RETENTION_SWEEP_MS);
+    devices.sweep([...hub.openPrincipals()].flatMap((key) => deviceIdOfKey(key) ?? []));
+  }, config.sweepMs);
   sweep.unref();
   const dispose = async () => {
     clearInterval(sweep);

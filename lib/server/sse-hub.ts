@@ -113,6 +113,11 @@ export class SseHub {
     for (const connection of [...this.#all]) connection.res.end();
   }
 
+  /** The credentials (principal keys) that have an event stream open now. */
+  openPrincipals(): Set<string> {
+    return new Set([...this.#all].map((connection) => connection.principal));
+  }
+
   /** Ends at once every stream whose credential the predicate names; they get nothing more. */
   closeStreams(matches: (principal: string) => boolean): number {
     let count = 0;

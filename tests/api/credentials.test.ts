@@ -117,6 +117,36 @@ describe('1. rotation and revocation take back what they say', () => {
     expectRefusal(await unchangedBy(() => request('/api/sessions', { headers: asDevice(laptop) })), 401, 'UNAUTHORIZED');
   });
 
+  it('the idle limit signs out a device nobody uses; one watching through an open stream is in use', { timeout: 90_000 }, async () => {
+    // An idle limit of five seconds, applied every 100 ms.
+    const server = await startServerProcess({ env: { VIBES_DEVICE_IDLE_DAYS: String(5 / 86_400), VIBES_SWEEP_MS: '100' } });
+    const streams: TestEventStream[] = [];
+    try {
+      const token = server.token();
+      const asDeviceThere = (cookie: string) => ({ cookie, host: new URL(server.url).host });
+      const watcher = await deviceCookie(server.url, token, 'watching phone');
+      const stream = await TestEventStream.open(server.url, { headers: { cookie: watcher } });
+      streams.push(stream);
+      expect(stream.status).toBe(200);
+      const idle = await deviceCookie(server.url, token, 'idle laptop');
+      const api = new ApiClient({ baseUrl: server.url, token, clientId: 'idle-check' });
+      const labels = async () => (await api.listDevices()).map((device) => device.label);
+      expect(await labels()).toEqual(['idle laptop', 'watching phone']);
+
+      await expect.poll(labels, { timeout: 60_000, interval: 100 }).toEqual(['watching phone']);
+      expect((await rawRequest(server.url, { path: '/api/sessions', headers: asDeviceThere(idle) })).status).toBe(401);
+      // Past the idle limit since it signed in, the watching phone is still signed in, its stream open.
+      expect(stream.ended).toBe(false);
+      expect((await rawRequest(server.url, { path: '/api/sessions', headers: asDeviceThere(watcher) })).status).toBe(200);
+      // Once it stops watching, it is one more unused device.
+      stream.close();
+      await expect.poll(labels, { timeout: 60_000, interval: 100 }).toEqual([]);
+    } finally {
+      for (const stream of streams) stream.close();
+      await server.stop();
+    }
+  });
+
   it('a device cannot rotate the token (it would be handed the new one): 403 TOKEN_REQUIRED', async () => {
     const cookie = await deviceCookie(vibes.url, vibes.token);
     const response = await unchangedBy(() => request('/api/token/rotate', { headers: asDevice(cookie), body: '{}' }));

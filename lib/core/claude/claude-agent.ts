@@ -12,7 +12,7 @@ import type {
 import { CLAUDE_CLIENT_ID, PermissionMode, type ModelOption, type TranscriptEvent } from '../../protocol/index.ts';
 import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer } from '../agent.ts';
 import { describeDecision } from '../decisions/describe.ts';
-import { isPermissionUpdate, type PermissionUpdate } from '../decisions/suggestions.ts';
+import { isPermissionUpdate, offerableUpdates, type PermissionUpdate } from '../decisions/suggestions.ts';
 import { requireDirectory } from '../directory.ts';
 import { VibesError } from '../errors.ts';
 import { describeAuthFailure, describeExit, looksLikeAuthFailure, OutputTail } from './failure.ts';
@@ -216,7 +216,7 @@ export class ClaudeAgent implements Agent {
     if (this.#stopping || this.#exitReported) return { behavior: 'deny', message: 'The session has ended.' };
     const requestId = options.requestId && !this.#pending.has(options.requestId) ? options.requestId : randomUUID();
     const title = options.title ?? options.description;
-    const suggestions = (options.suggestions ?? []).filter(isPermissionUpdate);
+    const suggestions = offerableUpdates((options.suggestions ?? []).filter(isPermissionUpdate), this.#config.allowBypass ?? false);
     // Reads the file for an edit's diff; Claude may withdraw the request meanwhile.
     const decision = await describeDecision({
       requestId,

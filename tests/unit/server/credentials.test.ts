@@ -97,6 +97,28 @@ describe.each([
     expect(devices.list(null)).toEqual([]);
   });
 
+  it('the idle sweep signs devices out the way revoking does, and a device watching through an open stream is in use', () => {
+    let now = 1_000_000_000;
+    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600, clock: () => now });
+    const heard: (string | null)[] = [];
+    devices.onRevoked((id) => heard.push(id));
+    const idle = devices.signIn('forgotten laptop', '10.0.0.2')!;
+    const watching = devices.signIn('phone on the dashboard', '10.0.0.3')!;
+    const fresh = devices.signIn('desktop', '127.0.0.1')!;
+    now += 3000_000;
+    devices.authenticate(fresh.secret, '127.0.0.1');
+    now += 3000_000;
+    expect(devices.sweep([watching.device.id])).toBe(1);
+    // The listeners close the swept device's streams, as for a revoke.
+    expect(heard).toEqual([idle.device.id]);
+    expect(devices.authenticate(idle.secret, '10.0.0.2')).toBeNull();
+    // The open stream counted as use: the phone is not signed out when its stream ends later.
+    now += 3000_000;
+    expect(devices.sweep()).toBe(1);
+    expect(heard).toEqual([idle.device.id, fresh.device.id]);
+    expect(devices.authenticate(watching.secret, '10.0.0.3')?.id).toBe(watching.device.id);
+  });
+
   it('revoking tells the listeners which device; rotating says every device', () => {
     const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600 });
     const heard: (string | null)[] = [];
