@@ -9,7 +9,7 @@ import { DEVICE_LABEL_HEADER } from './route.ts';
 import { principalKey } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { handleCredentialRoute, sendHtml } from './credential-routes.ts';
-import { viewRequest } from './forwarded.ts';
+import { TrustedProxy, viewRequest } from './forwarded.ts';
 import { handleNotificationRoute } from './notification-routes.ts';
 import { sendHealth } from './health.ts';
 import { ERROR_CODE_HEADER, sendError } from './http-errors.ts';
@@ -50,6 +50,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     maxBodyBytes: config.maxBodyBytes,
   });
   installRuntime(runtime);
+  const trustedProxy = config.trustedProxySecret ? new TrustedProxy(config.trustedProxies, config.trustedProxySecret) : null;
   // Listen first and load Next only then: loading it is most of a cold start and blocks the event
   // loop, and the routes a client asks first (health, the list, subscribe, the event stream) do
   // not need it. Nor do the first requests after a start, as a rule: a CLI command that started
@@ -84,7 +85,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     setBaseHeaders(res);
-    viewRequest(req, config.trustedProxies);
+    viewRequest(req, trustedProxy);
     // Only the server says which device asks (lib/server/route.ts reads it); a client's own is dropped.
     delete req.headers[DEVICE_LABEL_HEADER];
     const url = new URL(req.url ?? '/', 'http://vibes.invalid');
