@@ -84,6 +84,10 @@ export const ServerConfig = z.object({
   /** A webhook that gets every notification too (JSON, or ntfy's headers form). */
   notifyUrl: z.url({ protocol: /^https?$/ }).optional(),
   notifyFormat: z.enum(['json', 'ntfy']).default('json'),
+  /** Signs every webhook call: X-Vibes-Signature, an HMAC-SHA256 over the time and the body. */
+  notifySecret: strongSecret('VIBES_NOTIFY_SECRET').optional(),
+  /** Devices may register http:// push endpoints on loopback or private addresses (a self-hosted push service, tests). */
+  pushAllowPrivate: flag.default(false),
   /** "Turn finished" is sent only for turns at least this long. */
   notifyTurnSeconds: z.coerce.number().nonnegative().max(86_400).default(30),
   /** Who runs this server, for push services (`mailto:` or `https:`). */
@@ -167,6 +171,8 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     publicUrl: env.VIBES_PUBLIC_URL || undefined,
     notifyUrl: env.VIBES_NOTIFY_URL || undefined,
     notifyFormat: env.VIBES_NOTIFY_FORMAT || undefined,
+    notifySecret: env.VIBES_NOTIFY_SECRET || undefined,
+    pushAllowPrivate: env.VIBES_PUSH_ALLOW_PRIVATE,
     notifyTurnSeconds: env.VIBES_NOTIFY_TURN_S || undefined,
     vapidSubject: env.VIBES_VAPID_SUBJECT || undefined,
     redisUrl: env.VIBES_REDIS_URL || undefined,
