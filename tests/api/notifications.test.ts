@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID_HEADER, NotificationPayload } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
@@ -329,6 +331,48 @@ describe("push endpoints, without the owner's opt-in", () => {
     } finally {
       await allowed.stop();
       rmSync(allowed.home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('shutdown', () => {
+  it('aborts a push to an endpoint that never answers instead of waiting it out', async () => {
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+    let closed!: () => void;
+    const socketClosed = new Promise<void>((resolve) => (closed = resolve));
+    const silent = createServer((req) => {
+      req.resume();
+      req.socket.once('close', closed);
+      arrived();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const server = await startServerProcess({ env: { VIBES_PUSH_ALLOW_PRIVATE: '1' } });
+    try {
+      const cookie = await deviceCookie(server.url, server.token(), 'silent');
+      const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/push`;
+      const subscribed = await fetch(new URL('/api/notifications/subscription', server.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, origin: server.url },
+        body: JSON.stringify(new BrowserPushKeys().subscription(endpoint)),
+      });
+      expect(subscribed.status).toBe(200);
+      // A permission request: a push the server tracks and, before, waited for at shutdown.
+      const created = await fetch(new URL('/api/sessions', server.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.token()}`, 'content-type': 'application/json', [CLIENT_ID_HEADER]: 'cli-silent' },
+        body: JSON.stringify({ prompt: 'bash', demo: true }),
+      });
+      expect(created.status).toBe(201);
+      await requestArrived;
+      // Exits by itself (not killed), and the push ended by the shutdown, not by its own timeout.
+      expect(await server.stop()).toBe(0);
+      await socketClosed;
+      expect(server.output()).not.toMatch(/sending a push notification failed/);
+    } finally {
+      await server.stop();
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
 });
