@@ -69,6 +69,8 @@ export default defineConfig({
       VIBES_DISCONNECT_GRACE_MS: '3000',
       VIBES_RATE_LIMIT_PER_SECOND: '1000',
       VIBES_RATE_LIMIT_BURST: '1000',
+      // notifications.spec subscribes with a loopback endpoint: the owner's opt-in to private push endpoints.
+      VIBES_PUSH_ALLOW_PRIVATE: '1',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -64,6 +64,8 @@ export class SessionManager {
   readonly #written = new Map<string, string>();
   #endings: { sessionId: string; reason: EndReason; at: number }[] = [];
   #flushScheduled: NodeJS.Immediate | null = null;
+  /** Why writes fail while they do (a full database): said once, not at every flush. */
+  #storeFailure: string | null = null;
 
   constructor(options: SessionManagerOptions) {
     this.bus = options.bus;
@@ -222,12 +224,22 @@ export class SessionManager {
       .filter(({ snapshot, fields }) => this.#written.get(snapshot.id) !== fields);
     try {
       // A batch of nothing but viewers coming and going is no transaction at all.
-      if (changed.length > 0 || events.length > 0 || ended.length > 0)
+      if (changed.length > 0 || events.length > 0 || ended.length > 0) {
         this.#store.write({ sessions: changed.map(({ snapshot }) => snapshot), events, ended });
+        if (this.#storeFailure !== null) console.log('vibes: writing sessions to the store works again');
+        this.#storeFailure = null;
+      }
       for (const { snapshot, fields } of changed) this.#written.set(snapshot.id, fields);
     } catch (error) {
       // Losing the history is bad; leaving every client frozen because the disk is full is worse.
-      console.error('vibes: writing sessions to the store failed:', error);
+      const reason = error instanceof Error ? error.message : String(error);
+      if (reason !== this.#storeFailure) {
+        console.error(
+          `vibes: writing sessions to the store failed (${reason}): sessions go on live, but what they do is not kept ` +
+            'until writes work again (said once until then)',
+        );
+      }
+      this.#storeFailure = reason;
     }
     for (const event of outbox) this.bus.publish(event);
   }

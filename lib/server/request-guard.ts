@@ -62,6 +62,10 @@ export class RequestGuard {
     if (url.pathname === '/_next/image') return refuse('NOT_FOUND', 'Not found');
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
     if (isApi) return this.#checkApi(req, url, host);
+    // Pages and files are only read; a POST would reach Next, which answers it as a GET.
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return refuse('METHOD_NOT_ALLOWED', `Use GET for ${url.pathname.slice(0, 100)}`, { Allow: 'GET, HEAD' });
+    }
     if (PUBLIC_PATHS.some((pattern) => pattern.test(url.pathname))) return { kind: 'public' };
     const principal = this.#options.auth.authenticate(req);
     if (principal) return { kind: 'pass', principal };

@@ -158,7 +158,10 @@ export async function createRuntime(
     vapidSubject: config.vapidSubject,
     turnThresholdMs: config.notifyTurnSeconds * 1000,
     isWatched: (sessionId) => watching.isWatched(sessionId),
-    ...(config.notifyUrl ? { webhook: { url: config.notifyUrl, format: config.notifyFormat, publicUrl: config.publicUrl } } : {}),
+    allowPrivatePush: config.pushAllowPrivate,
+    ...(config.notifyUrl
+      ? { webhook: { url: config.notifyUrl, format: config.notifyFormat, publicUrl: config.publicUrl, secret: config.notifySecret } }
+      : {}),
   });
   notifier.start();
   // A revoked device, or every one after a rotation, loses its event streams at once.

@@ -9,7 +9,7 @@ import { DEVICE_LABEL_HEADER } from './route.ts';
 import { principalKey } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { handleCredentialRoute, sendHtml } from './credential-routes.ts';
-import { viewRequest } from './forwarded.ts';
+import { TrustedProxy, viewRequest } from './forwarded.ts';
 import { handleNotificationRoute } from './notification-routes.ts';
 import { sendHealth } from './health.ts';
 import { ERROR_CODE_HEADER, sendError } from './http-errors.ts';
@@ -50,6 +50,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     maxBodyBytes: config.maxBodyBytes,
   });
   installRuntime(runtime);
+  const trustedProxy = config.trustedProxySecret ? new TrustedProxy(config.trustedProxies, config.trustedProxySecret) : null;
   // Listen first and load Next only then: loading it is most of a cold start and blocks the event
   // loop, and the routes a client asks first (health, the list, subscribe, the event stream) do
   // not need it. Nor do the first requests after a start, as a rule: a CLI command that started
@@ -84,7 +85,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     setBaseHeaders(res);
-    viewRequest(req, config.trustedProxies);
+    viewRequest(req, trustedProxy);
     // Only the server says which device asks (lib/server/route.ts reads it); a client's own is dropped.
     delete req.headers[DEVICE_LABEL_HEADER];
     const url = new URL(req.url ?? '/', 'http://vibes.invalid');
@@ -94,14 +95,15 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     const verdict = guard.check(req, url);
     switch (verdict.kind) {
       case 'refuse':
-        refuseEarly(req, res);
-        return sendError(res, verdict.code, verdict.message, verdict.headers);
+        return sendError(res, verdict.code, verdict.message, verdict.headers, refuseEarly(req, res));
       case 'signed-out-page':
-        refuseEarly(req, res);
-        return sendHtml(res, 401, signedOutPage({ code: url.searchParams.get('code'), key: url.searchParams.get('key') }), {
-          'Cache-Control': 'no-store',
-          'X-Vibes-Error': 'UNAUTHORIZED',
-        });
+        return sendHtml(
+          res,
+          401,
+          signedOutPage({ code: url.searchParams.get('code'), key: url.searchParams.get('key') }),
+          { 'Cache-Control': 'no-store', 'X-Vibes-Error': 'UNAUTHORIZED' },
+          refuseEarly(req, res),
+        );
       case 'public':
       case 'pass':
         break;
@@ -232,14 +234,35 @@ class AnonymousConnections {
   }
 }
 
-/** A refused request's body is not read: close the connection once the answer is out. */
-function refuseEarly(req: IncomingMessage, res: ServerResponse): void {
-  if (req.complete) return;
+/** How much of a refused request's body is taken and dropped, at most, before hanging up anyway. */
+const DRAIN_MS = 2000;
+const DRAIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A refused request's body is not wanted, but its sender may be writing it all at once (fetch,
+ * browsers): the answer goes out at once, the body is drained, and only then does the response
+ * end and the connection close, so the client reads the answer rather than a reset. Settles when
+ * the answer may end; undefined when the body has all arrived already.
+ */
+function refuseEarly(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
+  if (req.complete) return undefined;
   res.setHeader('Connection', 'close');
-  res.once('finish', () => {
-    // Take what is still coming for a moment, so the client reads the answer, then hang up.
-    req.resume();
-    setTimeout(() => req.socket.destroy(), 1000).unref();
+  return new Promise((resolve) => {
+    let bytes = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off('data', count);
+      resolve();
+    };
+    const count = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > DRAIN_BYTES) done();
+    };
+    const timer = setTimeout(done, DRAIN_MS);
+    req.on('data', count);
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
   });
 }
 

@@ -12,7 +12,8 @@ import { deviceCookie, pairingCode } from '../support/sign-in.ts';
  * and response schema: the one place a handler that strays from lib/protocol/routes.ts is caught.
  */
 // A token file rather than VIBES_TOKEN, so that the token can be rotated.
-const vibes = useServer({ tokenFile: true });
+// Its push subscription names a loopback endpoint: the owner's opt-in.
+const vibes = useServer({ tokenFile: true, env: { VIBES_PUSH_ALLOW_PRIVATE: '1' } });
 
 interface Call {
   params?: Record<string, string>;

@@ -493,6 +493,7 @@ describe('VIBES_TOKEN', () => {
     ['shorter than 32 characters', 'a1B2c3D4e5F6g7H8'],
     ['one letter, repeated', 'a'.repeat(40)],
     ['of low variety', 'abababababababababababababababab12'],
+    ['a run of hex digits, twice', '0123456789abcdef0123456789abcdef'],
   ])('is refused at start when %s, with a clear message that does not repeat it', async (_name, token) => {
     const start = startServerProcess({ env: { VIBES_TOKEN: token }, startTimeoutMs: 20_000 });
     const error = await start.then(

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryDeviceStore } from '../../../lib/core/devices.ts';
 import { readCookies } from '../../../lib/server/auth.ts';
@@ -263,6 +264,9 @@ describe('tokenProblem', () => {
     ['x'.repeat(31), /at least 32 characters/],
     ['a'.repeat(64), /too regular/],
     ['0123456789'.repeat(2) + 'aaaaaaaaaaaaaaaaaaaa', /too regular/],
+    ['0123456789abcdef'.repeat(2), /a sequence/],
+    ['zyxwvutsrqponmlkjihgfedcba9876543210', /a sequence/],
+    ['k3J9#mQ2!p'.repeat(4), /a block repeated/],
   ])('refuses %s', (token, problem) => {
     expect(tokenProblem(token)).toMatch(problem);
     expect(tokenProblem(token)).not.toContain(token);
@@ -270,6 +274,17 @@ describe('tokenProblem', () => {
 
   it.each(['T3rG9xQ2mVb7Lp4ZsK8wYc1NdH5fJ6aR', 'f3a9c2e71b5d8046a2c9e3f1b7d50864'])('accepts %s', (token) => {
     expect(tokenProblem(token)).toBeNull();
+  });
+
+  it('accepts what `openssl rand -base64 32` and `-hex 32` make, every time', () => {
+    for (let i = 0; i < 2000; i++) {
+      expect(tokenProblem(randomBytes(32).toString('base64'))).toBeNull();
+      expect(tokenProblem(randomBytes(32).toString('hex'))).toBeNull();
+    }
+  });
+
+  it('names the variable it checks', () => {
+    expect(tokenProblem('short', 'VIBES_TRUSTED_PROXY_SECRET')).toMatch(/^VIBES_TRUSTED_PROXY_SECRET must be/);
   });
 });
 
