@@ -97,11 +97,12 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
       case 'refuse':
         return sendError(res, verdict.code, verdict.message, verdict.headers, refuseEarly(req, res));
       case 'signed-out-page':
+        // A page, not a refusal: the sign-in form is what a signed-out browser is meant to get.
         return sendHtml(
           res,
-          401,
+          200,
           signedOutPage({ code: url.searchParams.get('code'), key: url.searchParams.get('key') }),
-          { 'Cache-Control': 'no-store', 'X-Vibes-Error': 'UNAUTHORIZED' },
+          { 'Cache-Control': 'no-store' },
           refuseEarly(req, res),
         );
       case 'public':
@@ -269,6 +270,8 @@ function refuseEarly(req: IncomingMessage, res: ServerResponse): Promise<void> |
 /** One line per refused request: time, address, method and path (never the query), status, code. */
 function auditRefusal(req: IncomingMessage, res: ServerResponse): void {
   if (res.statusCode < 400 || res.statusCode >= 500) return;
+  // "Is a server there?" (the CLI before it starts one, a supervisor's probe): not worth a line.
+  if (res.statusCode === 401 && req.method === 'GET' && req.url === ROUTES.health.path) return;
   const code = res.getHeader(ERROR_CODE_HEADER) ?? '-';
   // The path as sent (not normalised, so `/.//evil.com/` shows as such), without the query.
   const path = (req.url ?? '')

@@ -229,9 +229,22 @@ describe('random bodies', () => {
 });
 
 describe('pages', () => {
+  it('the sign-in page and a liveness probe are not logged as refusals; a refused call is', async () => {
+    const marker = `/api/sessions?probe=${Date.now()}`;
+    const before = vibes.server.output().length;
+    expect((await rawRequest(vibes.url, { path: '/' })).status).toBe(200);
+    expect((await rawRequest(vibes.url, { path: '/api/health' })).status).toBe(401);
+    expect((await rawRequest(vibes.url, { path: marker })).status).toBe(401);
+    // The refused call's line comes after the two before it would have: once it is there, they would be too.
+    const since = () => vibes.server.output().slice(before);
+    await expect.poll(() => since().includes('GET /api/sessions 401 UNAUTHORIZED'), { timeout: 10_000 }).toBe(true);
+    expect(since()).not.toMatch(/refused \S+ \S+ GET \/ |refused \S+ \S+ GET \/api\/health /);
+  });
+
   it('a signed-out browser gets the sign-in hint, never data', async () => {
     const response = await rawRequest(vibes.url, { path: '/' });
-    expect(response.status).toBe(401);
+    // The page a signed-out browser is meant to get: served, not refused (nor logged as a refusal).
+    expect(response.status).toBe(200);
     expect(response.body).toContain('This browser is not signed in. Run <code>vibes pair</code>');
     expect(response.body).not.toContain(sessionId);
     // The sign-in form must send its Origin, which `no-referrer` would make `null`; nothing leaves the origin.
@@ -241,7 +254,7 @@ describe('pages', () => {
   it('a pairing link shows the form with the code filled in; signing in sets an HttpOnly SameSite=Strict cookie', async () => {
     const { code, urls } = await pairingCode(vibes.url, vibes.token);
     const form = await rawRequest(vibes.url, { path: new URL(urls[0]!).pathname + new URL(urls[0]!).search });
-    expect(form.status).toBe(401);
+    expect(form.status).toBe(200);
     expect(form.body).toContain(`value="${code}"`);
     expect(form.headers['set-cookie']).toBeUndefined();
     const body = new URLSearchParams({ code, label: 'form' }).toString();
