@@ -1,0 +1,101 @@
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { Admission } from '../../../lib/server/admission.ts';
+
+/** What Admission uses of a socket: its address, close, destroy. */
+class FakeSocket extends EventEmitter {
+  destroyed = false;
+  constructor(
+    readonly name: string,
+    readonly remoteAddress = '10.0.0.9',
+  ) {
+    super();
+  }
+  destroy(): this {
+    if (!this.destroyed) {
+      this.destroyed = true;
+      this.emit('close');
+    }
+    return this;
+  }
+}
+
+const asSocket = (socket: FakeSocket) => socket as unknown as Socket;
+
+function pool(max: number) {
+  const admission = new Admission(max);
+  const connect = (name: string, address?: string) => {
+    const socket = new FakeSocket(name, address);
+    admission.connected(asSocket(socket));
+    return socket;
+  };
+  return { admission, connect };
+}
+
+const closed = (sockets: FakeSocket[]) => sockets.filter((socket) => socket.destroyed).map((socket) => socket.name);
+
+describe('admission of connections', () => {
+  it('admits every newcomer: past the limit the oldest idle anonymous socket makes room', () => {
+    const { connect } = pool(3);
+    const sockets = ['a', 'b', 'c', 'd', 'e'].map((name) => connect(name));
+    expect(closed(sockets)).toEqual(['a', 'b']);
+  });
+
+  it('a socket whose request is being answered is passed over until the answer is done', () => {
+    const { admission, connect } = pool(2);
+    const a = connect('a');
+    const b = connect('b');
+    const answer = new EventEmitter();
+    admission.requestStarted(asSocket(a), answer);
+    const c = connect('c');
+    expect(closed([a, b, c])).toEqual(['b']);
+    answer.emit('close');
+    const d = connect('d');
+    expect(closed([a, b, c, d])).toEqual(['a', 'b']);
+  });
+
+  it('when every anonymous socket is being answered, the oldest goes, never the newcomer', () => {
+    const { admission, connect } = pool(2);
+    const a = connect('a');
+    const b = connect('b');
+    for (const socket of [a, b]) admission.requestStarted(asSocket(socket), new EventEmitter());
+    const c = connect('c');
+    expect(closed([a, b, c])).toEqual(['a']);
+  });
+
+  it('a signed-in socket leaves the pool for good: not counted, never closed to make room', () => {
+    const { admission, connect } = pool(2);
+    const signedIn = connect('signed in');
+    admission.signedIn(asSocket(signedIn));
+    const others = ['a', 'b', 'c', 'd'].map((name) => connect(name));
+    expect(closed([signedIn, ...others])).toEqual(['a', 'b']);
+  });
+
+  it('the address holding the most pays: a stranger renewing sockets only ever replaces its own', () => {
+    const { connect } = pool(4);
+    const stranger = ['s1', 's2', 's3'].map((name) => connect(name, '10.6.6.6'));
+    const phone = connect('phone', '10.0.0.2');
+    const renewed = ['s4', 's5', 's6', 's7'].map((name) => connect(name, '10.6.6.6'));
+    const cli = connect('cli', '127.0.0.1');
+    expect(closed([...stranger, phone, ...renewed, cli])).toEqual(['s1', 's2', 's3', 's4', 's5']);
+  });
+
+  it('under HTTPS, requests on the TLS socket count for the TCP socket it wraps', () => {
+    const { admission, connect } = pool(2);
+    const tcp = connect('tcp');
+    const tlsSocket = Object.assign(new FakeSocket('tls'), { _parent: tcp });
+    admission.signedIn(asSocket(tlsSocket));
+    const others = ['a', 'b', 'c'].map((name) => connect(name));
+    expect(closed([tcp, ...others])).toEqual(['a']);
+  });
+
+  it('forgets a socket that closes by itself', () => {
+    const { connect } = pool(2);
+    const a = connect('a');
+    const b = connect('b');
+    a.destroy();
+    const c = connect('c');
+    expect(closed([b, c])).toEqual([]);
+  });
+});
