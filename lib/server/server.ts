@@ -182,8 +182,9 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   // Counted from the TCP connection, so sockets that never finish a TLS handshake count too.
   const admission = new Admission(config.maxAnonymousConnections);
   server.on('connection', (socket: Socket) => admission.connected(socket));
-  // Anonymous sockets are bounded by the pool and event streams by their cap; this bounds the rest.
-  server.maxConnections = config.maxAnonymousConnections + config.maxEventClients + OTHER_SIGNED_IN_SOCKETS;
+  // Anonymous sockets are bounded by the pool (over it by one turn's accepts at most, which the
+  // backlog bounds) and event streams by their cap; this bounds the rest, and no stranger reaches it.
+  server.maxConnections = config.maxAnonymousConnections + LISTEN_BACKLOG + config.maxEventClients + OTHER_SIGNED_IN_SOCKETS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {

@@ -34,68 +34,101 @@ function pool(max: number) {
 }
 
 const closed = (sockets: FakeSocket[]) => sockets.filter((socket) => socket.destroyed).map((socket) => socket.name);
+/** The pool is trimmed after a turn's reads, and a newcomer may go only from the next round: two turns. */
+const turns = async (count = 2) => {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+};
 
 describe('admission of connections', () => {
-  it('admits every newcomer: past the limit the oldest idle anonymous socket makes room', () => {
+  it('admits every newcomer, and gives it a turn to be read: a burst past the limit is trimmed, oldest first, a turn later', async () => {
     const { connect } = pool(3);
     const sockets = ['a', 'b', 'c', 'd', 'e'].map((name) => connect(name));
+    expect(closed(sockets)).toEqual([]);
+    await turns(1);
+    expect(closed(sockets)).toEqual([]);
+    await turns(1);
     expect(closed(sockets)).toEqual(['a', 'b']);
   });
 
-  it('a socket whose request is being answered is passed over until the answer is done', () => {
+  it('a socket that signs in within its first turn is never closed, however many came with it', async () => {
+    const { admission, connect } = pool(2);
+    const old = ['a', 'b'].map((name) => connect(name));
+    await turns();
+    const burst = ['c', 'd', 'e'].map((name) => connect(name));
+    await turns(1);
+    admission.signedIn(asSocket(burst[0]!));
+    await turns();
+    expect(closed([...old, ...burst])).toEqual(['a', 'b']);
+  });
+
+  it('a socket whose request is being answered is passed over until the answer is done', async () => {
     const { admission, connect } = pool(2);
     const a = connect('a');
     const b = connect('b');
+    await turns();
     const answer = new EventEmitter();
     admission.requestStarted(asSocket(a), answer);
     const c = connect('c');
+    await turns();
     expect(closed([a, b, c])).toEqual(['b']);
     answer.emit('close');
     const d = connect('d');
+    await turns();
     expect(closed([a, b, c, d])).toEqual(['a', 'b']);
   });
 
-  it('when every anonymous socket is being answered, the oldest goes, never the newcomer', () => {
+  it('when every anonymous socket is being answered, the oldest goes', async () => {
     const { admission, connect } = pool(2);
     const a = connect('a');
     const b = connect('b');
-    for (const socket of [a, b]) admission.requestStarted(asSocket(socket), new EventEmitter());
+    await turns();
     const c = connect('c');
+    for (const socket of [a, b, c]) admission.requestStarted(asSocket(socket), new EventEmitter());
+    await turns();
     expect(closed([a, b, c])).toEqual(['a']);
   });
 
-  it('a signed-in socket leaves the pool for good: not counted, never closed to make room', () => {
+  it('a signed-in socket leaves the pool for good: not counted, never closed to make room', async () => {
     const { admission, connect } = pool(2);
     const signedIn = connect('signed in');
     admission.signedIn(asSocket(signedIn));
     const others = ['a', 'b', 'c', 'd'].map((name) => connect(name));
+    await turns();
     expect(closed([signedIn, ...others])).toEqual(['a', 'b']);
   });
 
-  it('the address holding the most pays: a stranger renewing sockets only ever replaces its own', () => {
+  it('the address holding the most pays: a stranger renewing sockets only ever replaces its own', async () => {
     const { connect } = pool(4);
     const stranger = ['s1', 's2', 's3'].map((name) => connect(name, '10.6.6.6'));
     const phone = connect('phone', '10.0.0.2');
-    const renewed = ['s4', 's5', 's6', 's7'].map((name) => connect(name, '10.6.6.6'));
+    await turns();
+    const renewed: FakeSocket[] = [];
+    for (const name of ['s4', 's5', 's6', 's7']) {
+      renewed.push(connect(name, '10.6.6.6'));
+      await turns();
+    }
     const cli = connect('cli', '127.0.0.1');
+    await turns();
     expect(closed([...stranger, phone, ...renewed, cli])).toEqual(['s1', 's2', 's3', 's4', 's5']);
   });
 
-  it('under HTTPS, requests on the TLS socket count for the TCP socket it wraps', () => {
+  it('under HTTPS, requests on the TLS socket count for the TCP socket it wraps', async () => {
     const { admission, connect } = pool(2);
     const tcp = connect('tcp');
     const tlsSocket = Object.assign(new FakeSocket('tls'), { _parent: tcp });
     admission.signedIn(asSocket(tlsSocket));
     const others = ['a', 'b', 'c'].map((name) => connect(name));
+    await turns();
     expect(closed([tcp, ...others])).toEqual(['a']);
   });
 
-  it('forgets a socket that closes by itself', () => {
+  it('forgets a socket that closes by itself', async () => {
     const { connect } = pool(2);
     const a = connect('a');
     const b = connect('b');
     a.destroy();
     const c = connect('c');
+    await turns();
     expect(closed([b, c])).toEqual([]);
   });
 });
