@@ -7,6 +7,18 @@ interface Anonymous {
   inFlight: number;
   /** The trim round it came in: it may go only in a later one, once the server has had a turn to read it. */
   readonly round: number;
+  /** When it came in (ms): within the grace it may go only if the pool is past its overflow too. */
+  readonly since: number;
+}
+
+export interface AdmissionOptions {
+  /** Anonymous sockets kept; past it, older idle ones make room. */
+  max: number;
+  /** How long a newcomer has to send its request before it may be closed to make room. */
+  graceMs: number;
+  /** How far past `max` young sockets may take the pool before their grace gives way. */
+  overflow: number;
+  now?: () => number;
 }
 
 /**
@@ -14,27 +26,30 @@ interface Anonymous {
  * anonymous sockets are a bounded pool; a newcomer is never refused because of them. When the
  * pool is over its size, idle ones (nothing asked yet, or nothing being answered) make room: the
  * oldest of the address that holds the most, and never one the server has not yet had a turn of
- * its event loop to read, so that a burst of accepts cannot close a newcomer whose request is
- * already there. So sockets held open and renewed by a stranger replace each other and cannot
- * lock out the token holder or a signed-in browser. A socket that made a signed-in request
- * leaves the pool for good.
+ * its event loop to read, nor one younger than the grace unless the pool is past its overflow
+ * too. So sockets held open and renewed by a stranger replace each other and cannot lock out the
+ * token holder or a signed-in browser. A socket that made a signed-in request leaves the pool
+ * for good.
  */
 export class Admission {
-  readonly #max: number;
+  readonly #options: AdmissionOptions;
+  readonly #now: () => number;
   /** Oldest first (a Map keeps insertion order), all of them and per remote address. Keyed by the TCP socket, also under TLS. */
   readonly #anonymous = new Map<Socket, Anonymous>();
   readonly #byAddress = new Map<string, Map<Socket, Anonymous>>();
   #round = 0;
   #trimScheduled = false;
+  #retrim: NodeJS.Timeout | null = null;
 
-  constructor(maxAnonymous: number) {
-    this.#max = maxAnonymous;
+  constructor(options: AdmissionOptions) {
+    this.#options = options;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   /** A new TCP connection (before any TLS handshake): admitted always, at the cost of older strangers. */
   connected(socket: Socket): void {
     const address = socket.remoteAddress ?? '';
-    const entry: Anonymous = { socket, address, inFlight: 0, round: this.#round };
+    const entry: Anonymous = { socket, address, inFlight: 0, round: this.#round, since: this.#now() };
     this.#anonymous.set(socket, entry);
     let sameAddress = this.#byAddress.get(address);
     if (!sameAddress) this.#byAddress.set(address, (sameAddress = new Map()));
@@ -58,35 +73,48 @@ export class Admission {
 
   /** After this turn's reads (setImmediate runs after the poll phase), never in the middle of a burst of accepts. */
   #scheduleTrim(): void {
-    if (this.#trimScheduled || this.#anonymous.size <= this.#max) return;
+    if (this.#trimScheduled || this.#anonymous.size <= this.#options.max) return;
     this.#trimScheduled = true;
     setImmediate(() => {
       this.#trimScheduled = false;
       this.#trim();
       this.#round++;
-      // What came in this round goes, if it must, in the next one.
-      this.#scheduleTrim();
+      this.#trimLater();
     });
   }
 
+  /** Still over its size: look again once the oldest of the largest address may go (its round, or its grace, over). */
+  #trimLater(): void {
+    if (this.#anonymous.size <= this.#options.max || this.#retrim) return;
+    const oldest: Anonymous | undefined = this.#largestAddress().values().next().value;
+    const pastOverflow = this.#anonymous.size > this.#options.max + this.#options.overflow;
+    const wait = oldest && !pastOverflow ? oldest.since + this.#options.graceMs - this.#now() : 0;
+    if (wait <= 0) return this.#scheduleTrim();
+    this.#retrim = setTimeout(() => {
+      this.#retrim = null;
+      this.#scheduleTrim();
+    }, wait).unref();
+  }
+
   #trim(): void {
-    while (this.#anonymous.size > this.#max) {
+    const { max, overflow, graceMs } = this.#options;
+    while (this.#anonymous.size > max) {
       // The address holding the most pays: a stranger renewing sockets as fast as it can only
       // ever replaces its own, never those of another address (a CLI, a phone).
       const hog = this.#largestAddress();
-      // When every one is being answered (slow bodies, say), the oldest goes. When all of them
-      // came in this round, the pool stays over its size by that much until the next one.
-      const victim = this.#oldest(hog, true) ?? this.#oldest(hog, false);
+      const bornBefore = this.#anonymous.size > max + overflow ? Infinity : this.#now() - graceMs;
+      // When every one is being answered (slow bodies, say), the oldest goes.
+      const victim = this.#oldest(hog, bornBefore, true) ?? this.#oldest(hog, bornBefore, false);
       if (!victim) return;
       this.#forget(victim);
       victim.socket.destroy();
     }
   }
 
-  /** The oldest socket of `pool` from an earlier round (idle only, if asked). */
-  #oldest(pool: Map<Socket, Anonymous>, idle: boolean): Anonymous | undefined {
+  /** The oldest socket of `pool` from an earlier round that came in by `bornBefore` (idle only, if asked). */
+  #oldest(pool: Map<Socket, Anonymous>, bornBefore: number, idle: boolean): Anonymous | undefined {
     for (const entry of pool.values()) {
-      if (entry.round === this.#round) return undefined;
+      if (entry.round === this.#round || entry.since > bornBefore) return undefined;
       if (!idle || entry.inFlight === 0) return entry;
     }
     return undefined;

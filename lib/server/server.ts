@@ -42,6 +42,12 @@ const NEXT_LOAD_DELAY_MS = 300;
 
 /** A TLS handshake takes a round trip or two: a socket that has not finished one in this time is closed. */
 const TLS_HANDSHAKE_TIMEOUT_MS = 5000;
+/**
+ * How long a new connection has to send its request before it may be closed to make room for
+ * others: a client on the same address as a stranger who renews sockets as fast as it can (the
+ * CLI on the machine, browsers behind one NAT or proxy) is read well within it.
+ */
+const NEWCOMER_GRACE_MS = 1000;
 /** Signed-in sockets besides event streams (requests, keep-alive): room for many clients at once. */
 const OTHER_SIGNED_IN_SOCKETS = 2048;
 /**
@@ -180,11 +186,11 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
         )
       : createServer(timeouts, serve);
   // Counted from the TCP connection, so sockets that never finish a TLS handshake count too.
-  const admission = new Admission(config.maxAnonymousConnections);
+  const admission = new Admission({ max: config.maxAnonymousConnections, graceMs: NEWCOMER_GRACE_MS, overflow: LISTEN_BACKLOG });
   server.on('connection', (socket: Socket) => admission.connected(socket));
-  // Anonymous sockets are bounded by the pool (over it by one turn's accepts at most, which the
-  // backlog bounds) and event streams by their cap; this bounds the rest, and no stranger reaches it.
-  server.maxConnections = config.maxAnonymousConnections + LISTEN_BACKLOG + config.maxEventClients + OTHER_SIGNED_IN_SOCKETS;
+  // Anonymous sockets are bounded by the pool and its overflow (plus one turn's accepts, which the
+  // backlog bounds), event streams by their cap; this bounds the rest, and no stranger reaches it.
+  server.maxConnections = config.maxAnonymousConnections + 2 * LISTEN_BACKLOG + config.maxEventClients + OTHER_SIGNED_IN_SOCKETS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {

@@ -23,8 +23,10 @@ class FakeSocket extends EventEmitter {
 
 const asSocket = (socket: FakeSocket) => socket as unknown as Socket;
 
-function pool(max: number) {
-  const admission = new Admission(max);
+let clock = 0;
+
+function pool(max: number, options: { graceMs?: number; overflow?: number } = {}) {
+  const admission = new Admission({ max, graceMs: options.graceMs ?? 0, overflow: options.overflow ?? 1000, now: () => clock });
   const connect = (name: string, address?: string) => {
     const socket = new FakeSocket(name, address);
     admission.connected(asSocket(socket));
@@ -36,7 +38,10 @@ function pool(max: number) {
 const closed = (sockets: FakeSocket[]) => sockets.filter((socket) => socket.destroyed).map((socket) => socket.name);
 /** The pool is trimmed after a turn's reads, and a newcomer may go only from the next round: two turns. */
 const turns = async (count = 2) => {
-  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < count; i++) {
+    clock++;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 };
 
 describe('admission of connections', () => {
@@ -120,6 +125,28 @@ describe('admission of connections', () => {
     const others = ['a', 'b', 'c'].map((name) => connect(name));
     await turns();
     expect(closed([tcp, ...others])).toEqual(['a']);
+  });
+
+  it('a newcomer on the address of a stranger has the grace to send its request before it may be closed', async () => {
+    const { admission, connect } = pool(2, { graceMs: 1000 });
+    const stranger = ['s1', 's2'].map((name) => connect(name));
+    await turns();
+    clock += 5000;
+    const cli = connect('cli');
+    const renewed = ['s3', 's4'].map((name) => connect(name));
+    await turns(3);
+    expect(closed([...stranger, cli, ...renewed])).toEqual(['s1', 's2']);
+    admission.signedIn(asSocket(cli));
+    clock += 5000;
+    await turns();
+    expect(closed([...stranger, cli, ...renewed])).toEqual(['s1', 's2']);
+  });
+
+  it('past the overflow, young sockets lose their grace (the oldest first), down to the overflow', async () => {
+    const { connect } = pool(2, { graceMs: 1000, overflow: 1 });
+    const sockets = ['a', 'b', 'c', 'd', 'e'].map((name) => connect(name));
+    await turns();
+    expect(closed(sockets)).toEqual(['a', 'b']);
   });
 
   it('forgets a socket that closes by itself', async () => {
