@@ -18,6 +18,8 @@ export interface AdmissionOptions {
   graceMs: number;
   /** How far past `max` young sockets may take the pool before their grace gives way. */
   overflow: number;
+  /** Sockets of any kind: past it a newcomer is closed at once (only signed-in clients can fill it). */
+  ceiling: number;
   now?: () => number;
 }
 
@@ -37,6 +39,8 @@ export class Admission {
   /** Oldest first (a Map keeps insertion order), all of them and per remote address. Keyed by the TCP socket, also under TLS. */
   readonly #anonymous = new Map<Socket, Anonymous>();
   readonly #byAddress = new Map<string, Map<Socket, Anonymous>>();
+  /** Every open socket, signed in or not. */
+  #open = 0;
   #round = 0;
   #trimScheduled = false;
   #retrim: NodeJS.Timeout | null = null;
@@ -46,8 +50,14 @@ export class Admission {
     this.#now = options.now ?? (() => performance.now());
   }
 
-  /** A new TCP connection (before any TLS handshake): admitted always, at the cost of older strangers. */
+  /** A new TCP connection (before any TLS handshake): admitted below the ceiling, at the cost of older strangers. */
   connected(socket: Socket): void {
+    if (this.#open >= this.#options.ceiling) {
+      socket.destroy();
+      return;
+    }
+    this.#open++;
+    socket.once('close', () => this.#open--);
     const address = socket.remoteAddress ?? '';
     const entry: Anonymous = { socket, address, inFlight: 0, round: this.#round, since: this.#now() };
     this.#anonymous.set(socket, entry);

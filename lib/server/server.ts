@@ -186,11 +186,15 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
         )
       : createServer(timeouts, serve);
   // Counted from the TCP connection, so sockets that never finish a TLS handshake count too.
-  const admission = new Admission({ max: config.maxAnonymousConnections, graceMs: NEWCOMER_GRACE_MS, overflow: LISTEN_BACKLOG });
+  const admission = new Admission({
+    max: config.maxAnonymousConnections,
+    graceMs: NEWCOMER_GRACE_MS,
+    overflow: LISTEN_BACKLOG,
+    // Anonymous sockets are bounded by the pool and its overflow (plus one turn's accepts, which the
+    // backlog bounds), event streams by their cap; this bounds the rest, and no stranger reaches it.
+    ceiling: config.maxAnonymousConnections + 2 * LISTEN_BACKLOG + config.maxEventClients + OTHER_SIGNED_IN_SOCKETS,
+  });
   server.on('connection', (socket: Socket) => admission.connected(socket));
-  // Anonymous sockets are bounded by the pool and its overflow (plus one turn's accepts, which the
-  // backlog bounds), event streams by their cap; this bounds the rest, and no stranger reaches it.
-  server.maxConnections = config.maxAnonymousConnections + 2 * LISTEN_BACKLOG + config.maxEventClients + OTHER_SIGNED_IN_SOCKETS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {

@@ -25,8 +25,14 @@ const asSocket = (socket: FakeSocket) => socket as unknown as Socket;
 
 let clock = 0;
 
-function pool(max: number, options: { graceMs?: number; overflow?: number } = {}) {
-  const admission = new Admission({ max, graceMs: options.graceMs ?? 0, overflow: options.overflow ?? 1000, now: () => clock });
+function pool(max: number, options: { graceMs?: number; overflow?: number; ceiling?: number } = {}) {
+  const admission = new Admission({
+    max,
+    graceMs: options.graceMs ?? 0,
+    overflow: options.overflow ?? 1000,
+    ceiling: options.ceiling ?? 10_000,
+    now: () => clock,
+  });
   const connect = (name: string, address?: string) => {
     const socket = new FakeSocket(name, address);
     admission.connected(asSocket(socket));
@@ -147,6 +153,18 @@ describe('admission of connections', () => {
     const sockets = ['a', 'b', 'c', 'd', 'e'].map((name) => connect(name));
     await turns();
     expect(closed(sockets)).toEqual(['a', 'b']);
+  });
+
+  it('past the ceiling on all sockets (which only signed-in ones can reach), a newcomer is closed at once', async () => {
+    const { admission, connect } = pool(2, { ceiling: 3 });
+    const signedIn = ['a', 'b', 'c'].map((name) => connect(name));
+    for (const socket of signedIn) admission.signedIn(asSocket(socket));
+    const refused = connect('d');
+    expect(refused.destroyed).toBe(true);
+    signedIn[0]!.destroy();
+    const admitted = connect('e');
+    await turns();
+    expect(admitted.destroyed).toBe(false);
   });
 
   it('forgets a socket that closes by itself', async () => {
