@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   FILE_TOO_LARGE: 413,
   TOO_MANY_SESSIONS: 429,
   TOO_MANY_CLIENTS: 429,
+  /** One signed-in browser holds as many event streams as it may. */
+  TOO_MANY_STREAMS: 429,
   RATE_LIMITED: 429,
   METHOD_NOT_ALLOWED: 405,
   INTERNAL: 500,

@@ -38,6 +38,8 @@ export const ServerConfig = z.object({
   replayRingSize: intFrom(16, 10_000_000).default(10_000),
   maxSessions: intFrom(1, 10_000).default(100),
   maxEventClients: intFrom(1, 100_000).default(1_000),
+  /** Event streams one signed-in browser may hold (a tab holds one); the token holder is bounded only by the total. */
+  maxEventClientsPerDevice: intFrom(1, 100_000).default(32),
   /** A client that does not read is dropped past this many unsent bytes, or when its socket
    * stays full this long; it catches up or resyncs when it returns. */
   clientBufferBytes: intFrom(16 * 1024, 1024 ** 3).default(32 * 1024 * 1024),
@@ -61,8 +63,8 @@ export const ServerConfig = z.object({
   /** The whole request head must arrive within this; the body within requestTimeoutMs. */
   headersTimeoutMs: intFrom(1000, 600_000).default(10_000),
   requestTimeoutMs: intFrom(1000, 3_600_000).default(30_000),
-  /** Open connections that have not (yet) made a signed-in request. */
-  maxAnonymousConnections: intFrom(1, 100_000).default(64),
+  /** Open connections that have not (yet) made a signed-in request; past it a newcomer replaces the oldest idle one. */
+  maxAnonymousConnections: intFrom(1, 100_000).default(1024),
   /** The database file stops growing here: past it, writes fail rather than fill the disk. */
   maxDatabaseMb: intFrom(16, 1024 * 1024).default(2048),
   /** `sqlite`: $VIBES_HOME/vibes.db. `memory` keeps nothing across restarts: for tests and benchmarks. */
@@ -148,6 +150,7 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     replayRingSize: env.VIBES_REPLAY_RING_SIZE,
     maxSessions: env.VIBES_MAX_SESSIONS,
     maxEventClients: env.VIBES_MAX_EVENT_CLIENTS,
+    maxEventClientsPerDevice: env.VIBES_MAX_EVENT_CLIENTS_PER_DEVICE,
     clientBufferBytes: env.VIBES_CLIENT_BUFFER_BYTES,
     clientStallMs: env.VIBES_CLIENT_STALL_MS,
     pingMs: env.VIBES_PING_MS,

@@ -142,6 +142,7 @@ export async function createRuntime(
     manager,
     presence,
     maxClients: config.maxEventClients,
+    maxClientsPerDevice: config.maxEventClientsPerDevice,
     clientBufferBytes: config.clientBufferBytes,
     clientStallMs: config.clientStallMs,
     pingMs: config.pingMs,

@@ -6,6 +6,7 @@ import type { NextServer, NextServerOptions, RequestHandler } from 'next/dist/se
 import type { AgentFactory } from '../core/index.ts';
 import { EVENT_STREAM_PATH, ROUTES } from '../protocol/index.ts';
 import { DEVICE_LABEL_HEADER } from './route.ts';
+import { Admission } from './admission.ts';
 import { principalKey } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { handleCredentialRoute, sendHtml } from './credential-routes.ts';
@@ -38,6 +39,22 @@ export interface RunningServer {
  * is usually loaded before anyone opens a page.
  */
 const NEXT_LOAD_DELAY_MS = 300;
+
+/** A TLS handshake takes a round trip or two: a socket that has not finished one in this time is closed. */
+const TLS_HANDSHAKE_TIMEOUT_MS = 5000;
+/**
+ * How long a new connection has to send its request before it may be closed to make room for
+ * others: a client on the same address as a stranger who renews sockets as fast as it can (the
+ * CLI on the machine, browsers behind one NAT or proxy) is read well within it.
+ */
+const NEWCOMER_GRACE_MS = 1000;
+/** Signed-in sockets besides event streams (requests, keep-alive): room for many clients at once. */
+const OTHER_SIGNED_IN_SOCKETS = 2048;
+/**
+ * Connections the kernel queues before the server accepts them: a burst (dashboards reconnecting
+ * after a restart) waits here instead of having its SYNs dropped and retried a second later.
+ */
+const LISTEN_BACKLOG = 2048;
 
 export async function startServer(config: ServerConfig, agentFactory: AgentFactory): Promise<RunningServer> {
   const runtime = await createRuntime(config, agentFactory, loadOrCreateToken(config.home, config.token), projectVersion());
@@ -84,6 +101,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   nextReady.catch(() => {});
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    admission.requestStarted(req.socket, res);
     setBaseHeaders(res);
     viewRequest(req, trustedProxy);
     // Only the server says which device asks (lib/server/route.ts reads it); a client's own is dropped.
@@ -110,7 +128,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
         break;
     }
     const principal = verdict.kind === 'pass' ? verdict.principal : null;
-    if (principal) connections.signedIn(req.socket);
+    if (principal) admission.signedIn(req.socket);
     if (principal?.kind === 'device') req.headers[DEVICE_LABEL_HEADER] = encodeURIComponent(principal.label);
     if (isApi && handleCredentialRoute(req, res, url, principal, runtime)) return;
     if (isApi && principal && handleNotificationRoute(req, res, url, principal, runtime)) return;
@@ -160,14 +178,29 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   const timeouts = { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 };
   const server =
     config.tlsCert && config.tlsKey
-      ? createHttpsServer({ ...timeouts, cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }, serve)
+      ? createHttpsServer(
+          {
+            ...timeouts,
+            handshakeTimeout: Math.min(config.headersTimeoutMs, TLS_HANDSHAKE_TIMEOUT_MS),
+            cert: readFileSync(config.tlsCert),
+            key: readFileSync(config.tlsKey),
+          },
+          serve,
+        )
       : createServer(timeouts, serve);
-  const connectionEvent = config.tlsCert ? 'secureConnection' : 'connection';
-  const connections = new AnonymousConnections(config.maxAnonymousConnections);
-  server.on(connectionEvent, (socket: Socket) => connections.opened(socket));
+  // Counted from the TCP connection, so sockets that never finish a TLS handshake count too.
+  const admission = new Admission({
+    max: config.maxAnonymousConnections,
+    graceMs: NEWCOMER_GRACE_MS,
+    overflow: LISTEN_BACKLOG,
+    // Anonymous sockets are bounded by the pool and its overflow (plus one turn's accepts, which the
+    // backlog bounds), event streams by their cap; this bounds the rest, and no stranger reaches it.
+    ceiling: config.maxAnonymousConnections + 2 * LISTEN_BACKLOG + config.maxEventClients + OTHER_SIGNED_IN_SOCKETS,
+  });
+  server.on('connection', (socket: Socket) => admission.connected(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => {
+    server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -207,32 +240,6 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     })());
 
   return { url: `${config.tlsCert ? 'https' : 'http'}://${host}:${port}`, port, runtime, ready: nextReady.then(() => undefined), close };
-}
-
-/**
- * Connections that have not made a signed-in request are capped: idle or half-sent sockets from
- * whoever can reach the port cannot pile up. The event stream's sockets are signed in.
- */
-class AnonymousConnections {
-  readonly #max: number;
-  readonly #anonymous = new Set<Socket>();
-
-  constructor(max: number) {
-    this.#max = max;
-  }
-
-  opened(socket: Socket): void {
-    if (this.#anonymous.size >= this.#max) {
-      socket.destroy();
-      return;
-    }
-    this.#anonymous.add(socket);
-    socket.once('close', () => this.#anonymous.delete(socket));
-  }
-
-  signedIn(socket: Socket): void {
-    this.#anonymous.delete(socket);
-  }
 }
 
 /** How much of a refused request's body is taken and dropped, at most, before hanging up anyway. */

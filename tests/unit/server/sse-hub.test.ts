@@ -53,6 +53,7 @@ function hub() {
     manager,
     presence,
     maxClients: 10,
+    maxClientsPerDevice: 10,
     clientBufferBytes: 1 << 20,
     clientStallMs: 1000,
     pingMs: 60_000,
