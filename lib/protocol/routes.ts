@@ -31,6 +31,15 @@ import {
   WatchResponse,
 } from './notifications.ts';
 import { NodeListResponse } from './nodes.ts';
+import {
+  ChangesQuery,
+  ChangesResponse,
+  FileDiffQuery,
+  FilePatchResponse,
+  RewindBody,
+  RewindResponse,
+  TurnChangesResponse,
+} from './work.ts';
 import { DeviceListResponse, DeviceRevokedResponse, PairingCodeResponse, SignInBody, SignInResponse } from './devices.ts';
 
 export type { RouteName };
@@ -68,6 +77,10 @@ export const ROUTES = {
   setPermissionMode: { ...ENDPOINTS.setPermissionMode, body: SetModeBody, response: SessionResponse, client: 'required' },
   setModel: { ...ENDPOINTS.setModel, body: SetModelBody, response: SessionResponse, client: 'required' },
   listModels: { ...ENDPOINTS.listModels, response: ModelListResponse },
+  sessionChanges: { ...ENDPOINTS.sessionChanges, query: ChangesQuery, response: ChangesResponse },
+  sessionFileDiff: { ...ENDPOINTS.sessionFileDiff, query: FileDiffQuery, response: FilePatchResponse },
+  turnChanges: { ...ENDPOINTS.turnChanges, response: TurnChangesResponse },
+  rewind: { ...ENDPOINTS.rewind, body: RewindBody, response: RewindResponse, client: 'required' },
   rotateToken: { ...ENDPOINTS.rotateToken, body: EmptyBody, response: TokenRotatedResponse },
   pairing: { ...ENDPOINTS.pairing, body: EmptyBody, response: PairingCodeResponse },
   signIn: { ...ENDPOINTS.signIn, body: SignInBody, response: SignInResponse },

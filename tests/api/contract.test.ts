@@ -1,4 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_ID_HEADER, fillPath, ROUTES, withQuery, type RouteName, type RouteSpec } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
@@ -59,6 +61,19 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   setPermissionMode: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { mode: 'acceptEdits', source: 'cli' } }),
   setModel: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { model: 'sonnet', source: 'web' } }),
   listModels: async () => ({ params: { id: await newSession() } }),
+  sessionChanges: async () => ({ params: { id: await newSession() }, query: { base: 'start' } }),
+  sessionFileDiff: async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'vibes-contract-'));
+    await writeFile(join(cwd, 'notes.txt'), 'hello\n');
+    const id = (await vibes.client('alice').createSession({ cwd })).id;
+    return { params: { id }, query: { path: 'notes.txt' } };
+  },
+  turnChanges: async () => {
+    const id = await newSession('hello');
+    const { events } = await vibes.client('alice').events(id);
+    return { params: { id, seq: String(events.find((entry) => entry.event.type === 'user_input')?.seq ?? 1) } };
+  },
+  rewind: async () => ({ clientId: 'alice', params: { id: await newSession('hello') }, body: { dry_run: true } }),
   answerPermission: async () => {
     const stream = await vibes.stream({ clientId: 'alice' });
     const id = await newSession('bash');

@@ -1,4 +1,5 @@
 import type {
+  ChangeBase,
   CreateSessionBody,
   DeviceInfo,
   InputSource,
@@ -102,6 +103,26 @@ export abstract class ApiCalls {
   /** The models the session's Claude Code offers. */
   async listModels(id: string): Promise<ModelOption[]> {
     return (await this.call('listModels', { params: { id } })).models;
+  }
+
+  /** The files changed in the session's folder, against its start (default) or HEAD. */
+  changes(id: string, base?: ChangeBase) {
+    return this.call('sessionChanges', { params: { id }, query: base ? { base } : {} });
+  }
+
+  /** One changed file's unified diff. */
+  fileDiff(id: string, path: string, base?: ChangeBase) {
+    return this.call('sessionFileDiff', { params: { id }, query: { path, ...(base ? { base } : {}) } });
+  }
+
+  /** What the turn started by the user_input at `seq` changed. */
+  turnChanges(id: string, seq: number) {
+    return this.call('turnChanges', { params: { id, seq: String(seq) } });
+  }
+
+  /** Puts the files back as before message `to` (the last message when absent); `dry_run` only says what would change. */
+  rewind(id: string, body: { to?: string; dry_run?: boolean } = {}) {
+    return this.call('rewind', { params: { id }, body });
   }
 
   /** The machines of a cluster (on a single machine: this one), with their state and sessions. */
