@@ -363,10 +363,13 @@ export class Session {
     }
     this.#rewinding = true;
     try {
-      const outcome = await this.#agent.rewindFiles(message.id, request.dryRun).catch((error: unknown): RewindOutcome => ({
-        canRewind: false,
-        error: error instanceof Error ? error.message : String(error),
-      }));
+      const ask = (dryRun: boolean) =>
+        this.#agent
+          .rewindFiles(message.id, dryRun)
+          .catch((error: unknown): RewindOutcome => ({ canRewind: false, error: error instanceof Error ? error.message : String(error) }));
+      // Claude names the files only on a dry run: a rewind asks that first, to say what it restored.
+      const preview = await ask(true);
+      const outcome = request.dryRun || !preview.canRewind ? preview : { ...preview, ...(await ask(false)) };
       const filesChanged = (outcome.filesChanged ?? []).map((path) => this.#wirePath(path));
       const restorable = new Set(filesChanged);
       const notRestorable = [...new Set(this.#messages.slice(index).flatMap((sent) => sent.otherFiles))].filter(
