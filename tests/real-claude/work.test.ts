@@ -84,4 +84,31 @@ describe('the session’s work with the real Claude Code', () => {
       },
     ]);
   });
+
+  it('after the session ends, rewind asks for a resume; once resumed, the checkpoints from before are there', async () => {
+    const marker = vibes.marker('work-resume');
+    const cwd = vibes.workDir();
+    const path = join(cwd, 'notes.txt');
+    writeFileSync(path, 'keep me\n');
+    vibes.model.script(marker, [
+      reply(toolUse('Read', { file_path: path })),
+      reply(toolUse('Edit', { file_path: path, old_string: 'keep', new_string: 'lose' })),
+      reply(text('Edited.')),
+    ]);
+    const session = await vibes.start(`Edit the notes ${marker}`, cwd);
+    const api = vibes.client();
+    const edit = await vibes.waitForPermission(session.id, 'Edit');
+    await vibes.allow(session.id, edit.request_id);
+    await vibes.waitForTurns(session.id);
+    expect(readFileSync(path, 'utf8')).toBe('lose me\n');
+
+    await api.kill(session.id);
+    await expect(api.rewind(session.id, { dry_run: true })).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await api.resume(session.id);
+    await vibes.waitForState(session.id, 'idle');
+    const dry = await api.rewind(session.id, { dry_run: true });
+    expect(dry).toMatchObject({ can_rewind: true, files_changed: ['notes.txt'] });
+    await api.rewind(session.id, { to: dry.to });
+    expect(readFileSync(path, 'utf8')).toBe('keep me\n');
+  });
 });
