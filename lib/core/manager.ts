@@ -303,6 +303,10 @@ export class SessionManager {
     if (live) throw new VibesError('INVALID_STATE', `Session ${sessionId} does not follow its changes`);
     const stored = this.#store.getSession(sessionId);
     if (!stored) throw notFound(sessionId);
+    // In a cluster its folder is on the machine that ran it: the same path here may be another folder.
+    if (stored.node !== null && stored.node !== this.#node) {
+      throw new VibesError('INVALID_STATE', `Session ${sessionId} ran on ${stored.node}: resume it to see its changes`);
+    }
     await requireDirectory(stored.cwd);
     const work = new WorkTracker({ cwd: stored.cwd, startCommit: stored.start_commit, onSummary: () => {} });
     for (const write of toolWrites(this.#storedEvents(sessionId))) work.noteToolWrite(write.path, write.diff);
