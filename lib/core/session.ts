@@ -64,6 +64,8 @@ export interface SessionInit {
   clock?: () => number;
   /** Follow the changes in its folder (lib/core/work); off in core unit tests. */
   trackWork?: boolean;
+  /** Absolute folders its changes never list, even under its folder (vibes' own home). */
+  hiddenFromWork?: readonly string[];
   /** HEAD when it first started (a resumed session); undefined: a new session, read it now. */
   startCommit?: string | null;
   /** When resuming a stored session: what it had reached. */
@@ -170,6 +172,7 @@ export class Session {
       ? new WorkTracker({
           cwd: init.cwd,
           ...(init.startCommit === undefined ? {} : { startCommit: init.startCommit }),
+          hidden: init.hiddenFromWork ?? [],
           clock: this.#clock,
           onSummary: (summary) => {
             this.#changes = summary;
