@@ -669,6 +669,8 @@ export class Session {
       .then((changedFiles) => {
         const held = this.#held ?? [];
         this.#held = null;
+        // Ended meanwhile: what Claude said after is as lost as if it had come after the end.
+        if (this.#state === 'finished' || this.#stopping) return;
         this.#onTranscriptEvent(changedFiles === undefined ? event : { ...event, changed_files: changedFiles });
         for (const next of held) this.#onAgentEvent(next);
       });
