@@ -395,7 +395,9 @@ export class Session {
       return result;
     } finally {
       this.#rewinding = false;
-      if (!this.isTurnActive && this.#decisions.size === 0) this.#sendNextQueued();
+      // Input that came during the rewind waited for it.
+      const live = !this.#stopping && this.#state === 'idle';
+      if (live && this.#decisions.size === 0) this.#sendNextQueued();
     }
   }
 
