@@ -80,8 +80,10 @@ export async function computeChanges(input: ChangesInput): Promise<ComputedChang
   const untracked = parseStatusV2(status.stdout).flatMap((entry) =>
     entry.kind === 'untracked' && entry.path.startsWith(prefix) && !entry.path.endsWith('/') ? [entry.path.slice(prefix.length)] : [],
   );
-  for (const path of untracked) {
-    const lines = await countLines(join(input.cwd, path));
+  // Past the listing cap a new file is counted as changed, its lines are not read.
+  const counted = await inBatches(untracked.slice(0, MAX_LISTED_FILES), (path) => countLines(join(input.cwd, path)));
+  for (const [index, path] of untracked.entries()) {
+    const lines = counted[index] ?? { count: 0, binary: false };
     files.push({
       path,
       old_path: null,
@@ -169,6 +171,13 @@ export async function computeFilePatch(input: ChangesInput, file: ChangedFile): 
 
 function isHidden(path: string, hidden: readonly string[]): boolean {
   return hidden.some((folder) => path === folder || path.startsWith(`${folder}/`));
+}
+
+/** `task` over `items`, a few at a time, results in order. */
+async function inBatches<T, R>(items: readonly T[], task: (item: T) => Promise<R>, size = 16): Promise<R[]> {
+  const results: R[] = [];
+  for (let at = 0; at < items.length; at += size) results.push(...(await Promise.all(items.slice(at, at + size).map(task))));
+  return results;
 }
 
 async function emptyTree(cwd: string): Promise<string> {
