@@ -21,6 +21,9 @@ export const ENDPOINTS = {
   setPermissionMode: { method: 'POST', path: '/api/sessions/:id/mode' },
   setModel: { method: 'POST', path: '/api/sessions/:id/model' },
   listModels: { method: 'GET', path: '/api/sessions/:id/models' },
+  listFiles: { method: 'GET', path: '/api/sessions/:id/files' },
+  searchFiles: { method: 'GET', path: '/api/sessions/:id/files/search' },
+  readFile: { method: 'GET', path: '/api/sessions/:id/files/content' },
   listNodes: { method: 'GET', path: '/api/nodes' },
   // Served by the custom server (lib/server/credential-routes.ts), like health.
   rotateToken: { method: 'POST', path: '/api/token/rotate' },

@@ -14,11 +14,16 @@ export const ERROR_STATUS = {
   TOKEN_REQUIRED: 403,
   NOT_SUBSCRIBED: 403,
   BYPASS_NOT_ALLOWED: 403,
+  /** A file path that leaves the session's folder: '..', absolute, a link out, encoded tricks. */
+  PATH_OUTSIDE: 403,
+  /** A path inside the folder that is never served: .git internals, vibes' own home, a FIFO or device. */
+  PATH_FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   INVALID_STATE: 409,
   LENGTH_REQUIRED: 411,
   PAYLOAD_TOO_LARGE: 413,
+  FILE_TOO_LARGE: 413,
   TOO_MANY_SESSIONS: 429,
   TOO_MANY_CLIENTS: 429,
   RATE_LIMITED: 429,

@@ -14,3 +14,4 @@ export * from './rules.ts';
 export * from './devices.ts';
 export * from './notifications.ts';
 export * from './nodes.ts';
+export * from './files.ts';

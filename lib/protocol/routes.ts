@@ -31,6 +31,7 @@ import {
   WatchResponse,
 } from './notifications.ts';
 import { NodeListResponse } from './nodes.ts';
+import { FileContentQuery, FileContentResponse, FileListQuery, FileListResponse, FileSearchQuery, FileSearchResponse } from './files.ts';
 import { DeviceListResponse, DeviceRevokedResponse, PairingCodeResponse, SignInBody, SignInResponse } from './devices.ts';
 
 export type { RouteName };
@@ -68,6 +69,9 @@ export const ROUTES = {
   setPermissionMode: { ...ENDPOINTS.setPermissionMode, body: SetModeBody, response: SessionResponse, client: 'required' },
   setModel: { ...ENDPOINTS.setModel, body: SetModelBody, response: SessionResponse, client: 'required' },
   listModels: { ...ENDPOINTS.listModels, response: ModelListResponse },
+  listFiles: { ...ENDPOINTS.listFiles, query: FileListQuery, response: FileListResponse },
+  searchFiles: { ...ENDPOINTS.searchFiles, query: FileSearchQuery, response: FileSearchResponse },
+  readFile: { ...ENDPOINTS.readFile, query: FileContentQuery, response: FileContentResponse },
   rotateToken: { ...ENDPOINTS.rotateToken, body: EmptyBody, response: TokenRotatedResponse },
   pairing: { ...ENDPOINTS.pairing, body: EmptyBody, response: PairingCodeResponse },
   signIn: { ...ENDPOINTS.signIn, body: SignInBody, response: SignInResponse },

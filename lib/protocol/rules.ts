@@ -36,3 +36,16 @@ export const LIMITS = {
   eventsPageMax: 1000,
   historyPageMax: 200,
 } as const;
+
+/** Bounds on browsing a session's folder (lib/protocol/files.ts). */
+export const FILE_LIMITS = {
+  /** A listing stops at this many entries (`truncated`). */
+  listEntries: 5000,
+  /** A file's content is served up to this many bytes (`truncated`). */
+  readBytes: 1024 * 1024,
+  searchQueryChars: 200,
+  searchMatchesMax: 500,
+  /** A search stops after visiting this many entries, or after searchMs (`truncated`). */
+  searchEntries: 100_000,
+  searchMs: 3000,
+} as const;

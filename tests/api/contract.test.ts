@@ -1,5 +1,7 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID_HEADER, fillPath, ROUTES, withQuery, type RouteName, type RouteSpec } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
 import { BrowserPushKeys } from '../support/push-service.ts';
@@ -59,6 +61,9 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   setPermissionMode: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { mode: 'acceptEdits', source: 'cli' } }),
   setModel: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { model: 'sonnet', source: 'web' } }),
   listModels: async () => ({ params: { id: await newSession() } }),
+  listFiles: async () => ({ params: { id: await sessionIn(projectFolder()) }, query: { path: 'src' } }),
+  searchFiles: async () => ({ params: { id: await sessionIn(projectFolder()) }, query: { q: 'MAIN', limit: 10 } }),
+  readFile: async () => ({ params: { id: await sessionIn(projectFolder()) }, query: { path: 'src/main.ts' } }),
   answerPermission: async () => {
     const stream = await vibes.stream({ clientId: 'alice' });
     const id = await newSession('bash');
@@ -93,6 +98,24 @@ const PUSH_SUBSCRIPTION = { ...new BrowserPushKeys().subscription('http://127.0.
 
 async function newSession(prompt?: string): Promise<string> {
   return (await vibes.client('alice').createSession(prompt ? { prompt } : {})).id;
+}
+
+async function sessionIn(cwd: string): Promise<string> {
+  return (await vibes.client('alice').createSession({ cwd })).id;
+}
+
+let project: string | undefined;
+afterAll(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+/** A small folder for the file routes: src/main.ts. */
+function projectFolder(): string {
+  if (project) return project;
+  project = mkdtempSync(join(tmpdir(), 'vibes-contract-'));
+  mkdirSync(join(project, 'src'));
+  writeFileSync(join(project, 'src', 'main.ts'), 'export const answer = 42;\n');
+  return project;
 }
 
 describe('every route answers as the route table says', () => {

@@ -104,6 +104,21 @@ export abstract class ApiCalls {
     return (await this.call('listModels', { params: { id } })).models;
   }
 
+  /** A folder of the session's directory ('' for the directory itself): its entries, folders first. */
+  listFiles(id: string, path = '') {
+    return this.call('listFiles', { params: { id }, query: { path } });
+  }
+
+  /** Files of the session's directory whose name contains `q` (case-insensitive). */
+  searchFiles(id: string, q: string, limit?: number) {
+    return this.call('searchFiles', { params: { id }, query: { q, ...(limit === undefined ? {} : { limit }) } });
+  }
+
+  /** A file of the session's directory: its text (the first MiB) and language, or `binary`. */
+  readFile(id: string, path: string) {
+    return this.call('readFile', { params: { id }, query: { path } });
+  }
+
   /** The machines of a cluster (on a single machine: this one), with their state and sessions. */
   listNodes() {
     return this.call('listNodes');
