@@ -1,5 +1,16 @@
 import { normalize } from 'node:path';
-import type { EndReason, InputSource, PermissionMode, RemovalReason, SessionInfo, TranscriptEntry } from '../protocol/index.ts';
+import type {
+  ChangeBase,
+  ChangesResponse,
+  FilePatchResponse,
+  TurnChangesResponse,
+  EndReason,
+  InputSource,
+  PermissionMode,
+  RemovalReason,
+  SessionInfo,
+  TranscriptEntry,
+} from '../protocol/index.ts';
 import type { AgentFactory } from './agent.ts';
 import { requireDirectory } from './directory.ts';
 import type { Bus } from './bus.ts';
@@ -245,6 +256,24 @@ export class SessionManager {
 
   #onAgentExited(session: Session, failure: string | null): void {
     if (failure === null && this.#sessions.get(session.id) === session) this.remove(session.id, 'session_finished').catch(() => {});
+  }
+
+  /** The files changed in a session's folder (lib/protocol/work.ts). */
+  changes(sessionId: string, base: ChangeBase): Promise<ChangesResponse> {
+    this.get(sessionId);
+    return Promise.reject(new VibesError('INVALID_STATE', `Changes are not available yet (${base})`));
+  }
+
+  /** One changed file's diff. */
+  fileDiff(sessionId: string, path: string, base: ChangeBase): Promise<FilePatchResponse> {
+    this.get(sessionId);
+    return Promise.reject(new VibesError('INVALID_STATE', `Diffs are not available yet (${path}, ${base})`));
+  }
+
+  /** What the turn started by the user_input at `seq` changed. */
+  turnChanges(sessionId: string, seq: string): Promise<TurnChangesResponse> {
+    this.get(sessionId);
+    return Promise.reject(new VibesError('INVALID_STATE', `A turn's changes are not available yet (${seq})`));
   }
 
   find(sessionId: string): Session | undefined {

@@ -3,10 +3,12 @@ import { previewFromReply, projectOf, sessionTitle, titleFromPrompt } from './su
 import {
   isTurnRunning,
   PERMISSION_MODE_LABELS,
+  type ChangesSummary,
   type InputSource,
   type ModelOption,
   type PermissionAnswerBody,
   type PermissionMode,
+  type RewindResponse,
   type SessionInfo,
   type SessionState,
   type TodoList,
@@ -67,6 +69,14 @@ export interface SessionInit {
   };
 }
 
+export interface RewindRequest {
+  /** A user_input's message_id; null: the last one that has one. */
+  to: string | null;
+  dryRun: boolean;
+}
+
+export type RewindResult = Omit<RewindResponse, 'session'>;
+
 export interface InputOrigin {
   clientId: ClientId;
   source: InputSource;
@@ -107,6 +117,9 @@ export class Session {
   #activityUpdateDue = false;
   #turnEndWaiters: (() => void)[] = [];
   #stopping: Promise<void> | null = null;
+  /** HEAD when the session started (kept across resumes); null outside git. */
+  #startCommit: string | null = null;
+  #changes: ChangesSummary | null = null;
 
   constructor(init: SessionInit) {
     this.id = init.id;
@@ -180,6 +193,8 @@ export class Session {
       end_reason: null,
       demo: this.demo,
       node: this.node,
+      changes: this.#changes,
+      start_commit: this.#startCommit,
     };
   }
 
@@ -265,6 +280,13 @@ export class Session {
     this.#requireSubscribed(clientId);
     if (!this.isTurnActive) return;
     await this.#agent.interrupt();
+  }
+
+  /** Puts the files back as they were before message `to` (the last one when null); a dry run changes nothing. */
+  rewind(request: RewindRequest, clientId: ClientId): Promise<RewindResult> {
+    this.#requireSubscribed(clientId);
+    this.#requireLive();
+    return Promise.reject(new VibesError('CANNOT_REWIND', `Rewind is not available yet (${request.to ?? 'last message'})`));
   }
 
   /** Ends the agent for sure; the session is `finished` afterwards. Safe to call twice. */

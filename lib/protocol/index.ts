@@ -15,3 +15,4 @@ export * from './devices.ts';
 export * from './notifications.ts';
 export * from './nodes.ts';
 export * from './files.ts';
+export * from './work.ts';
