@@ -1,0 +1,42 @@
+'use client';
+
+import dynamic from 'next/dynamic';
+import { ApiError } from '../../../lib/client/shared/api-error.ts';
+
+/** The code view, fetched when the first diff or file opens: the highlighter is not in the first load. */
+export const CodeView = dynamic(() => import('./code-view.tsx'), {
+  ssr: false,
+  loading: () => <Loading what="the viewer" />,
+});
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="p-3 text-sm text-muted" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+/** What a refusal means, before the server's own words. */
+const LEAD: Partial<Record<string, string>> = {
+  PATH_OUTSIDE: 'Outside the session’s folder',
+  PATH_FORBIDDEN: 'Not shown, to keep it safe',
+  NOT_FOUND: 'Not there (any more)',
+  INVALID_PATH: 'Not a valid path',
+  FILE_TOO_LARGE: 'Too large to show',
+  NETWORK: 'No connection',
+};
+
+/** A failed read, said plainly: which rule refused it and the server's explanation. */
+export function WorkProblem({ error, className = '' }: { error: unknown; className?: string }) {
+  if (!error) return null;
+  const code = error instanceof ApiError ? error.code : 'INTERNAL';
+  const message = error instanceof Error ? error.message : String(error);
+  const lead = LEAD[code];
+  return (
+    <p role="alert" className={`text-sm text-danger-text ${className}`} data-testid="work-problem" data-code={code}>
+      {lead && <span className="font-semibold">{lead}: </span>}
+      {message}
+    </p>
+  );
+}
