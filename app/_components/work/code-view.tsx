@@ -86,7 +86,7 @@ export default memo(function CodeView({
             {MARK[row.kind]}
           </span>
         )}
-        <span className="grow pr-3">
+        <span className={`grow pr-3 ${mode === 'file' ? 'pl-2' : ''}`}>
           {mode === 'diff' && <span className="sr-only">{SPOKEN[row.kind]}: </span>}
           {row.kind === 'gap' ? (
             <span className="pl-1 italic">{row.text}</span>

@@ -225,34 +225,51 @@ const BY_NAME: Record<string, Language> = {
 };
 
 /** Names a server or another tool may use for a language, beside the file extensions. */
-const ALIASES: Record<string, Language> = {
+const ALIASES: Record<string, Language | 'none'> = {
   javascript: 'js',
   typescript: 'js',
-  tsx: 'js',
-  jsx: 'js',
   python: 'python',
-  golang: 'go',
   rust: 'rust',
-  ruby: 'ruby',
   cpp: 'c',
-  'c++': 'c',
-  'c#': 'csharp',
   csharp: 'csharp',
-  bash: 'shell',
-  shell: 'shell',
-  sh: 'shell',
-  markdown: 'markdown',
-  html: 'html',
-  xml: 'html',
-  yaml: 'yaml',
   dockerfile: 'dockerfile',
   makefile: 'makefile',
+  haskell: 'lua',
+  golang: 'go',
+  ruby: 'ruby',
+  perl: 'shell',
+  elixir: 'ruby',
+  kotlin: 'kotlin',
+  scala: 'java',
+  zig: 'rust',
+  protobuf: 'c',
+  graphql: 'yaml',
+  hcl: 'toml',
+  nix: 'toml',
+  cmake: 'makefile',
+  'c++': 'c',
+  'c#': 'csharp',
+  shell: 'shell',
+  powershell: 'shell',
+  dotenv: 'shell',
+  ignore: 'shell',
+  html: 'html',
+  xml: 'html',
+  vue: 'html',
+  svelte: 'html',
+  scss: 'css',
+  sass: 'css',
+  less: 'css',
+  ini: 'toml',
+  text: 'none',
+  diff: 'none',
+  csv: 'none',
 };
 
 /** The language of a file, from the server's hint when it names one we know, else from its name. */
 export function languageFor(path: string, hint: string | null = null): Language | null {
   const known = hint ? (ALIASES[hint.toLowerCase()] ?? BY_EXTENSION[hint.toLowerCase()]) : undefined;
-  if (known) return known;
+  if (known) return known === 'none' ? null : known;
   const name = (path.split('/').pop() ?? '').toLowerCase();
   const byName = BY_NAME[name] ?? (name.startsWith('dockerfile') ? 'dockerfile' : undefined);
   if (byName) return byName;

@@ -64,6 +64,12 @@ describe('highlight', () => {
     expect(languageFor('Dockerfile')).toBe('dockerfile');
     expect(languageFor('notes', 'python')).toBe('python');
     expect(languageFor('LICENSE')).toBeNull();
+    // The server names languages the way highlight.js does (lib/core/work/language.ts).
+    expect(languageFor('x', 'typescript')).toBe('js');
+    expect(languageFor('x', 'bash')).toBe('shell');
+    expect(languageFor('x', 'cpp')).toBe('c');
+    expect(languageFor('x', 'scss')).toBe('css');
+    expect(languageFor('notes.txt', 'text')).toBeNull();
   });
 
   it('colours keywords, strings, comments and numbers, and carries a block comment to the next line', () => {
