@@ -7,7 +7,7 @@ import type { ChangeBase, ChangedFile, ChangesResponse, FilePatchResponse, Sessi
 import { changesVersion, useChanges, useFileDiff } from '../../_hooks/use-work.ts';
 import { useWindowed } from '../../_hooks/use-windowed.ts';
 import { Button } from '../ui/button.tsx';
-import { CodeView, Loading, WorkProblem } from './lazy-code-view.tsx';
+import { CodeView, Loading, usePreloadViewer, WorkProblem } from './lazy-code-view.tsx';
 
 const ROW_HEIGHT = 56;
 /** A diff with more lines than this waits for a tap: a phone should not highlight it unasked. */
@@ -194,6 +194,7 @@ function FileDiffPanel({
   onBack: () => void;
 }) {
   const { data, error, isLoading } = useFileDiff(sessionId, file.path, base, version);
+  usePreloadViewer();
   const status = CHANGE_STATUS[data?.status ?? file.status];
   return (
     <div className="flex min-h-0 flex-1 flex-col" data-testid="file-diff">

@@ -1,7 +1,7 @@
 'use client';
 
 import { memo, useMemo } from 'react';
-import { highlightLines, languageFor, type Token } from '../../../lib/client/shared/highlight.ts';
+import { languageFor, LazyHighlight, type Token } from '../../../lib/client/shared/highlight.ts';
 import { pairChangedLines, type DiffRow } from '../../../lib/client/shared/patch.ts';
 import { changedWords, overlay, type Ranges } from '../../../lib/client/shared/word-diff.ts';
 import { useWindowed } from '../../_hooks/use-windowed.ts';
@@ -42,7 +42,7 @@ export default memo(function CodeView({
   const { ref, onScroll, first, last, offset, total } = useWindowed(rows.length, ROW_HEIGHT, OVERSCAN);
   const tokens = useMemo(
     () =>
-      highlightLines(
+      new LazyHighlight(
         rows.map((row) => row.text),
         languageFor(path, language),
       ),
@@ -88,11 +88,7 @@ export default memo(function CodeView({
         )}
         <span className={`grow pr-3 ${mode === 'file' ? 'pl-2' : ''}`}>
           {mode === 'diff' && <span className="sr-only">{SPOKEN[row.kind]}: </span>}
-          {row.kind === 'gap' ? (
-            <span className="pl-1 italic">{row.text}</span>
-          ) : (
-            <Line tokens={tokens[index] ?? []} words={wordsOf(index)} />
-          )}
+          {row.kind === 'gap' ? <span className="pl-1 italic">{row.text}</span> : <Line tokens={tokens.at(index)} words={wordsOf(index)} />}
         </span>
       </div>,
     );

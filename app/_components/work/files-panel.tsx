@@ -9,7 +9,7 @@ import { useFileContent, useFileSearch } from '../../_hooks/use-work.ts';
 import { useWindowed } from '../../_hooks/use-windowed.ts';
 import { useLive } from '../live-provider.tsx';
 import { Button } from '../ui/button.tsx';
-import { CodeView, Loading, WorkProblem } from './lazy-code-view.tsx';
+import { CodeView, Loading, usePreloadViewer, WorkProblem } from './lazy-code-view.tsx';
 
 const ROW_HEIGHT = 44;
 const INDENT_REM = 1;
@@ -252,6 +252,7 @@ function SearchResults({ sessionId, query, onOpen }: { sessionId: string; query:
 /** A file's text with line numbers and colour; binary files and the server's caps said in words. */
 function FileViewer({ sessionId, path, onBack }: { sessionId: string; path: string; onBack: () => void }) {
   const { data, error, isLoading } = useFileContent(sessionId, path);
+  usePreloadViewer();
   const rows = useMemo<DiffRow[]>(() => {
     if (!data?.text) return [];
     const lines = data.text.split('\n');

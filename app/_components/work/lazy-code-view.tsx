@@ -1,13 +1,23 @@
 'use client';
 
 import dynamic from 'next/dynamic';
+import { useEffect } from 'react';
 import { ApiError } from '../../../lib/client/shared/api-error.ts';
 
+const loadCodeView = () => import('./code-view.tsx');
+
 /** The code view, fetched when the first diff or file opens: the highlighter is not in the first load. */
-export const CodeView = dynamic(() => import('./code-view.tsx'), {
+export const CodeView = dynamic(loadCodeView, {
   ssr: false,
   loading: () => <Loading what="the viewer" />,
 });
+
+/** A diff or file is opening: fetch the viewer's code beside its text, not after it. */
+export function usePreloadViewer() {
+  useEffect(() => {
+    void loadCodeView();
+  }, []);
+}
 
 export function Loading({ what }: { what: string }) {
   return (

@@ -287,6 +287,31 @@ export function highlightLines(lines: readonly string[], language: Language | nu
   });
 }
 
+/**
+ * The same tokens, computed on demand: asking for line n tokenizes up to n once. A long diff
+ * shows its first screen without colouring the thousands of lines below it.
+ */
+export class LazyHighlight {
+  readonly #lines: readonly string[];
+  readonly #language: Language | null;
+  readonly #tokens: Token[][] = [];
+  #state: LineState = null;
+
+  constructor(lines: readonly string[], language: Language | null) {
+    this.#lines = lines;
+    this.#language = language;
+  }
+
+  at(index: number): Token[] {
+    while (this.#tokens.length <= index && this.#tokens.length < this.#lines.length) {
+      const result = highlightLine(this.#lines[this.#tokens.length] ?? '', this.#language, this.#state);
+      this.#tokens.push(result.tokens);
+      this.#state = result.state;
+    }
+    return this.#tokens[index] ?? [];
+  }
+}
+
 /** One line's tokens, given what the line before left open. */
 export function highlightLine(line: string, language: Language | null, state: LineState): { tokens: Token[]; state: LineState } {
   if (language === null || line.length > MAX_LINE) return { tokens: [{ kind: null, text: line }], state: null };

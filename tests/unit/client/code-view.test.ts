@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlightLines, languageFor } from '../../../lib/client/shared/highlight.ts';
+import { highlightLines, languageFor, LazyHighlight } from '../../../lib/client/shared/highlight.ts';
 import { pairChangedLines, rowsFromPatch } from '../../../lib/client/shared/patch.ts';
 import { changedWords, overlay } from '../../../lib/client/shared/word-diff.ts';
 
@@ -104,6 +104,14 @@ describe('highlight', () => {
     const json = highlightLines(['{"name": "v", "n": 1, "ok": true}'], 'json')[0] ?? [];
     expect(json.filter((token) => token.kind === 'attr').map((token) => token.text)).toEqual(['"name"', '"n"', '"ok"']);
     expect(json.find((token) => token.kind === 'literal')?.text).toBe('true');
+  });
+
+  it('gives the same tokens on demand, carrying what earlier lines left open', () => {
+    const lines = ['/* a', 'b */ let x = 1;', 'const y = "s";'];
+    const lazy = new LazyHighlight(lines, 'js');
+    expect(lazy.at(2)).toEqual(highlightLines(lines, 'js')[2]);
+    expect(lazy.at(1)).toEqual(highlightLines(lines, 'js')[1]);
+    expect(lazy.at(9)).toEqual([]);
   });
 
   it('keeps every character, in every language', () => {
