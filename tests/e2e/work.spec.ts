@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { openDashboard, uniqueName, visible } from './support/dashboard.ts';
 
 // The session's work (#25): what changed in its folder, one file's diff, what a turn changed,
@@ -85,6 +85,11 @@ async function startIn(page: Page, cwd: string, prompt: string, waitForTurn = tr
   return view;
 }
 
+async function send(view: Locator, text: string) {
+  await view.getByRole('textbox', { name: 'Message to Claude' }).fill(text);
+  await view.getByRole('button', { name: 'Send' }).click();
+}
+
 test('Changes: the changed files against the start and against HEAD, a diff with colour and word marks, a binary summarised', async ({
   page,
 }, testInfo) => {
@@ -102,6 +107,9 @@ test('Changes: the changed files against the start and against HEAD, a diff with
   writeFileSync(join(repo, 'assets', 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 9, 9, 9, 0, 0, 0, 4]));
   git(repo, 'rm', '-q', 'README.md');
   git(repo, 'commit', '-q', '-m', 'drop the readme');
+  // The server counts again when a turn starts (what happens between turns waits for the next one).
+  await send(view, 'hello again');
+  await expect(view.getByTestId('turn-complete')).toHaveCount(2);
 
   await view.getByTestId('tab-changes').click();
   const files = view.getByTestId('changed-file');
@@ -137,6 +145,15 @@ test('Changes: the changed files against the start and against HEAD, a diff with
   await view.getByText('Since the last commit').click();
   await expect(files.and(page.locator('[data-path="src/app.ts"]'))).toBeVisible();
   await expect(files.and(page.locator('[data-path="README.md"]'))).toHaveCount(0);
+
+  // Live: a turn that changes the folder changes the summary, and the open list follows it.
+  await view.getByText('Since the session started').click();
+  await expect(files.and(page.locator('[data-path="README.md"]'))).toBeVisible();
+  writeFileSync(join(repo, 'LIVE.md'), 'written while the list is open\n');
+  await send(view, 'and once more');
+  await expect(files.and(page.locator('[data-path="LIVE.md"]'))).toBeVisible();
+  await expect(view.getByTestId('tab-changes-count')).toHaveText('5');
+  await expect(visible(page, 'header-changes')).toContainText('5 files');
 });
 
 test('Changes outside git: the files this session’s tools wrote, said plainly', async ({ page }) => {
