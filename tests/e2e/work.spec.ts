@@ -215,3 +215,85 @@ test('Files: a tree listed as it opens, a name search, a viewer with numbers and
   await entries.and(page.locator('[data-path="notes.txt"]')).click();
   await expect(view.getByTestId('work-problem')).toHaveAttribute('data-code', 'NOT_FOUND');
 });
+
+test('A turn’s changes from the transcript, and undo from a message: waits while Claude works, a dry run first, then the result', async ({
+  page,
+}, testInfo) => {
+  const repo = makeRepository();
+  repositories.push(repo);
+  await openDashboard(page);
+  const view = await startIn(page, repo, 'edit the notes', false);
+  const edit = view.getByTestId('permission-prompt').and(page.locator('[data-tool=Edit]'));
+  await expect(edit).toBeVisible();
+
+  // While the turn runs, undo waits, and says why when tapped.
+  const message = view.getByTestId('user-input').first();
+  const undo = message.getByTestId('undo-from-here');
+  await expect(undo).toHaveAttribute('aria-disabled', 'true');
+  // aria-disabled, not disabled: a tap still reaches it and gets the reason (Playwright would wait for it to be enabled).
+  await undo.click({ force: true });
+  await expect(message.getByTestId('undo-blocked')).toContainText('Claude is working');
+  await expect(page.getByTestId('rewind-dialog')).toHaveCount(0);
+
+  // Meanwhile a command changes a file, as Bash would; then the Edit is allowed and the turn ends.
+  writeFileSync(join(repo, 'generated.txt'), 'made by a command\n');
+  await edit.getByRole('button', { name: 'Allow', exact: true }).click();
+  const turn = view.getByTestId('turn-complete').first();
+  await expect(turn.getByTestId('turn-files')).toHaveText('2 files changed (1 by commands)');
+  await expect(undo).toHaveAttribute('aria-disabled', 'false');
+
+  await turn.getByTestId('turn-files').click();
+  const changes = page.getByTestId('turn-changes');
+  await expect(changes.getByTestId('turn-file').and(page.locator('[data-path="notes.txt"]'))).toHaveAttribute('data-source', 'tool');
+  const byCommand = changes.getByTestId('turn-file').and(page.locator('[data-path="generated.txt"]'));
+  await expect(byCommand).toHaveAttribute('data-source', 'other');
+  await expect(byCommand.getByTestId('changed-by-command')).toBeVisible();
+  await expectNoSidewaysScroll(page);
+  await screenshot(page, testInfo, 'turn');
+  await expectNoSeriousViolations(page, 'turn changes');
+  await page.keyboard.press('Escape');
+  await expect(changes).toBeHidden();
+  // The same from the message that started the turn.
+  await message.getByTestId('show-turn-changes').click();
+  await expect(changes.getByTestId('turn-file')).toHaveCount(2);
+  await page.keyboard.press('Escape');
+
+  // The real dry run: the fake Claude keeps no file checkpoints (nothing to restore), and what the command changed cannot be undone.
+  const messageId = await message.getAttribute('data-message-id');
+  expect(messageId).toBeTruthy();
+  await undo.click();
+  const rewind = page.getByRole('dialog', { name: 'Undo from here?' });
+  await expect(rewind.getByTestId('rewind-not-restorable')).toContainText('generated.txt');
+  await expect(rewind.getByTestId('rewind-plan')).toContainText('nothing to undo');
+  await expect(rewind.getByTestId('rewind-confirm')).toBeDisabled();
+  await page.keyboard.press('Escape');
+
+  // Claude Code restores files from its checkpoints; the server's answers, with such files, drive the same dialog.
+  const bodies: unknown[] = [];
+  await page.route('**/api/sessions/*/rewind', async (route) => {
+    const body = route.request().postDataJSON() as { dry_run?: boolean };
+    bodies.push(body);
+    const response = await route.fetch();
+    const answer = (await response.json()) as Record<string, unknown>;
+    const restored = { files_changed: ['notes.txt', 'src/app.ts'], insertions: 3, deletions: 7 };
+    await route.fulfill({ response, json: { ...answer, ...restored, skipped_links: body.dry_run ? null : 1 } });
+  });
+  await undo.click();
+  await expect(rewind.getByTestId('rewind-file')).toHaveText(['notes.txt', 'src/app.ts']);
+  await expect(rewind.getByTestId('rewind-plan')).toContainText('2 files would change');
+  await expect(rewind.getByTestId('not-restorable-file')).toHaveText(['generated.txt']);
+  await expect(rewind).toContainText('Changes made by commands (Bash) are not undone');
+  await expectNoSidewaysScroll(page);
+  await screenshot(page, testInfo, 'rewind');
+  await expectNoSeriousViolations(page, 'rewind confirmation');
+
+  await rewind.getByTestId('rewind-confirm').click();
+  const done = page.getByRole('dialog', { name: 'Files rewound' });
+  await expect(done.getByTestId('rewind-result')).toContainText('2 files restored');
+  await expect(done.getByTestId('rewind-skipped-links')).toContainText('1 symbolic link');
+  await screenshot(page, testInfo, 'rewound');
+  expect(bodies).toEqual([{ to: messageId, dry_run: true }, { to: messageId }]);
+  await done.getByRole('button', { name: 'Close' }).click();
+  // The server noted the rewind in the transcript.
+  await expect(view.locator('[data-testid=system-note][data-subtype=rewind]')).toContainText('Files rewound to before "edit the notes"');
+});

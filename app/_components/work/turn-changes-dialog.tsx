@@ -92,6 +92,8 @@ function TurnFileItem({ file, folded }: { file: TurnFile; folded: boolean }) {
             <span className="shrink-0 text-xs font-semibold text-warning-text" data-testid="changed-by-command">
               changed by a command
             </span>
+          ) : file.diffs.length === 0 ? (
+            <span className="shrink-0 text-xs text-muted">edited</span>
           ) : (
             <span className="shrink-0 text-xs">
               <span className="text-success-text">+{added}</span> <span className="text-danger-text">−{removed}</span>
@@ -105,7 +107,9 @@ function TurnFileItem({ file, folded }: { file: TurnFile; folded: boolean }) {
               restore it. The Changes tab shows how it differs now.
             </p>
           ) : rows.length === 0 ? (
-            <p className="px-1 text-xs text-muted">The edit left no diff.</p>
+            <p className="px-1 text-xs text-muted">
+              Claude Code reported no diff for this edit; the Changes tab shows how the file differs now.
+            </p>
           ) : (
             open && (
               <CodeView rows={rows} path={file.path} label={`This turn’s changes to ${file.path}`} mode="diff" className="max-h-[50dvh]" />
