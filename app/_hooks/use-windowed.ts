@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useLayoutEffect, useState, type UIEvent } from 'react';
+import { useCallback, useEffect, useState, type UIEvent } from 'react';
 
 /** Before the first measure: enough for a tall screen. */
 const FIRST_HEIGHT = 1200;
@@ -14,11 +14,10 @@ export function useWindowed(count: number, rowHeight: number, overscan: number) 
   const [element, ref] = useState<HTMLElement | null>(null);
   const [view, setView] = useState({ top: 0, height: FIRST_HEIGHT });
 
-  useLayoutEffect(() => {
+  useEffect(() => {
     if (!element) return;
-    const measure = () => setView({ top: element.scrollTop, height: element.clientHeight || FIRST_HEIGHT });
-    measure();
-    const observer = new ResizeObserver(measure);
+    // The observer reports the first size after layout: reading it here would force a layout mid-render.
+    const observer = new ResizeObserver(() => setView({ top: element.scrollTop, height: element.clientHeight || FIRST_HEIGHT }));
     observer.observe(element);
     return () => observer.disconnect();
   }, [element]);

@@ -56,6 +56,12 @@ try {
   const session = await api.createSession({ name: 'big diff', cwd: repo, demo: true });
   writeFileSync(join(repo, 'big.ts'), source(true));
   const patch = git('diff', '--', 'big.ts');
+  // The server counts the changes again when a turn starts.
+  await api.sendInput(session.id, 'hello');
+  for (const started = Date.now(); Date.now() - started < 60_000;) {
+    if ((await api.getSession(session.id)).changes?.files === 1) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   console.log(`patch: ${patch.split('\n').length} lines, ${(patch.length / 1024).toFixed(0)} KB`);
 
   const context = await browser.newContext({ ...devices['Pixel 7'] });
@@ -90,7 +96,7 @@ try {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
   const fmt = (values: number[]) => values.map((value) => value.toFixed(0)).join(', ');
   console.log(`diff rows: ${rows}, rows mounted: ${mounted}`);
-  console.log(`tap "Show the diff" to rows painted (Pixel 7 viewport): first ${firstOpen.toFixed(0)} ms (loads the viewer's code)`);
+  console.log(`tap "Show the diff" to rows painted (Pixel 7 viewport): first after the page loaded ${firstOpen.toFixed(0)} ms`);
   console.log(`  again: ${fmt(again)} ms, median ${median(again).toFixed(0)} ms`);
   console.log(`  with the CPU slowed 4x: ${fmt(throttled)} ms, median ${median(throttled).toFixed(0)} ms`);
 } finally {

@@ -1,16 +1,27 @@
 'use client';
 
-import dynamic from 'next/dynamic';
-import { useEffect } from 'react';
+import { useEffect, useState, type ComponentProps } from 'react';
 import { ApiError } from '../../../lib/client/shared/api-error.ts';
+import type * as CodeViewModuleType from './code-view.tsx';
 
-const loadCodeView = () => import('./code-view.tsx');
+type CodeViewModule = typeof CodeViewModuleType;
+let loaded: CodeViewModule | null = null;
+const loadCodeView = () => import('./code-view.tsx').then((module) => (loaded = module));
 
-/** The code view, fetched when the first diff or file opens: the highlighter is not in the first load. */
-export const CodeView = dynamic(loadCodeView, {
-  ssr: false,
-  loading: () => <Loading what="the viewer" />,
-});
+/**
+ * The code view, fetched when the first diff or file opens: the highlighter is not in the first
+ * load. Not through next/dynamic: its Suspense would hold the first diff back (React throttles a
+ * fallback's reveal) even when the code has long arrived.
+ */
+export function CodeView(props: ComponentProps<CodeViewModule['default']>) {
+  const [module, setModule] = useState(loaded);
+  useEffect(() => {
+    if (!module) void loadCodeView().then(setModule);
+  }, [module]);
+  if (!module) return <Loading what="the viewer" />;
+  const View = module.default;
+  return <View {...props} />;
+}
 
 /** A diff or file is opening: fetch the viewer's code beside its text, not after it. */
 export function usePreloadViewer() {
