@@ -2,7 +2,7 @@
 
 import { memo, type MouseEvent } from 'react';
 import { formatAge, projectLabel } from '../../lib/client/shared/labels.ts';
-import { changesSummary } from '../../lib/client/shared/work-labels.ts';
+import { changesSummary } from '../../lib/client/shared/changes-summary.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { useNow } from '../_hooks/use-now.ts';
 import { PendingDecisions } from './pending-decisions.tsx';

@@ -19,7 +19,7 @@ import { StateBadge } from './state-badge.tsx';
 import { TranscriptView } from './transcript-view.tsx';
 import { Button } from './ui/button.tsx';
 import { Problem } from './ui/problem.tsx';
-import { changesSummary } from '../../lib/client/shared/work-labels.ts';
+import { changesSummary } from '../../lib/client/shared/changes-summary.ts';
 import { WorkActionsProvider } from './work/work-actions.tsx';
 
 const loading = () => (

@@ -1,5 +1,7 @@
 // Words for a session's work (changes, files, undo), shown by the dashboard and fit for the CLI.
 
+export { changesSummary, plural } from './changes-summary.ts';
+
 export type FileChangeStatusWord = 'modified' | 'added' | 'deleted' | 'renamed' | 'untracked' | 'type_changed';
 
 /** One letter per status, as `git status --short` shows them, and the word to say it. */
@@ -11,13 +13,6 @@ export const CHANGE_STATUS: Record<FileChangeStatusWord, { letter: string; word:
   untracked: { letter: 'U', word: 'new, not yet in git' },
   type_changed: { letter: 'T', word: 'type changed' },
 };
-
-export const plural = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
-
-/** "3 files +12 −4": a session's changes in a card's corner. */
-export function changesSummary(changes: { files: number; additions: number; deletions: number }): string {
-  return `${plural(changes.files, 'file')} +${changes.additions.toLocaleString('en-US')} −${changes.deletions.toLocaleString('en-US')}`;
-}
 
 /** "512 B", "12 KB", "3.2 MB". */
 export function formatBytes(bytes: number): string {
