@@ -376,7 +376,11 @@ describe('Session.rewind', () => {
     agent.rewindOutcome = { canRewind: true, filesChanged: ['/elsewhere/a.ts'], insertions: 1, deletions: 2, skippedLinks: 0 };
     const result = await session.rewind({ to: agent.messageIds[0] ?? null, dryRun: false }, 'owner');
     expect(result).toMatchObject({ dry_run: false, can_rewind: true, files_changed: ['/elsewhere/a.ts'], skipped_links: 0, error: null });
-    expect(agent.rewinds).toEqual([{ messageId: agent.messageIds[0], dryRun: false }]);
+    // Claude names the files only on a dry run: the rewind asks that first.
+    expect(agent.rewinds).toEqual([
+      { messageId: agent.messageIds[0], dryRun: true },
+      { messageId: agent.messageIds[0], dryRun: false },
+    ]);
     expect(lastRewindNote(session)).toEqual([
       {
         type: 'system',
