@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { ApiError } from '../../lib/client/shared/api-error.ts';
@@ -160,6 +162,23 @@ describe('a cluster of three nodes', () => {
     expect(await client('b', 'picker').sendInput(session.id, 'hello')).toMatchObject({ id: session.id });
     await expectError(client('a', 'picker').createSession({ node: 'nowhere' }), 'NOT_FOUND', 404);
     await client('c', 'picker').kill(session.id);
+  }, 30_000);
+
+  it("a session's files are read on its node: vibes' home there is refused through any node; once ended elsewhere, not read here", async () => {
+    // B's session runs in the folder that holds B's home: only B knows that home is never served.
+    const onB = node('b');
+    writeFileSync(join(onB.home, 'marker'), 'b home\n');
+    writeFileSync(join(dirname(onB.home), `${basename(onB.home)}-visible.txt`), 'visible\n');
+    const session = await client('a', 'reader').createSession({ name: 'files on b', node: 'b', cwd: dirname(onB.home) });
+    await expect(client('a', 'reader').readFile(session.id, `${basename(onB.home)}-visible.txt`)).resolves.toMatchObject({
+      text: 'visible\n',
+    });
+    await expectError(client('a', 'reader').readFile(session.id, `${basename(onB.home)}/marker`), 'PATH_FORBIDDEN', 403);
+    await expectError(client('c', 'reader').listFiles(session.id, basename(onB.home)), 'PATH_FORBIDDEN', 403);
+    await client('a', 'reader').kill(session.id);
+    await expect.poll(async () => (await client('a', 'reader').getSession(session.id)).ended_at, { timeout: 10_000 }).not.toBeNull();
+    await expectError(client('a', 'reader').readFile(session.id, `${basename(onB.home)}-visible.txt`), 'INVALID_STATE', 409);
+    rmSync(join(dirname(onB.home), `${basename(onB.home)}-visible.txt`));
   }, 30_000);
 
   it('Redis restarted mid-stream: clients resync and the transcript is whole', async () => {

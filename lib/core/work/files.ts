@@ -1,5 +1,5 @@
 import { constants, existsSync, type Stats } from 'node:fs';
-import { lstat, open, opendir, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, opendir, readdir, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FileContentResponse, FileEntry, FileListResponse, FileSearchResponse, LinkTarget } from '../../protocol/index.ts';
 import { FILE_LIMITS, LIMITS } from '../../protocol/rules.ts';
@@ -12,6 +12,8 @@ const SEGMENT_BYTES = 255;
 const BINARY_SNIFF_BYTES = 8000;
 /** Folders a name search does not enter: git's internals, and dependencies a user rarely means. */
 const SEARCH_SKIPS = new Set(['.git', 'node_modules']);
+/** vibes' home holds a handful of files; a hard link is looked for among at most this many. */
+const NEVER_SERVED_SCAN = 1000;
 // Linux names an open descriptor's file here; elsewhere the realpath checks stand alone.
 const PROC_FD = '/proc/self/fd';
 const hasProcFd = existsSync(PROC_FD);
@@ -118,11 +120,15 @@ export class SessionFolder {
   /** A file's first FILE_LIMITS.readBytes as UTF-8 text, or `binary` with no text. */
   async read(path: string): Promise<FileContentResponse> {
     const segments = parseRelativePath(path);
+    if (segments.length === 0) throw new VibesError('INVALID_PATH', 'Name a file to read: the path is empty');
     const shown = segments.join('/');
     const place = await this.#place();
     const real = await place.resolve(segments, shown);
     const { handle, stats } = await place.open(real, shown, 'file', this.#options.afterResolve);
     try {
+      if (stats.nlink > 1 && (await place.isNeverServedFile(stats))) {
+        throw new VibesError('PATH_FORBIDDEN', `${quote(shown)} is a hard link to vibes' own files: never served`);
+      }
       const cap = this.#limits.readBytes;
       const buffer = Buffer.alloc(Math.min(stats.size, cap) + 1);
       let length = 0;
@@ -196,6 +202,18 @@ class Place {
   /** A real path inside vibes' home or another never-served path: left out of listings and searches. */
   hidden(real: string): boolean {
     return this.neverServed.some((forbidden) => isInside(real, forbidden));
+  }
+
+  /** A hard link inside the folder to a file of vibes' home is that file: compared by inode, within a bound. */
+  async isNeverServedFile(stats: Stats): Promise<boolean> {
+    const pending = [...this.neverServed];
+    for (let seen = 0; pending.length > 0 && seen < NEVER_SERVED_SCAN; seen++) {
+      const path = pending.shift() as string;
+      const found = await lstat(path).catch(() => null);
+      if (found?.isFile() && found.dev === stats.dev && found.ino === stats.ino) return true;
+      if (found?.isDirectory()) pending.push(...(await readdir(path).catch(() => [])).map((name) => join(path, name)));
+    }
+    return false;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,7 @@ beforeAll(() => {
   symlinkSync('src/main.ts', join(project, 'link-in-file'));
   symlinkSync('.git', join(project, 'link-to-git'));
   symlinkSync('.vibes/token', join(project, 'link-to-token'));
+  linkSync(join(home, 'token'), join(project, 'hard-token'));
   symlinkSync('loop-b', join(project, 'loop-a'));
   symlinkSync('loop-a', join(project, 'loop-b'));
   symlinkSync('missing', join(project, 'dangling'));
@@ -230,6 +231,8 @@ describe('SessionFolder.read', () => {
     ['.vibes/token', 'PATH_FORBIDDEN', "vibes' own files"],
     ['.vibes/vibes.db', 'PATH_FORBIDDEN', "vibes' own files"],
     ['link-to-token', 'PATH_FORBIDDEN', "vibes' own files"],
+    ['hard-token', 'PATH_FORBIDDEN', "hard link to vibes' own files"],
+    ['', 'INVALID_PATH', 'the path is empty'],
     // A FIFO is never opened: opening it to read would block until a writer came.
     ['fifo', 'PATH_FORBIDDEN', 'FIFO'],
     ['src', 'INVALID_PATH', 'is a folder'],
@@ -275,7 +278,9 @@ describe('SessionFolder.search', () => {
   it('finds files by name, case-insensitive, shallowest first, never in .git, node_modules, vibes home or through links', async () => {
     const found = await folder().search('MAIN', 50);
     expect(found).toEqual({ query: 'MAIN', matches: ['src/main.ts', 'worktree/main.ts', 'src/deep/Main.test.ts'], truncated: false });
-    expect((await folder().search('token', 50)).matches).toEqual([]);
+    // The hard link is found by its name; reading it is refused (above).
+    expect((await folder().search('token', 50)).matches).toEqual(['hard-token']);
+    expect((await folder().search('vibes.db', 50)).matches).toEqual([]);
     expect((await folder().search('config', 50)).matches).toEqual([]);
   });
 
@@ -283,6 +288,11 @@ describe('SessionFolder.search', () => {
     const found = await folder().search('file-', 3);
     expect(found.matches).toHaveLength(3);
     expect(found.truncated).toBe(true);
+  });
+
+  it('stops when its time is up, with truncated', async () => {
+    const found = await folder({ limits: { searchMs: -1 } }).search('main', 50);
+    expect(found).toEqual({ query: 'main', matches: [], truncated: true });
   });
 
   it('stops at the cap of entries visited, with truncated', async () => {
