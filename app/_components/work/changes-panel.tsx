@@ -23,7 +23,7 @@ export default function ChangesPanel({ session }: { session: SessionInfo }) {
   const [base, setBase] = useState<ChangeBase>('start');
   const [open, setOpen] = useState<ChangedFile | null>(null);
   const version = changesVersion(session.changes);
-  const { data, error, isLoading } = useChanges(session.id, base, version);
+  const { data, error, isLoading, isValidating, mutate } = useChanges(session.id, base, version);
 
   return (
     <div className="flex min-h-0 flex-1 flex-col" data-testid="changes-panel">
@@ -50,7 +50,19 @@ export default function ChangesPanel({ session }: { session: SessionInfo }) {
                 ))}
               </div>
             </fieldset>
-            {data && <ChangesNotes changes={data} />}
+            <div className="flex items-center gap-2">
+              <div className="min-w-0 flex-1">{data && <ChangesNotes changes={data} />}</div>
+              {/* Edits made by hand between turns are seen when asked: the server counts again. */}
+              <Button
+                variant="ghost"
+                className="min-h-8 px-2 text-xs"
+                onClick={() => void mutate()}
+                disabled={isValidating}
+                data-testid="changes-refresh"
+              >
+                {isValidating ? 'Counting…' : 'Refresh'}
+              </Button>
+            </div>
           </div>
           <WorkProblem error={error} className="px-3 py-2 sm:px-4" />
           {isLoading && !data ? (
