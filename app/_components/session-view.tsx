@@ -166,7 +166,21 @@ function Work({ sessionId, session }: { sessionId: string; session: SessionInfo 
   return (
     <WorkActionsProvider sessionId={sessionId} session={session}>
       <div className="flex border-b border-border px-1 sm:px-3">
-        <div role="tablist" aria-label="Session views" className="flex" data-testid="session-tabs">
+        <div
+          role="tablist"
+          aria-label="Session views"
+          className="flex"
+          data-testid="session-tabs"
+          onKeyDown={(event) => {
+            // The tabs pattern: arrows move between tabs, and only the chosen one is in the Tab order.
+            const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+            if (step === 0) return;
+            const next = tabs[(tabs.findIndex(({ id }) => id === tab) + step + tabs.length) % tabs.length];
+            if (!next) return;
+            setTab(next.id);
+            document.getElementById(`tab-${next.id}-${sessionId}`)?.focus();
+          }}
+        >
           {tabs.map(({ id, label, extra }) => (
             <button
               key={id}
@@ -174,6 +188,7 @@ function Work({ sessionId, session }: { sessionId: string; session: SessionInfo 
               role="tab"
               id={`tab-${id}-${sessionId}`}
               aria-selected={tab === id}
+              tabIndex={tab === id ? 0 : -1}
               aria-controls={`panel-${id}-${sessionId}`}
               onClick={() => setTab(id)}
               className={`flex min-h-11 items-center gap-1.5 border-b-2 px-3 text-sm font-semibold ${

@@ -165,6 +165,12 @@ test('Changes outside git: the files this session’s tools wrote, said plainly'
   const view = await startIn(page, dir, 'hello');
   await view.getByTestId('tab-changes').click();
   await expect(view.getByTestId('changes-no-git')).toHaveText('Not a git repository: showing the files this session’s tools wrote.');
+  // The tabs follow the arrow keys.
+  await page.keyboard.press('ArrowRight');
+  await expect(view.getByTestId('tab-files')).toHaveAttribute('aria-selected', 'true');
+  await expect(view.getByTestId('tab-files')).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(view.getByTestId('tab-transcript')).toHaveAttribute('aria-selected', 'true');
 });
 
 test('Files: a tree listed as it opens, a name search, a viewer with numbers and colour, links that leave the folder refused', async ({

@@ -148,7 +148,7 @@ function RewindResult({ result }: { result: RewindResponse }) {
       {(result.skipped_links ?? 0) > 0 && (
         <p className="text-warning-text" data-testid="rewind-skipped-links">
           {plural(result.skipped_links ?? 0, 'symbolic link')} left as {result.skipped_links === 1 ? 'it was' : 'they were'}: undo does not
-          follow links.
+          touch links.
         </p>
       )}
       {result.not_restorable.length > 0 && (
