@@ -64,6 +64,8 @@ export interface SessionInit {
   clock?: () => number;
   /** Follow the changes in its folder (lib/core/work); off in core unit tests. */
   trackWork?: boolean;
+  /** Absolute folders its changes never list, even under its folder (vibes' own home). */
+  hiddenFromWork?: readonly string[];
   /** HEAD when it first started (a resumed session); undefined: a new session, read it now. */
   startCommit?: string | null;
   /** When resuming a stored session: what it had reached. */
@@ -170,6 +172,7 @@ export class Session {
       ? new WorkTracker({
           cwd: init.cwd,
           ...(init.startCommit === undefined ? {} : { startCommit: init.startCommit }),
+          hidden: init.hiddenFromWork ?? [],
           clock: this.#clock,
           onSummary: (summary) => {
             this.#changes = summary;
@@ -392,7 +395,9 @@ export class Session {
       return result;
     } finally {
       this.#rewinding = false;
-      if (!this.isTurnActive && this.#decisions.size === 0) this.#sendNextQueued();
+      // Input that came during the rewind waited for it.
+      const live = !this.#stopping && this.#state === 'idle';
+      if (live && this.#decisions.size === 0) this.#sendNextQueued();
     }
   }
 
@@ -666,6 +671,8 @@ export class Session {
       .then((changedFiles) => {
         const held = this.#held ?? [];
         this.#held = null;
+        // Ended meanwhile: what Claude said after is as lost as if it had come after the end.
+        if (this.#state === 'finished' || this.#stopping) return;
         this.#onTranscriptEvent(changedFiles === undefined ? event : { ...event, changed_files: changedFiles });
         for (const next of held) this.#onAgentEvent(next);
       });

@@ -66,6 +66,34 @@ describe('changes in a git repository', () => {
     expect(sinceStart.head_commit).not.toBe(head);
   });
 
+  it('marks the files this session’s own edit tools wrote, also after a resume', async () => {
+    const root = tempRepo({ 'notes.txt': 'old\n', 'other.txt': 'x\n' });
+    // The fake Claude's Edit writes nothing: the change is made here, the call marks it as the session's.
+    writeFileSync(join(root, 'notes.txt'), 'new\n');
+    writeFileSync(join(root, 'other.txt'), 'y\n');
+    const id = (await alice().createSession({ cwd: root, prompt: 'please edit' })).id;
+    await expect.poll(async () => (await alice().getSession(id)).pending_permissions.length).toBe(1);
+    const [request] = (await alice().getSession(id)).pending_permissions;
+    await alice().answerPermission(id, request?.request_id ?? '', { behavior: 'allow' });
+    await turnsCompleted(id, 1);
+    const bySession = async () => (await alice().changes(id)).files.map((file) => [file.path, file.by_session]);
+    expect(await bySession()).toEqual([
+      ['notes.txt', true],
+      ['other.txt', false],
+    ]);
+    await alice().kill(id);
+    // An ended session's changes: its folder as it is now, its tools' writes read from the transcript.
+    expect(await bySession()).toEqual([
+      ['notes.txt', true],
+      ['other.txt', false],
+    ]);
+    await alice().resume(id);
+    expect(await bySession()).toEqual([
+      ['notes.txt', true],
+      ['other.txt', false],
+    ]);
+  });
+
   it('refuses a bad base, a malformed path, and a path that did not change', async () => {
     const root = tempRepo({ 'a.txt': 'a\n' });
     const id = (await alice().createSession({ cwd: root })).id;

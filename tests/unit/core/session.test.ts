@@ -369,6 +369,19 @@ describe('Session.rewind', () => {
     expect(lastRewindNote(session)).toEqual([]);
   });
 
+  it('input sent during a rewind waits for it, then goes with the note', async () => {
+    const { session, agent } = await started();
+    session.sendInput('first', origin);
+    agent.completeTurn();
+    agent.rewindOutcome = { canRewind: true, filesChanged: [], skippedLinks: 0 };
+    const rewinding = session.rewind({ to: null, dryRun: false }, 'owner');
+    session.sendInput('meanwhile', origin);
+    expect(agent.sent).toEqual(['first']);
+    expect(session.snapshot().queued_inputs).toBe(1);
+    await rewinding;
+    expect(agent.sent.at(-1)).toMatch(/^\[vibes: the user rewound .*\]\n\nmeanwhile$/s);
+  });
+
   it('a real rewind is recorded in the transcript and told to Claude with the next message', async () => {
     const { session, agent } = await started();
     session.sendInput('first line\nmore', origin);
