@@ -11,6 +11,7 @@ import type {
   SessionInfo,
   TranscriptEntry,
 } from '../protocol/index.ts';
+import type { AttachmentStore, StoredAttachment } from './attachments/store.ts';
 import type { AgentFactory } from './agent.ts';
 import { requireDirectory } from './directory.ts';
 import type { Bus } from './bus.ts';
@@ -45,6 +46,8 @@ export interface SessionManagerOptions {
   node?: string | null;
   /** Follow each session's changes in its folder with git (the server); off in core unit tests. */
   trackWork?: boolean;
+  /** Where files and images sent in prompts are kept; without one, none are taken. */
+  attachments?: AttachmentStore;
 }
 
 export interface CreateSessionOptions {
@@ -75,6 +78,7 @@ export class SessionManager {
   readonly #allowBypass: boolean;
   readonly #node: string | null;
   readonly #trackWork: boolean;
+  readonly #attachments: AttachmentStore | undefined;
   #outbox: CoreEvent[] = [];
   /** Per live session, what was last written of it (`storedFields`). */
   readonly #written = new Map<string, string>();
@@ -88,6 +92,7 @@ export class SessionManager {
     this.#allowBypass = options.allowBypass ?? false;
     this.#node = options.node ?? null;
     this.#trackWork = options.trackWork ?? false;
+    this.#attachments = options.attachments;
     this.#agentFactory = options.agentFactory;
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? Date.now;
@@ -110,6 +115,7 @@ export class SessionManager {
       demo: options.demo ?? false,
       node: this.#node,
       trackWork: this.#trackWork,
+      ...(this.#attachments ? { attachments: this.#attachments } : {}),
       agentFactory: this.#agentFactory,
       publish: (event) => this.#record(event),
       onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
@@ -157,6 +163,7 @@ export class SessionManager {
         node: this.#node,
         claudeSessionId: stored.claude_session_id,
         trackWork: this.#trackWork,
+        ...(this.#attachments ? { attachments: this.#attachments } : {}),
         startCommit: stored.start_commit,
         agentFactory: this.#agentFactory,
         publish: (event) => this.#record(event),
@@ -204,6 +211,13 @@ export class SessionManager {
     const stored = this.#store.getSession(sessionId);
     if (!stored) throw notFound(sessionId);
     return sessionInfoFor(stored, clientId);
+  }
+
+  /** A file or image sent in a live or ended session: any viewer may see it, as the transcript it is part of. */
+  attachment(sessionId: string, attachmentId: string): StoredAttachment {
+    if (!this.#sessions.has(sessionId) && !this.#store.getSession(sessionId)) throw notFound(sessionId);
+    if (!this.#attachments) throw new VibesError('NOT_FOUND', `Session ${sessionId} has no attachment ${attachmentId.slice(0, 80)}`);
+    return this.#attachments.get(sessionId, attachmentId);
   }
 
   /** A page of a live or ended session's transcript, read from the store. */

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
+  AttachmentStore,
   type Bus,
   EventBus,
   sessionStateKey,
@@ -100,8 +101,10 @@ export async function createRuntime(
           onError: (error) => console.error(`vibes: the event stream failed: ${error instanceof Error ? error.message : String(error)}`),
         })
       : new EventBus<CoreEvent>({ ringSize: config.replayRingSize, supersedeKey: sessionStateKey });
+  const attachments = new AttachmentStore(join(config.home, 'attachments'));
   const manager = new SessionManager({
     bus,
+    attachments,
     agentFactory,
     maxSessions: config.maxSessions,
     store,
@@ -174,7 +177,11 @@ export async function createRuntime(
     hub.closeStreams(() => true);
   });
   const sweep = setInterval(() => {
-    if (config.retentionDays > 0) applyRetention(store, config.retentionDays);
+    if (config.retentionDays > 0) {
+      applyRetention(store, config.retentionDays);
+      // A deleted session's attachments go with it.
+      attachments.prune((sessionId) => manager.find(sessionId) !== undefined || store.getSession(sessionId) !== undefined);
+    }
     devices.sweep();
   }, RETENTION_SWEEP_MS);
   sweep.unref();
