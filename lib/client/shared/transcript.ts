@@ -1,4 +1,5 @@
 import type {
+  Attachment,
   DecisionKind,
   FileDiff,
   InputSource,
@@ -32,7 +33,17 @@ export interface ToolApproval {
 
 /** One row of a rendered transcript. Rows are immutable: a change makes a new object, so a view can memoise by identity. */
 export type TranscriptItem =
-  | { kind: 'user'; key: string; seq: number; at: number; content: string; source: InputSource; clientId: string; queued: boolean }
+  | {
+      kind: 'user';
+      key: string;
+      seq: number;
+      at: number;
+      content: string;
+      source: InputSource;
+      clientId: string;
+      queued: boolean;
+      attachments: readonly Attachment[];
+    }
   | { kind: 'text'; key: string; seq: number; at: number; messageId: string; text: string; streaming: boolean }
   | { kind: 'thinking'; key: string; seq: number; at: number; text: string }
   | {
@@ -175,7 +186,18 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
     case 'user_input': {
       const queued = event.queued === true;
       if (queued) book.queued.push(items.length);
-      add({ kind: 'user', key: `u${seq}`, seq, at, content: event.content, source: event.source, clientId: event.client_id, queued });
+      const attachments = event.attachments ?? [];
+      add({
+        kind: 'user',
+        key: `u${seq}`,
+        seq,
+        at,
+        content: event.content,
+        source: event.source,
+        clientId: event.client_id,
+        queued,
+        attachments,
+      });
       return;
     }
     case 'text_delta':
