@@ -15,6 +15,7 @@ const benches = [
   ['CLI latency', ['tests/bench/cli-latency.ts']],
   ['dashboard first-load JS', ['tests/bench/first-load-js.ts']],
   ['open a 10,000-event transcript on a phone', ['tests/bench/open-transcript.ts']],
+  ['a 12-megapixel photo from the phone to Claude', ['tests/bench/attachments.ts']],
 ] as const;
 
 console.log(
