@@ -48,6 +48,8 @@ export interface SessionManagerOptions {
   trackWork?: boolean;
   /** Where files and images sent in prompts are kept; without one, none are taken. */
   attachments?: AttachmentStore;
+  /** Absolute folders the changes never list, even inside a session's folder (vibes' own home: token, database). */
+  hiddenFromWork?: readonly string[];
 }
 
 export interface CreateSessionOptions {
@@ -79,6 +81,7 @@ export class SessionManager {
   readonly #node: string | null;
   readonly #trackWork: boolean;
   readonly #attachments: AttachmentStore | undefined;
+  readonly #hiddenFromWork: readonly string[];
   #outbox: CoreEvent[] = [];
   /** Per live session, what was last written of it (`storedFields`). */
   readonly #written = new Map<string, string>();
@@ -93,6 +96,7 @@ export class SessionManager {
     this.#node = options.node ?? null;
     this.#trackWork = options.trackWork ?? false;
     this.#attachments = options.attachments;
+    this.#hiddenFromWork = options.hiddenFromWork ?? [];
     this.#agentFactory = options.agentFactory;
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? Date.now;
@@ -116,6 +120,7 @@ export class SessionManager {
       node: this.#node,
       trackWork: this.#trackWork,
       ...(this.#attachments ? { attachments: this.#attachments } : {}),
+      hiddenFromWork: this.#hiddenFromWork,
       agentFactory: this.#agentFactory,
       publish: (event) => this.#record(event),
       onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
@@ -164,6 +169,7 @@ export class SessionManager {
         claudeSessionId: stored.claude_session_id,
         trackWork: this.#trackWork,
         ...(this.#attachments ? { attachments: this.#attachments } : {}),
+        hiddenFromWork: this.#hiddenFromWork,
         startCommit: stored.start_commit,
         agentFactory: this.#agentFactory,
         publish: (event) => this.#record(event),
@@ -317,8 +323,12 @@ export class SessionManager {
     if (live) throw new VibesError('INVALID_STATE', `Session ${sessionId} does not follow its changes`);
     const stored = this.#store.getSession(sessionId);
     if (!stored) throw notFound(sessionId);
+    // In a cluster its folder is on the machine that ran it: the same path here may be another folder.
+    if (stored.node !== null && stored.node !== this.#node) {
+      throw new VibesError('INVALID_STATE', `Session ${sessionId} ran on ${stored.node}: resume it to see its changes`);
+    }
     await requireDirectory(stored.cwd);
-    const work = new WorkTracker({ cwd: stored.cwd, startCommit: stored.start_commit, onSummary: () => {} });
+    const work = new WorkTracker({ cwd: stored.cwd, startCommit: stored.start_commit, hidden: this.#hiddenFromWork, onSummary: () => {} });
     for (const write of toolWrites(this.#storedEvents(sessionId))) work.noteToolWrite(write.path, write.diff);
     return work;
   }

@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { CLIENT_ID_HEADER, fillPath, ROUTES, withQuery, type RouteName, type RouteSpec } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
+import { tempRepo } from '../support/git-repo.ts';
 import { png } from '../support/images.ts';
 import { BrowserPushKeys } from '../support/push-service.ts';
 import { deviceCookie, pairingCode } from '../support/sign-in.ts';
@@ -72,8 +73,8 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   readFile: async () => ({ params: { id: await sessionIn(projectFolder()) }, query: { path: 'src/main.ts' } }),
   sessionChanges: async () => ({ params: { id: await newSession() }, query: { base: 'start' } }),
   sessionFileDiff: async () => {
-    const cwd = await mkdtemp(join(tmpdir(), 'vibes-contract-'));
-    await writeFile(join(cwd, 'notes.txt'), 'hello\n');
+    const cwd = tempRepo({ 'notes.txt': 'hello\n' });
+    await writeFile(join(cwd, 'notes.txt'), 'changed\n');
     const id = (await vibes.client('alice').createSession({ cwd })).id;
     return { params: { id }, query: { path: 'notes.txt' } };
   },
@@ -82,7 +83,12 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
     const { events } = await vibes.client('alice').events(id);
     return { params: { id, seq: String(events.find((entry) => entry.event.type === 'user_input')?.seq ?? 1) } };
   },
-  rewind: async () => ({ clientId: 'alice', params: { id: await newSession('hello') }, body: { dry_run: true } }),
+  rewind: async () => {
+    const id = await newSession('hello');
+    // Rewind waits for the turn to end.
+    await expect.poll(async () => (await vibes.client('alice').getSession(id)).state).toBe('idle');
+    return { clientId: 'alice', params: { id }, body: { dry_run: true } };
+  },
   answerPermission: async () => {
     const stream = await vibes.stream({ clientId: 'alice' });
     const id = await newSession('bash');

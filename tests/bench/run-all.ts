@@ -16,6 +16,7 @@ const benches = [
   ['dashboard first-load JS', ['tests/bench/first-load-js.ts']],
   ['open a 10,000-event transcript on a phone', ['tests/bench/open-transcript.ts']],
   ['a 12-megapixel photo from the phone to Claude', ['tests/bench/attachments.ts']],
+  ['changes of a 20,000-file repository with 300 changed', ['tests/bench/changes.ts']],
 ] as const;
 
 console.log(

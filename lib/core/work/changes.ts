@@ -52,6 +52,8 @@ export interface ChangesInput {
   /** The session's start commit (used for base `start`). */
   startCommit: string | null;
   writes: ReadonlyMap<string, ToolWrite>;
+  /** Absolute folders never listed, even under the session's folder (vibes' own home: token, database). */
+  hidden: readonly string[];
   now: number;
 }
 
@@ -114,6 +116,7 @@ function finish(
   files: ChangedFile[],
   origin: Pick<ChangesResponse, 'source' | 'base_commit' | 'head_commit' | 'scope'>,
 ): ComputedChanges {
+  if (input.hidden.length > 0) files = files.filter((file) => !isHidden(join(input.cwd, file.path), input.hidden));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   let additions = 0;
   let deletions = 0;
@@ -162,6 +165,10 @@ export async function computeFilePatch(input: ChangesInput, file: ChangedFile): 
     throw new VibesError('INTERNAL', `git diff failed: ${diff.stderr || `exit ${diff.code}`}`);
   }
   return { ...summary, patch: diff.stdout, omitted: null };
+}
+
+function isHidden(path: string, hidden: readonly string[]): boolean {
+  return hidden.some((folder) => path === folder || path.startsWith(`${folder}/`));
 }
 
 async function emptyTree(cwd: string): Promise<string> {

@@ -8,6 +8,12 @@ import { pathInside } from './turns.ts';
 
 /** How long after the first change a recount waits, gathering the changes that follow it. */
 const COALESCE_MS = 750;
+/**
+ * How long a count answers a request without looking again: a client refetching on the summary
+ * it was just sent gets that count. Older, the folder is counted again (the user may have
+ * changed files by hand, which no event tells).
+ */
+const FRESH_MS = 1000;
 
 export interface WorkTrackerOptions {
   cwd: string;
@@ -15,6 +21,8 @@ export interface WorkTrackerOptions {
   startCommit?: string | null;
   /** Called when the changes against the start, as counted in the background, differ from the last count. */
   onSummary: (summary: ChangesSummary | null) => void;
+  /** Absolute folders never listed nor diffed, even under the cwd (vibes' own home). */
+  hidden?: readonly string[];
   clock?: () => number;
 }
 
@@ -26,6 +34,7 @@ export class WorkTracker {
   readonly cwd: string;
   readonly #onSummary: (summary: ChangesSummary | null) => void;
   readonly #clock: () => number;
+  readonly #hidden: readonly string[];
   readonly #queue = new GitQueue();
   /** This session's own edit tools' writes, by path relative to the cwd. */
   readonly #writes = new Map<string, ToolWrite>();
@@ -33,7 +42,7 @@ export class WorkTracker {
   #started: Promise<void>;
   /** Bumped by every change seen: a count made at an older generation is stale. */
   #generation = 0;
-  #latest: { generation: number; changes: ComputedChanges } | null = null;
+  #latest: { generation: number; changes: ComputedChanges; at: number } | null = null;
   #inflight: { generation: number; promise: Promise<ComputedChanges> } | null = null;
   #timer: NodeJS.Timeout | null = null;
   #summaryKey = '';
@@ -44,6 +53,7 @@ export class WorkTracker {
     this.cwd = options.cwd;
     this.#onSummary = options.onSummary;
     this.#clock = options.clock ?? Date.now;
+    this.#hidden = options.hidden ?? [];
     this.#startCommit = options.startCommit ?? null;
     const known = options.startCommit !== undefined;
     this.#started = this.#queue.run(async () => {
@@ -96,7 +106,7 @@ export class WorkTracker {
     this.#timer.unref();
   }
 
-  /** The changes against `base`; against the start, a count still current is reused. */
+  /** The changes against `base`; against the start, a count of the last second that nothing has touched since is reused. */
   async changes(base: ChangeBase): Promise<ChangesResponse> {
     return (await this.#computed(base)).response;
   }
@@ -112,6 +122,8 @@ export class WorkTracker {
   /** What the files look like now, one fingerprint per changed file: taken when a turn starts and ends. */
   async fingerprints(): Promise<Map<string, string> | null> {
     if (!this.#inGit) return null;
+    // Always a fresh look: nothing may have told of the change (a command Claude ran).
+    this.#generation++;
     const computed = await this.#computed('start');
     if (computed.response.source !== 'git') return null;
     const prints = new Map<string, string>();
@@ -131,13 +143,21 @@ export class WorkTracker {
   }
 
   #computed(base: ChangeBase): Promise<ComputedChanges> {
-    if (base === 'head') return this.#queue.run(async () => computeChanges(await this.#input('head')));
+    if (base === 'head') {
+      return this.#queue.run(async () => {
+        const changes = await computeChanges(await this.#input('head'));
+        // HEAD moved (a commit): the count against the start is stale too.
+        if (changes.response.head_commit !== this.#latest?.changes.response.head_commit) this.#generation++;
+        return changes;
+      });
+    }
+    if (this.#latest && this.#clock() - this.#latest.at > FRESH_MS) this.#generation++;
     const generation = this.#generation;
     if (this.#latest?.generation === generation) return Promise.resolve(this.#latest.changes);
     if (this.#inflight?.generation === generation) return this.#inflight.promise;
     const promise = this.#queue.run(async () => {
       const changes = await computeChanges(await this.#input('start'));
-      if (!this.#latest || this.#latest.generation <= generation) this.#latest = { generation, changes };
+      if (!this.#latest || this.#latest.generation <= generation) this.#latest = { generation, changes, at: this.#clock() };
       this.#report(changes);
       return changes;
     });
@@ -158,7 +178,7 @@ export class WorkTracker {
     await this.#started;
     const repo = await repoOf(this.cwd);
     this.#inGit = repo !== null;
-    return { cwd: this.cwd, repo, base, startCommit: this.#startCommit, writes: this.#writes, now: this.#clock() };
+    return { cwd: this.cwd, repo, base, startCommit: this.#startCommit, writes: this.#writes, hidden: this.#hidden, now: this.#clock() };
   }
 
   #report(changes: ComputedChanges | null): void {

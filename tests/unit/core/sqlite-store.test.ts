@@ -204,6 +204,25 @@ describe('SqliteStore on disk', () => {
     expect(store.getSession('old')).toMatchObject({ id: 'old', demo: false });
   });
 
+  it('keeps the commit a session started on, and a database from before it keeps its sessions (without one)', () => {
+    const path = dbPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const raw = new Database(path);
+    const before = MIGRATIONS.length - 1;
+    for (const migration of MIGRATIONS.slice(0, before)) raw.exec(migration);
+    raw.pragma(`user_version = ${before}`);
+    raw
+      .prepare("INSERT INTO sessions (id, state, owner_id, created_at, last_activity_at, cwd) VALUES ('old', 'idle', 'o', 1, 1, '/tmp')")
+      .run();
+    raw.close();
+    const store = open(path);
+    expect(store.getSession('old')).toMatchObject({ id: 'old', start_commit: null, changes: null });
+    const commit = 'a'.repeat(40);
+    store.write({ sessions: [snapshot('s1', { start_commit: commit, changes: { files: 2, additions: 3, deletions: 1 } })] });
+    // The summary is recounted, never stored; the start commit is kept for the changes after a resume.
+    expect(store.getSession('s1')).toMatchObject({ start_commit: commit, changes: null });
+  });
+
   it('refuses a database from a newer vibes', () => {
     const path = dbPath();
     open(path).close();
