@@ -93,6 +93,14 @@ describe('attachments', () => {
       'cache-control': expect.stringContaining('immutable') as string,
     });
     expect(Buffer.from(await served.arrayBuffer()).equals(image)).toBe(true);
+
+    // Kept with the history: an ended session's transcript still shows it.
+    await alice.kill(id);
+    const later = await vibes.raw(`/api/sessions/${id}/attachments/${attachment.id}`);
+    expect(later.status).toBe(200);
+    expect(Buffer.from(await later.arrayBuffer()).equals(image)).toBe(true);
+    expect((await vibes.raw(`/api/sessions/${id}/attachments/${'0'.repeat(64)}`)).status).toBe(404);
+    expect((await vibes.raw(`/api/sessions/${id}/attachments/..%2F..%2Ftoken`)).status).toBe(400);
   });
 
   it('text files go as text, PDFs as documents; text alone may be left out', async () => {
