@@ -103,6 +103,14 @@ export async function createRuntime(
         })
       : new EventBus<CoreEvent>({ ringSize: config.replayRingSize, supersedeKey: sessionStateKey });
   const attachments = new AttachmentStore(join(config.home, 'attachments'));
+  // A session's attachments go with it when retention deletes it (also at start, as the store's retention runs there).
+  const pruneAttachments = () => {
+    try {
+      attachments.prune((sessionId) => manager.find(sessionId) !== undefined || store.getSession(sessionId) !== undefined);
+    } catch (error) {
+      console.error('vibes: deleting old attachments failed:', error);
+    }
+  };
   const manager = new SessionManager({
     bus,
     attachments,
@@ -116,6 +124,7 @@ export async function createRuntime(
     // Its token and database are no session's changes, even when a session works in a folder above it.
     hiddenFromWork: [resolve(config.home), realpathOr(config.home)],
   });
+  if (config.retentionDays > 0) pruneAttachments();
   const lifecycle = new SessionLifecycle(manager);
   let cluster: Cluster | undefined;
   const presence = new Presence({
@@ -182,8 +191,7 @@ export async function createRuntime(
   const sweep = setInterval(() => {
     if (config.retentionDays > 0) {
       applyRetention(store, config.retentionDays);
-      // A deleted session's attachments go with it.
-      attachments.prune((sessionId) => manager.find(sessionId) !== undefined || store.getSession(sessionId) !== undefined);
+      pruneAttachments();
     }
     devices.sweep();
   }, RETENTION_SWEEP_MS);
