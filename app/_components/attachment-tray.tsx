@@ -141,6 +141,13 @@ export function AttachmentTray({ attachments }: { attachments: Attachments }) {
 
 /** The attach sheet: the camera, the photo library, or any file; each choice opens the device's own picker. */
 export function AttachSheet({ attachments, onClose }: { attachments: Attachments; onClose: () => void }) {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
   const choose = (files: FileList | null) => {
     if (files && files.length > 0) attachments.add([...files]);
     onClose();

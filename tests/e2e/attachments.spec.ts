@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { decompressionBomb, elfExecutable, png } from '../support/images.ts';
 import { createFromDialog, openDashboard, scriptApi, uniqueName } from './support/dashboard.ts';
@@ -5,6 +6,16 @@ import { createFromDialog, openDashboard, scriptApi, uniqueName } from './suppor
 const SCREENSHOTS = 'test-results/screenshots';
 
 const sessionRegion = (page: Page) => page.getByRole('region', { name: /^Session / });
+
+async function expectNoSeriousViolations(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  expect(
+    serious.map(
+      (violation) => `${what}: ${violation.id} (${violation.impact}) ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    ),
+  ).toEqual([]);
+}
 
 test('attach a photo and a file, remove one, send: the image reaches Claude and shows in the transcript', async ({ page }, testInfo) => {
   test.setTimeout(90_000);
@@ -18,6 +29,10 @@ test('attach a photo and a file, remove one, send: the image reaches Claude and 
   await expect(sheet).toBeVisible();
   await expect(sheet.getByText('Take a photo')).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/${testInfo.project.name}-attach-sheet.png` });
+  await expectNoSeriousViolations(page, 'attach sheet');
+  await page.keyboard.press('Escape');
+  await expect(sheet).toBeHidden();
+  await view.getByTestId('attach-button').click();
 
   // A photo larger than Claude takes: scaled to 1568 px on its long edge before it leaves the page.
   await sheet.getByTestId('attach-photos').setInputFiles({ name: 'whiteboard.png', mimeType: 'image/png', buffer: png(3000, 2000) });
@@ -32,6 +47,7 @@ test('attach a photo and a file, remove one, send: the image reaches Claude and 
     .getByTestId('attach-files')
     .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not this one\n') });
   await expect(tray.getByTestId('pending-attachment')).toHaveCount(2);
+  await expectNoSeriousViolations(page, 'attachments before sending');
   await tray.getByRole('button', { name: 'Remove notes.txt' }).click();
   await expect(tray.getByTestId('pending-attachment')).toHaveCount(1);
 
@@ -44,6 +60,7 @@ test('attach a photo and a file, remove one, send: the image reaches Claude and 
   await expect.poll(() => thumbnail.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBe(1568);
   await expect(view.getByTestId('assistant-text').filter({ hasText: 'I see 1 image (image/jpeg).' })).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: `${SCREENSHOTS}/${testInfo.project.name}-image-in-transcript.png` });
+  await expectNoSeriousViolations(page, 'image in the transcript');
 
   // Every viewer sees it: the transcript carries it for anyone who reads it.
   const sessions = await scriptApi('viewer').listSessions();
