@@ -93,7 +93,7 @@ test('refused files say why and hold the message back until removed', async ({ p
   await expect(view.getByTestId('send-button')).toBeEnabled();
 });
 
-test('on a computer, an image pasted into the message box is attached', async ({ page }, testInfo) => {
+test('on a computer, an image pasted into the message box or dropped on it is attached', async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== 'desktop', 'pasting is a desktop gesture');
   await openDashboard(page);
   await createFromDialog(page, { name: uniqueName('paste') });
@@ -110,4 +110,15 @@ test('on a computer, an image pasted into the message box is attached', async ({
   await expect(view.getByTestId('pending-attachment')).toContainText('40×30');
   await view.getByTestId('send-button').click();
   await expect(view.getByTestId('assistant-text').filter({ hasText: 'I see 1 image (image/png).' })).toBeVisible({ timeout: 30_000 });
+
+  const dropped = await page.evaluateHandle(
+    (bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], 'dropped.png', { type: 'image/png' }));
+      return data;
+    },
+    [...png(24, 12)],
+  );
+  await view.getByTestId('composer').dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(view.getByTestId('pending-attachment')).toContainText('24×12');
 });
