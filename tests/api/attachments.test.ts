@@ -198,6 +198,11 @@ describe('attachments', () => {
       status: 404,
       code: 'NOT_FOUND',
     });
+    const anonymous = await vibes.raw(`/api/sessions/${id}/attachments?name=x.png`, { method: 'POST', body: new Uint8Array(png(2, 2)) });
+    expect({ status: anonymous.status, code: ErrorBody.parse(await anonymous.json()).error.code }).toEqual({
+      status: 400,
+      code: 'MISSING_CLIENT_ID',
+    });
     expect(stored(id)).toEqual([]);
   });
 
