@@ -5,9 +5,12 @@ import { Markdown } from './markdown.tsx';
 import { ToolDetail } from './tool-view.tsx';
 import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
 import { DECISION_WAIT } from '../../lib/protocol/labels.ts';
-import type { DecisionKind } from '../../lib/protocol/index.ts';
+import type { Attachment, DecisionKind } from '../../lib/protocol/index.ts';
 import { plural } from '../../lib/client/shared/work-labels.ts';
 import { undoBlocked, useWorkActions } from './work/work-actions.tsx';
+import { attachmentPath } from '../../lib/client/shared/api-calls.ts';
+import { attachmentLabel } from '../../lib/client/shared/labels.ts';
+import { FileIcon } from './attachment-tray.tsx';
 
 const SOURCE_LABEL = { cli: 'CLI', web: 'web', api: 'API' } as const;
 
@@ -19,14 +22,48 @@ function pretty(value: unknown): string {
   return JSON.stringify(value, null, 2) ?? '';
 }
 
+/** Images as thumbnails (fetched by URL, never through the event stream), other files as named links. */
+function Attachments({ sessionId, attachments }: { sessionId: string; attachments: readonly Attachment[] }) {
+  return (
+    <ul className="my-1 flex flex-wrap gap-1.5" data-testid="attachments">
+      {attachments.map((attachment) => {
+        const url = attachmentPath(sessionId, attachment.id);
+        return (
+          <li key={attachment.id}>
+            <a href={url} target="_blank" rel="noreferrer" title={attachmentLabel(attachment)} className="block">
+              {attachment.kind === 'image' ? (
+                <img
+                  src={url}
+                  alt={attachment.name}
+                  data-testid="attachment-thumbnail"
+                  loading="lazy"
+                  width={attachment.width}
+                  height={attachment.height}
+                  className="h-24 w-auto max-w-[10rem] rounded-lg bg-white/20 object-cover"
+                />
+              ) : (
+                <span className="flex min-h-11 items-center gap-1 rounded-lg bg-white/20 px-2 text-sm" data-testid="attachment-file">
+                  <FileIcon className="h-5 w-5" /> {attachment.name}
+                </span>
+              )}
+            </a>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 /** One transcript row; memoised by item identity, so a streamed delta re-renders only its own row. */
 export const TranscriptRow = memo(function TranscriptRow({
   item,
   clientId,
+  sessionId,
   quiet = false,
 }: {
   item: TranscriptItem;
   clientId: string | null;
+  sessionId: string;
   /** A failed turn whose result the failure below says again: the result is left out. */
   quiet?: boolean;
 }) {
@@ -44,7 +81,8 @@ export const TranscriptRow = memo(function TranscriptRow({
                 </span>
               )}
             </p>
-            <p className="whitespace-pre-wrap break-words">{item.content}</p>
+            {item.attachments.length > 0 && <Attachments sessionId={sessionId} attachments={item.attachments} />}
+            {item.content !== '' && <p className="whitespace-pre-wrap break-words">{item.content}</p>}
           </div>
           {!item.queued && <UserActions item={item} />}
         </div>

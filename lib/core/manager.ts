@@ -11,6 +11,7 @@ import type {
   SessionInfo,
   TranscriptEntry,
 } from '../protocol/index.ts';
+import type { AttachmentStore, StoredAttachment } from './attachments/store.ts';
 import type { AgentFactory } from './agent.ts';
 import { requireDirectory } from './directory.ts';
 import type { Bus } from './bus.ts';
@@ -45,6 +46,8 @@ export interface SessionManagerOptions {
   node?: string | null;
   /** Follow each session's changes in its folder with git (the server); off in core unit tests. */
   trackWork?: boolean;
+  /** Where files and images sent in prompts are kept; without one, none are taken. */
+  attachments?: AttachmentStore;
   /** Absolute folders the changes never list, even inside a session's folder (vibes' own home: token, database). */
   hiddenFromWork?: readonly string[];
 }
@@ -77,6 +80,7 @@ export class SessionManager {
   readonly #allowBypass: boolean;
   readonly #node: string | null;
   readonly #trackWork: boolean;
+  readonly #attachments: AttachmentStore | undefined;
   readonly #hiddenFromWork: readonly string[];
   #outbox: CoreEvent[] = [];
   /** Per live session, what was last written of it (`storedFields`). */
@@ -93,6 +97,7 @@ export class SessionManager {
     this.#allowBypass = options.allowBypass ?? false;
     this.#node = options.node ?? null;
     this.#trackWork = options.trackWork ?? false;
+    this.#attachments = options.attachments;
     this.#hiddenFromWork = options.hiddenFromWork ?? [];
     this.#agentFactory = options.agentFactory;
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
@@ -116,6 +121,7 @@ export class SessionManager {
       demo: options.demo ?? false,
       node: this.#node,
       trackWork: this.#trackWork,
+      ...(this.#attachments ? { attachments: this.#attachments } : {}),
       hiddenFromWork: this.#hiddenFromWork,
       agentFactory: this.#agentFactory,
       publish: (event) => this.#record(event),
@@ -164,6 +170,7 @@ export class SessionManager {
         node: this.#node,
         claudeSessionId: stored.claude_session_id,
         trackWork: this.#trackWork,
+        ...(this.#attachments ? { attachments: this.#attachments } : {}),
         hiddenFromWork: this.#hiddenFromWork,
         startCommit: stored.start_commit,
         agentFactory: this.#agentFactory,
@@ -212,6 +219,13 @@ export class SessionManager {
     const stored = this.#store.getSession(sessionId);
     if (!stored) throw notFound(sessionId);
     return sessionInfoFor(stored, clientId);
+  }
+
+  /** A file or image sent in a live or ended session: any viewer may see it, as the transcript it is part of. */
+  attachment(sessionId: string, attachmentId: string): StoredAttachment {
+    if (!this.#sessions.has(sessionId) && !this.#store.getSession(sessionId)) throw notFound(sessionId);
+    if (!this.#attachments) throw new VibesError('NOT_FOUND', `Session ${sessionId} has no attachment ${attachmentId.slice(0, 80)}`);
+    return this.#attachments.get(sessionId, attachmentId);
   }
 
   /** A page of a live or ended session's transcript, read from the store. */

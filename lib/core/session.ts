@@ -4,6 +4,7 @@ import { previewFromReply, projectOf, roundUsd, sessionTitle, titleFromPrompt } 
 import {
   isTurnRunning,
   PERMISSION_MODE_LABELS,
+  type Attachment,
   type ChangesSummary,
   type InputSource,
   type ModelOption,
@@ -19,6 +20,7 @@ import {
   type TurnChangedFile,
 } from '../protocol/index.ts';
 import type { Agent, AgentEvent, AgentFactory, RewindOutcome } from './agent.ts';
+import type { AttachmentStore, StoredAttachment } from './attachments/store.ts';
 import { VibesError } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import { SessionOwnership, type ClientId } from './ownership.ts';
@@ -65,6 +67,8 @@ export interface SessionInit {
   clock?: () => number;
   /** Follow the changes in its folder (lib/core/work); off in core unit tests. */
   trackWork?: boolean;
+  /** Where files and images sent with its prompts are kept; without one, none are taken. */
+  attachments?: AttachmentStore;
   /** Absolute folders its changes never list, even under its folder (vibes' own home). */
   hiddenFromWork?: readonly string[];
   /** HEAD when it first started (a resumed session); undefined: a new session, read it now. */
@@ -109,7 +113,8 @@ export class Session {
   /** ExitPlanMode calls' plans by tool call: Claude Code may leave the plan out of the request. */
   readonly #plansInCalls = new Map<string, string>();
   readonly #allowBypass: boolean;
-  readonly #queue: { content: string; messageId: string }[] = [];
+  readonly #queue: { content: string; messageId: string; attachments: StoredAttachment[] }[] = [];
+  readonly #attachments: AttachmentStore | null;
   readonly #publish: (event: CoreEvent) => void;
   readonly #onAgentExited: (session: Session, failure: string | null) => void;
   readonly #clock: () => number;
@@ -170,6 +175,7 @@ export class Session {
     this.#promptTitle = init.resumeFrom?.title ?? null;
     this.#preview = init.resumeFrom?.preview ?? null;
     this.#startCommit = init.startCommit ?? null;
+    this.#attachments = init.attachments ?? null;
     this.work = init.trackWork
       ? new WorkTracker({
           cwd: init.cwd,
@@ -277,11 +283,15 @@ export class Session {
     }
   }
 
-  /** Sends input now when the session is idle, or queues it behind the running turn. */
-  sendInput(content: string, origin: InputOrigin): void {
+  /**
+   * Sends input now when the session is idle, or queues it behind the running turn.
+   * `attachmentIds`: files uploaded with saveAttachment, checked (count, total size) before anything happens.
+   */
+  sendInput(content: string, origin: InputOrigin, attachmentIds: readonly string[] = []): void {
     this.#requireSubscribed(origin.clientId);
     this.#requireLive();
-    this.#promptTitle ??= titleFromPrompt(content);
+    const attachments = attachmentIds.length === 0 ? [] : this.#requireAttachments().forMessage(this.id, attachmentIds);
+    if (content !== '') this.#promptTitle ??= titleFromPrompt(content);
     const queued = this.isTurnActive || this.#queue.length > 0 || this.#rewinding;
     const messageId = randomUUID();
     const seq = this.#append({
@@ -291,14 +301,27 @@ export class Session {
       client_id: origin.clientId,
       ...(queued ? { queued: true } : {}),
       message_id: messageId,
+      ...(attachments.length > 0 ? { attachments: attachments.map(({ path: _path, ...attachment }) => attachment) } : {}),
     });
     this.#messages.push({ id: messageId, seq, content, otherFiles: [] });
     if (queued) {
-      this.#queue.push({ content, messageId });
+      this.#queue.push({ content, messageId, attachments });
       this.#publishUpdate();
     } else {
-      this.#beginTurn(content, messageId);
+      this.#beginTurn(content, messageId, attachments);
     }
+  }
+
+  /** Stores a file or image a subscriber means to send with its next message; sendInput names it by the id. */
+  async saveAttachment(clientId: ClientId, chunks: AsyncIterable<Uint8Array>, name: string): Promise<Attachment> {
+    this.#requireSubscribed(clientId);
+    this.#requireLive();
+    return this.#requireAttachments().save(this.id, chunks, name);
+  }
+
+  #requireAttachments(): AttachmentStore {
+    if (!this.#attachments) throw new VibesError('UNSUPPORTED_MEDIA_TYPE', 'This server takes no attachments');
+    return this.#attachments;
   }
 
   /** Answers a decision; a malformed answer (see PendingDecisions) changes nothing. */
@@ -610,7 +633,7 @@ export class Session {
     this.#releaseTurnWaiters();
   }
 
-  #beginTurn(content: string, messageId: string): void {
+  #beginTurn(content: string, messageId: string, attachments: StoredAttachment[] = []): void {
     this.#turnOpen = true;
     this.#transition('processing');
     this.#publishUpdate();
@@ -628,12 +651,12 @@ export class Session {
     }
     const note = this.#rewindNote;
     this.#rewindNote = null;
-    this.#agent.send(note === null ? content : `${note}\n\n${content}`, messageId);
+    this.#agent.send(note === null ? content : `${note}\n\n${content}`, messageId, attachments);
   }
 
   #sendNextQueued(): void {
     const next = this.#queue.shift();
-    if (next !== undefined) this.#beginTurn(next.content, next.messageId);
+    if (next !== undefined) this.#beginTurn(next.content, next.messageId, next.attachments);
   }
 
   /** Edit tools: the file a call writes, and on its result, that this session's tools wrote it. */

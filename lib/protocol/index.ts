@@ -17,3 +17,4 @@ export * from './notifications.ts';
 export * from './nodes.ts';
 export * from './files.ts';
 export * from './work.ts';
+export * from './attachments.ts';

@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
+  AttachmentStore,
   type Bus,
   EventBus,
   sessionStateKey,
@@ -100,8 +101,18 @@ export async function createRuntime(
           onError: (error) => console.error(`vibes: the event stream failed: ${error instanceof Error ? error.message : String(error)}`),
         })
       : new EventBus<CoreEvent>({ ringSize: config.replayRingSize, supersedeKey: sessionStateKey });
+  const attachments = new AttachmentStore(join(config.home, 'attachments'));
+  // A session's attachments go with it when retention deletes it (also at start, as the store's retention runs there).
+  const pruneAttachments = () => {
+    try {
+      attachments.prune((sessionId) => manager.find(sessionId) !== undefined || store.getSession(sessionId) !== undefined);
+    } catch (error) {
+      console.error('vibes: deleting old attachments failed:', error);
+    }
+  };
   const manager = new SessionManager({
     bus,
+    attachments,
     agentFactory,
     maxSessions: config.maxSessions,
     store,
@@ -112,6 +123,7 @@ export async function createRuntime(
     // Its token and database are no session's changes, even when a session works in a folder above it.
     hiddenFromWork: [resolve(config.home), realpathOr(config.home)],
   });
+  if (config.retentionDays > 0) pruneAttachments();
   const lifecycle = new SessionLifecycle(manager);
   let cluster: Cluster | undefined;
   const presence = new Presence({
@@ -182,7 +194,10 @@ export async function createRuntime(
     hub.closeStreams(() => true);
   });
   const sweep = setInterval(() => {
-    if (config.retentionDays > 0) applyRetention(store, config.retentionDays);
+    if (config.retentionDays > 0) {
+      applyRetention(store, config.retentionDays);
+      pruneAttachments();
+    }
     devices.sweep([...hub.openPrincipals()].flatMap((key) => deviceIdOfKey(key) ?? []));
   }, config.sweepMs);
   sweep.unref();

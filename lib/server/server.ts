@@ -17,6 +17,7 @@ import { ERROR_CODE_HEADER, sendError } from './http-errors.ts';
 import { projectRoot, projectVersion } from '../local/project-root.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { handleServerRoute } from './server-routes.ts';
+import { handleAttachmentRoute } from './attachment-routes.ts';
 import { applyPageCsp, RequestGuard, setBaseHeaders } from './request-guard.ts';
 import { signedOutPage } from './sign-in-page.ts';
 import { installRuntime } from './runtime-accessor.ts';
@@ -144,6 +145,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     if (isApi && !principal) return sendError(res, 'NOT_FOUND', 'Not found');
     // In a cluster, a request about a session another node runs is answered by that node.
     if (isApi && runtime.cluster?.forward(req, res, url)) return;
+    if (isApi && handleAttachmentRoute(req, res, url, runtime)) return;
     if (isApi && handleServerRoute(req, res, url, config.maxBodyBytes)) return;
     if (!isApi && !url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
     loadNextNow();

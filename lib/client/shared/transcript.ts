@@ -1,4 +1,5 @@
 import type {
+  Attachment,
   DecisionKind,
   FileDiff,
   InputSource,
@@ -44,6 +45,7 @@ export type TranscriptItem =
       queued: boolean;
       /** What rewind takes; null on transcripts from before it was recorded. */
       messageId: string | null;
+      attachments: readonly Attachment[];
     }
   | { kind: 'text'; key: string; seq: number; at: number; messageId: string; text: string; streaming: boolean }
   | { kind: 'thinking'; key: string; seq: number; at: number; text: string }
@@ -200,6 +202,7 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
       const queued = event.queued === true;
       if (queued) book.queued.push(items.length);
       else book.turnStart = seq;
+      const attachments = event.attachments ?? [];
       add({
         kind: 'user',
         key: `u${seq}`,
@@ -210,6 +213,7 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
         clientId: event.client_id,
         queued,
         messageId: event.message_id ?? null,
+        attachments,
       });
       return;
     }

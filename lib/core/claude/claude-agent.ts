@@ -12,6 +12,8 @@ import type {
 import type { UUID } from 'node:crypto';
 import { CLAUDE_CLIENT_ID, PermissionMode, type ModelOption, type TranscriptEvent } from '../../protocol/index.ts';
 import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer, RewindOutcome } from '../agent.ts';
+import { messageContent } from '../attachments/blocks.ts';
+import type { StoredAttachment } from '../attachments/store.ts';
 import { describeDecision } from '../decisions/describe.ts';
 import { isPermissionUpdate, offerableUpdates, type PermissionUpdate } from '../decisions/suggestions.ts';
 import { requireDirectory } from '../directory.ts';
@@ -134,10 +136,11 @@ export class ClaudeAgent implements Agent {
     }
   }
 
-  send(content: string, messageId: string): void {
+  send(content: string, messageId: string, attachments: readonly StoredAttachment[] = []): void {
     if (this.#stopping || this.#exitReported) return;
     this.#interruptRequested = false;
-    this.#input.push({ type: 'user', message: { role: 'user', content }, parent_tool_use_id: null, uuid: messageId as UUID });
+    const message = { role: 'user' as const, content: messageContent(content, attachments) };
+    this.#input.push({ type: 'user', message, parent_tool_use_id: null, uuid: messageId as UUID });
   }
 
   async rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome> {
