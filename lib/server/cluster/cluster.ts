@@ -106,7 +106,16 @@ export class Cluster {
       if (channel === this.#credentialsChannel) this.#onCredentialsChanged(message);
       else this.#onHeartbeat(message);
     });
-    options.bus.subscribe((entry) => this.directory.observe(entry as Parameters<ClusterDirectory['observe']>[0]));
+    options.bus.subscribe((entry) => {
+      const observed = entry as Parameters<ClusterDirectory['observe']>[0];
+      const { event } = observed;
+      // Another node found this session's node lost: so is it here, before any client hears of the end.
+      if (event.type === 'session_removed' && event.reason === 'node_lost') {
+        const node = this.directory.remoteNodeOf(event.session_id);
+        if (node !== undefined && node !== observed.node) this.#markLost(node, this.#clock());
+      }
+      this.directory.observe(observed);
+    });
   }
 
   get url(): string {
@@ -336,14 +345,21 @@ export class Cluster {
     if (this.#connectedSince === null || now - this.#connectedSince < this.#options.lostMs) return;
     for (const [node, heard] of this.#heard) {
       if (now - heard.at <= this.#options.lostMs) continue;
-      this.#heard.delete(node);
-      this.#lost.set(node, { ...heard, lostAt: now });
-      this.#options.presence.setRemoteStreams(node, new Set());
+      this.#markLost(node, now);
       // The first node to notice ends them in the store (one UPDATE) and tells everyone.
       const ended = this.#options.store.endLiveOf(node, 'node_lost', Math.floor(now / 1000));
       for (const sessionId of ended) this.#options.bus.publish({ type: 'session_removed', session_id: sessionId, reason: 'node_lost' });
       console.log(`vibes: node ${node} stopped answering; ${ended.length} of its session${ended.length === 1 ? '' : 's'} ended`);
     }
+  }
+
+  /** A node listed lost before its sessions' end is published or passed on: no client sees one without the other. */
+  #markLost(node: string, now: number): void {
+    const heard = this.#heard.get(node);
+    if (!heard) return;
+    this.#heard.delete(node);
+    this.#lost.set(node, { ...heard, lostAt: now });
+    this.#options.presence.setRemoteStreams(node, new Set());
   }
 }
 
