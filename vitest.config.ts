@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     teardownTimeout: 10_000,
+    // expect.poll waits for a state that does come; Vitest's default of 1 s fails it when a loaded machine is late.
+    expect: { poll: { timeout: 15_000 } },
     projects: [
       {
         extends: true,
@@ -36,7 +38,8 @@ export default defineConfig({
           globalSetup: ['tests/support/build-web.ts', 'tests/support/build-cli.ts'],
           // A file's cases wait on CLI processes side by side; each `vibes` start costs CPU, so a few at a time.
           maxConcurrency: 3,
-          testTimeout: 30_000,
+          // A case runs several `vibes` processes one after another, each seconds long on a loaded machine.
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

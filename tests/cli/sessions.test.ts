@@ -141,21 +141,22 @@ describe.concurrent('vibes claude', () => {
   });
 
   it('hands ownership to an attached second process when it leaves', async ({ expect }) => {
+    // A watcher that holds no session: it learns the session's id from the stream, not from more `vibes` processes.
+    const watcher = await holder(server);
+    holders.push(watcher);
     const claude = startCli(['claude', 'say hello', '--name', 'handover'], env);
+    const { session } = await watcher.stream.waitForEvent('session_updated', (event) => event.session.name === 'handover');
     await claude.waitFor('✓ done');
-    const session = (await listJson()).find((listed) => listed.name === 'handover');
-    expect(session).toBeDefined();
-    const attach = startCli(['sessions', 'attach', session?.id.slice(0, 6) ?? ''], env);
-    await attach.waitFor(`session ${session?.id.slice(0, 8)}`);
+    const attach = startCli(['sessions', 'attach', session.id.slice(0, 6)], env);
+    await attach.waitFor(`session ${session.id.slice(0, 8)}`);
 
     claude.signal('SIGINT');
     await claude.waitFor('Ctrl-C again to leave');
     claude.signal('SIGINT');
     expect(await claude.waitForExit()).toBe(0);
 
-    await attach.waitFor('You now own this session.', 5_000);
-    const after = (await listJson()).find((listed) => listed.id === session?.id);
-    expect(after?.subscriber_count).toBe(1);
+    await attach.waitFor('You now own this session.');
+    expect((await watcher.api.getSession(session.id)).subscriber_count).toBe(1);
   });
 });
 
@@ -180,8 +181,11 @@ describe.concurrent('vibes sessions attach', () => {
   });
 
   it('shows what happened before it attached, and a permission already waiting', async ({ expect }) => {
-    const { api, session } = await heldSession({ prompt: ASKS_FOR_BASH });
-    await expect.poll(async () => (await api.getSession(session.id)).state).toBe('waiting_permission');
+    const { stream, session } = await heldSession({ prompt: ASKS_FOR_BASH });
+    await stream.waitForEvent(
+      'session_updated',
+      (event) => event.session.id === session.id && event.session.state === 'waiting_permission',
+    );
     const attach = startCli(['sessions', 'attach', session.id], env);
     await attach.waitFor('Claude wants to run a command');
     expect(attach.stdout).toContain(`› ${ASKS_FOR_BASH}`);
@@ -192,9 +196,9 @@ describe.concurrent('vibes sessions attach', () => {
   });
 
   it('prints one JSON object per event with --json', async ({ expect }) => {
-    const { session } = await heldSession();
+    const { stream, session } = await heldSession();
     const attach = startCli(['sessions', 'attach', session.id, '--json'], env);
-    await expect.poll(async () => (await listJson()).find((listed) => listed.id === session.id)?.subscriber_count).toBe(2);
+    await stream.waitForEvent('session_updated', (event) => event.session.id === session.id && event.session.subscriber_count === 2);
     attach.write('hello there');
     await attach.waitFor('"turn_complete"');
     attach.signal('SIGINT');
