@@ -14,7 +14,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] },
+        // The fast tier (`npm run test:unit`): no servers, browsers, databases or child processes.
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], setupFiles: ['tests/support/unit-tier.ts'] },
       },
       {
         extends: true,
