@@ -6,7 +6,7 @@ import type { StreamBus } from '../../core/cluster/stream-bus.ts';
 import { CLIENT_ID_HEADER } from '../../protocol/index.ts';
 import { sendError } from '../http-errors.ts';
 import type { Presence } from '../presence.ts';
-import { ClusterDirectory, type SessionPresence } from './directory.ts';
+import { ClusterDirectory, type SessionPresence, type StreamPosition } from './directory.ts';
 
 /** Marks a request one node sent another: it is answered where it lands, never sent on. */
 export const FORWARDED_HEADER = 'x-vibes-forwarded-by';
@@ -39,6 +39,8 @@ interface Heartbeat {
   started_at: number;
   streams: string[];
   sessions: SessionPresence[];
+  /** How far the node had read the event stream when it wrote this: its sessions are as of then. */
+  seen?: StreamPosition;
   /** The node is stopping cleanly: forget it now. */
   leaving?: boolean;
 }
@@ -114,7 +116,7 @@ export class Cluster {
         const node = this.directory.remoteNodeOf(event.session_id);
         if (node !== undefined && node !== observed.node) this.#markLost(node, this.#clock());
       }
-      this.directory.observe(observed);
+      this.directory.observe(observed, options.bus.epoch);
     });
   }
 
@@ -298,6 +300,7 @@ export class Cluster {
       started_at: this.#startedAt,
       streams: this.#options.presence.localStreams(),
       sessions: this.#options.manager.list().map((session) => ({ id: session.id, subscribers: [...session.ownership.subscriberIds] })),
+      seen: { epoch: this.#options.bus.epoch, seq: this.#options.bus.lastSeq },
       ...(leaving ? { leaving } : {}),
     };
   }
@@ -323,7 +326,7 @@ export class Cluster {
     this.#lost.delete(heartbeat.node);
     this.#heard.set(heartbeat.node, { url: heartbeat.url, startedAt: heartbeat.started_at, at: this.#clock() });
     this.#options.presence.setRemoteStreams(heartbeat.node, new Set(heartbeat.streams));
-    this.directory.reconcile(heartbeat.node, heartbeat.sessions);
+    this.directory.reconcile(heartbeat.node, heartbeat.sessions, heartbeat.seen);
   }
 
   #onCredentialsChanged(from: string): void {
