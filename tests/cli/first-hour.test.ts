@@ -94,7 +94,7 @@ describe.concurrent('leaving on purpose (item 2)', () => {
     await other.api.subscribe(session?.id ?? '');
     claude.endInput();
     expect(await claude.waitForExit()).toBe(0);
-    await other.stream.waitForEvent('ownership_transferred', (event) => event.session_id === session?.id, 5_000);
+    await other.stream.waitForEvent('ownership_transferred', (event) => event.session_id === session?.id);
     const after = (await listJson()).find((listed) => listed.id === session?.id);
     expect(after).toMatchObject({ owner_id: other.stream.clientId, subscriber_count: 1 });
   });
