@@ -139,7 +139,13 @@ describe('a cluster of three nodes', () => {
     await first.waitForEvent('session_event', (event) => event.session_id === session.id && event.event.type === 'text_delta');
     first.close();
     const lastId = first.lastEventId!;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Back once the session has gone on without it, so there is something to replay.
+    const lastSeen =
+      first
+        .events('session_event')
+        .filter((event) => event.session_id === session.id)
+        .at(-1)?.seq ?? 0;
+    await expect.poll(async () => (await onC.events(session.id, { limit: 1 })).last_seq).toBeGreaterThan(lastSeen + 2);
     const second = await stream('b', { clientId: 'roamer', lastEventId: lastId });
     await second.waitForEvent('session_event', (event) => event.session_id === session.id && event.event.type === 'turn_complete');
     expect(second.events('resync')).toEqual([]);
