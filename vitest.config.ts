@@ -27,7 +27,8 @@ export default defineConfig({
           name: 'api',
           include: ['tests/api/**/*.test.ts'],
           globalSetup: ['tests/support/build-web.ts'],
-          testTimeout: 30_000,
+          // Above the 45 s a wait for one event may last (tests/support/waits.ts).
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },
