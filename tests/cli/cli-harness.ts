@@ -180,4 +180,19 @@ export async function holder(server: ServerProcess) {
   return { stream, api, close: () => stream.close() };
 }
 
+/**
+ * One turn of a demo session, then killed: a server's first session pays for loading the agent,
+ * which a beforeAll can wait for better than a case that races others within one wait's bound.
+ */
+export async function warmUp(server: ServerProcess): Promise<void> {
+  const warm = await holder(server);
+  try {
+    const { id } = await warm.api.createSession({ prompt: 'hello', cwd: server.home, demo: true });
+    await warm.stream.waitForEvent('session_event', (event) => event.session_id === id && event.event.type === 'turn_complete');
+    await warm.api.kill(id);
+  } finally {
+    warm.close();
+  }
+}
+
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
-import { holder, killAllClis, runCli, serverEnv, startCli } from './cli-harness.ts';
+import { holder, killAllClis, runCli, serverEnv, startCli, warmUp } from './cli-harness.ts';
 
 // The fake Claude's scenario words (lib/fake-claude/README.md).
 const ASKS_FOR_BASH = 'please use bash';
@@ -17,12 +17,7 @@ beforeAll(async () => {
   // A short grace period, so a CLI that leaves hands its sessions on quickly.
   server = await startServerProcess({ env: { VIBES_DISCONNECT_GRACE_MS: '500' } });
   env = serverEnv(server);
-  // The server's first session pays for loading the agent: here, not inside a case that races others.
-  const warm = await holder(server);
-  const { id } = await warm.api.createSession({ prompt: 'hello', cwd: server.home });
-  await warm.stream.waitForEvent('session_event', (event) => event.session_id === id && event.event.type === 'turn_complete');
-  await warm.api.kill(id);
-  warm.close();
+  await warmUp(server);
 }, 120_000);
 // Every case but the first runs side by side with the others on this server, each on sessions of
 // its own: their processes end together at the end (an afterEach would end the others').
