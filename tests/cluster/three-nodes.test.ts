@@ -159,10 +159,13 @@ describe('a cluster of three nodes', () => {
 
   it('a session created through A on node B runs on B; an unknown node is NOT_FOUND', async () => {
     const watcher = await stream('c');
+    const onA = await stream('a');
     const session = await client('a', 'picker').createSession({ name: 'on b', node: 'b' });
     expect(session.node).toBe('b');
     const update = await watcher.waitForEvent('session_updated', (event) => event.session.id === session.id);
     expect(update.session.node).toBe('b');
+    // A lists what it has read from the stream: ask it once it has told its own clients.
+    await onA.waitForEvent('session_updated', (event) => event.session.id === session.id);
     expect((await client('a', 'picker').listSessions()).find((listed) => listed.id === session.id)?.node).toBe('b');
     expect(await client('b', 'picker').sendInput(session.id, 'hello')).toMatchObject({ id: session.id });
     await expectError(client('a', 'picker').createSession({ node: 'nowhere' }), 'NOT_FOUND', 404);
