@@ -185,8 +185,10 @@ describe.concurrent('decisions with the real Claude Code', () => {
         ],
       },
     });
-    // The same decision is in the session's pending list, and the tool call can be told apart as waiting.
-    expect(vibes.latest(session.id)?.pending_permissions[0]).toMatchObject({ request_id: request.request_id, display: { type: 'diff' } });
+    // The same decision is in the session's pending list (its list update may follow the transcript
+    // event by a moment), and the tool call can be told apart as waiting.
+    const waiting = await vibes.waitForState(session.id, 'waiting_permission');
+    expect(waiting.pending_permissions[0]).toMatchObject({ request_id: request.request_id, display: { type: 'diff' } });
     expect(ofType(vibes.events(session.id), 'tool_use').some((call) => call.tool_use_id === request.tool_use_id)).toBe(true);
     expect(readFileSync(path, 'utf8')).toBe(TEN_LINES);
 
