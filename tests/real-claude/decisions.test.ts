@@ -389,7 +389,8 @@ describe.concurrent('decisions with the real Claude Code', () => {
       .client()
       .answerPermission(session.id, bash.request_id, { behavior: 'allow', updated_input: { command: 'touch swapped.txt' }, source: 'web' });
     await expect(swapped).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect(vibes.latest(session.id)?.pending_permissions.map((pending) => pending.request_id)).toEqual([bash.request_id]);
+    const stillWaiting = await vibes.waitForState(session.id, 'waiting_permission');
+    expect(stillWaiting.pending_permissions.map((pending) => pending.request_id)).toEqual([bash.request_id]);
     await vibes.client().answerPermission(session.id, bash.request_id, { behavior: 'allow', source: 'web' });
 
     const edit = await vibes.waitForPermission(session.id, 'Edit');
