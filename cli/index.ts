@@ -13,11 +13,13 @@ import ServeStatus from './commands/serve/status.ts';
 import ServeStop from './commands/serve/stop.ts';
 import Sessions from './commands/sessions/index.ts';
 import SessionsAttach from './commands/sessions/attach.ts';
+import SessionsDiff from './commands/sessions/diff.ts';
 import SessionsKill from './commands/sessions/kill.ts';
 import SessionsList from './commands/sessions/list.ts';
 import SessionsMode from './commands/sessions/mode.ts';
 import SessionsModel from './commands/sessions/model.ts';
 import SessionsResume from './commands/sessions/resume.ts';
+import SessionsRewind from './commands/sessions/rewind.ts';
 import TokenRotate from './commands/token/rotate.ts';
 
 export { execute } from '@oclif/core/execute';
@@ -38,10 +40,12 @@ export const COMMANDS = {
   'serve:stop': ServeStop,
   sessions: Sessions,
   'sessions:attach': SessionsAttach,
+  'sessions:diff': SessionsDiff,
   'sessions:kill': SessionsKill,
   'sessions:list': SessionsList,
   'sessions:mode': SessionsMode,
   'sessions:model': SessionsModel,
   'sessions:resume': SessionsResume,
+  'sessions:rewind': SessionsRewind,
   'token:rotate': TokenRotate,
 };

@@ -23,6 +23,18 @@ export interface PermissionAnswer {
   mode?: PermissionMode;
 }
 
+/** What Claude answers to a rewind of its file checkpoints (the SDK's RewindFilesResult). */
+export interface RewindOutcome {
+  canRewind: boolean;
+  error?: string;
+  /** Absolute paths, as Claude names them. */
+  filesChanged?: string[];
+  insertions?: number;
+  deletions?: number;
+  /** A real rewind only: links it refused to touch. */
+  skippedLinks?: number;
+}
+
 export interface AgentOptions {
   /** An existing directory. */
   cwd: string;
@@ -40,7 +52,10 @@ export interface AgentOptions {
  */
 export interface Agent {
   start(): Promise<void>;
-  send(content: string): void;
+  /** `messageId`: the uuid the message goes with, which its file checkpoint is kept under. */
+  send(content: string, messageId: string): void;
+  /** Puts the files Claude's edit tools changed back as they were before message `messageId`. */
+  rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome>;
   answerPermission(requestId: string, answer: PermissionAnswer): void;
   interrupt(): Promise<void>;
   /** Resolves with the mode now in effect (Claude may answer with another than asked). */

@@ -1,5 +1,16 @@
 import { normalize } from 'node:path';
-import type { EndReason, InputSource, PermissionMode, RemovalReason, SessionInfo, TranscriptEntry } from '../protocol/index.ts';
+import type {
+  ChangeBase,
+  ChangesResponse,
+  FilePatchResponse,
+  TurnChangesResponse,
+  EndReason,
+  InputSource,
+  PermissionMode,
+  RemovalReason,
+  SessionInfo,
+  TranscriptEntry,
+} from '../protocol/index.ts';
 import type { AgentFactory } from './agent.ts';
 import { requireDirectory } from './directory.ts';
 import type { Bus } from './bus.ts';
@@ -10,6 +21,8 @@ import { Session } from './session.ts';
 import { untitled } from './summary.ts';
 import { MemoryStore, type HistoryQuery, type SessionStore } from './store.ts';
 import { storedFields } from './store-rows.ts';
+import { WorkTracker } from './work/tracker.ts';
+import { requireWirePath, toolWrites, turnChangesOf } from './work/turns.ts';
 
 export interface SessionManagerOptions {
   bus: Bus<CoreEvent>;
@@ -30,6 +43,8 @@ export interface SessionManagerOptions {
   allowBypass?: boolean;
   /** In a cluster: this node's name, shown with its sessions. */
   node?: string | null;
+  /** Follow each session's changes in its folder with git (the server); off in core unit tests. */
+  trackWork?: boolean;
 }
 
 export interface CreateSessionOptions {
@@ -59,6 +74,7 @@ export class SessionManager {
   readonly #delivery: 'tick' | 'sync';
   readonly #allowBypass: boolean;
   readonly #node: string | null;
+  readonly #trackWork: boolean;
   #outbox: CoreEvent[] = [];
   /** Per live session, what was last written of it (`storedFields`). */
   readonly #written = new Map<string, string>();
@@ -71,6 +87,7 @@ export class SessionManager {
     this.#delivery = options.delivery ?? 'sync';
     this.#allowBypass = options.allowBypass ?? false;
     this.#node = options.node ?? null;
+    this.#trackWork = options.trackWork ?? false;
     this.#agentFactory = options.agentFactory;
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? Date.now;
@@ -92,6 +109,7 @@ export class SessionManager {
       ownerId: options.ownerId,
       demo: options.demo ?? false,
       node: this.#node,
+      trackWork: this.#trackWork,
       agentFactory: this.#agentFactory,
       publish: (event) => this.#record(event),
       onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
@@ -138,6 +156,8 @@ export class SessionManager {
         demo: stored.demo,
         node: this.#node,
         claudeSessionId: stored.claude_session_id,
+        trackWork: this.#trackWork,
+        startCommit: stored.start_commit,
         agentFactory: this.#agentFactory,
         publish: (event) => this.#record(event),
         onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
@@ -152,6 +172,7 @@ export class SessionManager {
           preview: stored.preview,
         },
       });
+      session.restore(this.#storedEvents(sessionId));
       this.#sessions.set(sessionId, session);
       this.#store.reopen(sessionId);
       this.#record({ type: 'session_updated', session: session.snapshot() });
@@ -245,6 +266,57 @@ export class SessionManager {
 
   #onAgentExited(session: Session, failure: string | null): void {
     if (failure === null && this.#sessions.get(session.id) === session) this.remove(session.id, 'session_finished').catch(() => {});
+  }
+
+  /** The files changed in a session's folder (lib/protocol/work.ts); an ended session's as its folder is now. */
+  async changes(sessionId: string, base: ChangeBase): Promise<ChangesResponse> {
+    return (await this.#workOf(sessionId)).changes(base);
+  }
+
+  /** One changed file's diff; `path` as the changes list names it. */
+  async fileDiff(sessionId: string, path: string, base: ChangeBase): Promise<FilePatchResponse> {
+    requireWirePath(path);
+    return (await this.#workOf(sessionId)).filePatch(path, base);
+  }
+
+  /** What the turn started by the user_input at `seq` changed, from the transcript. */
+  turnChanges(sessionId: string, seq: string): TurnChangesResponse {
+    const at = /^[1-9]\d{0,15}$/.test(seq) ? Number(seq) : Number.NaN;
+    if (!Number.isSafeInteger(at))
+      throw new VibesError('VALIDATION_FAILED', `A turn is named by its user_input's seq, a positive integer: ${seq}`);
+    if (!this.#sessions.has(sessionId) && !this.#store.getSession(sessionId)) throw notFound(sessionId);
+    const start = this.#store.readEvents(sessionId, at - 1, 1)[0];
+    if (start?.seq !== at || start.event.type !== 'user_input') {
+      throw new VibesError('NOT_FOUND', `Entry ${seq} of session ${sessionId} is not a message that started a turn`);
+    }
+    // A queued message's turn begins after the turns ahead of it: find it from the start.
+    const entries = start.event.queued ? this.#storedEvents(sessionId) : this.#storedEvents(sessionId, at - 1);
+    const live = this.#sessions.get(sessionId);
+    const cwd = live?.cwd ?? this.#store.getSession(sessionId)?.cwd ?? '/';
+    return turnChangesOf(at, entries, cwd, live?.work?.inGit ?? true);
+  }
+
+  /** The live session's tracker, or for an ended one, a look at its folder now. */
+  async #workOf(sessionId: string): Promise<WorkTracker> {
+    const live = this.#sessions.get(sessionId);
+    if (live?.work) return live.work;
+    if (live) throw new VibesError('INVALID_STATE', `Session ${sessionId} does not follow its changes`);
+    const stored = this.#store.getSession(sessionId);
+    if (!stored) throw notFound(sessionId);
+    await requireDirectory(stored.cwd);
+    const work = new WorkTracker({ cwd: stored.cwd, startCommit: stored.start_commit, onSummary: () => {} });
+    for (const write of toolWrites(this.#storedEvents(sessionId))) work.noteToolWrite(write.path, write.diff);
+    return work;
+  }
+
+  /** A stored transcript after `after`, read a page at a time. */
+  *#storedEvents(sessionId: string, after = 0): Generator<TranscriptEntry> {
+    for (let from = after; ;) {
+      const page = this.#store.readEvents(sessionId, from, 1000);
+      yield* page;
+      if (page.length < 1000) return;
+      from = page.at(-1)?.seq ?? from;
+    }
   }
 
   find(sessionId: string): Session | undefined {

@@ -1,24 +1,31 @@
+import { randomUUID } from 'node:crypto';
 import { gitBranch } from './git-branch.ts';
 import { previewFromReply, projectOf, roundUsd, sessionTitle, titleFromPrompt } from './summary.ts';
 import {
   isTurnRunning,
   PERMISSION_MODE_LABELS,
+  type ChangesSummary,
   type InputSource,
   type ModelOption,
   type PermissionAnswerBody,
   type PermissionMode,
+  REWIND_SUBTYPE,
+  type RewindResponse,
   type SessionInfo,
   type SessionState,
   type TodoList,
   type TranscriptEntry,
   type TranscriptEvent,
+  type TurnChangedFile,
 } from '../protocol/index.ts';
-import type { Agent, AgentEvent, AgentFactory } from './agent.ts';
+import type { Agent, AgentEvent, AgentFactory, RewindOutcome } from './agent.ts';
 import { VibesError } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import { SessionOwnership, type ClientId } from './ownership.ts';
 import { PendingDecisions } from './pending-decisions.ts';
 import { todoListFrom } from './todos.ts';
+import { editedPath } from './work/turns.ts';
+import { changedBetween, WorkTracker } from './work/tracker.ts';
 
 /** Every move the state machine allows; anything else is ignored. */
 export const SESSION_TRANSITIONS: Readonly<Record<SessionState, readonly SessionState[]>> = {
@@ -55,6 +62,10 @@ export interface SessionInit {
   onAgentExited?: (session: Session, failure: string | null) => void;
   /** Milliseconds since the epoch. */
   clock?: () => number;
+  /** Follow the changes in its folder (lib/core/work); off in core unit tests. */
+  trackWork?: boolean;
+  /** HEAD when it first started (a resumed session); undefined: a new session, read it now. */
+  startCommit?: string | null;
   /** When resuming a stored session: what it had reached. */
   resumeFrom?: {
     createdAt: number;
@@ -66,6 +77,14 @@ export interface SessionInit {
     preview?: string | null;
   };
 }
+
+export interface RewindRequest {
+  /** A user_input's message_id; null: the last one that has one. */
+  to: string | null;
+  dryRun: boolean;
+}
+
+export type RewindResult = Omit<RewindResponse, 'session'>;
 
 export interface InputOrigin {
   clientId: ClientId;
@@ -87,7 +106,7 @@ export class Session {
   /** ExitPlanMode calls' plans by tool call: Claude Code may leave the plan out of the request. */
   readonly #plansInCalls = new Map<string, string>();
   readonly #allowBypass: boolean;
-  readonly #queue: string[] = [];
+  readonly #queue: { content: string; messageId: string }[] = [];
   readonly #publish: (event: CoreEvent) => void;
   readonly #onAgentExited: (session: Session, failure: string | null) => void;
   readonly #clock: () => number;
@@ -107,6 +126,22 @@ export class Session {
   #activityUpdateDue = false;
   #turnEndWaiters: (() => void)[] = [];
   #stopping: Promise<void> | null = null;
+  /** HEAD when the session started (kept across resumes); null outside git. */
+  #startCommit: string | null;
+  #changes: ChangesSummary | null = null;
+  /** Null when the session does not follow its folder's changes. */
+  readonly work: WorkTracker | null;
+  /** The messages sent to Claude with an id, oldest first: what rewind can go back to. */
+  readonly #messages: SentMessage[] = [];
+  /** Edit tool calls waiting for their result, by tool call id: the file each one writes. */
+  readonly #editCalls = new Map<string, string>();
+  /** The running turn: what its tools wrote, and the files as they were when it began. */
+  #turn: OpenTurn | null = null;
+  /** While a turn's end waits for git to say what else changed: the agent's events that came meanwhile. */
+  #held: AgentEvent[] | null = null;
+  #rewinding = false;
+  /** Told to Claude with the next message after a rewind, so its picture of the files stays true. */
+  #rewindNote: string | null = null;
 
   constructor(init: SessionInit) {
     this.id = init.id;
@@ -130,6 +165,18 @@ export class Session {
     this.#todos = init.resumeFrom?.todos ?? null;
     this.#promptTitle = init.resumeFrom?.title ?? null;
     this.#preview = init.resumeFrom?.preview ?? null;
+    this.#startCommit = init.startCommit ?? null;
+    this.work = init.trackWork
+      ? new WorkTracker({
+          cwd: init.cwd,
+          ...(init.startCommit === undefined ? {} : { startCommit: init.startCommit }),
+          clock: this.#clock,
+          onSummary: (summary) => {
+            this.#changes = summary;
+            if (!this.#stopping && this.#state !== 'finished') this.#publishUpdate();
+          },
+        })
+      : null;
     this.#agent = init.agentFactory(
       { cwd: init.cwd, model: init.model, permissionMode: this.#permissionMode, resume: this.#claudeSessionId, demo: this.demo },
       (event) => this.#onAgentEvent(event),
@@ -180,6 +227,8 @@ export class Session {
       end_reason: null,
       demo: this.demo,
       node: this.node,
+      changes: this.#changes,
+      start_commit: this.#startCommit,
     };
   }
 
@@ -190,10 +239,36 @@ export class Session {
 
   /** Starts the agent; a start that fails leaves the session `failed` with the reason. */
   async start(): Promise<void> {
+    const work = this.work;
+    const workReady = work?.ready().then(() => {
+      this.#startCommit = work.startCommit;
+      work.touched();
+    });
     try {
       await this.#agent.start();
     } catch (error) {
       this.#fail(`Claude could not be started: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (workReady) {
+      await workReady;
+      this.#publishUpdate();
+    }
+  }
+
+  /**
+   * What a resumed session had: its messages (for rewind) and its tools' writes (for by_session),
+   * read back from the stored transcript in order.
+   */
+  restore(entries: Iterable<TranscriptEntry>): void {
+    for (const { seq, event } of entries) {
+      if (event.type === 'user_input' && event.message_id) {
+        this.#messages.push({ id: event.message_id, seq, content: event.content, otherFiles: [] });
+      } else if (event.type === 'turn_complete' && event.changed_files) {
+        const last = this.#messages.at(-1);
+        if (last) last.otherFiles.push(...event.changed_files.filter((file) => file.source === 'other').map((file) => file.path));
+      } else if (event.type === 'tool_use' || event.type === 'tool_result') {
+        this.#noteToolEvent(event);
+      }
     }
   }
 
@@ -202,19 +277,22 @@ export class Session {
     this.#requireSubscribed(origin.clientId);
     this.#requireLive();
     this.#promptTitle ??= titleFromPrompt(content);
-    const queued = this.isTurnActive || this.#queue.length > 0;
-    this.#append({
+    const queued = this.isTurnActive || this.#queue.length > 0 || this.#rewinding;
+    const messageId = randomUUID();
+    const seq = this.#append({
       type: 'user_input',
       content,
       source: origin.source,
       client_id: origin.clientId,
       ...(queued ? { queued: true } : {}),
+      message_id: messageId,
     });
+    this.#messages.push({ id: messageId, seq, content, otherFiles: [] });
     if (queued) {
-      this.#queue.push(content);
+      this.#queue.push({ content, messageId });
       this.#publishUpdate();
     } else {
-      this.#beginTurn(content);
+      this.#beginTurn(content, messageId);
     }
   }
 
@@ -267,9 +345,83 @@ export class Session {
     await this.#agent.interrupt();
   }
 
+  /** Puts the files back as they were before message `to` (the last one when null); a dry run changes nothing. */
+  async rewind(request: RewindRequest, clientId: ClientId): Promise<RewindResult> {
+    this.#requireSubscribed(clientId);
+    this.#requireLive();
+    if (this.isTurnActive || this.#rewinding) {
+      throw new VibesError('TURN_RUNNING', 'Claude is working: interrupt the turn or wait for it to end, then rewind');
+    }
+    const index = request.to === null ? this.#messages.length - 1 : this.#messages.findIndex((message) => message.id === request.to);
+    const message = this.#messages[index];
+    if (!message) {
+      if (request.to !== null) throw new VibesError('NOT_FOUND', `Session ${this.id} has no message ${request.to}`);
+      throw new VibesError(
+        'CANNOT_REWIND',
+        'There is no message to rewind to: none was sent with an id (messages from before this version have none)',
+      );
+    }
+    this.#rewinding = true;
+    try {
+      const outcome = await this.#agent.rewindFiles(message.id, request.dryRun).catch((error: unknown): RewindOutcome => ({
+        canRewind: false,
+        error: error instanceof Error ? error.message : String(error),
+      }));
+      const filesChanged = (outcome.filesChanged ?? []).map((path) => this.#wirePath(path));
+      const restorable = new Set(filesChanged);
+      const notRestorable = [...new Set(this.#messages.slice(index).flatMap((sent) => sent.otherFiles))].filter(
+        (path) => !restorable.has(path),
+      );
+      const result: RewindResult = {
+        dry_run: request.dryRun,
+        can_rewind: outcome.canRewind,
+        to: message.id,
+        files_changed: filesChanged,
+        insertions: outcome.insertions ?? 0,
+        deletions: outcome.deletions ?? 0,
+        skipped_links: request.dryRun ? null : (outcome.skippedLinks ?? 0),
+        not_restorable: notRestorable.sort(),
+        error: outcome.canRewind ? null : (outcome.error ?? 'Claude cannot rewind to this message'),
+      };
+      if (!outcome.canRewind && !request.dryRun)
+        throw new VibesError('CANNOT_REWIND', result.error ?? 'Claude cannot rewind to this message');
+      if (!request.dryRun) this.#afterRewind(message, filesChanged);
+      return result;
+    } finally {
+      this.#rewinding = false;
+      if (!this.isTurnActive && this.#decisions.size === 0) this.#sendNextQueued();
+    }
+  }
+
+  #afterRewind(message: SentMessage, files: string[]): void {
+    const firstLine = message.content.split('\n', 1)[0]?.slice(0, 120) ?? '';
+    const restored =
+      files.length === 0
+        ? 'no file needed restoring'
+        : `${files.length} file${files.length === 1 ? '' : 's'} restored (${files.join(', ')})`;
+    this.#append({
+      type: 'system',
+      subtype: REWIND_SUBTYPE,
+      text: `Files rewound to before "${firstLine}": ${restored}`,
+      to_message_id: message.id,
+      files,
+    });
+    this.#rewindNote =
+      `[vibes: the user rewound the files to how they were before their message "${firstLine}".` +
+      (files.length === 0 ? '' : ` Restored: ${files.join(', ')}.`) +
+      ' Edits made since then by your edit tools are undone (changes made by shell commands are not). Read a file again before editing it.]';
+    this.work?.touched();
+  }
+
+  /** A path Claude names, as the wire has it: relative to the cwd when inside it. */
+  #wirePath(path: string): string {
+    return this.work?.relativePath(path) ?? path;
+  }
+
   /** Ends the agent for sure; the session is `finished` afterwards. Safe to call twice. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
+      this.work?.stop();
       try {
         await this.#agent.stop();
       } finally {
@@ -319,6 +471,14 @@ export class Session {
 
   #onAgentEvent(event: AgentEvent): void {
     if (this.#state === 'finished' || this.#stopping) return;
+    if (this.#held) {
+      this.#held.push(event);
+      return;
+    }
+    if (event.type === 'transcript' && event.event.type === 'turn_complete' && this.work && this.#turn) {
+      this.#completeTurnAfterLook(event.event, this.#turn);
+      return;
+    }
     switch (event.type) {
       case 'transcript':
         this.#onTranscriptEvent(event.event);
@@ -356,6 +516,7 @@ export class Session {
         if (!this.#turnOpen && this.#decisions.size === 0) this.#sendNextQueued();
         return;
       case 'turn_complete':
+        this.#turn = null;
         this.#costUsd = roundUsd(this.#costUsd + event.cost_usd);
         this.#turnOpen = false;
         this.#append(event);
@@ -366,8 +527,14 @@ export class Session {
         this.#releaseTurnWaiters();
         this.#sendNextQueued();
         return;
+      case 'tool_result':
+        this.#append(event);
+        this.#noteToolEvent(event);
+        this.work?.touched();
+        return;
       case 'tool_use': {
         this.#append(event);
+        this.#noteToolEvent(event);
         const input = event.input as { plan?: unknown } | null;
         if (event.name === 'ExitPlanMode' && typeof input?.plan === 'string') this.#plansInCalls.set(event.tool_use_id, input.plan);
         const todos = event.name === 'TodoWrite' && !event.parent_tool_use_id ? todoListFrom(event.tool_use_id, event.input) : null;
@@ -431,16 +598,66 @@ export class Session {
     this.#releaseTurnWaiters();
   }
 
-  #beginTurn(content: string): void {
+  #beginTurn(content: string, messageId: string): void {
     this.#turnOpen = true;
     this.#transition('processing');
     this.#publishUpdate();
-    this.#agent.send(content);
+    const work = this.work;
+    if (work) {
+      // The files as they are before Claude starts on them: what else changed is told at the end.
+      work.touched();
+      const before = work.fingerprints().catch(() => null);
+      this.#turn = { message: this.#messages.find((sent) => sent.id === messageId) ?? null, toolFiles: new Set(), before };
+    }
+    const note = this.#rewindNote;
+    this.#rewindNote = null;
+    this.#agent.send(note === null ? content : `${note}\n\n${content}`, messageId);
   }
 
   #sendNextQueued(): void {
     const next = this.#queue.shift();
-    if (next !== undefined) this.#beginTurn(next);
+    if (next !== undefined) this.#beginTurn(next.content, next.messageId);
+  }
+
+  /** Edit tools: the file a call writes, and on its result, that this session's tools wrote it. */
+  #noteToolEvent(event: TranscriptEvent): void {
+    const edited = editedPath(event);
+    if (edited !== null && event.type === 'tool_use') {
+      this.#editCalls.set(event.tool_use_id, edited);
+    } else if (event.type === 'tool_result') {
+      const path = this.#editCalls.get(event.tool_use_id);
+      this.#editCalls.delete(event.tool_use_id);
+      if (path === undefined || event.is_error) return;
+      const rel = this.work?.noteToolWrite(path, event.diff);
+      if (rel) this.#turn?.toolFiles.add(rel);
+    }
+  }
+
+  /**
+   * A turn's end waits (at most TURN_LOOK_MS) for git to say what else changed during it; the
+   * agent's events meanwhile wait behind it, in order.
+   */
+  #completeTurnAfterLook(event: Extract<TranscriptEvent, { type: 'turn_complete' }>, turn: OpenTurn): void {
+    const work = this.work;
+    if (!work) return;
+    this.#held = [];
+    const look = (async (): Promise<TurnChangedFile[] | undefined> => {
+      const before = await turn.before;
+      const after = before ? await work.fingerprints().catch(() => null) : null;
+      const tool = [...turn.toolFiles].sort().map((path): TurnChangedFile => ({ path, source: 'tool' }));
+      if (!before || !after) return before ? undefined : tool;
+      const other = changedBetween(before, after).filter((path) => !turn.toolFiles.has(path));
+      if (turn.message) turn.message.otherFiles.push(...other);
+      return [...tool, ...other.map((path): TurnChangedFile => ({ path, source: 'other' }))];
+    })();
+    void withTimeout(look, TURN_LOOK_MS)
+      .catch(() => undefined)
+      .then((changedFiles) => {
+        const held = this.#held ?? [];
+        this.#held = null;
+        this.#onTranscriptEvent(changedFiles === undefined ? event : { ...event, changed_files: changedFiles });
+        for (const next of held) this.#onAgentEvent(next);
+      });
   }
 
   /** With nothing left to answer: back to work if the turn goes on, else idle. */
@@ -461,7 +678,7 @@ export class Session {
     if (next !== 'failed') this.#failure = null;
   }
 
-  #append(event: TranscriptEvent): void {
+  #append(event: TranscriptEvent): number {
     const entry: TranscriptEntry = { seq: ++this.#lastSeq, at: this.#nowSeconds(), event };
     this.#publish({ type: 'session_event', session_id: this.id, entry });
     // Activity is kept in whole seconds, so this publishes at most one update a second. It waits
@@ -476,6 +693,7 @@ export class Session {
         });
       }
     }
+    return entry.seq;
   }
 
   #publishUpdate(): void {
@@ -507,6 +725,42 @@ export class Session {
   #nowSeconds(): number {
     return Math.floor(this.#clock() / 1000);
   }
+}
+
+/** How long a turn's end waits for git to tell what else changed during it. */
+const TURN_LOOK_MS = 5000;
+
+/** A running turn: its message, what its tools wrote, and the files as they were when it began. */
+interface OpenTurn {
+  message: SentMessage | null;
+  toolFiles: Set<string>;
+  before: Promise<Map<string, string> | null>;
+}
+
+/** A message sent to Claude with an id. */
+interface SentMessage {
+  id: string;
+  seq: number;
+  content: string;
+  /** Files git saw change during its turn that no edit tool of the session wrote: undo cannot restore them. */
+  otherFiles: string[];
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), ms);
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 function omitType<T extends { type: string }>(event: T): Omit<T, 'type'> {

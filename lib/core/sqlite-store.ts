@@ -70,6 +70,8 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE devices ADD COLUMN paired_by TEXT;
    CREATE INDEX devices_paired_by ON devices (paired_by) WHERE paired_by IS NOT NULL;
    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // The commit the session started on: its changes are counted against it, also after a resume.
+  `ALTER TABLE sessions ADD COLUMN start_commit TEXT;`,
 ];
 
 /** Events per INSERT statement: one statement with many rows costs far less per row than one per row. */
@@ -131,14 +133,14 @@ export class SqliteStore implements SessionStore {
     this.devices = new SqliteDeviceStore(this.#db);
 
     this.#upsertSession = this.#db.prepare(`
-      INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo, title, preview, git_branch)
-      VALUES (@id, @name, @state, @owner_id, @created_at, @last_activity_at, @cwd, @model, @permission_mode, @todos, @cost_usd, @claude_session_id, @failure, @demo, @title, @preview, @git_branch)
+      INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo, title, preview, git_branch, start_commit)
+      VALUES (@id, @name, @state, @owner_id, @created_at, @last_activity_at, @cwd, @model, @permission_mode, @todos, @cost_usd, @claude_session_id, @failure, @demo, @title, @preview, @git_branch, @start_commit)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
         last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
         permission_mode = excluded.permission_mode, todos = excluded.todos,
         cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure,
-        title = excluded.title, preview = excluded.preview, git_branch = excluded.git_branch
+        title = excluded.title, preview = excluded.preview, git_branch = excluded.git_branch, start_commit = excluded.start_commit
       RETURNING key`);
     const insert = 'INSERT OR IGNORE INTO events (session_key, seq, at, type, data) VALUES ';
     this.#insertEvent = this.#db.prepare(`${insert}(?, ?, ?, ?, ?)`);
@@ -293,6 +295,7 @@ function sessionParams(snapshot: SessionSnapshot): Omit<SqliteSessionRow, 'ended
     title: snapshot.title,
     preview: snapshot.preview,
     git_branch: snapshot.git_branch,
+    start_commit: snapshot.start_commit,
   };
 }
 

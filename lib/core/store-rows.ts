@@ -27,6 +27,8 @@ export interface SessionRow {
   demo: number | boolean;
   /** PostgreSQL only: the node (machine) that runs it, or ran it. */
   node?: string;
+  /** HEAD when the session started; null outside git (absent in rows from before it was kept). */
+  start_commit?: string | null;
 }
 
 export function snapshotOf(row: SessionRow): SessionSnapshot {
@@ -55,16 +57,18 @@ export function snapshotOf(row: SessionRow): SessionSnapshot {
     end_reason: row.end_reason as EndReason | null,
     demo: row.demo === true || row.demo === 1,
     node: row.node ?? null,
+    changes: null,
+    start_commit: row.start_commit ?? null,
   };
 }
 
 /**
  * What the stores keep of a live session, as one string. A snapshot that differs from the last one
- * written only in what lives in memory (viewers, pending requests, queued inputs) needs no write:
+ * written only in what lives in memory (viewers, pending requests, queued inputs, the changes summary) needs no write:
  * a storm of viewers subscribing costs no transaction each.
  */
 export function storedFields(snapshot: SessionSnapshot): string {
-  const { subscriber_count: _viewers, pending_permissions: _pending, queued_inputs: _queued, ...stored } = snapshot;
+  const { subscriber_count: _viewers, pending_permissions: _pending, queued_inputs: _queued, changes: _changes, ...stored } = snapshot;
   return JSON.stringify(stored);
 }
 

@@ -20,6 +20,8 @@ import { isStubborn, parseScript, runScriptedTurn } from './scripted-turns.mjs';
 const inbox = [];
 /** @type {globalThis.AbortController | null} */
 let runningTurn = null;
+/** The ids of the messages sent: the fake writes no file, so rewinding to one of them restores nothing. @type {Set<string>} */
+const sentMessages = new Set();
 /** Once a prompt asks for a replay, every later turn plays the capture. @type {Replay | null} */
 let replay = null;
 
@@ -35,6 +37,7 @@ stdin.on('line', (line) => {
     return;
   }
   if (frame.type === 'user') {
+    if (typeof frame.uuid === 'string') sentMessages.add(frame.uuid);
     inbox.push(promptText(frame));
     if (!runningTurn) void drainInbox();
   } else if (frame.type === 'control_request') {
@@ -79,6 +82,13 @@ function answerHostRequest(frame) {
     case 'interrupt':
       runningTurn?.abort();
       success({});
+      return;
+    case 'rewind_files':
+      if (!sentMessages.has(String(request.user_message_id))) {
+        success({ canRewind: false, error: 'No file checkpoint found for this message.' });
+      } else {
+        success({ canRewind: true, filesChanged: [], insertions: 0, deletions: 0, ...(request.dry_run ? {} : { skippedLinks: 0 }) });
+      }
       return;
     default:
       // set_permission_mode, set_model, mcp_status...: nothing to change in a fake.

@@ -25,6 +25,11 @@ export const ENDPOINTS = {
   searchFiles: { method: 'GET', path: '/api/sessions/:id/files/search' },
   readFile: { method: 'GET', path: '/api/sessions/:id/files/content' },
   listNodes: { method: 'GET', path: '/api/nodes' },
+  // The session's work (lib/protocol/work.ts).
+  sessionChanges: { method: 'GET', path: '/api/sessions/:id/changes' },
+  sessionFileDiff: { method: 'GET', path: '/api/sessions/:id/changes/diff' },
+  turnChanges: { method: 'GET', path: '/api/sessions/:id/turns/:seq/changes' },
+  rewind: { method: 'POST', path: '/api/sessions/:id/rewind' },
   // Served by the custom server (lib/server/credential-routes.ts), like health.
   rotateToken: { method: 'POST', path: '/api/token/rotate' },
   pairing: { method: 'POST', path: '/api/pairing' },

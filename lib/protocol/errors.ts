@@ -21,8 +21,13 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   INVALID_STATE: 409,
+  /** Rewind while a turn runs: interrupt it or wait for it to end. */
+  TURN_RUNNING: 409,
+  /** Claude cannot rewind to that message (its reason), or the message has no checkpoint. */
+  CANNOT_REWIND: 409,
   LENGTH_REQUIRED: 411,
   PAYLOAD_TOO_LARGE: 413,
+  /** A diff or file past the caps, where a summary cannot stand in. */
   FILE_TOO_LARGE: 413,
   TOO_MANY_SESSIONS: 429,
   TOO_MANY_CLIENTS: 429,

@@ -16,3 +16,4 @@ export * from './devices.ts';
 export * from './notifications.ts';
 export * from './nodes.ts';
 export * from './files.ts';
+export * from './work.ts';

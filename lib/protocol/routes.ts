@@ -32,6 +32,15 @@ import {
 } from './notifications.ts';
 import { NodeListResponse } from './nodes.ts';
 import { FileContentQuery, FileContentResponse, FileListQuery, FileListResponse, FileSearchQuery, FileSearchResponse } from './files.ts';
+import {
+  ChangesQuery,
+  ChangesResponse,
+  FileDiffQuery,
+  FilePatchResponse,
+  RewindBody,
+  RewindResponse,
+  TurnChangesResponse,
+} from './work.ts';
 import { DeviceListResponse, DeviceRevokedResponse, PairingCodeResponse, SignInBody, SignInResponse } from './devices.ts';
 
 export type { RouteName };
@@ -72,6 +81,10 @@ export const ROUTES = {
   listFiles: { ...ENDPOINTS.listFiles, query: FileListQuery, response: FileListResponse },
   searchFiles: { ...ENDPOINTS.searchFiles, query: FileSearchQuery, response: FileSearchResponse },
   readFile: { ...ENDPOINTS.readFile, query: FileContentQuery, response: FileContentResponse },
+  sessionChanges: { ...ENDPOINTS.sessionChanges, query: ChangesQuery, response: ChangesResponse },
+  sessionFileDiff: { ...ENDPOINTS.sessionFileDiff, query: FileDiffQuery, response: FilePatchResponse },
+  turnChanges: { ...ENDPOINTS.turnChanges, response: TurnChangesResponse },
+  rewind: { ...ENDPOINTS.rewind, body: RewindBody, response: RewindResponse, client: 'required' },
   rotateToken: { ...ENDPOINTS.rotateToken, body: EmptyBody, response: TokenRotatedResponse },
   pairing: { ...ENDPOINTS.pairing, body: EmptyBody, response: PairingCodeResponse },
   signIn: { ...ENDPOINTS.signIn, body: SignInBody, response: SignInResponse },

@@ -28,6 +28,14 @@ export const PendingPermission = DecisionFields.extend({
 });
 export type PendingPermission = z.infer<typeof PendingPermission>;
 
+/** A session's changes against the commit it started on, as last computed (see work.ts). */
+export const ChangesSummary = z.object({
+  files: z.number().int().nonnegative(),
+  additions: z.number().int().nonnegative(),
+  deletions: z.number().int().nonnegative(),
+});
+export type ChangesSummary = z.infer<typeof ChangesSummary>;
+
 export const SessionInfo = z.object({
   id: z.string(),
   name: z.string().nullable(),
@@ -67,5 +75,9 @@ export const SessionInfo = z.object({
   demo: z.boolean().default(false),
   /** In a cluster: the machine (node) it runs on, or ran on; null on a single machine. */
   node: z.string().nullable().default(null),
+  /** Its changes against its start (files, +/-): null before the first look, or when the folder cannot be read. */
+  changes: ChangesSummary.nullable().default(null),
+  /** HEAD when the session started (git); null outside a repository. */
+  start_commit: z.string().nullable().default(null),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UnixSeconds } from './session.ts';
 import { DecisionFields, FileDiff, PlanApprovalMode } from './decisions.ts';
+import { TurnChangedFile } from './work.ts';
 
 export const InputSource = z.enum(['cli', 'web', 'api']);
 export type InputSource = z.infer<typeof InputSource>;
@@ -15,6 +16,8 @@ export const UserInputEvent = z.object({
   client_id: z.string(),
   /** True when it arrived during a turn and waits for that turn to end. */
   queued: z.boolean().optional(),
+  /** The uuid the message was sent to Claude with: what rewind takes. Absent on older transcripts. */
+  message_id: z.string().optional(),
 });
 
 export const TextDeltaEvent = z.object({
@@ -97,6 +100,8 @@ export const TurnCompleteEvent = z.object({
   usage: Usage,
   /** Claude's closing text for the turn, e.g. the error it ended with. */
   result: z.string().optional(),
+  /** What the turn changed: `tool` by its edit tools, `other` seen by git and written by none of them. */
+  changed_files: z.array(TurnChangedFile).optional(),
 });
 
 export const ErrorEvent = z.object({

@@ -108,6 +108,7 @@ export async function createRuntime(
     delivery: 'tick',
     allowBypass: config.allowBypass,
     node: shared ? shared.node : null,
+    trackWork: true,
   });
   const lifecycle = new SessionLifecycle(manager);
   let cluster: Cluster | undefined;

@@ -1,9 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID_HEADER, fillPath, ROUTES, withQuery, type RouteName, type RouteSpec } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
+import { tempRepo } from '../support/git-repo.ts';
 import { BrowserPushKeys } from '../support/push-service.ts';
 import { deviceCookie, pairingCode } from '../support/sign-in.ts';
 
@@ -64,6 +66,24 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   listFiles: async () => ({ params: { id: await sessionIn(projectFolder()) }, query: { path: 'src' } }),
   searchFiles: async () => ({ params: { id: await sessionIn(projectFolder()) }, query: { q: 'MAIN', limit: 10 } }),
   readFile: async () => ({ params: { id: await sessionIn(projectFolder()) }, query: { path: 'src/main.ts' } }),
+  sessionChanges: async () => ({ params: { id: await newSession() }, query: { base: 'start' } }),
+  sessionFileDiff: async () => {
+    const cwd = tempRepo({ 'notes.txt': 'hello\n' });
+    await writeFile(join(cwd, 'notes.txt'), 'changed\n');
+    const id = (await vibes.client('alice').createSession({ cwd })).id;
+    return { params: { id }, query: { path: 'notes.txt' } };
+  },
+  turnChanges: async () => {
+    const id = await newSession('hello');
+    const { events } = await vibes.client('alice').events(id);
+    return { params: { id, seq: String(events.find((entry) => entry.event.type === 'user_input')?.seq ?? 1) } };
+  },
+  rewind: async () => {
+    const id = await newSession('hello');
+    // Rewind waits for the turn to end.
+    await expect.poll(async () => (await vibes.client('alice').getSession(id)).state).toBe('idle');
+    return { clientId: 'alice', params: { id }, body: { dry_run: true } };
+  },
   answerPermission: async () => {
     const stream = await vibes.stream({ clientId: 'alice' });
     const id = await newSession('bash');

@@ -106,7 +106,7 @@ describe.each(targets)('%s', (_name, target) => {
   const routes = Object.keys(ROUTES) as RouteName[];
   it.each(routes)('%s: a foreign Origin, an Origin of null and a rebinding Host are refused', async (name) => {
     const route = ROUTES[name];
-    const path = fillPath(route.path, { id: 'some-id', requestId: 'some-request' });
+    const path = fillPath(route.path, { id: 'some-id', requestId: 'some-request', seq: '1' });
     const body = route.method === 'POST' ? '{}' : undefined;
     const base = { method: route.method, path, ...(body === undefined ? {} : { body }) };
     expectRefused(await send(target, { ...base, headers: { cookie, origin: 'https://evil.example' } }), 403, 'FORBIDDEN_ORIGIN');

@@ -1,4 +1,4 @@
-import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer } from '../../lib/core/index.ts';
+import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer, RewindOutcome } from '../../lib/core/index.ts';
 import type { ModelOption, PermissionMode, TranscriptEvent } from '../../lib/protocol/index.ts';
 
 /**
@@ -8,6 +8,9 @@ import type { ModelOption, PermissionMode, TranscriptEvent } from '../../lib/pro
 export class ScriptedAgent implements Agent {
   readonly options: AgentOptions;
   readonly sent: string[] = [];
+  readonly messageIds: string[] = [];
+  readonly rewinds: { messageId: string; dryRun: boolean }[] = [];
+  rewindOutcome: RewindOutcome | null = null;
   readonly answers: { requestId: string; answer: PermissionAnswer }[] = [];
   started = false;
   stopped = false;
@@ -25,8 +28,15 @@ export class ScriptedAgent implements Agent {
     this.started = true;
   }
 
-  send(content: string): void {
+  send(content: string, messageId: string): void {
     this.sent.push(content);
+    this.messageIds.push(messageId);
+  }
+
+  /** Answers like a Claude that checkpointed nothing, unless a test sets `rewindOutcome`. */
+  async rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome> {
+    this.rewinds.push({ messageId, dryRun });
+    return this.rewindOutcome ?? { canRewind: false, error: 'No file checkpoint found for this message.' };
   }
 
   answerPermission(requestId: string, answer: PermissionAnswer): void {

@@ -28,6 +28,8 @@ export function sessionInfo(id: string, overrides: Partial<SessionInfo> = {}): S
     end_reason: null,
     demo: false,
     node: null,
+    changes: null,
+    start_commit: null,
     ...overrides,
   };
 }

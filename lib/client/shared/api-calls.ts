@@ -1,4 +1,5 @@
 import type {
+  ChangeBase,
   CreateSessionBody,
   DeviceInfo,
   InputSource,
@@ -117,6 +118,26 @@ export abstract class ApiCalls {
   /** A file of the session's directory: its text (the first MiB) and language, or `binary`. */
   readFile(id: string, path: string) {
     return this.call('readFile', { params: { id }, query: { path } });
+  }
+
+  /** The files changed in the session's folder, against its start (default) or HEAD. */
+  changes(id: string, base?: ChangeBase) {
+    return this.call('sessionChanges', { params: { id }, query: base ? { base } : {} });
+  }
+
+  /** One changed file's unified diff. */
+  fileDiff(id: string, path: string, base?: ChangeBase) {
+    return this.call('sessionFileDiff', { params: { id }, query: { path, ...(base ? { base } : {}) } });
+  }
+
+  /** What the turn started by the user_input at `seq` changed. */
+  turnChanges(id: string, seq: number) {
+    return this.call('turnChanges', { params: { id, seq: String(seq) } });
+  }
+
+  /** Puts the files back as before message `to` (the last message when absent); `dry_run` only says what would change. */
+  rewind(id: string, body: { to?: string; dry_run?: boolean } = {}) {
+    return this.call('rewind', { params: { id }, body });
   }
 
   /** The machines of a cluster (on a single machine: this one), with their state and sessions. */

@@ -9,8 +9,9 @@ import type {
   SpawnOptions,
   SpawnedProcess,
 } from '@anthropic-ai/claude-agent-sdk';
+import type { UUID } from 'node:crypto';
 import { CLAUDE_CLIENT_ID, PermissionMode, type ModelOption, type TranscriptEvent } from '../../protocol/index.ts';
-import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer } from '../agent.ts';
+import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer, RewindOutcome } from '../agent.ts';
 import { describeDecision } from '../decisions/describe.ts';
 import { isPermissionUpdate, type PermissionUpdate } from '../decisions/suggestions.ts';
 import { requireDirectory } from '../directory.ts';
@@ -111,6 +112,8 @@ export class ClaudeAgent implements Agent {
         systemPrompt: { type: 'preset', preset: 'claude_code' },
         env: { ...(this.#config.env ?? process.env) },
         includePartialMessages: true,
+        // Claude keeps a copy of each file its edit tools change, per message: what rewind restores.
+        enableFileCheckpointing: true,
         ...(executable === undefined ? {} : { pathToClaudeCodeExecutable: executable }),
         spawnClaudeCodeProcess: (spawnOptions) => this.#spawn(spawnOptions),
       },
@@ -131,10 +134,15 @@ export class ClaudeAgent implements Agent {
     }
   }
 
-  send(content: string): void {
+  send(content: string, messageId: string): void {
     if (this.#stopping || this.#exitReported) return;
     this.#interruptRequested = false;
-    this.#input.push({ type: 'user', message: { role: 'user', content }, parent_tool_use_id: null });
+    this.#input.push({ type: 'user', message: { role: 'user', content }, parent_tool_use_id: null, uuid: messageId as UUID });
+  }
+
+  async rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome> {
+    const query = this.#requireQuery();
+    return withTimeout(query.rewindFiles(messageId, { dryRun }), this.#controlTimeoutMs, 'Claude did not answer the rewind in time');
   }
 
   answerPermission(requestId: string, answer: PermissionAnswer): void {

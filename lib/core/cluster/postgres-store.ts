@@ -72,6 +72,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   `ALTER TABLE devices ADD COLUMN paired_by TEXT;
    CREATE INDEX devices_paired_by ON devices (paired_by) WHERE paired_by IS NOT NULL;
    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // The commit the session started on: its changes are counted against it, also after a resume.
+  `ALTER TABLE sessions ADD COLUMN start_commit TEXT;`,
 ];
 
 /** Rows per INSERT: five parameters each, well under PostgreSQL's 65535. */
@@ -84,14 +86,15 @@ interface PostgresSessionRow extends SessionRow {
 }
 
 const UPSERT_SESSION = `
-  INSERT INTO sessions (id, node, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo, title, preview, git_branch)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+  INSERT INTO sessions (id, node, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo, title, preview, git_branch, start_commit)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
   ON CONFLICT (id) DO UPDATE SET
     node = excluded.node, name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
     last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
     permission_mode = excluded.permission_mode, todos = excluded.todos,
     cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure,
-    demo = excluded.demo, title = excluded.title, preview = excluded.preview, git_branch = excluded.git_branch`;
+    demo = excluded.demo, title = excluded.title, preview = excluded.preview, git_branch = excluded.git_branch,
+    start_commit = excluded.start_commit`;
 
 const END_STATE = `CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END`;
 
@@ -312,6 +315,7 @@ function sessionParams(snapshot: SessionSnapshot, node: string): unknown[] {
     snapshot.title,
     snapshot.preview,
     snapshot.git_branch,
+    snapshot.start_commit,
   ];
 }
 

@@ -103,13 +103,16 @@ describe('Session state machine', () => {
     const inputs = transcriptOf(session)
       .filter((entry) => entry.event.type === 'user_input')
       .map((entry) => entry.event);
+    const messageId = expect.stringMatching(/^[0-9a-f-]{36}$/);
     expect(inputs).toEqual([
-      { type: 'user_input', content: 'first', source: 'cli', client_id: 'owner' },
-      { type: 'user_input', content: 'second', source: 'cli', client_id: 'owner', queued: true },
-      { type: 'user_input', content: 'third', source: 'cli', client_id: 'owner', queued: true },
+      { type: 'user_input', content: 'first', source: 'cli', client_id: 'owner', message_id: messageId },
+      { type: 'user_input', content: 'second', source: 'cli', client_id: 'owner', queued: true, message_id: messageId },
+      { type: 'user_input', content: 'third', source: 'cli', client_id: 'owner', queued: true, message_id: messageId },
     ]);
     agent.completeTurn();
     expect(agent.sent).toEqual(['first', 'second']);
+    // Each message goes to Claude with the id its user_input carries: what rewind takes.
+    expect(agent.messageIds).toEqual(inputs.slice(0, 2).map((input) => (input.type === 'user_input' ? input.message_id : null)));
     expect(session.state).toBe('processing');
     agent.completeTurn();
     agent.completeTurn();
@@ -152,6 +155,7 @@ describe('Session state machine', () => {
         setPermissionMode: async (mode) => mode,
         setModel: async () => {},
         supportedModels: async () => [],
+        rewindFiles: async () => ({ canRewind: false }),
         stop: async () => {},
       }),
     });
@@ -328,5 +332,66 @@ describe('Session permission mode, model and todos', () => {
       tool_use_id: 't1',
       items: [{ status: 'completed' }, { active_form: 'doing 1' }, {}],
     });
+  });
+});
+
+describe('Session.rewind', () => {
+  const lastRewindNote = (session: Session) =>
+    transcriptOf(session)
+      .map((entry) => entry.event)
+      .filter((event) => event.type === 'system' && event.subtype === 'rewind');
+
+  it('refuses while a turn runs, for a client not subscribed, an unknown message, and with no message at all', async () => {
+    const { session, agent } = await started();
+    await expect(session.rewind({ to: null, dryRun: true }, 'owner')).rejects.toMatchObject({ code: 'CANNOT_REWIND' });
+    session.sendInput('edit it', origin);
+    await expect(session.rewind({ to: null, dryRun: true }, 'owner')).rejects.toMatchObject({ code: 'TURN_RUNNING' });
+    agent.completeTurn();
+    await expect(session.rewind({ to: null, dryRun: true }, 'stranger')).rejects.toMatchObject({ code: 'NOT_SUBSCRIBED' });
+    await expect(session.rewind({ to: '00000000-0000-4000-8000-000000000000', dryRun: true }, 'owner')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(agent.rewinds).toEqual([]);
+  });
+
+  it('a dry run says what Claude would restore and changes nothing; a refusal is an answer there, an error for real', async () => {
+    const { session, agent } = await started();
+    session.sendInput('edit it', origin);
+    agent.completeTurn();
+    const dry = await session.rewind({ to: null, dryRun: true }, 'owner');
+    expect(dry).toMatchObject({
+      dry_run: true,
+      can_rewind: false,
+      to: agent.messageIds[0],
+      error: 'No file checkpoint found for this message.',
+    });
+    await expect(session.rewind({ to: null, dryRun: false }, 'owner')).rejects.toMatchObject({ code: 'CANNOT_REWIND' });
+    expect(lastRewindNote(session)).toEqual([]);
+  });
+
+  it('a real rewind is recorded in the transcript and told to Claude with the next message', async () => {
+    const { session, agent } = await started();
+    session.sendInput('first line\nmore', origin);
+    agent.completeTurn();
+    agent.rewindOutcome = { canRewind: true, filesChanged: ['/elsewhere/a.ts'], insertions: 1, deletions: 2, skippedLinks: 0 };
+    const result = await session.rewind({ to: agent.messageIds[0] ?? null, dryRun: false }, 'owner');
+    expect(result).toMatchObject({ dry_run: false, can_rewind: true, files_changed: ['/elsewhere/a.ts'], skipped_links: 0, error: null });
+    expect(agent.rewinds).toEqual([{ messageId: agent.messageIds[0], dryRun: false }]);
+    expect(lastRewindNote(session)).toEqual([
+      {
+        type: 'system',
+        subtype: 'rewind',
+        text: 'Files rewound to before "first line": 1 file restored (/elsewhere/a.ts)',
+        to_message_id: agent.messageIds[0],
+        files: ['/elsewhere/a.ts'],
+      },
+    ]);
+    session.sendInput('go on', origin);
+    expect(agent.sent.at(-1)).toMatch(
+      /^\[vibes: the user rewound the files to how they were before their message "first line"\..*\]\n\ngo on$/s,
+    );
+    agent.completeTurn();
+    session.sendInput('and again', origin);
+    expect(agent.sent.at(-1)).toBe('and again');
   });
 });

@@ -79,6 +79,8 @@ const snapshot = (id: string, extra: Partial<SessionSnapshot> = {}): SessionSnap
   end_reason: null,
   demo: false,
   node: null,
+  changes: null,
+  start_commit: null,
   ...extra,
 });
 

@@ -54,6 +54,8 @@ const session: SessionInfo = {
   failure: null,
   demo: false,
   node: null,
+  changes: null,
+  start_commit: null,
 };
 
 const roundTrip = <T>(schema: { parse(value: unknown): T }, value: T): T => schema.parse(JSON.parse(JSON.stringify(value)));

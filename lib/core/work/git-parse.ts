@@ -1,0 +1,115 @@
+import type { FileChangeStatus } from '../../protocol/index.ts';
+
+/** One file of `git diff --raw --numstat -z`: what happened to it and by how many lines. */
+export interface DiffEntry {
+  path: string;
+  /** A rename's or copy's source; null otherwise. */
+  oldPath: string | null;
+  status: FileChangeStatus;
+  additions: number;
+  deletions: number;
+  /** numstat says `-` `-`: git sees no lines in it. */
+  binary: boolean;
+}
+
+/** One entry of `git status --porcelain=v2 -z`. */
+export type StatusEntry =
+  | { kind: 'changed'; xy: string; path: string }
+  | { kind: 'renamed'; xy: string; path: string; oldPath: string }
+  | { kind: 'unmerged'; xy: string; path: string }
+  | { kind: 'untracked'; path: string }
+  | { kind: 'ignored'; path: string };
+
+const RAW_STATUS: Record<string, FileChangeStatus> = {
+  M: 'modified',
+  A: 'added',
+  D: 'deleted',
+  R: 'renamed',
+  // A copy is a new file that git found the source of.
+  C: 'added',
+  T: 'type_changed',
+  U: 'modified',
+};
+
+/**
+ * Parses `git diff -z --raw --numstat`: the raw entries (`:modes shas STATUS\0path\0`, two paths
+ * for a rename or copy) come first, then the numstat entries (`add\tdel\tpath\0`, or
+ * `add\tdel\t\0old\0new\0` for a rename; `-\t-` for binary). Either part alone parses too.
+ */
+export function parseDiffRawNumstat(output: string): DiffEntry[] {
+  const tokens = output.split('\0');
+  const byPath = new Map<string, DiffEntry>();
+  const order: DiffEntry[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const token = tokens[i++] ?? '';
+    if (token === '') continue;
+    if (token.startsWith(':')) {
+      const letter = token.split(' ').at(-1)?.[0] ?? 'M';
+      const status = RAW_STATUS[letter] ?? 'modified';
+      const twoPaths = letter === 'R' || letter === 'C';
+      const first = tokens[i++] ?? '';
+      const path = twoPaths ? (tokens[i++] ?? '') : first;
+      const entry: DiffEntry = { path, oldPath: twoPaths ? first : null, status, additions: 0, deletions: 0, binary: false };
+      byPath.set(path, entry);
+      order.push(entry);
+      continue;
+    }
+    const firstTab = token.indexOf('\t');
+    const secondTab = token.indexOf('\t', firstTab + 1);
+    const added = token.slice(0, firstTab);
+    const deleted = token.slice(firstTab + 1, secondTab);
+    const inlinePath = token.slice(secondTab + 1);
+    let path = inlinePath;
+    let oldPath: string | null = null;
+    if (inlinePath === '') {
+      oldPath = tokens[i++] ?? '';
+      path = tokens[i++] ?? '';
+    }
+    const binary = added === '-' && deleted === '-';
+    const counts = { additions: binary ? 0 : Number(added) || 0, deletions: binary ? 0 : Number(deleted) || 0, binary };
+    const known = byPath.get(path);
+    if (known) Object.assign(known, counts);
+    else {
+      const entry: DiffEntry = { path, oldPath, status: oldPath === null ? 'modified' : 'renamed', ...counts };
+      byPath.set(path, entry);
+      order.push(entry);
+    }
+  }
+  return order;
+}
+
+/** Parses `git status --porcelain=v2 -z` (without --branch headers; any `#` line is skipped). */
+export function parseStatusV2(output: string): StatusEntry[] {
+  const tokens = output.split('\0');
+  const entries: StatusEntry[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const token = tokens[i++] ?? '';
+    if (token === '') continue;
+    const kind = token[0];
+    if (kind === '?' || kind === '!') {
+      entries.push({ kind: kind === '?' ? 'untracked' : 'ignored', path: token.slice(2) });
+    } else if (kind === '1') {
+      // 1 XY sub mH mI mW hH hI path
+      entries.push({ kind: 'changed', xy: token.slice(2, 4), path: afterFields(token, 8) });
+    } else if (kind === '2') {
+      // 2 XY sub mH mI mW hH hI Xscore path \0 origPath
+      entries.push({ kind: 'renamed', xy: token.slice(2, 4), path: afterFields(token, 9), oldPath: tokens[i++] ?? '' });
+    } else if (kind === 'u') {
+      // u XY sub m1 m2 m3 mW h1 h2 h3 path
+      entries.push({ kind: 'unmerged', xy: token.slice(2, 4), path: afterFields(token, 10) });
+    }
+  }
+  return entries;
+}
+
+/** What follows the first `count` space-separated fields (a path may hold spaces). */
+function afterFields(token: string, count: number): string {
+  let at = 0;
+  for (let field = 0; field < count; field++) {
+    at = token.indexOf(' ', at) + 1;
+    if (at === 0) return '';
+  }
+  return token.slice(at);
+}
