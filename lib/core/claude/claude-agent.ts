@@ -10,13 +10,14 @@ import type {
   SpawnedProcess,
 } from '@anthropic-ai/claude-agent-sdk';
 import type { UUID } from 'node:crypto';
-import { CLAUDE_CLIENT_ID, PermissionMode, type ModelOption, type TranscriptEvent } from '../../protocol/index.ts';
+import { CLAUDE_CLIENT_ID, PermissionMode, type ModelOption, type SlashCommand, type TranscriptEvent } from '../../protocol/index.ts';
 import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer, RewindOutcome } from '../agent.ts';
 import { describeDecision } from '../decisions/describe.ts';
 import { isPermissionUpdate, type PermissionUpdate } from '../decisions/suggestions.ts';
 import { requireDirectory } from '../directory.ts';
 import { VibesError } from '../errors.ts';
 import { describeAuthFailure, describeExit, looksLikeAuthFailure, OutputTail } from './failure.ts';
+import { contextFromClaude, slashCommandsFromClaude } from './context.ts';
 import { ClaudeMessageMapper } from './message-mapper.ts';
 
 export interface ClaudeAgentConfig {
@@ -193,6 +194,34 @@ export class ClaudeAgent implements Agent {
     return this.#models;
   }
 
+  async supportedCommands(): Promise<SlashCommand[]> {
+    const query = this.#requireQuery();
+    // The SDK keeps the list from Claude's initialize answer, replaced whenever Claude pushes a new one.
+    return slashCommandsFromClaude(
+      await withTimeout(query.supportedCommands(), this.#controlTimeoutMs, 'Claude did not list its commands in time'),
+    );
+  }
+
+  /**
+   * Asks Claude how full its context is: a control request Claude answers from the usage the
+   * model reported for its latest answer (`summary`: no token-count call, no model call).
+   */
+  async #refreshContext(): Promise<void> {
+    const query = this.#query;
+    if (!query || this.#stopping || this.#exitReported) return;
+    try {
+      const usage = await withTimeout(
+        query.getContextUsage({ detail: 'summary' }),
+        this.#controlTimeoutMs,
+        'Claude did not say how full its context is in time',
+      );
+      const context = contextFromClaude(usage);
+      if (context && !this.#stopping && !this.#exitReported) this.#emit({ type: 'context', context });
+    } catch {
+      // An older Claude (or one busy ending) that cannot say: the figure stays as it was.
+    }
+  }
+
   get #controlTimeoutMs(): number {
     return this.#config.controlTimeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS;
   }
@@ -330,7 +359,9 @@ export class ClaudeAgent implements Agent {
     if (authFailure && event.result !== undefined) {
       this.#reportExit(describeAuthFailure(event.result));
       void this.#terminate();
+      return;
     }
+    void this.#refreshContext();
   }
 
   #reportExit(failure: string | null): void {

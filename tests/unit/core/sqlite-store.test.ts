@@ -81,6 +81,7 @@ const snapshot = (id: string, extra: Partial<SessionSnapshot> = {}): SessionSnap
   node: null,
   changes: null,
   start_commit: null,
+  context: null,
   ...extra,
 });
 
