@@ -7,6 +7,7 @@ import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
 import { Button } from './ui/button.tsx';
 import { Problem } from './ui/problem.tsx';
+import { useSlashCommands } from './slash-commands.tsx';
 
 /** Enter sends, Shift+Enter breaks the line. Input sent during a turn is queued by the server and shown as such. */
 export function Composer({ session }: { session: SessionInfo }) {
@@ -19,6 +20,7 @@ export function Composer({ session }: { session: SessionInfo }) {
     setText('');
   });
   const busy = sending.busy;
+  const slash = useSlashCommands({ session, text, setText, run: (content) => void sending.run(content) });
 
   async function send(event?: FormEvent) {
     event?.preventDefault();
@@ -28,6 +30,7 @@ export function Composer({ session }: { session: SessionInfo }) {
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (slash.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
@@ -49,8 +52,10 @@ export function Composer({ session }: { session: SessionInfo }) {
               : 'Claude is working: what you send now is queued'}
         </p>
       )}
+      {slash.menu}
       <div className="flex items-end gap-2">
         <textarea
+          {...slash.fieldProps}
           id={fieldId}
           data-testid="composer"
           value={text}

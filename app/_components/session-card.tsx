@@ -5,6 +5,7 @@ import { formatAge, projectLabel } from '../../lib/client/shared/labels.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { decisionSummary } from '../../lib/protocol/decision-summary.ts';
 import { useNow } from '../_hooks/use-now.ts';
+import { ContextGauge } from './context-gauge.tsx';
 import { PendingDecisions } from './pending-decisions.tsx';
 import { ModeBadge, StateBadge } from './state-badge.tsx';
 import { Card } from './ui/card.tsx';
@@ -88,6 +89,7 @@ export const SessionCard = memo(function SessionCard({
           )}
           {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
           {session.queued_inputs > 0 && <span>{session.queued_inputs} queued</span>}
+          <ContextGauge context={session.context} />
           <span data-testid="last-activity" title={`started ${formatAge(now - session.created_at)} ago`}>
             active {formatAge(now - session.last_activity_at)} ago
           </span>
