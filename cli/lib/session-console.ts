@@ -4,6 +4,7 @@ import type { EventStream } from '../../lib/client/node/event-stream.ts';
 import { RECONNECT_MAX_DELAY_MS } from '../../lib/client/node/event-stream.ts';
 import { endText } from '../../lib/client/shared/labels.ts';
 import type { PermissionAnswerBody, ServerEvent, SessionInfo, TranscriptEntry } from '../../lib/protocol/index.ts';
+import { CommandCompleter } from './command-completer.ts';
 import { DecisionInput } from './decision-input.ts';
 import { shortId } from './ids.ts';
 import { promptFor, questionLines } from './decision-view.ts';
@@ -298,7 +299,7 @@ class SessionConsole {
   #listenForInput(): void {
     const rl = createInterface({
       input: this.#stdin,
-      ...(this.#interactive ? { output: this.#stdout, terminal: true } : { terminal: false }),
+      ...(this.#interactive ? { output: this.#stdout, terminal: true, completer: this.#commandCompleter().complete } : { terminal: false }),
     });
     this.#rl = rl;
     rl.on('line', (line) => this.#line(line));
@@ -317,6 +318,14 @@ class SessionConsole {
       process.on(signal, onSignal);
       this.#cleanups.push(() => process.off(signal, onSignal));
     }
+  }
+
+  /** `/` + Tab: the session's slash commands, asked again when Claude's session changes (a resume, a /clear). */
+  #commandCompleter(): CommandCompleter {
+    return new CommandCompleter(
+      () => this.#o.api.listCommands(this.#session.id),
+      () => this.#session.claude_session_id ?? '',
+    );
   }
 
   #line(raw: string): void {
