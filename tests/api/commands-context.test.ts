@@ -80,5 +80,9 @@ describe('slash commands and context', () => {
     await expect.poll(async () => (await alice.listSessions()).find((listed) => listed.id === session.id)?.context?.percentage).toBe(75);
     await alice.kill(session.id);
     expect((await alice.getSession(session.id)).context).toBeNull();
+    // Resumed, Claude says again at once, before any new turn.
+    await alice.resume(session.id);
+    await expect.poll(async () => (await alice.getSession(session.id)).context).not.toBeNull();
+    expect((await alice.events(session.id)).events.filter((entry) => entry.event.type === 'turn_complete')).toHaveLength(1);
   });
 });

@@ -67,6 +67,14 @@ test('the context gauge near its limit, and slash commands listed as you type, r
   // Escape closes the list; arrows move through it; Tab inserts the command and shows what it takes.
   await composer.press('Escape');
   await expect(menu).toBeHidden();
+
+  // Also while Claude works: the list is there, and what is sent waits for the turn.
+  await composer.fill('stream 3 chunks every 1500ms');
+  await composer.press('Enter');
+  await expect(view.getByTestId('session-state')).toHaveAttribute('data-state', 'processing');
+  await composer.fill('/');
+  await expect(options.filter({ hasText: '/hello' })).toBeVisible();
+  await composer.press('Escape');
   await composer.fill('/h');
   await expect(options.first()).toHaveAttribute('aria-selected', 'true');
   await composer.press('Tab');

@@ -49,5 +49,15 @@ describe.concurrent('slash commands and context with the real Claude Code', () =
     // One model call for the one turn: the figure cost no token count and no model call.
     expect(chat.requests.map((request) => request.path)).toEqual(['/v1/messages?beta=true']);
     expect(vibes.model.requests.filter((request) => request.path.includes('count_tokens'))).toEqual([]);
+
+    // Resumed (a new Claude process), the same figure comes back before any new turn, still with no model call.
+    await vibes.client().kill(session.id);
+    await vibes.client().resume(session.id);
+    const resumed = await vibes.client().getSession(session.id);
+    expect(resumed.ended_at).toBeNull();
+    await expect
+      .poll(async () => (await vibes.client().getSession(session.id)).context, { timeout: REAL_CLAUDE_TIMEOUT_MS })
+      .toEqual(context);
+    expect(chat.requests).toHaveLength(1);
   });
 });

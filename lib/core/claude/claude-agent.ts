@@ -133,6 +133,8 @@ export class ClaudeAgent implements Agent {
       await this.stop();
       throw error;
     }
+    // A resumed Claude knows its conversation's last usage already: shown before the next turn.
+    if (this.#options.resume) void this.#refreshContext();
   }
 
   send(content: string, messageId: string): void {
