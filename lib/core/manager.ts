@@ -45,6 +45,8 @@ export interface SessionManagerOptions {
   node?: string | null;
   /** Follow each session's changes in its folder with git (the server); off in core unit tests. */
   trackWork?: boolean;
+  /** Absolute folders the changes never list, even inside a session's folder (vibes' own home: token, database). */
+  hiddenFromWork?: readonly string[];
 }
 
 export interface CreateSessionOptions {
@@ -75,6 +77,7 @@ export class SessionManager {
   readonly #allowBypass: boolean;
   readonly #node: string | null;
   readonly #trackWork: boolean;
+  readonly #hiddenFromWork: readonly string[];
   #outbox: CoreEvent[] = [];
   /** Per live session, what was last written of it (`storedFields`). */
   readonly #written = new Map<string, string>();
@@ -88,6 +91,7 @@ export class SessionManager {
     this.#allowBypass = options.allowBypass ?? false;
     this.#node = options.node ?? null;
     this.#trackWork = options.trackWork ?? false;
+    this.#hiddenFromWork = options.hiddenFromWork ?? [];
     this.#agentFactory = options.agentFactory;
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? Date.now;
@@ -110,6 +114,7 @@ export class SessionManager {
       demo: options.demo ?? false,
       node: this.#node,
       trackWork: this.#trackWork,
+      hiddenFromWork: this.#hiddenFromWork,
       agentFactory: this.#agentFactory,
       publish: (event) => this.#record(event),
       onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
@@ -157,6 +162,7 @@ export class SessionManager {
         node: this.#node,
         claudeSessionId: stored.claude_session_id,
         trackWork: this.#trackWork,
+        hiddenFromWork: this.#hiddenFromWork,
         startCommit: stored.start_commit,
         agentFactory: this.#agentFactory,
         publish: (event) => this.#record(event),
@@ -303,8 +309,12 @@ export class SessionManager {
     if (live) throw new VibesError('INVALID_STATE', `Session ${sessionId} does not follow its changes`);
     const stored = this.#store.getSession(sessionId);
     if (!stored) throw notFound(sessionId);
+    // In a cluster its folder is on the machine that ran it: the same path here may be another folder.
+    if (stored.node !== null && stored.node !== this.#node) {
+      throw new VibesError('INVALID_STATE', `Session ${sessionId} ran on ${stored.node}: resume it to see its changes`);
+    }
     await requireDirectory(stored.cwd);
-    const work = new WorkTracker({ cwd: stored.cwd, startCommit: stored.start_commit, onSummary: () => {} });
+    const work = new WorkTracker({ cwd: stored.cwd, startCommit: stored.start_commit, hidden: this.#hiddenFromWork, onSummary: () => {} });
     for (const write of toolWrites(this.#storedEvents(sessionId))) work.noteToolWrite(write.path, write.diff);
     return work;
   }

@@ -66,6 +66,8 @@ export interface SessionInit {
   clock?: () => number;
   /** Follow the changes in its folder (lib/core/work); off in core unit tests. */
   trackWork?: boolean;
+  /** Absolute folders its changes never list, even under its folder (vibes' own home). */
+  hiddenFromWork?: readonly string[];
   /** HEAD when it first started (a resumed session); undefined: a new session, read it now. */
   startCommit?: string | null;
   /** When resuming a stored session: what it had reached. */
@@ -174,6 +176,7 @@ export class Session {
       ? new WorkTracker({
           cwd: init.cwd,
           ...(init.startCommit === undefined ? {} : { startCommit: init.startCommit }),
+          hidden: init.hiddenFromWork ?? [],
           clock: this.#clock,
           onSummary: (summary) => {
             this.#changes = summary;
@@ -245,9 +248,9 @@ export class Session {
   /** Starts the agent; a start that fails leaves the session `failed` with the reason. */
   async start(): Promise<void> {
     const work = this.work;
+    // Only HEAD is read now; the folder is counted when a turn begins or a client asks.
     const workReady = work?.ready().then(() => {
       this.#startCommit = work.startCommit;
-      work.touched();
     });
     try {
       await this.#agent.start();
@@ -374,10 +377,13 @@ export class Session {
     }
     this.#rewinding = true;
     try {
-      const outcome = await this.#agent.rewindFiles(message.id, request.dryRun).catch((error: unknown): RewindOutcome => ({
-        canRewind: false,
-        error: error instanceof Error ? error.message : String(error),
-      }));
+      const ask = (dryRun: boolean) =>
+        this.#agent
+          .rewindFiles(message.id, dryRun)
+          .catch((error: unknown): RewindOutcome => ({ canRewind: false, error: error instanceof Error ? error.message : String(error) }));
+      // Claude names the files only on a dry run: a rewind asks that first, to say what it restored.
+      const preview = await ask(true);
+      const outcome = request.dryRun || !preview.canRewind ? preview : { ...preview, ...(await ask(false)) };
       const filesChanged = (outcome.filesChanged ?? []).map((path) => this.#wirePath(path));
       const restorable = new Set(filesChanged);
       const notRestorable = [...new Set(this.#messages.slice(index).flatMap((sent) => sent.otherFiles))].filter(
@@ -400,7 +406,9 @@ export class Session {
       return result;
     } finally {
       this.#rewinding = false;
-      if (!this.isTurnActive && this.#decisions.size === 0) this.#sendNextQueued();
+      // Input that came during the rewind waited for it.
+      const live = !this.#stopping && this.#state === 'idle';
+      if (live && this.#decisions.size === 0) this.#sendNextQueued();
     }
   }
 
@@ -486,8 +494,10 @@ export class Session {
       this.#held.push(event);
       return;
     }
-    if (event.type === 'transcript' && event.event.type === 'turn_complete' && this.work && this.#turn) {
-      this.#completeTurnAfterLook(event.event, this.#turn);
+    if (event.type === 'transcript' && event.event.type === 'turn_complete' && this.#turn) {
+      // A turn that called no tool changed no file: it ends at once.
+      if (this.#turn.calledTools) this.#completeTurnAfterLook(event.event, this.#turn);
+      else this.#onTranscriptEvent({ ...event.event, changed_files: [] });
       return;
     }
     switch (event.type) {
@@ -622,7 +632,12 @@ export class Session {
       // The files as they are before Claude starts on them: what else changed is told at the end.
       work.touched();
       const before = work.fingerprints().catch(() => null);
-      this.#turn = { message: this.#messages.find((sent) => sent.id === messageId) ?? null, toolFiles: new Set(), before };
+      this.#turn = {
+        message: this.#messages.find((sent) => sent.id === messageId) ?? null,
+        toolFiles: new Set(),
+        calledTools: false,
+        before,
+      };
     }
     const note = this.#rewindNote;
     this.#rewindNote = null;
@@ -636,6 +651,7 @@ export class Session {
 
   /** Edit tools: the file a call writes, and on its result, that this session's tools wrote it. */
   #noteToolEvent(event: TranscriptEvent): void {
+    if (event.type === 'tool_use' && this.#turn) this.#turn.calledTools = true;
     const edited = editedPath(event);
     if (edited !== null && event.type === 'tool_use') {
       this.#editCalls.set(event.tool_use_id, edited);
@@ -670,6 +686,8 @@ export class Session {
       .then((changedFiles) => {
         const held = this.#held ?? [];
         this.#held = null;
+        // Ended meanwhile: what Claude said after is as lost as if it had come after the end.
+        if (this.#state === 'finished' || this.#stopping) return;
         this.#onTranscriptEvent(changedFiles === undefined ? event : { ...event, changed_files: changedFiles });
         for (const next of held) this.#onAgentEvent(next);
       });
@@ -749,6 +767,8 @@ const TURN_LOOK_MS = 5000;
 interface OpenTurn {
   message: SentMessage | null;
   toolFiles: Set<string>;
+  /** Claude called a tool (any: Bash changes files too); a turn without one needs no second look. */
+  calledTools: boolean;
   before: Promise<Map<string, string> | null>;
 }
 

@@ -1,5 +1,6 @@
+import { realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   type Bus,
   EventBus,
@@ -109,6 +110,8 @@ export async function createRuntime(
     allowBypass: config.allowBypass,
     node: shared ? shared.node : null,
     trackWork: true,
+    // Its token and database are no session's changes, even when a session works in a folder above it.
+    hiddenFromWork: [resolve(config.home), realpathOr(config.home)],
   });
   const lifecycle = new SessionLifecycle(manager);
   let cluster: Cluster | undefined;
@@ -274,4 +277,13 @@ function joinCluster(
   // The CLI on this machine reads the token file: it gets the cluster's too.
   writeToken(home, token);
   return { token, fromEnv: false };
+}
+
+/** The folder's real path (links resolved), or the folder as given when it cannot be resolved. */
+function realpathOr(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return resolve(folder);
+  }
 }

@@ -66,6 +66,34 @@ describe('changes in a git repository', () => {
     expect(sinceStart.head_commit).not.toBe(head);
   });
 
+  it('marks the files this session’s own edit tools wrote, also after a resume', async () => {
+    const root = tempRepo({ 'notes.txt': 'old\n', 'other.txt': 'x\n' });
+    // The fake Claude's Edit writes nothing: the change is made here, the call marks it as the session's.
+    writeFileSync(join(root, 'notes.txt'), 'new\n');
+    writeFileSync(join(root, 'other.txt'), 'y\n');
+    const id = (await alice().createSession({ cwd: root, prompt: 'please edit' })).id;
+    await expect.poll(async () => (await alice().getSession(id)).pending_permissions.length).toBe(1);
+    const [request] = (await alice().getSession(id)).pending_permissions;
+    await alice().answerPermission(id, request?.request_id ?? '', { behavior: 'allow' });
+    await turnsCompleted(id, 1);
+    const bySession = async () => (await alice().changes(id)).files.map((file) => [file.path, file.by_session]);
+    expect(await bySession()).toEqual([
+      ['notes.txt', true],
+      ['other.txt', false],
+    ]);
+    await alice().kill(id);
+    // An ended session's changes: its folder as it is now, its tools' writes read from the transcript.
+    expect(await bySession()).toEqual([
+      ['notes.txt', true],
+      ['other.txt', false],
+    ]);
+    await alice().resume(id);
+    expect(await bySession()).toEqual([
+      ['notes.txt', true],
+      ['other.txt', false],
+    ]);
+  });
+
   it('refuses a bad base, a malformed path, and a path that did not change', async () => {
     const root = tempRepo({ 'a.txt': 'a\n' });
     const id = (await alice().createSession({ cwd: root })).id;
@@ -81,20 +109,28 @@ describe('changes in a git repository', () => {
 
   it('a turn_complete names what changed during the turn that no tool of the session wrote', async () => {
     const root = tempRepo({ 'a.txt': 'a\n' });
-    const id = (await alice().createSession({ cwd: root })).id;
-    await expect.poll(async () => (await alice().getSession(id)).changes).toEqual({ files: 0, additions: 0, deletions: 0 });
+    const session = await alice().createSession({ cwd: root });
+    const id = session.id;
+    // Nothing is counted before the first turn.
+    expect(session.changes).toBeNull();
     // A change from before the turn, that only the turn's first look at the folder counts: once
     // the summary shows it, that look is done, and what follows happened during the turn.
     writeFileSync(join(root, 'before.txt'), 'by hand\n');
-    await alice().sendInput(id, 'hang');
+    await alice().sendInput(id, 'please use bash');
     await expect.poll(async () => (await alice().getSession(id)).changes?.files).toBe(1);
+    await expect.poll(async () => (await alice().getSession(id)).pending_permissions.length).toBe(1);
     writeFileSync(join(root, 'by-bash.txt'), 'made by a command\n');
-    await alice().interrupt(id);
+    const [request] = (await alice().getSession(id)).pending_permissions;
+    await alice().answerPermission(id, request?.request_id ?? '', { behavior: 'allow' });
     const entries = await turnsCompleted(id, 1);
     const complete = entries.find((entry) => entry.event.type === 'turn_complete')?.event;
     expect(complete).toMatchObject({ changed_files: [{ path: 'by-bash.txt', source: 'other' }] });
     const seq = entries.find((entry) => entry.event.type === 'user_input')?.seq ?? 0;
     expect(await alice().turnChanges(id, seq)).toEqual({ seq, git: true, files: [{ path: 'by-bash.txt', source: 'other', diffs: [] }] });
+    // A turn that calls no tool changes nothing, and ends without a look at the folder.
+    await alice().sendInput(id, 'hello');
+    const later = await turnsCompleted(id, 2);
+    expect(later.filter((entry) => entry.event.type === 'turn_complete').at(-1)?.event).toMatchObject({ changed_files: [] });
     // The summary on the session follows (coalesced) without being asked.
     await expect.poll(async () => (await alice().getSession(id)).changes).toEqual({ files: 2, additions: 2, deletions: 0 });
   });

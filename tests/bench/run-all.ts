@@ -15,6 +15,7 @@ const benches = [
   ['CLI latency', ['tests/bench/cli-latency.ts']],
   ['dashboard first-load JS', ['tests/bench/first-load-js.ts']],
   ['open a 10,000-event transcript on a phone', ['tests/bench/open-transcript.ts']],
+  ['changes of a 20,000-file repository with 300 changed', ['tests/bench/changes.ts']],
 ] as const;
 
 console.log(

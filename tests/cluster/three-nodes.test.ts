@@ -5,6 +5,7 @@ import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { ApiError } from '../../lib/client/shared/api-error.ts';
 import { POSTGRES_PASSWORD, startPostgres, startRedis, type Engine } from '../support/engines.ts';
 import { TestEventStream } from '../support/event-stream.ts';
+import { tempRepo } from '../support/git-repo.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 
 // Three vibes nodes on one machine: three ports, one Redis, one PostgreSQL (issue 19's "Done when").
@@ -179,6 +180,18 @@ describe('a cluster of three nodes', () => {
     await expect.poll(async () => (await client('a', 'reader').getSession(session.id)).ended_at, { timeout: 10_000 }).not.toBeNull();
     await expectError(client('a', 'reader').readFile(session.id, `${basename(onB.home)}-visible.txt`), 'INVALID_STATE', 409);
     rmSync(join(dirname(onB.home), `${basename(onB.home)}-visible.txt`));
+  }, 30_000);
+
+  it('the work routes asked of A about a session on B are answered by B, where its folder and its Claude are', async () => {
+    const cwd = tempRepo({ 'a.txt': 'one\n' });
+    writeFileSync(join(cwd, 'a.txt'), 'two\n');
+    const session = await client('a', 'worker').createSession({ cwd, node: 'b', prompt: 'hello' });
+    await expect.poll(async () => (await client('a', 'worker').getSession(session.id)).state, { timeout: 15_000 }).toBe('idle');
+    expect((await client('a', 'worker').changes(session.id)).files.map((file) => file.path)).toEqual(['a.txt']);
+    expect((await client('a', 'worker').fileDiff(session.id, 'a.txt')).patch).toContain('+two');
+    // Rewind needs the live session and its Claude: only B has them.
+    expect(await client('a', 'worker').rewind(session.id, { dry_run: true })).toMatchObject({ can_rewind: true, dry_run: true });
+    await client('a', 'worker').kill(session.id);
   }, 30_000);
 
   it('Redis restarted mid-stream: clients resync and the transcript is whole', async () => {

@@ -9,6 +9,8 @@ export interface CoreHarnessOptions {
   /** Replaces the scripted agents. */
   agentFactory?: AgentFactory;
   allowBypass?: boolean;
+  /** Sessions follow their folder's changes with git (as the server's do). */
+  trackWork?: boolean;
 }
 
 /** A manager, lifecycle and bus wired to scripted agents, recording everything published. */
@@ -23,6 +25,7 @@ export function coreHarness(options: CoreHarnessOptions = {}) {
     ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.allowBypass === undefined ? {} : { allowBypass: options.allowBypass }),
+    ...(options.trackWork === undefined ? {} : { trackWork: options.trackWork }),
   });
   const lifecycle = new SessionLifecycle(manager);
   const create = (ownerId: string, extra: { prompt?: string; name?: string; permissionMode?: PermissionMode; demo?: boolean } = {}) =>

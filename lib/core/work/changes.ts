@@ -3,7 +3,7 @@ import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChangedFile, ChangesResponse, ChangeBase, FilePatchResponse } from '../../protocol/index.ts';
 import { VibesError } from '../errors.ts';
-import { parseDiffRawNumstat, parseStatusV2 } from './git-parse.ts';
+import { parseDiffRawNumstat, parseNulList } from './git-parse.ts';
 import { runGit } from './git.ts';
 
 /** More changed files than this are counted but not listed. */
@@ -52,6 +52,8 @@ export interface ChangesInput {
   /** The session's start commit (used for base `start`). */
   startCommit: string | null;
   writes: ReadonlyMap<string, ToolWrite>;
+  /** Absolute folders never listed, even under the session's folder (vibes' own home: token, database). */
+  hidden: readonly string[];
   now: number;
 }
 
@@ -72,14 +74,16 @@ export async function computeChanges(input: ChangesInput): Promise<ComputedChang
     binary: entry.binary,
     by_session: input.writes.has(entry.path),
   }));
-  const status = await runGit(input.cwd, ['status', '--porcelain=v2', '-z', '--untracked-files=all', '--ignore-submodules=all', '--', '.']);
-  if (status.code !== 0) throw new VibesError('INTERNAL', `git status failed: ${status.stderr || `exit ${status.code}`}`);
-  const prefix = repo.scope === '' ? '' : `${repo.scope}/`;
-  const untracked = parseStatusV2(status.stdout).flatMap((entry) =>
-    entry.kind === 'untracked' && entry.path.startsWith(prefix) && !entry.path.endsWith('/') ? [entry.path.slice(prefix.length)] : [],
-  );
-  for (const path of untracked) {
-    const lines = await countLines(join(input.cwd, path));
+  // ls-files, not status: it only walks for new files, where status compares every tracked one
+  // again (five times as long on 20,000 files).
+  const others = await runGit(input.cwd, ['ls-files', '--others', '--exclude-standard', '-z', '--', '.']);
+  if (others.code !== 0) throw new VibesError('INTERNAL', `git ls-files failed: ${others.stderr || `exit ${others.code}`}`);
+  // A nested repository is listed as its folder (`dir/`): it is not this repository's file.
+  const untracked = parseNulList(others.stdout).filter((path) => !path.endsWith('/'));
+  // Past the listing cap a new file is counted as changed, its lines are not read.
+  const counted = await inBatches(untracked.slice(0, MAX_LISTED_FILES), (path) => countLines(join(input.cwd, path)));
+  for (const [index, path] of untracked.entries()) {
+    const lines = counted[index] ?? { count: 0, binary: false };
     files.push({
       path,
       old_path: null,
@@ -114,6 +118,7 @@ function finish(
   files: ChangedFile[],
   origin: Pick<ChangesResponse, 'source' | 'base_commit' | 'head_commit' | 'scope'>,
 ): ComputedChanges {
+  if (input.hidden.length > 0) files = files.filter((file) => !isHidden(join(input.cwd, file.path), input.hidden));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   let additions = 0;
   let deletions = 0;
@@ -162,6 +167,17 @@ export async function computeFilePatch(input: ChangesInput, file: ChangedFile): 
     throw new VibesError('INTERNAL', `git diff failed: ${diff.stderr || `exit ${diff.code}`}`);
   }
   return { ...summary, patch: diff.stdout, omitted: null };
+}
+
+function isHidden(path: string, hidden: readonly string[]): boolean {
+  return hidden.some((folder) => path === folder || path.startsWith(`${folder}/`));
+}
+
+/** `task` over `items`, a few at a time, results in order. */
+async function inBatches<T, R>(items: readonly T[], task: (item: T) => Promise<R>, size = 16): Promise<R[]> {
+  const results: R[] = [];
+  for (let at = 0; at < items.length; at += size) results.push(...(await Promise.all(items.slice(at, at + size).map(task))));
+  return results;
 }
 
 async function emptyTree(cwd: string): Promise<string> {

@@ -12,14 +12,6 @@ export interface DiffEntry {
   binary: boolean;
 }
 
-/** One entry of `git status --porcelain=v2 -z`. */
-export type StatusEntry =
-  | { kind: 'changed'; xy: string; path: string }
-  | { kind: 'renamed'; xy: string; path: string; oldPath: string }
-  | { kind: 'unmerged'; xy: string; path: string }
-  | { kind: 'untracked'; path: string }
-  | { kind: 'ignored'; path: string };
-
 const RAW_STATUS: Record<string, FileChangeStatus> = {
   M: 'modified',
   A: 'added',
@@ -79,37 +71,7 @@ export function parseDiffRawNumstat(output: string): DiffEntry[] {
   return order;
 }
 
-/** Parses `git status --porcelain=v2 -z` (without --branch headers; any `#` line is skipped). */
-export function parseStatusV2(output: string): StatusEntry[] {
-  const tokens = output.split('\0');
-  const entries: StatusEntry[] = [];
-  let i = 0;
-  while (i < tokens.length) {
-    const token = tokens[i++] ?? '';
-    if (token === '') continue;
-    const kind = token[0];
-    if (kind === '?' || kind === '!') {
-      entries.push({ kind: kind === '?' ? 'untracked' : 'ignored', path: token.slice(2) });
-    } else if (kind === '1') {
-      // 1 XY sub mH mI mW hH hI path
-      entries.push({ kind: 'changed', xy: token.slice(2, 4), path: afterFields(token, 8) });
-    } else if (kind === '2') {
-      // 2 XY sub mH mI mW hH hI Xscore path \0 origPath
-      entries.push({ kind: 'renamed', xy: token.slice(2, 4), path: afterFields(token, 9), oldPath: tokens[i++] ?? '' });
-    } else if (kind === 'u') {
-      // u XY sub m1 m2 m3 mW h1 h2 h3 path
-      entries.push({ kind: 'unmerged', xy: token.slice(2, 4), path: afterFields(token, 10) });
-    }
-  }
-  return entries;
-}
-
-/** What follows the first `count` space-separated fields (a path may hold spaces). */
-function afterFields(token: string, count: number): string {
-  let at = 0;
-  for (let field = 0; field < count; field++) {
-    at = token.indexOf(' ', at) + 1;
-    if (at === 0) return '';
-  }
-  return token.slice(at);
+/** Parses a NUL-separated list of paths (`git ls-files -z`). */
+export function parseNulList(output: string): string[] {
+  return output.split('\0').filter((path) => path !== '');
 }

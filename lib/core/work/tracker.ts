@@ -21,6 +21,8 @@ export interface WorkTrackerOptions {
   startCommit?: string | null;
   /** Called when the changes against the start, as counted in the background, differ from the last count. */
   onSummary: (summary: ChangesSummary | null) => void;
+  /** Absolute folders never listed nor diffed, even under the cwd (vibes' own home). */
+  hidden?: readonly string[];
   clock?: () => number;
 }
 
@@ -32,6 +34,7 @@ export class WorkTracker {
   readonly cwd: string;
   readonly #onSummary: (summary: ChangesSummary | null) => void;
   readonly #clock: () => number;
+  readonly #hidden: readonly string[];
   readonly #queue = new GitQueue();
   /** This session's own edit tools' writes, by path relative to the cwd. */
   readonly #writes = new Map<string, ToolWrite>();
@@ -50,6 +53,7 @@ export class WorkTracker {
     this.cwd = options.cwd;
     this.#onSummary = options.onSummary;
     this.#clock = options.clock ?? Date.now;
+    this.#hidden = options.hidden ?? [];
     this.#startCommit = options.startCommit ?? null;
     const known = options.startCommit !== undefined;
     this.#started = this.#queue.run(async () => {
@@ -174,7 +178,7 @@ export class WorkTracker {
     await this.#started;
     const repo = await repoOf(this.cwd);
     this.#inGit = repo !== null;
-    return { cwd: this.cwd, repo, base, startCommit: this.#startCommit, writes: this.#writes, now: this.#clock() };
+    return { cwd: this.cwd, repo, base, startCommit: this.#startCommit, writes: this.#writes, hidden: this.#hidden, now: this.#clock() };
   }
 
   #report(changes: ComputedChanges | null): void {

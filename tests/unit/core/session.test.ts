@@ -389,6 +389,19 @@ describe('Session.rewind', () => {
     expect(lastRewindNote(session)).toEqual([]);
   });
 
+  it('input sent during a rewind waits for it, then goes with the note', async () => {
+    const { session, agent } = await started();
+    session.sendInput('first', origin);
+    agent.completeTurn();
+    agent.rewindOutcome = { canRewind: true, filesChanged: [], skippedLinks: 0 };
+    const rewinding = session.rewind({ to: null, dryRun: false }, 'owner');
+    session.sendInput('meanwhile', origin);
+    expect(agent.sent).toEqual(['first']);
+    expect(session.snapshot().queued_inputs).toBe(1);
+    await rewinding;
+    expect(agent.sent.at(-1)).toMatch(/^\[vibes: the user rewound .*\]\n\nmeanwhile$/s);
+  });
+
   it('a real rewind is recorded in the transcript and told to Claude with the next message', async () => {
     const { session, agent } = await started();
     session.sendInput('first line\nmore', origin);
@@ -396,7 +409,11 @@ describe('Session.rewind', () => {
     agent.rewindOutcome = { canRewind: true, filesChanged: ['/elsewhere/a.ts'], insertions: 1, deletions: 2, skippedLinks: 0 };
     const result = await session.rewind({ to: agent.messageIds[0] ?? null, dryRun: false }, 'owner');
     expect(result).toMatchObject({ dry_run: false, can_rewind: true, files_changed: ['/elsewhere/a.ts'], skipped_links: 0, error: null });
-    expect(agent.rewinds).toEqual([{ messageId: agent.messageIds[0], dryRun: false }]);
+    // Claude names the files only on a dry run: the rewind asks that first.
+    expect(agent.rewinds).toEqual([
+      { messageId: agent.messageIds[0], dryRun: true },
+      { messageId: agent.messageIds[0], dryRun: false },
+    ]);
     expect(lastRewindNote(session)).toEqual([
       {
         type: 'system',

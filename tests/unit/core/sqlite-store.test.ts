@@ -209,8 +209,9 @@ describe('SqliteStore on disk', () => {
     const path = dbPath();
     mkdirSync(dirname(path), { recursive: true });
     const raw = new Database(path);
-    for (const migration of MIGRATIONS.slice(0, -1)) raw.exec(migration);
-    raw.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    const before = MIGRATIONS.findIndex((migration) => migration.includes('paired_by'));
+    for (const migration of MIGRATIONS.slice(0, before)) raw.exec(migration);
+    raw.pragma(`user_version = ${before}`);
     raw
       .prepare("INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address) VALUES ('old', 'h', 'Phone', 1, 2, '-')")
       .run();
@@ -226,6 +227,25 @@ describe('SqliteStore on disk', () => {
     expect(cookieId).toMatch(/^[0-9a-f]{12}$/);
     store.close();
     expect(open(path).devices.deviceCookieId()).toBe(cookieId);
+  });
+
+  it('keeps the commit a session started on, and a database from before it keeps its sessions (without one)', () => {
+    const path = dbPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const raw = new Database(path);
+    const before = MIGRATIONS.length - 1;
+    for (const migration of MIGRATIONS.slice(0, before)) raw.exec(migration);
+    raw.pragma(`user_version = ${before}`);
+    raw
+      .prepare("INSERT INTO sessions (id, state, owner_id, created_at, last_activity_at, cwd) VALUES ('old', 'idle', 'o', 1, 1, '/tmp')")
+      .run();
+    raw.close();
+    const store = open(path);
+    expect(store.getSession('old')).toMatchObject({ id: 'old', start_commit: null, changes: null });
+    const commit = 'a'.repeat(40);
+    store.write({ sessions: [snapshot('s1', { start_commit: commit, changes: { files: 2, additions: 3, deletions: 1 } })] });
+    // The summary is recounted, never stored; the start commit is kept for the changes after a resume.
+    expect(store.getSession('s1')).toMatchObject({ start_commit: commit, changes: null });
   });
 
   it('refuses a database from a newer vibes', () => {
@@ -277,8 +297,9 @@ describe('PostgresStore', () => {
     const url = postgresUrl();
     const raw = new SyncPostgres(url);
     raw.query('CREATE TABLE vibes_schema (version INTEGER NOT NULL)');
-    raw.query(`INSERT INTO vibes_schema (version) VALUES (${PG_MIGRATIONS.length - 1})`);
-    for (const migration of PG_MIGRATIONS.slice(0, -1)) raw.query(migration);
+    const before = PG_MIGRATIONS.findIndex((migration) => migration.includes('paired_by'));
+    raw.query(`INSERT INTO vibes_schema (version) VALUES (${before})`);
+    for (const migration of PG_MIGRATIONS.slice(0, before)) raw.query(migration);
     raw.query("INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address) VALUES ('old', 'h', 'Phone', 1, 2, '-')");
     raw.close();
     const store = openPostgres(url);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDiffRawNumstat, parseStatusV2 } from '../../../../lib/core/work/git-parse.ts';
+import { parseDiffRawNumstat, parseNulList } from '../../../../lib/core/work/git-parse.ts';
 
 // Outputs as git 2.39 prints them (see how each was made beside it), NUL-separated.
 const z = (...tokens: string[]) => `${tokens.join('\0')}\0`;
@@ -65,27 +65,9 @@ describe('parseDiffRawNumstat (git diff -z --raw --numstat -M)', () => {
   });
 });
 
-describe('parseStatusV2 (git status --porcelain=v2 -z)', () => {
-  it('reads changed, renamed, unmerged, untracked and ignored entries, paths with spaces', () => {
-    const output = z(
-      '1 .M N... 100644 100644 100644 87ae6b695deceaf160611414f7dcd5c7366b2e79 87ae6b695deceaf160611414f7dcd5c7366b2e79 sub/b c.bin',
-      '2 R. N... 100644 100644 100644 788c8171799781d0679402b6132f26795538e3df 788c8171799781d0679402b6132f26795538e3df R100 sub/d/new.txt',
-      'sub/old.txt',
-      'u UU N... 100644 100644 100644 100644 1111111111111111111111111111111111111111 2222222222222222222222222222222222222222 3333333333333333333333333333333333333333 conflict.ts',
-      '? sub/d/u.txt',
-      '! build/out.js',
-    );
-    expect(parseStatusV2(output)).toEqual([
-      { kind: 'changed', xy: '.M', path: 'sub/b c.bin' },
-      { kind: 'renamed', xy: 'R.', path: 'sub/d/new.txt', oldPath: 'sub/old.txt' },
-      { kind: 'unmerged', xy: 'UU', path: 'conflict.ts' },
-      { kind: 'untracked', path: 'sub/d/u.txt' },
-      { kind: 'ignored', path: 'build/out.js' },
-    ]);
-  });
-
-  it('skips --branch headers and empty output', () => {
-    expect(parseStatusV2(z('# branch.oid abc', '# branch.head main', '? a'))).toEqual([{ kind: 'untracked', path: 'a' }]);
-    expect(parseStatusV2('')).toEqual([]);
+describe('parseNulList (git ls-files -z)', () => {
+  it('reads paths with spaces, tabs and newlines, and nothing at all', () => {
+    expect(parseNulList(z('a b.txt', 'tab\there', 'new\nline', 'nested/'))).toEqual(['a b.txt', 'tab\there', 'new\nline', 'nested/']);
+    expect(parseNulList('')).toEqual([]);
   });
 });

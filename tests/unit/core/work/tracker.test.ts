@@ -118,6 +118,17 @@ describe('WorkTracker', () => {
     ]);
   });
 
+  it('never lists nor diffs what is under a hidden folder (vibes’ own home), even inside the session’s folder', async () => {
+    const { app } = repo();
+    mkdirSync(join(app, '.vibes'));
+    writeFileSync(join(app, '.vibes/token'), 'secret\n');
+    writeFileSync(join(app, 'src/a.ts'), 'changed\n');
+    const work = new WorkTracker({ cwd: app, hidden: [join(app, '.vibes')], onSummary: () => {} });
+    await work.ready();
+    expect((await work.changes('start')).files.map((file) => file.path)).toEqual(['src/a.ts']);
+    await expect(work.filePatch('.vibes/token', 'start')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('tells the summary once per change, and reuses a count nothing has touched since', async () => {
     const { app } = repo();
     const summaries: unknown[] = [];
