@@ -151,10 +151,9 @@ export function useSlashCommands({
     </p>
   ) : null;
 
+  // A textarea keeps its textbox role (a combobox role is not allowed on it); these it may carry.
   const fieldProps = {
-    role: 'combobox',
     'aria-autocomplete': 'list',
-    'aria-expanded': open && matches.length > 0,
     'aria-controls': open ? listId : undefined,
     'aria-activedescendant': open && active ? optionId(index) : undefined,
   } as const;

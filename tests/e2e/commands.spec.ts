@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type TestInfo, type Page } from '@playwright/test';
 import { card, openDashboard, scriptApi, uniqueName, visible } from './support/dashboard.ts';
 
@@ -63,6 +64,10 @@ test('the context gauge near its limit, and slash commands listed as you type, r
   await expect(options).toHaveText([/^\/compact/, /^\/context/]);
   if (phone) expect((await options.first().boundingBox())?.height).toBeGreaterThanOrEqual(44);
   await screenshot(page, testInfo, 'slash-commands');
+  const violations = (await new AxeBuilder({ page }).analyze()).violations.filter(
+    (violation) => violation.impact === 'serious' || violation.impact === 'critical',
+  );
+  expect(violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
 
   // Escape closes the list; arrows move through it; Tab inserts the command and shows what it takes.
   await composer.press('Escape');
