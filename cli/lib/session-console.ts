@@ -3,7 +3,14 @@ import type { ApiClient } from '../../lib/client/node/api-client.ts';
 import type { EventStream } from '../../lib/client/node/event-stream.ts';
 import { RECONNECT_MAX_DELAY_MS } from '../../lib/client/node/event-stream.ts';
 import { endText } from '../../lib/client/shared/labels.ts';
-import type { PermissionAnswerBody, ServerEvent, SessionInfo, TranscriptEntry } from '../../lib/protocol/index.ts';
+import {
+  contextNearLimit,
+  describeContext,
+  type PermissionAnswerBody,
+  type ServerEvent,
+  type SessionInfo,
+  type TranscriptEntry,
+} from '../../lib/protocol/index.ts';
 import { CommandCompleter } from './command-completer.ts';
 import { DecisionInput } from './decision-input.ts';
 import { shortId } from './ids.ts';
@@ -221,6 +228,14 @@ class SessionConsole {
     this.#dropStaleAnswer();
     if (!this.#o.json && session.model !== previous.model && session.model !== null && previous.model !== null) {
       this.#printer.line(this.#o.style.dim(`· model: ${session.model}`));
+    }
+    if (
+      !this.#o.json &&
+      session.context &&
+      contextNearLimit(session.context) &&
+      !(previous.context && contextNearLimit(previous.context))
+    ) {
+      this.#printer.line(this.#o.style.yellow(`· ${describeContext(session.context)}`));
     }
     if (failed) {
       if (!this.#o.json) this.#printer.state(session);

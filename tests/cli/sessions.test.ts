@@ -111,6 +111,14 @@ describe.concurrent('vibes claude', () => {
     expect(input?.event).toMatchObject({ source: 'cli', content: ASKS_FOR_BASH });
   });
 
+  it('says once when the context nears the point where Claude compacts it', async ({ expect }) => {
+    // The fake fills its context to 75% of a window it compacts at 83.5%; the second turn keeps the console open meanwhile.
+    const result = await runCli(['claude', '--name', 'filling up'], env, { input: 'near-limit\nstream 3 chunks every 300ms\n' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('· Context 7').length, result.stdout).toBe(2);
+    expect(result.stdout).toContain('· Context 75% full: 150k of 200k tokens. Claude compacts the conversation soon at 83.5%');
+  });
+
   it('exits non-zero when the last turn failed', async ({ expect }) => {
     const result = await runCli(['claude', FAILS], env);
     expect(result.code, result.stdout + result.stderr).toBe(1);
