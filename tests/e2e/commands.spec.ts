@@ -50,6 +50,7 @@ test('the context gauge near its limit, and slash commands listed as you type, r
   const title = await visible(page, 'session-title').boundingBox();
   const gaugeBox = await gauge.boundingBox();
   expect(title && gaugeBox && gaugeBox.y >= title.y + title.height - 1).toBe(true);
+  await expect(view.getByTestId('turn-complete')).toHaveCount(1);
   await screenshot(page, testInfo, 'context-near-limit');
 
   // Typing `/` lists the commands with their hints; typing more filters them.
