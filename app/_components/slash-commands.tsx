@@ -113,7 +113,8 @@ export function useSlashCommands({
         >
           {matches.map((command, at) => (
             <li
-              key={command.name}
+              // Claude may list two rows of one name (a built-in and a user's command).
+              key={`${command.name}-${at}`}
               id={optionId(at)}
               data-index={at}
               role="option"

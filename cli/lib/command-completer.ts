@@ -51,5 +51,7 @@ export class CommandCompleter {
 /** `/name ` for each command whose name starts with what was typed; readline completes a single one in place. */
 export function completionsFor(commands: readonly SlashCommand[], typed: string): string[] {
   const query = typed.toLowerCase();
-  return commands.filter((command) => command.name.toLowerCase().startsWith(query)).map((command) => `/${command.name} `);
+  const names = commands.filter((command) => command.name.toLowerCase().startsWith(query)).map((command) => `/${command.name} `);
+  // Claude may list two rows of one name (a built-in and a user's command): one completion.
+  return [...new Set(names)];
 }

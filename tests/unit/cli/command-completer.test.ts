@@ -50,5 +50,6 @@ describe('slash-command completion in the session console', () => {
     await complete('/x');
     expect(load).toHaveBeenCalledTimes(3);
     expect(completionsFor(COMMANDS, 'CON')).toEqual(['/context ']);
+    expect(completionsFor([...COMMANDS, { name: 'hello', description: 'Another hello', argument_hint: '' }], 'h')).toEqual(['/hello ']);
   });
 });
