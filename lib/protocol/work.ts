@@ -10,7 +10,9 @@ import { LIMITS } from './rules.ts';
  * - `GET /api/sessions/:id/changes?base=start|head`: the changed files (ChangesResponse). `start`
  *   (the default) compares with the commit the session started on, `head` with HEAD now. Only the
  *   session's folder counts, even inside a larger repository. Outside git (`source: 'tools'`)
- *   only the files this session's tools wrote are listed, without counts.
+ *   only the files this session's edit tools wrote are listed, counted from their own diffs.
+ *   A count is at most a second old; while Claude works it is redone in the background
+ *   (coalesced) and `SessionInfo.changes` follows it.
  * - `GET /api/sessions/:id/changes/diff?path=...&base=...`: one file's unified diff.
  * - `GET /api/sessions/:id/turns/:seq/changes`: what the turn started by the user_input at `seq` changed.
  * - `POST /api/sessions/:id/rewind` `{ to?, dry_run? }`: puts the files back as they were before
@@ -61,7 +63,7 @@ export const FilePatchResponse = z.object({
   binary: z.boolean(),
   additions: z.number().int().nonnegative(),
   deletions: z.number().int().nonnegative(),
-  /** Git's unified diff of this one file, headers included; null when omitted. */
+  /** Git's unified diff of this one file, headers included; null when omitted, and outside git (the turn's diffs show those edits). */
   patch: z.string().nullable(),
   omitted: z.enum(['binary', 'too_large']).nullable(),
   /** Bytes of the new side (0 when deleted). */

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangedFile, RewindResponse, TranscriptEntry } from '../../lib/protocol/index.ts';
@@ -53,6 +54,18 @@ describe('vibes sessions diff', () => {
     expect(diff.stdout).toContain('+++ b/src/a.ts');
     expect(diff.stdout).toContain('-two\n+2\n+three');
     expect(diff.stdout).toContain('+fresh');
+  });
+
+  it('outside git says so, and lists only what Claude’s edit tools wrote (nothing here)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'vibes-cli-nogit-'));
+    writeFileSync(join(folder, 'notes.txt'), 'by hand\n');
+    const { session } = await heldSession(folder);
+    const result = await runCli(['sessions', 'diff', session.id.slice(0, 8), '--stat'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('is not in a git repository: only the files Claude');
+    expect(result.stdout).toContain('No changes.');
+    const json = await runCli(['sessions', 'diff', session.id.slice(0, 8), '--json'], env);
+    expect(JSON.parse(json.stdout)).toEqual([]);
   });
 
   it('refuses an unknown session', async () => {
