@@ -42,6 +42,7 @@ export default defineConfig({
     // decisions.spec is about phones; the desktop answers requests in multi-device.spec.
     // notifications.spec (push to the service worker) and https.spec (its own servers) run on the Pixel 7.
     // cluster.spec starts two nodes on Redis and PostgreSQL of its own: once, on the desktop.
+    // work.spec (changes, diffs, undo, files) runs on both: the phone's layout and the desktop's.
     {
       name: 'desktop',
       use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions },
@@ -69,6 +70,8 @@ export default defineConfig({
       VIBES_DISCONNECT_GRACE_MS: '3000',
       VIBES_RATE_LIMIT_PER_SECOND: '1000',
       VIBES_RATE_LIMIT_BURST: '1000',
+      // notifications.spec subscribes with a loopback endpoint: the owner's opt-in to private push endpoints.
+      VIBES_PUSH_ALLOW_PRIVATE: '1',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -1,10 +1,11 @@
 'use client';
 
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { isTurnRunning } from '../../lib/protocol/rules.ts';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
+import { AttachSheet, AttachmentTray, PaperClipIcon, useAttachments } from './attachment-tray.tsx';
 import { Button } from './ui/button.tsx';
 import { Problem } from './ui/problem.tsx';
 import { useSlashCommands } from './slash-commands.tsx';
@@ -13,20 +14,47 @@ import { useSlashCommands } from './slash-commands.tsx';
 export function Composer({ session }: { session: SessionInfo }) {
   const { api, clientId } = useLive();
   const [text, setText] = useState('');
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const attachments = useAttachments(session.id);
   const fieldId = useId();
   const ended = session.state === 'finished' || session.state === 'failed';
-  const sending = useAsyncAction(async (content: string) => {
-    await api.sendInput(session.id, content, 'web');
+  const sending = useAsyncAction(async (content: string, ids: string[]) => {
+    await api.sendInput(session.id, content, 'web', ids);
     setText('');
+    attachments.clear();
   });
   const busy = sending.busy;
-  const slash = useSlashCommands({ session, text, setText, run: (content) => void sending.run(content) });
+  // A file still uploading or refused holds the message back: it would go without it.
+  const canSend = !busy && !ended && !attachments.uploading && !attachments.failed && (text.trim() !== '' || attachments.ready.length > 0);
+  // A command chosen from the list goes as a message would: with what is attached, never while a file holds it back.
+  const commandReady = !busy && !ended && !attachments.uploading && !attachments.failed;
+  const slash = useSlashCommands({
+    session,
+    text,
+    setText,
+    run: (content) => {
+      if (commandReady) void sending.run(content, attachments.ready);
+    },
+  });
 
   async function send(event?: FormEvent) {
     event?.preventDefault();
-    const content = text.trim();
-    if (!content || busy) return;
-    await sending.run(content);
+    if (!canSend) return;
+    await sending.run(text.trim(), attachments.ready);
+  }
+
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0) return;
+    event.preventDefault();
+    attachments.add(files);
+  }
+
+  function onDrop(event: DragEvent<HTMLFormElement>) {
+    const files = [...event.dataTransfer.files];
+    if (files.length === 0 || ended) return;
+    event.preventDefault();
+    attachments.add(files);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -39,7 +67,12 @@ export function Composer({ session }: { session: SessionInfo }) {
 
   const busyTurn = isTurnRunning(session.state);
   return (
-    <form onSubmit={(event) => void send(event)} className="border-t border-border bg-surface px-3 pt-2 vibes-safe-bottom">
+    <form
+      onSubmit={(event) => void send(event)}
+      onDragOver={(event) => event.dataTransfer.types.includes('Files') && event.preventDefault()}
+      onDrop={onDrop}
+      className="border-t border-border bg-surface px-3 pt-2 vibes-safe-bottom"
+    >
       <label htmlFor={fieldId} className="sr-only">
         Message to Claude
       </label>
@@ -52,8 +85,20 @@ export function Composer({ session }: { session: SessionInfo }) {
               : 'Claude is working: what you send now is queued'}
         </p>
       )}
+      {sheetOpen && <AttachSheet attachments={attachments} onClose={() => setSheetOpen(false)} />}
+      <AttachmentTray attachments={attachments} />
       {slash.menu}
       <div className="flex items-end gap-2">
+        <Button
+          onClick={() => setSheetOpen((open) => !open)}
+          disabled={ended || !clientId}
+          aria-label="Attach images or files"
+          aria-expanded={sheetOpen}
+          data-testid="attach-button"
+          className="px-3"
+        >
+          <PaperClipIcon className="h-5 w-5" />
+        </Button>
         <textarea
           {...slash.fieldProps}
           id={fieldId}
@@ -61,13 +106,14 @@ export function Composer({ session }: { session: SessionInfo }) {
           value={text}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           rows={1}
           disabled={ended || !clientId}
           placeholder={ended ? 'This session has ended' : 'Message Claude…'}
           className="vibes-input max-h-40 min-h-11 flex-1 resize-none"
           enterKeyHint="send"
         />
-        <Button type="submit" variant="primary" disabled={busy || ended || !text.trim()}>
+        <Button type="submit" variant="primary" disabled={!canSend} data-testid="send-button">
           Send
         </Button>
       </div>

@@ -1,13 +1,8 @@
 import { memo } from 'react';
+import type { DiffRow } from '../../lib/client/shared/patch.ts';
 import type { FileDiff } from '../../lib/protocol/index.ts';
 
-/** One row of a rendered diff: a line kept, added or removed, or a gap of unchanged lines left out. */
-export interface DiffRow {
-  kind: 'context' | 'add' | 'remove' | 'gap';
-  text: string;
-  oldLine: number | null;
-  newLine: number | null;
-}
+export type { DiffRow };
 
 /** The server's diff as rows, with a gap row where unchanged lines between hunks are left out. */
 export function rowsFromFileDiff(diff: FileDiff): DiffRow[] {

@@ -2,6 +2,7 @@
 
 import { memo, type MouseEvent } from 'react';
 import { formatAge, projectLabel } from '../../lib/client/shared/labels.ts';
+import { changesSummary } from '../../lib/client/shared/changes-summary.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { decisionSummary } from '../../lib/protocol/decision-summary.ts';
 import { useNow } from '../_hooks/use-now.ts';
@@ -89,6 +90,11 @@ export const SessionCard = memo(function SessionCard({
           )}
           {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
           {session.queued_inputs > 0 && <span>{session.queued_inputs} queued</span>}
+          {session.changes && session.changes.files > 0 && (
+            <span data-testid="card-changes" title="Changed since the session started">
+              {changesSummary(session.changes)}
+            </span>
+          )}
           <ContextGauge context={session.context} />
           <span data-testid="last-activity" title={`started ${formatAge(now - session.created_at)} ago`}>
             active {formatAge(now - session.last_activity_at)} ago

@@ -1,5 +1,6 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import { useEffect, useState } from 'react';
 import { mutate } from 'swr';
 import { ApiError } from '../../lib/client/shared/api-error.ts';
@@ -19,6 +20,18 @@ import { StateBadge } from './state-badge.tsx';
 import { TranscriptView } from './transcript-view.tsx';
 import { Button } from './ui/button.tsx';
 import { Problem } from './ui/problem.tsx';
+import { changesSummary } from '../../lib/client/shared/changes-summary.ts';
+import { WorkActionsProvider } from './work/work-actions.tsx';
+
+const loading = () => (
+  <p className="p-4 text-sm text-muted" role="status">
+    Loading…
+  </p>
+);
+const ChangesPanel = dynamic(() => import('./work/changes-panel.tsx'), { ssr: false, loading });
+const FilesPanel = dynamic(() => import('./work/files-panel.tsx'), { ssr: false, loading });
+
+type Tab = 'transcript' | 'changes' | 'files';
 
 /** Loaded apart from the list, which is what a phone shows first. */
 export default function SessionView({
@@ -77,6 +90,9 @@ export default function SessionView({
               {session.node !== null && <span data-testid="session-header-machine"> · on {session.node}</span>}
               {session.model && <span> · {session.model}</span>}
               {session.cost_usd > 0 && <span> · ${session.cost_usd.toFixed(2)}</span>}
+              {session.changes && session.changes.files > 0 && (
+                <span data-testid="header-changes"> · {changesSummary(session.changes)}</span>
+              )}
             </p>
             {live && <ContextGauge context={session.context} />}
           </div>
@@ -105,7 +121,7 @@ export default function SessionView({
             <Button onClick={onBack}>Back to sessions</Button>
           </div>
         </div>
-        {!missing && <LiveTranscript sessionId={sessionId} session={session} />}
+        {!missing && <Work sessionId={sessionId} session={session} />}
       </section>
     );
   }
@@ -114,7 +130,7 @@ export default function SessionView({
     <section className="flex h-full min-h-0 flex-col" aria-label={`Session ${session ? session.title : sessionId}`}>
       {header}
       {session && <SessionBar session={session} />}
-      <LiveTranscript sessionId={sessionId} session={session} />
+      <Work sessionId={sessionId} session={session} />
       {session && session.pending_permissions.length > 0 && (
         <div className="max-h-[60%] overflow-y-auto overscroll-contain border-t border-border p-3" data-testid="decision-panel">
           <PendingDecisions session={session} />
@@ -142,6 +158,86 @@ function ResumeButton({ sessionId }: { sessionId: string }) {
 function LiveTranscript({ sessionId, session }: { sessionId: string; session: SessionInfo | undefined }) {
   const transcript = useTranscript(sessionId);
   return <TranscriptView sessionId={sessionId} transcript={transcript} todos={session?.todos ?? null} />;
+}
+
+/** The transcript, what changed in the folder, and the folder itself: one tab each. The transcript stays mounted, so it keeps its place. */
+function Work({ sessionId, session }: { sessionId: string; session: SessionInfo | undefined }) {
+  const [tab, setTab] = useState<Tab>('transcript');
+  const changes = session?.changes;
+  const tabs: { id: Tab; label: string; extra?: string }[] = [
+    { id: 'transcript', label: 'Transcript' },
+    { id: 'changes', label: 'Changes', ...(changes && changes.files > 0 ? { extra: String(changes.files) } : {}) },
+    { id: 'files', label: 'Files' },
+  ];
+  return (
+    <WorkActionsProvider sessionId={sessionId} session={session}>
+      <div className="flex border-b border-border px-1 sm:px-3">
+        <div
+          role="tablist"
+          aria-label="Session views"
+          className="flex"
+          data-testid="session-tabs"
+          onKeyDown={(event) => {
+            // The tabs pattern: arrows move between tabs, and only the chosen one is in the Tab order.
+            const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+            if (step === 0) return;
+            const next = tabs[(tabs.findIndex(({ id }) => id === tab) + step + tabs.length) % tabs.length];
+            if (!next) return;
+            setTab(next.id);
+            document.getElementById(`tab-${next.id}-${sessionId}`)?.focus();
+          }}
+        >
+          {tabs.map(({ id, label, extra }) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              id={`tab-${id}-${sessionId}`}
+              aria-selected={tab === id}
+              tabIndex={tab === id ? 0 : -1}
+              aria-controls={`panel-${id}-${sessionId}`}
+              onClick={() => setTab(id)}
+              className={`flex min-h-11 items-center gap-1.5 border-b-2 px-3 text-sm font-semibold ${
+                tab === id ? 'border-accent text-accent-text' : 'border-transparent text-muted hover:text-fg'
+              }`}
+              data-testid={`tab-${id}`}
+            >
+              {label}
+              {extra && (
+                <span className="rounded-full bg-accent-soft px-1.5 text-xs text-accent-text" data-testid="tab-changes-count">
+                  {extra}
+                </span>
+              )}
+            </button>
+          ))}
+        </div>
+        {changes && changes.files > 0 && (
+          <span className="ml-auto hidden items-center text-xs text-muted sm:flex" data-testid="tab-changes-summary">
+            <span className="text-success-text">+{changes.additions}</span>&nbsp;
+            <span className="text-danger-text">−{changes.deletions}</span>
+          </span>
+        )}
+      </div>
+      <div
+        role="tabpanel"
+        id={`panel-transcript-${sessionId}`}
+        aria-labelledby={`tab-transcript-${sessionId}`}
+        className={tab === 'transcript' ? 'flex min-h-0 flex-1 flex-col' : 'hidden'}
+      >
+        <LiveTranscript sessionId={sessionId} session={session} />
+      </div>
+      {tab !== 'transcript' && (
+        <div
+          role="tabpanel"
+          id={`panel-${tab}-${sessionId}`}
+          aria-labelledby={`tab-${tab}-${sessionId}`}
+          className="flex min-h-0 flex-1 flex-col"
+        >
+          {tab === 'changes' ? session ? <ChangesPanel session={session} /> : loading() : <FilesPanel sessionId={sessionId} />}
+        </div>
+      )}
+    </WorkActionsProvider>
+  );
 }
 
 /** Who watches, the permission mode and the model, changed live; the failure, said once. */

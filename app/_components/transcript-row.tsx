@@ -1,11 +1,16 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { PermissionOutcome, TranscriptItem } from '../../lib/client/shared/transcript.ts';
 import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
 import { Markdown } from './markdown.tsx';
 import { ToolDetail } from './tool-view.tsx';
 import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
 import { DECISION_WAIT } from '../../lib/protocol/labels.ts';
-import type { DecisionKind } from '../../lib/protocol/index.ts';
+import type { Attachment, DecisionKind } from '../../lib/protocol/index.ts';
+import { plural } from '../../lib/client/shared/work-labels.ts';
+import { undoBlocked, useWorkActions } from './work/work-actions.tsx';
+import { attachmentPath } from '../../lib/client/shared/api-calls.ts';
+import { attachmentLabel } from '../../lib/client/shared/labels.ts';
+import { FileIcon } from './attachment-tray.tsx';
 
 const SOURCE_LABEL = { cli: 'CLI', web: 'web', api: 'API' } as const;
 
@@ -17,14 +22,48 @@ function pretty(value: unknown): string {
   return JSON.stringify(value, null, 2) ?? '';
 }
 
+/** Images as thumbnails (fetched by URL, never through the event stream), other files as named links. */
+function Attachments({ sessionId, attachments }: { sessionId: string; attachments: readonly Attachment[] }) {
+  return (
+    <ul className="my-1 flex flex-wrap gap-1.5" data-testid="attachments">
+      {attachments.map((attachment) => {
+        const url = attachmentPath(sessionId, attachment.id);
+        return (
+          <li key={attachment.id}>
+            <a href={url} target="_blank" rel="noreferrer" title={attachmentLabel(attachment)} className="block">
+              {attachment.kind === 'image' ? (
+                <img
+                  src={url}
+                  alt={attachment.name}
+                  data-testid="attachment-thumbnail"
+                  loading="lazy"
+                  width={attachment.width}
+                  height={attachment.height}
+                  className="h-24 w-auto max-w-[10rem] rounded-lg bg-white/20 object-cover"
+                />
+              ) : (
+                <span className="flex min-h-11 items-center gap-1 rounded-lg bg-white/20 px-2 text-sm" data-testid="attachment-file">
+                  <FileIcon className="h-5 w-5" /> {attachment.name}
+                </span>
+              )}
+            </a>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 /** One transcript row; memoised by item identity, so a streamed delta re-renders only its own row. */
 export const TranscriptRow = memo(function TranscriptRow({
   item,
   clientId,
+  sessionId,
   quiet = false,
 }: {
   item: TranscriptItem;
   clientId: string | null;
+  sessionId: string;
   /** A failed turn whose result the failure below says again: the result is left out. */
   quiet?: boolean;
 }) {
@@ -32,7 +71,7 @@ export const TranscriptRow = memo(function TranscriptRow({
     case 'user': {
       const mine = item.clientId === clientId;
       return (
-        <div className="flex justify-end" data-testid="user-input">
+        <div className="flex flex-col items-end" data-testid="user-input" data-message-id={item.messageId ?? undefined}>
           <div className="max-w-[85%] rounded-2xl bg-violet-600 px-3 py-2 text-white">
             <p className="mb-0.5 text-[11px] font-semibold uppercase tracking-wide text-violet-100">
               {mine ? 'You' : 'Input'} · {SOURCE_LABEL[item.source]}
@@ -42,8 +81,10 @@ export const TranscriptRow = memo(function TranscriptRow({
                 </span>
               )}
             </p>
-            <p className="whitespace-pre-wrap break-words">{item.content}</p>
+            {item.attachments.length > 0 && <Attachments sessionId={sessionId} attachments={item.attachments} />}
+            {item.content !== '' && <p className="whitespace-pre-wrap break-words">{item.content}</p>}
           </div>
+          {!item.queued && <UserActions item={item} />}
         </div>
       );
     }
@@ -79,15 +120,18 @@ export const TranscriptRow = memo(function TranscriptRow({
       );
     case 'turn':
       return (
-        <p
+        <div
           data-testid="turn-complete"
-          className={`border-t border-dashed pt-1 text-xs ${
+          className={`flex flex-wrap items-center gap-x-2 border-t border-dashed pt-1 text-xs ${
             item.isError ? 'border-red-400 text-danger-text' : 'border-neutral-300 text-neutral-500 dark:border-neutral-700'
           }`}
         >
-          {item.isError ? 'Turn failed' : 'Turn done'} · {(item.durationMs / 1000).toFixed(1)} s · ${item.costUsd.toFixed(4)}
-          {item.isError && item.result && !quiet ? ` · ${item.result}` : ''}
-        </p>
+          <span>
+            {item.isError ? 'Turn failed' : 'Turn done'} · {(item.durationMs / 1000).toFixed(1)} s · ${item.costUsd.toFixed(4)}
+            {item.isError && item.result && !quiet ? ` · ${item.result}` : ''}
+          </span>
+          <TurnFilesButton item={item} />
+        </div>
       );
     case 'error':
       return (
@@ -107,6 +151,55 @@ export const TranscriptRow = memo(function TranscriptRow({
       );
   }
 });
+
+const ACTION = 'vibes-button vibes-button-ghost px-2 text-xs font-semibold text-accent-text';
+
+/** Under a user message: what its turn changed, and undo (the files back to before it). */
+function UserActions({ item }: { item: Extract<TranscriptItem, { kind: 'user' }> }) {
+  const work = useWorkActions();
+  const [why, setWhy] = useState(false);
+  if (!work) return null;
+  const blocked = undoBlocked(work.session);
+  const { messageId } = item;
+  return (
+    <div className="flex flex-wrap items-center justify-end" data-testid="user-actions">
+      <button type="button" className={ACTION} onClick={() => work.showTurn(item.seq)} data-testid="show-turn-changes">
+        What changed
+      </button>
+      {messageId && (
+        <button
+          type="button"
+          className={`${ACTION} ${blocked ? 'opacity-50' : ''}`}
+          aria-disabled={blocked !== null}
+          title={blocked ?? 'Put the files back as they were before this message'}
+          onClick={() => (blocked ? setWhy(true) : work.undoFrom(messageId, item.content))}
+          data-testid="undo-from-here"
+        >
+          Undo from here
+        </button>
+      )}
+      {why && blocked && (
+        <p className="w-full text-right text-xs text-muted" role="status" data-testid="undo-blocked">
+          Undo waits: {blocked}.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** On a finished turn: how many files it changed, a tap away from their diffs. */
+function TurnFilesButton({ item }: { item: Extract<TranscriptItem, { kind: 'turn' }> }) {
+  const work = useWorkActions();
+  const files = item.changedFiles ?? [];
+  const { startSeq } = item;
+  if (!work || files.length === 0 || startSeq === null) return null;
+  const byCommand = files.filter((file) => file.source === 'other').length;
+  return (
+    <button type="button" className={ACTION} onClick={() => work.showTurn(startSeq)} data-testid="turn-files">
+      {plural(files.length, 'file')} changed{byCommand > 0 ? ` (${byCommand} by commands)` : ''}
+    </button>
+  );
+}
 
 type ToolItem = Extract<TranscriptItem, { kind: 'tool' }>;
 

@@ -94,7 +94,7 @@ export function TranscriptView({
           <div className="mx-auto max-w-3xl space-y-3" data-testid="transcript-rows">
             {visible.map((item) =>
               hidden.has(item.key) ? null : (
-                <TranscriptRow key={item.key} item={item} clientId={clientId} quiet={quietTurns.has(item.key)} />
+                <TranscriptRow key={item.key} item={item} clientId={clientId} sessionId={sessionId} quiet={quietTurns.has(item.key)} />
               ),
             )}
           </div>

@@ -1,25 +1,32 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { ApiClient } from '../../lib/client/node/api-client.ts';
 import type { EventStream } from '../../lib/client/node/event-stream.ts';
 import { RECONNECT_MAX_DELAY_MS } from '../../lib/client/node/event-stream.ts';
-import { endText } from '../../lib/client/shared/labels.ts';
+import { attachmentLabel, endText } from '../../lib/client/shared/labels.ts';
 import {
   contextNearLimit,
   describeContext,
+  type Attachment,
   type PermissionAnswerBody,
   type ServerEvent,
   type SessionInfo,
   type TranscriptEntry,
 } from '../../lib/protocol/index.ts';
+import { uploadFiles } from './attachments.ts';
 import { CommandCompleter } from './command-completer.ts';
 import { DecisionInput } from './decision-input.ts';
 import { shortId } from './ids.ts';
 import { promptFor, questionLines } from './decision-view.ts';
 import { SessionTracker } from './session-tracker.ts';
 import type { Style } from './style.ts';
+import { terminalText } from './terminal-text.ts';
 import { TranscriptPrinter } from './transcript-printer.ts';
 
 const HISTORY_EVENTS = 200;
+/** `:attach PATH`, `:attach`, `:detach`: the console's own line commands. */
+const ATTACH_COMMAND = /^:(attach|detach)(?:\s+(.*))?$/;
 /** How long leaving may wait for the server to take this terminal off the session. */
 const RELEASE_TIMEOUT_MS = 2_000;
 /** Failed reconnects after which an outage is reported a second (and last) time. */
@@ -38,6 +45,8 @@ export interface ConsoleOptions {
   promptSent: boolean;
   /** Prints the end of the transcript first (attach). */
   history: boolean;
+  /** Uploaded already (`vibes claude --image` without a prompt): they go with the first line typed. */
+  attachments?: Attachment[];
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
@@ -88,9 +97,12 @@ class SessionConsole {
   #outageAttempts: number | null = null;
   /** Decisions already announced on stderr, when nobody can answer at a terminal prompt. */
   readonly #announced = new Set<string>();
+  /** Files and images that go with the next line sent (`:attach PATH`). */
+  #attachments: Attachment[] = [];
 
   constructor(options: ConsoleOptions) {
     this.#o = options;
+    this.#attachments = [...(options.attachments ?? [])];
     this.#stdin = options.stdin ?? process.stdin;
     this.#stdout = options.stdout ?? process.stdout;
     this.#stderr = options.stderr ?? process.stderr;
@@ -216,7 +228,7 @@ class SessionConsole {
       const id = shortId(this.#session.id);
       const what = decision.title ?? `Claude wants to use ${decision.tool_name}`;
       const here = this.#inputClosed ? '' : 'write "a" (allow) or "d" (deny) to this command\'s input, or ';
-      this.#stderr.write(
+      this.#writeError(
         `vibes: waiting for a decision in session ${id}: ${what}. To answer it, ${here}run \`vibes sessions attach ${id}\` in a terminal, or open the dashboard.\n`,
       );
     }
@@ -360,11 +372,18 @@ class SessionConsole {
       this.#showPrompt();
       return;
     }
+    const command = ATTACH_COMMAND.exec(line);
+    if (command) {
+      this.#attachCommand(command[1] === 'detach', command[2] ?? '');
+      return;
+    }
     this.#leaveArmed = false;
     this.#tracker.requestStarted();
     this.#tracker.inputSent();
+    const attachments = this.#attachments.map((attachment) => attachment.id);
+    this.#attachments = [];
     // The answer's session snapshot may be older than what the stream already said: only the stream sets state.
-    this.#o.api.sendInput(this.#session.id, line, 'cli').then(
+    this.#o.api.sendInput(this.#session.id, line, 'cli', attachments).then(
       () => {
         this.#tracker.requestEnded();
         this.#checkDone();
@@ -374,6 +393,39 @@ class SessionConsole {
         this.#tracker.inputFailed();
         this.#note(this.#o.style.red(`vibes: input not sent: ${(error as Error).message}`));
         this.#checkDone();
+      },
+    );
+  }
+
+  /**
+   * `:attach PATH` uploads a file for the next message, `:attach` lists what will go, `:detach`
+   * drops it all. A colon, because `/` starts Claude's own slash commands and `@path` is Claude
+   * Code's way to mention a file of the project, which Claude then reads itself.
+   */
+  #attachCommand(detach: boolean, argument: string): void {
+    const done = () => this.#showPrompt();
+    if (detach) {
+      this.#note(this.#o.style.dim(`vibes: ${this.#attachments.length} attachment(s) dropped`));
+      this.#attachments = [];
+      return done();
+    }
+    if (argument === '') {
+      const names = this.#attachments.map(attachmentLabel).join(', ');
+      this.#note(
+        this.#o.style.dim(names ? `vibes: with your next message: ${names}` : 'vibes: nothing attached; `:attach PATH` adds a file'),
+      );
+      return done();
+    }
+    const path = resolve(argument.replace(/^(["'])(.*)\1$/, '$2').replace(/^~(?=$|\/)/, homedir()));
+    uploadFiles(this.#o.api, this.#session.id, [{ path, image: false }]).then(
+      ([attachment]) => {
+        this.#attachments.push(attachment!);
+        this.#note(this.#o.style.dim(`vibes: attached ${attachmentLabel(attachment!)}; it goes with your next message`));
+        done();
+      },
+      (error: unknown) => {
+        this.#note(this.#o.style.red(`vibes: not attached: ${(error as Error).message}`));
+        done();
       },
     );
   }
@@ -512,23 +564,28 @@ class SessionConsole {
         : '› ';
     if (label === null) return;
     this.#printer.endLine();
-    this.#rl?.setPrompt(label);
+    this.#rl?.setPrompt(terminalText(label));
     this.#rl?.prompt(true);
     this.#promptShown = true;
   }
 
+  /** Every line of the view goes out here, made safe for the terminal (see terminalText). */
   #write(text: string): void {
     if (this.#promptShown) {
       this.#stdout.write('\r\u001b[2K');
       this.#promptShown = false;
     }
-    this.#stdout.write(text);
+    this.#stdout.write(terminalText(text));
+  }
+
+  #writeError(text: string): void {
+    this.#stderr.write(terminalText(text));
   }
 
   /** Status lines: on stderr with --json so stdout stays one JSON document per line. */
   #note(text: string): void {
     if (this.#o.json) {
-      this.#stderr.write(`${text}\n`);
+      this.#writeError(`${text}\n`);
       return;
     }
     this.#printer.line(text);

@@ -2,7 +2,7 @@ import { END_SHORT, formatAge, stateLook } from '../../lib/client/shared/labels.
 import { contextNearLimit, type SessionInfo } from '../../lib/protocol/index.ts';
 import { shortId } from './ids.ts';
 import { cliClientPrefix } from './locate.ts';
-import { padEnd, truncate, type Style } from './style.ts';
+import { padEnd, truncate, visibleLength, type Style } from './style.ts';
 
 export function stateLabel(session: SessionInfo, style: Style): string {
   const label = stateLook(session).label.toLowerCase();
@@ -88,5 +88,4 @@ function table(header: string[], rows: string[][], style: Style): string {
   return [format(header.map((title) => style.bold(title))), ...rows.map(format)].join('\n');
 }
 
-// eslint-disable-next-line no-control-regex
-const visible = (text: string | undefined) => (text ?? '').replace(/\u001b\[[0-9;]*m/g, '').length;
+const visible = (text: string | undefined) => visibleLength(text ?? '');

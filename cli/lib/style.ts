@@ -1,4 +1,5 @@
 import { styleText } from 'node:util';
+import { terminalText } from './terminal-text.ts';
 
 /** Colours only for a terminal that wants them: NO_COLOR, a pipe or TERM=dumb turn them off. */
 export function colorsWanted(
@@ -31,16 +32,18 @@ export function makeStyle(enabled = colorsWanted()): Style {
   return { enabled, ...(Object.fromEntries(NAMES.map((name) => [name, style(name)])) as Record<StyleName, (text: string) => string>) };
 }
 
-/** Width on screen, not counting colour codes. */
+/** Width on screen: without colour codes, and without what terminalText will drop. */
 export function visibleLength(text: string): number {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
+  return terminalText(text).replace(/\u001b\[[0-9;]*m/g, '').length;
 }
 
 export function padEnd(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - visibleLength(text)));
 }
 
+/** At most `max` characters as shown: a cut never splits what terminalText drops, so it is dropped first. */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  const shown = terminalText(text);
+  return shown.length <= max ? shown : `${shown.slice(0, Math.max(0, max - 1))}…`;
 }

@@ -1,4 +1,4 @@
-import { REMOVAL_TEXT, stateLook } from '../../lib/client/shared/labels.ts';
+import { REMOVAL_TEXT, attachmentLabel, stateLook } from '../../lib/client/shared/labels.ts';
 import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
 import type { RemovalReason, SessionInfo, TodoList, TranscriptEvent } from '../../lib/protocol/index.ts';
 import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
@@ -62,6 +62,7 @@ export class TranscriptPrinter {
         if (own && !this.#options.echoOwnInput) return;
         const who = own ? '' : s.dim(` (${event.source})`);
         this.line(`${s.bold(s.cyan('›'))} ${event.content}${who}${event.queued ? s.dim(' (queued)') : ''}`);
+        for (const attachment of event.attachments ?? []) this.line(s.dim(`  + ${attachmentLabel(attachment)}`));
         return;
       }
       case 'thinking':

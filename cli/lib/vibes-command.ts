@@ -4,7 +4,7 @@ import type { Command } from '@oclif/core/command';
 import type * as Interfaces from '@oclif/core/interfaces';
 import type { ApiClient, ApiError } from '../../lib/client/node/api-client.ts';
 import type { EventStream } from '../../lib/client/node/event-stream.ts';
-import type { SessionInfo } from '../../lib/protocol/index.ts';
+import type { Attachment, SessionInfo } from '../../lib/protocol/index.ts';
 import { resolveSessionId } from './ids.ts';
 import { vibesHome } from '../../lib/local/home.ts';
 import { readLastServe } from '../../lib/local/server-record.ts';
@@ -101,7 +101,7 @@ export abstract class VibesCommand extends BaseCommand {
   protected async driveSession(
     flags: { url?: string; autostart?: boolean; json: boolean },
     join: (api: ApiClient, stream: EventStream) => Promise<SessionInfo>,
-    view: { mode: 'claude' | 'attach'; promptSent: boolean; history: boolean },
+    view: { mode: 'claude' | 'attach'; promptSent: boolean; history: boolean; attachments?: Attachment[] },
   ): Promise<void> {
     const { bufferEvents, runSessionConsole } = await import('./session-console.ts');
     const { stream, api } = await this.stream(flags);

@@ -1,3 +1,4 @@
+import type { StoredAttachment } from './attachments/store.ts';
 import type { ContextUsage, ModelOption, PermissionBehavior, PermissionMode, SlashCommand, TranscriptEvent } from '../protocol/index.ts';
 
 /** What an agent reports; the session turns these into transcript entries and states. */
@@ -54,8 +55,11 @@ export interface AgentOptions {
  */
 export interface Agent {
   start(): Promise<void>;
-  /** `messageId`: the uuid the message goes with, which its file checkpoint is kept under. */
-  send(content: string, messageId: string): void;
+  /**
+   * `messageId`: the uuid the message goes with, which its file checkpoint is kept under.
+   * `attachments`: files and images sent with it, read from disk as it leaves.
+   */
+  send(content: string, messageId: string, attachments?: readonly StoredAttachment[]): void;
   /** Puts the files Claude's edit tools changed back as they were before message `messageId`. */
   rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome>;
   answerPermission(requestId: string, answer: PermissionAnswer): void;

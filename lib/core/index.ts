@@ -8,3 +8,4 @@ export * from './ownership.ts';
 export * from './session.ts';
 export * from './store.ts';
 export * from './devices.ts';
+export * from './attachments/store.ts';

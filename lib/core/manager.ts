@@ -11,6 +11,7 @@ import type {
   SessionInfo,
   TranscriptEntry,
 } from '../protocol/index.ts';
+import type { AttachmentStore, StoredAttachment } from './attachments/store.ts';
 import type { AgentFactory } from './agent.ts';
 import { requireDirectory } from './directory.ts';
 import type { Bus } from './bus.ts';
@@ -45,6 +46,8 @@ export interface SessionManagerOptions {
   node?: string | null;
   /** Follow each session's changes in its folder with git (the server); off in core unit tests. */
   trackWork?: boolean;
+  /** Where files and images sent in prompts are kept; without one, none are taken. */
+  attachments?: AttachmentStore;
   /** Absolute folders the changes never list, even inside a session's folder (vibes' own home: token, database). */
   hiddenFromWork?: readonly string[];
 }
@@ -77,12 +80,15 @@ export class SessionManager {
   readonly #allowBypass: boolean;
   readonly #node: string | null;
   readonly #trackWork: boolean;
+  readonly #attachments: AttachmentStore | undefined;
   readonly #hiddenFromWork: readonly string[];
   #outbox: CoreEvent[] = [];
   /** Per live session, what was last written of it (`storedFields`). */
   readonly #written = new Map<string, string>();
   #endings: { sessionId: string; reason: EndReason; at: number }[] = [];
   #flushScheduled: NodeJS.Immediate | null = null;
+  /** Why writes fail while they do (a full database): said once, not at every flush. */
+  #storeFailure: string | null = null;
 
   constructor(options: SessionManagerOptions) {
     this.bus = options.bus;
@@ -91,6 +97,7 @@ export class SessionManager {
     this.#allowBypass = options.allowBypass ?? false;
     this.#node = options.node ?? null;
     this.#trackWork = options.trackWork ?? false;
+    this.#attachments = options.attachments;
     this.#hiddenFromWork = options.hiddenFromWork ?? [];
     this.#agentFactory = options.agentFactory;
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
@@ -114,6 +121,7 @@ export class SessionManager {
       demo: options.demo ?? false,
       node: this.#node,
       trackWork: this.#trackWork,
+      ...(this.#attachments ? { attachments: this.#attachments } : {}),
       hiddenFromWork: this.#hiddenFromWork,
       agentFactory: this.#agentFactory,
       publish: (event) => this.#record(event),
@@ -162,6 +170,7 @@ export class SessionManager {
         node: this.#node,
         claudeSessionId: stored.claude_session_id,
         trackWork: this.#trackWork,
+        ...(this.#attachments ? { attachments: this.#attachments } : {}),
         hiddenFromWork: this.#hiddenFromWork,
         startCommit: stored.start_commit,
         agentFactory: this.#agentFactory,
@@ -212,6 +221,13 @@ export class SessionManager {
     return sessionInfoFor(stored, clientId);
   }
 
+  /** A file or image sent in a live or ended session: any viewer may see it, as the transcript it is part of. */
+  attachment(sessionId: string, attachmentId: string): StoredAttachment {
+    if (!this.#sessions.has(sessionId) && !this.#store.getSession(sessionId)) throw notFound(sessionId);
+    if (!this.#attachments) throw new VibesError('NOT_FOUND', `Session ${sessionId} has no attachment ${attachmentId.slice(0, 80)}`);
+    return this.#attachments.get(sessionId, attachmentId);
+  }
+
   /** A page of a live or ended session's transcript, read from the store. */
   readEvents(sessionId: string, after: number, limit: number): { events: TranscriptEntry[]; last_seq: number } {
     if (!this.#sessions.has(sessionId) && !this.#store.getSession(sessionId)) throw notFound(sessionId);
@@ -249,12 +265,22 @@ export class SessionManager {
       .filter(({ snapshot, fields }) => this.#written.get(snapshot.id) !== fields);
     try {
       // A batch of nothing but viewers coming and going is no transaction at all.
-      if (changed.length > 0 || events.length > 0 || ended.length > 0)
+      if (changed.length > 0 || events.length > 0 || ended.length > 0) {
         this.#store.write({ sessions: changed.map(({ snapshot }) => snapshot), events, ended });
+        if (this.#storeFailure !== null) console.log('vibes: writing sessions to the store works again');
+        this.#storeFailure = null;
+      }
       for (const { snapshot, fields } of changed) this.#written.set(snapshot.id, fields);
     } catch (error) {
       // Losing the history is bad; leaving every client frozen because the disk is full is worse.
-      console.error('vibes: writing sessions to the store failed:', error);
+      const reason = error instanceof Error ? error.message : String(error);
+      if (reason !== this.#storeFailure) {
+        console.error(
+          `vibes: writing sessions to the store failed (${reason}): sessions go on live, but what they do is not kept ` +
+            'until writes work again (said once until then)',
+        );
+      }
+      this.#storeFailure = reason;
     }
     for (const event of outbox) this.bus.publish(event);
   }

@@ -1,5 +1,8 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   CLAUDE_CLIENT_ID,
+  PermissionMode,
+  type DecisionKind,
   type InputSource,
   type PendingPermission,
   type PermissionAnswerBody,
@@ -7,6 +10,7 @@ import {
 } from '../protocol/index.ts';
 import type { PermissionAnswer } from './agent.ts';
 import { VibesError } from './errors.ts';
+import { requireModeAllowed } from './permission-modes.ts';
 
 type ResolvedEvent = Extract<TranscriptEvent, { type: 'permission_resolved' }>;
 
@@ -23,7 +27,21 @@ export interface AcceptedAnswer {
   decision: PendingPermission;
   answer: PermissionAnswer;
   resolved: ResolvedEvent;
+  /** The mode the session goes on in, when the answer switches it (a plan approval, a setMode suggestion). */
+  mode?: PermissionMode;
 }
+
+export interface PendingDecisionsOptions {
+  /** The server's opt-in to `bypassPermissions`: without it no answer may switch to that mode. */
+  allowBypass?: boolean;
+}
+
+/** What an answer's `updated_input` may change, by decision kind: only what the kind's form fills in. */
+const EDITABLE_INPUT: Record<DecisionKind, readonly string[]> = {
+  question: ['answers', 'annotations'],
+  plan: [],
+  tool: [],
+};
 
 /**
  * The decisions a session waits for: each is answered once, by the first client that answers
@@ -33,6 +51,11 @@ export interface AcceptedAnswer {
 export class PendingDecisions {
   readonly #pending = new Map<string, PendingPermission>();
   readonly #answered = new Set<string>();
+  readonly #allowBypass: boolean;
+
+  constructor(options: PendingDecisionsOptions = {}) {
+    this.#allowBypass = options.allowBypass ?? false;
+  }
 
   get size(): number {
     return this.#pending.size;
@@ -46,14 +69,14 @@ export class PendingDecisions {
     this.#pending.set(decision.request_id, decision);
   }
 
-  /** Takes a client's answer, or throws (NOT_FOUND, CONFLICT, VALIDATION_FAILED) and keeps the decision pending. */
+  /** Takes a client's answer, or throws (NOT_FOUND, CONFLICT, VALIDATION_FAILED, BYPASS_NOT_ALLOWED) and keeps the decision pending. */
   answer(requestId: string, body: PermissionAnswerBody, origin: AnswerOrigin): AcceptedAnswer {
     const decision = this.#pending.get(requestId);
     if (!decision) {
       if (this.#answered.has(requestId)) throw new VibesError('CONFLICT', `Permission request ${requestId} was already answered`);
       throw new VibesError('NOT_FOUND', `No pending permission request ${requestId}`);
     }
-    const accepted = checkAnswer(decision, body, origin);
+    const accepted = checkAnswer(decision, body, origin, this.#allowBypass);
     this.#settle(requestId);
     return accepted;
   }
@@ -79,7 +102,7 @@ export class PendingDecisions {
   }
 }
 
-function checkAnswer(decision: PendingPermission, body: PermissionAnswerBody, origin: AnswerOrigin): AcceptedAnswer {
+function checkAnswer(decision: PendingPermission, body: PermissionAnswerBody, origin: AnswerOrigin, allowBypass: boolean): AcceptedAnswer {
   const allow = body.behavior === 'allow';
   const invalid = (message: string) => new VibesError('VALIDATION_FAILED', message);
   if (!allow) {
@@ -90,7 +113,7 @@ function checkAnswer(decision: PendingPermission, body: PermissionAnswerBody, or
   if (body.answers !== undefined && decision.kind !== 'question') throw invalid('answers are only for questions');
   if (body.mode !== undefined && decision.kind !== 'plan') throw invalid('a mode is only for approving a plan');
 
-  let updatedInput = body.updated_input;
+  let updatedInput = body.updated_input === undefined ? undefined : editedInput(decision, body.updated_input);
   let answers: Record<string, string> | undefined;
   if (allow && decision.kind === 'question') {
     answers = checkedAnswers(decision, body.answers);
@@ -102,6 +125,8 @@ function checkAnswer(decision: PendingPermission, body: PermissionAnswerBody, or
     if (!suggestion) throw invalid(`No suggestion ${id} on this request`);
     return suggestion;
   });
+  const modes = chosen.flatMap((suggestion) => (suggestion.mode === undefined ? [] : [allowedMode(suggestion.mode, allowBypass)]));
+  const mode = body.mode ?? modes.at(-1);
 
   const answer: PermissionAnswer = {
     behavior: body.behavior,
@@ -122,7 +147,33 @@ function checkAnswer(decision: PendingPermission, body: PermissionAnswerBody, or
     ...(chosen.length > 0 ? { applied_suggestions: chosen.map((suggestion) => suggestion.description) } : {}),
     ...(body.mode === undefined ? {} : { mode: body.mode }),
   };
-  return { decision, answer, resolved };
+  return { decision, answer, resolved, ...(mode === undefined ? {} : { mode }) };
+}
+
+/**
+ * The request's input with the fields its kind's form fills in taken from the answer. A field the
+ * answer leaves out keeps Claude's value; any other field it changes is refused.
+ */
+function editedInput(decision: PendingPermission, updated: Record<string, unknown>): Record<string, unknown> | undefined {
+  const editable = EDITABLE_INPUT[decision.kind];
+  for (const key of Object.keys(updated)) {
+    if (editable.includes(key) || isDeepStrictEqual(updated[key], decision.input[key])) continue;
+    throw new VibesError(
+      'VALIDATION_FAILED',
+      `updated_input: an answer may not change ${decision.tool_name}'s \`${key}\`; allow or deny what Claude asked`,
+    );
+  }
+  if (editable.length === 0) return undefined;
+  const edits = Object.fromEntries(Object.entries(updated).filter(([key]) => editable.includes(key)));
+  return { ...decision.input, ...edits };
+}
+
+/** A mode a chosen suggestion switches to: one vibes offers, and bypass only with the opt-in. */
+function allowedMode(mode: string, allowBypass: boolean): PermissionMode {
+  const known = PermissionMode.safeParse(mode);
+  if (!known.success) throw new VibesError('VALIDATION_FAILED', `suggestions: vibes does not switch sessions to the ${mode} mode`);
+  requireModeAllowed(known.data, allowBypass);
+  return known.data;
 }
 
 /** Every question answered, by its exact text; an answer is an option's label or the user's own words. */

@@ -4,6 +4,7 @@ import { previewFromReply, projectOf, roundUsd, sessionTitle, titleFromPrompt } 
 import {
   isTurnRunning,
   PERMISSION_MODE_LABELS,
+  type Attachment,
   type ChangesSummary,
   type ContextUsage,
   type InputSource,
@@ -21,10 +22,12 @@ import {
   type TurnChangedFile,
 } from '../protocol/index.ts';
 import type { Agent, AgentEvent, AgentFactory, RewindOutcome } from './agent.ts';
+import type { AttachmentStore, StoredAttachment } from './attachments/store.ts';
 import { VibesError } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import { SessionOwnership, type ClientId } from './ownership.ts';
 import { PendingDecisions } from './pending-decisions.ts';
+import { requireModeAllowed } from './permission-modes.ts';
 import { todoListFrom } from './todos.ts';
 import { editedPath } from './work/turns.ts';
 import { changedBetween, WorkTracker } from './work/tracker.ts';
@@ -66,6 +69,8 @@ export interface SessionInit {
   clock?: () => number;
   /** Follow the changes in its folder (lib/core/work); off in core unit tests. */
   trackWork?: boolean;
+  /** Where files and images sent with its prompts are kept; without one, none are taken. */
+  attachments?: AttachmentStore;
   /** Absolute folders its changes never list, even under its folder (vibes' own home). */
   hiddenFromWork?: readonly string[];
   /** HEAD when it first started (a resumed session); undefined: a new session, read it now. */
@@ -104,13 +109,14 @@ export class Session {
   readonly node: string | null;
   readonly #name: string | null;
   readonly #ownership: SessionOwnership;
-  readonly #decisions = new PendingDecisions();
+  readonly #decisions: PendingDecisions;
   /** Between a prompt and its turn_complete; a background subagent may still ask after it. */
   #turnOpen = false;
   /** ExitPlanMode calls' plans by tool call: Claude Code may leave the plan out of the request. */
   readonly #plansInCalls = new Map<string, string>();
   readonly #allowBypass: boolean;
-  readonly #queue: { content: string; messageId: string }[] = [];
+  readonly #queue: { content: string; messageId: string; attachments: StoredAttachment[] }[] = [];
+  readonly #attachments: AttachmentStore | null;
   readonly #publish: (event: CoreEvent) => void;
   readonly #onAgentExited: (session: Session, failure: string | null) => void;
   readonly #clock: () => number;
@@ -157,6 +163,7 @@ export class Session {
     this.#name = init.name;
     this.#model = init.model;
     this.#allowBypass = init.allowBypass ?? false;
+    this.#decisions = new PendingDecisions({ allowBypass: this.#allowBypass });
     this.#permissionMode = init.permissionMode ?? 'default';
     requireModeAllowed(this.#permissionMode, this.#allowBypass);
     this.#claudeSessionId = init.claudeSessionId ?? null;
@@ -172,6 +179,7 @@ export class Session {
     this.#promptTitle = init.resumeFrom?.title ?? null;
     this.#preview = init.resumeFrom?.preview ?? null;
     this.#startCommit = init.startCommit ?? null;
+    this.#attachments = init.attachments ?? null;
     this.work = init.trackWork
       ? new WorkTracker({
           cwd: init.cwd,
@@ -280,11 +288,15 @@ export class Session {
     }
   }
 
-  /** Sends input now when the session is idle, or queues it behind the running turn. */
-  sendInput(content: string, origin: InputOrigin): void {
+  /**
+   * Sends input now when the session is idle, or queues it behind the running turn.
+   * `attachmentIds`: files uploaded with saveAttachment, checked (count, total size) before anything happens.
+   */
+  sendInput(content: string, origin: InputOrigin, attachmentIds: readonly string[] = []): void {
     this.#requireSubscribed(origin.clientId);
     this.#requireLive();
-    this.#promptTitle ??= titleFromPrompt(content);
+    const attachments = attachmentIds.length === 0 ? [] : this.#requireAttachments().forMessage(this.id, attachmentIds);
+    if (content !== '') this.#promptTitle ??= titleFromPrompt(content);
     const queued = this.isTurnActive || this.#queue.length > 0 || this.#rewinding;
     const messageId = randomUUID();
     const seq = this.#append({
@@ -294,24 +306,37 @@ export class Session {
       client_id: origin.clientId,
       ...(queued ? { queued: true } : {}),
       message_id: messageId,
+      ...(attachments.length > 0 ? { attachments: attachments.map(({ path: _path, ...attachment }) => attachment) } : {}),
     });
     this.#messages.push({ id: messageId, seq, content, otherFiles: [] });
     if (queued) {
-      this.#queue.push({ content, messageId });
+      this.#queue.push({ content, messageId, attachments });
       this.#publishUpdate();
     } else {
-      this.#beginTurn(content, messageId);
+      this.#beginTurn(content, messageId, attachments);
     }
+  }
+
+  /** Stores a file or image a subscriber means to send with its next message; sendInput names it by the id. */
+  async saveAttachment(clientId: ClientId, chunks: AsyncIterable<Uint8Array>, name: string): Promise<Attachment> {
+    this.#requireSubscribed(clientId);
+    this.#requireLive();
+    return this.#requireAttachments().save(this.id, chunks, name);
+  }
+
+  #requireAttachments(): AttachmentStore {
+    if (!this.#attachments) throw new VibesError('UNSUPPORTED_MEDIA_TYPE', 'This server takes no attachments');
+    return this.#attachments;
   }
 
   /** Answers a decision; a malformed answer (see PendingDecisions) changes nothing. */
   answerPermission(requestId: string, body: PermissionAnswerBody, clientId: ClientId, device?: string): void {
     this.#requireSubscribed(clientId);
-    const { answer, resolved } = this.#decisions.answer(requestId, body, { clientId, source: body.source ?? 'api', device });
+    const { answer, resolved, mode } = this.#decisions.answer(requestId, body, { clientId, source: body.source ?? 'api', device });
     this.#agent.answerPermission(requestId, answer);
     this.#append(resolved);
     // Claude reports the mode it switches to as well; setting it here shows it without waiting.
-    if (answer.mode !== undefined) this.#onPermissionMode(answer.mode, { clientId, source: body.source ?? 'api' });
+    if (mode !== undefined) this.#onPermissionMode(mode, { clientId, source: body.source ?? 'api' });
     this.#afterLastAnswer();
     this.#publishUpdate();
     if (!this.#turnOpen && this.#decisions.size === 0) this.#sendNextQueued();
@@ -623,7 +648,7 @@ export class Session {
     this.#releaseTurnWaiters();
   }
 
-  #beginTurn(content: string, messageId: string): void {
+  #beginTurn(content: string, messageId: string, attachments: StoredAttachment[] = []): void {
     this.#turnOpen = true;
     this.#transition('processing');
     this.#publishUpdate();
@@ -641,12 +666,12 @@ export class Session {
     }
     const note = this.#rewindNote;
     this.#rewindNote = null;
-    this.#agent.send(note === null ? content : `${note}\n\n${content}`, messageId);
+    this.#agent.send(note === null ? content : `${note}\n\n${content}`, messageId, attachments);
   }
 
   #sendNextQueued(): void {
     const next = this.#queue.shift();
-    if (next !== undefined) this.#beginTurn(next.content, next.messageId);
+    if (next !== undefined) this.#beginTurn(next.content, next.messageId, next.attachments);
   }
 
   /** Edit tools: the file a call writes, and on its result, that this session's tools wrote it. */
@@ -801,15 +826,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 function omitType<T extends { type: string }>(event: T): Omit<T, 'type'> {
   const { type: _type, ...rest } = event;
   return rest;
-}
-
-function requireModeAllowed(mode: PermissionMode, allowBypass: boolean): void {
-  if (mode === 'bypassPermissions' && !allowBypass) {
-    throw new VibesError(
-      'BYPASS_NOT_ALLOWED',
-      'This server does not allow bypassing permissions; start it with --allow-bypass (or VIBES_ALLOW_BYPASS=1) to allow it',
-    );
-  }
 }
 
 function changedBy(source: InputSource): string {

@@ -64,5 +64,6 @@ export function untitled(id: string): string {
 
 /** Sums of dollar figures, without binary fractions' dust (0.1 + 0.2). */
 export function roundUsd(usd: number): number {
-  return Math.round(usd * 1e9) / 1e9;
+  const nanos = Math.round(usd * 1e9);
+  return Number.isFinite(nanos) ? nanos / 1e9 : usd;
 }

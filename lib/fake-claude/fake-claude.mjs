@@ -39,7 +39,7 @@ stdin.on('line', (line) => {
   }
   if (frame.type === 'user') {
     if (typeof frame.uuid === 'string') sentMessages.add(frame.uuid);
-    inbox.push(promptText(frame));
+    inbox.push({ prompt: promptText(frame), seen: describeAttachments(frame) });
     if (!runningTurn) void drainInbox();
   } else if (frame.type === 'control_request') {
     answerHostRequest(frame);
@@ -65,9 +65,34 @@ function promptText(frame) {
   const content = message.content;
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((block) => (block && typeof block.text === 'string' ? block.text : '')).join(' ');
+    // An attached text file is not part of the prompt: its words must not script the turn.
+    return content
+      .map((block) => (block && typeof block.text === 'string' && !block.text.startsWith('<file name=') ? block.text : ''))
+      .join(' ')
+      .trim();
   }
   return '';
+}
+
+/**
+ * What came with the prompt, said back so tests can check it: "I see 1 image (image/png)."
+ * @param {Frame} frame
+ */
+function describeAttachments(frame) {
+  const message = /** @type {Frame} */ (frame.message ?? {});
+  if (!Array.isArray(message.content)) return '';
+  /** @type {Frame[]} */
+  const blocks = message.content;
+  const images = blocks.filter((block) => block?.type === 'image').map((block) => String(block.source?.media_type));
+  const pdfs = blocks.filter((block) => block?.type === 'document').length;
+  const texts = blocks.filter((block) => block?.type === 'text' && String(block.text).startsWith('<file name=')).length;
+  const plural = (/** @type {number} */ n, /** @type {string} */ word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const parts = [
+    ...(images.length > 0 ? [`${plural(images.length, 'image')} (${images.join(', ')})`] : []),
+    ...(pdfs > 0 ? [plural(pdfs, 'PDF')] : []),
+    ...(texts > 0 ? [plural(texts, 'text file')] : []),
+  ];
+  return parts.length === 0 ? '' : `I see ${parts.join(', ')}.`;
 }
 
 /** @param {Frame} frame */
@@ -102,11 +127,11 @@ function answerHostRequest(frame) {
 
 async function drainInbox() {
   while (inbox.length > 0) {
-    const prompt = /** @type {string} */ (inbox.shift());
+    const { prompt, seen } = /** @type {{ prompt: string, seen: string }} */ (inbox.shift());
     const turn = new globalThis.AbortController();
     runningTurn = turn;
     try {
-      await runTurn(prompt, turn.signal);
+      await runTurn(prompt, seen, turn.signal);
     } catch (error) {
       if (!turn.signal.aborted) throw error;
       endInterruptedTurn();
@@ -116,15 +141,15 @@ async function drainInbox() {
   }
 }
 
-/** @param {string} prompt @param {AbortSignal} signal */
-async function runTurn(prompt, signal) {
+/** @param {string} prompt @param {string} seen @param {AbortSignal} signal */
+async function runTurn(prompt, seen, signal) {
   if (replay) return replay.nextTurn(signal);
   const script = parseScript(prompt);
   if (script.replay) {
     replay = Replay.load(script.replay, script.everyMs);
     return replay.nextTurn(signal);
   }
-  return runScriptedTurn(prompt, script, signal);
+  return runScriptedTurn(prompt, script, signal, seen);
 }
 
 const die = (/** @type {unknown} */ error) => {

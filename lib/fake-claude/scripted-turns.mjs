@@ -86,8 +86,11 @@ const MARKDOWN_REPLY = [
 ];
 
 /** @param {string} prompt @param {AbortSignal} signal */
-/** Plays the turn a prompt scripts. @param {string} prompt @param {Script} script @param {AbortSignal} signal */
-export async function runScriptedTurn(prompt, script, signal) {
+/**
+ * Plays the turn a prompt scripts; `seen` (what was attached, said back) opens the reply.
+ * @param {string} prompt @param {Script} script @param {AbortSignal} signal @param {string} [seen]
+ */
+export async function runScriptedTurn(prompt, script, signal, seen = '') {
   const startedAt = Date.now();
   sendInit();
   if (script.notLoggedIn) return notLoggedIn();
@@ -132,7 +135,7 @@ export async function runScriptedTurn(prompt, script, signal) {
     return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
   }
 
-  const reply = replyChunks(script, prompt, toolUses, outcomes);
+  const reply = [...(seen ? [`${seen} `] : []), ...replyChunks(script, prompt, toolUses, outcomes)];
   await sendAssistantMessage([{ type: 'text', text: reply.join('') }], script.everyMs, signal, { chunks: reply, stamp: script.stamp });
   sendResult({
     startedAt,

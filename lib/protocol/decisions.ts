@@ -20,7 +20,10 @@ import { z } from 'zod';
  *
  * - Answer with `POST /api/sessions/:id/permissions/:request_id`, body `PermissionAnswerBody`:
  *     tool:     { behavior: 'allow' | 'deny', message?, suggestions?: [id, ...] }  (ids from
- *               `suggestions[]` = "allow and don't ask again" with those rules)
+ *               `suggestions[]` = "allow and don't ask again" with those rules). The tool runs
+ *               what Claude asked: an `updated_input` that changes it is refused (VALIDATION_FAILED).
+ *               A suggestion with a `mode` switches the session's mode (bypassPermissions only
+ *               with the opt-in, else BYPASS_NOT_ALLOWED) and shows in `permission_mode`.
  *     question: { behavior: 'allow', answers: { [question text]: label } } (multi-select: labels
  *               joined with ", "; "Other": the typed text as the answer); deny = skip the questions.
  *     plan:     { behavior: 'allow', mode: 'acceptEdits' | 'default' } to approve,
@@ -131,6 +134,8 @@ export const PermissionSuggestion = z.object({
   description: z.string(),
   /** Where Claude Code keeps it: `session` ends with the session; the others are settings files. */
   scope: z.enum(['session', 'local', 'project', 'user', 'cli']),
+  /** The permission mode choosing it switches the session to (Claude Code's setMode offers); absent for rules. */
+  mode: z.string().optional(),
 });
 export type PermissionSuggestion = z.infer<typeof PermissionSuggestion>;
 

@@ -26,6 +26,9 @@ export const ENDPOINTS = {
   searchFiles: { method: 'GET', path: '/api/sessions/:id/files/search' },
   readFile: { method: 'GET', path: '/api/sessions/:id/files/content' },
   listNodes: { method: 'GET', path: '/api/nodes' },
+  // Files and images in a prompt (lib/protocol/attachments.ts), served by lib/server/attachment-routes.ts.
+  uploadAttachment: { method: 'POST', path: '/api/sessions/:id/attachments' },
+  getAttachment: { method: 'GET', path: '/api/sessions/:id/attachments/:attachmentId' },
   // The session's work (lib/protocol/work.ts).
   sessionChanges: { method: 'GET', path: '/api/sessions/:id/changes' },
   sessionFileDiff: { method: 'GET', path: '/api/sessions/:id/changes/diff' },

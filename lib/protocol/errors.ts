@@ -29,8 +29,18 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   /** A diff or file past the caps, where a summary cannot stand in. */
   FILE_TOO_LARGE: 413,
+  /** An attachment past its kind's size cap, or a message's attachments past their total. */
+  ATTACHMENT_TOO_LARGE: 413,
+  /** An image wider or taller than Claude takes, or with more pixels than vibes accepts (a decompression bomb). */
+  IMAGE_TOO_LARGE: 413,
+  /** More attachments in one message than allowed. */
+  TOO_MANY_ATTACHMENTS: 413,
+  /** Bytes that are not a PNG, JPEG, GIF, WebP, PDF or UTF-8 text, whatever their name or Content-Type says. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_SESSIONS: 429,
   TOO_MANY_CLIENTS: 429,
+  /** One signed-in browser holds as many event streams as it may. */
+  TOO_MANY_STREAMS: 429,
   RATE_LIMITED: 429,
   METHOD_NOT_ALLOWED: 405,
   INTERNAL: 500,

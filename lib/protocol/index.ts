@@ -18,3 +18,4 @@ export * from './notifications.ts';
 export * from './nodes.ts';
 export * from './files.ts';
 export * from './work.ts';
+export * from './attachments.ts';

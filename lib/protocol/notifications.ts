@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { isLoopbackHost } from './rules.ts';
 
 /** What a device may be told about: a decision Claude waits for, a long turn that ended, a failure. */
 export const NotificationKind = z.enum(['permission', 'turn_finished', 'failed']);
@@ -15,7 +14,7 @@ const Base64Url = (min: number, max: number) =>
 
 /**
  * A browser's push subscription, as `PushSubscription.toJSON()` gives it. The server POSTs to
- * the endpoint: HTTPS, or plain HTTP on loopback only (a push service stand-in for tests).
+ * the endpoint, so it decides which: https:// on a public host, unless its owner allows more.
  */
 export const PushEndpoint = z
   .string()
@@ -23,7 +22,7 @@ export const PushEndpoint = z
   .refine((value) => {
     try {
       const url = new URL(value);
-      return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+      return url.protocol === 'https:' || url.protocol === 'http:';
     } catch {
       return false;
     }
@@ -69,7 +68,10 @@ export type PushSubscriptionResponse = z.infer<typeof PushSubscriptionResponse>;
 export const PushUnsubscribedResponse = z.object({ removed: z.boolean() });
 export type PushUnsubscribedResponse = z.infer<typeof PushUnsubscribedResponse>;
 
-/** `POST /api/notifications/test`: how many devices the push service accepted it for, and the webhook. */
+/**
+ * `POST /api/notifications/test`: how many devices the push service accepted it for, and the
+ * webhook. An endpoint the server may not send to counts as not accepted: nothing is sent to it.
+ */
 export const NotifyTestResponse = z.object({
   devices: z.number().int().nonnegative(),
   webhook: z.boolean(),

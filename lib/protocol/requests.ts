@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { InputSource, PermissionBehavior } from './transcript.ts';
 import { ModelOption, PermissionMode, PlanApprovalMode } from './decisions.ts';
 import { isDisplaySafe } from './text.ts';
-import { LIMITS } from './rules.ts';
+import { ATTACHMENT_LIMITS, LIMITS } from './rules.ts';
+import { AttachmentId } from './attachments.ts';
 
 /** A client names itself with this in CLIENT_ID_HEADER, or keeps its id across reconnects with `?client_id=`. */
 export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a client id is 1 to 100 letters, digits, _ or -');
@@ -34,10 +35,21 @@ export type CreateSessionBody = z.infer<typeof CreateSessionBody>;
 /** For POSTs that take no parameters: nothing, or `{}`. */
 export const EmptyBody = z.strictObject({});
 
-export const InputBody = z.strictObject({
-  content: z.string().min(1).max(LIMITS.inputChars),
-  source: InputSource.optional(),
-});
+export const InputBody = z
+  .strictObject({
+    /** May be empty when files are attached. */
+    content: z.string().max(LIMITS.inputChars),
+    source: InputSource.optional(),
+    /** Ids from uploadAttachment, in the order they go to Claude. Past ATTACHMENT_LIMITS.count: TOO_MANY_ATTACHMENTS. */
+    attachments: z
+      .array(AttachmentId)
+      .max(5 * ATTACHMENT_LIMITS.count)
+      .optional(),
+  })
+  .refine((body) => body.content.length > 0 || (body.attachments?.length ?? 0) > 0, {
+    message: 'send some text, an attachment, or both',
+    path: ['content'],
+  });
 export type InputBody = z.infer<typeof InputBody>;
 
 /** How to answer each kind of decision: see the comment at the top of decisions.ts. */
@@ -47,7 +59,7 @@ export const PermissionAnswerBody = z.strictObject({
   message: z.string().max(LIMITS.messageChars).optional(),
   /** Question decisions, allow only: question text -> chosen label (multi-select: labels joined by ", "). */
   answers: z.record(z.string().max(LIMITS.messageChars), z.string().max(LIMITS.messageChars)).optional(),
-  /** Allow only: the tool input to run instead of the one Claude asked for (advanced; questions use `answers`). */
+  /** Question decisions, allow only: the input with the fields the form fills (`answers`, `annotations`); any other change is refused. */
   updated_input: z.record(z.string(), z.unknown()).optional(),
   /** Allow only: ids of the request's `suggestions` to apply ("allow and don't ask again"). */
   suggestions: z.array(z.string().max(100)).max(LIMITS.suggestions).optional(),

@@ -26,3 +26,8 @@ export function withQuery(path: string, query: object | undefined): string {
   const text = search.toString();
   return text === '' ? path : `${path}?${text}`;
 }
+
+/** A template as a pattern that matches its paths, each `:name` captured as one segment (still encoded). */
+export function pathPattern(template: string): RegExp {
+  return new RegExp(`^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '([^/]+)')}$`);
+}

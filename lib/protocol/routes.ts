@@ -32,6 +32,8 @@ import {
   WatchResponse,
 } from './notifications.ts';
 import { NodeListResponse } from './nodes.ts';
+import { AttachmentBytes, AttachmentResponse, AttachmentUploadQuery } from './attachments.ts';
+import { ATTACHMENT_LIMITS } from './rules.ts';
 import { FileContentQuery, FileContentResponse, FileListQuery, FileListResponse, FileSearchQuery, FileSearchResponse } from './files.ts';
 import {
   ChangesQuery,
@@ -54,6 +56,10 @@ export interface RouteSpec extends Endpoint {
   readonly response: z.ZodType;
   /** The caller must name itself in CLIENT_ID_HEADER (anything that acts on a session for it). */
   readonly client?: 'required';
+  /** The largest body the route takes, checked from Content-Length and while reading; the server's maxBodyBytes when absent. */
+  readonly maxBodyBytes?: number;
+  /** Raw bytes with their own Content-Type instead of JSON: the request's body, or the answer. */
+  readonly bytes?: 'body' | 'response';
 }
 
 /**
@@ -65,6 +71,18 @@ export interface RouteSpec extends Endpoint {
 export const ROUTES = {
   health: { ...ENDPOINTS.health, response: HealthResponse },
   listNodes: { ...ENDPOINTS.listNodes, response: NodeListResponse },
+  uploadAttachment: {
+    ...ENDPOINTS.uploadAttachment,
+    status: 201,
+    query: AttachmentUploadQuery,
+    body: AttachmentBytes,
+    bytes: 'body',
+    // The largest kind (a PDF) and a little room: each kind's own cap is checked as the bytes arrive.
+    maxBodyBytes: ATTACHMENT_LIMITS.pdfBytes + 1024,
+    response: AttachmentResponse,
+    client: 'required',
+  },
+  getAttachment: { ...ENDPOINTS.getAttachment, bytes: 'response', response: AttachmentBytes },
   listSessions: { ...ENDPOINTS.listSessions, query: SessionListQuery, response: SessionListResponse },
   createSession: { ...ENDPOINTS.createSession, status: 201, body: CreateSessionBody, response: SessionResponse, client: 'required' },
   getSession: { ...ENDPOINTS.getSession, response: SessionResponse },

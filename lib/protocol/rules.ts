@@ -49,3 +49,28 @@ export const FILE_LIMITS = {
   searchEntries: 100_000,
   searchMs: 3000,
 } as const;
+
+/**
+ * Files and images in a prompt (lib/protocol/attachments.ts), within the Messages API's limits:
+ * an image at most 5 MB once base64-encoded and 8000 px a side; a request at most 32 MB.
+ */
+export const ATTACHMENT_LIMITS = {
+  /** Per message. */
+  count: 20,
+  /** 5 MB of base64, the API's cap on one image. */
+  imageBytes: 3_750_000,
+  pdfBytes: 20 * 1024 * 1024,
+  textBytes: 512 * 1024,
+  /** All of a message's attachments together: their base64 stays under the API's 32 MB request. */
+  totalBytes: 22 * 1024 * 1024,
+  /** The API refuses images past this on either side. */
+  imageSide: 8000,
+  /** A decompression bomb is refused from its header: a small file that would decode to a vast bitmap. */
+  imagePixels: 40_000_000,
+  /** What the API scales an image down to anyway: the dashboard scales photos to this on the device. */
+  imageLongEdge: 1568,
+  nameChars: 255,
+} as const;
+
+/** The image types Claude reads; anything else is refused before it is stored. */
+export const IMAGE_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { UnixSeconds } from './session.ts';
 import { DecisionFields, FileDiff, PlanApprovalMode } from './decisions.ts';
 import { TurnChangedFile } from './work.ts';
+import { Attachment } from './attachments.ts';
 
 export const InputSource = z.enum(['cli', 'web', 'api']);
 export type InputSource = z.infer<typeof InputSource>;
@@ -18,6 +19,8 @@ export const UserInputEvent = z.object({
   queued: z.boolean().optional(),
   /** The uuid the message was sent to Claude with: what rewind takes. Absent on older transcripts. */
   message_id: z.string().optional(),
+  /** Files and images sent with it; their bytes are at getAttachment. */
+  attachments: z.array(Attachment).optional(),
 });
 
 export const TextDeltaEvent = z.object({

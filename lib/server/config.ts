@@ -9,6 +9,13 @@ const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((value) => value === '1' || value === 'true' || value === 'yes');
 
+/** A secret given in the environment: long and irregular enough; the message never holds it. */
+const strongSecret = (name: string) =>
+  z.string().superRefine((secret, context) => {
+    const problem = tokenProblem(secret, name);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
+
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** Everything the server reads from its flags and environment, validated once at start. */
@@ -31,6 +38,8 @@ export const ServerConfig = z.object({
   replayRingSize: intFrom(16, 10_000_000).default(10_000),
   maxSessions: intFrom(1, 10_000).default(100),
   maxEventClients: intFrom(1, 100_000).default(1_000),
+  /** Event streams one signed-in browser may hold (a tab holds one); the token holder is bounded only by the total. */
+  maxEventClientsPerDevice: intFrom(1, 100_000).default(32),
   /** A client that does not read is dropped past this many unsent bytes, or when its socket
    * stays full this long; it catches up or resyncs when it returns. */
   clientBufferBytes: intFrom(16 * 1024, 1024 ** 3).default(32 * 1024 * 1024),
@@ -43,13 +52,7 @@ export const ServerConfig = z.object({
   /** Host names to answer to besides loopback and the bind address (comma-separated in the environment). */
   allowedHosts: z.array(z.string().min(1)).default([]),
   /** Overrides the token file; never printed by the server. */
-  token: z
-    .string()
-    .superRefine((token, context) => {
-      const problem = tokenProblem(token);
-      if (problem) context.addIssue({ code: 'custom', message: problem });
-    })
-    .optional(),
+  token: strongSecret('VIBES_TOKEN').optional(),
   /** Anything not signed in, per address: pages, API calls, sign-in attempts. */
   anonymousRateLimitPerSecond: intFrom(1, 100_000).default(5),
   anonymousRateLimitBurst: intFrom(1, 100_000).default(60),
@@ -60,19 +63,23 @@ export const ServerConfig = z.object({
   /** The whole request head must arrive within this; the body within requestTimeoutMs. */
   headersTimeoutMs: intFrom(1000, 600_000).default(10_000),
   requestTimeoutMs: intFrom(1000, 3_600_000).default(30_000),
-  /** Open connections that have not (yet) made a signed-in request. */
-  maxAnonymousConnections: intFrom(1, 100_000).default(64),
+  /** Open connections that have not (yet) made a signed-in request; past it a newcomer replaces the oldest idle one. */
+  maxAnonymousConnections: intFrom(1, 100_000).default(1024),
   /** The database file stops growing here: past it, writes fail rather than fill the disk. */
   maxDatabaseMb: intFrom(16, 1024 * 1024).default(2048),
   /** `sqlite`: $VIBES_HOME/vibes.db. `memory` keeps nothing across restarts: for tests and benchmarks. */
   store: z.enum(['sqlite', 'memory']).default('sqlite'),
   /** Ended sessions older than this many days are deleted (at start and hourly); 0 keeps them all. */
   retentionDays: z.coerce.number().nonnegative().max(100_000).default(0),
+  /** How often the retention and the devices' idle limit are applied (besides at start). */
+  sweepMs: intFrom(100, 86_400_000).default(3_600_000),
   /** Serve HTTPS with this certificate chain and key (PEM files). */
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
-  /** Addresses of a TLS-terminating proxy in front of vibes: only they may set X-Forwarded-Proto/Host. */
+  /** Addresses of a TLS-terminating proxy in front of vibes: only they may set X-Forwarded-Proto/Host/For, */
   trustedProxies: z.array(z.string().min(1)).default([]),
+  /** and only with this secret in X-Vibes-Proxy-Secret (any local process can connect from loopback). */
+  trustedProxySecret: strongSecret('VIBES_TRUSTED_PROXY_SECRET').optional(),
   /** Where users reach vibes (e.g. https://box.tailnet.ts.net): its host is answered to; links use it. */
   publicUrl: z
     .url({ protocol: /^https?$/ })
@@ -81,6 +88,10 @@ export const ServerConfig = z.object({
   /** A webhook that gets every notification too (JSON, or ntfy's headers form). */
   notifyUrl: z.url({ protocol: /^https?$/ }).optional(),
   notifyFormat: z.enum(['json', 'ntfy']).default('json'),
+  /** Signs every webhook call: X-Vibes-Signature, an HMAC-SHA256 over the time and the body. */
+  notifySecret: strongSecret('VIBES_NOTIFY_SECRET').optional(),
+  /** Devices may register http:// push endpoints on loopback or private addresses (a self-hosted push service, tests). */
+  pushAllowPrivate: flag.default(false),
   /** "Turn finished" is sent only for turns at least this long. */
   notifyTurnSeconds: z.coerce.number().nonnegative().max(86_400).default(30),
   /** Who runs this server, for push services (`mailto:` or `https:`). */
@@ -139,6 +150,7 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     replayRingSize: env.VIBES_REPLAY_RING_SIZE,
     maxSessions: env.VIBES_MAX_SESSIONS,
     maxEventClients: env.VIBES_MAX_EVENT_CLIENTS,
+    maxEventClientsPerDevice: env.VIBES_MAX_EVENT_CLIENTS_PER_DEVICE,
     clientBufferBytes: env.VIBES_CLIENT_BUFFER_BYTES,
     clientStallMs: env.VIBES_CLIENT_STALL_MS,
     pingMs: env.VIBES_PING_MS,
@@ -157,12 +169,16 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     maxDatabaseMb: env.VIBES_MAX_DATABASE_MB,
     store: env.VIBES_STORE || undefined,
     retentionDays: env.VIBES_RETENTION_DAYS || undefined,
+    sweepMs: env.VIBES_SWEEP_MS || undefined,
     tlsCert: values['tls-cert'] ?? (env.VIBES_TLS_CERT || undefined),
     tlsKey: values['tls-key'] ?? (env.VIBES_TLS_KEY || undefined),
     trustedProxies: list(env.VIBES_TRUSTED_PROXY),
+    trustedProxySecret: env.VIBES_TRUSTED_PROXY_SECRET || undefined,
     publicUrl: env.VIBES_PUBLIC_URL || undefined,
     notifyUrl: env.VIBES_NOTIFY_URL || undefined,
     notifyFormat: env.VIBES_NOTIFY_FORMAT || undefined,
+    notifySecret: env.VIBES_NOTIFY_SECRET || undefined,
+    pushAllowPrivate: env.VIBES_PUSH_ALLOW_PRIVATE,
     notifyTurnSeconds: env.VIBES_NOTIFY_TURN_S || undefined,
     vapidSubject: env.VIBES_VAPID_SUBJECT || undefined,
     redisUrl: env.VIBES_REDIS_URL || undefined,
@@ -185,6 +201,18 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
   }
   if ((parsed.data.redisUrl === undefined) !== (parsed.data.databaseUrl === undefined)) {
     throw new Error('Invalid vibes configuration: a cluster needs both VIBES_REDIS_URL and VIBES_DATABASE_URL');
+  }
+  const { trustedProxies, trustedProxySecret } = parsed.data;
+  if (trustedProxies.length > 0 && trustedProxySecret === undefined) {
+    throw new Error(
+      'Invalid vibes configuration: VIBES_TRUSTED_PROXY needs VIBES_TRUSTED_PROXY_SECRET, a secret the proxy adds as the ' +
+        'X-Vibes-Proxy-Secret header (make one with `openssl rand -base64 32`): every local process can connect from ' +
+        "the proxy's address and claim any X-Forwarded-For or X-Forwarded-Proto. Without a proxy that can add a header " +
+        '(Tailscale Serve), leave VIBES_TRUSTED_PROXY unset: see "Reaching vibes from a phone" in the README',
+    );
+  }
+  if (trustedProxies.length === 0 && trustedProxySecret !== undefined) {
+    throw new Error('Invalid vibes configuration: VIBES_TRUSTED_PROXY_SECRET is set but VIBES_TRUSTED_PROXY (the proxy addresses) is not');
   }
   return parsed.data;
 }

@@ -14,7 +14,7 @@ import {
 import type { Principal } from './auth.ts';
 import { clearedDeviceCookie, deviceCookie, labelFromUserAgent, type UsedCode } from './devices.ts';
 import { requestView } from './forwarded.ts';
-import { sendError, serveCustomRoute } from './http-errors.ts';
+import { endAfter, sendError, serveCustomRoute } from './http-errors.ts';
 import { signInUrls } from './pairing.ts';
 import type { Runtime } from './runtime.ts';
 import { signedOutPage } from './sign-in-page.ts';
@@ -203,7 +203,13 @@ export function answer<Name extends RouteName>(
 }
 
 /** The sign-in page. Its form must send a real Origin, which `no-referrer` would turn into `null`. */
-export function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  headers: Record<string, string> = {},
+  endWhen?: Promise<void>,
+): void {
   res.writeHead(status, {
     'Referrer-Policy': 'same-origin',
     'Content-Type': 'text/html; charset=utf-8',
@@ -211,5 +217,5 @@ export function sendHtml(res: ServerResponse, status: number, html: string, head
     'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     ...headers,
   });
-  res.end(html);
+  endAfter(res, html, endWhen);
 }

@@ -121,9 +121,20 @@ export class DeviceSessions {
     return count;
   }
 
-  /** Forgets devices past the idle limit; run at start and now and then. */
-  sweep(): number {
-    return this.#store.deleteDevicesSeenBefore(this.#now() - this.#idleSeconds);
+  /**
+   * Signs out the devices past the idle limit the way revoke does, so their event streams close;
+   * run at start and now and then. A device with an event stream open (`inUse`) is being watched
+   * from: that counts as use, so a phone left open on the dashboard is never signed out under it.
+   */
+  sweep(inUse: Iterable<string> = []): number {
+    const now = this.#now();
+    const watching = new Set(inUse);
+    let count = 0;
+    for (const device of this.#store.listDevices()) {
+      if (watching.has(device.id)) this.#store.touchDevice(device.id, now, device.address);
+      else if (now - device.lastSeenAt > this.#idleSeconds && this.revoke(device.id)) count++;
+    }
+    return count;
   }
 
   /** `null` means every device. */

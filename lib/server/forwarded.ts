@@ -1,5 +1,31 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+
+/** The header a trusted proxy adds with the shared secret (VIBES_TRUSTED_PROXY_SECRET). */
+export const PROXY_SECRET_HEADER = 'x-vibes-proxy-secret';
+const FORWARDED_HEADERS = ['x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-for'] as const;
+
+/** A TLS-terminating proxy in front of vibes: its addresses, and the secret it adds to every request. */
+export class TrustedProxy {
+  readonly #addresses: readonly string[];
+  readonly #secretDigest: Buffer;
+
+  constructor(addresses: readonly string[], secret: string) {
+    this.#addresses = addresses.map(bareAddress);
+    this.#secretDigest = digest(secret);
+  }
+
+  /** From one of its addresses, showing the secret (compared in constant time). */
+  vouchesFor(socketAddress: string, shown: string | string[] | undefined): boolean {
+    if (typeof shown !== 'string' || !this.#addresses.includes(socketAddress)) return false;
+    return timingSafeEqual(digest(shown), this.#secretDigest);
+  }
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
 
 /** Who asked and how, as vibes judges a request: through a trusted proxy, as the proxy says. */
 export interface RequestView {
@@ -14,16 +40,20 @@ export interface RequestView {
 const views = new WeakMap<IncomingMessage, RequestView>();
 
 /**
- * X-Forwarded-Proto/Host/For are believed only from the configured proxy addresses
- * (VIBES_TRUSTED_PROXY): from anybody else they are ignored, so nobody can claim another Host
- * past the DNS-rebinding check or make a cookie Secure from plain HTTP.
+ * X-Forwarded-Proto/Host/For are believed only from a configured proxy address (VIBES_TRUSTED_PROXY)
+ * that also shows the shared secret: the address alone is loopback for most proxies, which every
+ * local process shares. Otherwise they are removed, so nobody can claim another Host past the
+ * DNS-rebinding check, a fresh address for each throttled request, or HTTPS over plain HTTP.
+ * The secret header is removed before anything else sees the request.
  */
-export function viewRequest(req: IncomingMessage, trustedProxies: readonly string[]): RequestView {
+export function viewRequest(req: IncomingMessage, proxy: TrustedProxy | null): RequestView {
   const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true;
+  const shown = req.headers[PROXY_SECRET_HEADER];
+  if (shown !== undefined) delete req.headers[PROXY_SECRET_HEADER];
   // Read here only when a proxy could be the peer; otherwise SocketView reads it if asked.
-  const socketAddress = trustedProxies.length > 0 ? socketAddressOf(req) : null;
+  const socketAddress = proxy ? socketAddressOf(req) : null;
   let view: RequestView;
-  if (socketAddress !== null && trustedProxies.some((proxy) => bareAddress(proxy) === socketAddress)) {
+  if (socketAddress !== null && proxy!.vouchesFor(socketAddress, shown)) {
     const proto = lastValue(req.headers['x-forwarded-proto']);
     const host = lastValue(req.headers['x-forwarded-host']);
     const address = lastValue(req.headers['x-forwarded-for']);
@@ -33,6 +63,7 @@ export function viewRequest(req: IncomingMessage, trustedProxies: readonly strin
       address: address ? bareAddress(address) : socketAddress,
     };
   } else {
+    for (const name of FORWARDED_HEADERS) if (req.headers[name] !== undefined) delete req.headers[name];
     view = new SocketView(req, encrypted);
   }
   views.set(req, view);
@@ -66,7 +97,7 @@ function socketAddressOf(req: IncomingMessage): string {
 
 /** The view made for this request by the server, or the socket's own facts. */
 export function requestView(req: IncomingMessage): RequestView {
-  return views.get(req) ?? viewRequest(req, []);
+  return views.get(req) ?? viewRequest(req, null);
 }
 
 /** A proxy appends what it saw to the list: the last entry is the one it vouches for. */

@@ -26,8 +26,17 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
 /** Names the error of a refused answer, for the audit line (the body is not read back). */
 export const ERROR_CODE_HEADER = 'X-Vibes-Error';
 
-/** For the parts of the server that answer before Next does. */
-export function sendError(res: ServerResponse, code: ErrorCode, message: string, headers: Record<string, string> = {}): void {
+/**
+ * For the parts of the server that answer before Next does. With `endWhen`, the whole answer is
+ * written at once but the response ends only when it settles (see endAfter).
+ */
+export function sendError(
+  res: ServerResponse,
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+  endWhen?: Promise<void>,
+): void {
   const body = JSON.stringify(errorBody(code, message));
   res.writeHead(ERROR_STATUS[code], {
     'Content-Type': 'application/json; charset=utf-8',
@@ -36,7 +45,21 @@ export function sendError(res: ServerResponse, code: ErrorCode, message: string,
     'Cache-Control': 'no-store',
     ...headers,
   });
-  res.end(body);
+  endAfter(res, body, endWhen);
+}
+
+/**
+ * Writes the body now and ends the response when `endWhen` settles: ending a `Connection: close`
+ * answer closes the socket, and a socket closed with a request body still unread is reset by
+ * the kernel, which throws away the answer the client has not read yet.
+ */
+export function endAfter(res: ServerResponse, body: string, endWhen?: Promise<void>): void {
+  if (!endWhen) {
+    res.end(body);
+    return;
+  }
+  res.write(body);
+  void endWhen.then(() => res.end());
 }
 
 /**

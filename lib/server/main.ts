@@ -89,7 +89,14 @@ function keepServingWithoutOutput(): void {
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 }
 
-const VIBES_SECRETS = ['VIBES_TOKEN', 'VIBES_REDIS_URL', 'VIBES_DATABASE_URL'];
+const VIBES_SECRETS = [
+  'VIBES_TOKEN',
+  'VIBES_REDIS_URL',
+  'VIBES_DATABASE_URL',
+  'VIBES_TRUSTED_PROXY_SECRET',
+  'VIBES_NOTIFY_URL',
+  'VIBES_NOTIFY_SECRET',
+];
 
 function withoutVibesSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const copy = { ...env };

@@ -4,6 +4,7 @@ import { CLIENT_ID_HEADER, ClientId, EmptyBody, PushSubscriptionBody, ROUTES, Wa
 import type { Principal } from './auth.ts';
 import { answer, parseJson, parseWith, readBody } from './credential-routes.ts';
 import { serveCustomRoute } from './http-errors.ts';
+import { pushEndpointProblem } from './push-endpoint.ts';
 import { pushKeysProblem } from './push-keys.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -48,6 +49,11 @@ const HANDLERS: { [Name in NotificationRoute]: Handler } = {
   async subscribePush(req, res, principal, runtime) {
     const body = parseWith(PushSubscriptionBody, parseJson(await readBody(req)));
     // Refused here rather than stored and failed on at every notification.
+    const endpointProblem = pushEndpointProblem(body.endpoint, runtime.config.pushAllowPrivate);
+    if (endpointProblem) {
+      const optIn = "the server's owner can allow http:// and private endpoints with VIBES_PUSH_ALLOW_PRIVATE=1";
+      throw new VibesError('VALIDATION_FAILED', `Invalid body: endpoint: ${endpointProblem} (${optIn})`);
+    }
     const problem = pushKeysProblem(body.keys);
     if (problem) throw new VibesError('VALIDATION_FAILED', `Invalid body: ${problem}`);
     const deviceId = requireDevice(principal, 'turn notifications on');

@@ -1,3 +1,7 @@
+import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { Bus, CoreEvent, SessionSnapshot } from '../core/index.ts';
 import type { DeviceStore, PushSubscriptionRecord } from '../core/devices.ts';
 import type { NotificationKind, NotificationPayload, PermissionRequestEvent, SessionState } from '../protocol/index.ts';
@@ -5,6 +9,7 @@ import { decisionSummary } from '../protocol/index.ts';
 import { firstLine } from '../protocol/text.ts';
 import type { VapidKeys } from './vapid.ts';
 import { pushKeysProblem } from './push-keys.ts';
+import { publicOnlyLookup, pushEndpointProblem } from './push-endpoint.ts';
 import type { z } from 'zod';
 
 type ShowPayload = Extract<NotificationPayload, { type: 'show' }>;
@@ -20,12 +25,28 @@ export interface NotifierOptions {
   turnThresholdMs: number;
   /** True while some open page shows this session and is visible: it needs no notification. */
   isWatched: (sessionId: string) => boolean;
-  webhook?: { url: string; format: 'json' | 'ntfy'; publicUrl?: string | undefined };
+  /** The owner lets devices register http:// and private or loopback endpoints (VIBES_PUSH_ALLOW_PRIVATE). */
+  allowPrivatePush?: boolean;
+  /** `secret` signs every call (X-Vibes-Signature); a user name and password in `url` go as Basic auth. */
+  webhook?: { url: string; format: 'json' | 'ntfy'; publicUrl?: string | undefined; secret?: string | undefined };
   /** Unix seconds; for tests. */
   clock?: () => number;
-  /** Posts one request; fetch by default (loopback stand-ins in tests speak plain HTTP). */
-  post?: (url: string, init: { headers: Record<string, string>; body: Buffer | string }) => Promise<{ status: number }>;
+  /** How long one push or webhook call may take; shutdown aborts it sooner. */
+  sendTimeoutMs?: number;
+  /** Posts one request; node:http(s) by default. */
+  post?: (url: string, init: PostInit) => Promise<{ status: number }>;
 }
+
+interface PostInit {
+  headers: Record<string, string>;
+  body: Buffer | string;
+  signal?: AbortSignal;
+  /** Checks the addresses a push endpoint's name resolves to. */
+  lookup?: LookupFunction;
+}
+
+/** The webhook's signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+export const WEBHOOK_SIGNATURE_HEADER = 'X-Vibes-Signature';
 
 const TITLE_MAX = 80;
 const BODY_MAX = 180;
@@ -46,6 +67,8 @@ export class Notifier {
   /** Which request each session's notification shows, and on which devices. */
   readonly #shown = new Map<string, { requestId: string; deviceIds: string[]; webhook: boolean }>();
   readonly #sending = new Set<Promise<unknown>>();
+  /** Aborted at shutdown: a push service that never answers must not hold the server up. */
+  readonly #stopping = new AbortController();
   #unsubscribe: (() => void) | null = null;
 
   constructor(options: NotifierOptions) {
@@ -56,9 +79,11 @@ export class Notifier {
     this.#unsubscribe ??= this.#options.bus.subscribe((entry) => this.#onEvent(entry.event));
   }
 
+  /** No more notifications; calls still on their way are aborted. */
   stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
+    this.#stopping.abort(new Error('the server is shutting down'));
   }
 
   /** Resolves when every push and webhook call started so far has ended (for tests and shutdown). */
@@ -184,6 +209,13 @@ export class Notifier {
       console.error(`vibes: dropped a push subscription no message can be encrypted for (${problem})`);
       return false;
     }
+    const allowPrivate = this.#options.allowPrivatePush === true;
+    // Registration refuses these; one stored before that rule, or before the owner's opt-in was removed, is not sent.
+    const refused = pushEndpointProblem(subscription.endpoint, allowPrivate);
+    if (refused) {
+      console.error(`vibes: did not send a push to a device: ${refused}`);
+      return false;
+    }
     try {
       // Loaded with the first push, not before the server listens (it brings its crypto libraries).
       const { default: webPush } = await import('web-push');
@@ -199,7 +231,11 @@ export class Notifier {
         },
       );
       const headers = Object.fromEntries(Object.entries(details.headers).map(([name, value]) => [name, String(value)]));
-      const { status } = await this.#post(details.endpoint, { headers, body: details.body ?? '' });
+      const { status } = await this.#post(details.endpoint, {
+        headers,
+        body: details.body ?? '',
+        ...(allowPrivate ? {} : { lookup: publicOnlyLookup }),
+      });
       if (status === 404 || status === 410) {
         this.#options.devices.deletePushSubscriptionByEndpoint(subscription.endpoint);
         return false;
@@ -211,7 +247,7 @@ export class Notifier {
       console.error(`vibes: the push service answered ${status} for a device's notification`);
       return false;
     } catch (error) {
-      console.error(`vibes: sending a push notification failed: ${reasonOf(error)}`);
+      if (!this.#stopping.signal.aborted) console.error(`vibes: sending a push notification failed: ${reasonOf(error)}`);
       return false;
     }
   }
@@ -238,27 +274,28 @@ export class Notifier {
         const click = webhook.publicUrl && payload.type === 'show' ? { click_url: new URL(payload.url, webhook.publicUrl).toString() } : {};
         request = { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...payload, ...click }) };
       }
-      const { status } = await this.#post(webhook.url, request);
+      const target = new URL(webhook.url);
+      if (target.username || target.password) {
+        const credentials = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+        request.headers.Authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+        target.username = '';
+        target.password = '';
+      }
+      if (webhook.secret) request.headers[WEBHOOK_SIGNATURE_HEADER] = webhookSignature(webhook.secret, this.#now(), request.body);
+      const { status } = await this.#post(target.toString(), request);
       if (status >= 200 && status < 300) return true;
       console.error(`vibes: the notification webhook answered ${status}`);
       return false;
     } catch (error) {
-      console.error(`vibes: the notification webhook failed: ${reasonOf(error)}`);
+      if (!this.#stopping.signal.aborted) console.error(`vibes: the notification webhook failed: ${redactUrls(reasonOf(error))}`);
       return false;
     }
   }
 
-  async #post(url: string, init: { headers: Record<string, string>; body: Buffer | string }): Promise<{ status: number }> {
-    if (this.#options.post) return this.#options.post(url, init);
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: init.headers,
-      body: typeof init.body === 'string' ? init.body : new Uint8Array(init.body),
-      redirect: 'error',
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    });
-    await response.arrayBuffer().catch(() => undefined);
-    return { status: response.status };
+  async #post(url: string, init: PostInit): Promise<{ status: number }> {
+    const timeout = AbortSignal.timeout(this.#options.sendTimeoutMs ?? SEND_TIMEOUT_MS);
+    const signal = AbortSignal.any([this.#stopping.signal, timeout]);
+    return (this.#options.post ?? postOnce)(url, { ...init, signal });
   }
 
   #track(sending: Promise<unknown>): void {
@@ -280,6 +317,44 @@ export class Notifier {
   #now(): number {
     return this.#options.clock?.() ?? Math.floor(Date.now() / 1000);
   }
+}
+
+/**
+ * One POST, the answer's body read and dropped. Redirects are not followed: a push service
+ * has no reason to send one, and following it would go where the endpoint rules never looked.
+ */
+function postOnce(url: string, init: PostInit): Promise<{ status: number }> {
+  const target = new URL(url);
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = send(
+      target,
+      {
+        method: 'POST',
+        headers: init.headers,
+        ...(init.signal ? { signal: init.signal } : {}),
+        ...(init.lookup ? { lookup: init.lookup } : {}),
+      },
+      (response) => {
+        response.on('error', reject);
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0 }));
+      },
+    );
+    request.on('error', reject);
+    request.end(init.body);
+  });
+}
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 over "<t>.<body>">`: the receiver recomputes it with the secret. */
+export function webhookSignature(secret: string, unixSeconds: number, body: string): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
+}
+
+/** `https://user:password@host/` -> `https://***:***@host/`, wherever a URL appears in the text. */
+export function redactUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***:***@');
 }
 
 /** One notification per session on a device: the newer replaces the older. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
-import { LOOPBACK_NAMES, ROUTES, type ErrorCode } from '../protocol/index.ts';
+import { LOOPBACK_NAMES, pathPattern, ROUTES, type ErrorCode, type RouteSpec } from '../protocol/index.ts';
 import { principalKey, type Auth, type Principal } from './auth.ts';
 import { requestView } from './forwarded.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -27,6 +27,16 @@ export interface RequestGuardOptions {
   /** Extra Host names the user allowed (VIBES_ALLOWED_HOSTS). */
   extraHosts: readonly string[];
   maxBodyBytes: number;
+}
+
+/** The routes of the table with a body limit of their own (uploads), as patterns. */
+const OWN_BODY_LIMITS = Object.values(ROUTES as Record<string, RouteSpec>)
+  .filter((route) => route.maxBodyBytes !== undefined)
+  .map((route) => ({ method: route.method, pattern: pathPattern(route.path), limit: route.maxBodyBytes! }));
+
+/** The body limit the route table gives this request's route, if it gives one. */
+export function bodyLimitOf(method: string | undefined, pathname: string): number | undefined {
+  return OWN_BODY_LIMITS.find((route) => route.method === method && route.pattern.test(pathname))?.limit;
 }
 
 /** Answered without a principal: the one call that turns a pairing code into a device session. */
@@ -62,6 +72,10 @@ export class RequestGuard {
     if (url.pathname === '/_next/image') return refuse('NOT_FOUND', 'Not found');
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
     if (isApi) return this.#checkApi(req, url, host);
+    // Pages and files are only read; a POST would reach Next, which answers it as a GET.
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return refuse('METHOD_NOT_ALLOWED', `Use GET for ${url.pathname.slice(0, 100)}`, { Allow: 'GET, HEAD' });
+    }
     if (PUBLIC_PATHS.some((pattern) => pattern.test(url.pathname))) return { kind: 'public' };
     const principal = this.#options.auth.authenticate(req);
     if (principal) return { kind: 'pass', principal };
@@ -89,8 +103,9 @@ export class RequestGuard {
       if (length === undefined && req.headers['transfer-encoding'] !== undefined) {
         return refuse('LENGTH_REQUIRED', 'Send a Content-Length with the body');
       }
-      if (length !== undefined && Number(length) > this.#options.maxBodyBytes) {
-        return refuse('PAYLOAD_TOO_LARGE', `The body is larger than ${this.#options.maxBodyBytes} bytes`);
+      const limit = bodyLimitOf(req.method, url.pathname) ?? this.#options.maxBodyBytes;
+      if (length !== undefined && Number(length) > limit) {
+        return refuse('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes`);
       }
       if (principal) {
         const rate = this.#options.rateLimiter.take(principalKey(principal));

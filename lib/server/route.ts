@@ -72,7 +72,7 @@ export function route<Name extends RouteName>(name: Name, handler: Handler<Name>
       if (clientId) runtime.presence.requestStarted(clientId);
       try {
         const query = spec.query ? parseWith(spec.query, Object.fromEntries(request.url.searchParams), 'query') : undefined;
-        const body = spec.body ? await readBody(request, runtime.config.maxBodyBytes, spec.body) : undefined;
+        const body = spec.body ? await readBody(request, spec.maxBodyBytes ?? runtime.config.maxBodyBytes, spec.body) : undefined;
         const result = await handler({
           params: request.params as RouteParams<Name>,
           runtime,

@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
+  AttachmentStore,
   type Bus,
   EventBus,
   sessionStateKey,
@@ -15,7 +16,7 @@ import {
 import { MemoryDeviceStore } from '../core/devices.ts';
 import { SqliteStore } from '../core/sqlite-store.ts';
 import type { PostgresStore } from '../core/cluster/postgres-store.ts';
-import { Auth, deviceKey } from './auth.ts';
+import { Auth, deviceIdOfKey, deviceKey } from './auth.ts';
 import type { Cluster } from './cluster/cluster.ts';
 import { applySharedCredentials } from './cluster/shared-credentials.ts';
 import type { SessionNote } from './cluster/directory.ts';
@@ -29,7 +30,6 @@ import { SignInThrottle } from './sign-in-throttle.ts';
 import { SseHub } from './sse-hub.ts';
 import { writeToken } from './token.ts';
 
-const RETENTION_SWEEP_MS = 3600_000;
 /** How long a stopping node waits to read back its last events (Redis may be gone). */
 const SETTLE_ON_STOP_MS = 3000;
 
@@ -101,8 +101,18 @@ export async function createRuntime(
           onError: (error) => console.error(`vibes: the event stream failed: ${error instanceof Error ? error.message : String(error)}`),
         })
       : new EventBus<CoreEvent>({ ringSize: config.replayRingSize, supersedeKey: sessionStateKey });
+  const attachments = new AttachmentStore(join(config.home, 'attachments'));
+  // A session's attachments go with it when retention deletes it (also at start, as the store's retention runs there).
+  const pruneAttachments = () => {
+    try {
+      attachments.prune((sessionId) => manager.find(sessionId) !== undefined || store.getSession(sessionId) !== undefined);
+    } catch (error) {
+      console.error('vibes: deleting old attachments failed:', error);
+    }
+  };
   const manager = new SessionManager({
     bus,
+    attachments,
     agentFactory,
     maxSessions: config.maxSessions,
     store,
@@ -113,6 +123,7 @@ export async function createRuntime(
     // Its token and database are no session's changes, even when a session works in a folder above it.
     hiddenFromWork: [resolve(config.home), realpathOr(config.home)],
   });
+  if (config.retentionDays > 0) pruneAttachments();
   const lifecycle = new SessionLifecycle(manager);
   let cluster: Cluster | undefined;
   const presence = new Presence({
@@ -147,6 +158,7 @@ export async function createRuntime(
     manager,
     presence,
     maxClients: config.maxEventClients,
+    maxClientsPerDevice: config.maxEventClientsPerDevice,
     clientBufferBytes: config.clientBufferBytes,
     clientStallMs: config.clientStallMs,
     pingMs: config.pingMs,
@@ -163,7 +175,10 @@ export async function createRuntime(
     vapidSubject: config.vapidSubject,
     turnThresholdMs: config.notifyTurnSeconds * 1000,
     isWatched: (sessionId) => watching.isWatched(sessionId),
-    ...(config.notifyUrl ? { webhook: { url: config.notifyUrl, format: config.notifyFormat, publicUrl: config.publicUrl } } : {}),
+    allowPrivatePush: config.pushAllowPrivate,
+    ...(config.notifyUrl
+      ? { webhook: { url: config.notifyUrl, format: config.notifyFormat, publicUrl: config.publicUrl, secret: config.notifySecret } }
+      : {}),
   });
   notifier.start();
   // A revoked device, or every one after a rotation, loses its event streams at once.
@@ -179,9 +194,12 @@ export async function createRuntime(
     hub.closeStreams(() => true);
   });
   const sweep = setInterval(() => {
-    if (config.retentionDays > 0) applyRetention(store, config.retentionDays);
-    devices.sweep();
-  }, RETENTION_SWEEP_MS);
+    if (config.retentionDays > 0) {
+      applyRetention(store, config.retentionDays);
+      pruneAttachments();
+    }
+    devices.sweep([...hub.openPrincipals()].flatMap((key) => deviceIdOfKey(key) ?? []));
+  }, config.sweepMs);
   sweep.unref();
   const dispose = async () => {
     clearInterval(sweep);

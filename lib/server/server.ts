@@ -6,16 +6,18 @@ import type { NextServer, NextServerOptions, RequestHandler } from 'next/dist/se
 import type { AgentFactory } from '../core/index.ts';
 import { EVENT_STREAM_PATH, ROUTES } from '../protocol/index.ts';
 import { DEVICE_LABEL_HEADER } from './route.ts';
+import { Admission } from './admission.ts';
 import { principalKey } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { handleCredentialRoute, sendHtml } from './credential-routes.ts';
-import { viewRequest } from './forwarded.ts';
+import { TrustedProxy, viewRequest } from './forwarded.ts';
 import { handleNotificationRoute } from './notification-routes.ts';
 import { sendHealth } from './health.ts';
 import { ERROR_CODE_HEADER, sendError } from './http-errors.ts';
 import { projectRoot, projectVersion } from '../local/project-root.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { handleServerRoute } from './server-routes.ts';
+import { handleAttachmentRoute } from './attachment-routes.ts';
 import { applyPageCsp, RequestGuard, setBaseHeaders } from './request-guard.ts';
 import { signedOutPage } from './sign-in-page.ts';
 import { installRuntime } from './runtime-accessor.ts';
@@ -39,6 +41,22 @@ export interface RunningServer {
  */
 const NEXT_LOAD_DELAY_MS = 300;
 
+/** A TLS handshake takes a round trip or two: a socket that has not finished one in this time is closed. */
+const TLS_HANDSHAKE_TIMEOUT_MS = 5000;
+/**
+ * How long a new connection has to send its request before it may be closed to make room for
+ * others: a client on the same address as a stranger who renews sockets as fast as it can (the
+ * CLI on the machine, browsers behind one NAT or proxy) is read well within it.
+ */
+const NEWCOMER_GRACE_MS = 1000;
+/** Signed-in sockets besides event streams (requests, keep-alive): room for many clients at once. */
+const OTHER_SIGNED_IN_SOCKETS = 2048;
+/**
+ * Connections the kernel queues before the server accepts them: a burst (dashboards reconnecting
+ * after a restart) waits here instead of having its SYNs dropped and retried a second later.
+ */
+const LISTEN_BACKLOG = 2048;
+
 export async function startServer(config: ServerConfig, agentFactory: AgentFactory): Promise<RunningServer> {
   const runtime = await createRuntime(config, agentFactory, loadOrCreateToken(config.home, config.token), projectVersion());
   const guard = new RequestGuard({
@@ -50,6 +68,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     maxBodyBytes: config.maxBodyBytes,
   });
   installRuntime(runtime);
+  const trustedProxy = config.trustedProxySecret ? new TrustedProxy(config.trustedProxies, config.trustedProxySecret) : null;
   // Listen first and load Next only then: loading it is most of a cold start and blocks the event
   // loop, and the routes a client asks first (health, the list, subscribe, the event stream) do
   // not need it. Nor do the first requests after a start, as a rule: a CLI command that started
@@ -83,8 +102,9 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   nextReady.catch(() => {});
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    admission.requestStarted(req.socket, res);
     setBaseHeaders(res);
-    viewRequest(req, config.trustedProxies);
+    viewRequest(req, trustedProxy);
     // Only the server says which device asks (lib/server/route.ts reads it); a client's own is dropped.
     delete req.headers[DEVICE_LABEL_HEADER];
     const url = new URL(req.url ?? '/', 'http://vibes.invalid');
@@ -94,20 +114,22 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     const verdict = guard.check(req, url);
     switch (verdict.kind) {
       case 'refuse':
-        refuseEarly(req, res);
-        return sendError(res, verdict.code, verdict.message, verdict.headers);
+        return sendError(res, verdict.code, verdict.message, verdict.headers, refuseEarly(req, res));
       case 'signed-out-page':
-        refuseEarly(req, res);
-        return sendHtml(res, 401, signedOutPage({ code: url.searchParams.get('code'), key: url.searchParams.get('key') }), {
-          'Cache-Control': 'no-store',
-          'X-Vibes-Error': 'UNAUTHORIZED',
-        });
+        // A page, not a refusal: the sign-in form is what a signed-out browser is meant to get.
+        return sendHtml(
+          res,
+          200,
+          signedOutPage({ code: url.searchParams.get('code'), key: url.searchParams.get('key') }),
+          { 'Cache-Control': 'no-store' },
+          refuseEarly(req, res),
+        );
       case 'public':
       case 'pass':
         break;
     }
     const principal = verdict.kind === 'pass' ? verdict.principal : null;
-    if (principal) connections.signedIn(req.socket);
+    if (principal) admission.signedIn(req.socket);
     if (principal?.kind === 'device') req.headers[DEVICE_LABEL_HEADER] = encodeURIComponent(principal.label);
     if (isApi && handleCredentialRoute(req, res, url, principal, runtime)) return;
     if (isApi && principal && handleNotificationRoute(req, res, url, principal, runtime)) return;
@@ -123,6 +145,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     if (isApi && !principal) return sendError(res, 'NOT_FOUND', 'Not found');
     // In a cluster, a request about a session another node runs is answered by that node.
     if (isApi && runtime.cluster?.forward(req, res, url)) return;
+    if (isApi && handleAttachmentRoute(req, res, url, runtime)) return;
     if (isApi && handleServerRoute(req, res, url, config.maxBodyBytes)) return;
     if (!isApi && !url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
     loadNextNow();
@@ -157,14 +180,29 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   const timeouts = { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 };
   const server =
     config.tlsCert && config.tlsKey
-      ? createHttpsServer({ ...timeouts, cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }, serve)
+      ? createHttpsServer(
+          {
+            ...timeouts,
+            handshakeTimeout: Math.min(config.headersTimeoutMs, TLS_HANDSHAKE_TIMEOUT_MS),
+            cert: readFileSync(config.tlsCert),
+            key: readFileSync(config.tlsKey),
+          },
+          serve,
+        )
       : createServer(timeouts, serve);
-  const connectionEvent = config.tlsCert ? 'secureConnection' : 'connection';
-  const connections = new AnonymousConnections(config.maxAnonymousConnections);
-  server.on(connectionEvent, (socket: Socket) => connections.opened(socket));
+  // Counted from the TCP connection, so sockets that never finish a TLS handshake count too.
+  const admission = new Admission({
+    max: config.maxAnonymousConnections,
+    graceMs: NEWCOMER_GRACE_MS,
+    overflow: LISTEN_BACKLOG,
+    // Anonymous sockets are bounded by the pool and its overflow (plus one turn's accepts, which the
+    // backlog bounds), event streams by their cap; this bounds the rest, and no stranger reaches it.
+    ceiling: config.maxAnonymousConnections + 2 * LISTEN_BACKLOG + config.maxEventClients + OTHER_SIGNED_IN_SOCKETS,
+  });
+  server.on('connection', (socket: Socket) => admission.connected(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => {
+    server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -206,46 +244,43 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   return { url: `${config.tlsCert ? 'https' : 'http'}://${host}:${port}`, port, runtime, ready: nextReady.then(() => undefined), close };
 }
 
+/** How much of a refused request's body is taken and dropped, at most, before hanging up anyway. */
+const DRAIN_MS = 2000;
+const DRAIN_BYTES = 64 * 1024 * 1024;
+
 /**
- * Connections that have not made a signed-in request are capped: idle or half-sent sockets from
- * whoever can reach the port cannot pile up. The event stream's sockets are signed in.
+ * A refused request's body is not wanted, but its sender may be writing it all at once (fetch,
+ * browsers): the answer goes out at once, the body is drained, and only then does the response
+ * end and the connection close, so the client reads the answer rather than a reset. Settles when
+ * the answer may end; undefined when the body has all arrived already.
  */
-class AnonymousConnections {
-  readonly #max: number;
-  readonly #anonymous = new Set<Socket>();
-
-  constructor(max: number) {
-    this.#max = max;
-  }
-
-  opened(socket: Socket): void {
-    if (this.#anonymous.size >= this.#max) {
-      socket.destroy();
-      return;
-    }
-    this.#anonymous.add(socket);
-    socket.once('close', () => this.#anonymous.delete(socket));
-  }
-
-  signedIn(socket: Socket): void {
-    this.#anonymous.delete(socket);
-  }
-}
-
-/** A refused request's body is not read: close the connection once the answer is out. */
-function refuseEarly(req: IncomingMessage, res: ServerResponse): void {
-  if (req.complete) return;
+function refuseEarly(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
+  if (req.complete) return undefined;
   res.setHeader('Connection', 'close');
-  res.once('finish', () => {
-    // Take what is still coming for a moment, so the client reads the answer, then hang up.
-    req.resume();
-    setTimeout(() => req.socket.destroy(), 1000).unref();
+  return new Promise((resolve) => {
+    let bytes = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off('data', count);
+      resolve();
+    };
+    const count = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > DRAIN_BYTES) done();
+    };
+    const timer = setTimeout(done, DRAIN_MS);
+    req.on('data', count);
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
   });
 }
 
 /** One line per refused request: time, address, method and path (never the query), status, code. */
 function auditRefusal(req: IncomingMessage, res: ServerResponse): void {
   if (res.statusCode < 400 || res.statusCode >= 500) return;
+  // "Is a server there?" (the CLI before it starts one, a supervisor's probe): not worth a line.
+  if (res.statusCode === 401 && req.method === 'GET' && req.url === ROUTES.health.path) return;
   const code = res.getHeader(ERROR_CODE_HEADER) ?? '-';
   // The path as sent (not normalised, so `/.//evil.com/` shows as such), without the query.
   const path = (req.url ?? '')

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Bus, BusEntry, CoreEvent, SessionManager } from '../core/index.ts';
 import { ClientId, type ResyncReason, type ServerEvent } from '../protocol/index.ts';
+import { deviceIdOfKey } from './auth.ts';
 import { sendError } from './http-errors.ts';
 import type { Presence } from './presence.ts';
 import { managerView, type SessionView } from './cluster/session-view.ts';
@@ -10,6 +11,8 @@ export interface SseHubOptions {
   manager: SessionManager;
   presence: Presence;
   maxClients: number;
+  /** Streams one device may hold; the token's are bounded by maxClients alone. */
+  maxClientsPerDevice: number;
   /** Unsent bytes past which a client is dropped at once. */
   clientBufferBytes: number;
   /** How long a full socket may stay full before its client is dropped. */
@@ -74,6 +77,8 @@ export class SseHub {
   readonly #options: SseHubOptions;
   readonly #byClient = new Map<string, Set<Connection>>();
   readonly #all = new Set<Connection>();
+  /** Open streams per device principal (see principalKey); the token's are not counted. */
+  readonly #perDevice = new Map<string, number>();
   readonly #listUpdates = new Map<string, ListUpdates>();
   readonly #windowMs: number;
   readonly #ambientWindowMs: number;
@@ -113,6 +118,11 @@ export class SseHub {
     for (const connection of [...this.#all]) connection.res.end();
   }
 
+  /** The credentials (principal keys) that have an event stream open now. */
+  openPrincipals(): Set<string> {
+    return new Set([...this.#all].map((connection) => connection.principal));
+  }
+
   /** Ends at once every stream whose credential the predicate names; they get nothing more. */
   closeStreams(matches: (principal: string) => boolean): number {
     let count = 0;
@@ -128,6 +138,12 @@ export class SseHub {
   open(req: IncomingMessage, res: ServerResponse, url: URL, principal: string): void {
     if (this.#all.size >= this.#options.maxClients) {
       sendError(res, 'TOO_MANY_CLIENTS', `At most ${this.#options.maxClients} event streams can be open at once`);
+      return;
+    }
+    const isDevice = deviceIdOfKey(principal) !== null;
+    const deviceStreams = isDevice ? (this.#perDevice.get(principal) ?? 0) : 0;
+    if (deviceStreams >= this.#options.maxClientsPerDevice) {
+      sendError(res, 'TOO_MANY_STREAMS', `At most ${this.#options.maxClientsPerDevice} event streams per signed-in browser: close a tab`);
       return;
     }
     const requestedId = url.searchParams.get('client_id');
@@ -157,6 +173,7 @@ export class SseHub {
     res.on('error', () => this.#close(connection));
 
     this.#all.add(connection);
+    if (isDevice) this.#perDevice.set(principal, deviceStreams + 1);
     let peers = this.#byClient.get(clientId);
     if (!peers) this.#byClient.set(clientId, (peers = new Set()));
     peers.add(connection);
@@ -347,6 +364,11 @@ export class SseHub {
     connection.closed = true;
     if (connection.stallTimer) clearTimeout(connection.stallTimer);
     this.#all.delete(connection);
+    const deviceStreams = this.#perDevice.get(connection.principal);
+    if (deviceStreams !== undefined) {
+      if (deviceStreams > 1) this.#perDevice.set(connection.principal, deviceStreams - 1);
+      else this.#perDevice.delete(connection.principal);
+    }
     const peers = this.#byClient.get(connection.clientId);
     peers?.delete(connection);
     if (peers?.size === 0) this.#byClient.delete(connection.clientId);

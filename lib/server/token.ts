@@ -43,17 +43,38 @@ export function writeToken(home: string, token: string): string {
 }
 
 /**
- * Why a token given in VIBES_TOKEN is too weak, or null when it is fine: at least 32
- * characters, at least 10 different ones, and none making up more than a quarter of it.
- * Never includes the token in the answer.
+ * Why a secret given in the environment (VIBES_TOKEN by default) is too weak, or null when it is
+ * fine: at least 32 characters, at least 10 different ones, none making up more than a quarter
+ * of it, not a short block repeated, and not mostly runs (`0123…`, `abcd…`, `9876…`).
+ * Never includes the secret in the answer.
  */
-export function tokenProblem(token: string): string | null {
+export function tokenProblem(token: string, name = 'VIBES_TOKEN'): string | null {
   const advice = 'make one with `openssl rand -base64 32`';
-  if (token.length < 32) return `VIBES_TOKEN must be at least 32 characters (it has ${token.length}); ${advice}`;
+  if (token.length < 32) return `${name} must be at least 32 characters (it has ${token.length}); ${advice}`;
   const counts = new Map<string, number>();
   for (const character of token) counts.set(character, (counts.get(character) ?? 0) + 1);
   if (counts.size < 10 || Math.max(...counts.values()) > token.length / 4) {
-    return `VIBES_TOKEN is too regular (too few different characters, or one repeated too often); ${advice}`;
+    return `${name} is too regular (too few different characters, or one repeated too often); ${advice}`;
+  }
+  if (repeatsABlock(token) || runSteps(token) > (token.length - 1) / 3) {
+    return `${name} is too regular (a sequence such as 0123… or abcd…, or a block repeated); ${advice}`;
   }
   return null;
+}
+
+/** True when the text is a shorter block over and over (`k3J9…k3J9…`). */
+function repeatsABlock(text: string): boolean {
+  for (let period = 1; period <= text.length / 2; period++) {
+    let repeats = true;
+    for (let i = period; i < text.length && repeats; i++) repeats = text[i] === text[i - period];
+    if (repeats) return true;
+  }
+  return false;
+}
+
+/** How many neighbours step by one up or down (`ab`, `98`): random text has few (2 in 16 for hex). */
+function runSteps(text: string): number {
+  let steps = 0;
+  for (let i = 1; i < text.length; i++) if (Math.abs(text.charCodeAt(i) - text.charCodeAt(i - 1)) === 1) steps++;
+  return steps;
 }

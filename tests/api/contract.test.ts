@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID_HEADER, fillPath, ROUTES, withQuery, type RouteName, type RouteSpec } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
 import { tempRepo } from '../support/git-repo.ts';
+import { png } from '../support/images.ts';
 import { BrowserPushKeys } from '../support/push-service.ts';
 import { deviceCookie, pairingCode } from '../support/sign-in.ts';
 
@@ -14,7 +15,8 @@ import { deviceCookie, pairingCode } from '../support/sign-in.ts';
  * and response schema: the one place a handler that strays from lib/protocol/routes.ts is caught.
  */
 // A token file rather than VIBES_TOKEN, so that the token can be rotated.
-const vibes = useServer({ tokenFile: true });
+// Its push subscription names a loopback endpoint: the owner's opt-in.
+const vibes = useServer({ tokenFile: true, env: { VIBES_PUSH_ALLOW_PRIVATE: '1' } });
 
 interface Call {
   params?: Record<string, string>;
@@ -23,6 +25,8 @@ interface Call {
   clientId?: string;
   /** A signed-in browser's cookie, sent instead of the token. */
   cookie?: string;
+  /** Raw bytes instead of a JSON body (uploads). */
+  bytes?: Buffer;
 }
 
 async function send(name: RouteName, call: Call = {}): Promise<Response> {
@@ -35,8 +39,10 @@ async function send(name: RouteName, call: Call = {}): Promise<Response> {
       ...(call.cookie ? { cookie: call.cookie } : {}),
       ...(call.clientId ? { [CLIENT_ID_HEADER]: call.clientId } : {}),
       ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(call.bytes === undefined ? {} : { 'content-type': 'application/octet-stream' }),
     },
     ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+    ...(call.bytes === undefined ? {} : { body: new Uint8Array(call.bytes) }),
   });
 }
 
@@ -107,6 +113,12 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   notifyTest: async () => ({}),
   watch: async () => ({ clientId: 'alice', body: { session_id: null, visible: false } }),
   listNodes: async () => ({}),
+  uploadAttachment: async () => ({ clientId: 'alice', params: { id: await newSession() }, query: { name: 'dot.png' }, bytes: png(2, 2) }),
+  getAttachment: async () => {
+    const id = await newSession();
+    const { attachment } = await vibes.client('alice').uploadAttachment(id, png(3, 3), 'dot.png');
+    return { params: { id, attachmentId: attachment.id } };
+  },
   revokeDevice: async () => {
     await deviceCookie(vibes.url, vibes.token, 'to revoke');
     const device = (await vibes.client().listDevices()).find((listed) => listed.label === 'to revoke');
@@ -144,7 +156,7 @@ describe('every route answers as the route table says', () => {
   it.each(names)('%s', async (name) => {
     const response = await send(name, await CALLS[name]());
     const route: RouteSpec = ROUTES[name];
-    const json: unknown = await response.json();
+    const json: unknown = route.bytes === 'response' ? new Uint8Array(await response.arrayBuffer()) : await response.json();
     expect({ status: response.status, json }).toMatchObject({ status: route.status ?? 200 });
     const parsed = route.response.safeParse(json);
     expect(parsed.error?.issues ?? [], `${route.method} ${route.path} answered ${JSON.stringify(json)}`).toEqual([]);

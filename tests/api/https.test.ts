@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody, fillPath, ROUTES, type RouteName } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
 import { rawRequest, type RawResponse } from '../support/raw-http.ts';
-import { makeTestCertificate, startTlsProxy, type TlsProxy } from '../support/tls.ts';
+import { startServerProcess } from '../support/server-process.ts';
+import { makeTestCertificate, startTlsProxy, TEST_PROXY_SECRET, TRUSTED_PROXY_ENV, type TlsProxy } from '../support/tls.ts';
 
 /**
  * vibes over HTTPS on a name that is not loopback (`vibes.test`, mapped to 127.0.0.1 by the Host
@@ -17,7 +18,7 @@ const { certFile, keyFile } = certificate;
 const ca = certificate.cert;
 
 const direct = useServer({ args: ['--tls-cert', certFile, '--tls-key', keyFile], env: { VIBES_ALLOWED_HOSTS: NAME } });
-const proxied = useServer({ env: { VIBES_ALLOWED_HOSTS: NAME, VIBES_TRUSTED_PROXY: '127.0.0.1' } });
+const proxied = useServer({ env: { VIBES_ALLOWED_HOSTS: NAME, ...TRUSTED_PROXY_ENV } });
 
 let proxy: TlsProxy | undefined;
 beforeAll(async () => {
@@ -106,7 +107,7 @@ describe.each(targets)('%s', (_name, target) => {
   const routes = Object.keys(ROUTES) as RouteName[];
   it.each(routes)('%s: a foreign Origin, an Origin of null and a rebinding Host are refused', async (name) => {
     const route = ROUTES[name];
-    const path = fillPath(route.path, { id: 'some-id', requestId: 'some-request', seq: '1' });
+    const path = fillPath(route.path, { id: 'some-id', requestId: 'some-request', seq: '1', attachmentId: 'a'.repeat(64) });
     const body = route.method === 'POST' ? '{}' : undefined;
     const base = { method: route.method, path, ...(body === undefined ? {} : { body }) };
     expectRefused(await send(target, { ...base, headers: { cookie, origin: 'https://evil.example' } }), 403, 'FORBIDDEN_ORIGIN');
@@ -116,12 +117,53 @@ describe.each(targets)('%s', (_name, target) => {
 });
 
 describe('forwarded headers', () => {
-  it('from the trusted proxy address: a forwarded Host that is not allowed is refused, like a Host', async () => {
+  it('from the trusted proxy with its secret: a forwarded Host that is not allowed is refused, like a Host', async () => {
     const response = await rawRequest(proxied.url, {
       path: '/api/health',
-      headers: { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+      headers: { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', 'x-vibes-proxy-secret': TEST_PROXY_SECRET },
     });
     expectRefused(response, 403, 'FORBIDDEN_HOST');
+  });
+
+  it("from the proxy's address without its secret (any local process), or a wrong one, they are ignored", async () => {
+    const guesses: Record<string, string>[] = [{}, { 'x-vibes-proxy-secret': `${TEST_PROXY_SECRET}-guess` }];
+    for (const secret of guesses) {
+      const plain = await signInPlain(proxied.url, proxied.token, { 'x-forwarded-proto': 'https', ...secret });
+      expect(plain.setCookie).not.toMatch(/Secure/);
+      const rebinding = await rawRequest(proxied.url, {
+        path: '/api/health',
+        headers: { host: 'evil.example', 'x-forwarded-host': '127.0.0.1', ...secret },
+      });
+      expectRefused(rebinding, 403, 'FORBIDDEN_HOST');
+    }
+  });
+
+  it('a local process cannot dodge the per-address throttle with a new X-Forwarded-For each time; the proxy can', async () => {
+    const burst = 4;
+    const anonymous = (forwardedFor: string, secret: Record<string, string>) =>
+      rawRequest(throttled.url, { path: '/api/health', headers: { 'x-forwarded-for': forwardedFor, ...secret } });
+    // Through the proxy, each browser address has its own bucket: none of these is over its burst.
+    const proxied = await Promise.all(
+      Array.from({ length: burst * 2 }, (_, i) => anonymous(`100.64.0.${i + 1}`, { 'x-vibes-proxy-secret': TEST_PROXY_SECRET })),
+    );
+    expect(proxied.map((response) => response.status)).toEqual(proxied.map(() => 401));
+    // Without the secret they all count against 127.0.0.1, whatever they claim.
+    const spoofed = await Promise.all(Array.from({ length: burst * 4 }, (_, i) => anonymous(`203.0.113.${i + 1}`, {})));
+    expect(spoofed.filter((response) => response.status === 429).length).toBeGreaterThan(0);
+  });
+});
+
+describe('a trusted proxy without a secret', () => {
+  it('is refused at start with a clear message', async () => {
+    const error = await startServerProcess({ env: { VIBES_TRUSTED_PROXY: '127.0.0.1' }, startTimeoutMs: 20_000 }).then(
+      async (server) => {
+        await server.stop();
+        return new Error('the server started');
+      },
+      (caught: unknown) => caught as Error,
+    );
+    expect(error.message).toMatch(/exited with 1/);
+    expect(error.message).toMatch(/VIBES_TRUSTED_PROXY needs VIBES_TRUSTED_PROXY_SECRET/);
   });
 
   it('from anybody else (no VIBES_TRUSTED_PROXY) they are ignored: no Secure cookie over plain HTTP, no Host from them', async () => {
@@ -137,6 +179,9 @@ describe('forwarded headers', () => {
 });
 
 const plainServer = useServer();
+const throttled = useServer({
+  env: { ...TRUSTED_PROXY_ENV, VIBES_ANONYMOUS_RATE_LIMIT_PER_SECOND: '1', VIBES_ANONYMOUS_RATE_LIMIT_BURST: '4' },
+});
 
 /** Signs in over plain HTTP, with extra headers a client may send. */
 async function signInPlain(url: string, token: string, headers: Record<string, string>) {

@@ -1,6 +1,11 @@
+import { createHmac } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID_HEADER, NotificationPayload } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
+import { startServerProcess } from '../support/server-process.ts';
 import { BrowserPushKeys, StandInServer, type ReceivedRequest } from '../support/push-service.ts';
 import { deviceCookie } from '../support/sign-in.ts';
 
@@ -15,12 +20,17 @@ afterAll(async () => {
   await webhook.close();
 });
 
+const WEBHOOK_SECRET = 'hook-secret-Zq4Lw9Xv2Km7Np3Rt8Hy6Jc';
 const vibes = useServer({
   env: {
-    VIBES_NOTIFY_URL: `${webhook.url}/hook`,
+    // A user name and password in the URL, as ntfy's access control wants them: sent as Basic auth, never logged.
+    VIBES_NOTIFY_URL: `${webhook.url.replace('://', '://hook-user:hook-pass-4711@')}/hook`,
+    VIBES_NOTIFY_SECRET: WEBHOOK_SECRET,
     // A plain reply takes milliseconds; `stream 4 chunks every 300 ms` over a second.
     VIBES_NOTIFY_TURN_S: '0.5',
     VIBES_PUBLIC_URL: 'https://vibes.example.test',
+    // The stand-in push service is plain HTTP on loopback: the owner's opt-in.
+    VIBES_PUSH_ALLOW_PRIVATE: '1',
   },
 });
 
@@ -215,13 +225,6 @@ describe('push notifications', () => {
       body: JSON.stringify(new BrowserPushKeys().subscription(`${pushService.url}/push/token`)),
     });
     expect(response.status).toBe(409);
-    const plainHttp = await vibes.raw('/api/notifications/subscription', {
-      method: 'POST',
-      anonymous: true,
-      headers: { 'content-type': 'application/json', cookie: phone.cookie },
-      body: JSON.stringify(new BrowserPushKeys().subscription('http://push.example/not-https')),
-    });
-    expect(plainHttp.status).toBe(400);
   });
 
   it('keys no message could be encrypted for are refused with VALIDATION_FAILED, and nothing is stored', async () => {
@@ -245,5 +248,131 @@ describe('push notifications', () => {
       expect(error.message).toContain(field);
     }
     expect((await vibes.client().listDevices()).find((device) => device.label === 'broken keys')?.notifications).toBeNull();
+  });
+});
+
+describe('the webhook', () => {
+  it('is signed (X-Vibes-Signature over time and body), its password goes as Basic auth and is never logged', async () => {
+    await request('test', '/api/notifications/test', { body: {} });
+    const hook = await webhook.waitFor((received) => received.path === '/hook' && JSON.parse(received.body.toString()).kind === 'test');
+    expect(hook.headers.authorization).toBe(`Basic ${Buffer.from('hook-user:hook-pass-4711').toString('base64')}`);
+    const signature = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(hook.headers['x-vibes-signature']));
+    expect(signature).not.toBeNull();
+    const [, time, mac] = signature!;
+    expect(Math.abs(Number(time) - Date.now() / 1000)).toBeLessThan(600);
+    expect(createHmac('sha256', WEBHOOK_SECRET).update(`${time}.${hook.body.toString()}`).digest('hex')).toBe(mac);
+    expect(vibes.server.output()).not.toContain('hook-pass-4711');
+  });
+});
+
+describe("push endpoints, without the owner's opt-in", () => {
+  const strict = useServer();
+
+  it.each([
+    'http://push.example.com/plain-http',
+    'https://127.0.0.1:9/loopback',
+    'https://2130706433/decimal-loopback',
+    'https://0x7f.1/hex-loopback',
+    'https://0177.0.0.1/octal-loopback',
+    'https://127.0.0.1./trailing-dot',
+    'https://[::1]/v6-loopback',
+    'https://[::ffff:127.0.0.1]/mapped-loopback',
+    'https://169.254.169.254/latest/meta-data',
+    'https://10.1.2.3/private',
+    'https://192.168.1.1/private',
+    'https://100.64.0.1/cgnat',
+    'https://[fe80::1]/link-local',
+    'https://[fd12::1]/unique-local',
+    'https://0.0.0.0/unspecified',
+    'https://224.0.0.1/multicast',
+    'https://localhost./name',
+    'https://router/single-label',
+    'https://user:pw@push.example.com/credentials',
+  ])('%s is refused at registration with VALIDATION_FAILED, and nothing is stored', async (endpoint) => {
+    const label = `strict ${new URL(endpoint).pathname}`;
+    const cookie = await deviceCookie(strict.url, strict.token, label);
+    const response = await strict.raw('/api/notifications/subscription', {
+      method: 'POST',
+      anonymous: true,
+      headers: { 'content-type': 'application/json', cookie, origin: strict.url },
+      body: JSON.stringify(new BrowserPushKeys().subscription(endpoint)),
+    });
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(response.status).toBe(400);
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.message).toMatch(/endpoint: .*VIBES_PUSH_ALLOW_PRIVATE=1/);
+    expect((await strict.client().listDevices()).find((device) => device.label === label)?.notifications).toBeNull();
+  });
+
+  it('an endpoint stored while the owner allowed it is not sent to once the opt-in is gone, and the test counts it as not reached', async () => {
+    const allowed = await startServerProcess({ env: { VIBES_PUSH_ALLOW_PRIVATE: '1' } });
+    try {
+      const cookie = await deviceCookie(allowed.url, allowed.token(), 'opted in');
+      const subscribed = await fetch(new URL('/api/notifications/subscription', allowed.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, origin: allowed.url },
+        body: JSON.stringify(new BrowserPushKeys().subscription(`${pushService.url}/push/opted-in`)),
+      });
+      expect(subscribed.status).toBe(200);
+      await allowed.stop({ keepHome: true });
+      const again = await startServerProcess({ home: allowed.home, env: { VIBES_TOKEN: allowed.token() } });
+      try {
+        const answer = await fetch(new URL('/api/notifications/test', again.url), {
+          method: 'POST',
+          headers: { authorization: `Bearer ${again.token()}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        expect(await answer.json()).toEqual({ devices: 0, webhook: false });
+        await expect.poll(() => again.output()).toMatch(/did not send a push to a device: a push endpoint must be an https:\/\/ URL/);
+        expect(pushService.received.filter((received) => received.path === '/push/opted-in')).toEqual([]);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await allowed.stop();
+      rmSync(allowed.home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('shutdown', () => {
+  it('aborts a push to an endpoint that never answers instead of waiting it out', async () => {
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+    let closed!: () => void;
+    const socketClosed = new Promise<void>((resolve) => (closed = resolve));
+    const silent = createServer((req) => {
+      req.resume();
+      req.socket.once('close', closed);
+      arrived();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const server = await startServerProcess({ env: { VIBES_PUSH_ALLOW_PRIVATE: '1' } });
+    try {
+      const cookie = await deviceCookie(server.url, server.token(), 'silent');
+      const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/push`;
+      const subscribed = await fetch(new URL('/api/notifications/subscription', server.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, origin: server.url },
+        body: JSON.stringify(new BrowserPushKeys().subscription(endpoint)),
+      });
+      expect(subscribed.status).toBe(200);
+      // A permission request: a push the server tracks and, before, waited for at shutdown.
+      const created = await fetch(new URL('/api/sessions', server.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.token()}`, 'content-type': 'application/json', [CLIENT_ID_HEADER]: 'cli-silent' },
+        body: JSON.stringify({ prompt: 'bash', demo: true }),
+      });
+      expect(created.status).toBe(201);
+      await requestArrived;
+      // Exits by itself (not killed), and the push ended by the shutdown, not by its own timeout.
+      expect(await server.stop()).toBe(0);
+      await socketClosed;
+      expect(server.output()).not.toMatch(/sending a push notification failed/);
+    } finally {
+      await server.stop();
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -135,10 +135,15 @@ describe('persistence across a crash, a restart and a resume', () => {
 
     // Two days pass, as far as the store can tell (instead of waiting): a one-day retention forgets it.
     await storeOf(third).exec('UPDATE sessions SET ended_at = ended_at - 2 * 86400 WHERE ended_at IS NOT NULL');
+    // What was attached to its prompts goes with it.
+    const attached = join(home, 'attachments', sessionId);
+    mkdirSync(attached, { recursive: true });
+    writeFileSync(join(attached, 'f'.repeat(64)), 'bytes');
     const fourth = await start({ VIBES_RETENTION_DAYS: '1' });
     const api = client(fourth, 'reader');
     expect(await api.history()).toEqual([]);
     await expect(api.getSession(sessionId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(existsSync(attached)).toBe(false);
     expect(await storeOf(fourth).integrity()).toBe('ok');
   }, 90_000);
 });

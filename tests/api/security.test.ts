@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -228,9 +229,22 @@ describe('random bodies', () => {
 });
 
 describe('pages', () => {
+  it('the sign-in page and a liveness probe are not logged as refusals; a refused call is', async () => {
+    const marker = `/api/sessions?probe=${Date.now()}`;
+    const before = vibes.server.output().length;
+    expect((await rawRequest(vibes.url, { path: '/' })).status).toBe(200);
+    expect((await rawRequest(vibes.url, { path: '/api/health' })).status).toBe(401);
+    expect((await rawRequest(vibes.url, { path: marker })).status).toBe(401);
+    // The refused call's line comes after the two before it would have: once it is there, they would be too.
+    const since = () => vibes.server.output().slice(before);
+    await expect.poll(() => since().includes('GET /api/sessions 401 UNAUTHORIZED'), { timeout: 10_000 }).toBe(true);
+    expect(since()).not.toMatch(/refused \S+ \S+ GET \/ |refused \S+ \S+ GET \/api\/health /);
+  });
+
   it('a signed-out browser gets the sign-in hint, never data', async () => {
     const response = await rawRequest(vibes.url, { path: '/' });
-    expect(response.status).toBe(401);
+    // The page a signed-out browser is meant to get: served, not refused (nor logged as a refusal).
+    expect(response.status).toBe(200);
     expect(response.body).toContain('This browser is not signed in. Run <code>vibes pair</code>');
     expect(response.body).not.toContain(sessionId);
     // The sign-in form must send its Origin, which `no-referrer` would make `null`; nothing leaves the origin.
@@ -240,7 +254,7 @@ describe('pages', () => {
   it('a pairing link shows the form with the code filled in; signing in sets an HttpOnly SameSite=Strict cookie', async () => {
     const { code, urls } = await pairingCode(vibes.url, vibes.token);
     const form = await rawRequest(vibes.url, { path: new URL(urls[0]!).pathname + new URL(urls[0]!).search });
-    expect(form.status).toBe(401);
+    expect(form.status).toBe(200);
     expect(form.body).toContain(`value="${code}"`);
     expect(form.headers['set-cookie']).toBeUndefined();
     const body = new URLSearchParams({ code, label: 'form' }).toString();
@@ -290,5 +304,73 @@ describe('pages', () => {
     const response = await send(endpoints.list!, { headers: { origin: new URL(vibes.url).origin } });
     expect(response.status).toBe(200);
     expect(Object.keys(response.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+  });
+});
+
+describe('methods pages do not take', () => {
+  it.each([
+    ['POST', '/'],
+    ['PUT', '/'],
+    ['DELETE', '/sw.js'],
+    ['POST', '/manifest.webmanifest'],
+  ])('%s %s is 405 METHOD_NOT_ALLOWED before Next, signed in or not', async (method, path) => {
+    const callers: Record<string, string>[] = [{ authorization: `Bearer ${vibes.token}` }, {}];
+    for (const headers of callers) {
+      const response = await rawRequest(vibes.url, {
+        method,
+        path,
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', 'content-length': '3' },
+        body: 'a=b',
+      });
+      expectCode(response, 405, 'METHOD_NOT_ALLOWED');
+      expect(response.headers.allow).toBe('GET, HEAD');
+    }
+  });
+});
+
+describe('a body far over the limit, written all at once', () => {
+  // Large enough that the sender is still writing when the answer is out, as a browser is.
+  const body = Buffer.alloc(32 * 1024 * 1024, 'a');
+
+  it('fetch reads the 413 and its code, not a reset', async () => {
+    for (let round = 0; round < 3; round++) {
+      const response = await fetch(new URL('/api/sessions', vibes.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${vibes.token}`, 'content-type': 'application/json' },
+        body,
+      });
+      expect(response.status).toBe(413);
+      expect(ErrorBody.parse(await response.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+    }
+  });
+
+  it('a raw socket that reads only once it has written everything reads the 413 too', async () => {
+    const url = new URL(vibes.url);
+    const head = [
+      'POST /api/sessions HTTP/1.1',
+      `Host: ${url.host}`,
+      `Authorization: Bearer ${vibes.token}`,
+      'Content-Type: application/json',
+      `Content-Length: ${body.length}`,
+      '',
+      '',
+    ].join('\r\n');
+    for (let round = 0; round < 3; round++) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname);
+        socket.setTimeout(20_000, () => socket.destroy(new Error('no answer within 20 s')));
+        socket.pause();
+        let received = '';
+        socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+        socket.on('error', (error) => reject(new Error(`${error.message} after ${JSON.stringify(received.slice(0, 40))}`)));
+        socket.on('close', () => resolve(received));
+        socket.write(Buffer.concat([Buffer.from(head), body]), (error) => {
+          if (!error) socket.resume();
+        });
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+      expect(answer).toContain('"code":"PAYLOAD_TOO_LARGE"');
+    }
   });
 });

@@ -167,7 +167,7 @@ describe('however throttled strangers are, the token holder signs in', () => {
 
       // The link's page carries the key into the form; the form signs in.
       const page = await rawRequest(server.url, { path: `${link.pathname}${link.search}`, headers: { host: link.host } });
-      expect(page.status).toBe(401);
+      expect(page.status).toBe(200);
       expect(page.body).toContain(`<input type="hidden" name="key" value="${key}">`);
       const form = new URLSearchParams({ code: pairing.code, key, label: '' }).toString();
       const signedIn = await signIn(server, form, { 'content-type': 'application/x-www-form-urlencoded' });

@@ -13,8 +13,10 @@ const benches = [
   ['vibes beside the floor: ready, subscribe storm, bytes, memory over a series', ['tests/bench/lean.ts', '500', '15']],
   ['store overhead', ['tests/bench/store-overhead.ts']],
   ['CLI latency', ['tests/bench/cli-latency.ts']],
+  ['admission: the token holder, the CLI and a browser beside 500 idle sockets', ['tests/bench/admission.ts', '500']],
   ['dashboard first-load JS', ['tests/bench/first-load-js.ts']],
   ['open a 10,000-event transcript on a phone', ['tests/bench/open-transcript.ts']],
+  ['a 12-megapixel photo from the phone to Claude', ['tests/bench/attachments.ts']],
   ['changes of a 20,000-file repository with 300 changed', ['tests/bench/changes.ts']],
 ] as const;
 

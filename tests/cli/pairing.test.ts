@@ -11,7 +11,8 @@ let server: ServerProcess;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  server = await startServerProcess({ tokenFile: true });
+  // The stand-in push service is plain HTTP on loopback: the owner's opt-in.
+  server = await startServerProcess({ tokenFile: true, env: { VIBES_PUSH_ALLOW_PRIVATE: '1' } });
   // As a user's shell would be: the token only in $VIBES_HOME/token.
   env = cliEnv({ VIBES_URL: server.url, VIBES_HOME: server.home, VIBES_NO_AUTOSTART: '1' });
 });

@@ -26,7 +26,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function heldSession(body: { name?: string; prompt?: string } = {}) {
+async function heldSession(body: { name?: string; prompt?: string; model?: string } = {}) {
   const client = await holder(server);
   holders.push(client);
   const session = await client.api.createSession({ ...body, cwd: server.home });
@@ -216,6 +216,35 @@ describe.concurrent('vibes sessions attach', () => {
       .map((line) => JSON.parse(line) as { type: string; session_id?: string });
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.filter((line) => line.type === 'session_event').every((line) => line.session_id === session.id)).toBe(true);
+  });
+});
+
+describe.concurrent('text from the server in the terminal', () => {
+  it('reaches stdout without its control sequences, in sessions list and sessions attach', async ({ expect }) => {
+    // A clipboard write (OSC 52), a screen clear and a window title, in a prompt (the title) and a model name.
+    const hostile = '\u001b]52;c;cm0gLXJmIH4K\u0007\u001b[2J\u001b]0;pwned\u001b\\';
+    const { api, session } = await heldSession({ prompt: `clip${hostile} me`, model: `mod${hostile}el` });
+    expect((await api.getSession(session.id)).title).toContain('\u001b]52');
+
+    const list = await runCli(['sessions', 'list'], env);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain('clip me');
+    // --json stays data: the title as the server has it, escaped by JSON.
+    const json = await runCli(['sessions', 'list', '--json'], env);
+    expect((JSON.parse(json.stdout) as { sessions: SessionInfo[] }).sessions.find((listed) => listed.id === session.id)?.title).toContain(
+      '\u001b]52',
+    );
+    const attach = startCli(['sessions', 'attach', session.id], env);
+    await attach.waitFor('› clip me');
+    await api.kill(session.id);
+    await attach.waitFor('This session was killed.');
+    await attach.waitForExit();
+    expect(attach.stdout).toContain(`session ${session.id.slice(0, 8)} "clip me"`);
+    for (const output of [list.stdout, attach.stdout, attach.stderr]) {
+      // NO_COLOR is set: not one escape, bell or other control character may reach the terminal.
+      // eslint-disable-next-line no-control-regex
+      expect(output).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }
   });
 });
 

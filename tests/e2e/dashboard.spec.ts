@@ -16,7 +16,7 @@ async function expectNoSeriousViolations(page: Page, what: string) {
 
 test('a session started through the API appears live and moves processing -> needs approval -> idle', async ({ page }, testInfo) => {
   const phone = testInfo.project.name !== 'desktop';
-  // Watched from the dashboard on: the sign-in page before it answers 401 on purpose, which Chrome logs.
+  // Watched from the dashboard on, once signed in.
   await openDashboard(page);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));

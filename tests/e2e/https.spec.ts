@@ -1,7 +1,7 @@
 import { chromium, devices, expect, test, type Browser } from '@playwright/test';
 import { rawRequest } from '../support/raw-http.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
-import { makeTestCertificate, startTlsProxy, type TestCertificate, type TlsProxy } from '../support/tls.ts';
+import { makeTestCertificate, startTlsProxy, TRUSTED_PROXY_ENV, type TestCertificate, type TlsProxy } from '../support/tls.ts';
 
 // The phone on HTTPS under a name that is not loopback (`vibes.test`, resolved to 127.0.0.1 by
 // Chromium's host rules; its test certificate trusted by its key): served by vibes itself, and
@@ -22,7 +22,7 @@ test.beforeAll(async () => {
       args: ['--tls-cert', certificate.certFile, '--tls-key', certificate.keyFile],
       env: { VIBES_ALLOWED_HOSTS: NAME },
     }),
-    startServerProcess({ env: { VIBES_ALLOWED_HOSTS: NAME, VIBES_TRUSTED_PROXY: '127.0.0.1' } }),
+    startServerProcess({ env: { VIBES_ALLOWED_HOSTS: NAME, ...TRUSTED_PROXY_ENV } }),
   ]);
   proxy = await startTlsProxy(certificate, () => behindProxy.url);
   browser = await chromium.launch({

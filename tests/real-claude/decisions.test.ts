@@ -370,6 +370,40 @@ describe.concurrent('decisions with the real Claude Code', () => {
     expect(ofType(vibes.events(session.id), 'tool_result').filter((result) => !result.is_error)).toHaveLength(2);
   });
 
+  it('an answer cannot swap the command it allows; a suggestion that accepts edits shows that mode to every client', async ({ expect }) => {
+    const marker = vibes.marker('no-swap');
+    const cwd = vibes.workDir();
+    const path = join(cwd, 'lines.txt');
+    writeFileSync(path, TEN_LINES);
+    vibes.model.script(marker, [
+      reply(toolUse('Bash', { command: 'touch asked.txt', description: 'Create asked.txt' })),
+      reply(toolUse('Read', { file_path: path })),
+      reply(toolUse('Edit', { file_path: path, old_string: 'line 6', new_string: 'line six' })),
+      reply(text('Done.')),
+    ]);
+    const session = await vibes.start(`Make a file and edit another ${marker}`, cwd);
+    const bash = await vibes.waitForPermission(session.id, 'Bash');
+    const swapped = vibes
+      .client()
+      .answerPermission(session.id, bash.request_id, { behavior: 'allow', updated_input: { command: 'touch swapped.txt' }, source: 'web' });
+    await expect(swapped).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(vibes.latest(session.id)?.pending_permissions.map((pending) => pending.request_id)).toEqual([bash.request_id]);
+    await vibes.client().answerPermission(session.id, bash.request_id, { behavior: 'allow', source: 'web' });
+
+    const edit = await vibes.waitForPermission(session.id, 'Edit');
+    const accept = edit.suggestions.find((suggestion) => suggestion.mode === 'acceptEdits');
+    expect(accept, JSON.stringify(edit.suggestions)).toBeDefined();
+    await vibes.client().answerPermission(session.id, edit.request_id, { behavior: 'allow', suggestions: [accept!.id], source: 'web' });
+    await vibes.waitForTurns(session.id);
+    expect(existsSync(join(cwd, 'asked.txt'))).toBe(true);
+    expect(existsSync(join(cwd, 'swapped.txt'))).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe(TEN_LINES.replace('line 6', 'line six'));
+    expect(vibes.latest(session.id)?.permission_mode).toBe('acceptEdits');
+    expect(ofType(vibes.events(session.id), 'system').filter((note) => note.subtype === 'permission_mode')).toMatchObject([
+      { mode: 'acceptEdits' },
+    ]);
+  });
+
   it('switches mode and model live, lists the models, and refuses bypass without the opt-in', async ({ expect }) => {
     const marker = vibes.marker('mode');
     const cwd = vibes.workDir();

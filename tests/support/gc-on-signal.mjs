@@ -5,6 +5,6 @@ import process from 'node:process';
 
 process.on('SIGUSR2', () => {
   globalThis.gc?.();
-  const { heapUsed, rss, external } = process.memoryUsage();
-  console.log(`gc-level: heap ${heapUsed} rss ${rss} external ${external}`);
+  const { heapUsed, rss, external, arrayBuffers } = process.memoryUsage();
+  console.log(`gc-level: heap ${heapUsed} rss ${rss} external ${external} buffers ${arrayBuffers}`);
 });

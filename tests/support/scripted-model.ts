@@ -154,6 +154,37 @@ export function latestUserText(request: { body: MessageRequestBody }): string {
     .join('\n');
 }
 
+/** An image block of the latest user message, as the model receives it. */
+export interface ImageBlock {
+  media_type: string;
+  data: string;
+}
+
+/** The image blocks the latest user message carries (what the model is shown). */
+export function imageBlocks(request: { body: MessageRequestBody }): ImageBlock[] {
+  const latest = userMessages(request).at(-1);
+  if (!latest || typeof latest.content === 'string') return [];
+  return latest.content.flatMap((block) => {
+    const source = block.source as { type?: unknown; media_type?: unknown; data?: unknown } | undefined;
+    return block.type === 'image' && source?.type === 'base64' && typeof source.data === 'string'
+      ? [{ media_type: String(source.media_type), data: source.data }]
+      : [];
+  });
+}
+
+/**
+ * What a model would make of the images it was sent: each one's type and, for a PNG, the size its
+ * header gives. A reply step can answer with it, so a test sees that a real image arrived intact.
+ */
+export function describeImages(request: { body: MessageRequestBody }): string {
+  const images = imageBlocks(request).map((image) => {
+    const bytes = Buffer.from(image.data, 'base64');
+    const isPng = bytes.subarray(1, 4).toString('latin1') === 'PNG' && bytes.subarray(12, 16).toString('latin1') === 'IHDR';
+    return isPng ? `a ${bytes.readUInt32BE(16)}×${bytes.readUInt32BE(20)} PNG` : `an image (${image.media_type})`;
+  });
+  return images.length === 0 ? 'I see no image.' : `I see ${images.join(' and ')}.`;
+}
+
 export interface ToolResult {
   tool_use_id: string;
   is_error: boolean;

@@ -51,7 +51,12 @@ export interface TlsProxy {
   close(): Promise<void>;
 }
 
-/** What Caddy or Tailscale Serve does: TLS here, plain HTTP to vibes, with X-Forwarded-Proto/Host/For. */
+/** The secret test servers behind startTlsProxy share with it (VIBES_TRUSTED_PROXY_SECRET). */
+export const TEST_PROXY_SECRET = 'test-proxy-secret-Qm7Zr2Kp9Xv4Lw8N';
+/** What a vibes behind startTlsProxy is started with. */
+export const TRUSTED_PROXY_ENV = { VIBES_TRUSTED_PROXY: '127.0.0.1', VIBES_TRUSTED_PROXY_SECRET: TEST_PROXY_SECRET };
+
+/** What Caddy or nginx does: TLS here, plain HTTP to vibes, with X-Forwarded-Proto/Host/For and the shared secret. */
 export async function startTlsProxy(certificate: TestCertificate, target: () => string): Promise<TlsProxy> {
   const proxy: Server = createHttpsServer({ cert: certificate.cert, key: certificate.key }, (req, res) => {
     const backend = new URL(target());
@@ -67,6 +72,7 @@ export async function startTlsProxy(certificate: TestCertificate, target: () => 
           'x-forwarded-proto': 'https',
           'x-forwarded-host': req.headers.host ?? '',
           'x-forwarded-for': req.socket.remoteAddress ?? '',
+          'x-vibes-proxy-secret': TEST_PROXY_SECRET,
         },
       },
       (answer) => {

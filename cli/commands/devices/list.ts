@@ -1,6 +1,6 @@
 import type { DeviceInfo } from '../../../lib/protocol/index.ts';
 import { age } from '../../lib/session-table.ts';
-import { padEnd } from '../../lib/style.ts';
+import { padEnd, visibleLength } from '../../lib/style.ts';
 import { VibesCommand } from '../../lib/vibes-command.ts';
 
 export default class DevicesList extends VibesCommand {
@@ -24,7 +24,7 @@ export default class DevicesList extends VibesCommand {
             `${age(device.created_at)} ago`,
           ]),
         ];
-        const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+        const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => visibleLength(row[column]!))));
         for (const [index, row] of rows.entries()) {
           const line = row.map((cell, column) => (column === row.length - 1 ? cell : padEnd(cell, widths[column]!))).join('  ');
           this.log(index === 0 ? this.style.bold(line) : line);

@@ -3,7 +3,7 @@ import { CLIENT_ID_HEADER } from '../../protocol/headers.ts';
 import type * as Protocol from '../../protocol/index.ts';
 import type { ErrorCode, RouteResponse } from '../../protocol/index.ts';
 import { fillPath, withQuery } from '../../protocol/route-path.ts';
-import { ApiCalls, type CallOptions } from '../shared/api-calls.ts';
+import { ApiCalls, isRawBody, type CallOptions } from '../shared/api-calls.ts';
 import { ApiError } from '../shared/api-error.ts';
 
 export { ApiError };
@@ -49,10 +49,12 @@ export class ApiClient extends ApiCalls {
     const route: Endpoint = ENDPOINTS[name];
     const path = withQuery(fillPath(route.path, options.params ?? {}), options.query);
     // Every POST route takes a body (routes.ts): `{}` when the caller has nothing to say.
-    const body = route.method === 'POST' ? JSON.stringify(options.body ?? {}) : undefined;
+    const raw = isRawBody(options.body);
+    const body = raw ? (options.body as BodyInit) : route.method === 'POST' ? JSON.stringify(options.body ?? {}) : undefined;
+    const contentType = raw ? 'application/octet-stream' : 'application/json';
     const response = await this.#fetch(`${this.baseUrl}${path}`, {
       method: route.method,
-      headers: { ...this.headers(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: { ...this.headers(), ...(body === undefined ? {} : { 'Content-Type': contentType }) },
       ...(body === undefined ? {} : { body }),
     });
     const json: unknown = await response.json().catch(() => null);

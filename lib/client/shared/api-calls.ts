@@ -16,11 +16,23 @@ import type {
   RouteResponse,
   SessionInfo,
 } from '../../protocol/index.ts';
+import { ENDPOINTS } from '../../protocol/endpoints.ts';
+import { fillPath } from '../../protocol/route-path.ts';
 
 export interface CallOptions<Name extends RouteName> {
   params?: RouteParams<Name>;
   query?: RouteQuery<Name>;
   body?: RouteBody<Name>;
+}
+
+/** A body of raw bytes (an upload), sent as it is rather than as JSON. */
+export function isRawBody(body: unknown): body is Blob | Uint8Array {
+  return body instanceof Uint8Array || (typeof Blob !== 'undefined' && body instanceof Blob);
+}
+
+/** Where an attachment's bytes are served (an image's src), relative to the server. */
+export function attachmentPath(sessionId: string, attachmentId: string): string {
+  return fillPath(ENDPOINTS.getAttachment.path, { id: sessionId, attachmentId });
 }
 
 /**
@@ -71,8 +83,15 @@ export abstract class ApiCalls {
     return this.call('unsubscribe', { params: { id } });
   }
 
-  async sendInput(id: string, content: string, source?: InputSource): Promise<SessionInfo> {
-    return (await this.call('sendInput', { params: { id }, body: { content, ...(source ? { source } : {}) } })).session;
+  /** `attachments`: ids from uploadAttachment, sent with the text (which may then be empty). */
+  async sendInput(id: string, content: string, source?: InputSource, attachments?: readonly string[]): Promise<SessionInfo> {
+    const body = { content, ...(source ? { source } : {}), ...(attachments?.length ? { attachments: [...attachments] } : {}) };
+    return (await this.call('sendInput', { params: { id }, body })).session;
+  }
+
+  /** Stores a file or image for the next message; the server reads its type from the bytes, `name` is for display. */
+  uploadAttachment(id: string, bytes: Blob | Uint8Array, name: string) {
+    return this.call('uploadAttachment', { params: { id }, query: { name }, body: bytes });
   }
 
   async interrupt(id: string): Promise<SessionInfo> {

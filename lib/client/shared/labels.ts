@@ -1,4 +1,4 @@
-import type { EndReason, RemovalReason, SessionInfo, SessionState } from '../../protocol/index.ts';
+import type { Attachment, EndReason, RemovalReason, SessionInfo, SessionState } from '../../protocol/index.ts';
 import { DECISION_WAIT } from '../../protocol/labels.ts';
 
 // The words both the dashboard and the CLI use for the same things, written once.
@@ -98,4 +98,16 @@ export function formatAge(seconds: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   if (s < 86_400) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86_400)}d`;
+}
+
+/** An attachment in a line: `photo.jpg (image, 1568×1176, 412 KB)`. */
+export function attachmentLabel(attachment: Pick<Attachment, 'name' | 'kind' | 'size' | 'width' | 'height'>): string {
+  const size = attachment.width && attachment.height ? `${attachment.width}×${attachment.height}, ` : '';
+  return `${attachment.name} (${attachment.kind === 'pdf' ? 'PDF' : attachment.kind}, ${size}${formatBytes(attachment.size)})`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

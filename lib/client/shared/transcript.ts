@@ -1,4 +1,5 @@
 import type {
+  Attachment,
   DecisionKind,
   FileDiff,
   InputSource,
@@ -6,6 +7,7 @@ import type {
   PlanApprovalMode,
   TranscriptEntry,
   TranscriptEvent,
+  TurnChangedFile,
   Usage,
 } from '../../protocol/index.ts';
 
@@ -32,7 +34,19 @@ export interface ToolApproval {
 
 /** One row of a rendered transcript. Rows are immutable: a change makes a new object, so a view can memoise by identity. */
 export type TranscriptItem =
-  | { kind: 'user'; key: string; seq: number; at: number; content: string; source: InputSource; clientId: string; queued: boolean }
+  | {
+      kind: 'user';
+      key: string;
+      seq: number;
+      at: number;
+      content: string;
+      source: InputSource;
+      clientId: string;
+      queued: boolean;
+      /** What rewind takes; null on transcripts from before it was recorded. */
+      messageId: string | null;
+      attachments: readonly Attachment[];
+    }
   | { kind: 'text'; key: string; seq: number; at: number; messageId: string; text: string; streaming: boolean }
   | { kind: 'thinking'; key: string; seq: number; at: number; text: string }
   | {
@@ -69,6 +83,10 @@ export type TranscriptItem =
       costUsd: number;
       usage: Usage;
       result: string | null;
+      /** The seq of the user_input that started the turn (what turnChanges takes); null when not loaded. */
+      startSeq: number | null;
+      /** What the turn changed; null when the server did not say. */
+      changedFiles: readonly TurnChangedFile[] | null;
     }
   | { kind: 'error'; key: string; seq: number; at: number; message: string }
   | { kind: 'system'; key: string; seq: number; at: number; subtype: string; text: string };
@@ -91,11 +109,19 @@ interface Book {
   where: Map<string, number>;
   /** Indexes of queued inputs not yet taken up by a turn. */
   queued: number[];
+  /** The seq of the user_input whose turn runs (or ran last), for the turn_complete that ends it. */
+  turnStart: number | null;
 }
 
 /** A transcript with nothing loaded, positioned after `after` (0: the very start). */
 export function emptyTranscript(after = 0): TranscriptState {
-  return { firstSeq: after + 1, lastSeq: after, items: [], ahead: [], book: { entries: [], where: new Map(), queued: [] } };
+  return {
+    firstSeq: after + 1,
+    lastSeq: after,
+    items: [],
+    ahead: [],
+    book: { entries: [], where: new Map(), queued: [], turnStart: null },
+  };
 }
 
 /** Builds the state from a contiguous run of entries, as one page (or several joined pages) of the snapshot gives them. */
@@ -103,7 +129,7 @@ export function transcriptFromEntries(entries: readonly TranscriptEntry[], after
   const sorted = dedupeSorted(entries);
   const first = sorted[0];
   if (!first) return emptyTranscript(after);
-  const book: Book = { entries: [], where: new Map(), queued: [] };
+  const book: Book = { entries: [], where: new Map(), queued: [], turnStart: null };
   const items: TranscriptItem[] = [];
   let lastSeq = first.seq - 1;
   for (const entry of sorted) {
@@ -175,7 +201,20 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
     case 'user_input': {
       const queued = event.queued === true;
       if (queued) book.queued.push(items.length);
-      add({ kind: 'user', key: `u${seq}`, seq, at, content: event.content, source: event.source, clientId: event.client_id, queued });
+      else book.turnStart = seq;
+      const attachments = event.attachments ?? [];
+      add({
+        kind: 'user',
+        key: `u${seq}`,
+        seq,
+        at,
+        content: event.content,
+        source: event.source,
+        clientId: event.client_id,
+        queued,
+        messageId: event.message_id ?? null,
+        attachments,
+      });
       return;
     }
     case 'text_delta':
@@ -280,6 +319,10 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
       return;
     }
     case 'turn_complete': {
+      const startSeq = book.turnStart;
+      // Inputs queued during the turn are taken up by the next one, which the first of them starts.
+      const nextStart = items[book.queued[0] ?? -1];
+      book.turnStart = nextStart?.kind === 'user' ? nextStart.seq : null;
       for (const queuedIndex of book.queued) {
         const queuedItem = items[queuedIndex];
         if (queuedItem?.kind === 'user') replace(queuedIndex, { ...queuedItem, queued: false });
@@ -295,6 +338,8 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
         costUsd: event.cost_usd,
         usage: event.usage,
         result: event.result ?? null,
+        startSeq,
+        changedFiles: event.changed_files ?? null,
       });
       return;
     }

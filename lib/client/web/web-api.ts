@@ -2,7 +2,7 @@ import { ENDPOINTS, type Endpoint, type RouteName } from '../../protocol/endpoin
 import { CLIENT_ID_HEADER } from '../../protocol/headers.ts';
 import type { ErrorCode, RouteResponse } from '../../protocol/index.ts';
 import { fillPath, withQuery } from '../../protocol/route-path.ts';
-import { ApiCalls, type CallOptions } from '../shared/api-calls.ts';
+import { ApiCalls, isRawBody, type CallOptions } from '../shared/api-calls.ts';
 import { ApiError } from '../shared/api-error.ts';
 
 /**
@@ -23,14 +23,15 @@ export class WebApi extends ApiCalls {
     const path = withQuery(fillPath(template, options.params ?? {}), options.query);
     const headers: Record<string, string> = {};
     if (this.clientId) headers[CLIENT_ID_HEADER] = this.clientId;
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    const raw = isRawBody(options.body);
+    if (options.body !== undefined) headers['Content-Type'] = raw ? 'application/octet-stream' : 'application/json';
     let response: Response;
     try {
       response = await this.#fetch(path, {
         method,
         headers,
         cache: 'no-store',
-        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+        ...(options.body === undefined ? {} : { body: raw ? (options.body as BodyInit) : JSON.stringify(options.body) }),
       });
     } catch (error) {
       throw new ApiError('NETWORK', 0, `The server could not be reached (${error instanceof Error ? error.message : String(error)})`);

@@ -12,8 +12,10 @@ import type {
 import type { UUID } from 'node:crypto';
 import { CLAUDE_CLIENT_ID, PermissionMode, type ModelOption, type SlashCommand, type TranscriptEvent } from '../../protocol/index.ts';
 import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer, RewindOutcome } from '../agent.ts';
+import { messageContent } from '../attachments/blocks.ts';
+import type { StoredAttachment } from '../attachments/store.ts';
 import { describeDecision } from '../decisions/describe.ts';
-import { isPermissionUpdate, type PermissionUpdate } from '../decisions/suggestions.ts';
+import { isPermissionUpdate, offerableUpdates, type PermissionUpdate } from '../decisions/suggestions.ts';
 import { requireDirectory } from '../directory.ts';
 import { VibesError } from '../errors.ts';
 import { describeAuthFailure, describeExit, looksLikeAuthFailure, OutputTail } from './failure.ts';
@@ -137,10 +139,11 @@ export class ClaudeAgent implements Agent {
     if (this.#options.resume) void this.#refreshContext();
   }
 
-  send(content: string, messageId: string): void {
+  send(content: string, messageId: string, attachments: readonly StoredAttachment[] = []): void {
     if (this.#stopping || this.#exitReported) return;
     this.#interruptRequested = false;
-    this.#input.push({ type: 'user', message: { role: 'user', content }, parent_tool_use_id: null, uuid: messageId as UUID });
+    const message = { role: 'user' as const, content: messageContent(content, attachments) };
+    this.#input.push({ type: 'user', message, parent_tool_use_id: null, uuid: messageId as UUID });
   }
 
   async rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome> {
@@ -255,7 +258,7 @@ export class ClaudeAgent implements Agent {
     if (this.#stopping || this.#exitReported) return { behavior: 'deny', message: 'The session has ended.' };
     const requestId = options.requestId && !this.#pending.has(options.requestId) ? options.requestId : randomUUID();
     const title = options.title ?? options.description;
-    const suggestions = (options.suggestions ?? []).filter(isPermissionUpdate);
+    const suggestions = offerableUpdates((options.suggestions ?? []).filter(isPermissionUpdate), this.#config.allowBypass ?? false);
     // Reads the file for an edit's diff; Claude may withdraw the request meanwhile.
     const decision = await describeDecision({
       requestId,

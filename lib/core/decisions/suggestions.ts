@@ -1,5 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import type { PermissionSuggestion } from '../../protocol/index.ts';
+import { isModeAllowed } from '../permission-modes.ts';
 
 /**
  * Claude Code's permission updates (the Agent SDK's `PermissionUpdate`), restated so the core does
@@ -57,12 +58,21 @@ export function isPermissionUpdate(value: unknown): value is PermissionUpdate {
   }
 }
 
+/**
+ * The updates worth offering: a mode switch this server would refuse (bypass without the opt-in,
+ * a mode vibes does not offer) is left out, so no client shows a choice that cannot be taken.
+ */
+export function offerableUpdates(updates: readonly PermissionUpdate[], allowBypass: boolean): PermissionUpdate[] {
+  return updates.filter((update) => update.type !== 'setMode' || isModeAllowed(update.mode, allowBypass));
+}
+
 /** The offers as clients see them: ids are their places in Claude's list. */
 export function describeSuggestions(updates: readonly PermissionUpdate[], cwd: string): PermissionSuggestion[] {
   return updates.map((update, index) => ({
     id: String(index),
     description: describeUpdate(update, cwd),
     scope: SCOPES[update.destination] ?? 'session',
+    ...(update.type === 'setMode' ? { mode: update.mode } : {}),
   }));
 }
 

@@ -21,6 +21,38 @@ const reply: TranscriptEntry[] = [
 ];
 
 describe('transcript', () => {
+  it('gives each turn the seq of the input that started it, its changed files, and each input its message id', () => {
+    const usage = { input_tokens: 1, output_tokens: 1 };
+    const done = (seq: number, changed?: { path: string; source: 'tool' | 'other' }[]) =>
+      entry(seq, {
+        type: 'turn_complete',
+        is_error: false,
+        duration_ms: 1,
+        cost_usd: 0,
+        usage,
+        ...(changed ? { changed_files: changed } : {}),
+      });
+    const state = transcriptFromEntries([
+      entry(1, { type: 'user_input', content: 'one', source: 'web', client_id: 'c1', message_id: 'id-1' }),
+      entry(2, { type: 'user_input', content: 'two', source: 'web', client_id: 'c1', queued: true, message_id: 'id-2' }),
+      done(3, [
+        { path: 'a.ts', source: 'tool' },
+        { path: 'b.txt', source: 'other' },
+      ]),
+      done(4),
+      entry(5, { type: 'user_input', content: 'old', source: 'cli', client_id: 'c2' }),
+    ]);
+    const turns = state.items.filter((item) => item.kind === 'turn');
+    expect(turns.map((turn) => turn.startSeq)).toEqual([1, 2]);
+    expect(turns[0]?.changedFiles).toEqual([
+      { path: 'a.ts', source: 'tool' },
+      { path: 'b.txt', source: 'other' },
+    ]);
+    expect(turns[1]?.changedFiles).toBeNull();
+    const inputs = state.items.filter((item) => item.kind === 'user');
+    expect(inputs.map((input) => input.messageId)).toEqual(['id-1', 'id-2', null]);
+  });
+
   it('merges deltas by message id and replaces them with the final text', () => {
     const partial = transcriptFromEntries(reply.slice(0, 3));
     expect(partial.items.map((item) => item.kind)).toEqual(['user', 'text']);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EventBus, MemoryStore, SessionManager, type CoreEvent } from '../../../lib/core/index.ts';
 import { coreHarness } from '../../support/core-harness.ts';
 import { scriptedAgents } from '../../support/scripted-agent.ts';
@@ -261,5 +261,36 @@ describe('SessionManager writes', () => {
     expect(written.flat()).toEqual(['plan 4']);
     await manager.kill(session.id, 'owner');
     expect(store.getSession(session.id)).toMatchObject({ end_reason: 'killed' });
+  });
+
+  it('a store that stays full is said once, in one line without a stack; and once more when writes work again', async () => {
+    const store = new MemoryStore();
+    const write = store.write.bind(store);
+    let full = false;
+    store.write = (batch) => {
+      if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      write(batch);
+    };
+    const { factory, last } = scriptedAgents();
+    const manager = new SessionManager({ bus: new EventBus<CoreEvent>({ ringSize: 100 }), agentFactory: factory, store, delivery: 'sync' });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logs = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const session = await manager.create({ ownerId: 'owner', cwd: process.cwd() });
+      full = true;
+      for (const mode of ['plan', 'acceptEdits', 'default'] as const) last().emitAgentEvent({ type: 'permission_mode', mode });
+      expect(errors.mock.calls).toEqual([
+        [expect.stringMatching(/^vibes: writing sessions to the store failed \(database or disk is full\)[^\n]*$/)],
+      ]);
+      full = false;
+      last().emitAgentEvent({ type: 'permission_mode', mode: 'plan' });
+      last().emitAgentEvent({ type: 'permission_mode', mode: 'default' });
+      expect(logs.mock.calls).toEqual([['vibes: writing sessions to the store works again']]);
+      expect(errors).toHaveBeenCalledTimes(1);
+      expect(store.getSession(session.id)).toMatchObject({ permission_mode: 'default' });
+    } finally {
+      errors.mockRestore();
+      logs.mockRestore();
+    }
   });
 });

@@ -320,6 +320,34 @@ describe('Session permission mode, model and todos', () => {
     expect(last?.type === 'session_updated' && [last.session.permission_mode, last.session.model]).toEqual(['acceptEdits', 'haiku']);
   });
 
+  it('a chosen suggestion that switches the mode shows the mode in force to every client; bypass is refused without the opt-in', async () => {
+    const { session, agent, published } = await started();
+    session.sendInput('edit things', origin);
+    agent.emit({
+      type: 'permission_request',
+      request_id: 'r1',
+      tool_name: 'Edit',
+      input: { file_path: 'a.txt', old_string: 'a', new_string: 'b' },
+      kind: 'tool',
+      display: { type: 'input' },
+      suggestions: [
+        { id: '0', description: 'bypass all permission checks for this session', scope: 'session', mode: 'bypassPermissions' },
+        { id: '1', description: 'accept edits without asking for this session', scope: 'session', mode: 'acceptEdits' },
+      ],
+    });
+    expect(() => session.answerPermission('r1', { behavior: 'allow', suggestions: ['0'] }, 'owner')).toThrow(
+      expect.objectContaining({ code: 'BYPASS_NOT_ALLOWED' }),
+    );
+    expect(agent.answers).toEqual([]);
+    expect(session.snapshot().pending_permissions).toHaveLength(1);
+    session.answerPermission('r1', { behavior: 'allow', suggestions: ['1'], source: 'web' }, 'owner');
+    expect(agent.answers).toEqual([{ requestId: 'r1', answer: { behavior: 'allow', suggestionIds: ['1'] } }]);
+    expect(session.permissionMode).toBe('acceptEdits');
+    const last = published.findLast((event) => event.type === 'session_updated');
+    expect(last?.type === 'session_updated' && last.session.permission_mode).toBe('acceptEdits');
+    expect(transcriptOf(session).at(-1)?.event).toMatchObject({ type: 'system', subtype: 'permission_mode', mode: 'acceptEdits' });
+  });
+
   it('keeps the latest todo list of the main agent, counted', async () => {
     const { session, agent } = await started();
     const todos = (statuses: string[]) => ({

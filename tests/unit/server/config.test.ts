@@ -36,6 +36,26 @@ describe('the server configuration', () => {
   });
 });
 
+describe('a trusted proxy', () => {
+  const secret = 'Vq8r2LmZ4xKp7NwT1cYb9HsJ3dFg6AeU';
+
+  it('is trusted only with a shared secret, which must be strong and is never echoed', () => {
+    expect(loadConfig([], { HOME: '/h', VIBES_TRUSTED_PROXY: '127.0.0.1', VIBES_TRUSTED_PROXY_SECRET: secret })).toMatchObject({
+      trustedProxies: ['127.0.0.1'],
+      trustedProxySecret: secret,
+    });
+    expect(() => loadConfig([], { HOME: '/h', VIBES_TRUSTED_PROXY: '127.0.0.1' })).toThrow(
+      /VIBES_TRUSTED_PROXY needs VIBES_TRUSTED_PROXY_SECRET.*every local process/,
+    );
+    expect(() => loadConfig([], { HOME: '/h', VIBES_TRUSTED_PROXY_SECRET: secret })).toThrow(
+      /VIBES_TRUSTED_PROXY \(the proxy addresses\) is not/,
+    );
+    const weak = () => loadConfig([], { HOME: '/h', VIBES_TRUSTED_PROXY: '127.0.0.1', VIBES_TRUSTED_PROXY_SECRET: 'proxy-secret' });
+    expect(weak).toThrow(/VIBES_TRUSTED_PROXY_SECRET must be at least 32 characters/);
+    expect(weak).not.toThrow(/proxy-secret/);
+  });
+});
+
 describe('cluster configuration', () => {
   const urls = { VIBES_REDIS_URL: 'redis://:hunter2@db:6379', VIBES_DATABASE_URL: 'postgres://vibes:hunter2@db/vibes' };
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryDeviceStore } from '../../../lib/core/devices.ts';
 import { readCookies } from '../../../lib/server/auth.ts';
@@ -95,6 +96,28 @@ describe.each([
     now += 3601_000;
     expect(devices.authenticate(secret, '10.0.0.3')).toBeNull();
     expect(devices.list(null)).toEqual([]);
+  });
+
+  it('the idle sweep signs devices out the way revoking does, and a device watching through an open stream is in use', () => {
+    let now = 1_000_000_000;
+    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600, clock: () => now });
+    const heard: (string | null)[] = [];
+    devices.onRevoked((id) => heard.push(id));
+    const idle = devices.signIn('forgotten laptop', '10.0.0.2')!;
+    const watching = devices.signIn('phone on the dashboard', '10.0.0.3')!;
+    const fresh = devices.signIn('desktop', '127.0.0.1')!;
+    now += 3000_000;
+    devices.authenticate(fresh.secret, '127.0.0.1');
+    now += 3000_000;
+    expect(devices.sweep([watching.device.id])).toBe(1);
+    // The listeners close the swept device's streams, as for a revoke.
+    expect(heard).toEqual([idle.device.id]);
+    expect(devices.authenticate(idle.secret, '10.0.0.2')).toBeNull();
+    // The open stream counted as use: the phone is not signed out when its stream ends later.
+    now += 3000_000;
+    expect(devices.sweep()).toBe(1);
+    expect(heard).toEqual([idle.device.id, fresh.device.id]);
+    expect(devices.authenticate(watching.secret, '10.0.0.3')?.id).toBe(watching.device.id);
   });
 
   it('revoking tells the listeners which device; rotating says every device', () => {
@@ -241,6 +264,9 @@ describe('tokenProblem', () => {
     ['x'.repeat(31), /at least 32 characters/],
     ['a'.repeat(64), /too regular/],
     ['0123456789'.repeat(2) + 'aaaaaaaaaaaaaaaaaaaa', /too regular/],
+    ['0123456789abcdef'.repeat(2), /a sequence/],
+    ['zyxwvutsrqponmlkjihgfedcba9876543210', /a sequence/],
+    ['k3J9#mQ2!p'.repeat(4), /a block repeated/],
   ])('refuses %s', (token, problem) => {
     expect(tokenProblem(token)).toMatch(problem);
     expect(tokenProblem(token)).not.toContain(token);
@@ -248,6 +274,17 @@ describe('tokenProblem', () => {
 
   it.each(['T3rG9xQ2mVb7Lp4ZsK8wYc1NdH5fJ6aR', 'f3a9c2e71b5d8046a2c9e3f1b7d50864'])('accepts %s', (token) => {
     expect(tokenProblem(token)).toBeNull();
+  });
+
+  it('accepts what `openssl rand -base64 32` and `-hex 32` make, every time', () => {
+    for (let i = 0; i < 2000; i++) {
+      expect(tokenProblem(randomBytes(32).toString('base64'))).toBeNull();
+      expect(tokenProblem(randomBytes(32).toString('hex'))).toBeNull();
+    }
+  });
+
+  it('names the variable it checks', () => {
+    expect(tokenProblem('short', 'VIBES_TRUSTED_PROXY_SECRET')).toMatch(/^VIBES_TRUSTED_PROXY_SECRET must be/);
   });
 });
 

@@ -7,7 +7,8 @@ import { MemoryDeviceStore } from '../../../lib/core/devices.ts';
 import { Auth } from '../../../lib/server/auth.ts';
 import { DeviceSessions } from '../../../lib/server/devices.ts';
 import { RateLimiter } from '../../../lib/server/rate-limit.ts';
-import { RequestGuard } from '../../../lib/server/request-guard.ts';
+import { ROUTES } from '../../../lib/protocol/index.ts';
+import { bodyLimitOf, RequestGuard } from '../../../lib/server/request-guard.ts';
 
 const TOKEN = 'a-token-that-is-long-enough-0123456789';
 
@@ -71,6 +72,19 @@ describe('the request guard', () => {
     expect(limited.check(...post())).toMatchObject({ code: 'RATE_LIMITED', headers: { 'Retry-After': '1' } });
     const big = request('/api/sessions', { method: 'POST', headers: { ...signedIn, 'content-length': '4096' } });
     expect(guard().check(...big)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('takes a route’s own body limit from the route table (uploads), and the server’s for every other POST', () => {
+    const upload = (length: number, path = '/api/sessions/abc/attachments') =>
+      guard().check(...request(path, { method: 'POST', headers: { ...signedIn, 'content-length': String(length) } }));
+    const limit = ROUTES.uploadAttachment.maxBodyBytes;
+    expect(limit).toBeGreaterThan(1024 * 1024);
+    expect(upload(limit)).toEqual(PASS);
+    expect(upload(limit + 1)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: `The body is larger than ${limit} bytes` });
+    // Not the upload route: a path below it, and the input route, keep the server's limit.
+    expect(upload(4096, '/api/sessions/abc/attachments/x')).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(upload(4096, '/api/sessions/abc/input')).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(bodyLimitOf('GET', '/api/sessions/abc/attachments')).toBeUndefined();
   });
 
   it('on a wildcard bind also answers to the machine’s own addresses, still not to others', () => {

@@ -20,6 +20,8 @@ const SERVED_BY_SERVER: Partial<Record<RouteName, string>> = {
   unsubscribePush: 'lib/server/notification-routes.ts',
   notifyTest: 'lib/server/notification-routes.ts',
   watch: 'lib/server/notification-routes.ts',
+  uploadAttachment: 'lib/server/attachment-routes.ts',
+  getAttachment: 'lib/server/attachment-routes.ts',
 };
 
 function handlerFiles(dir: string): string[] {

@@ -53,6 +53,7 @@ function hub() {
     manager,
     presence,
     maxClients: 10,
+    maxClientsPerDevice: 10,
     clientBufferBytes: 1 << 20,
     clientStallMs: 1000,
     pingMs: 60_000,
@@ -75,6 +76,17 @@ const updated = (id: string, subscriberCount: number, state = 'idle', ownerId = 
   ({ type: 'session_updated', session: { id, state, owner_id: ownerId, subscriber_count: subscriberCount } }) as unknown as CoreEvent;
 
 describe('the SSE hub', () => {
+  it('knows which credentials have a stream open (the idle sweep counts them as in use)', () => {
+    const { sse, open } = hub();
+    open('alice');
+    const phone = fakeConnection();
+    sse.open(phone.req, phone.res, new URL('http://vibes.invalid/api/events?client_id=phone'), 'device:abc');
+    expect(sse.openPrincipals()).toEqual(new Set(['token', 'device:abc']));
+    sse.closeStreams((key) => key === 'device:abc');
+    expect(sse.openPrincipals()).toEqual(new Set(['token']));
+    sse.stop();
+  });
+
   it('delivers a transcript event to the session’s subscribers, and to nobody else', () => {
     const { bus, sse, open } = hub();
     const alice = open('alice');

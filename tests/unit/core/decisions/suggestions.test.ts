@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSuggestions, describeUpdate, isPermissionUpdate } from '../../../../lib/core/decisions/suggestions.ts';
+import { describeSuggestions, describeUpdate, isPermissionUpdate, offerableUpdates } from '../../../../lib/core/decisions/suggestions.ts';
 
 const cwd = '/home/me/app';
 
@@ -57,10 +57,18 @@ describe('permission suggestions in plain words', () => {
     ];
     expect(describeSuggestions(updates, cwd)).toMatchObject([
       { id: '0', scope: 'local' },
-      { id: '1', scope: 'session' },
+      { id: '1', scope: 'session', mode: 'acceptEdits' },
     ]);
     expect(isPermissionUpdate(updates[0])).toBe(true);
     expect(isPermissionUpdate({ type: 'addRules', rules: 'nope', destination: 'session' })).toBe(false);
     expect(isPermissionUpdate({ type: 'somethingNew', destination: 'session' })).toBe(false);
+  });
+
+  it('offers a mode switch only to a mode this server allows', () => {
+    const rule = { type: 'addRules' as const, rules: [{ toolName: 'Bash', ruleContent: 'ls' }], behavior: 'allow', destination: 'session' };
+    const to = (mode: string) => ({ type: 'setMode' as const, mode, destination: 'session' });
+    const updates = [rule, to('acceptEdits'), to('bypassPermissions'), to('dontAsk'), to('auto')];
+    expect(offerableUpdates(updates, false)).toEqual([rule, to('acceptEdits')]);
+    expect(offerableUpdates(updates, true)).toEqual([rule, to('acceptEdits'), to('bypassPermissions')]);
   });
 });
