@@ -9,10 +9,13 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     teardownTimeout: 10_000,
+    // expect.poll waits for a state that does come; Vitest's default of 1 s fails it when a loaded machine is late.
+    expect: { poll: { timeout: 15_000 } },
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] },
+        // The fast tier (`npm run test:unit`): no servers, browsers, databases or child processes.
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], setupFiles: ['tests/support/unit-tier.ts'] },
       },
       {
         extends: true,
@@ -24,7 +27,8 @@ export default defineConfig({
           name: 'api',
           include: ['tests/api/**/*.test.ts'],
           globalSetup: ['tests/support/build-web.ts'],
-          testTimeout: 30_000,
+          // Above the 45 s a wait for one event may last (tests/support/waits.ts).
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },
@@ -36,7 +40,8 @@ export default defineConfig({
           globalSetup: ['tests/support/build-web.ts', 'tests/support/build-cli.ts'],
           // A file's cases wait on CLI processes side by side; each `vibes` start costs CPU, so a few at a time.
           maxConcurrency: 3,
-          testTimeout: 30_000,
+          // A case runs several `vibes` processes one after another, each seconds long on a loaded machine.
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

@@ -9,6 +9,7 @@ import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { ErrorBody, type ErrorCode } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
 import { TestEventStream } from '../support/event-stream.ts';
+import { EVENT_WAIT_MS } from '../support/waits.ts';
 import { rawRequest, type RawResponse } from '../support/raw-http.ts';
 import { startServerProcess } from '../support/server-process.ts';
 import { storeOf } from '../support/server-store.ts';
@@ -250,7 +251,7 @@ describe('5. slow and idle clients', () => {
   it('a request head that never finishes is cut off by the header timeout', async () => {
     const socket = await openSocket();
     socket.write(`GET /api/sessions HTTP/1.1\r\nHost: ${host()}\r\nX-Slow: `);
-    await closedWithin(socket, 5000);
+    await closedWithin(socket);
   });
 
   it('a slow body after a refusal is not waited for: the connection closes', async () => {
@@ -258,7 +259,7 @@ describe('5. slow and idle clients', () => {
     let answer = '';
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
     socket.write(`POST /api/sessions HTTP/1.1\r\nHost: ${host()}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"na`);
-    await closedWithin(socket, 5000);
+    await closedWithin(socket);
     expect(answer).toMatch(/^HTTP\/1\.1 401/);
   });
 
@@ -519,7 +520,7 @@ async function overSocket(requestLine: string): Promise<RawResponse> {
   let text = '';
   socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
   socket.write(`${requestLine}\r\nHost: ${host()}\r\nAuthorization: Bearer ${vibes.token}\r\nConnection: close\r\n\r\n`);
-  await closedWithin(socket, 5000);
+  await closedWithin(socket);
   const [head = '', body = ''] = text.split('\r\n\r\n');
   const [statusLine = '', ...lines] = head.split('\r\n');
   const headers = Object.fromEntries(
@@ -537,7 +538,7 @@ function openSocket(): Promise<Socket> {
   });
 }
 
-function closedWithin(socket: Socket, ms: number): Promise<void> {
+function closedWithin(socket: Socket, ms = EVENT_WAIT_MS): Promise<void> {
   if (socket.destroyed || socket.readyState === 'closed') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server kept the connection open past ${ms} ms`)), ms);
@@ -550,15 +551,13 @@ function closedWithin(socket: Socket, ms: number): Promise<void> {
 }
 
 async function waitForLine(fragment: string): Promise<string> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const line = vibes.server
+  const line = () =>
+    vibes.server
       .output()
       .split('\n')
       .find((candidate) => candidate.includes(fragment));
-    if (line) return line;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no audit line for ${fragment}:\n${vibes.server.output().slice(-2000)}`);
+  await expect.poll(line, { message: `an audit line for ${fragment}` }).toBeDefined();
+  return line()!;
 }
 
 /** Every process below `pid`, from /proc. */

@@ -29,7 +29,11 @@ describe('replay with Last-Event-ID', () => {
     const seenBefore = sessionEvents(first, session.id);
     const resumeFrom = first.lastEventId;
     expect(resumeFrom).toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Back once the session has gone on without it, so there is something to replay.
+    const lastSeen = seenBefore.at(-1)?.seq ?? 0;
+    await expect
+      .poll(async () => (await vibes.client(first.clientId).events(session.id, { limit: 1 })).last_seq)
+      .toBeGreaterThan(lastSeen + 2);
 
     const second = await vibes.stream({ clientId: first.clientId, lastEventId: resumeFrom! });
     expect(second.frames[0]?.event).toMatchObject({ type: 'hello', client_id: first.clientId });

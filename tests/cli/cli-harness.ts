@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { TestEventStream } from '../support/event-stream.ts';
 import { PROJECT_ROOT, type ServerProcess } from '../support/server-process.ts';
+import { EVENT_WAIT_MS } from '../support/waits.ts';
 
 /** The shipped binary: what `npx vibes` and a global install run. */
 export const CLI_BIN = join(PROJECT_ROOT, 'cli/bin/run.js');
@@ -84,7 +85,7 @@ export class CliProcess {
   }
 
   /** Resolves with the first match in stdout + stderr. */
-  waitFor(pattern: RegExp | string, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+  waitFor(pattern: RegExp | string, timeoutMs = EVENT_WAIT_MS): Promise<RegExpMatchArray> {
     const regex = typeof pattern === 'string' ? new RegExp(escape(pattern)) : pattern;
     return new Promise((resolve, reject) => {
       const check = () => {
@@ -110,7 +111,7 @@ export class CliProcess {
     });
   }
 
-  async waitForExit(timeoutMs = 10_000): Promise<number | null> {
+  async waitForExit(timeoutMs = EVENT_WAIT_MS): Promise<number | null> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`vibes did not exit within ${timeoutMs} ms; output:\n${this.output}`)), timeoutMs);
@@ -146,7 +147,7 @@ export async function runCli(
   const cli = new CliProcess(args, env);
   if (options.input !== undefined) cli.child.stdin?.write(options.input);
   cli.endInput();
-  const code = await cli.waitForExit(options.timeoutMs ?? 20_000);
+  const code = await cli.waitForExit(options.timeoutMs);
   return { code, stdout: cli.stdout, stderr: cli.stderr };
 }
 
@@ -177,6 +178,21 @@ export async function holder(server: ServerProcess) {
   const stream = await TestEventStream.open(server.url, { headers: { Authorization: `Bearer ${token}` } });
   const api = new ApiClient({ baseUrl: server.url, token, clientId: stream.clientId });
   return { stream, api, close: () => stream.close() };
+}
+
+/**
+ * One turn of a demo session, then killed: a server's first session pays for loading the agent,
+ * which a beforeAll can wait for better than a case that races others within one wait's bound.
+ */
+export async function warmUp(server: ServerProcess): Promise<void> {
+  const warm = await holder(server);
+  try {
+    const { id } = await warm.api.createSession({ prompt: 'hello', cwd: server.home, demo: true });
+    await warm.stream.waitForEvent('session_event', (event) => event.session_id === id && event.event.type === 'turn_complete');
+    await warm.api.kill(id);
+  } finally {
+    warm.close();
+  }
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

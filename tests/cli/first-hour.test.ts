@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { isAlive } from '../support/processes.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
-import { cliEnv, freePort, holder, killAllClis, runCli, serverEnv, startCli } from './cli-harness.ts';
+import { cliEnv, freePort, holder, killAllClis, runCli, serverEnv, startCli, warmUp } from './cli-harness.ts';
 
 // What a newcomer meets first (issue 17). The server's real Claude cannot start, as on a machine
 // without a Claude account: only demo sessions answer. Its grace period is the default five
@@ -22,7 +22,8 @@ const pids: number[] = [];
 beforeAll(async () => {
   server = await startServerProcess({ env: { VIBES_DEMO: '0', VIBES_CLAUDE_PATH: NO_CLAUDE } });
   env = serverEnv(server);
-});
+  await warmUp(server);
+}, 120_000);
 // The cases run side by side, each with sessions, homes and servers of its own: what they leave
 // running ends at the end (an afterEach would end the others').
 afterAll(async () => {
@@ -94,7 +95,7 @@ describe.concurrent('leaving on purpose (item 2)', () => {
     await other.api.subscribe(session?.id ?? '');
     claude.endInput();
     expect(await claude.waitForExit()).toBe(0);
-    await other.stream.waitForEvent('ownership_transferred', (event) => event.session_id === session?.id, 5_000);
+    await other.stream.waitForEvent('ownership_transferred', (event) => event.session_id === session?.id);
     const after = (await listJson()).find((listed) => listed.id === session?.id);
     expect(after).toMatchObject({ owner_id: other.stream.clientId, subscriber_count: 1 });
   });

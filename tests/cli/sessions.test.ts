@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
-import { holder, killAllClis, runCli, serverEnv, startCli } from './cli-harness.ts';
+import { holder, killAllClis, runCli, serverEnv, startCli, warmUp } from './cli-harness.ts';
 
 // The fake Claude's scenario words (lib/fake-claude/README.md).
 const ASKS_FOR_BASH = 'please use bash';
@@ -17,7 +17,8 @@ beforeAll(async () => {
   // A short grace period, so a CLI that leaves hands its sessions on quickly.
   server = await startServerProcess({ env: { VIBES_DISCONNECT_GRACE_MS: '500' } });
   env = serverEnv(server);
-});
+  await warmUp(server);
+}, 120_000);
 // Every case but the first runs side by side with the others on this server, each on sessions of
 // its own: their processes end together at the end (an afterEach would end the others').
 afterAll(async () => {
@@ -86,8 +87,7 @@ describe.concurrent('vibes sessions list', () => {
 describe.concurrent('vibes claude', () => {
   it('streams a turn, answers a permission inline, shows up in another process, exits 0', async ({ expect }) => {
     const claude = startCli(['claude', ASKS_FOR_BASH, '--name', 'from the cli'], env);
-    // The first session of a fresh server includes Claude's cold start; a busy machine needs the room.
-    await claude.waitFor('Claude wants to run a command', 30_000);
+    await claude.waitFor('Claude wants to run a command');
     await claude.waitFor('$ echo hello from the fake Claude');
 
     const sessions = await listJson();
@@ -150,21 +150,22 @@ describe.concurrent('vibes claude', () => {
   });
 
   it('hands ownership to an attached second process when it leaves', async ({ expect }) => {
+    // A watcher that holds no session: it learns the session's id from the stream, not from more `vibes` processes.
+    const watcher = await holder(server);
+    holders.push(watcher);
     const claude = startCli(['claude', 'say hello', '--name', 'handover'], env);
+    const { session } = await watcher.stream.waitForEvent('session_updated', (event) => event.session.name === 'handover');
     await claude.waitFor('✓ done');
-    const session = (await listJson()).find((listed) => listed.name === 'handover');
-    expect(session).toBeDefined();
-    const attach = startCli(['sessions', 'attach', session?.id.slice(0, 6) ?? ''], env);
-    await attach.waitFor(`session ${session?.id.slice(0, 8)}`);
+    const attach = startCli(['sessions', 'attach', session.id.slice(0, 6)], env);
+    await attach.waitFor(`session ${session.id.slice(0, 8)}`);
 
     claude.signal('SIGINT');
     await claude.waitFor('Ctrl-C again to leave');
     claude.signal('SIGINT');
     expect(await claude.waitForExit()).toBe(0);
 
-    await attach.waitFor('You now own this session.', 5_000);
-    const after = (await listJson()).find((listed) => listed.id === session?.id);
-    expect(after?.subscriber_count).toBe(1);
+    await attach.waitFor('You now own this session.');
+    expect((await watcher.api.getSession(session.id)).subscriber_count).toBe(1);
   });
 });
 
@@ -189,8 +190,11 @@ describe.concurrent('vibes sessions attach', () => {
   });
 
   it('shows what happened before it attached, and a permission already waiting', async ({ expect }) => {
-    const { api, session } = await heldSession({ prompt: ASKS_FOR_BASH });
-    await expect.poll(async () => (await api.getSession(session.id)).state).toBe('waiting_permission');
+    const { stream, session } = await heldSession({ prompt: ASKS_FOR_BASH });
+    await stream.waitForEvent(
+      'session_updated',
+      (event) => event.session.id === session.id && event.session.state === 'waiting_permission',
+    );
     const attach = startCli(['sessions', 'attach', session.id], env);
     await attach.waitFor('Claude wants to run a command');
     expect(attach.stdout).toContain(`› ${ASKS_FOR_BASH}`);
@@ -201,9 +205,9 @@ describe.concurrent('vibes sessions attach', () => {
   });
 
   it('prints one JSON object per event with --json', async ({ expect }) => {
-    const { session } = await heldSession();
+    const { stream, session } = await heldSession();
     const attach = startCli(['sessions', 'attach', session.id, '--json'], env);
-    await expect.poll(async () => (await listJson()).find((listed) => listed.id === session.id)?.subscriber_count).toBe(2);
+    await stream.waitForEvent('session_updated', (event) => event.session.id === session.id && event.session.subscriber_count === 2);
     attach.write('hello there');
     await attach.waitFor('"turn_complete"');
     attach.signal('SIGINT');

@@ -69,7 +69,7 @@ describe('credentials across two nodes', () => {
     const phoneId = (await client('a').listDevices()).find((device) => device.label === 'phone')!.id;
     const revokedAt = Date.now();
     await client('a').revokeDevice(phoneId);
-    await phoneOnB.waitForEnd(5_000);
+    await phoneOnB.waitForEnd();
     console.log(`the revoked device's stream on B ended ${Date.now() - revokedAt} ms after the revocation on A`);
     expect(await status('b', asDevice(phone))).toBe(401);
     expect(await status('a', asDevice(phone))).toBe(401);
@@ -114,7 +114,7 @@ describe('credentials across two nodes', () => {
 
     const rotatedAt = Date.now();
     const { token: rotated } = await client('a', oldToken).rotateToken();
-    await Promise.all([cliOnB.waitForEnd(5_000), browserOnB.waitForEnd(5_000)]);
+    await Promise.all([cliOnB.waitForEnd(), browserOnB.waitForEnd()]);
     console.log(`B's streams ended ${Date.now() - rotatedAt} ms after the rotation on A`);
     for (const name of ['a', 'b']) {
       expect(await status(name, bearer(oldToken))).toBe(401);
@@ -145,7 +145,7 @@ describe('credentials across two nodes', () => {
     } finally {
       await database.end();
     }
-    await watchOnB.waitForEnd(5_000);
+    await watchOnB.waitForEnd();
     for (const name of ['a', 'b']) {
       await expect.poll(() => status(name, bearer(token)), { timeout: 5_000 }).toBe(401);
       expect(await status(name, bearer(replacement))).toBe(200);

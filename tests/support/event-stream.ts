@@ -1,5 +1,6 @@
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { ServerEvent } from '../../lib/protocol/index.ts';
+import { EVENT_WAIT_MS } from './waits.ts';
 
 export interface ReceivedFrame {
   id: string | undefined;
@@ -35,7 +36,7 @@ export class TestEventStream {
     return this.frames.flatMap((frame) => (frame.event.type === type ? [frame.event as Extract<ServerEvent, { type: T }>] : []));
   }
 
-  async waitFor<T>(find: (stream: TestEventStream) => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  async waitFor<T>(find: (stream: TestEventStream) => T | undefined | false, what: string, timeoutMs = EVENT_WAIT_MS): Promise<T> {
     const found = find(this);
     if (found) return found;
     return new Promise<T>((resolve, reject) => {
@@ -62,7 +63,7 @@ export class TestEventStream {
     return this.waitFor((stream) => stream.events(type).find(matches), `a ${type} event`, timeoutMs);
   }
 
-  waitForEnd(timeoutMs = 10_000): Promise<true> {
+  waitForEnd(timeoutMs = EVENT_WAIT_MS): Promise<true> {
     return this.waitFor((stream) => stream.ended, 'the stream to end', timeoutMs);
   }
 

@@ -6,7 +6,7 @@ import type { StreamBus } from '../../core/cluster/stream-bus.ts';
 import { CLIENT_ID_HEADER } from '../../protocol/index.ts';
 import { sendError } from '../http-errors.ts';
 import type { Presence } from '../presence.ts';
-import { ClusterDirectory, type SessionPresence } from './directory.ts';
+import { ClusterDirectory, type SessionPresence, type StreamPosition } from './directory.ts';
 
 /** Marks a request one node sent another: it is answered where it lands, never sent on. */
 export const FORWARDED_HEADER = 'x-vibes-forwarded-by';
@@ -39,6 +39,8 @@ interface Heartbeat {
   started_at: number;
   streams: string[];
   sessions: SessionPresence[];
+  /** How far the node had read the event stream when it wrote this: its sessions are as of then. */
+  seen?: StreamPosition;
   /** The node is stopping cleanly: forget it now. */
   leaving?: boolean;
 }
@@ -106,7 +108,16 @@ export class Cluster {
       if (channel === this.#credentialsChannel) this.#onCredentialsChanged(message);
       else this.#onHeartbeat(message);
     });
-    options.bus.subscribe((entry) => this.directory.observe(entry as Parameters<ClusterDirectory['observe']>[0]));
+    options.bus.subscribe((entry) => {
+      const observed = entry as Parameters<ClusterDirectory['observe']>[0];
+      const { event } = observed;
+      // Another node found this session's node lost: so is it here, before any client hears of the end.
+      if (event.type === 'session_removed' && event.reason === 'node_lost') {
+        const node = this.directory.remoteNodeOf(event.session_id);
+        if (node !== undefined && node !== observed.node) this.#markLost(node, this.#clock());
+      }
+      this.directory.observe(observed, options.bus.epoch);
+    });
   }
 
   get url(): string {
@@ -289,6 +300,7 @@ export class Cluster {
       started_at: this.#startedAt,
       streams: this.#options.presence.localStreams(),
       sessions: this.#options.manager.list().map((session) => ({ id: session.id, subscribers: [...session.ownership.subscriberIds] })),
+      seen: { epoch: this.#options.bus.epoch, seq: this.#options.bus.lastSeq },
       ...(leaving ? { leaving } : {}),
     };
   }
@@ -314,7 +326,7 @@ export class Cluster {
     this.#lost.delete(heartbeat.node);
     this.#heard.set(heartbeat.node, { url: heartbeat.url, startedAt: heartbeat.started_at, at: this.#clock() });
     this.#options.presence.setRemoteStreams(heartbeat.node, new Set(heartbeat.streams));
-    this.directory.reconcile(heartbeat.node, heartbeat.sessions);
+    this.directory.reconcile(heartbeat.node, heartbeat.sessions, heartbeat.seen);
   }
 
   #onCredentialsChanged(from: string): void {
@@ -336,14 +348,21 @@ export class Cluster {
     if (this.#connectedSince === null || now - this.#connectedSince < this.#options.lostMs) return;
     for (const [node, heard] of this.#heard) {
       if (now - heard.at <= this.#options.lostMs) continue;
-      this.#heard.delete(node);
-      this.#lost.set(node, { ...heard, lostAt: now });
-      this.#options.presence.setRemoteStreams(node, new Set());
+      this.#markLost(node, now);
       // The first node to notice ends them in the store (one UPDATE) and tells everyone.
       const ended = this.#options.store.endLiveOf(node, 'node_lost', Math.floor(now / 1000));
       for (const sessionId of ended) this.#options.bus.publish({ type: 'session_removed', session_id: sessionId, reason: 'node_lost' });
       console.log(`vibes: node ${node} stopped answering; ${ended.length} of its session${ended.length === 1 ? '' : 's'} ended`);
     }
+  }
+
+  /** A node listed lost before its sessions' end is published or passed on: no client sees one without the other. */
+  #markLost(node: string, now: number): void {
+    const heard = this.#heard.get(node);
+    if (!heard) return;
+    this.#heard.delete(node);
+    this.#lost.set(node, { ...heard, lostAt: now });
+    this.#options.presence.setRemoteStreams(node, new Set());
   }
 }
 

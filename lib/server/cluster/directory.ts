@@ -8,12 +8,20 @@ interface RemoteSession {
   node: string;
   snapshot: SessionSnapshot;
   subscribers: Set<string>;
+  /** The stream entry it was last updated by; none when seeded from the store. */
+  at?: StreamPosition;
 }
 
 /** What a node says about its sessions in each heartbeat. */
 export interface SessionPresence {
   id: string;
   subscribers: string[];
+}
+
+/** A place in the event stream: its epoch and a seq in it. */
+export interface StreamPosition {
+  epoch: string;
+  seq: number;
 }
 
 /** What a node annotates its session updates with, for the other nodes' hubs. */
@@ -36,7 +44,7 @@ export class ClusterDirectory implements SessionView {
   }
 
   /** Fed from the bus before the hub is, so the hub filters with what the entry says. */
-  observe(entry: StreamEntry<CoreEvent>): void {
+  observe(entry: StreamEntry<CoreEvent>, epoch: string): void {
     const { event } = entry;
     if (event.type === 'session_removed') {
       this.#remote.delete(event.session_id);
@@ -49,6 +57,7 @@ export class ClusterDirectory implements SessionView {
       node: entry.node,
       snapshot: event.session,
       subscribers: note ? new Set(note.subscribers) : (known?.subscribers ?? new Set()),
+      at: { epoch, seq: entry.seq },
     });
   }
 
@@ -57,14 +66,20 @@ export class ClusterDirectory implements SessionView {
     if (node !== this.#node && !this.#remote.has(snapshot.id)) this.#remote.set(snapshot.id, { node, snapshot, subscribers: new Set() });
   }
 
-  /** A heartbeat lists a node's live sessions: refresh their subscribers, forget what it no longer runs. */
-  reconcile(node: string, sessions: readonly SessionPresence[]): string[] {
+  /**
+   * A heartbeat lists a node's live sessions: refresh their subscribers, forget what it no longer
+   * runs. `seen` is how far that node had read the stream when it wrote the heartbeat: a session
+   * announced after that point may be too new for it, not gone (the heartbeat and the stream are
+   * two roads, and either may arrive first).
+   */
+  reconcile(node: string, sessions: readonly SessionPresence[], seen?: StreamPosition): string[] {
     const listed = new Map(sessions.map((session) => [session.id, session.subscribers]));
     const gone: string[] = [];
     for (const [id, remote] of this.#remote) {
       if (remote.node !== node) continue;
       const subscribers = listed.get(id);
       if (subscribers) remote.subscribers = new Set(subscribers);
+      else if (seen && remote.at?.epoch === seen.epoch && remote.at.seq > seen.seq) continue;
       else {
         this.#remote.delete(id);
         gone.push(id);
