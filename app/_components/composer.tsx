@@ -8,6 +8,7 @@ import { useLive } from './live-provider.tsx';
 import { AttachSheet, AttachmentTray, PaperClipIcon, useAttachments } from './attachment-tray.tsx';
 import { Button } from './ui/button.tsx';
 import { Problem } from './ui/problem.tsx';
+import { useSlashCommands } from './slash-commands.tsx';
 
 /** Enter sends, Shift+Enter breaks the line. Input sent during a turn is queued by the server and shown as such. */
 export function Composer({ session }: { session: SessionInfo }) {
@@ -25,6 +26,16 @@ export function Composer({ session }: { session: SessionInfo }) {
   const busy = sending.busy;
   // A file still uploading or refused holds the message back: it would go without it.
   const canSend = !busy && !ended && !attachments.uploading && !attachments.failed && (text.trim() !== '' || attachments.ready.length > 0);
+  // A command chosen from the list goes as a message would: with what is attached, never while a file holds it back.
+  const commandReady = !busy && !ended && !attachments.uploading && !attachments.failed;
+  const slash = useSlashCommands({
+    session,
+    text,
+    setText,
+    run: (content) => {
+      if (commandReady) void sending.run(content, attachments.ready);
+    },
+  });
 
   async function send(event?: FormEvent) {
     event?.preventDefault();
@@ -47,6 +58,7 @@ export function Composer({ session }: { session: SessionInfo }) {
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (slash.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
@@ -75,6 +87,7 @@ export function Composer({ session }: { session: SessionInfo }) {
       )}
       {sheetOpen && <AttachSheet attachments={attachments} onClose={() => setSheetOpen(false)} />}
       <AttachmentTray attachments={attachments} />
+      {slash.menu}
       <div className="flex items-end gap-2">
         <Button
           onClick={() => setSheetOpen((open) => !open)}
@@ -87,6 +100,7 @@ export function Composer({ session }: { session: SessionInfo }) {
           <PaperClipIcon className="h-5 w-5" />
         </Button>
         <textarea
+          {...slash.fieldProps}
           id={fieldId}
           data-testid="composer"
           value={text}

@@ -6,6 +6,7 @@ import { changesSummary } from '../../lib/client/shared/changes-summary.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { decisionSummary } from '../../lib/protocol/decision-summary.ts';
 import { useNow } from '../_hooks/use-now.ts';
+import { ContextGauge } from './context-gauge.tsx';
 import { PendingDecisions } from './pending-decisions.tsx';
 import { ModeBadge, StateBadge } from './state-badge.tsx';
 import { Card } from './ui/card.tsx';
@@ -94,6 +95,7 @@ export const SessionCard = memo(function SessionCard({
               {changesSummary(session.changes)}
             </span>
           )}
+          <ContextGauge context={session.context} />
           <span data-testid="last-activity" title={`started ${formatAge(now - session.created_at)} ago`}>
             active {formatAge(now - session.last_activity_at)} ago
           </span>

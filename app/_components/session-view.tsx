@@ -11,6 +11,7 @@ import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useTranscript } from '../_hooks/use-transcript.ts';
 import { Composer } from './composer.tsx';
 import { ConnectionIndicator } from './connection-indicator.tsx';
+import { ContextGauge } from './context-gauge.tsx';
 import { KillButton } from './dialog-buttons.tsx';
 import { HISTORY_KEY, useLive } from './live-provider.tsx';
 import { PendingDecisions } from './pending-decisions.tsx';
@@ -82,13 +83,19 @@ export default function SessionView({
           {session ? session.title : sessionId.slice(0, 8)}
         </h2>
         {session && (
-          <p className="truncate text-xs text-muted" data-testid="session-where" title={session.cwd}>
-            <span className="font-mono">{projectLabel(session)}</span>
-            {session.node !== null && <span data-testid="session-header-machine"> · on {session.node}</span>}
-            {session.model && <span> · {session.model}</span>}
-            {session.cost_usd > 0 && <span> · ${session.cost_usd.toFixed(2)}</span>}
-            {session.changes && session.changes.files > 0 && <span data-testid="header-changes"> · {changesSummary(session.changes)}</span>}
-          </p>
+          // The gauge sits on the line under the title: on a phone it never takes the title's room.
+          <div className="flex min-w-0 items-center gap-2">
+            <p className="min-w-0 truncate text-xs text-muted" data-testid="session-where" title={session.cwd}>
+              <span className="font-mono">{projectLabel(session)}</span>
+              {session.node !== null && <span data-testid="session-header-machine"> · on {session.node}</span>}
+              {session.model && <span> · {session.model}</span>}
+              {session.cost_usd > 0 && <span> · ${session.cost_usd.toFixed(2)}</span>}
+              {session.changes && session.changes.files > 0 && (
+                <span data-testid="header-changes"> · {changesSummary(session.changes)}</span>
+              )}
+            </p>
+            {live && <ContextGauge context={session.context} />}
+          </div>
         )}
       </div>
       <ConnectionIndicator className="lg:hidden" compact />

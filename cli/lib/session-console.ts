@@ -5,8 +5,17 @@ import type { ApiClient } from '../../lib/client/node/api-client.ts';
 import type { EventStream } from '../../lib/client/node/event-stream.ts';
 import { RECONNECT_MAX_DELAY_MS } from '../../lib/client/node/event-stream.ts';
 import { attachmentLabel, endText } from '../../lib/client/shared/labels.ts';
-import type { Attachment, PermissionAnswerBody, ServerEvent, SessionInfo, TranscriptEntry } from '../../lib/protocol/index.ts';
+import {
+  contextNearLimit,
+  describeContext,
+  type Attachment,
+  type PermissionAnswerBody,
+  type ServerEvent,
+  type SessionInfo,
+  type TranscriptEntry,
+} from '../../lib/protocol/index.ts';
 import { uploadFiles } from './attachments.ts';
+import { CommandCompleter } from './command-completer.ts';
 import { DecisionInput } from './decision-input.ts';
 import { shortId } from './ids.ts';
 import { promptFor, questionLines } from './decision-view.ts';
@@ -232,6 +241,14 @@ class SessionConsole {
     if (!this.#o.json && session.model !== previous.model && session.model !== null && previous.model !== null) {
       this.#printer.line(this.#o.style.dim(`· model: ${session.model}`));
     }
+    if (
+      !this.#o.json &&
+      session.context &&
+      contextNearLimit(session.context) &&
+      !(previous.context && contextNearLimit(previous.context))
+    ) {
+      this.#printer.line(this.#o.style.yellow(`· ${describeContext(session.context)}`));
+    }
     if (failed) {
       if (!this.#o.json) this.#printer.state(session);
       this.#leave(1);
@@ -309,7 +326,7 @@ class SessionConsole {
   #listenForInput(): void {
     const rl = createInterface({
       input: this.#stdin,
-      ...(this.#interactive ? { output: this.#stdout, terminal: true } : { terminal: false }),
+      ...(this.#interactive ? { output: this.#stdout, terminal: true, completer: this.#commandCompleter().complete } : { terminal: false }),
     });
     this.#rl = rl;
     rl.on('line', (line) => this.#line(line));
@@ -328,6 +345,14 @@ class SessionConsole {
       process.on(signal, onSignal);
       this.#cleanups.push(() => process.off(signal, onSignal));
     }
+  }
+
+  /** `/` + Tab: the session's slash commands, asked again when Claude's session changes (a resume, a /clear). */
+  #commandCompleter(): CommandCompleter {
+    return new CommandCompleter(
+      () => this.#o.api.listCommands(this.#session.id),
+      () => this.#session.claude_session_id ?? '',
+    );
   }
 
   #line(raw: string): void {

@@ -1,5 +1,5 @@
 import { END_SHORT, formatAge, stateLook } from '../../lib/client/shared/labels.ts';
-import type { SessionInfo } from '../../lib/protocol/index.ts';
+import { contextNearLimit, type SessionInfo } from '../../lib/protocol/index.ts';
 import { shortId } from './ids.ts';
 import { cliClientPrefix } from './locate.ts';
 import { padEnd, truncate, visibleLength, type Style } from './style.ts';
@@ -35,7 +35,7 @@ const projectCell = (session: SessionInfo) => truncate(session.project || '-', 1
 
 /** `machines`: whether to show the MACHINE column (default: when the sessions say their machine). */
 export function sessionTable(sessions: readonly SessionInfo[], style: Style, machines = withMachines(sessions)): string {
-  const header = ['ID', 'TITLE', 'PROJECT', 'STATE', 'AGE', ...(machines ? ['MACHINE'] : []), 'OWNER', 'VIEWERS'];
+  const header = ['ID', 'TITLE', 'PROJECT', 'STATE', 'AGE', 'CONTEXT', ...(machines ? ['MACHINE'] : []), 'OWNER', 'VIEWERS'];
   const rows = sessions.map((session) => {
     const owner = ownerLabel(session);
     return [
@@ -44,12 +44,20 @@ export function sessionTable(sessions: readonly SessionInfo[], style: Style, mac
       projectCell(session),
       stateLabel(session, style),
       age(session.created_at),
+      contextCell(session, style),
       ...(machines ? [truncate(session.node ?? '-', 20)] : []),
       owner === 'you' ? style.green(owner) : style.dim(owner),
       String(session.subscriber_count),
     ];
   });
   return table(header, rows, style);
+}
+
+/** How full the context window is; yellow near the point where Claude compacts; '-' before Claude says. */
+export function contextCell(session: SessionInfo, style: Style): string {
+  if (!session.context) return '-';
+  const figure = `${session.context.percentage}%`;
+  return contextNearLimit(session.context) ? style.yellow(style.bold(figure)) : figure;
 }
 
 /** Ended sessions: when and why each ended. */

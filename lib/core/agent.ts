@@ -1,5 +1,5 @@
 import type { StoredAttachment } from './attachments/store.ts';
-import type { ModelOption, PermissionBehavior, PermissionMode, TranscriptEvent } from '../protocol/index.ts';
+import type { ContextUsage, ModelOption, PermissionBehavior, PermissionMode, SlashCommand, TranscriptEvent } from '../protocol/index.ts';
 
 /** What an agent reports; the session turns these into transcript entries and states. */
 export type AgentEvent =
@@ -10,6 +10,8 @@ export type AgentEvent =
   | { type: 'claude_session'; claude_session_id: string; model: string | null }
   /** Claude says which permission mode it is in now (after a plan approval, a rule, a change). */
   | { type: 'permission_mode'; mode: PermissionMode }
+  /** How full the context window is now (after a turn), as Claude counts it. */
+  | { type: 'context'; context: ContextUsage }
   /** The agent's process is gone; `failure` is null when it ended cleanly. */
   | { type: 'exited'; failure: string | null };
 
@@ -66,6 +68,8 @@ export interface Agent {
   setPermissionMode(mode: PermissionMode): Promise<PermissionMode>;
   setModel(model: string): Promise<void>;
   supportedModels(): Promise<ModelOption[]>;
+  /** The slash commands Claude Code offers in this session (built-ins, the project's and the user's, skills). */
+  supportedCommands(): Promise<SlashCommand[]>;
   stop(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@ import {
   PERMISSION_MODE_LABELS,
   type Attachment,
   type ChangesSummary,
+  type ContextUsage,
   type InputSource,
   type ModelOption,
   type PermissionAnswerBody,
@@ -14,6 +15,7 @@ import {
   type RewindResponse,
   type SessionInfo,
   type SessionState,
+  type SlashCommand,
   type TodoList,
   type TranscriptEntry,
   type TranscriptEvent,
@@ -137,6 +139,8 @@ export class Session {
   /** HEAD when the session started (kept across resumes); null outside git. */
   #startCommit: string | null;
   #changes: ChangesSummary | null = null;
+  /** As Claude last said after a turn; a new process (a resume) starts without one. */
+  #context: ContextUsage | null = null;
   /** Null when the session does not follow its folder's changes. */
   readonly work: WorkTracker | null;
   /** The messages sent to Claude with an id, oldest first: what rewind can go back to. */
@@ -240,6 +244,7 @@ export class Session {
       node: this.node,
       changes: this.#changes,
       start_commit: this.#startCommit,
+      context: this.#context,
     };
   }
 
@@ -364,6 +369,12 @@ export class Session {
   supportedModels(): Promise<ModelOption[]> {
     this.#requireLive();
     return this.#agent.supportedModels();
+  }
+
+  /** The slash commands Claude Code offers in this session, as it lists them. */
+  supportedCommands(): Promise<SlashCommand[]> {
+    this.#requireLive();
+    return this.#agent.supportedCommands();
   }
 
   /** Stops the running turn and keeps the session; does nothing between turns. */
@@ -525,6 +536,10 @@ export class Session {
         return;
       case 'permission_mode':
         this.#onPermissionMode(event.mode, null);
+        return;
+      case 'context':
+        this.#context = event.context;
+        this.#publishUpdate();
         return;
       case 'exited':
         this.#onAgentExit(event.failure);

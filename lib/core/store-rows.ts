@@ -59,16 +59,25 @@ export function snapshotOf(row: SessionRow): SessionSnapshot {
     node: row.node ?? null,
     changes: null,
     start_commit: row.start_commit ?? null,
+    context: null,
   };
 }
 
 /**
  * What the stores keep of a live session, as one string. A snapshot that differs from the last one
- * written only in what lives in memory (viewers, pending requests, queued inputs, the changes summary) needs no write:
+ * written only in what lives in memory (viewers, pending requests, queued inputs, the changes summary, the context
+ * figure) needs no write:
  * a storm of viewers subscribing costs no transaction each.
  */
 export function storedFields(snapshot: SessionSnapshot): string {
-  const { subscriber_count: _viewers, pending_permissions: _pending, queued_inputs: _queued, changes: _changes, ...stored } = snapshot;
+  const {
+    subscriber_count: _viewers,
+    pending_permissions: _pending,
+    queued_inputs: _queued,
+    changes: _changes,
+    context: _context,
+    ...stored
+  } = snapshot;
   return JSON.stringify(stored);
 }
 

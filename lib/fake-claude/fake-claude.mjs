@@ -10,6 +10,7 @@
  * stdout carries protocol frames only; everything meant for people goes to stderr.
  */
 import { createInterface } from 'node:readline';
+import { contextUsage } from './context.mjs';
 import { awaitingHost, endInterruptedTurn, initializeResponse, log, send } from './protocol.mjs';
 import { Replay } from './replay.mjs';
 import { isStubborn, parseScript, runScriptedTurn } from './scripted-turns.mjs';
@@ -107,6 +108,9 @@ function answerHostRequest(frame) {
     case 'interrupt':
       runningTurn?.abort();
       success({});
+      return;
+    case 'get_context_usage':
+      success(contextUsage());
       return;
     case 'rewind_files':
       if (!sentMessages.has(String(request.user_message_id))) {

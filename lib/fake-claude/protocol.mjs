@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { clearTimeout, setImmediate, setTimeout } from 'node:timers';
+import { slashCommands } from './context.mjs';
 
 export const FAKE_VERSION = '2.1.238-fake';
 const COST_PER_TURN_USD = 0.0125;
@@ -55,7 +56,7 @@ function parseArgs(argv) {
 
 export function initializeResponse() {
   return {
-    commands: [],
+    commands: slashCommands(process.cwd()),
     agents: [],
     output_style: 'default',
     available_output_styles: ['default'],

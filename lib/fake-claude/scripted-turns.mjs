@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { setInterval } from 'node:timers';
+import { compactContext, growContext } from './context.mjs';
 import { askPermission, costSoFar, log, send, sendAssistantMessage, sendInit, sendResult, sendToolResult, sessionId } from './protocol.mjs';
 
 /** @typedef {import('./protocol.mjs').Frame} Frame */
@@ -32,6 +33,8 @@ export const isStubborn = () => stubborn;
  * @property {boolean} notLoggedIn
  * @property {boolean} stubborn
  * @property {boolean} stamp
+ * @property {boolean} nearLimit
+ * @property {boolean} compact
  * @property {string | null} replay
  */
 
@@ -68,6 +71,8 @@ export function parseScript(prompt) {
     notLoggedIn: has('not-logged-in'),
     stubborn: has('stubborn'),
     stamp: has('stamp'),
+    nearLimit: has('near-limit'),
+    compact: /^\s*\/compact(\s|$)/.test(text),
     replay: replayMatch?.[1] ?? null,
   };
 }
@@ -104,6 +109,8 @@ export async function runScriptedTurn(prompt, script, signal, seen = '') {
     for (const tool of script.tools)
       opening.push({ type: 'tool_use', id: `toolu_fake_${randomUUID()}`, name: tool, input: toolInput(tool) });
   }
+  if (script.compact) return compactTurn(startedAt);
+  growContext(script.nearLimit);
   if (opening.length > 0) await sendAssistantMessage(opening, script.everyMs, signal);
   const toolUses = opening.filter((block) => block.type === 'tool_use');
   // As the real CLI does for tools that change things: one call at a time, each asked, then run.
@@ -138,6 +145,21 @@ export async function runScriptedTurn(prompt, script, signal, seen = '') {
       ? { errors: ['The fake Claude ended this turn with an error (scenario word "error-result")'] }
       : { result: reply.join('') }),
   });
+}
+
+/** `/compact`, as Claude Code runs it: a status, the compact boundary with the sizes, a result with no reply. @param {number} startedAt */
+function compactTurn(startedAt) {
+  send({ type: 'system', subtype: 'status', status: 'compacting', session_id: sessionId, uuid: randomUUID() });
+  const { pre, post } = compactContext();
+  send({ type: 'system', subtype: 'status', status: null, compact_result: 'success', session_id: sessionId, uuid: randomUUID() });
+  send({
+    type: 'system',
+    subtype: 'compact_boundary',
+    compact_metadata: { trigger: 'manual', pre_tokens: pre, post_tokens: post },
+    session_id: sessionId,
+    uuid: randomUUID(),
+  });
+  sendResult({ startedAt, isError: false, subtype: 'success', result: '' });
 }
 
 /** @param {string} tool */

@@ -21,6 +21,7 @@ export const ENDPOINTS = {
   setPermissionMode: { method: 'POST', path: '/api/sessions/:id/mode' },
   setModel: { method: 'POST', path: '/api/sessions/:id/model' },
   listModels: { method: 'GET', path: '/api/sessions/:id/models' },
+  listCommands: { method: 'GET', path: '/api/sessions/:id/commands' },
   listFiles: { method: 'GET', path: '/api/sessions/:id/files' },
   searchFiles: { method: 'GET', path: '/api/sessions/:id/files/search' },
   readFile: { method: 'GET', path: '/api/sessions/:id/files/content' },

@@ -10,6 +10,7 @@ export * from './route-path.ts';
 export * from './errors.ts';
 export * from './headers.ts';
 export * from './labels.ts';
+export * from './context.ts';
 export * from './decision-summary.ts';
 export * from './rules.ts';
 export * from './devices.ts';

@@ -85,6 +85,19 @@ export type SetModelBody = z.infer<typeof SetModelBody>;
 export const ModelListResponse = z.object({ models: z.array(ModelOption) });
 export type ModelListResponse = z.infer<typeof ModelListResponse>;
 
+/** A slash command as Claude Code lists it: a built-in, the project's or the user's command, a skill. */
+export const SlashCommand = z.object({
+  /** Without the slash: `/name args` runs it. */
+  name: z.string(),
+  description: z.string(),
+  /** What it takes after the name (`<file>`); empty when nothing. */
+  argument_hint: z.string(),
+});
+export type SlashCommand = z.infer<typeof SlashCommand>;
+
+export const CommandListResponse = z.object({ commands: z.array(SlashCommand) });
+export type CommandListResponse = z.infer<typeof CommandListResponse>;
+
 export const EventsPageQuery = z.object({
   after: z.coerce.number().int().nonnegative().default(0),
   limit: z.coerce.number().int().positive().max(LIMITS.eventsPageMax).default(200),

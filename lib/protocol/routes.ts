@@ -10,6 +10,7 @@ import {
   SetModeBody,
   SetModelBody,
   ModelListResponse,
+  CommandListResponse,
 } from './requests.ts';
 import {
   EventsPage,
@@ -96,6 +97,7 @@ export const ROUTES = {
   setPermissionMode: { ...ENDPOINTS.setPermissionMode, body: SetModeBody, response: SessionResponse, client: 'required' },
   setModel: { ...ENDPOINTS.setModel, body: SetModelBody, response: SessionResponse, client: 'required' },
   listModels: { ...ENDPOINTS.listModels, response: ModelListResponse },
+  listCommands: { ...ENDPOINTS.listCommands, response: CommandListResponse },
   listFiles: { ...ENDPOINTS.listFiles, query: FileListQuery, response: FileListResponse },
   searchFiles: { ...ENDPOINTS.searchFiles, query: FileSearchQuery, response: FileSearchResponse },
   readFile: { ...ENDPOINTS.readFile, query: FileContentQuery, response: FileContentResponse },

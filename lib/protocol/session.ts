@@ -36,6 +36,20 @@ export const ChangesSummary = z.object({
 });
 export type ChangesSummary = z.infer<typeof ChangesSummary>;
 
+/**
+ * How full Claude's context window is, as Claude last said (after each turn): what the model was
+ * given for its latest answer, out of the window; compaction starts at `compact_at_percentage`.
+ */
+export const ContextUsage = z.object({
+  used_tokens: z.number().int().nonnegative(),
+  max_tokens: z.number().int().positive(),
+  /** 0-100, as Claude Code's /context rounds it. */
+  percentage: z.number().nonnegative(),
+  /** Where Claude compacts the conversation by itself; absent when auto-compaction is off. */
+  compact_at_percentage: z.number().nonnegative().optional(),
+});
+export type ContextUsage = z.infer<typeof ContextUsage>;
+
 export const SessionInfo = z.object({
   id: z.string(),
   name: z.string().nullable(),
@@ -79,5 +93,7 @@ export const SessionInfo = z.object({
   changes: ChangesSummary.nullable().default(null),
   /** HEAD when the session started (git); null outside a repository. */
   start_commit: z.string().nullable().default(null),
+  /** How full the context window is; null before Claude first says (and once the session has ended). */
+  context: ContextUsage.nullable().default(null),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;

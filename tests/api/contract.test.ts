@@ -69,6 +69,7 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   setPermissionMode: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { mode: 'acceptEdits', source: 'cli' } }),
   setModel: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { model: 'sonnet', source: 'web' } }),
   listModels: async () => ({ params: { id: await newSession() } }),
+  listCommands: async () => ({ params: { id: await newSession() } }),
   listFiles: async () => ({ params: { id: await sessionIn(projectFolder()) }, query: { path: 'src' } }),
   searchFiles: async () => ({ params: { id: await sessionIn(projectFolder()) }, query: { q: 'MAIN', limit: 10 } }),
   readFile: async () => ({ params: { id: await sessionIn(projectFolder()) }, query: { path: 'src/main.ts' } }),

@@ -58,9 +58,10 @@ describe.concurrent('vibes sessions list', () => {
     const { session: unnamed } = await heldSession({ prompt: 'fix the flaky test\nin the parser' });
     const result = await runCli(['sessions', 'list'], env);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/ID\s+TITLE\s+PROJECT\s+STATE\s+AGE\s+OWNER\s+VIEWERS/);
+    expect(result.stdout).toMatch(/ID\s+TITLE\s+PROJECT\s+STATE\s+AGE\s+CONTEXT\s+OWNER\s+VIEWERS/);
     const row = result.stdout.split('\n').find((line) => line.includes(session.id.slice(0, 8)));
-    expect(row).toMatch(/listed one\s+\S+\s+● idle\s+\d+s\s+other\s+1/);
+    // No turn yet: Claude has not said how full its context is.
+    expect(row).toMatch(/listed one\s+\S+\s+● idle\s+\d+s\s+-\s+other\s+1/);
     expect(row).toContain(basename(server.home).slice(0, 10));
     // Without a name, a session is called by its first prompt's first line.
     const unnamedRow = result.stdout.split('\n').find((line) => line.includes(unnamed.id.slice(0, 8)));
@@ -94,7 +95,7 @@ describe.concurrent('vibes claude', () => {
     expect(mine).toMatchObject({ state: 'waiting_permission', subscriber_count: 1 });
     const table = await runCli(['sessions', 'list'], env);
     expect(table.stdout).toMatch(
-      new RegExp(`${mine?.id.slice(0, 8)}\\s+from the cli\\s+\\S+\\s+▲ needs approval \\(1\\)\\s+\\d+s\\s+you\\s+1`),
+      new RegExp(`${mine?.id.slice(0, 8)}\\s+from the cli\\s+\\S+\\s+▲ needs approval \\(1\\)\\s+\\d+s\\s+-\\s+you\\s+1`),
     );
 
     claude.write('a');
@@ -108,6 +109,14 @@ describe.concurrent('vibes claude', () => {
     const events = await (await heldSession()).api.events(mine?.id ?? '', {});
     const input = events.events.find((entry) => entry.event.type === 'user_input');
     expect(input?.event).toMatchObject({ source: 'cli', content: ASKS_FOR_BASH });
+  });
+
+  it('says once when the context nears the point where Claude compacts it', async ({ expect }) => {
+    // The fake fills its context to 75% of a window it compacts at 83.5%; the second turn keeps the console open meanwhile.
+    const result = await runCli(['claude', '--name', 'filling up'], env, { input: 'near-limit\nstream 3 chunks every 300ms\n' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('· Context 7').length, result.stdout).toBe(2);
+    expect(result.stdout).toContain('· Context 75% full: 150k of 200k tokens. Claude compacts the conversation soon at 83.5%');
   });
 
   it('exits non-zero when the last turn failed', async ({ expect }) => {

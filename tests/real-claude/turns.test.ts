@@ -130,7 +130,13 @@ describe.concurrent('turns with the real Claude Code', () => {
     const turns = await vibes.waitForTurns(session.id, 3);
     expect(turns[2]).toMatchObject({ is_error: false, result: 'After compaction.' });
     const notes = ofType(vibes.events(session.id), 'system');
-    expect(notes.find((event) => event.subtype === 'compact_boundary')).toMatchObject({ trigger: 'manual' });
+    // The note says what compaction did, from the sizes Claude Code reports.
+    expect(notes.find((event) => event.subtype === 'compact_boundary')).toMatchObject({
+      trigger: 'manual',
+      pre_tokens: expect.any(Number),
+      post_tokens: expect.any(Number),
+      text: expect.stringMatching(/^Conversation compacted on request: [\d.]+[kM]? → [\d.]+[kM]? tokens$/),
+    });
     expect(notes.find((event) => event.subtype === 'command_output')).toMatchObject({ text: 'Compacted' });
     // Claude Code asked the model for the summary, then went on from it alone.
     expect(chat.requests).toHaveLength(3);

@@ -1,5 +1,5 @@
 import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer, RewindOutcome } from '../../lib/core/index.ts';
-import type { ModelOption, PermissionMode, TranscriptEvent } from '../../lib/protocol/index.ts';
+import type { ModelOption, PermissionMode, SlashCommand, TranscriptEvent } from '../../lib/protocol/index.ts';
 
 /**
  * An in-process agent for core unit tests only: the test plays Claude's side by hand.
@@ -58,6 +58,10 @@ export class ScriptedAgent implements Agent {
 
   async supportedModels(): Promise<ModelOption[]> {
     return [{ value: 'sonnet', display_name: 'Sonnet', description: 'Fast' }];
+  }
+
+  async supportedCommands(): Promise<SlashCommand[]> {
+    return [{ name: 'compact', description: 'Free up context by summarizing the conversation so far', argument_hint: '' }];
   }
 
   async stop(): Promise<void> {

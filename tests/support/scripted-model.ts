@@ -36,6 +36,15 @@ export interface MessageReply {
   chunkSize?: number;
   /** Milliseconds between streamed events, e.g. to interrupt mid-stream. */
   delayMs?: number;
+  /** The token counts the model reports for this message (a default small usage otherwise). */
+  usage?: Partial<MessageUsage>;
+}
+
+export interface MessageUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
 }
 
 export interface ErrorReply {
@@ -362,7 +371,11 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
   };
 }
 
-const USAGE = { input_tokens: 25, output_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+const USAGE: MessageUsage = { input_tokens: 25, output_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+
+function usageOf(message: MessageReply): MessageUsage {
+  return { ...USAGE, ...message.usage };
+}
 
 function stopReasonOf(message: MessageReply): string {
   return message.stopReason ?? (message.content.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn');
@@ -390,7 +403,7 @@ function sendMessage(res: ServerResponse, message: MessageReply, model: string, 
       content: message.content,
       stop_reason: stopReasonOf(message),
       stop_sequence: null,
-      usage: USAGE,
+      usage: usageOf(message),
     }),
   );
 }
@@ -419,7 +432,7 @@ async function streamMessage(res: ServerResponse, message: MessageReply, model: 
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { ...USAGE, output_tokens: 1 },
+      usage: { ...usageOf(message), output_tokens: 1 },
     },
   });
   for (const [index, block] of message.content.entries()) {
@@ -441,7 +454,7 @@ async function streamMessage(res: ServerResponse, message: MessageReply, model: 
   }
   await send('message_delta', {
     delta: { stop_reason: stopReasonOf(message), stop_sequence: null },
-    usage: { output_tokens: USAGE.output_tokens },
+    usage: { output_tokens: usageOf(message).output_tokens },
   });
   await send('message_stop', {});
   res.end();

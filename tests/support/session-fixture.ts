@@ -30,6 +30,7 @@ export function sessionInfo(id: string, overrides: Partial<SessionInfo> = {}): S
     node: null,
     changes: null,
     start_commit: null,
+    context: null,
     ...overrides,
   };
 }

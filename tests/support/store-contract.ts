@@ -110,6 +110,7 @@ export const snapshot = (id: string, extra: Partial<SessionSnapshot> = {}): Sess
   node: null,
   changes: null,
   start_commit: null,
+  context: null,
   ...extra,
 });
 

@@ -4,6 +4,7 @@ import type {
   DeviceInfo,
   InputSource,
   ModelOption,
+  SlashCommand,
   PermissionAnswerBody,
   PermissionMode,
   PushSubscriptionBody,
@@ -122,6 +123,11 @@ export abstract class ApiCalls {
   /** The models the session's Claude Code offers. */
   async listModels(id: string): Promise<ModelOption[]> {
     return (await this.call('listModels', { params: { id } })).models;
+  }
+
+  /** The slash commands the session's Claude Code offers, with their descriptions and argument hints. */
+  async listCommands(id: string): Promise<SlashCommand[]> {
+    return (await this.call('listCommands', { params: { id } })).commands;
   }
 
   /** A folder of the session's directory ('' for the directory itself): its entries, folders first. */

@@ -10,7 +10,7 @@ import type {
   SpawnedProcess,
 } from '@anthropic-ai/claude-agent-sdk';
 import type { UUID } from 'node:crypto';
-import { CLAUDE_CLIENT_ID, PermissionMode, type ModelOption, type TranscriptEvent } from '../../protocol/index.ts';
+import { CLAUDE_CLIENT_ID, PermissionMode, type ModelOption, type SlashCommand, type TranscriptEvent } from '../../protocol/index.ts';
 import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer, RewindOutcome } from '../agent.ts';
 import { messageContent } from '../attachments/blocks.ts';
 import type { StoredAttachment } from '../attachments/store.ts';
@@ -19,6 +19,7 @@ import { isPermissionUpdate, offerableUpdates, type PermissionUpdate } from '../
 import { requireDirectory } from '../directory.ts';
 import { VibesError } from '../errors.ts';
 import { describeAuthFailure, describeExit, looksLikeAuthFailure, OutputTail } from './failure.ts';
+import { contextFromClaude, slashCommandsFromClaude } from './context.ts';
 import { ClaudeMessageMapper } from './message-mapper.ts';
 
 export interface ClaudeAgentConfig {
@@ -134,6 +135,8 @@ export class ClaudeAgent implements Agent {
       await this.stop();
       throw error;
     }
+    // A resumed Claude knows its conversation's last usage already: shown before the next turn.
+    if (this.#options.resume) void this.#refreshContext();
   }
 
   send(content: string, messageId: string, attachments: readonly StoredAttachment[] = []): void {
@@ -194,6 +197,34 @@ export class ClaudeAgent implements Agent {
       },
     );
     return this.#models;
+  }
+
+  async supportedCommands(): Promise<SlashCommand[]> {
+    const query = this.#requireQuery();
+    // The SDK keeps the list from Claude's initialize answer, replaced whenever Claude pushes a new one.
+    return slashCommandsFromClaude(
+      await withTimeout(query.supportedCommands(), this.#controlTimeoutMs, 'Claude did not list its commands in time'),
+    );
+  }
+
+  /**
+   * Asks Claude how full its context is: a control request Claude answers from the usage the
+   * model reported for its latest answer (`summary`: no token-count call, no model call).
+   */
+  async #refreshContext(): Promise<void> {
+    const query = this.#query;
+    if (!query || this.#stopping || this.#exitReported) return;
+    try {
+      const usage = await withTimeout(
+        query.getContextUsage({ detail: 'summary' }),
+        this.#controlTimeoutMs,
+        'Claude did not say how full its context is in time',
+      );
+      const context = contextFromClaude(usage);
+      if (context && !this.#stopping && !this.#exitReported) this.#emit({ type: 'context', context });
+    } catch {
+      // An older Claude (or one busy ending) that cannot say: the figure stays as it was.
+    }
   }
 
   get #controlTimeoutMs(): number {
@@ -333,7 +364,9 @@ export class ClaudeAgent implements Agent {
     if (authFailure && event.result !== undefined) {
       this.#reportExit(describeAuthFailure(event.result));
       void this.#terminate();
+      return;
     }
+    void this.#refreshContext();
   }
 
   #reportExit(failure: string | null): void {

@@ -1,4 +1,4 @@
-import { PermissionMode, type FileDiff, type TranscriptEvent, type Usage } from '../../protocol/index.ts';
+import { formatTokens, PermissionMode, type FileDiff, type TranscriptEvent, type Usage } from '../../protocol/index.ts';
 import type { AgentEvent } from '../agent.ts';
 import { diffFromPatch, isPatchHunks, wholeFile } from '../decisions/file-diff.ts';
 import { roundUsd } from '../summary.ts';
@@ -74,19 +74,22 @@ export class ClaudeMessageMapper {
         const metadata = isObject(message.compact_metadata) ? message.compact_metadata : {};
         const trigger = stringOr(metadata.trigger, null);
         const tokens = count(metadata.pre_tokens);
-        const how = [
-          trigger === 'auto' ? 'automatically' : trigger === 'manual' ? 'on request' : null,
-          tokens > 0 ? `${tokens.toLocaleString('en-US')} tokens before` : null,
-        ]
-          .filter(Boolean)
-          .join(', ');
+        const after = typeof metadata.post_tokens === 'number' ? count(metadata.post_tokens) : null;
+        const how = trigger === 'auto' ? ' automatically' : trigger === 'manual' ? ' on request' : '';
+        const sizes =
+          tokens > 0 && after !== null
+            ? `: ${formatTokens(tokens)} → ${formatTokens(after)} tokens`
+            : tokens > 0
+              ? `: ${formatTokens(tokens)} tokens before`
+              : '';
         return transcript([
           {
             type: 'system',
             subtype: 'compact_boundary',
             trigger,
             pre_tokens: tokens,
-            text: `Conversation compacted${how ? ` (${how})` : ''}`,
+            ...(after === null ? {} : { post_tokens: after }),
+            text: `Conversation compacted${how}${sizes}`,
           },
         ]);
       }

@@ -155,6 +155,7 @@ describe('Session state machine', () => {
         setPermissionMode: async (mode) => mode,
         setModel: async () => {},
         supportedModels: async () => [],
+        supportedCommands: async () => [],
         rewindFiles: async () => ({ canRewind: false }),
         stop: async () => {},
       }),
@@ -360,6 +361,25 @@ describe('Session permission mode, model and todos', () => {
       tool_use_id: 't1',
       items: [{ status: 'completed' }, { active_form: 'doing 1' }, {}],
     });
+  });
+});
+
+describe('Session context and commands', () => {
+  it('keeps the context figure Claude reports and publishes it; a new session has none', async () => {
+    const { session, agent, published } = await started();
+    expect(session.snapshot().context).toBeNull();
+    const context = { used_tokens: 43_000, max_tokens: 200_000, percentage: 22, compact_at_percentage: 83.5 };
+    agent.emitAgentEvent({ type: 'context', context });
+    expect(session.snapshot().context).toEqual(context);
+    const updates = published.filter((event) => event.type === 'session_updated');
+    expect(updates.at(-1)).toMatchObject({ session: { context } });
+  });
+
+  it('lists the agent’s commands while live, and refuses once ended', async () => {
+    const { session } = await started();
+    expect(await session.supportedCommands()).toEqual([expect.objectContaining({ name: 'compact' })]);
+    await session.stop();
+    expect(() => session.supportedCommands()).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
   });
 });
 

@@ -56,6 +56,7 @@ const session: SessionInfo = {
   node: null,
   changes: null,
   start_commit: null,
+  context: null,
 };
 
 const roundTrip = <T>(schema: { parse(value: unknown): T }, value: T): T => schema.parse(JSON.parse(JSON.stringify(value)));

@@ -71,6 +71,30 @@ describe('ClaudeMessageMapper on real captures', () => {
     }
   });
 
+  it('says what compaction did, from the sizes Claude reports before and after', () => {
+    const events = transcriptOf(mapAll(stdoutFrames('claude-2.1.238-bb-steer-then-compact.stdout.jsonl')));
+    expect(events.find((event) => event.type === 'system' && event.subtype === 'compact_boundary')).toMatchObject({
+      trigger: 'manual',
+      pre_tokens: 30_951,
+      post_tokens: 2_185,
+      text: 'Conversation compacted on request: 31k → 2.2k tokens',
+    });
+    const older = new ClaudeMessageMapper().map({
+      type: 'system',
+      subtype: 'compact_boundary',
+      compact_metadata: { trigger: 'auto', pre_tokens: 152_400 },
+    });
+    expect(transcriptOf(older)).toEqual([
+      {
+        type: 'system',
+        subtype: 'compact_boundary',
+        trigger: 'auto',
+        pre_tokens: 152_400,
+        text: 'Conversation compacted automatically: 152k tokens before',
+      },
+    ]);
+  });
+
   it('turns text_delta stream events into deltas of the message being streamed', () => {
     const frames = stdoutFrames('claude-2.1.238-bb-killed-midstream-then-resume.stdout.jsonl');
     const events = transcriptOf(mapAll(frames));
