@@ -24,7 +24,7 @@ test('approve on the phone, watch on the desktop; input and kill reach both', as
   await expect(desktopView.getByTestId('tool-call').getByTestId('tool-status')).toHaveText('done');
   await expect(desktopView.getByTestId('turn-complete')).toHaveCount(1);
   // One place per request: the tool row carries the decision, named for the device that made it.
-  await expect(desktopView.getByTestId('tool-call').getByTestId('decision')).toHaveText('allowed on Chrome on Android');
+  await expect(desktopView.getByTestId('tool-call').getByTestId('decision')).toHaveText(/^allowed on Chrome on Android( \(\d+\))?$/);
   await expect(phoneView.getByTestId('tool-call').getByTestId('decision')).toHaveText('allowed by you');
   await expect(desktopView.getByTestId('permission-item')).toHaveCount(0);
 

@@ -43,11 +43,11 @@ export const END_TEXT: Record<EndReason, string> = {
 };
 
 /**
- * Why a session is over, in a sentence: its failure when Claude failed (the end reason then only
- * says how it was cleaned up), else what ended it.
+ * Why a session is over, in a sentence: that Claude failed (its failure is shown beside it, so
+ * not repeated here; the end reason then only says how it was cleaned up), else what ended it.
  */
-export function endText(session: Pick<SessionInfo, 'state' | 'failure'>, reason: EndReason | null): string {
-  if (session.state === 'failed') return `This session failed${session.failure ? `: ${session.failure.split('\n', 1)[0]}` : '.'}`;
+export function endText(session: Pick<SessionInfo, 'state'>, reason: EndReason | null): string {
+  if (session.state === 'failed') return 'This session ended when Claude failed.';
   return reason ? END_TEXT[reason] : 'This session has ended.';
 }
 

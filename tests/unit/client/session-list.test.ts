@@ -50,7 +50,7 @@ describe('endLook', () => {
 
   it('a failed session says its failure, never that everyone had left', () => {
     expect(endText(ended('failed', 'owner_disconnected', 'Not logged in\nstderr: ...'), 'owner_disconnected')).toBe(
-      'This session failed: Not logged in',
+      'This session ended when Claude failed.',
     );
     expect(endText(ended('finished', 'killed'), 'killed')).toBe('This session was killed.');
     expect(endText(ended('finished', null), null)).toBe('This session has ended.');
