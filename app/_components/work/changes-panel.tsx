@@ -7,7 +7,7 @@ import type { ChangeBase, ChangedFile, ChangesResponse, FilePatchResponse, Sessi
 import { changesVersion, useChanges, useFileDiff } from '../../_hooks/use-work.ts';
 import { useWindowed } from '../../_hooks/use-windowed.ts';
 import { Button } from '../ui/button.tsx';
-import { CodeView, Loading, usePreloadViewer, WorkProblem } from './lazy-code-view.tsx';
+import { CodeView, Loading, PathBar, usePreloadViewer, WorkProblem } from './lazy-code-view.tsx';
 
 const ROW_HEIGHT = 56;
 /** A diff with more lines than this waits for a tap: a phone should not highlight it unasked. */
@@ -210,26 +210,18 @@ function FileDiffPanel({
   const status = CHANGE_STATUS[data?.status ?? file.status];
   return (
     <div className="flex min-h-0 flex-1 flex-col" data-testid="file-diff">
-      <div className="flex min-w-0 items-center gap-2 border-b border-border px-1 py-1 sm:px-2">
-        <Button variant="ghost" onClick={onBack} aria-label="All changes" className="px-2">
-          <span aria-hidden="true">←</span>
-        </Button>
-        <div className="min-w-0 flex-1">
-          <p className="truncate font-mono text-sm font-semibold" data-testid="file-diff-path" title={file.path}>
-            {file.path}
-          </p>
-          <p className="text-xs text-muted">
-            {status.word}
-            {file.old_path && ` from ${file.old_path}`}
-            {data && !data.binary && (
-              <>
-                {' · '}
-                <span className="text-success-text">+{data.additions}</span> <span className="text-danger-text">−{data.deletions}</span>
-              </>
-            )}
-          </p>
-        </div>
-      </div>
+      <PathBar path={file.path} backLabel="All changes" onBack={onBack} testId="file-diff-path">
+        <p className="text-xs text-muted">
+          {status.word}
+          {file.old_path && ` from ${file.old_path}`}
+          {data && !data.binary && (
+            <>
+              {' · '}
+              <span className="text-success-text">+{data.additions}</span> <span className="text-danger-text">−{data.deletions}</span>
+            </>
+          )}
+        </p>
+      </PathBar>
       <WorkProblem error={error} className="p-3" />
       {isLoading && !data ? <Loading what="the diff" /> : data ? <PatchBody patch={data} /> : null}
     </div>

@@ -8,8 +8,7 @@ import { FILE_LIMITS } from '../../../lib/protocol/rules.ts';
 import { useFileContent, useFileSearch } from '../../_hooks/use-work.ts';
 import { useWindowed } from '../../_hooks/use-windowed.ts';
 import { useLive } from '../live-provider.tsx';
-import { Button } from '../ui/button.tsx';
-import { CodeView, Loading, usePreloadViewer, WorkProblem } from './lazy-code-view.tsx';
+import { CodeView, Loading, PathBar, usePreloadViewer, WorkProblem } from './lazy-code-view.tsx';
 
 const ROW_HEIGHT = 44;
 const INDENT_REM = 1;
@@ -261,23 +260,15 @@ function FileViewer({ sessionId, path, onBack }: { sessionId: string; path: stri
   }, [data]);
   return (
     <div className="flex min-h-0 flex-1 flex-col" data-testid="file-viewer">
-      <div className="flex min-w-0 items-center gap-2 border-b border-border px-1 py-1 sm:px-2">
-        <Button variant="ghost" onClick={onBack} aria-label="All files" className="px-2">
-          <span aria-hidden="true">←</span>
-        </Button>
-        <div className="min-w-0 flex-1">
-          <p className="truncate font-mono text-sm font-semibold" title={path} data-testid="file-viewer-path">
-            {path}
+      <PathBar path={path} backLabel="All files" onBack={onBack} testId="file-viewer-path">
+        {data && (
+          <p className="text-xs text-muted">
+            {formatBytes(data.size)}
+            {data.text !== null && ` · ${plural(rows.length, 'line')}`}
+            {data.language && ` · ${data.language}`}
           </p>
-          {data && (
-            <p className="text-xs text-muted">
-              {formatBytes(data.size)}
-              {data.text !== null && ` · ${plural(rows.length, 'line')}`}
-              {data.language && ` · ${data.language}`}
-            </p>
-          )}
-        </div>
-      </div>
+        )}
+      </PathBar>
       <WorkProblem error={error} className="p-3" />
       {isLoading && !data ? (
         <Loading what="the file" />

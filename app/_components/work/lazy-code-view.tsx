@@ -1,8 +1,9 @@
 'use client';
 
-import { useEffect, useState, type ComponentProps } from 'react';
+import { useEffect, useState, type ComponentProps, type ReactNode } from 'react';
 import { ApiError } from '../../../lib/client/shared/api-error.ts';
 import type * as CodeViewModuleType from './code-view.tsx';
+import { Button } from '../ui/button.tsx';
 
 type CodeViewModule = typeof CodeViewModuleType;
 let loaded: CodeViewModule | null = null;
@@ -59,5 +60,34 @@ export function WorkProblem({ error, className = '' }: { error: unknown; classNa
       {lead && <span className="font-semibold">{lead}: </span>}
       {message}
     </p>
+  );
+}
+
+/** The bar above a diff or a file: back to the list, the path, and a line of facts under it. */
+export function PathBar({
+  path,
+  backLabel,
+  onBack,
+  testId,
+  children,
+}: {
+  path: string;
+  backLabel: string;
+  onBack: () => void;
+  testId: string;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="flex min-w-0 items-center gap-2 border-b border-border px-1 py-1 sm:px-2">
+      <Button variant="ghost" onClick={onBack} aria-label={backLabel} className="px-2">
+        <span aria-hidden="true">←</span>
+      </Button>
+      <div className="min-w-0 flex-1">
+        <p className="truncate font-mono text-sm font-semibold" data-testid={testId} title={path}>
+          {path}
+        </p>
+        {children}
+      </div>
+    </div>
   );
 }
