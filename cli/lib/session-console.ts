@@ -495,7 +495,7 @@ class SessionConsole {
       return;
     }
     this.#leaveArmed = true;
-    if (this.#tracker.busy) {
+    if (this.#tracker.turnUnderWay) {
       this.#note(this.#o.style.yellow('Interrupting… (Ctrl-C again to leave)'));
       this.#o.api.interrupt(this.#session.id).catch((error: unknown) => {
         this.#note(this.#o.style.red(`vibes: interrupt failed: ${(error as Error).message}`));

@@ -14,6 +14,7 @@ export class SessionTracker {
   #awaitingEcho = 0;
   #lastOwnInputSeq = 0;
   #lastTurnSeq = 0;
+  #lastInputSeq = 0;
   #lastTurnOk: boolean | null = null;
   /** Requests to the server not yet answered. */
   #inFlight = 0;
@@ -64,6 +65,7 @@ export class SessionTracker {
     const { event } = entry;
     switch (event.type) {
       case 'user_input':
+        this.#lastInputSeq = entry.seq;
         if (event.client_id === this.#ownClientId && !fromHistory) {
           this.#awaitingEcho = Math.max(0, this.#awaitingEcho - 1);
           this.#lastOwnInputSeq = entry.seq;
@@ -118,6 +120,14 @@ export class SessionTracker {
 
   get busy(): boolean {
     return this.#session.state === 'processing' || this.#session.state === 'waiting_permission';
+  }
+
+  /**
+   * For Ctrl-C: the transcript runs ahead of the list update (coalesced), so an input after the
+   * last turn's end already means a turn to interrupt.
+   */
+  get turnUnderWay(): boolean {
+    return this.busy || (this.#session.state === 'idle' && this.#lastInputSeq > this.#lastTurnSeq);
   }
 
   /** Everything this process asked for is done: no request out, its inputs echoed, their turns over. */
