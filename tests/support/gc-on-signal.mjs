@@ -2,6 +2,7 @@
 // and prints its memory, so a soak compares what is still live rather than what the collector
 // has not got round to yet.
 import process from 'node:process';
+import { setImmediate, setTimeout } from 'node:timers';
 
 process.on('SIGUSR2', () => {
   globalThis.gc?.();
