@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type TestInfo, type Page } from '@playwright/test';
-import { card, openDashboard, scriptApi, uniqueName, visible } from './support/dashboard.ts';
+import { card, openDashboard, openFromList, scriptApi, uniqueName, visible } from './support/dashboard.ts';
 
 // Slash commands in the composer and the context gauge, against the fake Claude: it lists the
 // folder's .claude/commands beside a few built-ins, and `near-limit` fills its context to 75% of
@@ -41,7 +41,7 @@ test('the context gauge near its limit, and slash commands listed as you type, r
   await expect(cardGauge).toHaveAttribute('title', 'Context 75% full: 150k of 200k tokens. Claude compacts the conversation soon at 83.5%');
 
   // Open it: the page subscribes, so the session outlives the script that made it.
-  await sessionCard.getByRole('link').click();
+  await openFromList(page, sessionCard.getByRole('link'));
   await expect(page).toHaveURL(new RegExp(`session=${created.id}`));
   const view = page.getByRole('region', { name: /^Session / });
   const gauge = view.getByTestId('context-gauge');

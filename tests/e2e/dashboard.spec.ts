@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { card, NEEDS_PERMISSION, openDashboard, SCENARIO, scriptApi, uniqueName, visible } from './support/dashboard.ts';
+import { card, NEEDS_PERMISSION, openDashboard, openFromList, SCENARIO, scriptApi, uniqueName, visible } from './support/dashboard.ts';
 
 const SCREENSHOTS = 'test-results/screenshots';
 
@@ -33,7 +33,7 @@ test('a session started through the API appears live and moves processing -> nee
   await expect(sessionCard.locator('[data-testid=session-state][data-state=processing]')).toContainText('Working');
 
   // Open it: the page subscribes, so the session outlives the script that made it.
-  await sessionCard.getByRole('link').click();
+  await openFromList(page, sessionCard.getByRole('link'));
   await expect(page).toHaveURL(new RegExp(`session=${created.id}`));
   const view = page.getByRole('region', { name: /^Session / });
   await expect(view.getByTestId('assistant-text').first()).toBeVisible();
@@ -61,7 +61,7 @@ test('a session started through the API appears live and moves processing -> nee
   await expect(prompt).toBeHidden();
 
   // The browser's back and forward buttons move between the list and the session.
-  await sessionCard.getByRole('link').click();
+  await openFromList(page, sessionCard.getByRole('link'));
   await expect(page.getByRole('region', { name: /^Session / }).getByTestId('tool-call')).toBeVisible();
   await expect(page.getByRole('region', { name: /^Session / }).getByTestId('turn-complete')).toHaveCount(2);
   if (testInfo.project.name === 'pixel-7') await page.screenshot({ path: `${SCREENSHOTS}/phone-session.png` });

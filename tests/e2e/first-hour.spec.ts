@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
-import { NEEDS_PERMISSION, openDashboard, scriptApi, signIn, visible } from './support/dashboard.ts';
+import { NEEDS_PERMISSION, openDashboard, openFromList, scriptApi, signIn, visible } from './support/dashboard.ts';
 
 // What a newcomer sees in the first hour (issue 17): cards worth a glance, a History that says
 // how each session ended, a phone header in one row, and nothing opened or answered behind their back.
@@ -67,7 +67,7 @@ test('phone: the session header is one row with Kill in it; code scrolls sideway
   await openDashboard(page);
   const api = scriptApi('phone');
   const created = await api.createSession({ prompt: 'markdown please', source: 'api' });
-  await cardOf(page, created.id).getByRole('link').click();
+  await openFromList(page, cardOf(page, created.id).getByRole('link'));
   const view = page.getByRole('region', { name: /^Session / });
   const header = view.getByTestId('session-header');
   await expect(header.getByRole('button', { name: 'Kill' })).toBeVisible();

@@ -1,5 +1,14 @@
 import { devices, expect, test } from '@playwright/test';
-import { card, createFromDialog, NEEDS_PERMISSION, newDevice, openDashboard, uniqueName, visible } from './support/dashboard.ts';
+import {
+  card,
+  createFromDialog,
+  NEEDS_PERMISSION,
+  newDevice,
+  openDashboard,
+  openFromList,
+  uniqueName,
+  visible,
+} from './support/dashboard.ts';
 
 // Two devices in one test: a desktop and a phone watching the same sessions at once.
 
@@ -15,7 +24,7 @@ test('approve on the phone, watch on the desktop; input and kill reach both', as
   await expect(desktopView.getByTestId('session-state')).toHaveAttribute('data-state', 'waiting_permission');
 
   // The phone opens it from the list and approves there.
-  await card(phone, name).getByRole('link').click();
+  await openFromList(phone, card(phone, name).getByRole('link'));
   const phoneView = phone.getByRole('region', { name: /^Session / });
   await phoneView.getByTestId('permission-prompt').getByRole('button', { name: 'Allow', exact: true }).click();
 
@@ -58,7 +67,7 @@ test('when the owner leaves, ownership passes to the phone and the badge moves',
   await createFromDialog(desktop, { name });
   await expect(card(desktop, name).getByTestId('owner-badge')).toBeVisible();
 
-  await card(phone, name).getByRole('link').click();
+  await openFromList(phone, card(phone, name).getByRole('link'));
   const phoneView = phone.getByRole('region', { name: /^Session / });
   await expect(phoneView.getByTestId('viewer-count')).toContainText('2 viewers');
   await expect(phoneView.getByTestId('owner-badge')).toHaveCount(0);

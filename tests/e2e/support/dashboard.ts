@@ -40,6 +40,17 @@ export function scriptApi(label = 'script'): ApiClient {
 export const card = (page: Page, name: string): Locator =>
   page.getByTestId('session-card').filter({ has: page.getByTestId('session-name').getByText(name, { exact: true }) });
 
+/**
+ * Opens a session from its card's link. A live list re-renders a card when its session changes;
+ * a click that lands as the card is replaced is lost, so it is made again until the view opens.
+ */
+export async function openFromList(page: Page, link: Locator): Promise<void> {
+  await expect(async () => {
+    if (!/[?&]session=/.test(page.url())) await link.click({ timeout: 5_000 });
+    await expect(page).toHaveURL(/[?&]session=/, { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+}
+
 export const visible = (page: Page, testId: string): Locator => page.locator(`[data-testid=${testId}]:visible`);
 
 export async function newDevice(browser: Browser, options: BrowserContextOptions): Promise<Page> {
