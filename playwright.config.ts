@@ -1,23 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from './tests/support/chromium.ts';
 
 // Set once in the main process; workers inherit the environment, so all agree on it.
 process.env.VIBES_E2E_TOKEN ||= randomBytes(24).toString('hex');
 process.env.VIBES_E2E_PORT ||= '7499';
 const port = process.env.VIBES_E2E_PORT;
 
-const launchOptions = {
-  executablePath: '/usr/lib/chromium/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-};
+const launchOptions = CHROMIUM_LAUNCH;
 
 export default defineConfig({
   testDir: 'tests/e2e',

@@ -9,6 +9,7 @@ import buildWebIfStale from '../support/build-web.ts';
 import { GC_ON_SIGNAL_NODE_ARGS, memoryAfterGc } from '../support/memory-after-gc.ts';
 import { startServerProcess } from '../support/server-process.ts';
 import { deviceCookie } from '../support/sign-in.ts';
+import { CHROMIUM_LAUNCH } from '../support/chromium.ts';
 
 const ROUNDS = 3;
 const token = randomBytes(24).toString('hex');
@@ -18,17 +19,7 @@ const server = await startServerProcess({
   env: { VIBES_TOKEN: token, VIBES_RATE_LIMIT_PER_SECOND: '1000', VIBES_DISCONNECT_GRACE_MS: '600000' },
   nodeArgs: GC_ON_SIGNAL_NODE_ARGS,
 });
-const browser = await chromium.launch({
-  executablePath: '/usr/lib/chromium/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 try {
   const context = await browser.newContext({ ...devices['Pixel 7'] });
   const page = await context.newPage();

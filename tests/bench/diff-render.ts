@@ -14,6 +14,7 @@ import { ApiClient } from '../../lib/client/node/api-client.ts';
 import buildWebIfStale from '../support/build-web.ts';
 import { startServerProcess } from '../support/server-process.ts';
 import { deviceCookie } from '../support/sign-in.ts';
+import { CHROMIUM_LAUNCH } from '../support/chromium.ts';
 
 const LINES = 5_000;
 const ROUNDS = 5;
@@ -40,17 +41,7 @@ buildWebIfStale();
 const server = await startServerProcess({
   env: { VIBES_TOKEN: token, VIBES_RATE_LIMIT_PER_SECOND: '1000', VIBES_DISCONNECT_GRACE_MS: '600000' },
 });
-const browser = await chromium.launch({
-  executablePath: '/usr/lib/chromium/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 try {
   const api = new ApiClient({ baseUrl: server.url, token, clientId: 'bench-diff' });
   const session = await api.createSession({ name: 'big diff', cwd: repo, demo: true });

@@ -6,6 +6,7 @@ import { ApiClient } from '../../lib/client/node/api-client.ts';
 import buildWebIfStale from '../support/build-web.ts';
 import { startServerProcess } from '../support/server-process.ts';
 import { deviceCookie } from '../support/sign-in.ts';
+import { CHROMIUM_LAUNCH } from '../support/chromium.ts';
 
 const TARGET_EVENTS = 10_000;
 const TURNS = 4;
@@ -15,18 +16,7 @@ buildWebIfStale();
 const server = await startServerProcess({
   env: { VIBES_TOKEN: token, VIBES_RATE_LIMIT_PER_SECOND: '1000', VIBES_DISCONNECT_GRACE_MS: '600000' },
 });
-const browser = await chromium.launch({
-  executablePath: '/usr/lib/chromium/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 try {
   const api = new ApiClient({ baseUrl: server.url, token, clientId: 'bench-writer' });
   // Several long streamed replies: every chunk is one transcript event.
