@@ -112,6 +112,8 @@ class SessionConsole {
       write: (text) => this.#write(text),
       ownClientId: options.stream.clientId,
       echoOwnInput: !this.#interactive,
+      // Piped, the text stays the Markdown Claude wrote, for whatever reads it.
+      ...(this.#stdout.isTTY ? { markdownWidth: () => this.#stdout.columns || Number(process.env.COLUMNS) || 80 } : {}),
     });
   }
 

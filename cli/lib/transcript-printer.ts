@@ -1,3 +1,4 @@
+import { MarkdownStream, type MarkdownPiece } from '../../lib/client/shared/markdown-stream.ts';
 import { REMOVAL_TEXT, attachmentLabel, stateLook } from '../../lib/client/shared/labels.ts';
 import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
 import type { RemovalReason, SessionInfo, TodoList, TranscriptEvent } from '../../lib/protocol/index.ts';
@@ -6,6 +7,7 @@ import { decisionLines, diffLines, modeLabel, todoLines, type Decision } from '.
 import { shortId } from './ids.ts';
 import type { Style } from './style.ts';
 import { truncate } from './style.ts';
+import { markdownLines } from './terminal-markdown.ts';
 
 export interface PrinterOptions {
   style: Style;
@@ -13,6 +15,8 @@ export interface PrinterOptions {
   /** This process's client id: its own input is already on screen in a terminal. */
   ownClientId?: string;
   echoOwnInput: boolean;
+  /** On a terminal: Claude's text is laid out as Markdown, this many columns wide; else printed as written. */
+  markdownWidth?: () => number;
 }
 
 /**
@@ -26,6 +30,8 @@ export class TranscriptPrinter {
   /** Tool calls whose diff the request already showed: their result need not show it again. */
   readonly #diffShownFor = new Set<string>();
   #lineOpen = false;
+  /** Messages being streamed as Markdown: what their text has completed so far is on screen. */
+  readonly #markdown = new Map<string, MarkdownStream>();
 
   constructor(options: PrinterOptions) {
     this.#options = options;
@@ -47,12 +53,24 @@ export class TranscriptPrinter {
       case 'text_delta':
         if (this.#streamed.has(`skip:${event.message_id}`)) return;
         this.#streamed.add(event.message_id);
+        if (this.#options.markdownWidth) {
+          const stream = this.#markdown.get(event.message_id) ?? new MarkdownStream();
+          this.#markdown.set(event.message_id, stream);
+          this.#print(stream.push(event.text));
+          return;
+        }
         this.#options.write(event.text);
         this.#lineOpen = !event.text.endsWith('\n');
         return;
       case 'text':
         if (this.#streamed.has(event.message_id)) {
           this.endLine();
+          return;
+        }
+        if (this.#options.markdownWidth) {
+          const stream = new MarkdownStream();
+          this.endLine();
+          this.#print([...stream.push(event.text), ...stream.end()]);
           return;
         }
         this.line(event.text.replace(/\n+$/, ''));
@@ -159,10 +177,20 @@ export class TranscriptPrinter {
     this.#options.write(`${text}\n`);
   }
 
+  /** Ends what is being printed: the open line, and the Markdown still held back (the last line, a table). */
   endLine(): void {
+    for (const [id, stream] of this.#markdown) {
+      this.#markdown.delete(id);
+      this.#print(stream.end());
+    }
     if (!this.#lineOpen) return;
     this.#lineOpen = false;
     this.#options.write('\n');
+  }
+
+  #print(pieces: readonly MarkdownPiece[]): void {
+    const width = this.#options.markdownWidth?.() ?? 80;
+    for (const line of markdownLines(pieces, this.#options.style, width)) this.#options.write(`${line}\n`);
   }
 }
 
