@@ -531,7 +531,7 @@ class SessionConsole {
   #leave(code: number, session: 'held' | 'gone' = 'held'): void {
     if (this.#phase.name === 'left') return;
     this.#phase = { name: 'left' };
-    this.#printer.endLine();
+    this.#printer.flush();
     for (const cleanup of this.#cleanups) cleanup();
     this.#rl?.close();
     this.#stdin.destroy();

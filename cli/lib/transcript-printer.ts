@@ -64,12 +64,12 @@ export class TranscriptPrinter {
         return;
       case 'text':
         if (this.#streamed.has(event.message_id)) {
-          this.endLine();
+          this.flush();
           return;
         }
         if (this.#options.markdownWidth) {
           const stream = new MarkdownStream();
-          this.endLine();
+          this.flush();
           this.#print([...stream.push(event.text), ...stream.end()]);
           return;
         }
@@ -173,16 +173,21 @@ export class TranscriptPrinter {
   }
 
   line(text: string): void {
-    this.endLine();
+    this.flush();
     this.#options.write(`${text}\n`);
   }
 
-  /** Ends what is being printed: the open line, and the Markdown still held back (the last line, a table). */
-  endLine(): void {
+  /** Ends what is being printed: the Markdown still held back (its last line, a table), and the open line. */
+  flush(): void {
     for (const [id, stream] of this.#markdown) {
       this.#markdown.delete(id);
       this.#print(stream.end());
     }
+    this.endLine();
+  }
+
+  /** Before a prompt: held Markdown waits for the rest of its block, only a raw line is ended. */
+  endLine(): void {
     if (!this.#lineOpen) return;
     this.#lineOpen = false;
     this.#options.write('\n');
