@@ -28,9 +28,8 @@ export function KillButton({ sessionId, title }: { sessionId: string; title: str
   usePreload(loadKill);
   return (
     <>
-      <button
-        type="button"
-        className="vibes-button vibes-button-danger"
+      <Button
+        variant="danger"
         aria-haspopup="dialog"
         onClick={() => {
           setUsed(true);
@@ -38,7 +37,7 @@ export function KillButton({ sessionId, title }: { sessionId: string; title: str
         }}
       >
         Kill
-      </button>
+      </Button>
       {used && <KillDialog sessionId={sessionId} title={title} open={open} setOpen={setOpen} />}
     </>
   );
@@ -51,9 +50,8 @@ export function NewSessionButton({ onCreated, compact = false }: { onCreated: (i
   usePreload(loadNew);
   return (
     <>
-      <button
-        type="button"
-        className="vibes-button vibes-button-primary"
+      <Button
+        variant="primary"
         aria-haspopup="dialog"
         disabled={!clientId}
         onClick={() => {
@@ -69,7 +67,7 @@ export function NewSessionButton({ onCreated, compact = false }: { onCreated: (i
         ) : (
           'New session'
         )}
-      </button>
+      </Button>
       {used && <NewSessionDialog onCreated={onCreated} open={open} setOpen={setOpen} />}
     </>
   );
@@ -100,9 +98,7 @@ export function DevicesButton() {
   const [used, setUsed] = useState(false);
   return (
     <>
-      <button
-        type="button"
-        className="vibes-button"
+      <Button
         aria-haspopup="dialog"
         onClick={() => {
           setUsed(true);
@@ -110,7 +106,7 @@ export function DevicesButton() {
         }}
       >
         Devices
-      </button>
+      </Button>
       {used && <DevicesDialog open={open} setOpen={setOpen} />}
     </>
   );
