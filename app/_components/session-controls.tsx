@@ -7,6 +7,7 @@ import { MODE_LABELS } from '../../lib/client/shared/permission-modes.ts';
 import type { PermissionMode, SessionInfo } from '../../lib/protocol/index.ts';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
+import { Select } from './ui/field.tsx';
 import { Problem } from './ui/problem.tsx';
 
 const BypassDialog = dynamic(() => import('./bypass-dialog.tsx'), { ssr: false });
@@ -30,9 +31,9 @@ export function SessionControls({ session }: { session: SessionInfo }) {
     <div className="flex w-full min-w-0 flex-wrap items-center gap-2">
       <label className="min-w-0 flex-1">
         <span className="sr-only">Permission mode</span>
-        <select
+        <Select
           data-testid="mode-select"
-          className={`vibes-input min-h-11 w-full py-1 ${session.permission_mode === 'bypassPermissions' ? 'border-red-700 font-semibold text-danger-text' : ''}`}
+          className={`min-h-11 w-full py-1 ${session.permission_mode === 'bypassPermissions' ? 'border-danger font-semibold text-danger-text' : ''}`}
           value={session.permission_mode}
           disabled={!live}
           onChange={(event) => {
@@ -46,7 +47,7 @@ export function SessionControls({ session }: { session: SessionInfo }) {
               {MODE_LABELS[mode]}
             </option>
           ))}
-        </select>
+        </Select>
       </label>
       <ModelSelect session={session} live={live} />
       <Problem className="w-full">{changingMode.error}</Problem>
@@ -72,9 +73,9 @@ function ModelSelect({ session, live }: { session: SessionInfo; live: boolean })
     <>
       <label className="min-w-0 flex-1">
         <span className="sr-only">Model</span>
-        <select
+        <Select
           data-testid="model-select"
-          className="vibes-input min-h-11 w-full py-1"
+          className="min-h-11 w-full py-1"
           value={current}
           disabled={!live || options.length === 0}
           onChange={(event) => void changingModel.run(event.target.value)}
@@ -85,7 +86,7 @@ function ModelSelect({ session, live }: { session: SessionInfo; live: boolean })
               {model.display_name}
             </option>
           ))}
-        </select>
+        </Select>
       </label>
       <Problem className="w-full">{changingModel.error}</Problem>
     </>
