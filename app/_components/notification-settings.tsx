@@ -113,7 +113,9 @@ export function NotificationSettings({
 /** Registers the service worker, asks for permission, subscribes and tells the server. */
 async function enablePush(api: WebApi, kinds: NotificationKind[]): Promise<string | null> {
   if (!window.isSecureContext) {
-    throw new Error('Notifications need HTTPS: open vibes through its https:// address (docs/notifications.md shows how, e.g. Tailscale Serve).');
+    throw new Error(
+      'Notifications need HTTPS: open vibes through its https:// address (docs/notifications.md shows how, e.g. Tailscale Serve).',
+    );
   }
   if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
     throw new Error('This browser cannot receive push notifications here. On an iPhone, add vibes to the Home Screen first (iOS 16.4+).');
