@@ -18,6 +18,9 @@ export function offeredModes(allowBypass: boolean, current: PermissionMode): Per
   return modes;
 }
 
+/** Never narrower than the chosen option (so it reads whole), never wider than the row. */
+const SELECT_LABEL = 'max-w-full flex-auto shrink-0';
+
 /** Permission mode and model of a running session, changed live; bypass asks first, every time. */
 export function SessionControls({ session }: { session: SessionInfo }) {
   const { api, allowBypass } = useLive();
@@ -27,12 +30,13 @@ export function SessionControls({ session }: { session: SessionInfo }) {
   const setMode = (mode: PermissionMode) => void changingMode.run(mode);
 
   return (
-    <div className="flex w-full min-w-0 flex-wrap items-center gap-2">
-      <label className="min-w-0 flex-1">
+    // `contents`: the selects line up in the caller's row, each as wide as its longest option.
+    <div className="contents">
+      <label className={SELECT_LABEL}>
         <span className="sr-only">Permission mode</span>
         <select
           data-testid="mode-select"
-          className={`vibes-input min-h-11 w-full py-1 ${session.permission_mode === 'bypassPermissions' ? 'border-red-700 font-semibold text-danger-text' : ''}`}
+          className={`vibes-input min-h-11 w-full py-1 ${session.permission_mode === 'bypassPermissions' ? 'border-danger font-semibold text-danger-text' : ''}`}
           value={session.permission_mode}
           disabled={!live}
           onChange={(event) => {
@@ -70,7 +74,7 @@ function ModelSelect({ session, live }: { session: SessionInfo; live: boolean })
   const known = options.some((model) => model.value === current);
   return (
     <>
-      <label className="min-w-0 flex-1">
+      <label className={SELECT_LABEL}>
         <span className="sr-only">Model</span>
         <select
           data-testid="model-select"
