@@ -208,7 +208,10 @@ test('desktop split: a question is answered in the session pane, and its list ca
   await expect(view.getByTestId('question-form')).toBeVisible();
   await expect(listed).toBeVisible();
   await expect(listed.getByTestId('question-form')).toHaveCount(0);
+  // Open beside it, the card no longer offers to open it.
+  await expect(listed.getByTestId('open-decision')).toHaveCount(0);
   await expect(page.getByTestId('question-form')).toHaveCount(1);
+  await screenshot(page, testInfo, 'split-question');
   await api.answerPermission(created.id, (await api.getSession(created.id)).pending_permissions[0]?.request_id ?? '', {
     behavior: 'deny',
     source: 'api',
