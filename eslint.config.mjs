@@ -8,6 +8,7 @@ const PALETTE_NOT_YET_CONVERTED = [
   'app/_components/decision-card.tsx',
   'app/_components/question-form.tsx',
   'app/_components/pending-decisions.tsx',
+  'app/_components/session-menu.tsx',
   'app/_components/new-session-dialog.tsx',
 ];
 

@@ -78,7 +78,7 @@ export function Composer({ session }: { session: SessionInfo }) {
         Message to Claude
       </label>
       {(busyTurn || session.queued_inputs > 0) && (
-        <p className="mb-1 text-xs text-muted" data-testid="queue-note">
+        <p className="vibes-fold-when-short mb-1 text-xs text-muted" data-testid="queue-note">
           {session.queued_inputs > 0
             ? `${session.queued_inputs} input${session.queued_inputs === 1 ? '' : 's'} queued: sent when the turn ends`
             : session.state === 'waiting_permission'

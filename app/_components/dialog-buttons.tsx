@@ -7,34 +7,19 @@ import { useLive } from './live-provider.tsx';
 import { Button } from './ui/button.tsx';
 import { Problem } from './ui/problem.tsx';
 
-const loadKill = () => import('./kill-dialog.tsx');
 const loadNew = () => import('./new-session-dialog.tsx');
 const loadDevices = () => import('./devices-dialog.tsx');
-const KillDialog = dynamic(loadKill, { ssr: false });
 const NewSessionDialog = dynamic(loadNew, { ssr: false });
 const DevicesDialog = dynamic(loadDevices, { ssr: false });
 
 // A dialog mounts (and its code loads) on its first opening: `open` is null until then.
 
 /** Fetches the dialog code once the page is idle, so the first tap opens it at once. */
-function usePreload(load: () => Promise<unknown>) {
+export function usePreload(load: () => Promise<unknown>) {
   useEffect(() => {
     const handle = window.setTimeout(() => void load(), 1500);
     return () => window.clearTimeout(handle);
   }, [load]);
-}
-
-export function KillButton({ sessionId, title }: { sessionId: string; title: string }) {
-  const [open, setOpen] = useState<boolean | null>(null);
-  usePreload(loadKill);
-  return (
-    <>
-      <Button variant="danger" aria-haspopup="dialog" onClick={() => setOpen(true)}>
-        Kill
-      </Button>
-      {open !== null && <KillDialog sessionId={sessionId} title={title} open={open} setOpen={setOpen} />}
-    </>
-  );
 }
 
 export function NewSessionButton({ onCreated, compact = false }: { onCreated: (id: string) => void; compact?: boolean }) {

@@ -19,6 +19,9 @@ export function offeredModes(allowBypass: boolean, current: PermissionMode): Per
   return modes;
 }
 
+/** Never narrower than the chosen option (so it reads whole), never wider than the row. */
+const SELECT_LABEL = 'max-w-full flex-auto shrink-0';
+
 /** Permission mode and model of a running session, changed live; bypass asks first, every time. */
 export function SessionControls({ session }: { session: SessionInfo }) {
   const { api, allowBypass } = useLive();
@@ -28,8 +31,9 @@ export function SessionControls({ session }: { session: SessionInfo }) {
   const setMode = (mode: PermissionMode) => void changingMode.run(mode);
 
   return (
-    <div className="flex w-full min-w-0 flex-wrap items-center gap-2">
-      <label className="min-w-0 flex-1">
+    // `contents`: the selects line up in the caller's row, each as wide as its longest option.
+    <div className="contents">
+      <label className={SELECT_LABEL}>
         <span className="sr-only">Permission mode</span>
         <Select
           data-testid="mode-select"
@@ -71,7 +75,7 @@ function ModelSelect({ session, live }: { session: SessionInfo; live: boolean })
   const known = options.some((model) => model.value === current);
   return (
     <>
-      <label className="min-w-0 flex-1">
+      <label className={SELECT_LABEL}>
         <span className="sr-only">Model</span>
         <Select
           data-testid="model-select"
