@@ -7,7 +7,7 @@ import { decisionLines, diffLines, modeLabel, todoLines, type Decision } from '.
 import { shortId } from './ids.ts';
 import type { Style } from './style.ts';
 import { truncate } from './style.ts';
-import { markdownLines } from './terminal-markdown.ts';
+import { markdownLines, markdownText } from './terminal-markdown.ts';
 
 export interface PrinterOptions {
   style: Style;
@@ -68,9 +68,8 @@ export class TranscriptPrinter {
           return;
         }
         if (this.#options.markdownWidth) {
-          const stream = new MarkdownStream();
           this.flush();
-          this.#print([...stream.push(event.text), ...stream.end()]);
+          for (const line of markdownText(event.text, this.#options.style, this.#options.markdownWidth())) this.#options.write(`${line}\n`);
           return;
         }
         this.line(event.text.replace(/\n+$/, ''));
@@ -155,7 +154,7 @@ export class TranscriptPrinter {
     if (this.#shownRequests.has(request.request_id)) return;
     this.#shownRequests.add(request.request_id);
     if (request.display.type === 'diff' && request.tool_use_id) this.#diffShownFor.add(request.tool_use_id);
-    for (const line of decisionLines(request, this.#options.style)) this.line(line);
+    for (const line of decisionLines(request, this.#options.style, this.#options.markdownWidth?.())) this.line(line);
   }
 
   removed(reason: RemovalReason): void {

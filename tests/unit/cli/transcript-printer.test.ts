@@ -35,6 +35,17 @@ describe('TranscriptPrinter and Markdown', () => {
     expect(shown()).toBe('• one\n• two\n');
   });
 
+  it("lays out a plan's Markdown under its decision on a terminal, and leaves it as written when piped", () => {
+    const plan = { request_id: 'r', tool_name: 'ExitPlanMode', input: {}, suggestions: [], kind: 'plan' as const };
+    const display = { type: 'plan' as const, plan: '# Fix it\n\n1. **Read** the parser', file_path: null };
+    const terminal = printer(true);
+    terminal.print.permission({ ...plan, display });
+    expect(terminal.shown()).toContain('\n    Fix it\n    ══════\n\n    1. Read the parser\n');
+    const piped = printer(false);
+    piped.print.permission({ ...plan, display });
+    expect(piped.shown()).toContain('\n    # Fix it\n\n    1. **Read** the parser\n');
+  });
+
   it('piped, prints the text as it arrives, Markdown and all', () => {
     const { print, delta, shown } = printer(false);
     delta('# Plan\n\nDo **th');
