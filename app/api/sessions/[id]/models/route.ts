@@ -1,7 +1,3 @@
-import { route } from '../../../../../lib/server/route.ts';
+import { handlers } from '../../../../../lib/server/handlers.ts';
 
-/** The models this session's Claude Code offers (its `supportedModels()`). */
-export const GET = route('listModels', async ({ runtime, params }) => {
-  const session = runtime.manager.get(params.id);
-  return { models: await session.supportedModels() };
-});
+export const GET = handlers.listModels;

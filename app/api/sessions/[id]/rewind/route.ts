@@ -1,8 +1,3 @@
-import { route } from '../../../../../lib/server/route.ts';
+import { handlers } from '../../../../../lib/server/handlers.ts';
 
-/** Puts the files back as they were before a message (a dry run shows what would change). */
-export const POST = route('rewind', async ({ runtime, params, clientId, body }) => {
-  const session = runtime.manager.get(params.id);
-  const result = await session.rewind({ to: body.to ?? null, dryRun: body.dry_run ?? false }, clientId);
-  return { ...result, session: session.infoFor(clientId) };
-});
+export const POST = handlers.rewind;

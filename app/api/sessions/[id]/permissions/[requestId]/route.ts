@@ -1,7 +1,3 @@
-import { route } from '../../../../../../lib/server/route.ts';
+import { handlers } from '../../../../../../lib/server/handlers.ts';
 
-export const POST = route('answerPermission', ({ runtime, params, clientId, body, device }) => {
-  const session = runtime.manager.get(params.id);
-  session.answerPermission(params.requestId, body, clientId, device ?? undefined);
-  return { session: session.infoFor(clientId) };
-});
+export const POST = handlers.answerPermission;

@@ -1,4 +1,3 @@
-import { route } from '../../../../../../../lib/server/route.ts';
+import { handlers } from '../../../../../../../lib/server/handlers.ts';
 
-/** What the turn started by the user_input at `seq` changed. */
-export const GET = route('turnChanges', ({ runtime, params }) => runtime.manager.turnChanges(params.id, params.seq));
+export const GET = handlers.turnChanges;
