@@ -68,7 +68,8 @@ export interface RouteSpec extends Endpoint {
   readonly stream?: true;
   /**
    * Who may call it: `anyone` (no credentials looked at), `token` (the token holder only),
-   * `device` (a signed-in browser only); when absent, either of those two. Checked before the body is read.
+   * `device` (a signed-in browser only); when absent, either of those two. Credentials are checked
+   * before the body is read; which of the two they are, once it is parsed (a bad body is told as such).
    */
   readonly auth?: 'anyone' | 'token' | 'device';
   /**
@@ -86,7 +87,7 @@ const CREDENTIALS = { maxBodyBytes: SMALL_BODY_BYTES, serverFirst: true } as con
 
 /**
  * The HTTP API, one line per route: where it lives (endpoints.ts) and what goes in and out.
- * The handlers (app/api, lib/server/server.ts), the Node client (ApiClient) and the dashboard's
+ * The handlers (route() in lib/server/*-routes.ts), the Node client (ApiClient) and the dashboard's
  * client (WebApi, by type only) are all checked against it, and tests/api/contract.test.ts calls
  * every route and checks each answer against its schema.
  */
