@@ -177,9 +177,9 @@ export function explain(error: Error, target: Target | undefined): Error {
   }
   if (code === 'NOT_FOUND') return new UserError(`${error.message}. Run \`vibes sessions list\` to see the active sessions.`, code);
   if (code === 'BYPASS_NOT_ALLOWED') return new UserError(error.message, code);
-  if (code) return new UserError(`The server said ${code}: ${error.message}`, code);
+  if (code && code !== 'NETWORK') return new UserError(`The server said ${code}: ${error.message}`, code);
   const cause = (error as { cause?: { code?: string } }).cause;
-  if (target && (refused(error) || cause?.code === 'ECONNRESET' || error.message === 'fetch failed')) {
+  if (target && (code === 'NETWORK' || refused(error) || cause?.code === 'ECONNRESET' || error.message === 'fetch failed')) {
     return new UserError(
       `Lost the vibes server at ${target.url} (${cause?.code ?? error.message}). Is it still running? \`vibes serve status\` tells.`,
       'UNREACHABLE',

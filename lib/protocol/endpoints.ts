@@ -58,3 +58,8 @@ export type RouteName = keyof typeof ENDPOINTS;
 
 /** Server-Sent Events (events.ts): the one route outside the table, served by lib/server/sse-hub.ts. */
 export const EVENT_STREAM_PATH = '/api/events';
+/** Its query, for a client that cannot set headers (a browser's EventSource): the id it keeps across reconnects, the last event it saw. */
+export interface EventStreamQuery {
+  client_id?: string | undefined;
+  last_event_id?: string | undefined;
+}

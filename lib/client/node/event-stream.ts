@@ -1,6 +1,8 @@
 import { EventSource, type FetchLike } from 'eventsource';
-import { ErrorBody, SERVER_EVENT_TYPES, ServerEvent, type SessionInfo } from '../../protocol/index.ts';
-import { ApiError } from './api-client.ts';
+import { EVENT_STREAM_PATH, type EventStreamQuery } from '../../protocol/endpoints.ts';
+import { withQuery } from '../../protocol/route-path.ts';
+import { SERVER_EVENT_TYPES, ServerEvent, type SessionInfo } from '../../protocol/index.ts';
+import { apiErrorOf } from '../shared/api-error.ts';
 
 export interface EventStreamOptions {
   baseUrl: string;
@@ -120,10 +122,10 @@ export class EventStream {
       let greeted = false;
       const timer = setTimeout(() => {
         this.close();
-        reject(new Error(`No hello from ${this.baseUrl}/api/events within ${helloTimeoutMs} ms`));
+        reject(new Error(`No hello from ${this.baseUrl}${EVENT_STREAM_PATH} within ${helloTimeoutMs} ms`));
       }, helloTimeoutMs);
 
-      const source = new EventSource(`${this.baseUrl}/api/events`, { fetch: this.#fetchWithAuth });
+      const source = new EventSource(`${this.baseUrl}${EVENT_STREAM_PATH}`, { fetch: this.#fetchWithAuth });
       this.#source = source;
       const receive = (message: MessageEvent) => {
         const event = parseFrame(message.data);
@@ -164,8 +166,8 @@ export class EventStream {
   readonly #fetchWithAuth: FetchLike = async (input, init) => {
     // EventSource retries every second; while the server stays away, wait longer each time.
     if (this.#failedConnects > 0) await backoff(this.#failedConnects, init.signal);
-    const url = new URL(input);
-    if (this.#clientId) url.searchParams.set('client_id', this.#clientId);
+    const query: EventStreamQuery = { client_id: this.#clientId };
+    const url = withQuery(String(input), query);
     const headers: Record<string, string> = { ...init.headers };
     if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
     try {
@@ -215,16 +217,10 @@ function parseFrame(data: unknown): ServerEvent | null {
   }
 }
 
-async function refusal(response: Response): Promise<ApiError> {
+async function refusal(response: Response): Promise<Error> {
   const body: unknown = await response
     .clone()
     .json()
     .catch(() => null);
-  const parsed = ErrorBody.safeParse(body);
-  if (parsed.success) return new ApiError(parsed.data.error.code, response.status, parsed.data.error.message);
-  return new ApiError(
-    response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL',
-    response.status,
-    `GET /api/events answered ${response.status}`,
-  );
+  return apiErrorOf(response.status, body, `GET ${EVENT_STREAM_PATH}`);
 }

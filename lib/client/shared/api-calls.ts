@@ -10,14 +10,15 @@ import type {
   PushSubscriptionBody,
   PushSubscriptionInfo,
   RouteBody,
-  RouteName,
   RouteParams,
   RouteQuery,
   RouteResponse,
   SessionInfo,
 } from '../../protocol/index.ts';
-import { ENDPOINTS } from '../../protocol/endpoints.ts';
-import { fillPath } from '../../protocol/route-path.ts';
+import { ENDPOINTS, type Endpoint, type RouteName } from '../../protocol/endpoints.ts';
+import { CLIENT_ID_HEADER } from '../../protocol/headers.ts';
+import { fillPath, withQuery } from '../../protocol/route-path.ts';
+import { ApiError, apiErrorOf } from './api-error.ts';
 
 export interface CallOptions<Name extends RouteName> {
   params?: RouteParams<Name>;
@@ -35,19 +36,62 @@ export function attachmentPath(sessionId: string, attachmentId: string): string 
   return fillPath(ENDPOINTS.getAttachment.path, { id: sessionId, attachmentId });
 }
 
-/**
- * The API's calls, written once over the route table (lib/protocol/routes.ts). ApiClient (Node,
- * answers checked with zod) and WebApi (the dashboard, zod-free) differ only in `call`.
- */
-export abstract class ApiCalls {
-  clientId: string | undefined;
+/** What a side brings to the one `call()`: how it reaches the server, nothing about the API. */
+export interface Transport {
+  /** Put before every path: '' for the page's own origin. */
+  baseUrl: string;
+  fetch: typeof fetch;
+  /** Sent with every request, beside the client id (the CLI's token). */
+  headers?: Readonly<Record<string, string>>;
+  /** More fetch options (the browser's `cache: 'no-store'`). */
+  init?: RequestInit;
+  /** Turns an answer into its route's response (the Node client's zod check); trusted as typed when absent. */
+  check?: (name: RouteName, body: unknown) => Promise<unknown>;
+}
 
-  constructor(clientId: string | undefined) {
+/**
+ * The API's calls, written once over the route table (lib/protocol/endpoints.ts) and typed from it
+ * (routes.ts, by type only, so zod stays out of the browser). ApiClient (Node) and WebApi (the
+ * dashboard) differ only in their Transport.
+ */
+export class ApiCalls {
+  clientId: string | undefined;
+  readonly #transport: Transport;
+
+  constructor(transport: Transport, clientId: string | undefined) {
+    this.#transport = transport;
     this.clientId = clientId;
   }
 
-  /** One request to the route `name`; rejects with ApiError on an error answer. */
-  abstract call<Name extends RouteName>(name: Name, options?: CallOptions<Name>): Promise<RouteResponse<Name>>;
+  /** One request to the route `name`; rejects with ApiError on an error answer, or `NETWORK` when none came. */
+  async call<Name extends RouteName>(name: Name, options: CallOptions<Name> = {}): Promise<RouteResponse<Name>> {
+    const { method, path: template }: Endpoint = ENDPOINTS[name];
+    const path = withQuery(fillPath(template, options.params ?? {}), options.query);
+    const { baseUrl, fetch, headers, init, check } = this.#transport;
+    const raw = isRawBody(options.body);
+    // Every POST route takes a body (routes.ts): `{}` when the caller has nothing to say.
+    const body = raw ? (options.body as BodyInit) : method === 'POST' ? JSON.stringify(options.body ?? {}) : undefined;
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${path}`, {
+        ...init,
+        method,
+        headers: {
+          ...headers,
+          ...(this.clientId ? { [CLIENT_ID_HEADER]: this.clientId } : {}),
+          ...(body === undefined ? {} : { 'Content-Type': raw ? 'application/octet-stream' : 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body }),
+      });
+    } catch (error) {
+      // fetch says only "fetch failed"; its cause (ECONNREFUSED, ECONNRESET) tells the CLI what happened.
+      const cause = (error as { cause?: unknown } | null)?.cause ?? error;
+      throw new ApiError('NETWORK', 0, `The server could not be reached (${String((cause as Error)?.message ?? cause)})`, { cause });
+    }
+    const json: unknown = await response.json().catch(() => null);
+    if (!response.ok) throw apiErrorOf(response.status, json, `${method} ${path}`);
+    return (check ? await check(name, json) : json) as RouteResponse<Name>;
+  }
 
   health() {
     return this.call('health');
