@@ -172,7 +172,13 @@ export class EventStream {
     if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
     try {
       const response = await this.#fetch(url, { ...init, headers } as RequestInit);
-      if (!response.ok) this.#lastFailure = await refusal(response);
+      if (!response.ok) {
+        const body: unknown = await response
+          .clone()
+          .json()
+          .catch(() => null);
+        this.#lastFailure = apiErrorOf(response.status, body, `GET ${EVENT_STREAM_PATH}`);
+      }
       this.#failedConnects = response.ok ? 0 : this.#failedConnects + 1;
       return response as Awaited<ReturnType<FetchLike>>;
     } catch (error) {
@@ -215,12 +221,4 @@ function parseFrame(data: unknown): ServerEvent | null {
   } catch {
     return null;
   }
-}
-
-async function refusal(response: Response): Promise<Error> {
-  const body: unknown = await response
-    .clone()
-    .json()
-    .catch(() => null);
-  return apiErrorOf(response.status, body, `GET ${EVENT_STREAM_PATH}`);
 }
