@@ -60,6 +60,6 @@ export type RouteName = keyof typeof ENDPOINTS;
 export const EVENT_STREAM_PATH = '/api/events';
 /** Its query, for a client that cannot set headers (a browser's EventSource): the id it keeps across reconnects, the last event it saw. */
 export interface EventStreamQuery {
-  client_id?: string | undefined;
-  last_event_id?: string | undefined;
+  client_id?: string | null | undefined;
+  last_event_id?: string | null | undefined;
 }

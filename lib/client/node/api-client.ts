@@ -1,5 +1,6 @@
 import type { RouteName } from '../../protocol/endpoints.ts';
-import { ApiCalls } from '../shared/api-calls.ts';
+import type { RouteResponse } from '../../protocol/routes.ts';
+import { ApiCalls, type CallOptions } from '../shared/api-calls.ts';
 import { ApiError } from '../shared/api-error.ts';
 
 export { ApiError };
@@ -21,23 +22,20 @@ export interface ApiClientOptions {
 /** Typed calls to the vibes HTTP API for Node (CLI, tests), with a bearer token; answers are checked against their schemas unless told not to. */
 export class ApiClient extends ApiCalls {
   readonly baseUrl: string;
+  readonly #checkAnswers: boolean;
 
   constructor(options: ApiClientOptions) {
     const baseUrl = options.baseUrl.replace(/\/$/, '');
-    super(
-      {
-        baseUrl,
-        fetch: options.fetch ?? fetch,
-        headers: options.token ? { Authorization: `Bearer ${options.token}` } : {},
-        ...(options.checkAnswers === false ? {} : { check: checkAnswer }),
-      },
-      options.clientId,
-    );
+    const headers: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
+    super({ baseUrl, fetch: options.fetch ?? fetch, headers }, options.clientId);
     this.baseUrl = baseUrl;
+    this.#checkAnswers = options.checkAnswers ?? true;
   }
-}
 
-async function checkAnswer(name: RouteName, body: unknown): Promise<unknown> {
-  const { ROUTES } = await import('../../protocol/routes.ts');
-  return ROUTES[name].response.parse(body);
+  override async call<Name extends RouteName>(name: Name, options?: CallOptions<Name>): Promise<RouteResponse<Name>> {
+    const answer = await super.call(name, options);
+    if (!this.#checkAnswers) return answer;
+    const { ROUTES } = await import('../../protocol/routes.ts');
+    return ROUTES[name].response.parse(answer) as RouteResponse<Name>;
+  }
 }

@@ -2,7 +2,7 @@ import { EventSource, type FetchLike } from 'eventsource';
 import { EVENT_STREAM_PATH, type EventStreamQuery } from '../../protocol/endpoints.ts';
 import { withQuery } from '../../protocol/route-path.ts';
 import { SERVER_EVENT_TYPES, ServerEvent, type SessionInfo } from '../../protocol/index.ts';
-import { apiErrorOf } from '../shared/api-error.ts';
+import { apiErrorOf } from '../shared/api-calls.ts';
 
 export interface EventStreamOptions {
   baseUrl: string;

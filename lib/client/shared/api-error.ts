@@ -15,15 +15,3 @@ export class ApiError extends Error {
     this.status = status;
   }
 }
-
-/**
- * The ApiError an error answer stands for: its `{error: {code, message}}` body, or, when the body
- * is not one (a proxy's page, a crash), a code from the status alone.
- */
-export function apiErrorOf(status: number, body: unknown, what: string): ApiError {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (typeof error?.code === 'string' && typeof error.message === 'string') {
-    return new ApiError(error.code as ErrorCode, status, error.message);
-  }
-  return new ApiError(status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', status, `Unexpected ${status} answer from ${what}`);
-}

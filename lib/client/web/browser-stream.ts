@@ -101,7 +101,7 @@ export class BrowserStream {
 
   #connect(): void {
     this.#source?.close();
-    const query: EventStreamQuery = { client_id: this.clientId ?? undefined, last_event_id: this.lastEventId ?? undefined };
+    const query: EventStreamQuery = { client_id: this.clientId, last_event_id: this.lastEventId };
     const source = this.#options.createEventSource(withQuery(this.#options.url, query));
     this.#source = source;
     for (const type of EVENT_TYPES) {

@@ -7,6 +7,7 @@ import { ApiCalls } from '../shared/api-calls.ts';
  */
 export class WebApi extends ApiCalls {
   constructor(options: { clientId?: string; fetch?: typeof fetch } = {}) {
-    super({ baseUrl: '', fetch: options.fetch ?? ((input, init) => fetch(input, init)), init: { cache: 'no-store' } }, options.clientId);
+    const send = options.fetch ?? fetch;
+    super({ baseUrl: '', fetch: (input, init) => send(input, { ...init, cache: 'no-store' }) }, options.clientId);
   }
 }
