@@ -1,5 +1,5 @@
 import type { RouteName } from '../../protocol/endpoints.ts';
-import type { RouteResponse } from '../../protocol/routes.ts';
+import type { DeviceInfo, RouteResponse, SessionInfo } from '../../protocol/index.ts';
 import { ApiCalls, type CallOptions } from '../shared/api-calls.ts';
 import { ApiError } from '../shared/api-error.ts';
 
@@ -37,5 +37,30 @@ export class ApiClient extends ApiCalls {
     if (!this.#checkAnswers) return answer;
     const { ROUTES } = await import('../../protocol/routes.ts');
     return ROUTES[name].response.parse(answer) as RouteResponse<Name>;
+  }
+
+  // The calls only Node clients make, kept out of the dashboard's first load.
+
+  health() {
+    return this.call('health');
+  }
+
+  async getSession(id: string): Promise<SessionInfo> {
+    return (await this.call('getSession', { params: { id } })).session;
+  }
+
+  /** A new token; the one this client holds stops working. */
+  rotateToken() {
+    return this.call('rotateToken');
+  }
+
+  /** A one-time pairing code and the sign-in links that carry it, for another device. */
+  pairing() {
+    return this.call('pairing');
+  }
+
+  /** Trades a pairing code for a device session (the answer sets its cookie). */
+  async signIn(code: string, label?: string): Promise<DeviceInfo> {
+    return (await this.call('signIn', { body: { code, ...(label ? { label } : {}) } })).device;
   }
 }

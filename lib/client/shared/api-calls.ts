@@ -52,7 +52,8 @@ export interface Transport {
 /**
  * The API's calls, written once over the route table (lib/protocol/endpoints.ts) and typed from it
  * (routes.ts, by type only, so zod stays out of the browser). ApiClient (Node) and WebApi (the
- * dashboard) differ only in their Transport, and in that ApiClient may check answers with zod.
+ * dashboard) differ in their Transport; ApiClient may check answers with zod, and adds the few
+ * calls the dashboard never makes, which stay out of its first load.
  */
 export class ApiCalls {
   clientId: string | undefined;
@@ -84,16 +85,13 @@ export class ApiCalls {
       });
     } catch (error) {
       // fetch says only "fetch failed"; its cause (ECONNREFUSED, ECONNRESET) tells the CLI what happened.
-      const cause = (error as { cause?: Error } | null)?.cause ?? (error as Error);
-      throw new ApiError('NETWORK', 0, `The server could not be reached (${cause.message})`, { cause });
+      throw new ApiError('NETWORK', 0, `The server could not be reached (${(error as Error).message})`, {
+        cause: (error as Error).cause ?? error,
+      });
     }
     const json: unknown = await response.json().catch(() => null);
     if (!response.ok) throw apiErrorOf(response.status, json, `${method} ${path}`);
     return json as RouteResponse<Name>;
-  }
-
-  health() {
-    return this.call('health');
   }
 
   async listSessions(): Promise<SessionInfo[]> {
@@ -107,10 +105,6 @@ export class ApiCalls {
 
   createSession(body: CreateSessionBody): Promise<SessionInfo> {
     return this.call('createSession', { body }).then(sessionOf);
-  }
-
-  getSession(id: string): Promise<SessionInfo> {
-    return this.call('getSession', { params: { id } }).then(sessionOf);
   }
 
   /** One page of a session's transcript, after `after` (a seq). */
@@ -211,21 +205,6 @@ export class ApiCalls {
   /** The machines of a cluster (on a single machine: this one), with their state and sessions. */
   listNodes() {
     return this.call('listNodes');
-  }
-
-  /** A new token; the one this client holds stops working. */
-  rotateToken() {
-    return this.call('rotateToken');
-  }
-
-  /** A one-time pairing code and the sign-in links that carry it, for another device. */
-  pairing() {
-    return this.call('pairing');
-  }
-
-  /** Trades a pairing code for a device session (the answer sets its cookie). */
-  async signIn(code: string, label?: string): Promise<DeviceInfo> {
-    return (await this.call('signIn', { body: { code, ...(label ? { label } : {}) } })).device;
   }
 
   /** Signs this browser out. */

@@ -168,7 +168,7 @@ export class BrowserStream {
 
 async function defaultProbe(): Promise<boolean> {
   try {
-    const response = await fetch(ENDPOINTS.listSessions.path, { cache: 'no-store' });
+    const response = await fetch(ENDPOINTS.listSessions.path);
     return response.status !== 401;
   } catch {
     return true;

@@ -90,7 +90,7 @@ describe("the clients' one call()", () => {
     expect(error).toMatchObject({
       code: 'NETWORK',
       status: 0,
-      message: 'The server could not be reached (connect ECONNREFUSED 127.0.0.1:9)',
+      message: 'The server could not be reached (fetch failed)',
     });
     expect((error as ApiError).cause).toBe(refused);
   });
