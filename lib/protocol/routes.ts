@@ -11,11 +11,14 @@ import {
   SetModelBody,
   ModelListResponse,
   CommandListResponse,
+  PinBody,
+  RenameBody,
 } from './requests.ts';
 import {
   EventsPage,
   HealthResponse,
   KillResponse,
+  RecentProjectsResponse,
   SessionListResponse,
   SessionResponse,
   TokenRotatedResponse,
@@ -71,6 +74,9 @@ export interface RouteSpec extends Endpoint {
 export const ROUTES = {
   health: { ...ENDPOINTS.health, response: HealthResponse },
   listNodes: { ...ENDPOINTS.listNodes, response: NodeListResponse },
+  renameSession: { ...ENDPOINTS.renameSession, body: RenameBody, response: SessionResponse, client: 'required' },
+  pinSession: { ...ENDPOINTS.pinSession, body: PinBody, response: SessionResponse, client: 'required' },
+  recentProjects: { ...ENDPOINTS.recentProjects, response: RecentProjectsResponse },
   uploadAttachment: {
     ...ENDPOINTS.uploadAttachment,
     status: 201,

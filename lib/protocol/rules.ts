@@ -35,6 +35,9 @@ export const LIMITS = {
   suggestions: 20,
   eventsPageMax: 1000,
   historyPageMax: 200,
+  searchChars: 200,
+  /** Recent working directories offered when starting a session. */
+  recentProjects: 12,
 } as const;
 
 /** Bounds on browsing a session's folder (lib/protocol/files.ts). */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ROUTES } from '../protocol/index.ts';
+import { compareListed, matchesFilter, ROUTES, sessionFilter } from '../protocol/index.ts';
 import { sendError } from './http-errors.ts';
 import { route, type RouteHandler } from './route.ts';
 
@@ -9,11 +9,17 @@ import { route, type RouteHandler } from './route.ts';
  * Next to be prepared; subscribing is what 500 viewers opening a session do at once.
  */
 const listSessions = route('listSessions', ({ runtime, clientId, query }) => {
+  const filter = sessionFilter(query);
   if (query.state === 'ended') {
-    const page = { limit: query.limit, ...(query.before === undefined ? {} : { before: query.before }) };
+    const page = { limit: query.limit, filter, ...(query.before === undefined ? {} : { before: query.before }) };
     return { sessions: runtime.manager.history(page, clientId) };
   }
-  return { sessions: runtime.sessions.list(clientId) };
+  return {
+    sessions: runtime.sessions
+      .list(clientId)
+      .filter((session) => matchesFilter(session, filter))
+      .sort(compareListed),
+  };
 });
 
 /** The subscriber gets the session in the answer; everyone else learns of it from a coalesced list update. */
