@@ -12,7 +12,6 @@ import type {
   SessionInfo,
   TranscriptEntry,
 } from '../protocol/index.ts';
-import { LIMITS } from '../protocol/index.ts';
 import type { AttachmentStore, StoredAttachment } from './attachments/store.ts';
 import type { AgentFactory } from './agent.ts';
 import { requireDirectory } from './directory.ts';
@@ -66,6 +65,9 @@ export interface CreateSessionOptions {
   /** The fake Claude answers instead of the real one. */
   demo?: boolean;
 }
+
+/** Recent working directories offered when starting a session. */
+const RECENT_PROJECTS = 12;
 
 /** Holds the live sessions: create, look up, query by client, and remove (ending the agent). */
 export class SessionManager {
@@ -246,7 +248,7 @@ export class SessionManager {
   }
 
   /** The working directories sessions ran in, the most recently active first. */
-  recentProjects(limit: number = LIMITS.recentProjects): RecentProject[] {
+  recentProjects(limit = RECENT_PROJECTS): RecentProject[] {
     this.flush();
     return this.#store
       .recentProjects(limit)

@@ -39,11 +39,3 @@ function inProject(cwd: string, project: string): boolean {
   const name = project.toLowerCase();
   return folder === name || folder.endsWith(`/${name}`);
 }
-
-/** Pinned sessions first, then the newest: the order every client lists live sessions in. */
-export function compareListed(
-  a: Pick<SessionInfo, 'pinned' | 'created_at' | 'id'>,
-  b: Pick<SessionInfo, 'pinned' | 'created_at' | 'id'>,
-): number {
-  return Number(b.pinned) - Number(a.pinned) || b.created_at - a.created_at || a.id.localeCompare(b.id);
-}

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/client/node/api-client.ts';
+import { pinSession, recentProjects, renameSession } from '../../lib/client/shared/organise-calls.ts';
 import { CLIENT_ID_HEADER, ErrorBody, type ErrorCode } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
 
@@ -33,22 +34,22 @@ describe('renaming a session', () => {
   it('shows the name instead of the first prompt on every device, and an empty name brings the prompt back', async () => {
     const id = await sessionWith('hello from the prompt');
     const other = await vibes.stream({ clientId: 'phone' });
-    const renamed = await vibes.client('alice').renameSession(id, '  Release notes  ');
+    const renamed = await renameSession(vibes.client('alice'), id, '  Release notes  ');
     expect(renamed).toMatchObject({ id, name: 'Release notes', title: 'Release notes' });
     await other.waitForEvent('session_updated', (event) => event.session.id === id && event.session.title === 'Release notes');
     expect(await vibes.client('phone').getSession(id)).toMatchObject({ name: 'Release notes' });
 
-    const cleared = await vibes.client('alice').renameSession(id, '');
+    const cleared = await renameSession(vibes.client('alice'), id, '');
     expect(cleared).toMatchObject({ name: null, title: 'hello from the prompt' });
     await other.waitForEvent('session_updated', (event) => event.session.id === id && event.session.name === null);
   });
 
   it('refuses a name too long or with control characters (VALIDATION_FAILED), and one from a client not subscribed, changing nothing', async () => {
     const id = await sessionWith('keep me');
-    await vibes.client('alice').renameSession(id, 'kept');
-    await expectError(vibes.client('alice').renameSession(id, 'x'.repeat(201)), 'VALIDATION_FAILED', 400);
-    await expectError(vibes.client('alice').renameSession(id, 'bell\u0007'), 'VALIDATION_FAILED', 400);
-    await expectError(vibes.client('alice').renameSession(id, 'over\u202eride'), 'VALIDATION_FAILED', 400);
+    await renameSession(vibes.client('alice'), id, 'kept');
+    await expectError(renameSession(vibes.client('alice'), id, 'x'.repeat(201)), 'VALIDATION_FAILED', 400);
+    await expectError(renameSession(vibes.client('alice'), id, 'bell\u0007'), 'VALIDATION_FAILED', 400);
+    await expectError(renameSession(vibes.client('alice'), id, 'over\u202eride'), 'VALIDATION_FAILED', 400);
     const missing = await vibes.raw(`/api/sessions/${id}/name`, {
       method: 'POST',
       headers: { [CLIENT_ID_HEADER]: 'alice', 'content-type': 'application/json' },
@@ -56,9 +57,9 @@ describe('renaming a session', () => {
     });
     expect(missing.status).toBe(400);
     expect(ErrorBody.parse(await missing.json()).error.code).toBe('VALIDATION_FAILED');
-    await expectError(vibes.client('mallory').renameSession(id, 'mine now'), 'NOT_SUBSCRIBED', 403);
-    await expectError(vibes.client('mallory').pinSession(id, true), 'NOT_SUBSCRIBED', 403);
-    await expectError(vibes.client('alice').renameSession('no-such-session', 'x'), 'NOT_FOUND', 404);
+    await expectError(renameSession(vibes.client('mallory'), id, 'mine now'), 'NOT_SUBSCRIBED', 403);
+    await expectError(pinSession(vibes.client('mallory'), id, true), 'NOT_SUBSCRIBED', 403);
+    await expectError(renameSession(vibes.client('alice'), 'no-such-session', 'x'), 'NOT_FOUND', 404);
     expect(await vibes.client('alice').getSession(id)).toMatchObject({ name: 'kept', title: 'kept', pinned: false });
   });
 });
@@ -73,11 +74,11 @@ describe('pinning a session', () => {
     const [top, below] = await ids();
 
     const other = await vibes.stream({ clientId: 'phone' });
-    expect(await vibes.client('alice').pinSession(below!, true)).toMatchObject({ id: below, pinned: true });
+    expect(await pinSession(vibes.client('alice'), below!, true)).toMatchObject({ id: below, pinned: true });
     await other.waitForEvent('session_updated', (event) => event.session.id === below && event.session.pinned);
     expect(await ids()).toEqual([below, top]);
 
-    expect(await vibes.client('alice').pinSession(below!, false)).toMatchObject({ pinned: false });
+    expect(await pinSession(vibes.client('alice'), below!, false)).toMatchObject({ pinned: false });
     await other.waitForEvent('session_updated', (event) => event.session.id === below && !event.session.pinned);
     expect(await ids()).toEqual([top, below]);
   });
@@ -103,8 +104,8 @@ describe('searching', () => {
     const needle = await sessionWith('an old task');
     await alice.kill(needle);
     // Anyone may rename an ended session, as anyone may resume it.
-    expect(await vibes.client('bob').renameSession(needle, 'Needle in history')).toMatchObject({ name: 'Needle in history' });
-    expect(await vibes.client('bob').pinSession(needle, true)).toMatchObject({ pinned: true });
+    expect(await renameSession(vibes.client('bob'), needle, 'Needle in history')).toMatchObject({ name: 'Needle in history' });
+    expect(await pinSession(vibes.client('bob'), needle, true)).toMatchObject({ pinned: true });
     // History is ordered by the second a session ended: the newer ones end in a later second than the needle.
     const endedAt = (await alice.getSession(needle)).ended_at ?? 0;
     await expect.poll(() => Math.floor(Date.now() / 1000)).toBeGreaterThan(endedAt);
@@ -123,7 +124,7 @@ describe('searching', () => {
     expect(await alice.history({ q: 'needle', status: 'failed' })).toEqual([]);
 
     // Cleared, an ended session is called by its first prompt again.
-    expect(await alice.renameSession(needle, null)).toMatchObject({ name: null, title: 'an old task' });
+    expect(await renameSession(alice, needle, null)).toMatchObject({ name: null, title: 'an old task' });
   });
 });
 
@@ -134,7 +135,7 @@ describe('recent projects', () => {
     await sessionWith('one', first);
     await sessionWith('two', second);
     await sessionWith('three', first);
-    const projects = await vibes.client('phone').recentProjects();
+    const projects = await recentProjects(vibes.client('phone'));
     const ours = projects.filter((project) => project.cwd === first || project.cwd === second);
     expect(ours.map((project) => project.cwd)).toEqual([first, second]);
     expect(ours[0]?.project).toBe(first.split('/').at(-1));

@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import type { SessionInfo } from '../../../lib/protocol/index.ts';
+import { pinSession } from '../../../lib/client/shared/organise-calls.ts';
 import { findSession } from '../../lib/find-session.ts';
 import { VibesCommand } from '../../lib/vibes-command.ts';
 
@@ -20,7 +21,7 @@ export default class SessionsPin extends VibesCommand {
     const { stream, api } = await this.stream(flags);
     try {
       const session = await findSession(api, stream, args.id);
-      const pinned = await api.pinSession(session.id, !flags.unpin);
+      const pinned = await pinSession(api, session.id, !flags.unpin);
       if (!this.jsonEnabled()) this.log(`Session ${pinned.id} "${pinned.title}" is ${pinned.pinned ? 'pinned' : 'no longer pinned'}`);
       return pinned;
     } finally {

@@ -1,5 +1,6 @@
 import * as Args from '@oclif/core/args';
 import type { SessionInfo } from '../../../lib/protocol/index.ts';
+import { renameSession } from '../../../lib/client/shared/organise-calls.ts';
 import { findSession } from '../../lib/find-session.ts';
 import { VibesCommand } from '../../lib/vibes-command.ts';
 
@@ -17,7 +18,7 @@ export default class SessionsRename extends VibesCommand {
     const { stream, api } = await this.stream(flags);
     try {
       const session = await findSession(api, stream, args.id);
-      const renamed = await api.renameSession(session.id, args.name.trim() === '' ? null : args.name);
+      const renamed = await renameSession(api, session.id, args.name.trim() === '' ? null : args.name);
       if (!this.jsonEnabled()) {
         this.log(
           renamed.name === null

@@ -13,7 +13,6 @@ import type {
   RouteName,
   RouteParams,
   RouteQuery,
-  RecentProject,
   RouteResponse,
   SessionInfo,
   SessionState,
@@ -26,10 +25,6 @@ export interface ListFilter {
   q?: string | undefined;
   project?: string | undefined;
   status?: SessionState | undefined;
-}
-
-function definedOnly<T extends object>(query: T): { [Key in keyof T]: Exclude<T[Key], undefined> } {
-  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined && value !== '')) as never;
 }
 
 export interface CallOptions<Name extends RouteName> {
@@ -68,26 +63,12 @@ export abstract class ApiCalls {
 
   /** Live sessions, pinned first; `filter` narrows them as the server matches (lib/protocol/session-filter.ts). */
   async listSessions(filter: ListFilter = {}): Promise<SessionInfo[]> {
-    return (await this.call('listSessions', { query: definedOnly(filter) })).sessions;
+    return (await this.call('listSessions', { query: filter })).sessions;
   }
 
   /** Ended sessions, the most recently ended first; a filter searches the whole history, a page at a time. */
   async history(page: { limit?: number; before?: number } & ListFilter = {}): Promise<SessionInfo[]> {
-    return (await this.call('listSessions', { query: { state: 'ended', ...definedOnly(page) } })).sessions;
-  }
-
-  /** Shows the session by `name` instead of its first prompt; null or '' clears it. */
-  async renameSession(id: string, name: string | null): Promise<SessionInfo> {
-    return (await this.call('renameSession', { params: { id }, body: { name } })).session;
-  }
-
-  async pinSession(id: string, pinned: boolean): Promise<SessionInfo> {
-    return (await this.call('pinSession', { params: { id }, body: { pinned } })).session;
-  }
-
-  /** Working directories sessions ran in lately, the most recent first. */
-  async recentProjects(): Promise<RecentProject[]> {
-    return (await this.call('recentProjects')).projects;
+    return (await this.call('listSessions', { query: { state: 'ended', ...page } })).sessions;
   }
 
   async createSession(body: CreateSessionBody): Promise<SessionInfo> {

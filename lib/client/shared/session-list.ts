@@ -1,5 +1,5 @@
 import type { ServerEvent, SessionInfo } from '../../protocol/index.ts';
-import { compareListed } from '../../protocol/session-filter.ts';
+import { compareListed } from '../../protocol/rules.ts';
 
 /** Pinned first, then newest first: the session you just started is the one you want to see. */
 export function sortSessions(sessions: readonly SessionInfo[]): SessionInfo[] {
@@ -17,8 +17,8 @@ export function applyToSessionList(sessions: readonly SessionInfo[] | undefined,
       if (index === -1) return sortSessions([...sessions, event.session]);
       const next = sessions.slice();
       next[index] = event.session;
-      // A pin moves the session; any other change leaves it where it is.
-      return sessions[index]!.pinned === event.session.pinned ? next : sortSessions(next);
+      // A pin moves the session.
+      return sortSessions(next);
     }
     case 'session_removed':
       return sessions?.some((session) => session.id === event.session_id)
