@@ -10,6 +10,7 @@ import BypassDialog from './bypass-dialog.tsx';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
 import { Button } from './ui/button.tsx';
+import { Input, Select, Textarea } from './ui/field.tsx';
 import { Problem } from './ui/problem.tsx';
 import { offeredModes } from './session-controls.tsx';
 
@@ -76,24 +77,24 @@ export default function NewSessionDialog({
               <label htmlFor="new-prompt" className="block text-sm font-medium">
                 Prompt
               </label>
-              <textarea id="new-prompt" name="prompt" rows={3} className="vibes-input mt-1 w-full" />
+              <Textarea id="new-prompt" name="prompt" rows={3} className="mt-1 w-full" />
             </div>
             <div>
               <label htmlFor="new-name" className="block text-sm font-medium">
                 Name <span className="font-normal text-muted">(optional)</span>
               </label>
-              <input id="new-name" name="name" className="vibes-input mt-1 w-full" autoComplete="off" />
+              <Input id="new-name" name="name" className="mt-1 w-full" autoComplete="off" />
             </div>
             <div>
               <label htmlFor="new-cwd" className="block text-sm font-medium">
                 Working directory <span className="font-normal text-muted">(optional)</span>
               </label>
-              <input
+              <Input
                 id="new-cwd"
                 name="cwd"
                 value={cwd}
                 onChange={(event) => setCwd(event.target.value)}
-                className="vibes-input mt-1 w-full font-mono"
+                className="mt-1 w-full font-mono"
                 autoComplete="off"
                 spellCheck={false}
               />
@@ -119,19 +120,19 @@ export default function NewSessionDialog({
                 <label htmlFor="new-node" className="block text-sm font-medium">
                   Machine
                 </label>
-                <select
+                <Select
                   id="new-node"
                   data-testid="new-node"
                   value={node ?? machines.self}
                   onChange={(event) => setChosenNode(event.target.value)}
-                  className="vibes-input mt-1 w-full"
+                  className="mt-1 w-full"
                 >
                   {machines.names.map((name) => (
                     <option key={name} value={name}>
                       {name === machines.self ? `${name} (this one)` : name}
                     </option>
                   ))}
-                </select>
+                </Select>
               </div>
             )}
             <fieldset>
@@ -158,12 +159,12 @@ export default function NewSessionDialog({
               <label htmlFor="new-mode" className="block text-sm font-medium">
                 Permission mode
               </label>
-              <select
+              <Select
                 id="new-mode"
                 data-testid="new-mode"
                 value={mode}
                 onChange={(event) => setMode(event.target.value as PermissionMode)}
-                className="vibes-input mt-1 w-full"
+                className="mt-1 w-full"
                 aria-describedby="new-mode-hint"
               >
                 {offeredModes(allowBypass, 'default').map((option) => (
@@ -171,7 +172,7 @@ export default function NewSessionDialog({
                     {MODE_LABELS[option]}
                   </option>
                 ))}
-              </select>
+              </Select>
               <p id="new-mode-hint" className="mt-1 text-xs text-muted">
                 {MODE_HINTS[mode]}
               </p>
