@@ -124,6 +124,14 @@ export default {
       to: { dependencyTypes: ['core'] },
     },
     {
+      name: 'web-no-node-built-ins',
+      comment:
+        'The dashboard runs in the browser: no Node built-in (a package that pulls one in is caught by .dependency-cruiser-bundle.mjs).',
+      severity: 'error',
+      from: { path: '^app/', pathNot: '^app/api/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'no-circular',
       comment: 'Arrows run one way.',
       severity: 'error',
