@@ -11,6 +11,8 @@ import { useLive } from './live-provider.tsx';
 import { QuestionForm } from './question-form.tsx';
 import { DecisionBar } from './decision-bar.tsx';
 import { Markdown } from './markdown.tsx';
+import { Button } from './ui/button.tsx';
+import { Input, Textarea } from './ui/field.tsx';
 import { CommandDetail, EditDetail, InputDetail, ToolDetail } from './tool-view.tsx';
 
 const TITLE: Record<DecisionKind, string> = { tool: '', question: 'Claude has a question', plan: 'Claude’s plan is ready' };
@@ -114,11 +116,11 @@ export default function DecisionCard({
                 <label htmlFor={messageId} className="sr-only">
                   Message to Claude
                 </label>
-                <input
+                <Input
                   id={messageId}
                   value={message}
                   onChange={(event) => setMessage(event.target.value)}
-                  className="vibes-input w-full"
+                  className="w-full"
                   autoComplete="off"
                 />
               </details>
@@ -141,8 +143,7 @@ export default function DecisionCard({
                     </span>
                   </label>
                 ))}
-                <button
-                  type="button"
+                <Button
                   disabled={busy || !chosen.some(Boolean)}
                   onClick={() =>
                     void answer({
@@ -150,25 +151,20 @@ export default function DecisionCard({
                       suggestions: suggestions.filter((_, index) => chosen[index]).map((suggestion) => suggestion.id),
                     })
                   }
-                  className="vibes-button w-full"
+                  className="w-full"
                 >
                   Allow and don’t ask again
-                </button>
+                </Button>
               </fieldset>
             )}
             <DecisionBar sticky={!compact} problem={outcome}>
               <div className="flex gap-2">
-                <button
-                  type="button"
-                  disabled={busy}
-                  onClick={() => void answer(withMessage('allow'))}
-                  className="vibes-button vibes-button-primary flex-1"
-                >
+                <Button variant="primary" disabled={busy} onClick={() => void answer(withMessage('allow'))} className="flex-1">
                   Allow
-                </button>
-                <button type="button" disabled={busy} onClick={() => void answer(withMessage('deny'))} className="vibes-button flex-1">
+                </Button>
+                <Button disabled={busy} onClick={() => void answer(withMessage('deny'))} className="flex-1">
                   Deny
-                </button>
+                </Button>
               </div>
             </DecisionBar>
           </>
@@ -229,62 +225,60 @@ function PlanChoices({
       </div>
       <DecisionBar sticky problem={problem}>
         <div className={writing ? 'hidden' : 'grid grid-cols-2 gap-2'}>
-          <button
-            type="button"
+          <Button
+            variant="primary"
             disabled={busy}
             onClick={() => onAnswer({ behavior: 'allow', mode: 'acceptEdits' })}
-            className="vibes-button vibes-button-primary col-span-2"
+            className="col-span-2"
             data-testid="plan-accept-edits"
           >
             Approve and auto-accept edits
-          </button>
-          <button
-            type="button"
+          </Button>
+          <Button
             disabled={busy}
             onClick={() => onAnswer({ behavior: 'allow', mode: 'default' })}
-            className="vibes-button py-1"
+            className="py-1"
             data-testid="plan-review-edits"
           >
             Approve, review each edit
-          </button>
-          <button
+          </Button>
+          <Button
             ref={opener}
-            type="button"
             disabled={busy}
             onClick={() => setWriting(true)}
             aria-expanded={writing}
             aria-controls={feedbackId}
-            className="vibes-button py-1"
+            className="py-1"
             data-testid="plan-feedback"
           >
             Keep planning…
-          </button>
+          </Button>
         </div>
         <div id={feedbackId} hidden={!writing}>
           <label htmlFor={`${feedbackId}-text`} className="block text-xs text-muted">
             What should Claude change in the plan?
           </label>
-          <textarea
+          <Textarea
             ref={field}
             id={`${feedbackId}-text`}
             value={feedback}
             onChange={(event) => setFeedback(event.target.value)}
             rows={2}
-            className="vibes-input mt-1 w-full"
+            className="mt-1 w-full"
           />
           <div className="mt-1 flex gap-2">
-            <button
-              type="button"
+            <Button
+              variant="primary"
               disabled={busy || !feedback.trim()}
               onClick={() => onAnswer({ behavior: 'deny', message: feedback.trim() })}
-              className="vibes-button vibes-button-primary flex-1"
+              className="flex-1"
               data-testid="plan-keep-planning"
             >
               Keep planning
-            </button>
-            <button type="button" disabled={busy} onClick={() => setWriting(false)} className="vibes-button flex-1">
+            </Button>
+            <Button disabled={busy} onClick={() => setWriting(false)} className="flex-1">
               Back
-            </button>
+            </Button>
           </div>
         </div>
       </DecisionBar>

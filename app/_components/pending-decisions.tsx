@@ -2,6 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
+import { Button } from './ui/button.tsx';
 
 // Diffs, Markdown plans and question forms stay out of the phone's first load.
 const DecisionCard = dynamic(() => import('./decision-card.tsx'), {
@@ -36,9 +37,9 @@ export function PendingDecisions({
         <DecisionCard key={permission.request_id} sessionId={session.id} permission={permission} cwd={session.cwd} compact={compact} />
       ))}
       {elsewhere && onOpen && (
-        <button type="button" className="vibes-button w-full border-warning" onClick={() => onOpen(session.id)} data-testid="open-decision">
+        <Button className="w-full border-warning" onClick={() => onOpen(session.id)} data-testid="open-decision">
           {elsewhere.kind === 'plan' ? 'Open to review the plan' : 'Open to answer'}
-        </button>
+        </Button>
       )}
     </div>
   );

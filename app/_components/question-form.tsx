@@ -3,6 +3,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Question } from '../../lib/protocol/index.ts';
 import { DecisionBar } from './decision-bar.tsx';
+import { Button } from './ui/button.tsx';
+import { Input } from './ui/field.tsx';
 
 const OTHER = '\u0000other';
 
@@ -101,7 +103,7 @@ export function QuestionForm({
                 className="size-4 shrink-0 accent-accent"
                 aria-label="Other"
               />
-              <input
+              <Input
                 value={other[index] ?? ''}
                 onChange={(event) => {
                   const value = event.target.value;
@@ -110,7 +112,7 @@ export function QuestionForm({
                 }}
                 placeholder="Other…"
                 aria-label={`Other answer to: ${question.question}`}
-                className="vibes-input min-w-0 flex-1 py-1"
+                className="min-w-0 flex-1 py-1"
                 data-testid="question-other"
                 autoComplete="off"
               />
@@ -120,12 +122,12 @@ export function QuestionForm({
       })}
       <DecisionBar sticky problem={problem}>
         <div className="flex gap-2">
-          <button type="submit" disabled={busy || !answers} className="vibes-button vibes-button-primary flex-1" data-testid="send-answers">
+          <Button variant="primary" type="submit" disabled={busy || !answers} className="flex-1" data-testid="send-answers">
             {questions.length > 1 ? 'Send answers' : 'Send answer'}
-          </button>
-          <button type="button" disabled={busy} onClick={onDecline} className="vibes-button flex-1">
+          </Button>
+          <Button disabled={busy} onClick={onDecline} className="flex-1">
             Don’t answer
-          </button>
+          </Button>
         </div>
       </DecisionBar>
     </form>

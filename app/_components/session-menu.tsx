@@ -3,6 +3,7 @@
 import dynamic from 'next/dynamic';
 import { useEffect, useId, useRef, useState } from 'react';
 import { usePreload } from './dialog-buttons.tsx';
+import { Button } from './ui/button.tsx';
 
 const loadKill = () => import('./kill-dialog.tsx');
 const KillDialog = dynamic(loadKill, { ssr: false });
@@ -43,10 +44,11 @@ export function SessionMenu({ sessionId, title }: { sessionId: string; title: st
         if (!root.current?.contains(event.relatedTarget as Node | null)) setOpen(false);
       }}
     >
-      <button
+      <Button
+        variant="ghost"
+        size="icon"
         ref={trigger}
-        type="button"
-        className="vibes-button vibes-button-ghost px-2 text-lg leading-none"
+        className="text-lg leading-none"
         aria-label="More actions"
         aria-haspopup="menu"
         aria-expanded={open}
@@ -55,7 +57,7 @@ export function SessionMenu({ sessionId, title }: { sessionId: string; title: st
         data-testid="session-menu"
       >
         <span aria-hidden="true">⋮</span>
-      </button>
+      </Button>
       {open && (
         <div
           id={menuId}

@@ -86,7 +86,7 @@ export async function createRuntime(
   const pairingCodes = new PairingCodes({ ttlSeconds: config.pairingCodeTtlSeconds });
   // The bus is made before the hub it resets.
   const hubHolder: { hub?: SseHub } = {};
-  const bus: Bus<CoreEvent> =
+  const streamBus =
     parts && shared
       ? new parts.StreamBus<CoreEvent>({
           url: config.redisUrl!,
@@ -100,7 +100,8 @@ export async function createRuntime(
           onReset: () => hubHolder.hub?.closeStreams(() => true),
           onError: (error) => console.error(`vibes: the event stream failed: ${error instanceof Error ? error.message : String(error)}`),
         })
-      : new EventBus<CoreEvent>({ ringSize: config.replayRingSize, supersedeKey: sessionStateKey });
+      : null;
+  const bus: Bus<CoreEvent> = streamBus ?? new EventBus<CoreEvent>({ ringSize: config.replayRingSize, supersedeKey: sessionStateKey });
   const attachments = new AttachmentStore(join(config.home, 'attachments'));
   // A session's attachments go with it when retention deletes it (also at start, as the store's retention runs there).
   const pruneAttachments = () => {
@@ -135,12 +136,12 @@ export async function createRuntime(
       });
     },
   });
-  if (parts && shared && bus instanceof parts.StreamBus) {
+  if (parts && shared && streamBus) {
     cluster = new parts.Cluster({
       node: shared.node,
       redisUrl: config.redisUrl!,
       store: shared,
-      bus,
+      bus: streamBus,
       manager,
       presence,
       token: () => auth.token,
@@ -206,14 +207,14 @@ export async function createRuntime(
     await manager.shutdown();
     notifier.stop();
     await notifier.settled();
-    if (cluster && parts && bus instanceof parts.StreamBus) {
+    if (cluster && streamBus) {
       // This node's clients see what they see on one machine: their sessions finished, then the
       // end of the stream. Only the other nodes hear (below) that the sessions left with the node.
-      await bus.settled(SETTLE_ON_STOP_MS);
+      await streamBus.settled(SETTLE_ON_STOP_MS);
       hub.stop();
     }
     await cluster?.stop();
-    if (parts && bus instanceof parts.StreamBus) await bus.stop();
+    await streamBus?.stop();
     store.close();
   };
   return {

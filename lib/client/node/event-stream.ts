@@ -166,7 +166,8 @@ export class EventStream {
   /** Adds the token, and the known client id so a reconnect keeps it; remembers why a connect was refused. */
   readonly #fetchWithAuth: FetchLike = async (input, init) => {
     // EventSource retries every second; while the server stays away, wait longer each time.
-    if (this.#failedConnects > 0) await backoff(this.#failedConnects, init.signal);
+    // The package types the signal `any` for polyfills; in Node it is its own AbortController's.
+    if (this.#failedConnects > 0) await backoff(this.#failedConnects, init.signal as AbortSignal | undefined);
     const query: RouteQuery<'events'> = { client_id: this.#clientId };
     const url = withQuery(String(input), query);
     const headers: Record<string, string> = { ...init.headers };
