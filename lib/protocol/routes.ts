@@ -44,7 +44,15 @@ import {
   RewindResponse,
   TurnChangesResponse,
 } from './work.ts';
-import { DeviceListResponse, DeviceRevokedResponse, PairingCodeResponse, SignInBody, SignInResponse } from './devices.ts';
+import {
+  DeviceListResponse,
+  DeviceResponse,
+  DeviceRevokedResponse,
+  PairingCodeResponse,
+  SignInBody,
+  SignInResponse,
+  TellClaudeOnPhoneBody,
+} from './devices.ts';
 
 export type { RouteName };
 
@@ -105,6 +113,7 @@ export const ROUTES = {
   sessionFileDiff: { ...ENDPOINTS.sessionFileDiff, query: FileDiffQuery, response: FilePatchResponse },
   turnChanges: { ...ENDPOINTS.turnChanges, response: TurnChangesResponse },
   rewind: { ...ENDPOINTS.rewind, body: RewindBody, response: RewindResponse, client: 'required' },
+  tellClaudeOnPhone: { ...ENDPOINTS.tellClaudeOnPhone, body: TellClaudeOnPhoneBody, response: DeviceResponse },
   rotateToken: { ...ENDPOINTS.rotateToken, body: EmptyBody, response: TokenRotatedResponse },
   pairing: { ...ENDPOINTS.pairing, body: EmptyBody, response: PairingCodeResponse },
   signIn: { ...ENDPOINTS.signIn, body: SignInBody, response: SignInResponse },

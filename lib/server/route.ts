@@ -23,6 +23,8 @@ export interface RouteContext<Name extends RouteName> {
   clientId: RouteClientId<Name>;
   /** The signed-in browser that asks, by its label; null for the token. Set by the custom server only. */
   device: string | null;
+  /** The same browser by its id; null for the token. */
+  deviceId: string | null;
   /** Parsed with the route's schemas from lib/protocol/routes.ts. */
   query: ParsedQuery<Name>;
   body: ParsedBody<Name>;
@@ -78,6 +80,7 @@ export function route<Name extends RouteName>(name: Name, handler: Handler<Name>
           runtime,
           clientId: clientId as RouteClientId<Name>,
           device: readDevice(request),
+          deviceId: request.header(DEVICE_ID_HEADER),
           query: query as ParsedQuery<Name>,
           body: body as ParsedBody<Name>,
         });
@@ -132,6 +135,8 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string)
 
 /** Internal: the custom server sets it from the device cookie after dropping whatever a client sent. */
 export const DEVICE_LABEL_HEADER = 'x-vibes-device-label';
+/** Internal, like the label: the device's id (URL-safe as it is). */
+export const DEVICE_ID_HEADER = 'x-vibes-device-id';
 
 function readDevice(request: RouteRequest): string | null {
   const value = request.header(DEVICE_LABEL_HEADER);

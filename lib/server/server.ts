@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { NextServer, NextServerOptions, RequestHandler } from 'next/dist/server/next.js';
 import type { AgentFactory } from '../core/index.ts';
 import { EVENT_STREAM_PATH, ROUTES } from '../protocol/index.ts';
-import { DEVICE_LABEL_HEADER } from './route.ts';
+import { DEVICE_ID_HEADER, DEVICE_LABEL_HEADER } from './route.ts';
 import { Admission } from './admission.ts';
 import { principalKey } from './auth.ts';
 import type { ServerConfig } from './config.ts';
@@ -107,6 +107,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     viewRequest(req, trustedProxy);
     // Only the server says which device asks (lib/server/route.ts reads it); a client's own is dropped.
     delete req.headers[DEVICE_LABEL_HEADER];
+    delete req.headers[DEVICE_ID_HEADER];
     const url = new URL(req.url ?? '/', 'http://vibes.invalid');
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
     if (isApi) res.setHeader('Cache-Control', 'no-store');
@@ -130,7 +131,10 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     }
     const principal = verdict.kind === 'pass' ? verdict.principal : null;
     if (principal) admission.signedIn(req.socket);
-    if (principal?.kind === 'device') req.headers[DEVICE_LABEL_HEADER] = encodeURIComponent(principal.label);
+    if (principal?.kind === 'device') {
+      req.headers[DEVICE_LABEL_HEADER] = encodeURIComponent(principal.label);
+      req.headers[DEVICE_ID_HEADER] = principal.deviceId;
+    }
     if (isApi && handleCredentialRoute(req, res, url, principal, runtime)) return;
     if (isApi && principal && handleNotificationRoute(req, res, url, principal, runtime)) return;
     if (url.pathname === EVENT_STREAM_PATH) {
