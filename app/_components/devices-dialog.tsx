@@ -33,6 +33,9 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
   }, [open, reload]);
 
   async function tellClaudeOnPhone(on: boolean) {
+    const before = devices;
+    // Shown at once, as a checkbox is expected to; put back if the server refuses.
+    setDevices((listed) => listed?.map((device) => (device.current ? { ...device, tell_claude_on_phone: on } : device)) ?? null);
     setBusy('phone');
     setError(null);
     try {
@@ -40,6 +43,7 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
       setDevices((listed) => listed?.map((device) => (device.id === changed.id ? changed : device)) ?? null);
       announceThisDevice(changed);
     } catch (caught) {
+      setDevices(before);
       fail(caught);
     } finally {
       setBusy(null);
