@@ -134,6 +134,10 @@ export async function runScriptedTurn(prompt, script, signal, seen = '', told = 
     return new Promise(() => {});
   }
   if (script.hang) {
+    // `markdown hang`: the reply stops before its last chunk, as one still being written.
+    const written = script.markdown ? MARKDOWN_REPLY.slice(0, -1) : [];
+    if (written.length > 0)
+      await sendAssistantMessage([{ type: 'text', text: written.join('') }], script.everyMs, signal, { chunks: written, unfinished: true });
     log('hanging until interrupted (scenario word "hang")');
     return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
   }

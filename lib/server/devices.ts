@@ -105,9 +105,8 @@ export class DeviceSessions {
     return this.#store.listDevices().some((device) => device.id === deviceId && device.tellClaudeOnPhone === true);
   }
 
-  /** The device as listed after the change. `deviceId` null: the token asks, which is no device. */
-  setTellClaudeOnPhone(deviceId: string | null, on: boolean): DeviceInfo {
-    if (deviceId === null) throw new VibesError('INVALID_STATE', 'Only a signed-in browser has this setting; the token is not a device');
+  /** The device as listed after the change. */
+  setTellClaudeOnPhone(deviceId: string, on: boolean): DeviceInfo {
     const device = this.#store.setTellClaudeOnPhone(deviceId, on) ? this.list(deviceId).find((listed) => listed.current) : undefined;
     if (!device) throw new VibesError('NOT_FOUND', 'This browser is no longer signed in');
     return device;

@@ -1,6 +1,2 @@
-import { route } from '../../../../../lib/server/route.ts';
-
-/** Input from this browser tells Claude it is a phone, or stops telling (issue 29). */
-export const POST = route('tellClaudeOnPhone', ({ runtime, deviceId, body }) => ({
-  device: runtime.auth.devices.setTellClaudeOnPhone(deviceId, body.on),
-}));
+import { handlers } from '../../../../../lib/server/handlers.ts';
+export const POST = handlers.tellClaudeOnPhone;
