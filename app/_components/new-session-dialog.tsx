@@ -3,8 +3,9 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { WebApi } from '../../lib/client/web/web-api.ts';
+import { recentProjects } from '../../lib/client/shared/organise-calls.ts';
 import { MODE_HINTS, MODE_LABELS } from '../../lib/client/shared/permission-modes.ts';
-import type { CreateSessionBody, PermissionMode } from '../../lib/protocol/index.ts';
+import type { CreateSessionBody, PermissionMode, RecentProject } from '../../lib/protocol/index.ts';
 import BypassDialog from './bypass-dialog.tsx';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
@@ -27,6 +28,8 @@ export default function NewSessionDialog({
   const [demo, setDemo] = useState(demoDefault);
   const [confirming, setConfirming] = useState<CreateSessionBody | null>(null);
   const machines = useMachines(api, open);
+  const projects = useRecentProjects(api, open);
+  const [cwd, setCwd] = useState('');
   const [chosenNode, setChosenNode] = useState<string | null>(null);
   // The machine serving this page, until the user picks another that is still up.
   const node = machines && chosenNode !== null && machines.names.includes(chosenNode) ? chosenNode : (machines?.self ?? null);
@@ -85,7 +88,31 @@ export default function NewSessionDialog({
               <label htmlFor="new-cwd" className="block text-sm font-medium">
                 Working directory <span className="font-normal text-muted">(optional)</span>
               </label>
-              <input id="new-cwd" name="cwd" className="vibes-input mt-1 w-full font-mono" autoComplete="off" spellCheck={false} />
+              <input
+                id="new-cwd"
+                name="cwd"
+                value={cwd}
+                onChange={(event) => setCwd(event.target.value)}
+                className="vibes-input mt-1 w-full font-mono"
+                autoComplete="off"
+                spellCheck={false}
+              />
+              {projects.length > 0 && (
+                <div className="mt-2 flex flex-wrap gap-2" role="group" aria-label="Recent projects" data-testid="recent-projects">
+                  {projects.map((project) => (
+                    <button
+                      key={project.cwd}
+                      type="button"
+                      title={project.cwd}
+                      aria-pressed={cwd === project.cwd}
+                      onClick={() => setCwd(cwd === project.cwd ? '' : project.cwd)}
+                      className={`vibes-choice max-w-full truncate font-mono ${cwd === project.cwd ? 'vibes-choice-on' : ''}`}
+                    >
+                      {project.project}
+                    </button>
+                  ))}
+                </div>
+              )}
             </div>
             {machines && (
               <div>
@@ -164,6 +191,23 @@ export default function NewSessionDialog({
       </Dialog.Portal>
     </Dialog.Root>
   );
+}
+
+/** The folders sessions ran in lately, the most recent first, asked each time the dialog opens; none when they cannot be read. */
+function useRecentProjects(api: WebApi, open: boolean): RecentProject[] {
+  const [projects, setProjects] = useState<RecentProject[]>([]);
+  useEffect(() => {
+    if (!open) return;
+    let current = true;
+    recentProjects(api).then(
+      (answer) => current && setProjects(answer),
+      () => current && setProjects([]),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, open]);
+  return projects;
 }
 
 /**
