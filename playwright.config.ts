@@ -36,7 +36,7 @@ export default defineConfig({
     {
       name: 'desktop',
       use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions },
-      testIgnore: /reconnect\.spec|decisions\.spec|bypass-mode\.spec|real-claude|notifications\.spec|https\.spec/,
+      testIgnore: /reconnect\.spec|decisions\.spec|phone-context\.spec|bypass-mode\.spec|real-claude|notifications\.spec|https\.spec/,
     },
     { name: 'pixel-7', use: { ...devices['Pixel 7'], launchOptions }, testIgnore: /multi-device\.spec|devices\.spec|cluster\.spec/ },
     // The narrowest phone, for the layouts that must fit it (cards, dialogs, requests); behaviour is the Pixel 7's.

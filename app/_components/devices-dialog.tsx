@@ -3,6 +3,7 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useCallback, useEffect, useState } from 'react';
 import type { DeviceInfo } from '../../lib/protocol/index.ts';
+import { announceThisDevice } from '../_hooks/use-this-device.ts';
 import { useLive } from './live-provider.tsx';
 import { disablePush, KIND_LABELS, NotificationSettings } from './notification-settings.tsx';
 import { Badge } from './ui/badge.tsx';
@@ -30,6 +31,24 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
   useEffect(() => {
     if (open) reload();
   }, [open, reload]);
+
+  async function tellClaudeOnPhone(on: boolean) {
+    const before = devices;
+    // Shown at once, as a checkbox is expected to; put back if the server refuses.
+    setDevices((listed) => listed?.map((device) => (device.current ? { ...device, tell_claude_on_phone: on } : device)) ?? null);
+    setBusy('phone');
+    setError(null);
+    try {
+      const changed = await api.tellClaudeOnPhone(on);
+      setDevices((listed) => listed?.map((device) => (device.id === changed.id ? changed : device)) ?? null);
+      announceThisDevice(changed);
+    } catch (caught) {
+      setDevices(before);
+      fail(caught);
+    } finally {
+      setBusy(null);
+    }
+  }
 
   async function revoke(device: DeviceInfo) {
     setBusy(device.id);
@@ -96,6 +115,27 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
                 </li>
               ))}
             </ul>
+          )}
+          {devices?.some((device) => device.current) && (
+            <section className="mt-4" aria-label="What Claude is told">
+              <label className="flex items-start gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  className="mt-1"
+                  data-testid="tell-claude-on-phone"
+                  checked={devices.find((device) => device.current)?.tell_claude_on_phone === true}
+                  disabled={busy !== null}
+                  onChange={(event) => void tellClaudeOnPhone(event.target.checked)}
+                />
+                <span>
+                  Tell Claude I’m on my phone
+                  <span className="block text-xs text-muted">
+                    Messages from this device ask for short answers without wide tables. Slash commands and other devices are left as they
+                    are.
+                  </span>
+                </span>
+              </label>
+            </section>
           )}
           {devices?.some((device) => device.current) && (
             <NotificationSettings

@@ -9,6 +9,7 @@ import { isTurnRunning } from '../../lib/protocol/rules.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useTranscript } from '../_hooks/use-transcript.ts';
+import { useThisDevice } from '../_hooks/use-this-device.ts';
 import { Composer } from './composer.tsx';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { ContextGauge } from './context-gauge.tsx';
@@ -18,6 +19,7 @@ import { SessionControls } from './session-controls.tsx';
 import { SessionMenu } from './session-menu.tsx';
 import { StateBadge } from './state-badge.tsx';
 import { TranscriptView } from './transcript-view.tsx';
+import { Badge } from './ui/badge.tsx';
 import { Button } from './ui/button.tsx';
 import { Problem } from './ui/problem.tsx';
 import { changesSummary } from '../../lib/client/shared/changes-summary.ts';
@@ -136,8 +138,22 @@ export default function SessionView({
       {session && <SessionBar session={session} foldWhenShort={deciding} />}
       <Work sessionId={sessionId} session={session} foldTabsWhenShort={deciding} />
       {session && deciding && <DecisionPanel session={session} />}
+      {session && <PhoneContextNote />}
       {session && <Composer session={session} />}
     </section>
+  );
+}
+
+/** Says so when input from this browser tells Claude it is a phone (set in the devices dialog). */
+function PhoneContextNote() {
+  const device = useThisDevice();
+  if (device?.tell_claude_on_phone !== true) return null;
+  return (
+    <p className="px-3 pt-1 text-xs" data-testid="phone-context-on">
+      <Badge tone="info" title="Set in Devices: Claude is told beside each message that you are on a phone">
+        Claude knows you’re on your phone
+      </Badge>
+    </p>
   );
 }
 

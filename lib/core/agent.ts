@@ -58,8 +58,9 @@ export interface Agent {
   /**
    * `messageId`: the uuid the message goes with, which its file checkpoint is kept under.
    * `attachments`: files and images sent with it, read from disk as it leaves.
+   * `context`: what Claude is told beside this prompt, outside the user's text (lib/core/reader-context.ts).
    */
-  send(content: string, messageId: string, attachments?: readonly StoredAttachment[]): void;
+  send(content: string, messageId: string, attachments?: readonly StoredAttachment[], context?: string | null): void;
   /** Puts the files Claude's edit tools changed back as they were before message `messageId`. */
   rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome>;
   answerPermission(requestId: string, answer: PermissionAnswer): void;

@@ -62,6 +62,8 @@ export interface CreateSessionOptions {
   /** The first instruction, sent as soon as the agent runs. */
   prompt?: string;
   source?: InputSource;
+  /** The first prompt was typed on a device that tells Claude it is a phone. */
+  onPhone?: boolean;
   /** The fake Claude answers instead of the real one. */
   demo?: boolean;
 }
@@ -136,7 +138,7 @@ export class SessionManager {
     this.#record({ type: 'session_updated', session: session.snapshot() });
     await session.start();
     if (options.prompt !== undefined && session.state === 'idle') {
-      session.sendInput(options.prompt, { clientId: options.ownerId, source: options.source ?? 'api' });
+      session.sendInput(options.prompt, { clientId: options.ownerId, source: options.source ?? 'api', onPhone: options.onPhone === true });
     }
     return session;
   }

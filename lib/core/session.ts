@@ -29,6 +29,7 @@ import { SessionOwnership, type ClientId } from './ownership.ts';
 import { PendingDecisions } from './pending-decisions.ts';
 import { requireModeAllowed } from './permission-modes.ts';
 import { todoListFrom } from './todos.ts';
+import { promptContext } from './reader-context.ts';
 import { editedPath } from './work/turns.ts';
 import { changedBetween, WorkTracker } from './work/tracker.ts';
 
@@ -100,6 +101,8 @@ export type RewindResult = Omit<RewindResponse, 'session'>;
 export interface InputOrigin {
   clientId: ClientId;
   source: InputSource;
+  /** Typed on a device whose owner asked that Claude be told it is a phone. */
+  onPhone?: boolean;
 }
 
 /** One Claude Code session: its state machine, transcript, ownership and pending permissions. */
@@ -118,7 +121,7 @@ export class Session {
   /** ExitPlanMode calls' plans by tool call: Claude Code may leave the plan out of the request. */
   readonly #plansInCalls = new Map<string, string>();
   readonly #allowBypass: boolean;
-  readonly #queue: { content: string; messageId: string; attachments: StoredAttachment[] }[] = [];
+  readonly #queue: { content: string; messageId: string; attachments: StoredAttachment[]; context: string | null }[] = [];
   readonly #attachments: AttachmentStore | null;
   readonly #publish: (event: CoreEvent) => void;
   readonly #onAgentExited: (session: Session, failure: string | null) => void;
@@ -316,11 +319,12 @@ export class Session {
       ...(attachments.length > 0 ? { attachments: attachments.map(({ path: _path, ...attachment }) => attachment) } : {}),
     });
     this.#messages.push({ id: messageId, seq, content, otherFiles: [] });
+    const context = promptContext(content, origin.onPhone === true);
     if (queued) {
-      this.#queue.push({ content, messageId, attachments });
+      this.#queue.push({ content, messageId, attachments, context });
       this.#publishUpdate();
     } else {
-      this.#beginTurn(content, messageId, attachments);
+      this.#beginTurn(content, messageId, attachments, context);
     }
   }
 
@@ -669,7 +673,7 @@ export class Session {
     this.#releaseTurnWaiters();
   }
 
-  #beginTurn(content: string, messageId: string, attachments: StoredAttachment[] = []): void {
+  #beginTurn(content: string, messageId: string, attachments: StoredAttachment[] = [], context: string | null = null): void {
     this.#turnOpen = true;
     this.#transition('processing');
     this.#publishUpdate();
@@ -687,12 +691,12 @@ export class Session {
     }
     const note = this.#rewindNote;
     this.#rewindNote = null;
-    this.#agent.send(note === null ? content : `${note}\n\n${content}`, messageId, attachments);
+    this.#agent.send(note === null ? content : `${note}\n\n${content}`, messageId, attachments, context);
   }
 
   #sendNextQueued(): void {
     const next = this.#queue.shift();
-    if (next !== undefined) this.#beginTurn(next.content, next.messageId, next.attachments);
+    if (next !== undefined) this.#beginTurn(next.content, next.messageId, next.attachments, next.context);
   }
 
   /** Edit tools: the file a call writes, and on its result, that this session's tools wrote it. */

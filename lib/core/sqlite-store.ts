@@ -82,6 +82,8 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE sessions ADD COLUMN start_commit TEXT;`,
   // Pinned sessions are listed first, on every device.
   `ALTER TABLE sessions ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;`,
+  // A device's own preference: input from it tells Claude the user is on a phone (issue 29).
+  `ALTER TABLE devices ADD COLUMN tell_claude_on_phone INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Events per INSERT statement: one statement with many rows costs far less per row than one per row. */
@@ -336,6 +338,7 @@ class SqliteDeviceStore implements DeviceStore {
   readonly #list: Database.Statement<[], DeviceRow>;
   readonly #delete: Database.Statement<[string], { id: string }>;
   readonly #deleteAll: Database.Statement;
+  readonly #setPhone: Database.Statement<[number, string]>;
   readonly #deleteSeenBefore: Database.Statement;
   readonly #saveSubscription: Database.Statement;
   readonly #deleteSubscriptionEndpoint: Database.Statement;
@@ -355,6 +358,7 @@ class SqliteDeviceStore implements DeviceStore {
     );
     this.#bySecret = db.prepare('SELECT * FROM devices WHERE secret_hash = ?');
     this.#touch = db.prepare('UPDATE devices SET last_seen_at = ?, address = ? WHERE id = ?');
+    this.#setPhone = db.prepare('UPDATE devices SET tell_claude_on_phone = ? WHERE id = ?');
     this.#list = db.prepare('SELECT * FROM devices ORDER BY last_seen_at DESC, id');
     this.#delete = db.prepare(
       `WITH RECURSIVE paired (id) AS (SELECT id FROM devices WHERE id = ? UNION SELECT devices.id FROM devices JOIN paired ON devices.paired_by = paired.id)
@@ -382,6 +386,10 @@ class SqliteDeviceStore implements DeviceStore {
 
   insertDevice(device: DeviceRecord): boolean {
     return this.#insert.run(device).changes > 0;
+  }
+
+  setTellClaudeOnPhone(id: string, on: boolean): boolean {
+    return this.#setPhone.run(on ? 1 : 0, id).changes > 0;
   }
 
   findDeviceBySecretHash(secretHash: string): DeviceRecord | undefined {

@@ -120,6 +120,8 @@ export interface DeviceRow {
   last_seen_at: number;
   address: string;
   paired_by: string | null;
+  /** 0 or 1 in SQLite, a boolean in PostgreSQL. */
+  tell_claude_on_phone: number | boolean;
 }
 
 export const deviceOf = (row: DeviceRow): DeviceRecord => ({
@@ -130,6 +132,7 @@ export const deviceOf = (row: DeviceRow): DeviceRecord => ({
   lastSeenAt: row.last_seen_at,
   address: row.address,
   pairedBy: row.paired_by,
+  tellClaudeOnPhone: Boolean(row.tell_claude_on_phone),
 });
 
 export interface PushSubscriptionRow {

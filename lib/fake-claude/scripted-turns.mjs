@@ -89,10 +89,11 @@ const MARKDOWN_REPLY = [
 
 /** @param {string} prompt @param {AbortSignal} signal */
 /**
- * Plays the turn a prompt scripts; `seen` (what was attached, said back) opens the reply.
- * @param {string} prompt @param {Script} script @param {AbortSignal} signal @param {string} [seen]
+ * Plays the turn a prompt scripts; `seen` (what was attached, said back) opens the reply, after
+ * `told` (the context the host's hooks gave beside the prompt, said back).
+ * @param {string} prompt @param {Script} script @param {AbortSignal} signal @param {string} [seen] @param {string} [told]
  */
-export async function runScriptedTurn(prompt, script, signal, seen = '') {
+export async function runScriptedTurn(prompt, script, signal, seen = '', told = '') {
   const startedAt = Date.now();
   sendInit();
   if (script.notLoggedIn) return notLoggedIn();
@@ -141,7 +142,11 @@ export async function runScriptedTurn(prompt, script, signal, seen = '') {
     return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
   }
 
-  const reply = [...(seen ? [`${seen} `] : []), ...replyChunks(script, prompt, toolUses, outcomes)];
+  const reply = [
+    ...(told ? [`(Told beside your prompt: ${told}) `] : []),
+    ...(seen ? [`${seen} `] : []),
+    ...replyChunks(script, prompt, toolUses, outcomes),
+  ];
   await sendAssistantMessage([{ type: 'text', text: reply.join('') }], script.everyMs, signal, { chunks: reply, stamp: script.stamp });
   sendResult({
     startedAt,

@@ -40,6 +40,8 @@ export const ENDPOINTS = {
   sessionFileDiff: { method: 'GET', path: '/api/sessions/:id/changes/diff' },
   turnChanges: { method: 'GET', path: '/api/sessions/:id/turns/:seq/changes' },
   rewind: { method: 'POST', path: '/api/sessions/:id/rewind' },
+  // The signed-in browser's own preference: Claude is told it is a phone (issue 29).
+  tellClaudeOnPhone: { method: 'POST', path: '/api/devices/current/phone' },
   // Credentials (lib/server/credential-routes.ts).
   rotateToken: { method: 'POST', path: '/api/token/rotate' },
   pairing: { method: 'POST', path: '/api/pairing' },

@@ -49,7 +49,15 @@ import {
   TurnChangesResponse,
 } from './work.ts';
 import { ServerEvent } from './events.ts';
-import { DeviceListResponse, DeviceRevokedResponse, PairingCodeResponse, SignInBody, SignInResponse } from './devices.ts';
+import {
+  DeviceListResponse,
+  DeviceResponse,
+  DeviceRevokedResponse,
+  PairingCodeResponse,
+  SignInBody,
+  SignInResponse,
+  TellClaudeOnPhoneBody,
+} from './devices.ts';
 
 export type { RouteName };
 
@@ -137,6 +145,7 @@ export const ROUTES = {
   sessionFileDiff: { ...ENDPOINTS.sessionFileDiff, query: FileDiffQuery, response: FilePatchResponse },
   turnChanges: { ...ENDPOINTS.turnChanges, response: TurnChangesResponse },
   rewind: { ...ENDPOINTS.rewind, body: RewindBody, response: RewindResponse, client: 'required' },
+  tellClaudeOnPhone: { ...ENDPOINTS.tellClaudeOnPhone, body: TellClaudeOnPhoneBody, response: DeviceResponse, auth: 'device' },
   rotateToken: { ...ENDPOINTS.rotateToken, body: EmptyBody, response: TokenRotatedResponse, auth: 'token', ...CREDENTIALS },
   pairing: { ...ENDPOINTS.pairing, body: EmptyBody, response: PairingCodeResponse, ...CREDENTIALS },
   signIn: { ...ENDPOINTS.signIn, body: SignInBody, form: true, response: SignInResponse, auth: 'anyone', ...CREDENTIALS },

@@ -63,6 +63,11 @@ export const credentialRoutes = {
 
   listDevices: route('listDevices', ({ runtime, principal }) => ({ devices: runtime.auth.devices.list(currentDevice(principal)) })),
 
+  /** Input from this browser tells Claude it is a phone, or stops telling (issue 29). */
+  tellClaudeOnPhone: route('tellClaudeOnPhone', ({ runtime, principal, body }) => ({
+    device: runtime.auth.devices.setTellClaudeOnPhone(principal.deviceId, body.on),
+  })),
+
   revokeDevice: route('revokeDevice', ({ runtime, params }) => {
     const id = parseWith(DeviceId, params.id, 'device id');
     if (!runtime.auth.devices.revoke(id)) throw new VibesError('NOT_FOUND', `No signed-in device ${id}`);

@@ -38,7 +38,7 @@ export const sessionRoutes = {
   }),
 
   /** The caller becomes owner and subscriber. */
-  createSession: route('createSession', async ({ runtime, clientId, body }) => {
+  createSession: route('createSession', async ({ runtime, clientId, principal, body }) => {
     const { node, ...rest } = body;
     if (node !== undefined && node !== runtime.cluster?.node) return createOnNode(runtime, node, rest, clientId);
     const session = await runtime.manager.create({
@@ -49,6 +49,7 @@ export const sessionRoutes = {
       permissionMode: rest.permission_mode ?? 'default',
       ...(rest.prompt === undefined ? {} : { prompt: rest.prompt }),
       source: rest.source ?? 'api',
+      onPhone: runtime.auth.devices.tellsClaudeOnPhone(principal.kind === 'device' ? principal.deviceId : null),
       demo: rest.demo ?? runtime.config.demo,
     });
     return { session: session.infoFor(clientId) };
@@ -76,9 +77,10 @@ export const sessionRoutes = {
   }),
 
   /** 202: the input is taken (or queued behind the running turn); its effects arrive as events. */
-  sendInput: route('sendInput', ({ runtime, params, clientId, body }) => {
+  sendInput: route('sendInput', ({ runtime, params, clientId, principal, body }) => {
     const session = runtime.manager.get(params.id);
-    session.sendInput(body.content, { clientId, source: body.source ?? 'api' }, body.attachments);
+    const onPhone = runtime.auth.devices.tellsClaudeOnPhone(principal.kind === 'device' ? principal.deviceId : null);
+    session.sendInput(body.content, { clientId, source: body.source ?? 'api', onPhone }, body.attachments);
     return { session: session.infoFor(clientId) };
   }),
 

@@ -108,6 +108,7 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   signIn: async () => ({ body: { code: (await pairingCode(vibes.url, vibes.token)).code, label: 'contract phone' } }),
   signOut: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token) }),
   listDevices: async () => ({}),
+  tellClaudeOnPhone: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token, 'phone'), body: { on: true } }),
   notificationSettings: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token, 'notified') }),
   subscribePush: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token, 'push'), body: PUSH_SUBSCRIPTION }),
   unsubscribePush: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token, 'push off') }),

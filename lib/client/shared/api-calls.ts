@@ -225,6 +225,11 @@ export class ApiCalls {
     return (await this.call('listDevices')).devices;
   }
 
+  /** Whether input from the signed-in browser tells Claude the user is on a phone; answers with the device. */
+  async tellClaudeOnPhone(on: boolean): Promise<DeviceInfo> {
+    return (await this.call('tellClaudeOnPhone', { body: { on } })).device;
+  }
+
   /** Signs a device out: its cookie stops working and its event streams close. */
   revokeDevice(id: string) {
     return this.call('revokeDevice', { params: { id } });

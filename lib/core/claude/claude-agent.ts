@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type {
   CanUseTool,
+  HookCallback,
   PermissionResult,
   PermissionUpdate as SdkPermissionUpdate,
   Query,
@@ -84,6 +85,8 @@ export class ClaudeAgent implements Agent {
   #exitReported = false;
   #interruptRequested = false;
   #models: Promise<ModelOption[]> | null = null;
+  /** What Claude is told beside the prompt just sent, until Claude Code asks for it. */
+  #promptContext: string | null = null;
 
   constructor(options: AgentOptions, emit: (event: AgentEvent) => void, config: ClaudeAgentConfig) {
     this.#options = options;
@@ -112,6 +115,8 @@ export class ClaudeAgent implements Agent {
         permissionMode: this.#options.permissionMode,
         ...(this.#config.allowBypass ? { allowDangerouslySkipPermissions: true } : {}),
         canUseTool: this.#canUseTool,
+        // The SDK fixes the system prompt at start; a prompt's own context goes through this hook.
+        hooks: { UserPromptSubmit: [{ hooks: [this.#onPromptSubmit] }] },
         systemPrompt: { type: 'preset', preset: 'claude_code' },
         env: { ...(this.#config.env ?? process.env) },
         includePartialMessages: true,
@@ -139,12 +144,25 @@ export class ClaudeAgent implements Agent {
     if (this.#options.resume) void this.#refreshContext();
   }
 
-  send(content: string, messageId: string, attachments: readonly StoredAttachment[] = []): void {
+  send(content: string, messageId: string, attachments: readonly StoredAttachment[] = [], context: string | null = null): void {
     if (this.#stopping || this.#exitReported) return;
     this.#interruptRequested = false;
+    this.#promptContext = context;
     const message = { role: 'user' as const, content: messageContent(content, attachments) };
     this.#input.push({ type: 'user', message, parent_tool_use_id: null, uuid: messageId as UUID });
   }
+
+  /**
+   * Claude Code asks before each prompt goes to the model; its answer's context reaches the model
+   * as a system message beside the prompt, the prompt's text unchanged. Only the prompt we sent
+   * gets it (a prompt Claude Code makes itself, a wake-up or a notification, does not).
+   */
+  readonly #onPromptSubmit: HookCallback = async (input) => {
+    if (input.hook_event_name !== 'UserPromptSubmit' || input.source === 'system') return {};
+    const context = this.#promptContext;
+    this.#promptContext = null;
+    return context === null ? {} : { hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: context } };
+  };
 
   async rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome> {
     const query = this.#requireQuery();

@@ -84,6 +84,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   `ALTER TABLE sessions ADD COLUMN start_commit TEXT;`,
   // Pinned sessions are listed first, on every device.
   `ALTER TABLE sessions ADD COLUMN pinned BOOLEAN NOT NULL DEFAULT false;`,
+  // A device's own preference: input from it tells Claude the user is on a phone (issue 29).
+  `ALTER TABLE devices ADD COLUMN tell_claude_on_phone BOOLEAN NOT NULL DEFAULT false;`,
 ];
 
 /** Rows per INSERT: five parameters each, well under PostgreSQL's 65535. */
@@ -385,6 +387,10 @@ class PostgresDeviceStore implements DeviceStore {
 
   touchDevice(id: string, lastSeenAt: number, address: string): void {
     this.#db.query('UPDATE devices SET last_seen_at = $1, address = $2 WHERE id = $3', [lastSeenAt, address, id]);
+  }
+
+  setTellClaudeOnPhone(id: string, on: boolean): boolean {
+    return this.#db.query('UPDATE devices SET tell_claude_on_phone = $1 WHERE id = $2 RETURNING id', [on, id]).length > 0;
   }
 
   listDevices(): DeviceRecord[] {

@@ -59,8 +59,11 @@ describe('PostgresStore', () => {
     const store = openPostgres(url);
     expect(store.schemaVersion).toBe(PG_MIGRATIONS.length);
     expect(store.devices.listDevices()).toEqual([
-      { id: 'old', secretHash: 'h', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '-', pairedBy: null },
+      { id: 'old', secretHash: 'h', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '-', pairedBy: null, tellClaudeOnPhone: false },
     ]);
+    expect(store.devices.setTellClaudeOnPhone('old', true)).toBe(true);
+    expect(store.devices.setTellClaudeOnPhone('gone', true)).toBe(false);
+    expect(store.devices.findDeviceBySecretHash('h')?.tellClaudeOnPhone).toBe(true);
   });
 
   it('removing a device removes, transitively, the devices it paired; one paired by a device gone is not stored', () => {

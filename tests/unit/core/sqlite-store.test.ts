@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryStore, type SessionStore } from '../../../lib/core/index.ts';
+import { MemoryDeviceStore, MemoryStore, type SessionStore } from '../../../lib/core/index.ts';
 import { MIGRATIONS, SqliteStore } from '../../../lib/core/sqlite-store.ts';
 import { describeStoreContract, entries, snapshot } from '../../support/store-contract.ts';
 
@@ -77,8 +77,9 @@ describe('SqliteStore on disk', () => {
     raw.close();
     const store = open(path);
     expect(store.schemaVersion).toBe(MIGRATIONS.length);
+    // Nor did it know of telling Claude about phones: off for every device it kept.
     expect(store.devices.listDevices()).toEqual([
-      { id: 'old', secretHash: 'h', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '-', pairedBy: null },
+      { id: 'old', secretHash: 'h', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '-', pairedBy: null, tellClaudeOnPhone: false },
     ]);
     expect(store.devices.deleteDevice('old')).toEqual(['old']);
     // The device cookie's name is made once and kept: a restart signs nobody out.
@@ -105,6 +106,42 @@ describe('SqliteStore on disk', () => {
     store.write({ sessions: [snapshot('s1', { start_commit: commit, changes: { files: 2, additions: 3, deletions: 1 } })] });
     // The summary is recounted, never stored; the start commit is kept for the changes after a resume.
     expect(store.getSession('s1')).toMatchObject({ start_commit: commit, changes: null });
+  });
+
+  it("keeps a device's 'tell Claude I'm on my phone' across a reopen, per device; an unknown device changes nothing", () => {
+    const path = dbPath();
+    for (const store of [new MemoryDeviceStore(), open(path).devices]) {
+      for (const id of ['phone', 'desk']) {
+        store.insertDevice({
+          id,
+          secretHash: `h-${id}`,
+          label: id,
+          createdAt: 1,
+          lastSeenAt: 2,
+          address: '-',
+          pairedBy: null,
+          tellClaudeOnPhone: true,
+        });
+      }
+      const settings = () => Object.fromEntries(store.listDevices().map((device) => [device.id, device.tellClaudeOnPhone]));
+      // A new device starts with it off, whatever the record said.
+      expect(settings()).toEqual({ phone: false, desk: false });
+      expect(store.setTellClaudeOnPhone('phone', true)).toBe(true);
+      expect(store.setTellClaudeOnPhone('gone', true)).toBe(false);
+      expect(settings()).toEqual({ phone: true, desk: false });
+      expect(store.findDeviceBySecretHash('h-phone')?.tellClaudeOnPhone).toBe(true);
+    }
+    stores.pop()?.close();
+    expect(
+      open(path)
+        .devices.listDevices()
+        .map((device) => [device.id, device.tellClaudeOnPhone]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['phone', true],
+        ['desk', false],
+      ]),
+    );
   });
 
   it('refuses a database from a newer vibes', () => {
