@@ -5,6 +5,9 @@ import { firstLine } from './text.ts';
 
 type Decision = Pick<DecisionFields, 'kind' | 'display' | 'input' | 'title' | 'tool_name'>;
 
+/** The input fields that name what a tool call works on, most telling first. */
+const HINT_FIELDS = ['command', 'file_path', 'notebook_path', 'path', 'url', 'pattern', 'query', 'description'] as const;
+
 /**
  * One line on what a decision asks: the command, the file, the question, the plan's first line.
  * Written once for the session card, the notification and the CLI.
@@ -19,13 +22,27 @@ export function decisionSummary(decision: Decision): string {
     case 'question':
       return firstLine(display.questions[0]?.question ?? '') || 'Claude has a question';
     case 'plan':
-      return firstLine(display.plan.replace(/^#+\s*/gm, '')) || 'Claude has a plan for you to approve';
-    default: {
-      const input = decision.input;
-      const hint = ['file_path', 'path', 'url', 'pattern', 'command', 'description']
-        .map((key) => input[key])
-        .find((value) => typeof value === 'string');
-      return firstLine(typeof hint === 'string' ? hint : (decision.title ?? decision.tool_name));
-    }
+      return planHeadline(display.plan) || 'Claude has a plan for you to approve';
+    default:
+      return firstLine(inputHint(decision.input) || (decision.title ?? decision.tool_name));
   }
+}
+
+/**
+ * What a tool call works on, as its input says (the command, the file, the URL, ...); '' when no
+ * field tells. The whole value: the caller takes its first line.
+ */
+export function inputHint(input: unknown): string {
+  if (typeof input !== 'object' || input === null) return '';
+  const fields = input as Record<string, unknown>;
+  for (const key of HINT_FIELDS) {
+    const value = fields[key];
+    if (typeof value === 'string' && value.trim() !== '') return value;
+  }
+  return '';
+}
+
+/** A plan's first line, without its Markdown heading marks. */
+export function planHeadline(plan: string): string {
+  return firstLine(plan.replace(/^#+\s*/gm, ''));
 }

@@ -3,7 +3,9 @@
  * field of the wrong type reads as absent, so an unexpected input never breaks a view.
  */
 
+import { inputHint, planHeadline } from '../../protocol/decision-summary.ts';
 import type { Question, TodoItem } from '../../protocol/index.ts';
+import { clip, firstLine } from '../../protocol/text.ts';
 
 export const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
 
@@ -68,31 +70,28 @@ export function todosOf(input: unknown): TodoItem[] {
   return list.map((raw) => {
     const todo = record(raw);
     const status = todo.status === 'completed' || todo.status === 'in_progress' ? todo.status : 'pending';
-    return { content: text(todo.content), active_form: text(todo.activeForm), status };
+    return { content: text(todo.content), active_form: text(todo.activeForm) || text(todo.content), status };
   });
 }
 
 /** The one line that names a tool call: the command, the file, the question, or else its input as JSON. */
 export function summarizeInput(name: string, input: unknown): string {
-  const fields = record(input);
   if (name === 'AskUserQuestion') {
     const questions = questionsOf(input);
     return questions.map((question) => question.question).join(' · ');
   }
-  if (name === 'ExitPlanMode') return firstLine(text(fields.plan).replace(/^#+\s*/, ''));
+  if (name === 'ExitPlanMode') return withMoreMark(text(record(input).plan), planHeadline(text(record(input).plan)));
   if (name === 'TodoWrite') {
     const todos = todosOf(input);
     return `${todos.filter((todo) => todo.status === 'completed').length} of ${todos.length} done`;
   }
-  for (const field of ['command', 'file_path', 'notebook_path', 'path', 'url', 'pattern', 'query', 'description']) {
-    const value = fields[field];
-    if (typeof value === 'string' && value) return firstLine(value);
-  }
+  const hint = inputHint(input);
+  if (hint) return withMoreMark(hint, firstLine(hint));
   const json = JSON.stringify(input);
-  return json === undefined || json === '{}' ? '' : json.length > 200 ? `${json.slice(0, 200)}…` : json;
+  return json === undefined || json === '{}' ? '' : clip(json, 200);
 }
 
-function firstLine(value: string): string {
-  const line = value.trim().split('\n', 1)[0] ?? '';
-  return line.length < value.trim().length ? `${line} …` : line;
+/** `line`, with ` …` when the text it comes from says more. */
+function withMoreMark(whole: string, line: string): string {
+  return line !== '' && line.length < whole.trim().length ? `${line} …` : line;
 }

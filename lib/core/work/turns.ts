@@ -1,6 +1,6 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { FileDiff, TranscriptEntry, TranscriptEvent, TurnChangesResponse } from '../../protocol/index.ts';
-import { EDIT_TOOLS } from '../decisions/file-diff.ts';
+import { EDIT_TOOLS } from '../claude/tool-calls.ts';
 import { VibesError } from '../errors.ts';
 
 /** A path as the wire carries it: relative, '/'-separated, no `.` or `..` segment, no NUL. Else INVALID_PATH. */

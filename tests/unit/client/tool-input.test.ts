@@ -18,7 +18,7 @@ describe('tool inputs', () => {
     expect(questionsOf({ questions: [{ question: 'Q?', options: [{ label: 1 }], multiSelect: true }] })).toEqual([
       { question: 'Q?', header: '', multi_select: true, options: [{ label: '', description: '' }] },
     ]);
-    expect(todosOf({ todos: [{ content: 'a', status: 'odd' }] })).toEqual([{ content: 'a', active_form: '', status: 'pending' }]);
+    expect(todosOf({ todos: [{ content: 'a', status: 'odd' }] })).toEqual([{ content: 'a', active_form: 'a', status: 'pending' }]);
     expect(editChanges('MultiEdit', { edits: [{ old_string: 'a', new_string: 'b' }, null] })).toEqual([
       { oldText: 'a', newText: 'b' },
       { oldText: '', newText: '' },

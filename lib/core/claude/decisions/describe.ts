@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { DecisionDisplay, DecisionFields, DecisionKind, Question } from '../../protocol/index.ts';
-import { diffForEdit, EDIT_TOOLS } from './file-diff.ts';
+import type { DecisionDisplay, DecisionFields, Question } from '../../../protocol/index.ts';
+import { CLAUDE_TOOLS, decisionKind, EDIT_TOOLS } from '../tool-calls.ts';
+import { diffForEdit } from './file-diff.ts';
 import { describeSuggestions, type PermissionUpdate } from './suggestions.ts';
 
 type Json = Record<string, unknown>;
@@ -35,18 +36,12 @@ export async function describeDecision(request: DecisionRequest): Promise<Decisi
   };
 }
 
-export function decisionKind(toolName: string): DecisionKind {
-  if (toolName === 'AskUserQuestion') return 'question';
-  if (toolName === 'ExitPlanMode') return 'plan';
-  return 'tool';
-}
-
 async function displayFor(toolName: string, input: Json, cwd: string): Promise<DecisionDisplay> {
   if (EDIT_TOOLS.has(toolName)) {
     const diff = await diffForEdit(toolName, input, cwd).catch(() => null);
     if (diff) return { type: 'diff', diff };
   }
-  if (toolName === 'Bash' && typeof input.command === 'string') {
+  if (toolName === CLAUDE_TOOLS.bash && typeof input.command === 'string') {
     return {
       type: 'command',
       command: input.command,
@@ -56,11 +51,11 @@ async function displayFor(toolName: string, input: Json, cwd: string): Promise<D
       timeout_ms: typeof input.timeout === 'number' && input.timeout >= 0 ? input.timeout : null,
     };
   }
-  if (toolName === 'AskUserQuestion') {
+  if (toolName === CLAUDE_TOOLS.question) {
     const questions = readQuestions(input.questions);
     if (questions.length > 0) return { type: 'question', questions };
   }
-  if (toolName === 'ExitPlanMode') {
+  if (toolName === CLAUDE_TOOLS.plan) {
     const filePath = typeof input.planFilePath === 'string' ? input.planFilePath : null;
     // Claude Code puts the plan file's text in `plan`; read the file should it not.
     const plan = typeof input.plan === 'string' && input.plan !== '' ? input.plan : filePath ? await readPlan(filePath) : '';
