@@ -1,13 +1,6 @@
 import type { StoredAttachment } from './attachments/store.ts';
-import type {
-  ContextUsage,
-  ModelOption,
-  PermissionBehavior,
-  PermissionMode,
-  SlashCommand,
-  TodoList,
-  TranscriptEvent,
-} from '../protocol/index.ts';
+import type { ContextUsage, ModelOption, PermissionBehavior, PermissionMode, SlashCommand, TranscriptEvent } from '../protocol/index.ts';
+import type { TodoList } from '../protocol/decisions.ts';
 
 /** What an agent reports; the session turns these into transcript entries and states. */
 export type AgentEvent =

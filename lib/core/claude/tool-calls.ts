@@ -1,12 +1,7 @@
 import type { DecisionFields, DecisionKind, TodoItem, TodoList, TranscriptEvent } from '../../protocol/index.ts';
 
 /** Claude Code's tools that mean more to vibes than a line in the transcript. */
-export const CLAUDE_TOOLS = {
-  bash: 'Bash',
-  question: 'AskUserQuestion',
-  plan: 'ExitPlanMode',
-  todos: 'TodoWrite',
-} as const;
+export const CLAUDE_TOOLS = { bash: 'Bash', question: 'AskUserQuestion', plan: 'ExitPlanMode', todos: 'TodoWrite' } as const;
 
 /** The tools whose requests and results are shown as a diff. */
 export const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
