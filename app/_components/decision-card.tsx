@@ -2,10 +2,9 @@
 
 import { useId, useState } from 'react';
 import { ApiError } from '../../lib/client/shared/api-error.ts';
-import { questionsOf, stringField } from '../../lib/client/shared/tool-input.ts';
+import { questionsOf, stringField } from '../../lib/protocol/tool-input.ts';
 import type { DecisionDisplay, DecisionKind, PendingPermission, PermissionAnswerBody } from '../../lib/protocol/index.ts';
 import { CodeWords } from './code-words.tsx';
-import { useTranscript } from '../_hooks/use-transcript.ts';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
 import { QuestionForm } from './question-form.tsx';
@@ -48,7 +47,6 @@ export default function DecisionCard({
   const [sent, setSent] = useState(false);
   const messageId = useId();
   const kind = permission.kind;
-  const plannedInTranscript = usePlanFromToolCall(sessionId, kind === 'plan' ? permission.tool_use_id : undefined);
   const suggestions = permission.suggestions;
   const [chosen, setChosen] = useState<boolean[]>(() => suggestions.map((_, index) => index === 0));
 
@@ -92,11 +90,7 @@ export default function DecisionCard({
           />
         ) : kind === 'plan' ? (
           <PlanChoices
-            plan={
-              (permission.display.type === 'plan' && permission.display.plan) ||
-              stringField(permission.input, 'plan') ||
-              plannedInTranscript
-            }
+            plan={permission.display.type === 'plan' ? permission.display.plan : ''}
             tall={!compact}
             busy={busy}
             onAnswer={(body) => void answer(body)}
@@ -179,17 +173,6 @@ export default function DecisionCard({
       )}
     </div>
   );
-}
-
-/**
- * Claude Code 2.1.3xx may send ExitPlanMode's request with an empty input (the plan lives in a plan
- * file): then the plan is read from the tool call the model made, in the transcript.
- */
-function usePlanFromToolCall(sessionId: string, toolUseId: string | undefined): string {
-  const transcript = useTranscript(toolUseId ? sessionId : null);
-  if (!toolUseId || !transcript) return '';
-  const call = transcript.items.find((item) => item.kind === 'tool' && item.toolUseId === toolUseId);
-  return call?.kind === 'tool' ? stringField(call.input, 'plan') : '';
 }
 
 /** ExitPlanMode's choices, as Claude Code offers them. */

@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import type { PermissionOutcome, TranscriptItem } from '../../lib/client/shared/transcript.ts';
-import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
+import { summarizeInput } from '../../lib/protocol/tool-input.ts';
 import { Markdown } from './markdown.tsx';
 import { ToolDetail } from './tool-view.tsx';
 import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';

@@ -1,5 +1,5 @@
 import { REMOVAL_TEXT, attachmentLabel, stateLook } from '../../lib/client/shared/labels.ts';
-import { summarizeInput, todosOf } from '../../lib/client/shared/tool-input.ts';
+import { summarizeInput, todosOf } from '../../lib/protocol/tool-input.ts';
 import type { RemovalReason, SessionInfo, TranscriptEvent } from '../../lib/protocol/index.ts';
 import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
 import { decisionLines, diffLines, modeLabel, todoLines, type Decision } from './decision-view.ts';

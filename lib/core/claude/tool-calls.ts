@@ -1,10 +1,8 @@
-import type { DecisionFields, DecisionKind, TodoItem, TodoList, TranscriptEvent } from '../../protocol/index.ts';
+import type { DecisionFields, DecisionKind, TodoList, TranscriptEvent } from '../../protocol/index.ts';
+import { todosOf } from '../../protocol/tool-input.ts';
 
 /** Claude Code's tools that mean more to vibes than a line in the transcript. */
 export const CLAUDE_TOOLS = { bash: 'Bash', question: 'AskUserQuestion', plan: 'ExitPlanMode', todos: 'TodoWrite' } as const;
-
-/** The tools whose requests and results are shown as a diff. */
-export const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
 
 /** What a request to use `toolName` asks of the user: a question to answer, a plan to approve, or a tool to allow. */
 export function decisionKind(toolName: string): DecisionKind {
@@ -42,17 +40,9 @@ export class ClaudeToolCalls {
   }
 }
 
-const STATUSES = new Set<TodoItem['status']>(['pending', 'in_progress', 'completed']);
-
-/** A TodoWrite call's list, or null when its input is not one. */
+/** A TodoWrite call's list, counted, or null when its input is not one. */
 export function todoListFrom(toolUseId: string, input: unknown): TodoList | null {
-  if (typeof input !== 'object' || input === null || !Array.isArray((input as { todos?: unknown }).todos)) return null;
-  const items: TodoItem[] = [];
-  for (const raw of (input as { todos: unknown[] }).todos) {
-    if (typeof raw !== 'object' || raw === null) continue;
-    const { content, status, activeForm } = raw as Record<string, unknown>;
-    if (typeof content !== 'string' || !STATUSES.has(status as TodoItem['status'])) continue;
-    items.push({ content, status: status as TodoItem['status'], active_form: typeof activeForm === 'string' ? activeForm : content });
-  }
+  if (!Array.isArray((input as { todos?: unknown } | null)?.todos)) return null;
+  const items = todosOf(input);
   return { items, completed: items.filter((item) => item.status === 'completed').length, total: items.length, tool_use_id: toolUseId };
 }

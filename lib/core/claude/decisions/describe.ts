@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { DecisionDisplay, DecisionFields, Question } from '../../../protocol/index.ts';
-import { CLAUDE_TOOLS, decisionKind, EDIT_TOOLS } from '../tool-calls.ts';
+import type { DecisionDisplay, DecisionFields } from '../../../protocol/index.ts';
+import { EDIT_TOOLS, questionsOf } from '../../../protocol/tool-input.ts';
+import { CLAUDE_TOOLS, decisionKind } from '../tool-calls.ts';
 import { diffForEdit } from './file-diff.ts';
 import { describeSuggestions, type PermissionUpdate } from './suggestions.ts';
 
@@ -52,7 +53,7 @@ async function displayFor(toolName: string, input: Json, cwd: string): Promise<D
     };
   }
   if (toolName === CLAUDE_TOOLS.question) {
-    const questions = readQuestions(input.questions);
+    const questions = questionsOf(input);
     if (questions.length > 0) return { type: 'question', questions };
   }
   if (toolName === CLAUDE_TOOLS.plan) {
@@ -64,30 +65,6 @@ async function displayFor(toolName: string, input: Json, cwd: string): Promise<D
   return { type: 'input' };
 }
 
-/** AskUserQuestion's questions, keeping only well-formed ones. */
-export function readQuestions(value: unknown): Question[] {
-  if (!Array.isArray(value)) return [];
-  const questions: Question[] = [];
-  for (const raw of value) {
-    if (!isObject(raw) || typeof raw.question !== 'string' || !Array.isArray(raw.options)) continue;
-    const options = raw.options
-      .filter(isObject)
-      .filter((option) => typeof option.label === 'string')
-      .map((option) => ({
-        label: option.label as string,
-        description: typeof option.description === 'string' ? option.description : '',
-        ...(typeof option.preview === 'string' ? { preview: option.preview } : {}),
-      }));
-    questions.push({
-      question: raw.question,
-      header: typeof raw.header === 'string' ? raw.header : '',
-      options,
-      multi_select: raw.multiSelect === true,
-    });
-  }
-  return questions;
-}
-
 const MAX_PLAN_BYTES = 512 * 1024;
 
 async function readPlan(path: string): Promise<string> {
@@ -97,8 +74,4 @@ async function readPlan(path: string): Promise<string> {
   } catch {
     return '';
   }
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,12 +1,14 @@
 /**
- * Reads Claude Code's tool inputs (shapes as in the Agent SDK's sdk-tools.d.ts) defensively: a
- * field of the wrong type reads as absent, so an unexpected input never breaks a view.
+ * Reads Claude Code's tool inputs, as tool_use events carry them (shapes as in the Agent SDK's
+ * sdk-tools.d.ts), defensively: a field of the wrong type reads as absent, so an unexpected input
+ * never breaks a view. The server and every client read them here. Zod-free: the dashboard imports it.
  */
 
-import { inputHint, planHeadline } from '../../protocol/decision-summary.ts';
-import type { Question, TodoItem } from '../../protocol/index.ts';
-import { clip, firstLine } from '../../protocol/text.ts';
+import { inputHint, planHeadline } from './decision-summary.ts';
+import type { Question, TodoItem } from './decisions.ts';
+import { clip, firstLine } from './text.ts';
 
+/** The tools whose requests and results are shown as a diff. */
 export const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
 
 /** One removed/added pair of an edit, as the input states it (without the file around it). */
@@ -49,28 +51,36 @@ export function editChanges(name: string, input: unknown): EditChange[] {
   }
 }
 
+/** AskUserQuestion's questions; one without its text, or an option without its label, is left out. */
 export function questionsOf(input: unknown): Question[] {
   const list = record(input).questions;
   if (!Array.isArray(list)) return [];
-  return list.map((raw) => {
+  return list.flatMap((raw): Question[] => {
     const question = record(raw);
-    const options = Array.isArray(question.options) ? question.options : [];
-    return {
-      question: text(question.question),
-      header: text(question.header),
-      multi_select: question.multiSelect === true,
-      options: options.map((option) => ({ label: text(record(option).label), description: text(record(option).description) })),
-    };
+    if (typeof question.question !== 'string') return [];
+    const options = (Array.isArray(question.options) ? question.options : [])
+      .map(record)
+      .filter((option) => typeof option.label === 'string');
+    const preview = (option: Record<string, unknown>) => (typeof option.preview === 'string' ? { preview: option.preview } : {});
+    return [
+      {
+        question: question.question,
+        header: text(question.header),
+        options: options.map((option) => ({ label: text(option.label), description: text(option.description), ...preview(option) })),
+        multi_select: question.multiSelect === true,
+      },
+    ];
   });
 }
 
+/** TodoWrite's items; one without its text is left out, an unknown status reads as pending. */
 export function todosOf(input: unknown): TodoItem[] {
   const list = record(input).todos;
   if (!Array.isArray(list)) return [];
-  return list.map((raw) => {
-    const todo = record(raw);
+  return list.map(record).flatMap((todo): TodoItem[] => {
+    if (typeof todo.content !== 'string') return [];
     const status = todo.status === 'completed' || todo.status === 'in_progress' ? todo.status : 'pending';
-    return { content: text(todo.content), active_form: text(todo.activeForm) || text(todo.content), status };
+    return [{ content: todo.content, active_form: text(todo.activeForm) || todo.content, status }];
   });
 }
 
