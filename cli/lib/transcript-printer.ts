@@ -1,5 +1,5 @@
 import { REMOVAL_TEXT, attachmentLabel, stateLook } from '../../lib/client/shared/labels.ts';
-import { summarizeInput, todosOf } from '../../lib/protocol/tool-input.ts';
+import { resultText, summarizeInput, todosOf } from '../../lib/protocol/tool-input.ts';
 import type { RemovalReason, SessionInfo, TranscriptEvent } from '../../lib/protocol/index.ts';
 import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
 import { decisionLines, diffLines, modeLabel, todoLines, type Decision } from './decision-view.ts';
@@ -166,17 +166,3 @@ export class TranscriptPrinter {
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-function resultText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((block: unknown) =>
-        block && typeof block === 'object' && typeof (block as { text?: unknown }).text === 'string'
-          ? (block as { text: string }).text
-          : '',
-      )
-      .join('\n');
-  }
-  return content === undefined || content === null ? '' : JSON.stringify(content);
-}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { gitBranch } from './git-branch.ts';
 import { firstLine } from '../protocol/text.ts';
+import { withTimeout } from './timeouts.ts';
 import { previewFromReply, projectOf, roundUsd, sessionTitle, titleFromPrompt } from './summary.ts';
 import {
   isTurnRunning,
@@ -790,23 +791,6 @@ interface SentMessage {
   content: string;
   /** Files git saw change during its turn that no edit tool of the session wrote: undo cannot restore them. */
   otherFiles: string[];
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out')), ms);
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 function omitType<T extends { type: string }>(event: T): Omit<T, 'type'> {

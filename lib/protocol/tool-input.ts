@@ -84,6 +84,14 @@ export function todosOf(input: unknown): TodoItem[] {
   });
 }
 
+/** A tool result's text: the string, or the text of its blocks; anything else as JSON. */
+export function resultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content))
+    return content.flatMap((block) => (typeof record(block).text === 'string' ? [text(record(block).text)] : [])).join('\n');
+  return content === undefined || content === null ? '' : (JSON.stringify(content, null, 2) ?? '');
+}
+
 /** The one line that names a tool call: the command, the file, the question, or else its input as JSON. */
 export function summarizeInput(name: string, input: unknown): string {
   if (name === 'AskUserQuestion') {

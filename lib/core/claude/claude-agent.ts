@@ -22,6 +22,7 @@ import { describeAuthFailure, describeExit, looksLikeAuthFailure, OutputTail } f
 import { contextFromClaude, slashCommandsFromClaude } from './context.ts';
 import { ClaudeMessageMapper } from './message-mapper.ts';
 import { ClaudeToolCalls } from './tool-calls.ts';
+import { withTimeout } from '../timeouts.ts';
 
 export interface ClaudeAgentConfig {
   /** The `claude` to run; undefined runs the binary the Agent SDK ships. */
@@ -452,13 +453,4 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -2,8 +2,8 @@ import type { Bus, CoreEvent } from '../../core/index.ts';
 import type { NotificationPayload } from '../../protocol/index.ts';
 import { NotificationPolicy, type NotificationPolicyOptions, type ShowNotice, type WithdrawNotice } from './policy.ts';
 import { postOnce, type Delivery, type Post } from './transports/post.ts';
-import { WebPushTransport, type WebPushOptions } from './transports/web-push.ts';
-import { WebhookTransport, type WebhookOptions } from './transports/webhook.ts';
+import { webPushSender, type WebPushOptions } from './transports/web-push.ts';
+import { webhookSender, type WebhookOptions } from './transports/webhook.ts';
 import { noticeText, TEST_TEXT, type NoticeText } from './wording.ts';
 
 type ShowPayload = Extract<NotificationPayload, { type: 'show' }>;
@@ -30,8 +30,8 @@ const SEND_TIMEOUT_MS = 10_000;
 export class Notifier {
   readonly #options: NotifierOptions;
   readonly #policy: NotificationPolicy;
-  readonly #push: WebPushTransport;
-  readonly #webhook: WebhookTransport | null;
+  readonly #push: ReturnType<typeof webPushSender>;
+  readonly #webhook: ReturnType<typeof webhookSender> | null;
   /** Which request each session's notification shows, and where. */
   readonly #shown = new Map<string, { requestId: string; deviceIds: string[]; webhook: boolean }>();
   readonly #sending = new Set<Promise<unknown>>();
@@ -50,8 +50,8 @@ export class Notifier {
       stopping: () => this.#stopping.signal.aborted,
       now: () => options.clock?.() ?? Math.floor(Date.now() / 1000),
     };
-    this.#push = new WebPushTransport(options, delivery);
-    this.#webhook = options.webhook ? new WebhookTransport(options.webhook, delivery) : null;
+    this.#push = webPushSender(options, delivery);
+    this.#webhook = options.webhook ? webhookSender(options.webhook, delivery) : null;
   }
 
   start(): void {
@@ -74,7 +74,7 @@ export class Notifier {
   async sendTest(): Promise<{ devices: number; webhook: boolean }> {
     const payload = showPayload('test', null, TEST_TEXT);
     const subscriptions = this.#options.devices.listPushSubscriptions();
-    const results = await Promise.all(subscriptions.map((subscription) => this.#push.send(subscription, payload)));
+    const results = await Promise.all(subscriptions.map((subscription) => this.#push(subscription, payload)));
     const webhook = this.#webhook ? await this.#webhook.send(payload) : false;
     return { devices: results.filter(Boolean).length, webhook };
   }
@@ -96,7 +96,7 @@ export class Notifier {
       actions: request?.kind === 'tool',
     };
     const subscriptions = this.#options.devices.listPushSubscriptions().filter((found) => found.kinds.includes(notice.kind));
-    for (const subscription of subscriptions) this.#track(this.#push.send(subscription, payload));
+    for (const subscription of subscriptions) this.#track(this.#push(subscription, payload));
     if (this.#webhook) this.#track(this.#webhook.send(payload));
     if (request) {
       const deviceIds = subscriptions.map((found) => found.deviceId);
@@ -112,7 +112,7 @@ export class Notifier {
     this.#shown.delete(sessionId);
     const payload: NotificationPayload = { type: 'withdraw', tag: tagOf(sessionId), session_id: sessionId };
     const subscriptions = this.#options.devices.listPushSubscriptions().filter((found) => shown.deviceIds.includes(found.deviceId));
-    for (const subscription of subscriptions) this.#track(this.#push.send(subscription, payload));
+    for (const subscription of subscriptions) this.#track(this.#push(subscription, payload));
     if (shown.webhook && this.#webhook?.withdraws) this.#track(this.#webhook.send(payload));
   }
 

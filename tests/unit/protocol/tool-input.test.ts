@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editChanges, questionsOf, summarizeInput, todosOf } from '../../../lib/protocol/tool-input.ts';
+import { editChanges, questionsOf, resultText, summarizeInput, todosOf } from '../../../lib/protocol/tool-input.ts';
 
 describe('tool inputs', () => {
   it('names each tool call by what matters: the command, the file, the question, the progress', () => {
@@ -34,5 +34,18 @@ describe('tool inputs', () => {
       { oldText: '', newText: '' },
     ]);
     expect(editChanges('Write', { content: 'new' })).toEqual([{ oldText: '', newText: 'new' }]);
+  });
+
+  it("reads a tool result's text from a string or its text blocks, and shows anything else as JSON", () => {
+    expect(resultText('ok')).toBe('ok');
+    expect(
+      resultText([
+        { type: 'text', text: 'a' },
+        { type: 'image', source: {} },
+        { type: 'text', text: 'b' },
+      ]),
+    ).toBe('a\nb');
+    expect(resultText({ exit: 1 })).toBe('{\n  "exit": 1\n}');
+    expect(resultText(undefined)).toBe('');
   });
 });

@@ -14,20 +14,14 @@ export interface WebPushOptions {
   allowPrivatePush?: boolean;
 }
 
-/** Web Push to one device's subscription: encrypted for its browser, signed with the server's VAPID keys. */
-export class WebPushTransport {
-  readonly #options: WebPushOptions;
-  readonly #delivery: Delivery;
-
-  constructor(options: WebPushOptions, delivery: Delivery) {
-    this.#options = options;
-    this.#delivery = delivery;
-  }
-
-  /** True when the push service took it; a 404 or 410 means the browser dropped it: forget it. */
-  async send(subscription: PushSubscriptionRecord, payload: NotificationPayload): Promise<boolean> {
-    const { devices, vapid, vapidSubject } = this.#options;
-    const allowPrivate = this.#options.allowPrivatePush === true;
+/**
+ * Web Push to one device's subscription, encrypted for its browser and signed with the server's
+ * VAPID keys. True when the push service took it; a 404 or 410 means the browser dropped it: forget it.
+ */
+export function webPushSender(options: WebPushOptions, delivery: Delivery) {
+  const { devices, vapid, vapidSubject } = options;
+  const allowPrivate = options.allowPrivatePush === true;
+  return async (subscription: PushSubscriptionRecord, payload: NotificationPayload): Promise<boolean> => {
     const problem = pushKeysProblem(subscription);
     if (problem) {
       // Stored before subscribing checked the keys: every push would fail the same way.
@@ -56,7 +50,7 @@ export class WebPushTransport {
         },
       );
       const headers = Object.fromEntries(Object.entries(details.headers).map(([name, value]) => [name, String(value)]));
-      const { status } = await this.#delivery.post(details.endpoint, {
+      const { status } = await delivery.post(details.endpoint, {
         headers,
         body: details.body ?? '',
         ...(allowPrivate ? {} : { lookup: publicOnlyLookup }),
@@ -66,14 +60,14 @@ export class WebPushTransport {
         return false;
       }
       if (status >= 200 && status < 300) {
-        devices.touchPushSubscription(subscription.deviceId, this.#delivery.now());
+        devices.touchPushSubscription(subscription.deviceId, delivery.now());
         return true;
       }
       console.error(`vibes: the push service answered ${status} for a device's notification`);
       return false;
     } catch (error) {
-      if (!this.#delivery.stopping()) console.error(`vibes: sending a push notification failed: ${reasonOf(error)}`);
+      if (!delivery.stopping()) console.error(`vibes: sending a push notification failed: ${reasonOf(error)}`);
       return false;
     }
-  }
+  };
 }

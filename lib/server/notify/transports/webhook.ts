@@ -14,24 +14,15 @@ export interface WebhookOptions {
 /** The webhook's signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
 export const WEBHOOK_SIGNATURE_HEADER = 'X-Vibes-Signature';
 
-/** One URL the owner chose, told every notification: JSON as it is, or ntfy's form. */
-export class WebhookTransport {
-  readonly #options: WebhookOptions;
-  readonly #delivery: Delivery;
-
-  constructor(options: WebhookOptions, delivery: Delivery) {
-    this.#options = options;
-    this.#delivery = delivery;
-  }
-
-  /** ntfy has no way to take a notification back; JSON receivers are told. */
-  get withdraws(): boolean {
-    return this.#options.format === 'json';
-  }
-
-  /** JSON as it is, or ntfy's form: the text as the body, title, priority, click URL and tags as headers. */
-  async send(payload: NotificationPayload): Promise<boolean> {
-    const { format, publicUrl, secret } = this.#options;
+/**
+ * One URL the owner chose, told every notification: JSON as it is, or ntfy's form (the text as
+ * the body; title, priority, click URL and tags as headers).
+ */
+export function webhookSender(options: WebhookOptions, delivery: Delivery) {
+  const { format, publicUrl, secret } = options;
+  // ntfy has no way to take a notification back; JSON receivers are told.
+  const withdraws = format === 'json';
+  const send = async (payload: NotificationPayload): Promise<boolean> => {
     try {
       let request: { headers: Record<string, string>; body: string };
       if (format === 'ntfy') {
@@ -50,23 +41,24 @@ export class WebhookTransport {
         const click = publicUrl && payload.type === 'show' ? { click_url: new URL(payload.url, publicUrl).toString() } : {};
         request = { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...payload, ...click }) };
       }
-      const target = new URL(this.#options.url);
+      const target = new URL(options.url);
       if (target.username || target.password) {
         const credentials = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
         request.headers.Authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
         target.username = '';
         target.password = '';
       }
-      if (secret) request.headers[WEBHOOK_SIGNATURE_HEADER] = webhookSignature(secret, this.#delivery.now(), request.body);
-      const { status } = await this.#delivery.post(target.toString(), request);
+      if (secret) request.headers[WEBHOOK_SIGNATURE_HEADER] = webhookSignature(secret, delivery.now(), request.body);
+      const { status } = await delivery.post(target.toString(), request);
       if (status >= 200 && status < 300) return true;
       console.error(`vibes: the notification webhook answered ${status}`);
       return false;
     } catch (error) {
-      if (!this.#delivery.stopping()) console.error(`vibes: the notification webhook failed: ${redactUrls(reasonOf(error))}`);
+      if (!delivery.stopping()) console.error(`vibes: the notification webhook failed: ${redactUrls(reasonOf(error))}`);
       return false;
     }
-  }
+  };
+  return { send, withdraws };
 }
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 over "<t>.<body>">`: the receiver recomputes it with the secret. */
