@@ -6,6 +6,7 @@ import {
   type TodoItem,
 } from '../../lib/protocol/index.ts';
 import { clip } from '../../lib/protocol/text.ts';
+import { todoProgress } from '../../lib/protocol/tool-input.ts';
 import type { Style } from './style.ts';
 
 /** Lines of a diff shown in the terminal; the rest is counted. */
@@ -129,8 +130,7 @@ export function diffLines(diff: FileDiff, s: Style, max = MAX_DIFF_LINES): strin
 }
 
 export function todoLines(items: readonly TodoItem[], s: Style): string[] {
-  const completed = items.filter((item) => item.status === 'completed').length;
-  const lines = [s.bold(`☰ Todo list: ${completed} of ${items.length} done`)];
+  const lines = [s.bold(`☰ Todo list: ${todoProgress(items)}`)];
   for (const item of items) {
     if (item.status === 'completed') lines.push(s.dim(`  ☑ ${item.content}`));
     else if (item.status === 'in_progress') lines.push(`  ${s.yellow('▶')} ${s.bold(item.active_form)}`);

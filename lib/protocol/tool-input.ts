@@ -84,6 +84,11 @@ export function todosOf(input: unknown): TodoItem[] {
   });
 }
 
+/** "3 of 7 done". */
+export function todoProgress(todos: readonly TodoItem[]): string {
+  return `${todos.filter((todo) => todo.status === 'completed').length} of ${todos.length} done`;
+}
+
 /** A tool result's text: the string, or the text of its blocks; anything else as JSON. */
 export function resultText(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -99,10 +104,7 @@ export function summarizeInput(name: string, input: unknown): string {
     return questions.map((question) => question.question).join(' · ');
   }
   if (name === 'ExitPlanMode') return withMoreMark(text(record(input).plan), planHeadline(text(record(input).plan)));
-  if (name === 'TodoWrite') {
-    const todos = todosOf(input);
-    return `${todos.filter((todo) => todo.status === 'completed').length} of ${todos.length} done`;
-  }
+  if (name === 'TodoWrite') return todoProgress(todosOf(input));
   const hint = inputHint(input);
   if (hint) return withMoreMark(hint, firstLine(hint));
   const json = JSON.stringify(input);

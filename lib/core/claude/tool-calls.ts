@@ -24,11 +24,13 @@ export class ClaudeToolCalls {
 
   /** Notes a call; returns the todo list when it is the main agent's TodoWrite. */
   noteCall(call: ToolUse): TodoList | null {
-    const input = call.input as { plan?: unknown } | null;
+    const input = call.input as { plan?: unknown; todos?: unknown } | null;
     if (call.name === CLAUDE_TOOLS.plan && typeof input?.plan === 'string') this.#plans.set(call.tool_use_id, input.plan);
     // A subagent's list is its own task's, not the session's.
-    if (call.name !== CLAUDE_TOOLS.todos || call.parent_tool_use_id) return null;
-    return todoListFrom(call.tool_use_id, call.input);
+    if (call.name !== CLAUDE_TOOLS.todos || call.parent_tool_use_id || !Array.isArray(input?.todos)) return null;
+    const items = todosOf(input);
+    const completed = items.filter((item) => item.status === 'completed').length;
+    return { items, completed, total: items.length, tool_use_id: call.tool_use_id };
   }
 
   /** The decision with its plan filled in from the ExitPlanMode call, when the request came with an empty one. */
@@ -38,11 +40,4 @@ export class ClaudeToolCalls {
     this.#plans.delete(decision.tool_use_id);
     return plan === undefined ? decision : { ...decision, display: { ...decision.display, plan } };
   }
-}
-
-/** A TodoWrite call's list, counted, or null when its input is not one. */
-export function todoListFrom(toolUseId: string, input: unknown): TodoList | null {
-  if (!Array.isArray((input as { todos?: unknown } | null)?.todos)) return null;
-  const items = todosOf(input);
-  return { items, completed: items.filter((item) => item.status === 'completed').length, total: items.length, tool_use_id: toolUseId };
 }

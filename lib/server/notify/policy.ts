@@ -5,10 +5,7 @@ import type { z } from 'zod';
 export type PermissionRequest = z.infer<typeof PermissionRequestEvent>;
 
 /** The session a notice is about; `title` is null until a snapshot of it has been seen. */
-export interface NoticeSession {
-  id: string;
-  title: string | null;
-}
+export type NoticeSession = { id: string; title: string | null };
 
 /** Something the user should hear of now, before it is put in words. */
 export type ShowNotice =
@@ -17,11 +14,7 @@ export type ShowNotice =
   | { type: 'show'; kind: 'failed'; session: NoticeSession; failure: string | null };
 
 /** A request was answered (or withdrawn): what shows it should go. */
-export interface WithdrawNotice {
-  type: 'withdraw';
-  sessionId: string;
-  requestId: string;
-}
+export type WithdrawNotice = { type: 'withdraw'; sessionId: string; requestId: string };
 
 export type Notice = ShowNotice | WithdrawNotice;
 
@@ -56,36 +49,20 @@ export class NotificationPolicy {
   }
 
   #read(event: CoreEvent): Notice | null {
-    switch (event.type) {
-      case 'session_updated':
-        return this.#onSession(event.session);
-      case 'session_removed':
-        this.#forget(event.session_id);
-        return null;
-      case 'session_event': {
-        const sessionId = event.session_id;
-        const transcript = event.entry.event;
-        switch (transcript.type) {
-          case 'text':
-            if (!transcript.parent_tool_use_id) this.#lastText.set(sessionId, transcript.text);
-            return null;
-          case 'permission_request':
-            return { type: 'show', kind: 'permission', session: this.#session(sessionId), request: transcript };
-          case 'permission_resolved':
-            return { type: 'withdraw', sessionId, requestId: transcript.request_id };
-          case 'turn_complete': {
-            const reply = this.#lastText.get(sessionId) ?? transcript.result ?? '';
-            this.#lastText.delete(sessionId);
-            if (transcript.is_error || transcript.duration_ms < this.#options.turnThresholdMs) return null;
-            return { type: 'show', kind: 'turn_finished', session: this.#session(sessionId), reply, durationMs: transcript.duration_ms };
-          }
-          default:
-            return null;
-        }
-      }
-      default:
-        return null;
-    }
+    if (event.type === 'session_updated') return this.#onSession(event.session);
+    if (event.type === 'session_removed') return this.#forget(event.session_id);
+    if (event.type !== 'session_event') return null;
+    const sessionId = event.session_id;
+    const transcript = event.entry.event;
+    if (transcript.type === 'permission_request')
+      return { type: 'show', kind: 'permission', session: this.#session(sessionId), request: transcript };
+    if (transcript.type === 'permission_resolved') return { type: 'withdraw', sessionId, requestId: transcript.request_id };
+    if (transcript.type === 'text' && !transcript.parent_tool_use_id) this.#lastText.set(sessionId, transcript.text);
+    if (transcript.type !== 'turn_complete') return null;
+    const reply = this.#lastText.get(sessionId) ?? transcript.result ?? '';
+    this.#lastText.delete(sessionId);
+    if (transcript.is_error || transcript.duration_ms < this.#options.turnThresholdMs) return null;
+    return { type: 'show', kind: 'turn_finished', session: this.#session(sessionId), reply, durationMs: transcript.duration_ms };
   }
 
   #onSession(session: SessionSnapshot): Notice | null {
@@ -101,9 +78,10 @@ export class NotificationPolicy {
     return { id, title: this.#titles.get(id) ?? null };
   }
 
-  #forget(sessionId: string): void {
+  #forget(sessionId: string): null {
     this.#states.delete(sessionId);
     this.#titles.delete(sessionId);
     this.#lastText.delete(sessionId);
+    return null;
   }
 }
