@@ -553,7 +553,8 @@ export class Session {
   #onTranscriptEvent(event: TranscriptEvent): void {
     switch (event.type) {
       case 'permission_request': {
-        this.#decisions.add({ ...omitType(event), requested_at: this.#nowSeconds() });
+        const { type: _type, ...decision } = event;
+        this.#decisions.add({ ...decision, requested_at: this.#nowSeconds() });
         this.#append(event);
         this.#transition('waiting_permission');
         this.#publishUpdate();
@@ -791,11 +792,6 @@ interface SentMessage {
   content: string;
   /** Files git saw change during its turn that no edit tool of the session wrote: undo cannot restore them. */
   otherFiles: string[];
-}
-
-function omitType<T extends { type: string }>(event: T): Omit<T, 'type'> {
-  const { type: _type, ...rest } = event;
-  return rest;
 }
 
 function changedBy(source: InputSource): string {

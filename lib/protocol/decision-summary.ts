@@ -1,12 +1,10 @@
 import type { DecisionFields } from './decisions.ts';
 import { firstLine } from './text.ts';
+import { inputHint, planHeadline } from './tool-input.ts';
 
 // Zod-free, like endpoints.ts: the dashboard imports it directly.
 
 type Decision = Pick<DecisionFields, 'kind' | 'display' | 'input' | 'title' | 'tool_name'>;
-
-/** The input fields that name what a tool call works on, most telling first. */
-const HINT_FIELDS = ['command', 'file_path', 'notebook_path', 'path', 'url', 'pattern', 'query', 'description'] as const;
 
 /**
  * One line on what a decision asks: the command, the file, the question, the plan's first line.
@@ -26,23 +24,4 @@ export function decisionSummary(decision: Decision): string {
     default:
       return firstLine(inputHint(decision.input) || (decision.title ?? decision.tool_name));
   }
-}
-
-/**
- * What a tool call works on, as its input says (the command, the file, the URL, ...); '' when no
- * field tells. The whole value: the caller takes its first line.
- */
-export function inputHint(input: unknown): string {
-  if (typeof input !== 'object' || input === null) return '';
-  const fields = input as Record<string, unknown>;
-  for (const key of HINT_FIELDS) {
-    const value = fields[key];
-    if (typeof value === 'string' && value.trim() !== '') return value;
-  }
-  return '';
-}
-
-/** A plan's first line, without its Markdown heading marks. */
-export function planHeadline(plan: string): string {
-  return firstLine(plan.replace(/^#+\s*/gm, ''));
 }
