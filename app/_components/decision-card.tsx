@@ -2,7 +2,6 @@
 
 import { useId, useState } from 'react';
 import { ApiError } from '../../lib/client/shared/api-error.ts';
-import { questionsOf, stringField } from '../../lib/protocol/tool-input.ts';
 import type { DecisionDisplay, DecisionKind, PendingPermission, PermissionAnswerBody } from '../../lib/protocol/index.ts';
 import { CodeWords } from './code-words.tsx';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
@@ -83,7 +82,7 @@ export default function DecisionCard({
       <div className="mt-2 min-w-0">
         {kind === 'question' ? (
           <QuestionForm
-            questions={permission.display.type === 'question' ? permission.display.questions : questionsOf(permission.input)}
+            questions={permission.display.type === 'question' ? permission.display.questions : []}
             busy={busy}
             onAnswer={(answers) => void answer({ behavior: 'allow', answers })}
             onDecline={() => void answer({ behavior: 'deny', message: 'The user chose not to answer.' })}
@@ -254,15 +253,7 @@ function DisplayDetail({ permission, display, cwd }: { permission: PendingPermis
         />
       );
     case 'input':
-      return permission.tool_name === 'Bash' ? (
-        <CommandDetail
-          command={stringField(permission.input, 'command')}
-          description={stringField(permission.input, 'description')}
-          cwd={cwd}
-        />
-      ) : (
-        <ToolDetail name={permission.tool_name} input={permission.input} diff={null} answers={null} />
-      );
+      return <ToolDetail name={permission.tool_name} input={permission.input} diff={null} answers={null} />;
     default:
       return <InputDetail input={permission.input} />;
   }

@@ -5,6 +5,7 @@
  */
 
 import type { Question, TodoItem } from './decisions.ts';
+import { inputHint, planHeadline } from './decision-summary.ts';
 import { clip, firstLine } from './text.ts';
 
 /** The tools whose requests and results are shown as a diff. */
@@ -86,20 +87,6 @@ export function todosOf(input: unknown): TodoItem[] {
 /** "3 of 7 done". */
 export function todoProgress(todos: readonly TodoItem[]): string {
   return `${todos.filter((todo) => todo.status === 'completed').length} of ${todos.length} done`;
-}
-
-/** The input fields that name what a tool call works on, most telling first. */
-const HINT_FIELDS = ['command', 'file_path', 'notebook_path', 'path', 'url', 'pattern', 'query', 'description'] as const;
-
-/** What a tool call works on, as its input says (the command, the file, ...), whole; '' when no field tells. */
-export function inputHint(input: unknown): string {
-  const fields = record(input);
-  return HINT_FIELDS.map((key) => text(fields[key])).find((value) => value.trim() !== '') ?? '';
-}
-
-/** A plan's first line, without its Markdown heading marks. */
-export function planHeadline(plan: string): string {
-  return firstLine(plan.replace(/^#+\s*/gm, ''));
 }
 
 /** A tool result's text: the string, or the text of its blocks; anything else as JSON. */

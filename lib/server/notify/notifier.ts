@@ -1,4 +1,5 @@
 import type { Bus, CoreEvent } from '../../core/index.ts';
+import type { PushSubscriptionRecord } from '../../core/devices.ts';
 import type { NotificationPayload } from '../../protocol/index.ts';
 import { NotificationPolicy, type NotificationPolicyOptions, type ShowNotice, type WithdrawNotice } from './policy.ts';
 import { postOnce, type Delivery, type Post } from './transports/post.ts';
@@ -95,15 +96,9 @@ export class Notifier {
       // Allow and Deny on the notification answer a plain tool approval; a question or a plan needs the page.
       actions: request?.kind === 'tool',
     };
-    const subscriptions = this.#options.devices.listPushSubscriptions().filter((found) => found.kinds.includes(notice.kind));
-    for (const subscription of subscriptions) this.#track(this.#push(subscription, payload));
-    if (this.#webhook) this.#track(this.#webhook.send(payload));
-    if (request) {
-      const deviceIds = subscriptions.map((found) => found.deviceId);
-      this.#shown.set(sessionId, { requestId: request.request_id, deviceIds, webhook: this.#webhook !== null });
-    } else {
-      this.#shown.delete(sessionId);
-    }
+    const deviceIds = this.#send(payload, (found) => found.kinds.includes(notice.kind), true);
+    if (request) this.#shown.set(sessionId, { requestId: request.request_id, deviceIds, webhook: this.#webhook !== null });
+    else this.#shown.delete(sessionId);
   }
 
   #withdraw({ sessionId, requestId }: WithdrawNotice): void {
@@ -111,9 +106,15 @@ export class Notifier {
     if (!shown || shown.requestId !== requestId) return;
     this.#shown.delete(sessionId);
     const payload: NotificationPayload = { type: 'withdraw', tag: tagOf(sessionId), session_id: sessionId };
-    const subscriptions = this.#options.devices.listPushSubscriptions().filter((found) => shown.deviceIds.includes(found.deviceId));
+    this.#send(payload, (found) => shown.deviceIds.includes(found.deviceId), shown.webhook && this.#webhook?.withdraws === true);
+  }
+
+  /** To the devices `wanted` picks, and to the webhook when `webhook`; returns the devices it went to. */
+  #send(payload: NotificationPayload, wanted: (subscription: PushSubscriptionRecord) => boolean, webhook: boolean): string[] {
+    const subscriptions = this.#options.devices.listPushSubscriptions().filter(wanted);
     for (const subscription of subscriptions) this.#track(this.#push(subscription, payload));
-    if (shown.webhook && this.#webhook?.withdraws) this.#track(this.#webhook.send(payload));
+    if (webhook && this.#webhook) this.#track(this.#webhook.send(payload));
+    return subscriptions.map((found) => found.deviceId);
   }
 
   #track(sending: Promise<unknown>): void {
