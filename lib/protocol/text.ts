@@ -11,12 +11,8 @@ export function isDisplaySafe(text: string): boolean {
 
 /** The first line with something on it, trimmed and clipped to `max`; '' when there is none. */
 export function firstLine(text: string, max = Infinity): string {
-  const line =
-    text
-      .split('\n')
-      .map((part) => part.trim())
-      .find((part) => part !== '') ?? '';
-  return clip(line, max);
+  const line = text.split('\n').find((part) => part.trim() !== '');
+  return clip(line?.trim() ?? '', max);
 }
 
 /** At most `max` characters: cut with an ellipsis, at a word when one ends near the cut. */

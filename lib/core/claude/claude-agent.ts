@@ -351,10 +351,8 @@ export class ClaudeAgent implements Agent {
         continue;
       }
       this.#emit(event);
-      if (event.type === 'transcript' && event.event.type === 'tool_use') {
-        const todos = this.#toolCalls.noteCall(event.event);
-        if (todos) this.#emit({ type: 'todos', todos });
-      }
+      const todos = event.type === 'transcript' && event.event.type === 'tool_use' ? this.#toolCalls.noteCall(event.event) : null;
+      if (todos) this.#emit({ type: 'todos', todos });
     }
   }
 

@@ -6,9 +6,7 @@ export const CLAUDE_TOOLS = { bash: 'Bash', question: 'AskUserQuestion', plan: '
 
 /** What a request to use `toolName` asks of the user: a question to answer, a plan to approve, or a tool to allow. */
 export function decisionKind(toolName: string): DecisionKind {
-  if (toolName === CLAUDE_TOOLS.question) return 'question';
-  if (toolName === CLAUDE_TOOLS.plan) return 'plan';
-  return 'tool';
+  return toolName === CLAUDE_TOOLS.question ? 'question' : toolName === CLAUDE_TOOLS.plan ? 'plan' : 'tool';
 }
 
 type ToolUse = Extract<TranscriptEvent, { type: 'tool_use' }>;

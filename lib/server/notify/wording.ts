@@ -6,10 +6,7 @@ import type { NoticeSession, PermissionRequest, ShowNotice } from './policy.ts';
 const TITLE_MAX = 80;
 const BODY_MAX = 180;
 
-export interface NoticeText {
-  title: string;
-  body: string;
-}
+export type NoticeText = { title: string; body: string };
 
 /** What `vibes notify test` shows. */
 export const TEST_TEXT: NoticeText = { title: 'vibes', body: 'Notifications work on this device.' };
@@ -35,11 +32,8 @@ export function sessionLabel(session: NoticeSession): string {
   return firstLine(session.title ?? '') || untitled(session.id);
 }
 
-function asks(request: PermissionRequest): string {
-  if (request.kind === 'question') return 'Claude asks';
-  if (request.kind === 'plan') return 'plan ready';
-  return `allow ${request.tool_name}?`;
-}
+const asks = (request: PermissionRequest): string =>
+  request.kind === 'question' ? 'Claude asks' : request.kind === 'plan' ? 'plan ready' : `allow ${request.tool_name}?`;
 
 function fit(text: NoticeText): NoticeText {
   return { title: clip(text.title, TITLE_MAX), body: clip(text.body, BODY_MAX) };
