@@ -5,6 +5,9 @@ import { useCallback, useEffect, useState } from 'react';
 import type { DeviceInfo } from '../../lib/protocol/index.ts';
 import { useLive } from './live-provider.tsx';
 import { disablePush, KIND_LABELS, NotificationSettings } from './notification-settings.tsx';
+import { Badge } from './ui/badge.tsx';
+import { Button } from './ui/button.tsx';
+import { Problem } from './ui/problem.tsx';
 
 /** The browsers signed in to this server: this one can sign out, the others can be revoked. */
 /** Loaded on first use, so Radix stays out of the phone's first load. */
@@ -54,11 +57,7 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
         <Dialog.Overlay className="vibes-overlay" />
         <Dialog.Content className="vibes-dialog" aria-describedby={undefined}>
           <Dialog.Title className="text-lg font-semibold">Signed-in devices</Dialog.Title>
-          {error && (
-            <p role="alert" className="mt-2 text-sm text-danger-text">
-              {error}
-            </p>
-          )}
+          <Problem className="mt-2">{error}</Problem>
           {devices === null ? (
             <p className="mt-3 text-sm text-muted" role="status">
               Loading…
@@ -68,22 +67,22 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
               No browser is signed in. This page uses the token; run <code>vibes pair</code> to sign a browser in.
             </p>
           ) : (
-            <ul className="mt-3 divide-y divide-neutral-200 dark:divide-neutral-800" aria-label="Devices">
+            <ul className="mt-3 divide-y divide-border" aria-label="Devices">
               {devices.map((device) => (
                 <li key={device.id} className="flex items-center gap-3 py-2" data-testid="device" data-device-id={device.id}>
                   <div className="min-w-0 flex-1">
                     <p className="truncate font-medium">
                       {device.label}
                       {device.current && (
-                        <span className="ml-2 rounded bg-neutral-200 px-1.5 py-0.5 text-xs dark:bg-neutral-800" data-testid="this-device">
+                        <Badge className="ml-2" data-testid="this-device">
                           This device
-                        </span>
+                        </Badge>
                       )}
                     </p>
                     <p className="text-xs text-muted">
                       {device.address} · last seen {when(device.last_seen_at)} · signed in {when(device.created_at)}
                     </p>
-                    <p className="text-xs text-neutral-600 dark:text-neutral-400" data-testid="device-notifications">
+                    <p className="text-xs text-muted" data-testid="device-notifications">
                       {device.notifications
                         ? `Notifications: ${device.notifications.kinds.map((kind) => KIND_LABELS[kind]).join(', ') || 'none'} · on since ${when(device.notifications.created_at)}${
                             device.notifications.last_used_at ? ` · last sent ${when(device.notifications.last_used_at)}` : ''
@@ -91,14 +90,9 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
                         : 'Notifications off'}
                     </p>
                   </div>
-                  <button
-                    type="button"
-                    className="vibes-button vibes-button-danger"
-                    disabled={busy !== null}
-                    onClick={() => void revoke(device)}
-                  >
+                  <Button variant="danger" disabled={busy !== null} onClick={() => void revoke(device)}>
                     {device.current ? 'Sign out' : 'Revoke'}
-                  </button>
+                  </Button>
                 </li>
               ))}
             </ul>
@@ -112,9 +106,7 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
           )}
           <div className="mt-4 flex justify-end">
             <Dialog.Close asChild>
-              <button type="button" className="vibes-button">
-                Close
-              </button>
+              <Button>Close</Button>
             </Dialog.Close>
           </div>
         </Dialog.Content>

@@ -103,7 +103,7 @@ export const SessionCard = memo(function SessionCard({
       </a>
       {session.pending_permissions.length > 0 && (
         <div className="px-3 pb-3">
-          <PendingDecisions session={session} compact />
+          <PendingDecisions session={session} compact onOpen={selected ? undefined : onOpen} />
         </div>
       )}
     </Card>

@@ -8,6 +8,7 @@ import {
 import { clip } from '../../lib/protocol/text.ts';
 import { todoProgress } from '../../lib/protocol/tool-input.ts';
 import type { Style } from './style.ts';
+import { markdownText } from './terminal-markdown.ts';
 
 /** Lines of a diff shown in the terminal; the rest is counted. */
 const MAX_DIFF_LINES = 80;
@@ -22,7 +23,8 @@ export const PLAN_CHOICES: readonly { key: string; label: string; mode: Permissi
 ];
 
 /** A decision as terminal lines: what Claude asks, what it would change, and how to answer. */
-export function decisionLines(decision: Decision, s: Style): string[] {
+/** `markdownWidth`: on a terminal, a plan's Markdown is laid out this wide; else it is shown as written. */
+export function decisionLines(decision: Decision, s: Style, markdownWidth?: number): string[] {
   const lines: string[] = [];
   const { display } = decision;
   switch (display.type) {
@@ -41,16 +43,15 @@ export function decisionLines(decision: Decision, s: Style): string[] {
         s.yellow(s.bold(`? Claude asks ${display.questions.length === 1 ? 'a question' : `${display.questions.length} questions`}`)),
       );
       break;
-    case 'plan':
+    case 'plan': {
       lines.push(s.yellow(s.bold('⚠ Claude has a plan and asks to go ahead')));
+      const plan = display.plan.replace(/\n+$/, '');
       lines.push(
-        ...display.plan
-          .replace(/\n+$/, '')
-          .split('\n')
-          .map((line) => `    ${line}`),
+        ...(markdownWidth ? markdownText(plan, s, markdownWidth - 4) : plan.split('\n')).map((line) => (line ? `    ${line}` : line)),
       );
       if (display.file_path) lines.push(s.dim(`    (${display.file_path})`));
       break;
+    }
     case 'input':
       lines.push(s.yellow(s.bold(`⚠ Permission needed: ${decision.tool_name}`)) + (decision.title ? ` — ${decision.title}` : ''));
       lines.push(...describeInput(decision.input).map((line) => `    ${line}`));

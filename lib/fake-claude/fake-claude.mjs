@@ -17,7 +17,7 @@ import { isStubborn, parseScript, runScriptedTurn } from './scripted-turns.mjs';
 
 /** @typedef {import('./protocol.mjs').Frame} Frame */
 
-/** @type {string[]} */
+/** Messages waiting for their turn: the prompt, and what came attached. @type {{ prompt: string, seen: string }[]} */
 const inbox = [];
 /** @type {globalThis.AbortController | null} */
 let runningTurn = null;
@@ -83,7 +83,9 @@ function describeAttachments(frame) {
   if (!Array.isArray(message.content)) return '';
   /** @type {Frame[]} */
   const blocks = message.content;
-  const images = blocks.filter((block) => block?.type === 'image').map((block) => String(block.source?.media_type));
+  const images = blocks
+    .filter((block) => block?.type === 'image')
+    .map((block) => String(/** @type {Frame} */ (block.source ?? {}).media_type));
   const pdfs = blocks.filter((block) => block?.type === 'document').length;
   const texts = blocks.filter((block) => block?.type === 'text' && String(block.text).startsWith('<file name=')).length;
   const plural = (/** @type {number} */ n, /** @type {string} */ word) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -7,6 +7,8 @@
  */
 export const ENDPOINTS = {
   health: { method: 'GET', path: '/api/health' },
+  // Server-Sent Events (events.ts), written by lib/server/sse-hub.ts.
+  events: { method: 'GET', path: '/api/events' },
   listSessions: { method: 'GET', path: '/api/sessions' },
   createSession: { method: 'POST', path: '/api/sessions' },
   getSession: { method: 'GET', path: '/api/sessions/:id' },
@@ -34,7 +36,7 @@ export const ENDPOINTS = {
   sessionFileDiff: { method: 'GET', path: '/api/sessions/:id/changes/diff' },
   turnChanges: { method: 'GET', path: '/api/sessions/:id/turns/:seq/changes' },
   rewind: { method: 'POST', path: '/api/sessions/:id/rewind' },
-  // Served by the custom server (lib/server/credential-routes.ts), like health.
+  // Credentials (lib/server/credential-routes.ts).
   rotateToken: { method: 'POST', path: '/api/token/rotate' },
   pairing: { method: 'POST', path: '/api/pairing' },
   signIn: { method: 'POST', path: '/api/sign-in' },
@@ -56,5 +58,4 @@ export interface Endpoint {
 
 export type RouteName = keyof typeof ENDPOINTS;
 
-/** Server-Sent Events (events.ts): the one route outside the table, served by lib/server/sse-hub.ts. */
-export const EVENT_STREAM_PATH = '/api/events';
+export const EVENT_STREAM_PATH = ENDPOINTS.events.path;

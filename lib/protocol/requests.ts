@@ -8,6 +8,9 @@ import { AttachmentId } from './attachments.ts';
 /** A client names itself with this in CLIENT_ID_HEADER, or keeps its id across reconnects with `?client_id=`. */
 export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a client id is 1 to 100 letters, digits, _ or -');
 
+/** `GET /api/events`: the id to keep across reconnects, and where to resume when no Last-Event-ID header can be sent. */
+export const EventStreamQuery = z.object({ client_id: ClientId.optional(), last_event_id: z.string().optional() });
+
 export const CreateSessionBody = z.strictObject({
   prompt: z.string().min(1).max(LIMITS.inputChars).optional(),
   name: z
