@@ -9,7 +9,6 @@ const PALETTE_NOT_YET_CONVERTED = [
   'app/_components/question-form.tsx',
   'app/_components/pending-decisions.tsx',
   'app/_components/session-menu.tsx',
-  'app/_components/new-session-dialog.tsx',
 ];
 
 // Which room may import which (docs/architecture.md) is checked by dependency-cruiser:

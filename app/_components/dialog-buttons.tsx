@@ -2,10 +2,8 @@
 
 import dynamic from 'next/dynamic';
 import { useEffect, useState } from 'react';
-import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
 import { Button } from './ui/button.tsx';
-import { Problem } from './ui/problem.tsx';
 
 const loadNew = () => import('./new-session-dialog.tsx');
 const loadDevices = () => import('./devices-dialog.tsx');
@@ -42,26 +40,6 @@ export function NewSessionButton({ onCreated, compact = false }: { onCreated: (i
     </>
   );
 }
-
-/** Starts a demo session at once: the stand-in Claude asks for a command, then answers in Markdown. */
-export function TryDemoButton({ onCreated }: { onCreated: (id: string) => void }) {
-  const { api, clientId } = useLive();
-  const starting = useAsyncAction(async () => {
-    const session = await api.createSession({ source: 'web', demo: true, prompt: DEMO_PROMPT });
-    onCreated(session.id);
-  });
-  return (
-    <>
-      <Button disabled={!clientId || starting.busy} onClick={() => void starting.run()} data-testid="try-demo">
-        {starting.busy ? 'Starting…' : 'Try the demo'}
-      </Button>
-      <Problem className="w-full">{starting.error}</Problem>
-    </>
-  );
-}
-
-/** Words the demo's Claude plays: it asks to run a command (see lib/fake-claude), then replies with a table and code. */
-const DEMO_PROMPT = 'Show me around: run a bash command, then answer in markdown';
 
 export function DevicesButton() {
   const [open, setOpen] = useState<boolean | null>(null);

@@ -7,6 +7,7 @@ import type {
   EndReason,
   InputSource,
   PermissionMode,
+  RecentProject,
   RemovalReason,
   SessionInfo,
   TranscriptEntry,
@@ -19,7 +20,7 @@ import { VibesError, notFound } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import type { ClientId } from './ownership.ts';
 import { Session } from './session.ts';
-import { untitled } from './summary.ts';
+import { projectOf, sessionTitle, titleFromPrompt, untitled } from './summary.ts';
 import { MemoryStore, type HistoryQuery, type SessionStore } from './store.ts';
 import { storedFields } from './store-rows.ts';
 import { WorkTracker } from './work/tracker.ts';
@@ -64,6 +65,9 @@ export interface CreateSessionOptions {
   /** The fake Claude answers instead of the real one. */
   demo?: boolean;
 }
+
+/** Recent working directories offered when starting a session. */
+const RECENT_PROJECTS = 12;
 
 /** Holds the live sessions: create, look up, query by client, and remove (ending the agent). */
 export class SessionManager {
@@ -160,6 +164,7 @@ export class SessionManager {
       const session = new Session({
         id: sessionId,
         name: stored.name,
+        pinned: stored.pinned,
         cwd: stored.cwd,
         model: stored.model,
         // A bypass the server no longer allows falls back to asking.
@@ -240,6 +245,60 @@ export class SessionManager {
       .listEnded(query)
       .filter((snapshot) => !this.#sessions.has(snapshot.id))
       .map((snapshot) => sessionInfoFor(snapshot, clientId));
+  }
+
+  /** The working directories sessions ran in, the most recently active first. */
+  recentProjects(limit = RECENT_PROJECTS): RecentProject[] {
+    this.flush();
+    return this.#store
+      .recentProjects(limit)
+      .map((use) => ({ cwd: use.cwd, project: projectOf(use.cwd), last_active_at: use.lastActiveAt }));
+  }
+
+  /**
+   * Names a session (null: back to the title from its first prompt). A live one needs the caller
+   * subscribed, as input and kill do, and every client hears of it; an ended one, which anyone
+   * may resume, is changed in the history.
+   */
+  rename(sessionId: string, name: string | null, clientId: ClientId): SessionInfo {
+    const live = this.#sessions.get(sessionId);
+    if (live) {
+      live.rename(name, clientId);
+      return live.infoFor(clientId);
+    }
+    return this.#changeEnded(sessionId, clientId, (stored) => ({
+      ...stored,
+      name,
+      title: sessionTitle(name, name === null ? this.#promptTitleOf(sessionId) : null, sessionId),
+    }));
+  }
+
+  /** Pins a session to the top of the list, or unpins it; who may is as for rename. */
+  setPinned(sessionId: string, pinned: boolean, clientId: ClientId): SessionInfo {
+    const live = this.#sessions.get(sessionId);
+    if (live) {
+      live.setPinned(pinned, clientId);
+      return live.infoFor(clientId);
+    }
+    return this.#changeEnded(sessionId, clientId, (stored) => ({ ...stored, pinned }));
+  }
+
+  /** An ended session is only in the store: the change is written there and answered (no live list shows it). */
+  #changeEnded(sessionId: string, clientId: ClientId, change: (stored: SessionSnapshot) => SessionSnapshot): SessionInfo {
+    if (this.#resuming.has(sessionId)) throw new VibesError('INVALID_STATE', `Session ${sessionId} is being resumed: try again`);
+    const stored = this.#store.getSession(sessionId);
+    if (!stored) throw notFound(sessionId);
+    const changed = change(stored);
+    this.#store.write({ sessions: [changed] });
+    return sessionInfoFor(changed, clientId);
+  }
+
+  /** The title a session's first prompt gives it; null when it had none. */
+  #promptTitleOf(sessionId: string): string | null {
+    for (const { event } of this.#storedEvents(sessionId)) {
+      if (event.type === 'user_input' && event.content !== '') return titleFromPrompt(event.content);
+    }
+    return null;
   }
 
   /**

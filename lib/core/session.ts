@@ -50,6 +50,8 @@ export type OwnershipView = Pick<
 export interface SessionInit {
   id: string;
   name: string | null;
+  /** Listed first; false when not given. */
+  pinned?: boolean;
   cwd: string;
   model: string | null;
   /** `default` when not given. */
@@ -108,7 +110,8 @@ export class Session {
   readonly createdAt: number;
   readonly demo: boolean;
   readonly node: string | null;
-  readonly #name: string | null;
+  #name: string | null;
+  #pinned: boolean;
   readonly #ownership: SessionOwnership;
   readonly #decisions: PendingDecisions;
   /** Between a prompt and its turn_complete; a background subagent may still ask after it. */
@@ -160,6 +163,7 @@ export class Session {
     this.demo = init.demo ?? false;
     this.node = init.node ?? null;
     this.#name = init.name;
+    this.#pinned = init.pinned ?? false;
     this.#model = init.model;
     this.#allowBypass = init.allowBypass ?? false;
     this.#decisions = new PendingDecisions({ allowBypass: this.#allowBypass });
@@ -244,6 +248,7 @@ export class Session {
       changes: this.#changes,
       start_commit: this.#startCommit,
       context: this.#context,
+      pinned: this.#pinned,
     };
   }
 
@@ -276,6 +281,8 @@ export class Session {
    */
   restore(entries: Iterable<TranscriptEntry>): void {
     for (const { seq, event } of entries) {
+      // A named session's stored title is its name: the prompt's comes back should the name be cleared.
+      if (event.type === 'user_input' && event.content !== '') this.#promptTitle ??= titleFromPrompt(event.content);
       if (event.type === 'user_input' && event.message_id) {
         this.#messages.push({ id: event.message_id, seq, content: event.content, otherFiles: [] });
       } else if (event.type === 'turn_complete' && event.changed_files) {
@@ -352,6 +359,20 @@ export class Session {
     requireModeAllowed(mode, this.#allowBypass);
     const now = await this.#agent.setPermissionMode(mode);
     this.#onPermissionMode(now, origin);
+  }
+
+  /** Gives the session the name it is shown by; null goes back to the title from its first prompt. */
+  rename(name: string | null, clientId: ClientId): void {
+    this.#requireSubscribed(clientId);
+    this.#name = name;
+    this.#publishUpdate();
+  }
+
+  /** Keeps the session at the top of every client's list, or lets it go back to its place. */
+  setPinned(pinned: boolean, clientId: ClientId): void {
+    this.#requireSubscribed(clientId);
+    this.#pinned = pinned;
+    this.#publishUpdate();
   }
 
   /** Switches the model for the next requests Claude makes. */

@@ -28,6 +28,10 @@ export const ENDPOINTS = {
   searchFiles: { method: 'GET', path: '/api/sessions/:id/files/search' },
   readFile: { method: 'GET', path: '/api/sessions/:id/files/content' },
   listNodes: { method: 'GET', path: '/api/nodes' },
+  // Organising sessions: a name, a pin, the directories to start the next one in.
+  renameSession: { method: 'POST', path: '/api/sessions/:id/name' },
+  pinSession: { method: 'POST', path: '/api/sessions/:id/pin' },
+  recentProjects: { method: 'GET', path: '/api/projects' },
   // Files and images in a prompt (lib/protocol/attachments.ts), served by lib/server/attachment-routes.ts.
   uploadAttachment: { method: 'POST', path: '/api/sessions/:id/attachments' },
   getAttachment: { method: 'GET', path: '/api/sessions/:id/attachments/:attachmentId' },

@@ -12,11 +12,14 @@ import {
   SetModelBody,
   ModelListResponse,
   CommandListResponse,
+  PinBody,
+  RenameBody,
 } from './requests.ts';
 import {
   EventsPage,
   HealthResponse,
   KillResponse,
+  RecentProjectsResponse,
   SessionListResponse,
   SessionResponse,
   TokenRotatedResponse,
@@ -96,6 +99,9 @@ export const ROUTES = {
   // The one route not answered through route(): the SSE hub writes the stream (docs/architecture.md).
   events: { ...ENDPOINTS.events, query: EventStreamQuery, response: ServerEvent, stream: true, serverFirst: true },
   listNodes: { ...ENDPOINTS.listNodes, response: NodeListResponse },
+  renameSession: { ...ENDPOINTS.renameSession, body: RenameBody, response: SessionResponse, client: 'required' },
+  pinSession: { ...ENDPOINTS.pinSession, body: PinBody, response: SessionResponse, client: 'required' },
+  recentProjects: { ...ENDPOINTS.recentProjects, response: RecentProjectsResponse },
   uploadAttachment: {
     ...ENDPOINTS.uploadAttachment,
     status: 201,

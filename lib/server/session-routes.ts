@@ -1,3 +1,4 @@
+import { compareListed, matchesFilter, sessionFilter } from '../protocol/index.ts';
 import { createOnNode } from './cluster/create-on-node.ts';
 import { listNodes } from './cluster/nodes.ts';
 import { route } from './route.ts';
@@ -23,11 +24,17 @@ export const sessionRoutes = {
 
   /** The first thing a dashboard or `vibes sessions list` asks for: answered before Next is prepared. */
   listSessions: route('listSessions', ({ runtime, clientId, query }) => {
+    const filter = sessionFilter(query);
     if (query.state === 'ended') {
-      const page = { limit: query.limit, ...(query.before === undefined ? {} : { before: query.before }) };
+      const page = { limit: query.limit, filter, ...(query.before === undefined ? {} : { before: query.before }) };
       return { sessions: runtime.manager.history(page, clientId) };
     }
-    return { sessions: runtime.sessions.list(clientId) };
+    return {
+      sessions: runtime.sessions
+        .list(clientId)
+        .filter((session) => matchesFilter(session, filter))
+        .sort(compareListed),
+    };
   }),
 
   /** The caller becomes owner and subscriber. */
@@ -145,4 +152,16 @@ export const sessionRoutes = {
     const result = await session.rewind({ to: body.to ?? null, dryRun: body.dry_run ?? false }, clientId);
     return { ...result, session: session.infoFor(clientId) };
   }),
+
+  /** An empty name clears it: the session is called by its first prompt again. */
+  renameSession: route('renameSession', ({ runtime, params, clientId, body }) => ({
+    session: runtime.manager.rename(params.id, body.name || null, clientId),
+  })),
+
+  pinSession: route('pinSession', ({ runtime, params, clientId, body }) => ({
+    session: runtime.manager.setPinned(params.id, body.pinned, clientId),
+  })),
+
+  /** Where sessions ran lately, for starting the next one there. */
+  recentProjects: route('recentProjects', ({ runtime }) => ({ projects: runtime.manager.recentProjects() })),
 };

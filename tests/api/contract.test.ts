@@ -114,6 +114,9 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   notifyTest: async () => ({}),
   watch: async () => ({ clientId: 'alice', body: { session_id: null, visible: false } }),
   listNodes: async () => ({}),
+  renameSession: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { name: 'renamed' } }),
+  pinSession: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { pinned: true } }),
+  recentProjects: async () => ({}),
   uploadAttachment: async () => ({ clientId: 'alice', params: { id: await newSession() }, query: { name: 'dot.png' }, bytes: png(2, 2) }),
   getAttachment: async () => {
     const id = await newSession();

@@ -15,11 +15,19 @@ import type {
   RouteQuery,
   RouteResponse,
   SessionInfo,
+  SessionState,
 } from '../../protocol/index.ts';
 import { ENDPOINTS, type Endpoint, type RouteName } from '../../protocol/endpoints.ts';
 import { CLIENT_ID_HEADER } from '../../protocol/headers.ts';
 import { fillPath, withQuery } from '../../protocol/route-path.ts';
 import { ApiError } from './api-error.ts';
+
+/** What the session list and the history may be narrowed to. */
+export interface ListFilter {
+  q?: string | undefined;
+  project?: string | undefined;
+  status?: SessionState | undefined;
+}
 
 export interface CallOptions<Name extends RouteName> {
   params?: RouteParams<Name>;
@@ -94,12 +102,13 @@ export class ApiCalls {
     return json as RouteResponse<Name>;
   }
 
-  async listSessions(): Promise<SessionInfo[]> {
-    return (await this.call('listSessions')).sessions;
+  /** Live sessions, pinned first; `filter` narrows them as the server matches (lib/protocol/session-filter.ts). */
+  async listSessions(filter: ListFilter = {}): Promise<SessionInfo[]> {
+    return (await this.call('listSessions', { query: filter })).sessions;
   }
 
-  /** Ended sessions, the most recently ended first. */
-  async history(page: { limit?: number; before?: number } = {}): Promise<SessionInfo[]> {
+  /** Ended sessions, the most recently ended first; a filter searches the whole history, a page at a time. */
+  async history(page: { limit?: number; before?: number } & ListFilter = {}): Promise<SessionInfo[]> {
     return (await this.call('listSessions', { query: { state: 'ended', ...page } })).sessions;
   }
 

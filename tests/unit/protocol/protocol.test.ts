@@ -57,6 +57,7 @@ const session: SessionInfo = {
   changes: null,
   start_commit: null,
   context: null,
+  pinned: false,
 };
 
 const roundTrip = <T>(schema: { parse(value: unknown): T }, value: T): T => schema.parse(JSON.parse(JSON.stringify(value)));
