@@ -2,10 +2,8 @@
 
 import { useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from '../../lib/client/shared/api-error.ts';
-import { questionsOf, stringField } from '../../lib/client/shared/tool-input.ts';
 import type { DecisionDisplay, DecisionKind, PendingPermission, PermissionAnswerBody } from '../../lib/protocol/index.ts';
 import { CodeWords } from './code-words.tsx';
-import { useTranscript } from '../_hooks/use-transcript.ts';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
 import { QuestionForm } from './question-form.tsx';
@@ -52,7 +50,6 @@ export default function DecisionCard({
   const [sent, setSent] = useState(false);
   const messageId = useId();
   const kind = permission.kind;
-  const plannedInTranscript = usePlanFromToolCall(sessionId, kind === 'plan' ? permission.tool_use_id : undefined);
   const suggestions = permission.suggestions;
   const [chosen, setChosen] = useState<boolean[]>(() => suggestions.map((_, index) => index === 0));
 
@@ -89,7 +86,7 @@ export default function DecisionCard({
       <div className="mt-2 min-w-0">
         {kind === 'question' ? (
           <QuestionForm
-            questions={permission.display.type === 'question' ? permission.display.questions : questionsOf(permission.input)}
+            questions={permission.display.type === 'question' ? permission.display.questions : []}
             busy={busy}
             problem={outcome}
             onAnswer={(answers) => void answer({ behavior: 'allow', answers })}
@@ -97,11 +94,7 @@ export default function DecisionCard({
           />
         ) : kind === 'plan' ? (
           <PlanChoices
-            plan={
-              (permission.display.type === 'plan' && permission.display.plan) ||
-              stringField(permission.input, 'plan') ||
-              plannedInTranscript
-            }
+            plan={permission.display.type === 'plan' ? permission.display.plan : ''}
             busy={busy}
             problem={outcome}
             onAnswer={(body) => void answer(body)}
@@ -172,17 +165,6 @@ export default function DecisionCard({
       </div>
     </div>
   );
-}
-
-/**
- * Claude Code 2.1.3xx may send ExitPlanMode's request with an empty input (the plan lives in a plan
- * file): then the plan is read from the tool call the model made, in the transcript.
- */
-function usePlanFromToolCall(sessionId: string, toolUseId: string | undefined): string {
-  const transcript = useTranscript(toolUseId ? sessionId : null);
-  if (!toolUseId || !transcript) return '';
-  const call = transcript.items.find((item) => item.kind === 'tool' && item.toolUseId === toolUseId);
-  return call?.kind === 'tool' ? stringField(call.input, 'plan') : '';
 }
 
 /**
@@ -304,15 +286,7 @@ function DisplayDetail({ permission, display, cwd }: { permission: PendingPermis
         />
       );
     case 'input':
-      return permission.tool_name === 'Bash' ? (
-        <CommandDetail
-          command={stringField(permission.input, 'command')}
-          description={stringField(permission.input, 'description')}
-          cwd={cwd}
-        />
-      ) : (
-        <ToolDetail name={permission.tool_name} input={permission.input} diff={null} answers={null} />
-      );
+      return <ToolDetail name={permission.tool_name} input={permission.input} diff={null} answers={null} />;
     default:
       return <InputDetail input={permission.input} />;
   }

@@ -1,11 +1,8 @@
 import type { TodoItem } from '../../lib/protocol/index.ts';
+import { todoProgress } from '../../lib/protocol/tool-input.ts';
 
 const MARK = { completed: '☑', in_progress: '◐', pending: '☐' } as const;
 const SPOKEN = { completed: 'done', in_progress: 'in progress', pending: 'to do' } as const;
-
-export function todoProgress(todos: readonly TodoItem[]): string {
-  return `${todos.filter((todo) => todo.status === 'completed').length} of ${todos.length} done`;
-}
 
 /** Claude's todo list as a checklist; the item in progress reads as what Claude is doing now. */
 export function TodoList({ todos }: { todos: readonly TodoItem[] }) {

@@ -1,13 +1,5 @@
 import { memo } from 'react';
-import {
-  editChanges,
-  editedPath,
-  EDIT_TOOLS,
-  questionsOf,
-  stringField,
-  todosOf,
-  type EditChange,
-} from '../../lib/client/shared/tool-input.ts';
+import { editChanges, editedPath, EDIT_TOOLS, questionsOf, stringField, todosOf, type EditChange } from '../../lib/protocol/tool-input.ts';
 import type { FileDiff } from '../../lib/protocol/index.ts';
 import { DiffView, rowsFromFileDiff, type DiffRow } from './diff-view.tsx';
 import { Markdown } from './markdown.tsx';

@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import type { PermissionOutcome, TranscriptItem } from '../../lib/client/shared/transcript.ts';
-import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
+import { resultText, summarizeInput } from '../../lib/protocol/tool-input.ts';
 import { Markdown } from './markdown.tsx';
 import { ToolDetail } from './tool-view.tsx';
 import { Button } from './ui/button.tsx';
@@ -14,14 +14,6 @@ import { attachmentLabel } from '../../lib/client/shared/labels.ts';
 import { FileIcon } from './attachment-tray.tsx';
 
 const SOURCE_LABEL = { cli: 'CLI', web: 'web', api: 'API' } as const;
-
-function pretty(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((part) => part && typeof part === 'object' && 'text' in part)) {
-    return value.map((part: { text: unknown }) => String(part.text)).join('\n');
-  }
-  return JSON.stringify(value, null, 2) ?? '';
-}
 
 /** Images as thumbnails (fetched by URL, never through the event stream), other files as named links. */
 function Attachments({ sessionId, attachments }: { sessionId: string; attachments: readonly Attachment[] }) {
@@ -248,7 +240,7 @@ function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }
         {item.result && (
           <>
             <p className="text-xs font-semibold">{item.result.isError ? 'Error' : 'Result'}</p>
-            <pre className="vibes-pre">{pretty(item.result.content)}</pre>
+            <pre className="vibes-pre">{resultText(item.result.content)}</pre>
           </>
         )}
       </div>

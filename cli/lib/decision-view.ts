@@ -3,8 +3,10 @@ import {
   type FileDiff,
   type PendingPermission,
   type PermissionMode,
-  type TodoList,
+  type TodoItem,
 } from '../../lib/protocol/index.ts';
+import { clip } from '../../lib/protocol/text.ts';
+import { todoProgress } from '../../lib/protocol/tool-input.ts';
 import type { Style } from './style.ts';
 import { markdownText } from './terminal-markdown.ts';
 
@@ -128,9 +130,9 @@ export function diffLines(diff: FileDiff, s: Style, max = MAX_DIFF_LINES): strin
   return lines;
 }
 
-export function todoLines(todos: TodoList, s: Style): string[] {
-  const lines = [s.bold(`☰ Todo list: ${todos.completed} of ${todos.total} done`)];
-  for (const item of todos.items) {
+export function todoLines(items: readonly TodoItem[], s: Style): string[] {
+  const lines = [s.bold(`☰ Todo list: ${todoProgress(items)}`)];
+  for (const item of items) {
     if (item.status === 'completed') lines.push(s.dim(`  ☑ ${item.content}`));
     else if (item.status === 'in_progress') lines.push(`  ${s.yellow('▶')} ${s.bold(item.active_form)}`);
     else lines.push(`  ☐ ${item.content}`);
@@ -148,7 +150,7 @@ export function describeInput(input: Record<string, unknown>): string[] {
   for (const [key, value] of Object.entries(input)) {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     const valueLines = (text ?? '').split('\n');
-    const shown = valueLines.slice(0, 12).map((line) => (line.length > 200 ? `${line.slice(0, 199)}…` : line));
+    const shown = valueLines.slice(0, 12).map((line) => clip(line, 200));
     lines.push(`${key}: ${shown[0] ?? ''}`, ...shown.slice(1).map((line) => `  ${line}`));
     if (valueLines.length > 12) lines.push(`  … ${valueLines.length - 12} more lines`);
   }

@@ -1,5 +1,6 @@
 import { styleText } from 'node:util';
 import { terminalText, withoutEscapes } from './terminal-text.ts';
+import { clip } from '../../lib/protocol/text.ts';
 
 /** Colours only for a terminal that wants them: NO_COLOR, a pipe or TERM=dumb turn them off. */
 export function colorsWanted(
@@ -61,6 +62,5 @@ export function padEnd(text: string, width: number): string {
 
 /** At most `max` characters as shown: a cut never splits what terminalText drops, so it is dropped first. */
 export function truncate(text: string, max: number): string {
-  const shown = terminalText(text);
-  return shown.length <= max ? shown : `${shown.slice(0, Math.max(0, max - 1))}…`;
+  return clip(terminalText(text), max);
 }

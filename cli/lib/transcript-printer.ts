@@ -1,7 +1,7 @@
 import { MarkdownStream, type MarkdownPiece } from '../../lib/client/shared/markdown-stream.ts';
 import { REMOVAL_TEXT, attachmentLabel, stateLook } from '../../lib/client/shared/labels.ts';
-import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
-import type { RemovalReason, SessionInfo, TodoList, TranscriptEvent } from '../../lib/protocol/index.ts';
+import { resultText, summarizeInput, todosOf } from '../../lib/protocol/tool-input.ts';
+import type { RemovalReason, SessionInfo, TranscriptEvent } from '../../lib/protocol/index.ts';
 import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
 import { decisionLines, diffLines, modeLabel, todoLines, type Decision } from './decision-view.ts';
 import { shortId } from './ids.ts';
@@ -88,8 +88,7 @@ export class TranscriptPrinter {
       case 'tool_use':
         this.line(`${s.magenta('●')} ${s.bold(event.name)}${s.dim(`(${truncate(summarizeInput(event.name, event.input), 120)})`)}`);
         if (event.name === 'TodoWrite' && !event.parent_tool_use_id) {
-          const todos = todoListOf(event.input);
-          if (todos) for (const line of todoLines(todos, s)) this.line(`  ${line}`);
+          for (const line of todoLines(todosOf(event.input), s)) this.line(`  ${line}`);
         }
         return;
       case 'tool_result': {
@@ -199,32 +198,3 @@ export class TranscriptPrinter {
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-/** A TodoWrite input as a list, counted. */
-function todoListOf(input: unknown): TodoList | null {
-  const todos = (input as { todos?: unknown } | null)?.todos;
-  if (!Array.isArray(todos)) return null;
-  const items = todos.flatMap((raw: unknown): TodoList['items'] => {
-    const item = raw as { content?: unknown; status?: unknown; activeForm?: unknown } | null;
-    if (typeof item?.content !== 'string' || (item.status !== 'pending' && item.status !== 'in_progress' && item.status !== 'completed'))
-      return [];
-    return [
-      { content: item.content, status: item.status, active_form: typeof item.activeForm === 'string' ? item.activeForm : item.content },
-    ];
-  });
-  return { items, completed: items.filter((item) => item.status === 'completed').length, total: items.length, tool_use_id: '' };
-}
-
-function resultText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((block: unknown) =>
-        block && typeof block === 'object' && typeof (block as { text?: unknown }).text === 'string'
-          ? (block as { text: string }).text
-          : '',
-      )
-      .join('\n');
-  }
-  return content === undefined || content === null ? '' : JSON.stringify(content);
-}

@@ -1,5 +1,6 @@
 import type { StoredAttachment } from './attachments/store.ts';
 import type { ContextUsage, ModelOption, PermissionBehavior, PermissionMode, SlashCommand, TranscriptEvent } from '../protocol/index.ts';
+import type { TodoList } from '../protocol/decisions.ts';
 
 /** What an agent reports; the session turns these into transcript entries and states. */
 export type AgentEvent =
@@ -12,6 +13,8 @@ export type AgentEvent =
   | { type: 'permission_mode'; mode: PermissionMode }
   /** How full the context window is now (after a turn), as Claude counts it. */
   | { type: 'context'; context: ContextUsage }
+  /** Claude wrote its todo list anew (the main agent's, not a subagent's). */
+  | { type: 'todos'; todos: TodoList }
   /** The agent's process is gone; `failure` is null when it ended cleanly. */
   | { type: 'exited'; failure: string | null };
 

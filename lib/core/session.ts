@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { gitBranch } from './git-branch.ts';
+import { firstLine } from '../protocol/text.ts';
+import { withTimeout } from './timeouts.ts';
 import { previewFromReply, projectOf, roundUsd, sessionTitle, titleFromPrompt } from './summary.ts';
 import {
   isTurnRunning,
@@ -28,7 +30,6 @@ import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.t
 import { SessionOwnership, type ClientId } from './ownership.ts';
 import { PendingDecisions } from './pending-decisions.ts';
 import { requireModeAllowed } from './permission-modes.ts';
-import { todoListFrom } from './todos.ts';
 import { promptContext } from './reader-context.ts';
 import { editedPath } from './work/turns.ts';
 import { changedBetween, WorkTracker } from './work/tracker.ts';
@@ -118,8 +119,6 @@ export class Session {
   readonly #decisions: PendingDecisions;
   /** Between a prompt and its turn_complete; a background subagent may still ask after it. */
   #turnOpen = false;
-  /** ExitPlanMode calls' plans by tool call: Claude Code may leave the plan out of the request. */
-  readonly #plansInCalls = new Map<string, string>();
   readonly #allowBypass: boolean;
   readonly #queue: { content: string; messageId: string; attachments: StoredAttachment[]; context: string | null }[] = [];
   readonly #attachments: AttachmentStore | null;
@@ -463,7 +462,7 @@ export class Session {
   }
 
   #afterRewind(message: SentMessage, files: string[]): void {
-    const firstLine = message.content.split('\n', 1)[0]?.slice(0, 120) ?? '';
+    const headline = firstLine(message.content, 120);
     const restored =
       files.length === 0
         ? 'no file needed restoring'
@@ -471,12 +470,12 @@ export class Session {
     this.#append({
       type: 'system',
       subtype: REWIND_SUBTYPE,
-      text: `Files rewound to before "${firstLine}": ${restored}`,
+      text: `Files rewound to before "${headline}": ${restored}`,
       to_message_id: message.id,
       files,
     });
     this.#rewindNote =
-      `[vibes: the user rewound the files to how they were before their message "${firstLine}".` +
+      `[vibes: the user rewound the files to how they were before their message "${headline}".` +
       (files.length === 0 ? '' : ` Restored: ${files.join(', ')}.`) +
       ' Edits made since then by your edit tools are undone (changes made by shell commands are not). Read a file again before editing it.]';
     this.work?.touched();
@@ -566,6 +565,10 @@ export class Session {
         this.#context = event.context;
         this.#publishUpdate();
         return;
+      case 'todos':
+        this.#todos = event.todos;
+        this.#publishUpdate();
+        return;
       case 'exited':
         this.#onAgentExit(event.failure);
         return;
@@ -575,9 +578,9 @@ export class Session {
   #onTranscriptEvent(event: TranscriptEvent): void {
     switch (event.type) {
       case 'permission_request': {
-        const decision = this.#withPlanFromCall(event);
-        this.#decisions.add({ ...omitType(decision), requested_at: this.#nowSeconds() });
-        this.#append(decision);
+        const { type: _type, ...decision } = event;
+        this.#decisions.add({ ...decision, requested_at: this.#nowSeconds() });
+        this.#append(event);
         this.#transition('waiting_permission');
         this.#publishUpdate();
         return;
@@ -607,18 +610,10 @@ export class Session {
         this.#noteToolEvent(event);
         this.work?.touched();
         return;
-      case 'tool_use': {
+      case 'tool_use':
         this.#append(event);
         this.#noteToolEvent(event);
-        const input = event.input as { plan?: unknown } | null;
-        if (event.name === 'ExitPlanMode' && typeof input?.plan === 'string') this.#plansInCalls.set(event.tool_use_id, input.plan);
-        const todos = event.name === 'TodoWrite' && !event.parent_tool_use_id ? todoListFrom(event.tool_use_id, event.input) : null;
-        if (todos) {
-          this.#todos = todos;
-          this.#publishUpdate();
-        }
         return;
-      }
       case 'text':
         this.#append(event);
         if (!event.parent_tool_use_id) {
@@ -632,13 +627,6 @@ export class Session {
       default:
         this.#append(event);
     }
-  }
-
-  #withPlanFromCall<T extends Extract<TranscriptEvent, { type: 'permission_request' }>>(event: T): T {
-    if (event.display.type !== 'plan' || event.display.plan !== '' || !event.tool_use_id) return event;
-    const plan = this.#plansInCalls.get(event.tool_use_id);
-    this.#plansInCalls.delete(event.tool_use_id);
-    return plan === undefined ? event : { ...event, display: { ...event.display, plan } };
   }
 
   /** A mode Claude reported (origin null) or a client set; noted in the transcript when it changed. */
@@ -829,28 +817,6 @@ interface SentMessage {
   content: string;
   /** Files git saw change during its turn that no edit tool of the session wrote: undo cannot restore them. */
   otherFiles: string[];
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out')), ms);
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
-function omitType<T extends { type: string }>(event: T): Omit<T, 'type'> {
-  const { type: _type, ...rest } = event;
-  return rest;
 }
 
 function changedBy(source: InputSource): string {

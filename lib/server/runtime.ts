@@ -23,7 +23,7 @@ import type { SessionNote } from './cluster/directory.ts';
 import { managerView, ownEntries, type SessionView } from './cluster/session-view.ts';
 import type { ServerConfig } from './config.ts';
 import { DeviceSessions, PairingCodes } from './devices.ts';
-import { Notifier } from './notifier.ts';
+import { Notifier } from './notify/notifier.ts';
 import { Presence, Watching } from './presence.ts';
 import { loadOrCreateVapidKeys } from './vapid.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';

@@ -15,13 +15,15 @@ import { CLAUDE_CLIENT_ID, PermissionMode, type ModelOption, type SlashCommand, 
 import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer, RewindOutcome } from '../agent.ts';
 import { messageContent } from '../attachments/blocks.ts';
 import type { StoredAttachment } from '../attachments/store.ts';
-import { describeDecision } from '../decisions/describe.ts';
-import { isPermissionUpdate, offerableUpdates, type PermissionUpdate } from '../decisions/suggestions.ts';
+import { describeDecision } from './decisions/describe.ts';
+import { isPermissionUpdate, offerableUpdates, type PermissionUpdate } from './decisions/suggestions.ts';
 import { requireDirectory } from '../directory.ts';
 import { VibesError } from '../errors.ts';
 import { describeAuthFailure, describeExit, looksLikeAuthFailure, OutputTail } from './failure.ts';
 import { contextFromClaude, slashCommandsFromClaude } from './context.ts';
 import { ClaudeMessageMapper } from './message-mapper.ts';
+import { ClaudeToolCalls } from './tool-calls.ts';
+import { withTimeout } from '../timeouts.ts';
 
 export interface ClaudeAgentConfig {
   /** The `claude` to run; undefined runs the binary the Agent SDK ships. */
@@ -72,6 +74,7 @@ export class ClaudeAgent implements Agent {
   readonly #emit: (event: AgentEvent) => void;
   readonly #config: ClaudeAgentConfig;
   readonly #mapper = new ClaudeMessageMapper();
+  readonly #toolCalls = new ClaudeToolCalls();
   readonly #input = new InputChannel<SDKUserMessage>();
   readonly #pending = new Map<string, PendingRequest>();
   readonly #stderr = new OutputTail();
@@ -311,7 +314,7 @@ export class ClaudeAgent implements Agent {
         },
       });
       options.signal.addEventListener('abort', onWithdrawn, { once: true });
-      this.#emitTranscript({ type: 'permission_request', ...decision });
+      this.#emitTranscript({ type: 'permission_request', ...this.#toolCalls.withPlan(decision) });
     });
   };
 
@@ -363,9 +366,11 @@ export class ClaudeAgent implements Agent {
     for (const event of this.#mapper.map(message)) {
       if (event.type === 'transcript' && event.event.type === 'turn_complete') {
         this.#onTurnComplete(event.event);
-      } else {
-        this.#emit(event);
+        continue;
       }
+      this.#emit(event);
+      const todos = event.type === 'transcript' && event.event.type === 'tool_use' ? this.#toolCalls.noteCall(event.event) : null;
+      if (todos) this.#emit({ type: 'todos', todos });
     }
   }
 
@@ -464,13 +469,4 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -360,19 +360,17 @@ describe('Session permission mode, model and todos', () => {
     expect(transcriptOf(session).at(-1)?.event).toMatchObject({ type: 'system', subtype: 'permission_mode', mode: 'acceptEdits' });
   });
 
-  it('keeps the latest todo list of the main agent, counted', async () => {
-    const { session, agent } = await started();
-    const todos = (statuses: string[]) => ({
-      todos: statuses.map((status, index) => ({ content: `task ${index}`, status, activeForm: `doing ${index}` })),
-    });
-    agent.emit({ type: 'tool_use', tool_use_id: 't1', name: 'TodoWrite', input: todos(['completed', 'in_progress', 'pending']) });
-    agent.emit({ type: 'tool_use', tool_use_id: 't2', name: 'TodoWrite', input: todos(['completed']), parent_tool_use_id: 'sub' });
-    expect(session.snapshot().todos).toMatchObject({
+  it('keeps the latest todo list the agent reports, and publishes it', async () => {
+    const { session, agent, published } = await started();
+    const todos = {
+      items: [{ content: 'task 0', status: 'completed' as const, active_form: 'doing 0' }],
       completed: 1,
-      total: 3,
+      total: 1,
       tool_use_id: 't1',
-      items: [{ status: 'completed' }, { active_form: 'doing 1' }, {}],
-    });
+    };
+    agent.emitAgentEvent({ type: 'todos', todos });
+    expect(session.snapshot().todos).toEqual(todos);
+    expect(published.filter((event) => event.type === 'session_updated').at(-1)).toMatchObject({ session: { todos } });
   });
 });
 

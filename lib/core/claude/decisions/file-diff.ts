@@ -1,10 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { structuredPatch } from 'diff';
-import type { DiffHunk, DiffLine, FileDiff } from '../../protocol/index.ts';
-
-/** The tools whose requests and results are shown as a diff. */
-export const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
+import type { DiffHunk, DiffLine, FileDiff } from '../../../protocol/index.ts';
 
 const CONTEXT_LINES = 3;
 /** Files above this are not read for context: the diff falls back to the fragment. */

@@ -1,6 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
-import type { PermissionSuggestion } from '../../protocol/index.ts';
-import { isModeAllowed } from '../permission-modes.ts';
+import type { PermissionSuggestion } from '../../../protocol/index.ts';
+import { isModeAllowed } from '../../permission-modes.ts';
 
 /**
  * Claude Code's permission updates (the Agent SDK's `PermissionUpdate`), restated so the core does

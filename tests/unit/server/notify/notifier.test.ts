@@ -1,10 +1,12 @@
 import webPush from 'web-push';
 import { describe, expect, it, vi } from 'vitest';
-import { EventBus, type CoreEvent } from '../../../lib/core/index.ts';
-import { MemoryDeviceStore } from '../../../lib/core/devices.ts';
-import type { TranscriptEvent } from '../../../lib/protocol/index.ts';
-import { Notifier, redactUrls } from '../../../lib/server/notifier.ts';
-import { BrowserPushKeys } from '../../support/push-service.ts';
+import { EventBus, type CoreEvent } from '../../../../lib/core/index.ts';
+import { MemoryDeviceStore } from '../../../../lib/core/devices.ts';
+import type { TranscriptEvent } from '../../../../lib/protocol/index.ts';
+import { Notifier } from '../../../../lib/server/notify/notifier.ts';
+import { redactUrls } from '../../../../lib/server/notify/transports/webhook.ts';
+import { BrowserPushKeys } from '../../../support/push-service.ts';
+import { sessionInfo } from '../../../support/session-fixture.ts';
 
 const SESSION = '11111111-2222-3333-4444-555555555555';
 
@@ -44,7 +46,7 @@ function setUp(options: { format?: 'json' | 'ntfy'; watched?: boolean; unreachab
   const pushes = () =>
     posts.filter((post) => post.url.startsWith('https://push.example')).map((post) => JSON.parse(keys.decrypt(post.body as Buffer)));
   const hooks = () => posts.filter((post) => post.url.startsWith('https://hook.example'));
-  return { notifier, event, pushes, hooks, devices };
+  return { notifier, event, pushes, hooks, devices, bus };
 }
 
 const turn = (durationMs: number): TranscriptEvent => ({
@@ -119,6 +121,15 @@ describe('Notifier', () => {
         Click: `https://vibes.example/?session=${SESSION}`,
       },
     });
+  });
+
+  it('names the session by its title once a snapshot told it, not by its id', async () => {
+    const { notifier, event, pushes, bus } = setUp();
+    bus.publish({ type: 'session_updated', session: sessionInfo(SESSION, { title: 'Fix the login bug', state: 'processing' }) });
+    event({ type: 'text', message_id: 'm', text: 'Fixed.' });
+    event(turn(45_000));
+    await notifier.settled();
+    expect(pushes()).toEqual([expect.objectContaining({ kind: 'turn_finished', title: 'Done: Fix the login bug', body: 'Fixed.' })]);
   });
 
   it('nothing for a watched session, to devices or the webhook', async () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeSuggestions, describeUpdate, isPermissionUpdate, offerableUpdates } from '../../../../lib/core/decisions/suggestions.ts';
+import {
+  describeSuggestions,
+  describeUpdate,
+  isPermissionUpdate,
+  offerableUpdates,
+} from '../../../../../lib/core/claude/decisions/suggestions.ts';
 
 const cwd = '/home/me/app';
 

@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { DecisionDisplay, DecisionFields, DecisionKind, Question } from '../../protocol/index.ts';
-import { diffForEdit, EDIT_TOOLS } from './file-diff.ts';
+import type { DecisionDisplay, DecisionFields } from '../../../protocol/index.ts';
+import { EDIT_TOOLS, questionsOf } from '../../../protocol/tool-input.ts';
+import { CLAUDE_TOOLS, decisionKind } from '../tool-calls.ts';
+import { diffForEdit } from './file-diff.ts';
 import { describeSuggestions, type PermissionUpdate } from './suggestions.ts';
 
 type Json = Record<string, unknown>;
@@ -35,18 +37,12 @@ export async function describeDecision(request: DecisionRequest): Promise<Decisi
   };
 }
 
-export function decisionKind(toolName: string): DecisionKind {
-  if (toolName === 'AskUserQuestion') return 'question';
-  if (toolName === 'ExitPlanMode') return 'plan';
-  return 'tool';
-}
-
 async function displayFor(toolName: string, input: Json, cwd: string): Promise<DecisionDisplay> {
   if (EDIT_TOOLS.has(toolName)) {
     const diff = await diffForEdit(toolName, input, cwd).catch(() => null);
     if (diff) return { type: 'diff', diff };
   }
-  if (toolName === 'Bash' && typeof input.command === 'string') {
+  if (toolName === CLAUDE_TOOLS.bash && typeof input.command === 'string') {
     return {
       type: 'command',
       command: input.command,
@@ -56,41 +52,17 @@ async function displayFor(toolName: string, input: Json, cwd: string): Promise<D
       timeout_ms: typeof input.timeout === 'number' && input.timeout >= 0 ? input.timeout : null,
     };
   }
-  if (toolName === 'AskUserQuestion') {
-    const questions = readQuestions(input.questions);
+  if (toolName === CLAUDE_TOOLS.question) {
+    const questions = questionsOf(input);
     if (questions.length > 0) return { type: 'question', questions };
   }
-  if (toolName === 'ExitPlanMode') {
+  if (toolName === CLAUDE_TOOLS.plan) {
     const filePath = typeof input.planFilePath === 'string' ? input.planFilePath : null;
     // Claude Code puts the plan file's text in `plan`; read the file should it not.
     const plan = typeof input.plan === 'string' && input.plan !== '' ? input.plan : filePath ? await readPlan(filePath) : '';
     return { type: 'plan', plan, file_path: filePath };
   }
   return { type: 'input' };
-}
-
-/** AskUserQuestion's questions, keeping only well-formed ones. */
-export function readQuestions(value: unknown): Question[] {
-  if (!Array.isArray(value)) return [];
-  const questions: Question[] = [];
-  for (const raw of value) {
-    if (!isObject(raw) || typeof raw.question !== 'string' || !Array.isArray(raw.options)) continue;
-    const options = raw.options
-      .filter(isObject)
-      .filter((option) => typeof option.label === 'string')
-      .map((option) => ({
-        label: option.label as string,
-        description: typeof option.description === 'string' ? option.description : '',
-        ...(typeof option.preview === 'string' ? { preview: option.preview } : {}),
-      }));
-    questions.push({
-      question: raw.question,
-      header: typeof raw.header === 'string' ? raw.header : '',
-      options,
-      multi_select: raw.multiSelect === true,
-    });
-  }
-  return questions;
 }
 
 const MAX_PLAN_BYTES = 512 * 1024;
@@ -102,8 +74,4 @@ async function readPlan(path: string): Promise<string> {
   } catch {
     return '';
   }
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

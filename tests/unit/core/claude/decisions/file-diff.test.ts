@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { diffForEdit, diffFromPatch } from '../../../../lib/core/decisions/file-diff.ts';
+import { diffForEdit, diffFromPatch } from '../../../../../lib/core/claude/decisions/file-diff.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vibes-diff-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
