@@ -1,19 +1,21 @@
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useServer } from '../support/api-harness.ts';
-import { childPids, isAlive } from '../support/processes.ts';
+import { childPids, commandLine, isAlive } from '../support/processes.ts';
 import { startServerProcess } from '../support/server-process.ts';
 import { TestEventStream } from '../support/event-stream.ts';
 import { ApiClient } from '../../lib/client/node/api-client.ts';
 
 const vibes = useServer();
 
-/** The Claude process a session started: the server's child that was not there before. */
+/**
+ * The Claude process a session started: the server's new child that runs the fake Claude (a new
+ * session also runs git, to note where its work starts: killing that instead lets the turn finish).
+ */
 async function newClaudePid(before: Set<number>, serverPid: number): Promise<number> {
   let pid: number | undefined;
-  await expect
-    .poll(() => (pid = childPids(serverPid).find((candidate) => !before.has(candidate))), { message: 'a Claude process' })
-    .toBeDefined();
+  const isClaude = (candidate: number) => !before.has(candidate) && commandLine(candidate).includes('fake-claude');
+  await expect.poll(() => (pid = childPids(serverPid).find(isClaude)), { message: 'a Claude process' }).toBeDefined();
   return pid!;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useServer } from '../support/api-harness.ts';
-import { childPids, isAlive } from '../support/processes.ts';
+import { childPids, commandLine, isAlive } from '../support/processes.ts';
 import { SCENARIO } from '../support/scenarios.ts';
 
 const GRACE_MS = 600;
@@ -14,7 +14,7 @@ describe('presence, grace period and ownership transfer', () => {
     const before = new Set(childPids(vibes.server.pid));
     const session = await vibes.client(a.clientId).createSession({ name: 'shared' });
     await vibes.client(b.clientId).subscribe(session.id);
-    const [agentPid] = childPids(vibes.server.pid).filter((pid) => !before.has(pid));
+    const [agentPid] = childPids(vibes.server.pid).filter((pid) => !before.has(pid) && commandLine(pid).includes('fake-claude'));
     expect(agentPid).toBeDefined();
 
     a.close();

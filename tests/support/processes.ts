@@ -34,3 +34,12 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** The process's command line as one string ('' once it has ended). */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
