@@ -141,10 +141,10 @@ describe('PostgresStore', () => {
     const [a, b] = [openPostgres(url, 'a'), openPostgres(url, 'b')];
     const device = { id: 'd1', secretHash: 'h1', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '10.0.0.2', pairedBy: null };
     a.devices.insertDevice(device);
-    expect(b.devices.findDeviceBySecretHash('h1')).toEqual(device);
+    expect(b.devices.findDeviceBySecretHash('h1')).toEqual({ ...device, tellClaudeOnPhone: false });
     expect(() => b.devices.insertDevice({ ...device, id: 'd2' })).toThrow(expect.objectContaining({ code: '23505' }));
     b.devices.touchDevice('d1', 50, '10.0.0.3');
-    expect(a.devices.listDevices()).toEqual([{ ...device, lastSeenAt: 50, address: '10.0.0.3' }]);
+    expect(a.devices.listDevices()).toEqual([{ ...device, tellClaudeOnPhone: false, lastSeenAt: 50, address: '10.0.0.3' }]);
     expect(a.devices.deleteDevicesSeenBefore(40)).toBe(0);
     expect(b.devices.deleteDevice('d1')).toEqual(['d1']);
     expect(a.devices.deleteAllDevices()).toBe(0);
