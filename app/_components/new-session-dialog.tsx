@@ -8,11 +8,10 @@ import type { CreateSessionBody, PermissionMode, RecentProject } from '../../lib
 import BypassDialog from './bypass-dialog.tsx';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
-import { Button } from './ui/button.tsx';
 import { Input, Select, Textarea } from './ui/field.tsx';
 import { Problem } from './ui/problem.tsx';
 import { offeredModes } from './session-controls.tsx';
-import { DialogFrame, DialogCloseButton, type DialogOpen } from './ui/dialog.tsx';
+import { CancelAndSubmit, DialogFrame, type DialogOpen } from './ui/dialog.tsx';
 
 /** Loaded on first use, so Radix stays out of the phone's first load. */
 export default function NewSessionDialog({ onCreated, open, setOpen }: DialogOpen & { onCreated: (id: string) => void }) {
@@ -167,10 +166,7 @@ export default function NewSessionDialog({ onCreated, open, setOpen }: DialogOpe
         </div>
         <Problem>{creating.error}</Problem>
         <div className="flex justify-end gap-2">
-          <DialogCloseButton />
-          <Button type="submit" variant="primary" disabled={creating.busy}>
-            {creating.busy ? 'Starting…' : 'Start'}
-          </Button>
+          <CancelAndSubmit busy={creating.busy} label="Start" busyLabel="Starting…" />
         </div>
       </form>
       {confirming && <BypassDialog open setOpen={(open) => !open && setConfirming(null)} onConfirm={() => void create(confirming)} />}

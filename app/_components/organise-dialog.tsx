@@ -10,7 +10,7 @@ import { HISTORY_KEY, useLive } from './live-provider.tsx';
 import { Input } from './ui/field.tsx';
 import { Button } from './ui/button.tsx';
 import { Problem } from './ui/problem.tsx';
-import { DialogFrame, DialogCloseButton, type DialogOpen } from './ui/dialog.tsx';
+import { CancelAndSubmit, DialogFrame, type DialogOpen } from './ui/dialog.tsx';
 
 /**
  * A session's name and pin, kept by the server and seen on every device. Acting on a live session
@@ -87,10 +87,7 @@ export default function OrganiseDialog({
             {session.pinned ? 'Unpin' : 'Pin to top'}
           </Button>
           <div className="flex gap-2">
-            <DialogCloseButton />
-            <Button type="submit" variant="primary" disabled={saving.busy}>
-              {saving.busy ? 'Saving…' : 'Save name'}
-            </Button>
+            <CancelAndSubmit busy={saving.busy} label="Save name" busyLabel="Saving…" />
           </div>
         </div>
       </form>

@@ -46,3 +46,15 @@ export function DialogCloseButton({ children = 'Cancel' }: { children?: ReactNod
     </Dialog.Close>
   );
 }
+
+/** A form dialog's buttons: Cancel, then the submit button, which says what it is doing while busy. */
+export function CancelAndSubmit({ busy, label, busyLabel }: { busy: boolean; label: string; busyLabel: string }) {
+  return (
+    <>
+      <DialogCloseButton />
+      <Button type="submit" variant="primary" disabled={busy}>
+        {busy ? busyLabel : label}
+      </Button>
+    </>
+  );
+}
