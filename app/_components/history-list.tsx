@@ -36,7 +36,7 @@ export function HistoryList({
                 selected={selected}
                 onOpen={onOpen}
                 badge={<EndBadge look={look} />}
-                preview={detail ? { text: detail, className: look.tone === 'bad' ? 'text-danger-text' : 'text-muted' } : null}
+                preview={detail ? { text: detail, tone: look.tone === 'bad' ? 'bad' : 'plain' } : null}
               >
                 <p className="mt-1.5 flex gap-3 text-xs text-muted" data-testid="end-reason" data-reason={session.end_reason ?? undefined}>
                   <span>

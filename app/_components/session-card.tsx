@@ -53,7 +53,7 @@ export function SessionLink({
   selected: boolean;
   onOpen: (id: string) => void;
   badge: ReactNode;
-  preview: { text: string; className: string } | null;
+  preview: ReturnType<typeof previewOf>;
   children: ReactNode;
 }) {
   return (
@@ -71,7 +71,7 @@ export function SessionLink({
           {badge}
         </div>
         {preview && (
-          <p className={`mt-1 truncate text-sm ${preview.className}`} data-testid="session-preview">
+          <p className={`mt-1 truncate text-sm ${PREVIEW_TONE[preview.tone]}`} data-testid="session-preview">
             {preview.text}
           </p>
         )}
@@ -92,7 +92,6 @@ export const SessionCard = memo(function SessionCard({
   onOpen: (id: string) => void;
 }) {
   const now = useNow();
-  const preview = previewOf(session);
   return (
     <Card
       as="li"
@@ -106,7 +105,7 @@ export const SessionCard = memo(function SessionCard({
         selected={selected}
         onOpen={onOpen}
         badge={<StateBadge session={session} />}
-        preview={preview && { text: preview.text, className: PREVIEW_TONE[preview.tone] }}
+        preview={previewOf(session)}
       >
         <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-muted">
           {session.pinned && (
