@@ -1,6 +1,5 @@
 'use client';
 
-import * as Dialog from '@radix-ui/react-dialog';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { WebApi } from '../../lib/client/web/web-api.ts';
 import { recentProjects } from '../../lib/client/shared/organise-calls.ts';
@@ -9,21 +8,13 @@ import type { CreateSessionBody, PermissionMode, RecentProject } from '../../lib
 import BypassDialog from './bypass-dialog.tsx';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
-import { Button } from './ui/button.tsx';
 import { Input, Select, Textarea } from './ui/field.tsx';
 import { Problem } from './ui/problem.tsx';
 import { offeredModes } from './session-controls.tsx';
+import { CancelAndSubmit, DialogFrame, type DialogOpen } from './ui/dialog.tsx';
 
 /** Loaded on first use, so Radix stays out of the phone's first load. */
-export default function NewSessionDialog({
-  onCreated,
-  open,
-  setOpen,
-}: {
-  onCreated: (id: string) => void;
-  open: boolean;
-  setOpen: (open: boolean) => void;
-}) {
+export default function NewSessionDialog({ onCreated, open, setOpen }: DialogOpen & { onCreated: (id: string) => void }) {
   const { api, allowBypass, demoDefault } = useLive();
   const [mode, setMode] = useState<PermissionMode>('default');
   const [demo, setDemo] = useState(demoDefault);
@@ -67,130 +58,119 @@ export default function NewSessionDialog({
   const create = creating.run;
 
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="vibes-overlay" />
-        <Dialog.Content className="vibes-dialog" aria-describedby={undefined}>
-          <Dialog.Title className="text-lg font-semibold">New session</Dialog.Title>
-          <form onSubmit={(event) => void submit(event)} className="mt-3 space-y-3">
-            <div>
-              <label htmlFor="new-prompt" className="block text-sm font-medium">
-                Prompt
-              </label>
-              <Textarea id="new-prompt" name="prompt" rows={3} className="mt-1 w-full" />
-            </div>
-            <div>
-              <label htmlFor="new-name" className="block text-sm font-medium">
-                Name <span className="font-normal text-muted">(optional)</span>
-              </label>
-              <Input id="new-name" name="name" className="mt-1 w-full" autoComplete="off" />
-            </div>
-            <div>
-              <label htmlFor="new-cwd" className="block text-sm font-medium">
-                Working directory <span className="font-normal text-muted">(optional)</span>
-              </label>
-              <Input
-                id="new-cwd"
-                name="cwd"
-                value={cwd}
-                onChange={(event) => setCwd(event.target.value)}
-                className="mt-1 w-full font-mono"
-                autoComplete="off"
-                spellCheck={false}
-              />
-              {projects.length > 0 && (
-                <div className="mt-2 flex flex-wrap gap-2" role="group" aria-label="Recent projects" data-testid="recent-projects">
-                  {projects.map((project) => (
-                    <button
-                      key={project.cwd}
-                      type="button"
-                      title={project.cwd}
-                      aria-pressed={cwd === project.cwd}
-                      onClick={() => setCwd(cwd === project.cwd ? '' : project.cwd)}
-                      className={`vibes-choice max-w-full truncate font-mono ${cwd === project.cwd ? 'vibes-choice-on' : ''}`}
-                    >
-                      {project.project}
-                    </button>
-                  ))}
-                </div>
-              )}
-            </div>
-            {machines && (
-              <div>
-                <label htmlFor="new-node" className="block text-sm font-medium">
-                  Machine
-                </label>
-                <Select
-                  id="new-node"
-                  data-testid="new-node"
-                  value={node ?? machines.self}
-                  onChange={(event) => setChosenNode(event.target.value)}
-                  className="mt-1 w-full"
+    <DialogFrame open={open} setOpen={setOpen} title="New session">
+      <form onSubmit={(event) => void submit(event)} className="mt-3 space-y-3">
+        <div>
+          <label htmlFor="new-prompt" className="block text-sm font-medium">
+            Prompt
+          </label>
+          <Textarea id="new-prompt" name="prompt" rows={3} className="mt-1 w-full" />
+        </div>
+        <div>
+          <label htmlFor="new-name" className="block text-sm font-medium">
+            Name <span className="font-normal text-muted">(optional)</span>
+          </label>
+          <Input id="new-name" name="name" className="mt-1 w-full" autoComplete="off" />
+        </div>
+        <div>
+          <label htmlFor="new-cwd" className="block text-sm font-medium">
+            Working directory <span className="font-normal text-muted">(optional)</span>
+          </label>
+          <Input
+            id="new-cwd"
+            name="cwd"
+            value={cwd}
+            onChange={(event) => setCwd(event.target.value)}
+            className="mt-1 w-full font-mono"
+            autoComplete="off"
+            spellCheck={false}
+          />
+          {projects.length > 0 && (
+            <div className="mt-2 flex flex-wrap gap-2" role="group" aria-label="Recent projects" data-testid="recent-projects">
+              {projects.map((project) => (
+                <button
+                  key={project.cwd}
+                  type="button"
+                  title={project.cwd}
+                  aria-pressed={cwd === project.cwd}
+                  onClick={() => setCwd(cwd === project.cwd ? '' : project.cwd)}
+                  className={`vibes-choice max-w-full truncate font-mono ${cwd === project.cwd ? 'vibes-choice-on' : ''}`}
                 >
-                  {machines.names.map((name) => (
-                    <option key={name} value={name}>
-                      {name === machines.self ? `${name} (this one)` : name}
-                    </option>
-                  ))}
-                </Select>
-              </div>
-            )}
-            <fieldset>
-              <legend className="text-sm font-medium">Claude</legend>
-              <div className="mt-1 grid grid-cols-2 gap-2" data-testid="new-claude">
-                <label className={`vibes-choice ${demo ? '' : 'vibes-choice-on'}`}>
-                  <input type="radio" name="claude" value="yours" checked={!demo} onChange={() => setDemo(false)} className="sr-only" />
-                  Yours
-                </label>
-                <label className={`vibes-choice ${demo ? 'vibes-choice-on' : ''}`}>
-                  <input type="radio" name="claude" value="demo" checked={demo} onChange={() => setDemo(true)} className="sr-only" />
-                  Demo
-                </label>
-              </div>
-              <p className="mt-1 text-xs text-muted">
-                {demo
-                  ? 'A stand-in Claude answers: no account needed, nothing runs here. Try “bash”, “edit” or “markdown” in the prompt.'
-                  : node !== null && node !== machines?.self
-                    ? `Claude Code on ${node}, with your account.`
-                    : 'Claude Code on this machine, with your account.'}
-              </p>
-            </fieldset>
-            <div>
-              <label htmlFor="new-mode" className="block text-sm font-medium">
-                Permission mode
-              </label>
-              <Select
-                id="new-mode"
-                data-testid="new-mode"
-                value={mode}
-                onChange={(event) => setMode(event.target.value as PermissionMode)}
-                className="mt-1 w-full"
-                aria-describedby="new-mode-hint"
-              >
-                {offeredModes(allowBypass, 'default').map((option) => (
-                  <option key={option} value={option}>
-                    {MODE_LABELS[option]}
-                  </option>
-                ))}
-              </Select>
-              <p id="new-mode-hint" className="mt-1 text-xs text-muted">
-                {MODE_HINTS[mode]}
-              </p>
+                  {project.project}
+                </button>
+              ))}
             </div>
-            <Problem>{creating.error}</Problem>
-            <div className="flex justify-end gap-2">
-              <Dialog.Close asChild>
-                <Button>Cancel</Button>
-              </Dialog.Close>
-              <Button type="submit" variant="primary" disabled={creating.busy}>
-                {creating.busy ? 'Starting…' : 'Start'}
-              </Button>
-            </div>
-          </form>
-          {confirming && <BypassDialog open setOpen={(open) => !open && setConfirming(null)} onConfirm={() => void create(confirming)} />}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+          )}
+        </div>
+        {machines && (
+          <div>
+            <label htmlFor="new-node" className="block text-sm font-medium">
+              Machine
+            </label>
+            <Select
+              id="new-node"
+              data-testid="new-node"
+              value={node ?? machines.self}
+              onChange={(event) => setChosenNode(event.target.value)}
+              className="mt-1 w-full"
+            >
+              {machines.names.map((name) => (
+                <option key={name} value={name}>
+                  {name === machines.self ? `${name} (this one)` : name}
+                </option>
+              ))}
+            </Select>
+          </div>
+        )}
+        <fieldset>
+          <legend className="text-sm font-medium">Claude</legend>
+          <div className="mt-1 grid grid-cols-2 gap-2" data-testid="new-claude">
+            <label className={`vibes-choice ${demo ? '' : 'vibes-choice-on'}`}>
+              <input type="radio" name="claude" value="yours" checked={!demo} onChange={() => setDemo(false)} className="sr-only" />
+              Yours
+            </label>
+            <label className={`vibes-choice ${demo ? 'vibes-choice-on' : ''}`}>
+              <input type="radio" name="claude" value="demo" checked={demo} onChange={() => setDemo(true)} className="sr-only" />
+              Demo
+            </label>
+          </div>
+          <p className="mt-1 text-xs text-muted">
+            {demo
+              ? 'A stand-in Claude answers: no account needed, nothing runs here. Try “bash”, “edit” or “markdown” in the prompt.'
+              : node !== null && node !== machines?.self
+                ? `Claude Code on ${node}, with your account.`
+                : 'Claude Code on this machine, with your account.'}
+          </p>
+        </fieldset>
+        <div>
+          <label htmlFor="new-mode" className="block text-sm font-medium">
+            Permission mode
+          </label>
+          <Select
+            id="new-mode"
+            data-testid="new-mode"
+            value={mode}
+            onChange={(event) => setMode(event.target.value as PermissionMode)}
+            className="mt-1 w-full"
+            aria-describedby="new-mode-hint"
+          >
+            {offeredModes(allowBypass, 'default').map((option) => (
+              <option key={option} value={option}>
+                {MODE_LABELS[option]}
+              </option>
+            ))}
+          </Select>
+          <p id="new-mode-hint" className="mt-1 text-xs text-muted">
+            {MODE_HINTS[mode]}
+          </p>
+        </div>
+        <Problem>{creating.error}</Problem>
+        <div className="flex justify-end gap-2">
+          <CancelAndSubmit busy={creating.busy} label="Start" busyLabel="Starting…" />
+        </div>
+      </form>
+      {confirming && <BypassDialog open setOpen={(open) => !open && setConfirming(null)} onConfirm={() => void create(confirming)} />}
+    </DialogFrame>
   );
 }
 

@@ -1,6 +1,5 @@
 'use client';
 
-import * as Dialog from '@radix-ui/react-dialog';
 import { useSWRConfig } from 'swr';
 import type { FormEvent } from 'react';
 import { pinSession, renameSession } from '../../lib/client/shared/organise-calls.ts';
@@ -11,6 +10,7 @@ import { HISTORY_KEY, useLive } from './live-provider.tsx';
 import { Input } from './ui/field.tsx';
 import { Button } from './ui/button.tsx';
 import { Problem } from './ui/problem.tsx';
+import { CancelAndSubmit, DialogFrame, type DialogOpen } from './ui/dialog.tsx';
 
 /**
  * A session's name and pin, kept by the server and seen on every device. Acting on a live session
@@ -22,12 +22,10 @@ export default function OrganiseDialog({
   watching,
   open,
   setOpen,
-}: {
+}: DialogOpen & {
   session: SessionInfo;
   /** The page shows this session: it stays subscribed. */
   watching: boolean;
-  open: boolean;
-  setOpen: (open: boolean) => void;
 }) {
   const { api } = useLive();
   const { mutate } = useSWRConfig();
@@ -61,44 +59,38 @@ export default function OrganiseDialog({
   }
 
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="vibes-overlay" />
-        <Dialog.Content className="vibes-dialog" data-testid="organise-dialog">
-          <Dialog.Title className="text-lg font-semibold">Name and pin</Dialog.Title>
-          <Dialog.Description className="mt-1 text-sm text-muted">Every device sees the name and the pin.</Dialog.Description>
-          <form onSubmit={submit} className="mt-3 space-y-3">
-            <div>
-              <label htmlFor="organise-name" className="block text-sm font-medium">
-                Name <span className="font-normal text-muted">(empty: called by its first prompt)</span>
-              </label>
-              <Input
-                id="organise-name"
-                name="name"
-                defaultValue={session.name ?? ''}
-                placeholder={session.name === null ? session.title : ''}
-                maxLength={LIMITS.nameChars}
-                autoComplete="off"
-                className="mt-1 w-full"
-              />
-            </div>
-            <Problem>{saving.error ?? pinning.error}</Problem>
-            <div className="flex flex-wrap justify-between gap-2">
-              <Button onClick={() => void pinning.run()} disabled={pinning.busy} data-testid="pin-toggle">
-                {session.pinned ? 'Unpin' : 'Pin to top'}
-              </Button>
-              <div className="flex gap-2">
-                <Dialog.Close asChild>
-                  <Button>Cancel</Button>
-                </Dialog.Close>
-                <Button type="submit" variant="primary" disabled={saving.busy}>
-                  {saving.busy ? 'Saving…' : 'Save name'}
-                </Button>
-              </div>
-            </div>
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <DialogFrame
+      open={open}
+      setOpen={setOpen}
+      title="Name and pin"
+      description="Every device sees the name and the pin."
+      testId="organise-dialog"
+    >
+      <form onSubmit={submit} className="mt-3 space-y-3">
+        <div>
+          <label htmlFor="organise-name" className="block text-sm font-medium">
+            Name <span className="font-normal text-muted">(empty: called by its first prompt)</span>
+          </label>
+          <Input
+            id="organise-name"
+            name="name"
+            defaultValue={session.name ?? ''}
+            placeholder={session.name === null ? session.title : ''}
+            maxLength={LIMITS.nameChars}
+            autoComplete="off"
+            className="mt-1 w-full"
+          />
+        </div>
+        <Problem>{saving.error ?? pinning.error}</Problem>
+        <div className="flex flex-wrap justify-between gap-2">
+          <Button onClick={() => void pinning.run()} disabled={pinning.busy} data-testid="pin-toggle">
+            {session.pinned ? 'Unpin' : 'Pin to top'}
+          </Button>
+          <div className="flex gap-2">
+            <CancelAndSubmit busy={saving.busy} label="Save name" busyLabel="Saving…" />
+          </div>
+        </div>
+      </form>
+    </DialogFrame>
   );
 }

@@ -1,7 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { memo, type MouseEvent } from 'react';
+import { memo, type MouseEvent, type ReactNode } from 'react';
 import { formatAge, projectLabel } from '../../lib/client/shared/labels.ts';
 import { changesSummary } from '../../lib/client/shared/changes-summary.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
@@ -37,6 +37,51 @@ export function openOnPlainClick(onOpen: (id: string) => void, id: string) {
   };
 }
 
+/**
+ * A card's link, live or ended: the title with its badge, one line under it, then the card's
+ * facts; beside it the rename-and-pin button.
+ */
+export function SessionLink({
+  session,
+  selected,
+  onOpen,
+  badge,
+  preview,
+  children,
+}: {
+  session: SessionInfo;
+  selected: boolean;
+  onOpen: (id: string) => void;
+  badge: ReactNode;
+  preview: ReturnType<typeof previewOf>;
+  children: ReactNode;
+}) {
+  return (
+    <div className="flex items-start">
+      <a
+        href={`/?session=${encodeURIComponent(session.id)}`}
+        onClick={openOnPlainClick(onOpen, session.id)}
+        aria-current={selected ? 'page' : undefined}
+        className="block min-h-11 min-w-0 flex-1 rounded-xl p-3 pr-1 hover:bg-surface-hover focus-visible:outline-2 focus-visible:outline-accent"
+      >
+        <div className="flex items-center justify-between gap-2">
+          <span className="truncate font-semibold" data-testid="session-name">
+            {session.title}
+          </span>
+          {badge}
+        </div>
+        {preview && (
+          <p className={`mt-1 truncate text-sm ${PREVIEW_TONE[preview.tone]}`} data-testid="session-preview">
+            {preview.text}
+          </p>
+        )}
+        {children}
+      </a>
+      <Organise session={session} watching={selected} />
+    </div>
+  );
+}
+
 export const SessionCard = memo(function SessionCard({
   session,
   selected,
@@ -47,7 +92,6 @@ export const SessionCard = memo(function SessionCard({
   onOpen: (id: string) => void;
 }) {
   const now = useNow();
-  const preview = previewOf(session);
   return (
     <Card
       as="li"
@@ -56,64 +100,51 @@ export const SessionCard = memo(function SessionCard({
       data-pinned={session.pinned || undefined}
       data-session-id={session.id}
     >
-      <div className="flex items-start">
-        <a
-          href={`/?session=${encodeURIComponent(session.id)}`}
-          onClick={openOnPlainClick(onOpen, session.id)}
-          aria-current={selected ? 'page' : undefined}
-          className="block min-h-11 min-w-0 flex-1 rounded-xl p-3 pr-1 hover:bg-surface-hover focus-visible:outline-2 focus-visible:outline-accent"
-        >
-          <div className="flex items-center justify-between gap-2">
-            <span className="truncate font-semibold" data-testid="session-name">
-              {session.title}
+      <SessionLink
+        session={session}
+        selected={selected}
+        onOpen={onOpen}
+        badge={<StateBadge session={session} />}
+        preview={previewOf(session)}
+      >
+        <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-muted">
+          {session.pinned && (
+            <span className="font-semibold text-accent-text" data-testid="pin-mark">
+              Pinned
             </span>
-            <StateBadge session={session} />
-          </div>
-          {preview && (
-            <p className={`mt-1 truncate text-sm ${PREVIEW_TONE[preview.tone]}`} data-testid="session-preview">
-              {preview.text}
-            </p>
           )}
-          <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-muted">
-            {session.pinned && (
-              <span className="font-semibold text-accent-text" data-testid="pin-mark">
-                Pinned
-              </span>
-            )}
-            <span className="max-w-48 truncate font-mono" data-testid="session-project" title={session.cwd}>
-              {projectLabel(session)}
+          <span className="max-w-48 truncate font-mono" data-testid="session-project" title={session.cwd}>
+            {projectLabel(session)}
+          </span>
+          {session.node !== null && (
+            <span className="max-w-32 truncate" data-testid="session-machine" title={`Runs on the machine ${session.node}`}>
+              on {session.node}
             </span>
-            {session.node !== null && (
-              <span className="max-w-32 truncate" data-testid="session-machine" title={`Runs on the machine ${session.node}`}>
-                on {session.node}
-              </span>
-            )}
-            <ModeBadge mode={session.permission_mode} />
-            {session.model && (
-              <span className="max-w-40 truncate" data-testid="card-model">
-                {session.model}
-              </span>
-            )}
-            {session.is_owner && (
-              <span data-testid="owner-badge" className="rounded-full bg-accent px-2 py-0.5 font-semibold text-accent-fg">
-                Yours
-              </span>
-            )}
-            {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
-            {session.queued_inputs > 0 && <span>{session.queued_inputs} queued</span>}
-            {session.changes && session.changes.files > 0 && (
-              <span data-testid="card-changes" title="Changed since the session started">
-                {changesSummary(session.changes)}
-              </span>
-            )}
-            <ContextGauge context={session.context} />
-            <span data-testid="last-activity" title={`started ${formatAge(now - session.created_at)} ago`}>
-              active {formatAge(now - session.last_activity_at)} ago
+          )}
+          <ModeBadge mode={session.permission_mode} />
+          {session.model && (
+            <span className="max-w-40 truncate" data-testid="card-model">
+              {session.model}
             </span>
-          </div>
-        </a>
-        <Organise session={session} watching={selected} />
-      </div>
+          )}
+          {session.is_owner && (
+            <span data-testid="owner-badge" className="rounded-full bg-accent px-2 py-0.5 font-semibold text-accent-fg">
+              Yours
+            </span>
+          )}
+          {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
+          {session.queued_inputs > 0 && <span>{session.queued_inputs} queued</span>}
+          {session.changes && session.changes.files > 0 && (
+            <span data-testid="card-changes" title="Changed since the session started">
+              {changesSummary(session.changes)}
+            </span>
+          )}
+          <ContextGauge context={session.context} />
+          <span data-testid="last-activity" title={`started ${formatAge(now - session.created_at)} ago`}>
+            active {formatAge(now - session.last_activity_at)} ago
+          </span>
+        </div>
+      </SessionLink>
       {session.pending_permissions.length > 0 && (
         <div className="px-3 pb-3">
           <PendingDecisions session={session} compact onOpen={selected ? undefined : onOpen} />

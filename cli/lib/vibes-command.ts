@@ -78,6 +78,19 @@ export abstract class VibesCommand extends BaseCommand {
     return { stream, api: await cliApi(url, stream.clientId) };
   }
 
+  /** Runs `use` with the event stream open (see `stream`), and closes it after, whatever happens. */
+  protected async withStream<T>(
+    flags: { url?: string; autostart?: boolean },
+    use: (stream: EventStream, api: ApiClient) => Promise<T>,
+  ): Promise<T> {
+    const { stream, api } = await this.stream(flags);
+    try {
+      return await use(stream, api);
+    } finally {
+      stream.close();
+    }
+  }
+
   /**
    * The live terminal view shared by `claude`, `attach` and `resume`: opens the stream, joins a
    * session through `join` (create, subscribe or resume; events that arrive meanwhile are kept),
@@ -89,17 +102,12 @@ export abstract class VibesCommand extends BaseCommand {
     view: { mode: 'claude' | 'attach'; promptSent: boolean; history: boolean; attachments?: Attachment[] },
   ): Promise<void> {
     const { bufferEvents, runSessionConsole } = await import('./session-console.ts');
-    const { stream, api } = await this.stream(flags);
-    let code = 1;
-    try {
+    process.exitCode = await this.withStream(flags, async (stream, api) => {
       const early = bufferEvents(stream);
       const session = await join(api, stream);
       early.stop();
-      code = await runSessionConsole({ stream, api, earlier: early.events, session, json: flags.json, style: this.style, ...view });
-    } finally {
-      stream.close();
-    }
-    process.exitCode = code;
+      return runSessionConsole({ stream, api, earlier: early.events, session, json: flags.json, style: this.style, ...view });
+    });
   }
 
   /** Resolves a unique id prefix against the given sessions, or explains why it cannot. */

@@ -1,6 +1,5 @@
 'use client';
 
-import * as Dialog from '@radix-ui/react-dialog';
 import { useEffect, useState } from 'react';
 import { mutate } from 'swr';
 import { plural } from '../../../lib/client/shared/work-labels.ts';
@@ -10,6 +9,7 @@ import { useAsyncAction } from '../../_hooks/use-async-action.ts';
 import { useLive } from '../live-provider.tsx';
 import { Button } from '../ui/button.tsx';
 import { Problem } from '../ui/problem.tsx';
+import { DialogFrame, DialogCloseButton, type DialogOpen } from '../ui/dialog.tsx';
 
 /**
  * Undo from a message: a dry run first, shown here (the files and how they would change, and what
@@ -21,13 +21,11 @@ export default function RewindDialog({
   message,
   open,
   setOpen,
-}: {
+}: DialogOpen & {
   sessionId: string;
   messageId: string;
   /** The message's text, to name it. */
   message: string;
-  open: boolean;
-  setOpen: (open: boolean) => void;
 }) {
   const { api, noteError } = useLive();
   const [plan, setPlan] = useState<RewindResponse | null>(null);
@@ -61,48 +59,47 @@ export default function RewindDialog({
 
   const named = `“${firstLine(message, 60)}”`;
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="vibes-overlay" />
-        <Dialog.Content className="vibes-dialog" data-testid="rewind-dialog">
-          <Dialog.Title className="text-lg font-semibold">{done ? 'Files rewound' : 'Undo from here?'}</Dialog.Title>
-          <Dialog.Description className="mt-2 text-sm text-muted">
-            {done
-              ? `The files are back as they were before ${named}.`
-              : `Puts the files back as they were before ${named}. The conversation stays as it is.`}
-          </Dialog.Description>
-          {done ? (
-            <RewindResult result={done} />
-          ) : !plan && !checkError ? (
-            <p className="mt-3 text-sm text-muted" role="status">
-              Checking what would change…
-            </p>
-          ) : plan ? (
-            <RewindPlan plan={plan} />
-          ) : null}
-          <Problem className="mt-2">{checkError ?? rewinding.error}</Problem>
-          <div className="mt-4 flex justify-end gap-2">
-            <Dialog.Close asChild>
-              <Button>{done ? 'Close' : 'Cancel'}</Button>
-            </Dialog.Close>
-            {!done && (
-              <Button
-                variant="danger"
-                disabled={!plan?.can_rewind || plan.files_changed.length === 0 || rewinding.busy}
-                onClick={() => void rewinding.run()}
-                data-testid="rewind-confirm"
-              >
-                {rewinding.busy
-                  ? 'Undoing…'
-                  : plan && plan.files_changed.length > 0
-                    ? `Undo ${plural(plan.files_changed.length, 'file')}`
-                    : 'Undo'}
-              </Button>
-            )}
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <DialogFrame
+      open={open}
+      setOpen={setOpen}
+      title={done ? 'Files rewound' : 'Undo from here?'}
+      description={
+        <>
+          {done
+            ? `The files are back as they were before ${named}.`
+            : `Puts the files back as they were before ${named}. The conversation stays as it is.`}
+        </>
+      }
+      testId="rewind-dialog"
+    >
+      {done ? (
+        <RewindResult result={done} />
+      ) : !plan && !checkError ? (
+        <p className="mt-3 text-sm text-muted" role="status">
+          Checking what would change…
+        </p>
+      ) : plan ? (
+        <RewindPlan plan={plan} />
+      ) : null}
+      <Problem className="mt-2">{checkError ?? rewinding.error}</Problem>
+      <div className="mt-4 flex justify-end gap-2">
+        <DialogCloseButton>{done ? 'Close' : 'Cancel'}</DialogCloseButton>
+        {!done && (
+          <Button
+            variant="danger"
+            disabled={!plan?.can_rewind || plan.files_changed.length === 0 || rewinding.busy}
+            onClick={() => void rewinding.run()}
+            data-testid="rewind-confirm"
+          >
+            {rewinding.busy
+              ? 'Undoing…'
+              : plan && plan.files_changed.length > 0
+                ? `Undo ${plural(plan.files_changed.length, 'file')}`
+                : 'Undo'}
+          </Button>
+        )}
+      </div>
+    </DialogFrame>
   );
 }
 

@@ -1,14 +1,13 @@
 'use client';
 
-import * as Dialog from '@radix-ui/react-dialog';
 import { useMemo, useState } from 'react';
 import { plural } from '../../../lib/client/shared/work-labels.ts';
 import type { DiffRow } from '../../../lib/client/shared/patch.ts';
 import type { TurnChangesResponse } from '../../../lib/protocol/index.ts';
 import { useTurnChanges } from '../../_hooks/use-work.ts';
 import { rowsFromFileDiff } from '../diff-view.tsx';
-import { Button } from '../ui/button.tsx';
 import { CodeView, Loading, WorkProblem } from './lazy-code-view.tsx';
+import { DialogFrame, DialogCloseButton, type DialogOpen } from '../ui/dialog.tsx';
 
 type TurnFile = TurnChangesResponse['files'][number];
 
@@ -17,49 +16,35 @@ const FOLD_ROWS = 300;
 const FOLD_FILES = 6;
 
 /** What one turn changed: each file its tools edited with their diffs, and the files commands (Bash) changed, marked as such. */
-export default function TurnChangesDialog({
-  sessionId,
-  seq,
-  open,
-  setOpen,
-}: {
-  sessionId: string;
-  seq: number | null;
-  open: boolean;
-  setOpen: (open: boolean) => void;
-}) {
+export default function TurnChangesDialog({ sessionId, seq, open, setOpen }: DialogOpen & { sessionId: string; seq: number | null }) {
   const { data, error, isLoading } = useTurnChanges(sessionId, open ? seq : null);
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="vibes-overlay" />
-        <Dialog.Content className="vibes-dialog w-[min(56rem,calc(100vw-1rem))] p-4 sm:p-5" data-testid="turn-changes">
-          <Dialog.Title className="text-lg font-semibold">What this turn changed</Dialog.Title>
-          <Dialog.Description className="mt-1 text-sm text-muted">
-            {data ? summary(data) : 'The files this turn’s tools edited, and the files commands changed.'}
-          </Dialog.Description>
-          <WorkProblem error={error} className="mt-2" />
-          {isLoading && !data && <Loading what="the turn’s changes" />}
-          {data && !data.git && (
-            <p className="mt-2 rounded bg-info-soft px-2 py-1 text-xs text-info-text" data-testid="turn-no-git">
-              Without git, vibes cannot see what commands (Bash) changed: only the tools’ own edits are listed.
-            </p>
-          )}
-          {data && data.files.length > 0 && (
-            <ul className="mt-3 space-y-2">
-              {data.files.map((file) => (
-                <TurnFileItem key={`${file.source}:${file.path}`} file={file} folded={data.files.length > FOLD_FILES} />
-              ))}
-            </ul>
-          )}
-          <div className="mt-4 flex justify-end">
-            <Dialog.Close asChild>
-              <Button>Close</Button>
-            </Dialog.Close>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <DialogFrame
+      open={open}
+      setOpen={setOpen}
+      title="What this turn changed"
+      description={data ? summary(data) : 'The files this turn’s tools edited, and the files commands changed.'}
+      className="w-[min(56rem,calc(100vw-1rem))] p-4 sm:p-5"
+      testId="turn-changes"
+    >
+      <WorkProblem error={error} className="mt-2" />
+      {isLoading && !data && <Loading what="the turn’s changes" />}
+      {data && !data.git && (
+        <p className="mt-2 rounded bg-info-soft px-2 py-1 text-xs text-info-text" data-testid="turn-no-git">
+          Without git, vibes cannot see what commands (Bash) changed: only the tools’ own edits are listed.
+        </p>
+      )}
+      {data && data.files.length > 0 && (
+        <ul className="mt-3 space-y-2">
+          {data.files.map((file) => (
+            <TurnFileItem key={`${file.source}:${file.path}`} file={file} folded={data.files.length > FOLD_FILES} />
+          ))}
+        </ul>
+      )}
+      <div className="mt-4 flex justify-end">
+        <DialogCloseButton>Close</DialogCloseButton>
+      </div>
+    </DialogFrame>
   );
 }
 

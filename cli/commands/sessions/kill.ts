@@ -13,8 +13,7 @@ export default class SessionsKill extends VibesCommand {
 
   async run(): Promise<{ session_id: string; reason: 'killed' }> {
     const { args, flags } = await this.parse(SessionsKill);
-    const { stream, api } = await this.stream(flags);
-    try {
+    return this.withStream(flags, async (stream, api) => {
       const session = this.resolveId(args.id, await stream.sessionList());
       await api.subscribe(session.id);
       const removed = stream.waitFor(
@@ -28,8 +27,6 @@ export default class SessionsKill extends VibesCommand {
       await removed;
       if (!this.jsonEnabled()) this.log(`Session ${session.id} "${session.title}" terminated (${answer.reason})`);
       return answer;
-    } finally {
-      stream.close();
-    }
+    });
   }
 }

@@ -25,15 +25,12 @@ asks for nothing, only on a server started with --allow-bypass, and only after y
     const { args, flags } = await this.parse(SessionsMode);
     const mode = args.mode as PermissionMode;
     if (mode === 'bypassPermissions') await confirmBypass(flags.yes);
-    const { stream, api } = await this.stream(flags);
-    try {
+    return this.withStream(flags, async (stream, api) => {
       const session = this.resolveId(args.id, await stream.sessionList());
       await api.subscribe(session.id);
       const updated = await api.setPermissionMode(session.id, mode, 'cli');
       if (!this.jsonEnabled()) this.log(`Session ${session.id} is now in ${updated.permission_mode} mode`);
       return updated;
-    } finally {
-      stream.close();
-    }
+    });
   }
 }

@@ -14,8 +14,7 @@ export default class SessionsModel extends VibesCommand {
 
   async run(): Promise<SessionInfo | { models: ModelOption[] }> {
     const { args, flags } = await this.parse(SessionsModel);
-    const { stream, api } = await this.stream(flags);
-    try {
+    return this.withStream(flags, async (stream, api) => {
       const session = this.resolveId(args.id, await stream.sessionList());
       if (args.model === undefined) {
         const models = await api.listModels(session.id);
@@ -34,8 +33,6 @@ export default class SessionsModel extends VibesCommand {
       const updated = await api.setModel(session.id, args.model, 'cli');
       if (!this.jsonEnabled()) this.log(`Session ${session.id} now uses ${updated.model ?? args.model}`);
       return updated;
-    } finally {
-      stream.close();
-    }
+    });
   }
 }

@@ -18,14 +18,11 @@ export default class SessionsPin extends VibesCommand {
 
   async run(): Promise<SessionInfo> {
     const { args, flags } = await this.parse(SessionsPin);
-    const { stream, api } = await this.stream(flags);
-    try {
+    return this.withStream(flags, async (stream, api) => {
       const session = await findSession(api, stream, args.id);
       const pinned = await pinSession(api, session.id, !flags.unpin);
       if (!this.jsonEnabled()) this.log(`Session ${pinned.id} "${pinned.title}" is ${pinned.pinned ? 'pinned' : 'no longer pinned'}`);
       return pinned;
-    } finally {
-      stream.close();
-    }
+    });
   }
 }

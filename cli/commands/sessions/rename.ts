@@ -15,8 +15,7 @@ export default class SessionsRename extends VibesCommand {
 
   async run(): Promise<SessionInfo> {
     const { args, flags } = await this.parse(SessionsRename);
-    const { stream, api } = await this.stream(flags);
-    try {
+    return this.withStream(flags, async (stream, api) => {
       const session = await findSession(api, stream, args.id);
       const renamed = await renameSession(api, session.id, args.name.trim() === '' ? null : args.name);
       if (!this.jsonEnabled()) {
@@ -27,8 +26,6 @@ export default class SessionsRename extends VibesCommand {
         );
       }
       return renamed;
-    } finally {
-      stream.close();
-    }
+    });
   }
 }

@@ -28,8 +28,7 @@ running turn first) and running (resume an ended one first).`;
 
   async run(): Promise<RewindResponse> {
     const { args, flags } = await this.parse(SessionsRewind);
-    const { stream, api } = await this.stream(flags);
-    try {
+    return this.withStream(flags, async (stream, api) => {
       const session = this.resolveId(args.id, await stream.sessionList());
       await api.subscribe(session.id);
       const to = flags.to ? { to: flags.to } : {};
@@ -48,9 +47,7 @@ running turn first) and running (resume an ended one first).`;
       const done = await api.rewind(session.id, { to: preview.to });
       if (!json) this.log(describeDone(done, this.style));
       return done;
-    } finally {
-      stream.close();
-    }
+    });
   }
 }
 
