@@ -49,7 +49,7 @@ async function saveUpload(req: IncomingMessage, res: ServerResponse, url: URL, r
   if (typeof header !== 'string') throw new VibesError('MISSING_CLIENT_ID', `Name the calling client in the ${CLIENT_ID_HEADER} header`);
   const clientId = parseWith(ClientId, header, CLIENT_ID_HEADER);
   const query = parseWith(AttachmentUploadQuery, Object.fromEntries(url.searchParams), 'query');
-  const session = runtime.manager.get(sessionId);
+  const session = await runtime.manager.get(sessionId);
   runtime.presence.requestStarted(clientId);
   try {
     const attachment = await session.saveAttachment(clientId, bodyOf(req, ROUTES.uploadAttachment.maxBodyBytes), query.name);
@@ -84,7 +84,7 @@ async function serveAttachment(
   rawId: string,
 ): Promise<void> {
   const id = parseWith(AttachmentId, decodeURIComponent(rawId), 'attachment id');
-  const attachment = runtime.manager.attachment(sessionId, id);
+  const attachment = await runtime.manager.attachment(sessionId, id);
   const headers = {
     'Content-Type': attachment.kind === 'text' ? 'text/plain; charset=utf-8' : attachment.media_type,
     'Content-Length': String(attachment.size),

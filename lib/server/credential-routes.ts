@@ -43,7 +43,7 @@ export function handleCredentialRoute(
   else if (path === ROUTES.signOut.path) [name, handler] = ['signOut', () => signOut(req, res, principal, runtime)];
   else if (path === ROUTES.listDevices.path) {
     name = 'listDevices';
-    handler = async () => answer(res, 'listDevices', { devices: runtime.auth.devices.list(currentDevice(principal)) });
+    handler = async () => answer(res, 'listDevices', { devices: await runtime.auth.devices.list(currentDevice(principal)) });
   } else if (revoke) [name, handler] = ['revokeDevice', () => revokeDevice(req, res, decodeURIComponent(revoke[1]!), runtime)];
   else if (path === ROUTES.pairing.path) [name, handler] = ['pairing', () => issueCode(req, res, principal, runtime)];
   else if (path === ROUTES.rotateToken.path) [name, handler] = ['rotateToken', () => rotate(req, res, principal, runtime)];
@@ -82,7 +82,7 @@ async function signIn(req: IncomingMessage, res: ServerResponse, runtime: Runtim
       wrongCodeTried = used === null;
     }
     const signedIn =
-      used && runtime.auth.devices.signIn(body.label ?? labelFromUserAgent(req.headers['user-agent']), view.address, used.issuedBy);
+      used && (await runtime.auth.devices.signIn(body.label ?? labelFromUserAgent(req.headers['user-agent']), view.address, used.issuedBy));
     if (!signedIn) {
       return refuse('INVALID_PAIRING_CODE', 'That pairing code is wrong, used or expired: run `vibes pair` for a new one');
     }
@@ -92,7 +92,7 @@ async function signIn(req: IncomingMessage, res: ServerResponse, runtime: Runtim
       res.end();
       return;
     }
-    const info = runtime.auth.devices.list(signedIn.device.id).find((listed) => listed.id === signedIn.device.id);
+    const info = (await runtime.auth.devices.list(signedIn.device.id)).find((listed) => listed.id === signedIn.device.id);
     if (!info) throw new Error('a device just signed in is not listed');
     answer(res, 'signIn', { device: info }, { 'Set-Cookie': cookie });
   } finally {
@@ -113,13 +113,13 @@ async function signOut(req: IncomingMessage, res: ServerResponse, principal: Pri
     { revoked: principal.deviceId },
     { 'Set-Cookie': clearedDeviceCookie(runtime.auth.devices.cookieName(view.secure), { secure: view.secure }) },
   );
-  runtime.auth.devices.revoke(principal.deviceId);
+  await runtime.auth.devices.revoke(principal.deviceId);
 }
 
 async function revokeDevice(req: IncomingMessage, res: ServerResponse, rawId: string, runtime: Runtime): Promise<void> {
   parseWith(EmptyBody, parseJson(await readBody(req)));
   const id = parseWith(DeviceId, rawId);
-  if (!runtime.auth.devices.revoke(id)) throw new VibesError('NOT_FOUND', `No signed-in device ${id}`);
+  if (!(await runtime.auth.devices.revoke(id))) throw new VibesError('NOT_FOUND', `No signed-in device ${id}`);
   answer(res, 'revokeDevice', { revoked: id });
 }
 
@@ -135,7 +135,7 @@ async function rotate(req: IncomingMessage, res: ServerResponse, principal: Prin
   // A browser never holds the token: it cannot be handed one by rotating.
   if (principal.kind !== 'token')
     throw new VibesError('TOKEN_REQUIRED', 'Only the token holder (the CLI on the machine) can rotate the token');
-  answer(res, 'rotateToken', { token: runtime.auth.rotate() });
+  answer(res, 'rotateToken', { token: await runtime.auth.rotate() });
 }
 
 function currentDevice(principal: Principal): string | null {

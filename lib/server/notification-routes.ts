@@ -37,7 +37,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse, principal: Principal,
 
 const HANDLERS: { [Name in NotificationRoute]: Handler } = {
   async notificationSettings(_req, res, principal, runtime) {
-    const own = principal.kind === 'device' ? runtime.auth.devices.list(principal.deviceId).find((device) => device.current) : undefined;
+    const own =
+      principal.kind === 'device' ? (await runtime.auth.devices.list(principal.deviceId)).find((device) => device.current) : undefined;
     answer(res, 'notificationSettings', {
       public_key: runtime.vapidPublicKey,
       subscription: own?.notifications ?? null,
@@ -58,9 +59,9 @@ const HANDLERS: { [Name in NotificationRoute]: Handler } = {
     if (problem) throw new VibesError('VALIDATION_FAILED', `Invalid body: ${problem}`);
     const deviceId = requireDevice(principal, 'turn notifications on');
     const store = runtime.auth.devices.store;
-    const previous = store.pushSubscription(deviceId);
+    const previous = await store.pushSubscription(deviceId);
     const sameEndpoint = previous?.endpoint === body.endpoint;
-    store.savePushSubscription({
+    await store.savePushSubscription({
       deviceId,
       endpoint: body.endpoint,
       p256dh: body.keys.p256dh,
@@ -69,7 +70,7 @@ const HANDLERS: { [Name in NotificationRoute]: Handler } = {
       createdAt: sameEndpoint ? previous.createdAt : Math.floor(Date.now() / 1000),
       lastUsedAt: sameEndpoint ? previous.lastUsedAt : null,
     });
-    const saved = store.pushSubscription(deviceId)!;
+    const saved = (await store.pushSubscription(deviceId))!;
     answer(res, 'subscribePush', {
       subscription: { kinds: saved.kinds, created_at: saved.createdAt, last_used_at: saved.lastUsedAt },
     });
@@ -78,7 +79,7 @@ const HANDLERS: { [Name in NotificationRoute]: Handler } = {
   async unsubscribePush(req, res, principal, runtime) {
     parseWith(EmptyBody, parseJson(await readBody(req)));
     const deviceId = requireDevice(principal, 'turn notifications off');
-    answer(res, 'unsubscribePush', { removed: runtime.auth.devices.store.deletePushSubscription(deviceId) });
+    answer(res, 'unsubscribePush', { removed: await runtime.auth.devices.store.deletePushSubscription(deviceId) });
   },
 
   async notifyTest(req, res, _principal, runtime) {

@@ -65,7 +65,8 @@ export class Notifier {
   /** The last reply text of the running turn, per session: its first line is what "finished" says. */
   readonly #lastText = new Map<string, string>();
   /** Which request each session's notification shows, and on which devices. */
-  readonly #shown = new Map<string, { requestId: string; deviceIds: string[]; webhook: boolean }>();
+  /** `deviceIds`: the devices the request was pushed to, known once the subscriptions are read. */
+  readonly #shown = new Map<string, { requestId: string; deviceIds: Promise<string[]>; webhook: boolean }>();
   readonly #sending = new Set<Promise<unknown>>();
   /** Aborted at shutdown: a push service that never answers must not hold the server up. */
   readonly #stopping = new AbortController();
@@ -104,7 +105,7 @@ export class Notifier {
       request_id: null,
       actions: false,
     };
-    const subscriptions = this.#options.devices.listPushSubscriptions();
+    const subscriptions = await this.#options.devices.listPushSubscriptions();
     const results = await Promise.all(subscriptions.map((subscription) => this.#push(subscription, payload)));
     const webhook = this.#options.webhook ? await this.#webhook(payload) : false;
     return { devices: results.filter(Boolean).length, webhook };
@@ -167,8 +168,7 @@ export class Notifier {
     if (!shown || shown.requestId !== requestId) return;
     this.#shown.delete(sessionId);
     const payload: NotificationPayload = { type: 'withdraw', tag: tagOf(sessionId), session_id: sessionId };
-    const subscriptions = this.#options.devices.listPushSubscriptions().filter((found) => shown.deviceIds.includes(found.deviceId));
-    for (const subscription of subscriptions) this.#track(this.#push(subscription, payload));
+    this.#track(shown.deviceIds.then((deviceIds) => this.#pushTo((found) => deviceIds.includes(found.deviceId), payload)));
     if (shown.webhook && this.#options.webhook?.format === 'json') this.#track(this.#webhook(payload));
   }
 
@@ -190,13 +190,25 @@ export class Notifier {
       request_id: request?.requestId ?? null,
       actions: request?.actions ?? false,
     };
-    const subscriptions = this.#options.devices.listPushSubscriptions().filter((found) => found.kinds.includes(kind));
-    for (const subscription of subscriptions) this.#track(this.#push(subscription, payload));
+    const deviceIds = this.#pushTo((found) => found.kinds.includes(kind), payload);
+    this.#track(deviceIds);
     const webhook = this.#options.webhook !== undefined;
     if (webhook) this.#track(this.#webhook(payload));
-    if (request)
-      this.#shown.set(sessionId, { requestId: request.requestId, deviceIds: subscriptions.map((found) => found.deviceId), webhook });
+    if (request) this.#shown.set(sessionId, { requestId: request.requestId, deviceIds, webhook });
     else this.#shown.delete(sessionId);
+  }
+
+  /** Pushes to every subscription `which` picks; the devices it went to. */
+  async #pushTo(which: (found: PushSubscriptionRecord) => boolean, payload: NotificationPayload): Promise<string[]> {
+    let subscriptions: PushSubscriptionRecord[];
+    try {
+      subscriptions = (await this.#options.devices.listPushSubscriptions()).filter(which);
+    } catch (error) {
+      console.error(`vibes: reading the push subscriptions failed: ${reasonOf(error)}`);
+      return [];
+    }
+    for (const subscription of subscriptions) this.#track(this.#push(subscription, payload));
+    return subscriptions.map((found) => found.deviceId);
   }
 
   /** True when the push service took it; a 404 or 410 means the browser dropped it: forget it. */
@@ -205,7 +217,7 @@ export class Notifier {
     const problem = pushKeysProblem(subscription);
     if (problem) {
       // Stored before subscribing checked the keys: every push would fail the same way.
-      this.#options.devices.deletePushSubscriptionByEndpoint(subscription.endpoint);
+      await this.#options.devices.deletePushSubscriptionByEndpoint(subscription.endpoint);
       console.error(`vibes: dropped a push subscription no message can be encrypted for (${problem})`);
       return false;
     }
@@ -237,11 +249,11 @@ export class Notifier {
         ...(allowPrivate ? {} : { lookup: publicOnlyLookup }),
       });
       if (status === 404 || status === 410) {
-        this.#options.devices.deletePushSubscriptionByEndpoint(subscription.endpoint);
+        await this.#options.devices.deletePushSubscriptionByEndpoint(subscription.endpoint);
         return false;
       }
       if (status >= 200 && status < 300) {
-        this.#options.devices.touchPushSubscription(subscription.deviceId, this.#now());
+        await this.#options.devices.touchPushSubscription(subscription.deviceId, this.#now());
         return true;
       }
       console.error(`vibes: the push service answered ${status} for a device's notification`);
@@ -300,7 +312,9 @@ export class Notifier {
 
   #track(sending: Promise<unknown>): void {
     this.#sending.add(sending);
-    void sending.finally(() => this.#sending.delete(sending));
+    void sending
+      .catch((error: unknown) => console.error(`vibes: a notification failed: ${reasonOf(error)}`))
+      .finally(() => this.#sending.delete(sending));
   }
 
   #name(sessionId: string): string {

@@ -60,7 +60,7 @@ export class RequestGuard {
     return this.#hosts;
   }
 
-  check(req: IncomingMessage, url: URL): GuardVerdict {
+  async check(req: IncomingMessage, url: URL): Promise<GuardVerdict> {
     // Through a trusted proxy, the Host the browser sent (X-Forwarded-Host); otherwise the header itself.
     const host = requestView(req).host;
     if (!host || !HOST_HEADER.test(host) || !this.#hosts.has(hostnameOf(host))) {
@@ -77,12 +77,12 @@ export class RequestGuard {
       return refuse('METHOD_NOT_ALLOWED', `Use GET for ${url.pathname.slice(0, 100)}`, { Allow: 'GET, HEAD' });
     }
     if (PUBLIC_PATHS.some((pattern) => pattern.test(url.pathname))) return { kind: 'public' };
-    const principal = this.#options.auth.authenticate(req);
+    const principal = await this.#options.auth.authenticate(req);
     if (principal) return { kind: 'pass', principal };
     return this.#anonymous(req) ?? { kind: 'signed-out-page' };
   }
 
-  #checkApi(req: IncomingMessage, url: URL, host: string): GuardVerdict {
+  async #checkApi(req: IncomingMessage, url: URL, host: string): Promise<GuardVerdict> {
     if (url.searchParams.has('token')) {
       return refuse('UNAUTHORIZED', 'Tokens are not accepted in URLs: send an Authorization: Bearer header');
     }
@@ -90,7 +90,7 @@ export class RequestGuard {
     if (origin !== undefined && !isSameOrigin(origin, host)) {
       return refuse('FORBIDDEN_ORIGIN', 'Cross-origin requests are not allowed');
     }
-    const principal = url.pathname === SIGN_IN_PATH ? null : this.#options.auth.authenticate(req);
+    const principal = url.pathname === SIGN_IN_PATH ? null : await this.#options.auth.authenticate(req);
     if (!principal) {
       const limited = this.#anonymous(req);
       if (limited) return limited;

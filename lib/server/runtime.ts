@@ -69,14 +69,14 @@ export async function createRuntime(
   version: string,
 ): Promise<Runtime> {
   const parts = config.databaseUrl ? await loadClusterParts() : null;
-  const store = openStore(config, parts);
+  const store = await openStore(config, parts);
   const shared = parts && store instanceof parts.PostgresStore ? store : null;
-  if (shared) credentials = joinCluster(shared, credentials, config.home);
-  const devices = new DeviceSessions({
+  if (shared) credentials = await joinCluster(shared, credentials, config.home);
+  const devices = await DeviceSessions.open({
     store: store instanceof SqliteStore ? store.devices : shared ? shared.devices : new MemoryDeviceStore(),
     idleSeconds: Math.round(config.deviceIdleDays * 86_400),
   });
-  devices.sweep();
+  await devices.sweep();
   const auth = new Auth({
     home: config.home,
     ...credentials,
@@ -103,9 +103,11 @@ export async function createRuntime(
       : new EventBus<CoreEvent>({ ringSize: config.replayRingSize, supersedeKey: sessionStateKey });
   const attachments = new AttachmentStore(join(config.home, 'attachments'));
   // A session's attachments go with it when retention deletes it (also at start, as the store's retention runs there).
-  const pruneAttachments = () => {
+  const pruneAttachments = async () => {
     try {
-      attachments.prune((sessionId) => manager.find(sessionId) !== undefined || store.getSession(sessionId) !== undefined);
+      await attachments.prune(
+        async (sessionId) => manager.find(sessionId) !== undefined || (await store.getSession(sessionId)) !== undefined,
+      );
     } catch (error) {
       console.error('vibes: deleting old attachments failed:', error);
     }
@@ -123,7 +125,7 @@ export async function createRuntime(
     // Its token and database are no session's changes, even when a session works in a folder above it.
     hiddenFromWork: [resolve(config.home), realpathOr(config.home)],
   });
-  if (config.retentionDays > 0) pruneAttachments();
+  if (config.retentionDays > 0) await pruneAttachments();
   const lifecycle = new SessionLifecycle(manager);
   let cluster: Cluster | undefined;
   const presence = new Presence({
@@ -144,7 +146,7 @@ export async function createRuntime(
       manager,
       presence,
       token: () => auth.token,
-      checkCredentials: () => applySharedCredentials(shared, auth, hub),
+      checkCredentials: (): Promise<void> => applySharedCredentials(shared, auth, hub),
       heartbeatMs: config.heartbeatMs,
       lostMs: config.nodeLostMs,
       forwardTimeoutMs: config.forwardTimeoutMs,
@@ -193,16 +195,23 @@ export async function createRuntime(
     pairingCodes.clear();
     hub.closeStreams(() => true);
   });
+  let sweeping: Promise<void> | null = null;
   const sweep = setInterval(() => {
-    if (config.retentionDays > 0) {
-      applyRetention(store, config.retentionDays);
-      pruneAttachments();
-    }
-    devices.sweep([...hub.openPrincipals()].flatMap((key) => deviceIdOfKey(key) ?? []));
+    // One sweep at a time: a slow database does not pile them up.
+    sweeping ??= (async () => {
+      if (config.retentionDays > 0) {
+        await applyRetention(store, config.retentionDays);
+        await pruneAttachments();
+      }
+      await devices.sweep([...hub.openPrincipals()].flatMap((key) => deviceIdOfKey(key) ?? []));
+    })()
+      .catch((error: unknown) => console.error('vibes: the sweep failed:', error))
+      .finally(() => (sweeping = null));
   }, config.sweepMs);
   sweep.unref();
   const dispose = async () => {
     clearInterval(sweep);
+    await sweeping;
     await manager.shutdown();
     notifier.stop();
     await notifier.settled();
@@ -214,7 +223,7 @@ export async function createRuntime(
     }
     await cluster?.stop();
     if (parts && bus instanceof parts.StreamBus) await bus.stop();
-    store.close();
+    await store.close();
   };
   return {
     config,
@@ -252,25 +261,25 @@ async function loadClusterParts() {
 }
 
 /** Opens the store; sessions it holds as live were cut off when the server went away, so they end now. */
-function openStore(config: ServerConfig, parts: ClusterParts | null): SessionStore {
+async function openStore(config: ServerConfig, parts: ClusterParts | null): Promise<SessionStore> {
   const store =
     parts && config.databaseUrl
-      ? new parts.PostgresStore({ url: config.databaseUrl, node: config.nodeName ?? hostname() })
+      ? await parts.PostgresStore.open({ url: config.databaseUrl, node: config.nodeName ?? hostname() })
       : config.store === 'memory'
         ? new MemoryStore()
         : new SqliteStore(join(config.home, 'vibes.db'), { maxBytes: config.maxDatabaseMb * 1024 * 1024 });
-  const ended = store.endAllLive('server_restarted', Math.floor(Date.now() / 1000));
+  const ended = await store.endAllLive('server_restarted', Math.floor(Date.now() / 1000));
   if (ended > 0)
     console.log(
       `vibes: ${ended} session${ended === 1 ? ' was' : 's were'} cut off by the last stop; they are in the history and can be resumed`,
     );
-  if (config.retentionDays > 0) applyRetention(store, config.retentionDays);
+  if (config.retentionDays > 0) await applyRetention(store, config.retentionDays);
   return store;
 }
 
-function applyRetention(store: SessionStore, days: number): void {
+async function applyRetention(store: SessionStore, days: number): Promise<void> {
   try {
-    const deleted = store.deleteEndedBefore(Math.floor(Date.now() / 1000 - days * 86_400));
+    const deleted = await store.deleteEndedBefore(Math.floor(Date.now() / 1000 - days * 86_400));
     if (deleted > 0) console.log(`vibes: deleted ${deleted} session${deleted === 1 ? '' : 's'} that ended over ${days} days ago`);
   } catch (error) {
     console.error('vibes: deleting old sessions failed:', error);
@@ -281,15 +290,15 @@ function applyRetention(store: SessionStore, days: number): void {
  * A node takes the cluster's token from the database (the first node puts its own there), so
  * every node accepts the same CLI and pairing. A node given a different VIBES_TOKEN refuses to join.
  */
-function joinCluster(
+async function joinCluster(
   store: PostgresStore,
   credentials: { token: string; fromEnv: boolean },
   home: string,
-): { token: string; fromEnv: boolean } {
-  const token = store.clusterToken(credentials.token);
+): Promise<{ token: string; fromEnv: boolean }> {
+  const token = await store.clusterToken(credentials.token);
   if (token === credentials.token) return credentials;
   if (credentials.fromEnv) {
-    store.close();
+    await store.close();
     throw new Error("this node's VIBES_TOKEN is not the cluster's token: refusing to join (unset it to take the cluster's)");
   }
   // The CLI on this machine reads the token file: it gets the cluster's too.

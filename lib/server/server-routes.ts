@@ -8,18 +8,18 @@ import { route, type RouteHandler } from './route.ts';
  * list is the first thing a dashboard or `vibes sessions list` asks for and should not wait for
  * Next to be prepared; subscribing is what 500 viewers opening a session do at once.
  */
-const listSessions = route('listSessions', ({ runtime, clientId, query }) => {
+const listSessions = route('listSessions', async ({ runtime, clientId, query }) => {
   if (query.state === 'ended') {
     const page = { limit: query.limit, ...(query.before === undefined ? {} : { before: query.before }) };
-    return { sessions: runtime.manager.history(page, clientId) };
+    return { sessions: await runtime.manager.history(page, clientId) };
   }
   return { sessions: runtime.sessions.list(clientId) };
 });
 
 /** The subscriber gets the session in the answer; everyone else learns of it from a coalesced list update. */
-const subscribe = route('subscribe', ({ runtime, params, clientId }) => {
-  runtime.lifecycle.subscribe(params.id, clientId);
-  return { session: runtime.manager.get(params.id).infoFor(clientId) };
+const subscribe = route('subscribe', async ({ runtime, params, clientId }) => {
+  await runtime.lifecycle.subscribe(params.id, clientId);
+  return { session: (await runtime.manager.get(params.id)).infoFor(clientId) };
 });
 
 /** ROUTES.subscribe.path with its `:id` as a capture. */

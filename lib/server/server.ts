@@ -101,7 +101,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   })();
   nextReady.catch(() => {});
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     admission.requestStarted(req.socket, res);
     setBaseHeaders(res);
     viewRequest(req, trustedProxy);
@@ -111,7 +111,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
     if (isApi) res.setHeader('Cache-Control', 'no-store');
     res.once('finish', () => auditRefusal(req, res));
-    const verdict = guard.check(req, url);
+    const verdict = await guard.check(req, url);
     switch (verdict.kind) {
       case 'refuse':
         return sendError(res, verdict.code, verdict.message, verdict.headers, refuseEarly(req, res));
@@ -168,10 +168,18 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     promise.catch(() => {});
     joined = { promise, resolve, reject };
   }
+  const handleOrFail = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
+      // The store did not answer who is asking (a cluster's database away): this request fails, the server goes on.
+      console.error('vibes: request failed:', error);
+      if (!res.headersSent) sendError(res, 'INTERNAL', 'Internal server error');
+      else res.destroy();
+    });
+  };
   const serve = (req: IncomingMessage, res: ServerResponse) => {
-    if (!joined) return handle(req, res);
+    if (!joined) return handleOrFail(req, res);
     joined.promise.then(
-      () => handle(req, res),
+      () => handleOrFail(req, res),
       () => res.destroy(),
     );
   };

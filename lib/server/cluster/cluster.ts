@@ -28,7 +28,7 @@ export interface ClusterOptions {
    * Re-reads the shared credentials (token, signed-in devices): called when another node says
    * they changed, and on every heartbeat in case that word was lost.
    */
-  checkCredentials?: () => void;
+  checkCredentials?: () => Promise<void>;
   prefix?: string;
   clock?: () => number;
 }
@@ -135,7 +135,7 @@ export class Cluster {
     await Promise.all([this.#publisher.connect(), this.#subscriber.connect()]);
     await this.#subscriber.subscribe(this.#channel, this.#credentialsChannel);
     this.#connectedSince = this.#clock();
-    for (const { node, session } of this.#options.store.listLive()) {
+    for (const { node, session } of await this.#options.store.listLive()) {
       if (node === this.node) continue;
       this.directory.seed(node, session);
       // A node with live sessions that never beats again is lost like one that stops beating.
@@ -334,12 +334,10 @@ export class Cluster {
   }
 
   #checkCredentials(): void {
-    try {
-      this.#options.checkCredentials?.();
-    } catch (error) {
+    this.#options.checkCredentials?.().catch((error: unknown) => {
       // The database may be away for a moment: the next heartbeat tries again.
       console.error(`vibes: checking the cluster's credentials failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    });
   }
 
   #checkLost(): void {
@@ -350,9 +348,16 @@ export class Cluster {
       if (now - heard.at <= this.#options.lostMs) continue;
       this.#markLost(node, now);
       // The first node to notice ends them in the store (one UPDATE) and tells everyone.
-      const ended = this.#options.store.endLiveOf(node, 'node_lost', Math.floor(now / 1000));
-      for (const sessionId of ended) this.#options.bus.publish({ type: 'session_removed', session_id: sessionId, reason: 'node_lost' });
-      console.log(`vibes: node ${node} stopped answering; ${ended.length} of its session${ended.length === 1 ? '' : 's'} ended`);
+      this.#options.store.endLiveOf(node, 'node_lost', Math.floor(now / 1000)).then(
+        (ended) => {
+          for (const sessionId of ended) this.#options.bus.publish({ type: 'session_removed', session_id: sessionId, reason: 'node_lost' });
+          console.log(`vibes: node ${node} stopped answering; ${ended.length} of its session${ended.length === 1 ? '' : 's'} ended`);
+        },
+        (error: unknown) =>
+          console.error(
+            `vibes: ending the sessions of lost node ${node} failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      );
     }
   }
 

@@ -1,7 +1,7 @@
 import { route } from '../../../../../lib/server/route.ts';
 
 export const POST = route('interrupt', async ({ runtime, params, clientId }) => {
-  const session = runtime.manager.get(params.id);
+  const session = await runtime.manager.get(params.id);
   await session.interrupt(clientId);
   return { session: session.infoFor(clientId) };
 });
