@@ -66,6 +66,12 @@ export interface CreateSessionOptions {
   demo?: boolean;
 }
 
+/**
+ * Transcript entries in one commit at most: a burst goes in several transactions one after the
+ * other, so preparing one (its SQL, its JSON) never holds the event loop for long.
+ */
+const MAX_EVENTS_PER_COMMIT = 1000;
+
 /** Holds the live sessions: create, look up, query by client, and remove (ending the agent). */
 export class SessionManager {
   readonly bus: Bus<CoreEvent>;
@@ -282,12 +288,24 @@ export class SessionManager {
     for (const event of outbox) this.bus.publish(event);
   }
 
-  /** What was published since the last take, and the write that keeps it (none for nothing but viewers coming and going). */
+  /**
+   * What was published since the last take (its first MAX_EVENTS_PER_COMMIT transcript entries),
+   * and the write that keeps it: none for nothing but viewers coming and going.
+   */
   #take(): { outbox: CoreEvent[]; batch: StoreWrite | null; written: () => void } {
-    const outbox = this.#outbox;
-    const ended = this.#endings;
-    this.#outbox = [];
-    this.#endings = [];
+    let cut = this.#outbox.length;
+    for (let index = 0, entries = 0; index < this.#outbox.length; index++) {
+      if (this.#outbox[index]!.type === 'session_event' && ++entries > MAX_EVENTS_PER_COMMIT) {
+        cut = index;
+        break;
+      }
+    }
+    const outbox = this.#outbox.slice(0, cut);
+    this.#outbox = this.#outbox.slice(cut);
+    // A session's end goes with the commit that takes the last of what it published.
+    const left = new Set(this.#outbox.map((event) => (event.type === 'session_updated' ? event.session.id : event.session_id)));
+    const ended = this.#endings.filter((ending) => !left.has(ending.sessionId));
+    this.#endings = this.#endings.filter((ending) => left.has(ending.sessionId));
     const sessions = new Map<string, SessionSnapshot>();
     const events: { sessionId: string; entry: TranscriptEntry }[] = [];
     for (const event of outbox) {

@@ -237,6 +237,43 @@ describe('SessionManager tick delivery', () => {
   });
 });
 
+describe('SessionManager commits', () => {
+  it('a burst goes in several transactions one after the other, each delivered once committed, in order; the end last', async () => {
+    const store = new MemoryStore();
+    const writes: { events: number; ended: number }[] = [];
+    const write = store.write.bind(store);
+    store.write = async (batch) => {
+      writes.push({ events: batch.events?.length ?? 0, ended: batch.ended?.length ?? 0 });
+      // A database that answers later than the next tick: what comes meanwhile waits for the next commit.
+      await new Promise((resolve) => setImmediate(resolve));
+      await write(batch);
+    };
+    const bus = new EventBus<CoreEvent>({ ringSize: 100 });
+    const { factory, last } = scriptedAgents();
+    const manager = new SessionManager({ bus, agentFactory: factory, store, delivery: 'tick' });
+    const seen: { seq: number; stored: Promise<number> }[] = [];
+    bus.subscribe(({ event }) => {
+      if (event.type === 'session_event') seen.push({ seq: event.entry.seq, stored: store.lastSeq(event.session_id) });
+    });
+    const session = await manager.create({ ownerId: 'owner', cwd: process.cwd() });
+    await manager.flush();
+    writes.length = 0;
+    for (let i = 0; i < 2500; i++) last().emit({ type: 'text_delta', message_id: 'm', text: `${i}` });
+    await manager.kill(session.id, 'owner');
+    // Then the end, in a commit of its own: its last events were delivered while it was still listed.
+    expect(writes).toEqual([
+      { events: 1000, ended: 0 },
+      { events: 1000, ended: 0 },
+      { events: 500, ended: 0 },
+      { events: 0, ended: 1 },
+    ]);
+    expect(seen.map((entry) => entry.seq)).toEqual(Array.from({ length: 2500 }, (_, index) => index + 1));
+    const stored = await Promise.all(seen.map((entry) => entry.stored));
+    expect(seen.every((entry, index) => stored[index]! >= entry.seq)).toBe(true);
+    expect(await store.getSession(session.id)).toMatchObject({ end_reason: 'killed' });
+  });
+});
+
 describe('SessionManager writes', () => {
   it("writes a session's row only when what the store keeps of it changed: viewers coming cost no write", async () => {
     const store = new MemoryStore();
