@@ -17,6 +17,16 @@ export const DEFAULT_PORT = 7432;
 /** The names of this machine that a browser or the CLI may use for a loopback server. */
 export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'] as const;
 
+/** A host as it goes in a URL: an IPv6 address in brackets (`[::1]`), a name or IPv4 address as it is. */
+export function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** The base URL of a server listening on `host` and `port` (https when it serves TLS), without a trailing slash. */
+export function serverUrl(host: string, port: number, tls = false): string {
+  return `${tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
+}
+
 /** Whether a host name or address (brackets allowed: `[::1]`) stays on this machine. */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase();

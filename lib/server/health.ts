@@ -10,7 +10,7 @@ export function sendHealth(res: ServerResponse, runtime: Runtime): void {
   const health: HealthResponse = {
     ok: true,
     version: runtime.version,
-    epoch: runtime.bus.epoch,
+    epoch: runtime.topology.bus.epoch,
     uptime_s: Math.floor((Date.now() - runtime.startedAt) / 1000),
     sessions: runtime.manager.list().length,
     allow_bypass: runtime.config.allowBypass,

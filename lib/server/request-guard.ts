@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
-import { LOOPBACK_NAMES, pathPattern, ROUTES, type ErrorCode, type RouteSpec } from '../protocol/index.ts';
+import { LOOPBACK_NAMES, pathPattern, ROUTES, urlHost, type ErrorCode, type RouteSpec } from '../protocol/index.ts';
 import { principalKey, type Auth, type Principal } from './auth.ts';
 import { requestView } from './forwarded.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -172,7 +172,7 @@ function isSameOrigin(origin: string, host: string): boolean {
 /** Loopback names always; on a wider bind, that address or every address of the machine, and its name. */
 export function allowedHosts(bindHost: string, extraHosts: readonly string[]): Set<string> {
   const hosts = new Set([...LOOPBACK_NAMES, ...extraHosts.map((host) => host.toLowerCase())]);
-  const bind = hostnameOf(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
+  const bind = hostnameOf(urlHost(bindHost));
   if (WILDCARD_ADDRESSES.includes(bind)) {
     for (const addresses of Object.values(networkInterfaces())) {
       for (const address of addresses ?? []) hosts.add(address.address.toLowerCase());

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { NextServer, NextServerOptions, RequestHandler } from 'next/dist/server/next.js';
 import type { AgentFactory } from '../core/index.ts';
-import { EVENT_STREAM_PATH, ROUTES } from '../protocol/index.ts';
+import { EVENT_STREAM_PATH, ROUTES, serverUrl } from '../protocol/index.ts';
 import { DEVICE_LABEL_HEADER } from './route.ts';
 import { Admission } from './admission.ts';
 import { principalKey } from './auth.ts';
@@ -144,7 +144,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     }
     if (isApi && !principal) return sendError(res, 'NOT_FOUND', 'Not found');
     // In a cluster, a request about a session another node runs is answered by that node.
-    if (isApi && runtime.cluster?.forward(req, res, url)) return;
+    if (isApi && runtime.topology.forward(req, res, url)) return;
     if (isApi && handleAttachmentRoute(req, res, url, runtime)) return;
     if (isApi && handleServerRoute(req, res, url, config.maxBodyBytes)) return;
     if (!isApi && !url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
@@ -160,14 +160,13 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
 
   // A cluster node learns its own URL by listening, then joins: a request that comes in between
   // (a CLI reconnecting to a restarted node) waits for the join rather than meet a half-started bus.
-  let joined: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = null;
-  if (runtime.cluster) {
+  let joined: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = (() => {
     let resolve = () => {};
     let reject: (error: unknown) => void = () => {};
     const promise = new Promise<void>((yes, no) => ((resolve = yes), (reject = no)));
     promise.catch(() => {});
-    joined = { promise, resolve, reject };
-  }
+    return { promise, resolve, reject };
+  })();
   const handleOrFail = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       // The store did not answer who is asking (a cluster's database away): this request fails, the server goes on.
@@ -219,19 +218,18 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   setImmediate(listening);
   const { port } = server.address() as AddressInfo;
   runtime.port = port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  if (runtime.cluster) {
-    try {
-      await runtime.cluster.start(config.nodeUrl ?? `http://${host}:${port}`);
-      joined?.resolve();
-      joined = null;
-    } catch (error) {
-      joined?.reject(error);
-      server.close();
-      server.closeAllConnections();
-      await runtime.dispose().catch(() => undefined);
-      throw error;
-    }
+  // The one place the server's own URL is made: what it prints, what the CLI's record and the nodes list say.
+  const url = serverUrl(config.host, port, config.tlsCert !== undefined);
+  try {
+    await runtime.topology.start(config.nodeUrl ?? url);
+    joined?.resolve();
+    joined = null;
+  } catch (error) {
+    joined?.reject(error);
+    server.close();
+    server.closeAllConnections();
+    await runtime.dispose().catch(() => undefined);
+    throw error;
   }
 
   let closing: Promise<void> | null = null;
@@ -249,7 +247,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
       installRuntime(undefined);
     })());
 
-  return { url: `${config.tlsCert ? 'https' : 'http'}://${host}:${port}`, port, runtime, ready: nextReady.then(() => undefined), close };
+  return { url, port, runtime, ready: nextReady.then(() => undefined), close };
 }
 
 /** How much of a refused request's body is taken and dropped, at most, before hanging up anyway. */

@@ -9,8 +9,8 @@ import type { Runtime } from './runtime.ts';
  */
 export async function sessionFolder(runtime: Runtime, sessionId: string): Promise<SessionFolder> {
   const session = await runtime.manager.info(sessionId, null);
-  const here = runtime.cluster?.node;
-  if (here !== undefined && session.node !== null && session.node !== here) {
+  const here = runtime.topology.node;
+  if (here !== null && session.node !== null && session.node !== here) {
     throw new VibesError(
       'INVALID_STATE',
       `Session ${sessionId} ran on ${session.node}: its folder is on that machine, which does not run it now`,

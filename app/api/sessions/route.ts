@@ -1,4 +1,3 @@
-import { createOnNode } from '../../../lib/server/cluster/create-on-node.ts';
 import { route } from '../../../lib/server/route.ts';
 
 // GET (the list) is answered by the custom server: lib/server/server-routes.ts.
@@ -6,7 +5,7 @@ import { route } from '../../../lib/server/route.ts';
 /** The caller becomes owner and subscriber. */
 export const POST = route('createSession', async ({ runtime, clientId, body }) => {
   const { node, ...rest } = body;
-  if (node !== undefined && node !== runtime.cluster?.node) return createOnNode(runtime, node, rest, clientId);
+  if (node !== undefined && node !== runtime.topology.node) return runtime.topology.createSession(node, rest, clientId);
   const session = await runtime.manager.create({
     ownerId: clientId,
     cwd: rest.cwd ?? runtime.config.defaultCwd,
