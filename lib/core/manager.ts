@@ -267,7 +267,8 @@ export class SessionManager {
     if (this.#flushScheduled) clearImmediate(this.#flushScheduled);
     this.#flushScheduled = null;
     this.#committing ??= this.#commitAll().finally(() => (this.#committing = null));
-    return this.#committing;
+    // What was recorded after the commit under way last looked is taken by the next one.
+    return this.#committing.then(() => (this.#outbox.length > 0 || this.#endings.length > 0 ? this.flush() : undefined));
   }
 
   async #commitAll(): Promise<void> {

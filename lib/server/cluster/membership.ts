@@ -141,25 +141,15 @@ export class Membership {
 
   nodes(): NodeInfo[] {
     const counts = this.directory.countByNode();
-    const now = this.#clock();
-    const up: NodeInfo[] = [...this.#heard].map(([name, heard]) => ({
+    const other = (name: string, heard: Heard, state: 'up' | 'lost'): NodeInfo => ({
       name,
       url: heard.url,
-      state: 'up',
+      state,
       self: false,
-      sessions: counts.get(name) ?? 0,
+      sessions: state === 'up' ? (counts.get(name) ?? 0) : 0,
       started_at: heard.startedAt,
       last_seen_at: Math.floor(heard.at / 1000),
-    }));
-    const lost: NodeInfo[] = [...this.#lost].map(([name, heard]) => ({
-      name,
-      url: heard.url,
-      state: 'lost',
-      self: false,
-      sessions: 0,
-      started_at: heard.startedAt,
-      last_seen_at: Math.floor(heard.at / 1000),
-    }));
+    });
     const self: NodeInfo = {
       name: this.node,
       url: this.#url,
@@ -167,9 +157,13 @@ export class Membership {
       self: true,
       sessions: counts.get(this.node) ?? 0,
       started_at: this.#startedAt,
-      last_seen_at: Math.floor(now / 1000),
+      last_seen_at: Math.floor(this.#clock() / 1000),
     };
-    return [self, ...up, ...lost].sort((a, b) => a.name.localeCompare(b.name));
+    return [
+      self,
+      ...[...this.#heard].map(([name, heard]) => other(name, heard, 'up')),
+      ...[...this.#lost].map(([name, heard]) => other(name, heard, 'lost')),
+    ].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** The address of a node that is up, or undefined. */
