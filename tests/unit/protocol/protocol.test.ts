@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  serverUrl,
   CreateSessionBody,
   decisionSummary,
   type DecisionFields,
@@ -288,5 +289,16 @@ describe('decisionSummary', () => {
       ),
     ).toBe('Fix the parser');
     expect(decisionSummary(decision({ tool_name: 'WebFetch', input: { url: 'https://example.com' } }))).toBe('https://example.com');
+  });
+});
+
+describe('serverUrl', () => {
+  it('is the one server URL: https with TLS, an IPv6 address in brackets, a name or IPv4 address as it is', () => {
+    expect(serverUrl('127.0.0.1', 7432)).toBe('http://127.0.0.1:7432');
+    expect(serverUrl('vibes.example', 443, true)).toBe('https://vibes.example:443');
+    expect(serverUrl('::1', 7432)).toBe('http://[::1]:7432');
+    expect(serverUrl('fd00::5', 8443, true)).toBe('https://[fd00::5]:8443');
+    expect(serverUrl('[::1]', 7432)).toBe('http://[::1]:7432');
+    expect(new URL(serverUrl('fe80::1', 1)).port).toBe('1');
   });
 });
