@@ -5,6 +5,8 @@
  */
 const room = (name) => `^lib/${name}/`;
 const FRAMEWORKS = '^node_modules/(next|react|react-dom)/';
+/** Every kind of package dependency (installed or not, declared or not); `core` is a Node built-in. */
+const PACKAGE = ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'npm-unknown'];
 
 export default {
   forbidden: [
@@ -85,6 +87,49 @@ export default {
       severity: 'error',
       from: { path: '^app/api/' },
       to: { path: [room('core'), room('client'), '^cli/', '^app/(?!api/)'] },
+    },
+    {
+      name: 'protocol-is-plain-data',
+      comment: 'lib/protocol runs in every room, the browser included: no Node built-in.',
+      severity: 'error',
+      from: { path: room('protocol') },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'protocol-needs-only-zod',
+      comment: 'lib/protocol holds wire shapes: zod is its one package.',
+      severity: 'error',
+      from: { path: room('protocol') },
+      to: { dependencyTypes: PACKAGE, pathNot: '^node_modules/zod/' },
+    },
+    {
+      name: 'client-shared-is-plain-js',
+      comment: 'lib/client/shared runs in the browser and in Node alike: no Node built-in.',
+      severity: 'error',
+      from: { path: '^lib/client/shared/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'client-shared-packages',
+      comment: 'lib/client/shared takes only packages that run anywhere: diff (a patch, for the work views).',
+      severity: 'error',
+      from: { path: '^lib/client/shared/' },
+      to: { dependencyTypes: PACKAGE, pathNot: '^node_modules/diff/' },
+    },
+    {
+      name: 'client-web-no-node-built-ins',
+      comment: 'lib/client/web runs in the browser only.',
+      severity: 'error',
+      from: { path: '^lib/client/web/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'web-no-node-built-ins',
+      comment:
+        'The dashboard runs in the browser: no Node built-in (a package that pulls one in is caught by .dependency-cruiser-bundle.mjs).',
+      severity: 'error',
+      from: { path: '^app/', pathNot: '^app/api/' },
+      to: { dependencyTypes: ['core'] },
     },
     {
       name: 'no-circular',

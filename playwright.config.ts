@@ -36,14 +36,14 @@ export default defineConfig({
     {
       name: 'desktop',
       use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions },
-      testIgnore: /reconnect\.spec|decisions\.spec|bypass-mode\.spec|real-claude|notifications\.spec|https\.spec/,
+      testIgnore: /reconnect\.spec|decisions\.spec|phone-context\.spec|bypass-mode\.spec|real-claude|notifications\.spec|https\.spec/,
     },
     { name: 'pixel-7', use: { ...devices['Pixel 7'], launchOptions }, testIgnore: /multi-device\.spec|devices\.spec|cluster\.spec/ },
     // The narrowest phone, for the layouts that must fit it (cards, dialogs, requests); behaviour is the Pixel 7's.
     {
       name: 'iphone-13',
       use: { ...devices['iPhone 13'], browserName: 'chromium', launchOptions },
-      testMatch: /\/(dashboard|decisions)\.spec\.ts$/,
+      testMatch: /\/(dashboard|decisions|phone-screens)\.spec\.ts$/,
     },
   ],
   webServer: {

@@ -1,5 +1,6 @@
 import type { Config } from 'tailwindcss';
 
+// Colours are tokens by role in app/globals.css (`@theme`), where Tailwind 4 reads them; not here.
 export default {
   content: ['./app/**/*.{ts,tsx}'],
   darkMode: 'media',

@@ -3,7 +3,7 @@ import { Dashboard } from './_components/dashboard.tsx';
 
 export default function Home() {
   return (
-    <Suspense fallback={<p className="p-6 text-neutral-600 dark:text-neutral-400">Loading…</p>}>
+    <Suspense fallback={<p className="p-6 text-muted">Loading…</p>}>
       <Dashboard />
     </Suspense>
   );

@@ -18,6 +18,8 @@ import SessionsKill from './commands/sessions/kill.ts';
 import SessionsList from './commands/sessions/list.ts';
 import SessionsMode from './commands/sessions/mode.ts';
 import SessionsModel from './commands/sessions/model.ts';
+import SessionsPin from './commands/sessions/pin.ts';
+import SessionsRename from './commands/sessions/rename.ts';
 import SessionsResume from './commands/sessions/resume.ts';
 import SessionsRewind from './commands/sessions/rewind.ts';
 import TokenRotate from './commands/token/rotate.ts';
@@ -45,6 +47,8 @@ export const COMMANDS = {
   'sessions:list': SessionsList,
   'sessions:mode': SessionsMode,
   'sessions:model': SessionsModel,
+  'sessions:pin': SessionsPin,
+  'sessions:rename': SessionsRename,
   'sessions:resume': SessionsResume,
   'sessions:rewind': SessionsRewind,
   'token:rotate': TokenRotate,

@@ -2,6 +2,17 @@
 // handler: pages and the API load from the network exactly as without it.
 /* global self, fetch, URL, crypto */
 
+// <generated from lib/protocol by scripts/service-worker-routes.ts: do not edit>
+const ROUTES = {
+  subscribe: { method: 'POST', path: '/api/sessions/:id/subscribe' },
+  answerPermission: { method: 'POST', path: '/api/sessions/:id/permissions/:requestId' },
+};
+const CLIENT_ID_HEADER = 'x-vibes-client-id';
+// </generated>
+
+/** A route's path with its `:name` parts filled in, as lib/protocol/route-path.ts does. */
+const pathOf = (route, params) => route.path.replace(/:([A-Za-z]+)/g, (_, name) => encodeURIComponent(params[name]));
+
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
@@ -74,15 +85,14 @@ async function openPage(path) {
  * device's. The worker acts as a client of its own: it subscribes first, as a page would.
  */
 async function answer(data, behavior, title) {
-  const session = encodeURIComponent(data.session_id);
-  const headers = { 'content-type': 'application/json', 'x-vibes-client-id': `notification-${crypto.randomUUID()}` };
-  const post = (path, body) => fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify(body) });
+  const headers = { 'content-type': 'application/json', [CLIENT_ID_HEADER]: `notification-${crypto.randomUUID()}` };
+  const call = (route, params, body) =>
+    fetch(pathOf(route, params), { method: route.method, headers, credentials: 'same-origin', body: JSON.stringify(body) });
+  const params = { id: data.session_id, requestId: data.request_id };
   let problem = null;
   try {
-    const subscribed = await post(`/api/sessions/${session}/subscribe`, {});
-    const answered = subscribed.ok
-      ? await post(`/api/sessions/${session}/permissions/${encodeURIComponent(data.request_id)}`, { behavior, source: 'web' })
-      : subscribed;
+    const subscribed = await call(ROUTES.subscribe, params, {});
+    const answered = subscribed.ok ? await call(ROUTES.answerPermission, params, { behavior, source: 'web' }) : subscribed;
     if (!answered.ok) {
       const body = await answered.json().catch(() => null);
       problem = (body && body.error && body.error.message) || `The server answered ${answered.status}`;

@@ -6,7 +6,8 @@ import { attachmentLabel, formatBytes } from '../../lib/client/shared/labels.ts'
 import type { Attachment } from '../../lib/protocol/index.ts';
 import { ATTACHMENT_LIMITS } from '../../lib/protocol/rules.ts';
 import { useLive } from './live-provider.tsx';
-import { Button } from './ui/button.tsx';
+import { Button, buttonClass } from './ui/button.tsx';
+import { Problem } from './ui/problem.tsx';
 
 /** One file chosen for the next message: being scaled and uploaded, stored (with its id), or refused. */
 export interface PendingAttachment {
@@ -99,7 +100,7 @@ export function AttachmentTray({ attachments }: { attachments: Attachments }) {
             key={item.key}
             data-testid="pending-attachment"
             data-status={item.status}
-            className={`relative flex items-center gap-2 rounded-lg border px-1.5 py-1 text-xs ${item.status === 'failed' ? 'border-red-500' : 'border-border'}`}
+            className={`relative flex items-center gap-2 rounded-lg border px-1.5 py-1 text-xs ${item.status === 'failed' ? 'border-danger' : 'border-border'}`}
           >
             {item.preview ? (
               <img src={item.preview} alt="" className="h-12 w-12 rounded object-cover" />
@@ -108,7 +109,7 @@ export function AttachmentTray({ attachments }: { attachments: Attachments }) {
             )}
             <span className="max-w-[9rem]">
               <span className="block truncate font-medium">{item.attachment?.name ?? item.name}</span>
-              <span className={`block ${item.status === 'failed' ? 'text-red-600 dark:text-red-400' : 'text-muted'}`} role="status">
+              <span className={`block ${item.status === 'failed' ? 'text-danger-text' : 'text-muted'}`} role="status">
                 {item.status === 'uploading'
                   ? 'Preparing…'
                   : item.status === 'failed'
@@ -118,23 +119,20 @@ export function AttachmentTray({ attachments }: { attachments: Attachments }) {
                       : ''}
               </span>
             </span>
-            <button
-              type="button"
+            <Button
+              variant="ghost"
+              size="icon"
               onClick={() => attachments.remove(item.key)}
-              className="min-h-11 min-w-11 rounded-full text-base text-muted hover:text-foreground"
+              className="rounded-full text-base text-muted hover:text-fg"
               aria-label={`Remove ${item.name}`}
               data-testid="remove-attachment"
             >
               ✕
-            </button>
+            </Button>
           </li>
         ))}
       </ul>
-      {attachments.problem && (
-        <p className="mt-1 text-xs text-red-600 dark:text-red-400" role="alert">
-          {attachments.problem}
-        </p>
-      )}
+      <Problem className="mt-1 text-xs">{attachments.problem}</Problem>
     </div>
   );
 }
@@ -152,7 +150,7 @@ export function AttachSheet({ attachments, onClose }: { attachments: Attachments
     if (files && files.length > 0) attachments.add([...files]);
     onClose();
   };
-  const option = 'vibes-button w-full cursor-pointer justify-start';
+  const option = buttonClass('secondary', 'md', 'w-full cursor-pointer justify-start');
   return (
     <div
       role="dialog"

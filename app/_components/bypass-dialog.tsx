@@ -1,6 +1,7 @@
 'use client';
 
 import * as Dialog from '@radix-ui/react-dialog';
+import { Button } from './ui/button.tsx';
 
 /** Bypass lets Claude run any command and change any file without asking: it is confirmed every time. */
 export default function BypassDialog({
@@ -24,20 +25,17 @@ export default function BypassDialog({
           </Dialog.Description>
           <div className="mt-4 flex justify-end gap-2">
             <Dialog.Close asChild>
-              <button type="button" className="vibes-button">
-                Cancel
-              </button>
+              <Button>Cancel</Button>
             </Dialog.Close>
-            <button
-              type="button"
-              className="vibes-button vibes-button-danger"
+            <Button
+              variant="danger"
               onClick={() => {
                 onConfirm();
                 setOpen(false);
               }}
             >
               Bypass permissions
-            </button>
+            </Button>
           </div>
         </Dialog.Content>
       </Dialog.Portal>

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 export function CodeWords({ text }: { text: string }): ReactNode {
   return text.split('`').map((part, index) =>
     index % 2 === 1 ? (
-      <code key={index} className="break-all rounded bg-black/5 px-1 font-mono text-[0.9em] dark:bg-white/10">
+      <code key={index} className="break-all rounded bg-surface-sunken px-1 font-mono text-[0.9em]">
         {part}
       </code>
     ) : (

@@ -7,6 +7,7 @@ import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
 import { AttachSheet, AttachmentTray, PaperClipIcon, useAttachments } from './attachment-tray.tsx';
 import { Button } from './ui/button.tsx';
+import { Textarea } from './ui/field.tsx';
 import { Problem } from './ui/problem.tsx';
 import { useSlashCommands } from './slash-commands.tsx';
 
@@ -77,7 +78,7 @@ export function Composer({ session }: { session: SessionInfo }) {
         Message to Claude
       </label>
       {(busyTurn || session.queued_inputs > 0) && (
-        <p className="mb-1 text-xs text-muted" data-testid="queue-note">
+        <p className="vibes-fold-when-short mb-1 text-xs text-muted" data-testid="queue-note">
           {session.queued_inputs > 0
             ? `${session.queued_inputs} input${session.queued_inputs === 1 ? '' : 's'} queued: sent when the turn ends`
             : session.state === 'waiting_permission'
@@ -99,7 +100,7 @@ export function Composer({ session }: { session: SessionInfo }) {
         >
           <PaperClipIcon className="h-5 w-5" />
         </Button>
-        <textarea
+        <Textarea
           {...slash.fieldProps}
           id={fieldId}
           data-testid="composer"
@@ -110,7 +111,7 @@ export function Composer({ session }: { session: SessionInfo }) {
           rows={1}
           disabled={ended || !clientId}
           placeholder={ended ? 'This session has ended' : 'Message Claude…'}
-          className="vibes-input max-h-40 min-h-11 flex-1 resize-none"
+          className="max-h-40 min-h-11 flex-1 resize-none"
           enterKeyHint="send"
         />
         <Button type="submit" variant="primary" disabled={!canSend} data-testid="send-button">

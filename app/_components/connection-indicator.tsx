@@ -4,11 +4,11 @@ import type { ConnectionStatus } from '../../lib/client/web/browser-stream.ts';
 import { useLive } from './live-provider.tsx';
 
 const LOOK: Record<ConnectionStatus, { label: string; dot: string }> = {
-  connecting: { label: 'Connecting', dot: 'bg-neutral-400 vibes-pulse' },
-  live: { label: 'Live', dot: 'bg-emerald-500' },
-  reconnecting: { label: 'Reconnecting', dot: 'bg-amber-500 vibes-pulse' },
-  offline: { label: 'Offline', dot: 'bg-red-500' },
-  unauthorized: { label: 'Signed out', dot: 'bg-red-500' },
+  connecting: { label: 'Connecting', dot: 'bg-muted vibes-pulse' },
+  live: { label: 'Live', dot: 'bg-success' },
+  reconnecting: { label: 'Reconnecting', dot: 'bg-warning vibes-pulse' },
+  offline: { label: 'Offline', dot: 'bg-danger' },
+  unauthorized: { label: 'Signed out', dot: 'bg-danger' },
 };
 
 /** Driven by the event stream itself: "live" means events are arriving, not that the device has a network. */

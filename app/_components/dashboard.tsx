@@ -1,10 +1,11 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { SWRConfig } from 'swr';
 import { useAttentionTitle, useWatchReport } from '../_hooks/use-attention.ts';
 import { useHistory } from '../_hooks/use-history.ts';
+import type { Narrowed } from './list-filter.tsx';
 import { useOpenSession } from '../_hooks/use-open-session.ts';
 import { useSessions } from '../_hooks/use-sessions.ts';
 import { ConnectionIndicator } from './connection-indicator.tsx';
@@ -12,6 +13,10 @@ import { LiveProvider, useLive } from './live-provider.tsx';
 import { DevicesButton, NewSessionButton } from './dialog-buttons.tsx';
 import { HistoryList } from './history-list.tsx';
 import { SessionList } from './session-list.tsx';
+
+const ListFilter = dynamic(() => import('./list-filter.tsx'), { ssr: false });
+// Shown only to a browser that lost its sign-in: its words need not weigh on every first load.
+const SignedOut = dynamic(() => import('./signed-out.tsx'), { ssr: false });
 
 const loadSessionView = () => import('./session-view.tsx');
 const SessionView = dynamic(loadSessionView, {
@@ -37,6 +42,8 @@ function Screen() {
   const { signedOut, api, clientId } = useLive();
   const { data: sessions } = useSessions();
   const { data: history } = useHistory();
+  // What a search or filter leaves of both lists; null shows them whole.
+  const [narrowed, setNarrowed] = useState<Narrowed | null>(null);
   const { openId, open, close } = useOpenSession();
   useAttentionTitle(sessions);
   useWatchReport(api, clientId, openId);
@@ -64,8 +71,17 @@ function Screen() {
           <NewSessionButton onCreated={(id) => open(id)} compact />
         </header>
         <nav className="min-h-0 flex-1 overflow-y-auto vibes-safe-bottom" aria-label="Sessions">
-          <SessionList sessions={sessions} selectedId={openId} onOpen={(id) => open(id)} hasHistory={(history?.length ?? 0) > 0} />
-          <HistoryList history={history} selectedId={openId} onOpen={(id) => open(id)} />
+          {(narrowed !== null || (sessions?.length ?? 0) + (history?.length ?? 0) > 0) && (
+            <ListFilter sessions={sessions} onNarrow={setNarrowed} />
+          )}
+          <SessionList
+            sessions={narrowed?.sessions ?? sessions}
+            selectedId={openId}
+            onOpen={(id) => open(id)}
+            hasHistory={(history?.length ?? 0) > 0}
+            filtered={narrowed !== null}
+          />
+          <HistoryList history={narrowed ? narrowed.history : history} selectedId={openId} onOpen={(id) => open(id)} />
         </nav>
       </aside>
       <main className={`${openId ? 'flex' : 'hidden'} min-w-0 flex-1 flex-col lg:flex`}>
@@ -78,17 +94,5 @@ function Screen() {
         )}
       </main>
     </div>
-  );
-}
-
-function SignedOut() {
-  return (
-    <main className="mx-auto max-w-md p-6" data-testid="signed-out">
-      <h1 className="text-xl font-semibold">Signed out</h1>
-      <p className="mt-2 text-muted">
-        This browser is no longer signed in (it signed out, was revoked, or the token was rotated). Run <code>vibes pair</code> on the
-        machine vibes runs on and open its link to sign in again.
-      </p>
-    </main>
   );
 }

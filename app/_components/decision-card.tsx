@@ -1,15 +1,17 @@
 'use client';
 
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from '../../lib/client/shared/api-error.ts';
-import { questionsOf, stringField } from '../../lib/client/shared/tool-input.ts';
 import type { DecisionDisplay, DecisionKind, PendingPermission, PermissionAnswerBody } from '../../lib/protocol/index.ts';
 import { CodeWords } from './code-words.tsx';
-import { useTranscript } from '../_hooks/use-transcript.ts';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
 import { QuestionForm } from './question-form.tsx';
-import { CommandDetail, EditDetail, InputDetail, PlanText, ToolDetail } from './tool-view.tsx';
+import { DecisionBar } from './decision-bar.tsx';
+import { Markdown } from './markdown.tsx';
+import { Button } from './ui/button.tsx';
+import { Input, Textarea } from './ui/field.tsx';
+import { CommandDetail, EditDetail, InputDetail, ToolDetail } from './tool-view.tsx';
 
 const TITLE: Record<DecisionKind, string> = { tool: '', question: 'Claude has a question', plan: 'Claude’s plan is ready' };
 
@@ -48,7 +50,6 @@ export default function DecisionCard({
   const [sent, setSent] = useState(false);
   const messageId = useId();
   const kind = permission.kind;
-  const plannedInTranscript = usePlanFromToolCall(sessionId, kind === 'plan' ? permission.tool_use_id : undefined);
   const suggestions = permission.suggestions;
   const [chosen, setChosen] = useState<boolean[]>(() => suggestions.map((_, index) => index === 0));
 
@@ -74,7 +75,7 @@ export default function DecisionCard({
       data-testid="permission-prompt"
       data-kind={kind}
       data-tool={permission.tool_name}
-      className="min-w-0 rounded-lg border-2 border-amber-500 bg-amber-50 p-3 text-sm dark:bg-amber-950/40"
+      className="min-w-0 rounded-lg border-2 border-warning bg-warning-soft p-3 text-sm"
       role="group"
       aria-label={`Permission request: ${label}`}
     >
@@ -85,20 +86,17 @@ export default function DecisionCard({
       <div className="mt-2 min-w-0">
         {kind === 'question' ? (
           <QuestionForm
-            questions={permission.display.type === 'question' ? permission.display.questions : questionsOf(permission.input)}
+            questions={permission.display.type === 'question' ? permission.display.questions : []}
             busy={busy}
+            problem={outcome}
             onAnswer={(answers) => void answer({ behavior: 'allow', answers })}
             onDecline={() => void answer({ behavior: 'deny', message: 'The user chose not to answer.' })}
           />
         ) : kind === 'plan' ? (
           <PlanChoices
-            plan={
-              (permission.display.type === 'plan' && permission.display.plan) ||
-              stringField(permission.input, 'plan') ||
-              plannedInTranscript
-            }
-            tall={!compact}
+            plan={permission.display.type === 'plan' ? permission.display.plan : ''}
             busy={busy}
+            problem={outcome}
             onAnswer={(body) => void answer(body)}
           />
         ) : (
@@ -111,33 +109,17 @@ export default function DecisionCard({
                 <label htmlFor={messageId} className="sr-only">
                   Message to Claude
                 </label>
-                <input
+                <Input
                   id={messageId}
                   value={message}
                   onChange={(event) => setMessage(event.target.value)}
-                  className="vibes-input w-full"
+                  className="w-full"
                   autoComplete="off"
                 />
               </details>
             )}
-            <div className="mt-2 flex gap-2">
-              <button
-                type="button"
-                disabled={busy}
-                onClick={() => void answer(withMessage('allow'))}
-                className="vibes-button vibes-button-primary flex-1"
-              >
-                Allow
-              </button>
-              <button type="button" disabled={busy} onClick={() => void answer(withMessage('deny'))} className="vibes-button flex-1">
-                Deny
-              </button>
-            </div>
             {suggestions.length > 0 && (
-              <fieldset
-                className="mt-2 space-y-1 rounded-lg border border-neutral-300 p-2 dark:border-neutral-700"
-                data-testid="allow-always"
-              >
+              <fieldset className="mt-2 space-y-1 rounded-lg border border-border-strong p-2" data-testid="allow-always">
                 <legend className="px-1 text-xs font-semibold">Don’t ask again</legend>
                 {suggestions.map((suggestion, index) => (
                   <label key={suggestion.id} className="flex min-h-11 cursor-pointer items-center gap-2" data-testid="suggestion">
@@ -147,15 +129,14 @@ export default function DecisionCard({
                       onChange={(event) =>
                         setChosen((current) => current.map((value, at) => (at === index ? event.target.checked : value)))
                       }
-                      className="size-4 shrink-0 accent-violet-700"
+                      className="size-4 shrink-0 accent-accent"
                     />
                     <span className="min-w-0 break-words">
                       <CodeWords text={capitalized(suggestion.description)} />
                     </span>
                   </label>
                 ))}
-                <button
-                  type="button"
+                <Button
                   disabled={busy || !chosen.some(Boolean)}
                   onClick={() =>
                     void answer({
@@ -163,93 +144,127 @@ export default function DecisionCard({
                       suggestions: suggestions.filter((_, index) => chosen[index]).map((suggestion) => suggestion.id),
                     })
                   }
-                  className="vibes-button w-full"
+                  className="w-full"
                 >
                   Allow and don’t ask again
-                </button>
+                </Button>
               </fieldset>
             )}
+            <DecisionBar sticky={!compact} problem={outcome}>
+              <div className="flex gap-2">
+                <Button variant="primary" disabled={busy} onClick={() => void answer(withMessage('allow'))} className="flex-1">
+                  Allow
+                </Button>
+                <Button disabled={busy} onClick={() => void answer(withMessage('deny'))} className="flex-1">
+                  Deny
+                </Button>
+              </div>
+            </DecisionBar>
           </>
         )}
       </div>
-      {outcome && (
-        <p role="alert" className="mt-2 text-xs text-danger-text">
-          {outcome}
-        </p>
-      )}
     </div>
   );
 }
 
 /**
- * Claude Code 2.1.3xx may send ExitPlanMode's request with an empty input (the plan lives in a plan
- * file): then the plan is read from the tool call the model made, in the transcript.
+ * ExitPlanMode's choices, as Claude Code offers them: approve with auto-accepted edits, approve and
+ * review each edit, or keep planning with feedback (the feedback field takes the bar's place).
  */
-function usePlanFromToolCall(sessionId: string, toolUseId: string | undefined): string {
-  const transcript = useTranscript(toolUseId ? sessionId : null);
-  if (!toolUseId || !transcript) return '';
-  const call = transcript.items.find((item) => item.kind === 'tool' && item.toolUseId === toolUseId);
-  return call?.kind === 'tool' ? stringField(call.input, 'plan') : '';
-}
-
-/** ExitPlanMode's choices, as Claude Code offers them. */
 function PlanChoices({
   plan,
-  tall,
   busy,
+  problem,
   onAnswer,
 }: {
   plan: string;
-  tall: boolean;
   busy: boolean;
+  problem: string | null;
   onAnswer: (body: PermissionAnswerBody) => void;
 }) {
   const [feedback, setFeedback] = useState('');
+  const [writing, setWriting] = useState(false);
   const feedbackId = useId();
+  const field = useRef<HTMLTextAreaElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  const wrote = useRef(false);
+  // Focus follows the bar's content: into the field when it opens, back to its button when it closes.
+  useEffect(() => {
+    if (writing) field.current?.focus();
+    else if (wrote.current) opener.current?.focus();
+    wrote.current ||= writing;
+  }, [writing]);
   return (
-    <div className="space-y-2">
-      <PlanText plan={plan} tall={tall} />
-      <button
-        type="button"
-        disabled={busy}
-        onClick={() => onAnswer({ behavior: 'allow', mode: 'acceptEdits' })}
-        className="vibes-button vibes-button-primary w-full"
-        data-testid="plan-accept-edits"
+    <>
+      {/* No box of its own that scrolls: the decision panel scrolls the plan, the bar stays. */}
+      <div
+        data-testid="plan"
+        role="region"
+        aria-label="Plan"
+        className="min-w-0 rounded border border-border bg-surface p-3 text-sm text-fg"
       >
-        Approve and auto-accept edits
-      </button>
-      <button
-        type="button"
-        disabled={busy}
-        onClick={() => onAnswer({ behavior: 'allow', mode: 'default' })}
-        className="vibes-button w-full"
-        data-testid="plan-review-edits"
-      >
-        Approve, review each edit
-      </button>
-      <details className="rounded-lg border border-neutral-300 px-2 dark:border-neutral-700" data-testid="plan-feedback">
-        <summary className="flex min-h-11 cursor-pointer items-center text-sm font-semibold">Keep planning, with feedback…</summary>
-        <label htmlFor={feedbackId} className="block text-xs text-muted">
-          What should Claude change in the plan?
-        </label>
-        <textarea
-          id={feedbackId}
-          value={feedback}
-          onChange={(event) => setFeedback(event.target.value)}
-          rows={2}
-          className="vibes-input mt-1 w-full"
-        />
-        <button
-          type="button"
-          disabled={busy || !feedback.trim()}
-          onClick={() => onAnswer({ behavior: 'deny', message: feedback.trim() })}
-          className="vibes-button my-2 w-full"
-          data-testid="plan-keep-planning"
-        >
-          Keep planning
-        </button>
-      </details>
-    </div>
+        <Markdown source={plan} />
+      </div>
+      <DecisionBar sticky problem={problem}>
+        <div className={writing ? 'hidden' : 'grid grid-cols-2 gap-2'}>
+          <Button
+            variant="primary"
+            disabled={busy}
+            onClick={() => onAnswer({ behavior: 'allow', mode: 'acceptEdits' })}
+            className="col-span-2"
+            data-testid="plan-accept-edits"
+          >
+            Approve and auto-accept edits
+          </Button>
+          <Button
+            disabled={busy}
+            onClick={() => onAnswer({ behavior: 'allow', mode: 'default' })}
+            className="py-1"
+            data-testid="plan-review-edits"
+          >
+            Approve, review each edit
+          </Button>
+          <Button
+            ref={opener}
+            disabled={busy}
+            onClick={() => setWriting(true)}
+            aria-expanded={writing}
+            aria-controls={feedbackId}
+            className="py-1"
+            data-testid="plan-feedback"
+          >
+            Keep planning…
+          </Button>
+        </div>
+        <div id={feedbackId} hidden={!writing}>
+          <label htmlFor={`${feedbackId}-text`} className="block text-xs text-muted">
+            What should Claude change in the plan?
+          </label>
+          <Textarea
+            ref={field}
+            id={`${feedbackId}-text`}
+            value={feedback}
+            onChange={(event) => setFeedback(event.target.value)}
+            rows={2}
+            className="mt-1 w-full"
+          />
+          <div className="mt-1 flex gap-2">
+            <Button
+              variant="primary"
+              disabled={busy || !feedback.trim()}
+              onClick={() => onAnswer({ behavior: 'deny', message: feedback.trim() })}
+              className="flex-1"
+              data-testid="plan-keep-planning"
+            >
+              Keep planning
+            </Button>
+            <Button disabled={busy} onClick={() => setWriting(false)} className="flex-1">
+              Back
+            </Button>
+          </div>
+        </div>
+      </DecisionBar>
+    </>
   );
 }
 
@@ -271,15 +286,7 @@ function DisplayDetail({ permission, display, cwd }: { permission: PendingPermis
         />
       );
     case 'input':
-      return permission.tool_name === 'Bash' ? (
-        <CommandDetail
-          command={stringField(permission.input, 'command')}
-          description={stringField(permission.input, 'description')}
-          cwd={cwd}
-        />
-      ) : (
-        <ToolDetail name={permission.tool_name} input={permission.input} diff={null} answers={null} />
-      );
+      return <ToolDetail name={permission.tool_name} input={permission.input} diff={null} answers={null} />;
     default:
       return <InputDetail input={permission.input} />;
   }

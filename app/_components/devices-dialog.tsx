@@ -3,8 +3,12 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useCallback, useEffect, useState } from 'react';
 import type { DeviceInfo } from '../../lib/protocol/index.ts';
+import { announceThisDevice } from '../_hooks/use-this-device.ts';
 import { useLive } from './live-provider.tsx';
 import { disablePush, KIND_LABELS, NotificationSettings } from './notification-settings.tsx';
+import { Badge } from './ui/badge.tsx';
+import { Button } from './ui/button.tsx';
+import { Problem } from './ui/problem.tsx';
 
 /** The browsers signed in to this server: this one can sign out, the others can be revoked. */
 /** Loaded on first use, so Radix stays out of the phone's first load. */
@@ -27,6 +31,24 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
   useEffect(() => {
     if (open) reload();
   }, [open, reload]);
+
+  async function tellClaudeOnPhone(on: boolean) {
+    const before = devices;
+    // Shown at once, as a checkbox is expected to; put back if the server refuses.
+    setDevices((listed) => listed?.map((device) => (device.current ? { ...device, tell_claude_on_phone: on } : device)) ?? null);
+    setBusy('phone');
+    setError(null);
+    try {
+      const changed = await api.tellClaudeOnPhone(on);
+      setDevices((listed) => listed?.map((device) => (device.id === changed.id ? changed : device)) ?? null);
+      announceThisDevice(changed);
+    } catch (caught) {
+      setDevices(before);
+      fail(caught);
+    } finally {
+      setBusy(null);
+    }
+  }
 
   async function revoke(device: DeviceInfo) {
     setBusy(device.id);
@@ -54,11 +76,7 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
         <Dialog.Overlay className="vibes-overlay" />
         <Dialog.Content className="vibes-dialog" aria-describedby={undefined}>
           <Dialog.Title className="text-lg font-semibold">Signed-in devices</Dialog.Title>
-          {error && (
-            <p role="alert" className="mt-2 text-sm text-danger-text">
-              {error}
-            </p>
-          )}
+          <Problem className="mt-2">{error}</Problem>
           {devices === null ? (
             <p className="mt-3 text-sm text-muted" role="status">
               Loading…
@@ -68,22 +86,22 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
               No browser is signed in. This page uses the token; run <code>vibes pair</code> to sign a browser in.
             </p>
           ) : (
-            <ul className="mt-3 divide-y divide-neutral-200 dark:divide-neutral-800" aria-label="Devices">
+            <ul className="mt-3 divide-y divide-border" aria-label="Devices">
               {devices.map((device) => (
                 <li key={device.id} className="flex items-center gap-3 py-2" data-testid="device" data-device-id={device.id}>
                   <div className="min-w-0 flex-1">
                     <p className="truncate font-medium">
                       {device.label}
                       {device.current && (
-                        <span className="ml-2 rounded bg-neutral-200 px-1.5 py-0.5 text-xs dark:bg-neutral-800" data-testid="this-device">
+                        <Badge className="ml-2" data-testid="this-device">
                           This device
-                        </span>
+                        </Badge>
                       )}
                     </p>
                     <p className="text-xs text-muted">
                       {device.address} · last seen {when(device.last_seen_at)} · signed in {when(device.created_at)}
                     </p>
-                    <p className="text-xs text-neutral-600 dark:text-neutral-400" data-testid="device-notifications">
+                    <p className="text-xs text-muted" data-testid="device-notifications">
                       {device.notifications
                         ? `Notifications: ${device.notifications.kinds.map((kind) => KIND_LABELS[kind]).join(', ') || 'none'} · on since ${when(device.notifications.created_at)}${
                             device.notifications.last_used_at ? ` · last sent ${when(device.notifications.last_used_at)}` : ''
@@ -91,17 +109,33 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
                         : 'Notifications off'}
                     </p>
                   </div>
-                  <button
-                    type="button"
-                    className="vibes-button vibes-button-danger"
-                    disabled={busy !== null}
-                    onClick={() => void revoke(device)}
-                  >
+                  <Button variant="danger" disabled={busy !== null} onClick={() => void revoke(device)}>
                     {device.current ? 'Sign out' : 'Revoke'}
-                  </button>
+                  </Button>
                 </li>
               ))}
             </ul>
+          )}
+          {devices?.some((device) => device.current) && (
+            <section className="mt-4" aria-label="What Claude is told">
+              <label className="flex items-start gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  className="mt-1"
+                  data-testid="tell-claude-on-phone"
+                  checked={devices.find((device) => device.current)?.tell_claude_on_phone === true}
+                  disabled={busy !== null}
+                  onChange={(event) => void tellClaudeOnPhone(event.target.checked)}
+                />
+                <span>
+                  Tell Claude I’m on my phone
+                  <span className="block text-xs text-muted">
+                    Messages from this device ask for short answers without wide tables. Slash commands and other devices are left as they
+                    are.
+                  </span>
+                </span>
+              </label>
+            </section>
           )}
           {devices?.some((device) => device.current) && (
             <NotificationSettings
@@ -112,9 +146,7 @@ export default function DevicesDialog({ open, setOpen }: { open: boolean; setOpe
           )}
           <div className="mt-4 flex justify-end">
             <Dialog.Close asChild>
-              <button type="button" className="vibes-button">
-                Close
-              </button>
+              <Button>Close</Button>
             </Dialog.Close>
           </div>
         </Dialog.Content>

@@ -37,8 +37,8 @@ export const DiffView = memo(function DiffView({ rows, label }: { rows: readonly
   return (
     <div data-testid="diff" data-added={added} data-removed={removed}>
       <p className="mb-1 text-xs text-muted">
-        <span className="font-semibold text-emerald-800 dark:text-emerald-300">+{added}</span>{' '}
-        <span className="font-semibold text-danger-text">−{removed}</span> lines
+        <span className="font-semibold text-success-text">+{added}</span> <span className="font-semibold text-danger-text">−{removed}</span>{' '}
+        lines
       </p>
       <div className="vibes-diff" tabIndex={0} role="region" aria-label={label}>
         <table>

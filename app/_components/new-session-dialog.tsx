@@ -3,12 +3,14 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { WebApi } from '../../lib/client/web/web-api.ts';
+import { recentProjects } from '../../lib/client/shared/organise-calls.ts';
 import { MODE_HINTS, MODE_LABELS } from '../../lib/client/shared/permission-modes.ts';
-import type { CreateSessionBody, PermissionMode } from '../../lib/protocol/index.ts';
+import type { CreateSessionBody, PermissionMode, RecentProject } from '../../lib/protocol/index.ts';
 import BypassDialog from './bypass-dialog.tsx';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
 import { Button } from './ui/button.tsx';
+import { Input, Select, Textarea } from './ui/field.tsx';
 import { Problem } from './ui/problem.tsx';
 import { offeredModes } from './session-controls.tsx';
 
@@ -27,6 +29,8 @@ export default function NewSessionDialog({
   const [demo, setDemo] = useState(demoDefault);
   const [confirming, setConfirming] = useState<CreateSessionBody | null>(null);
   const machines = useMachines(api, open);
+  const projects = useRecentProjects(api, open);
+  const [cwd, setCwd] = useState('');
   const [chosenNode, setChosenNode] = useState<string | null>(null);
   // The machine serving this page, until the user picks another that is still up.
   const node = machines && chosenNode !== null && machines.names.includes(chosenNode) ? chosenNode : (machines?.self ?? null);
@@ -73,38 +77,62 @@ export default function NewSessionDialog({
               <label htmlFor="new-prompt" className="block text-sm font-medium">
                 Prompt
               </label>
-              <textarea id="new-prompt" name="prompt" rows={3} className="vibes-input mt-1 w-full" />
+              <Textarea id="new-prompt" name="prompt" rows={3} className="mt-1 w-full" />
             </div>
             <div>
               <label htmlFor="new-name" className="block text-sm font-medium">
                 Name <span className="font-normal text-muted">(optional)</span>
               </label>
-              <input id="new-name" name="name" className="vibes-input mt-1 w-full" autoComplete="off" />
+              <Input id="new-name" name="name" className="mt-1 w-full" autoComplete="off" />
             </div>
             <div>
               <label htmlFor="new-cwd" className="block text-sm font-medium">
                 Working directory <span className="font-normal text-muted">(optional)</span>
               </label>
-              <input id="new-cwd" name="cwd" className="vibes-input mt-1 w-full font-mono" autoComplete="off" spellCheck={false} />
+              <Input
+                id="new-cwd"
+                name="cwd"
+                value={cwd}
+                onChange={(event) => setCwd(event.target.value)}
+                className="mt-1 w-full font-mono"
+                autoComplete="off"
+                spellCheck={false}
+              />
+              {projects.length > 0 && (
+                <div className="mt-2 flex flex-wrap gap-2" role="group" aria-label="Recent projects" data-testid="recent-projects">
+                  {projects.map((project) => (
+                    <button
+                      key={project.cwd}
+                      type="button"
+                      title={project.cwd}
+                      aria-pressed={cwd === project.cwd}
+                      onClick={() => setCwd(cwd === project.cwd ? '' : project.cwd)}
+                      className={`vibes-choice max-w-full truncate font-mono ${cwd === project.cwd ? 'vibes-choice-on' : ''}`}
+                    >
+                      {project.project}
+                    </button>
+                  ))}
+                </div>
+              )}
             </div>
             {machines && (
               <div>
                 <label htmlFor="new-node" className="block text-sm font-medium">
                   Machine
                 </label>
-                <select
+                <Select
                   id="new-node"
                   data-testid="new-node"
                   value={node ?? machines.self}
                   onChange={(event) => setChosenNode(event.target.value)}
-                  className="vibes-input mt-1 w-full"
+                  className="mt-1 w-full"
                 >
                   {machines.names.map((name) => (
                     <option key={name} value={name}>
                       {name === machines.self ? `${name} (this one)` : name}
                     </option>
                   ))}
-                </select>
+                </Select>
               </div>
             )}
             <fieldset>
@@ -131,12 +159,12 @@ export default function NewSessionDialog({
               <label htmlFor="new-mode" className="block text-sm font-medium">
                 Permission mode
               </label>
-              <select
+              <Select
                 id="new-mode"
                 data-testid="new-mode"
                 value={mode}
                 onChange={(event) => setMode(event.target.value as PermissionMode)}
-                className="vibes-input mt-1 w-full"
+                className="mt-1 w-full"
                 aria-describedby="new-mode-hint"
               >
                 {offeredModes(allowBypass, 'default').map((option) => (
@@ -144,7 +172,7 @@ export default function NewSessionDialog({
                     {MODE_LABELS[option]}
                   </option>
                 ))}
-              </select>
+              </Select>
               <p id="new-mode-hint" className="mt-1 text-xs text-muted">
                 {MODE_HINTS[mode]}
               </p>
@@ -164,6 +192,23 @@ export default function NewSessionDialog({
       </Dialog.Portal>
     </Dialog.Root>
   );
+}
+
+/** The folders sessions ran in lately, the most recent first, asked each time the dialog opens; none when they cannot be read. */
+function useRecentProjects(api: WebApi, open: boolean): RecentProject[] {
+  const [projects, setProjects] = useState<RecentProject[]>([]);
+  useEffect(() => {
+    if (!open) return;
+    let current = true;
+    recentProjects(api).then(
+      (answer) => current && setProjects(answer),
+      () => current && setProjects([]),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, open]);
+  return projects;
 }
 
 /**

@@ -3,6 +3,9 @@
 import { useState } from 'react';
 import type { WebApi } from '../../lib/client/web/web-api.ts';
 import type { NotificationKind, PushSubscriptionInfo } from '../../lib/protocol/index.ts';
+import { Button } from './ui/button.tsx';
+import { Card } from './ui/card.tsx';
+import { Problem } from './ui/problem.tsx';
 
 export const KIND_LABELS: Record<NotificationKind, string> = {
   permission: 'Approval requests',
@@ -45,15 +48,13 @@ export function NotificationSettings({
   }
 
   return (
-    <section className="mt-4 rounded-lg border border-neutral-200 p-3 dark:border-neutral-800" aria-label="Notifications on this device">
+    <Card as="section" className="mt-4 p-3" aria-label="Notifications on this device">
       <div className="flex items-center gap-3">
         <div className="min-w-0 flex-1">
           <p className="font-medium" id="notify-switch-label">
             Notifications on this device
           </p>
-          <p className="text-xs text-neutral-600 dark:text-neutral-400">
-            When Claude needs you, even with vibes closed. Nothing for the session you are looking at.
-          </p>
+          <p className="text-xs text-muted">When Claude needs you, even with vibes closed. Nothing for the session you are looking at.</p>
         </div>
         <button
           type="button"
@@ -63,17 +64,17 @@ export function NotificationSettings({
           data-testid="notify-switch"
           disabled={busy}
           onClick={() => void run(() => (on ? disablePush(api) : enablePush(api, kinds)))}
-          className={`relative h-7 w-12 shrink-0 rounded-full transition-colors ${on ? 'bg-violet-600' : 'bg-neutral-300 dark:bg-neutral-700'}`}
+          className={`relative h-7 w-12 shrink-0 rounded-full transition-colors ${on ? 'bg-accent' : 'bg-border-strong'}`}
         >
           <span
             aria-hidden="true"
-            className={`absolute top-1 left-1 h-5 w-5 rounded-full bg-white shadow transition-transform ${on ? 'translate-x-5' : ''}`}
+            className={`absolute top-1 left-1 h-5 w-5 rounded-full bg-accent-fg shadow transition-transform ${on ? 'translate-x-5' : ''}`}
           />
         </button>
       </div>
       {on && (
         <fieldset className="mt-3" disabled={busy}>
-          <legend className="text-sm text-neutral-700 dark:text-neutral-300">Tell me about</legend>
+          <legend className="text-sm text-muted">Tell me about</legend>
           <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
             {ALL_KINDS.map((kind) => (
               <label key={kind} className="flex items-center gap-2 text-sm">
@@ -94,33 +95,27 @@ export function NotificationSettings({
               </label>
             ))}
           </div>
-          <button
-            type="button"
-            className="vibes-button mt-3"
-            onClick={() => void run(async () => `Sent to ${(await api.notifyTest()).devices} device(s)`)}
-          >
+          <Button className="mt-3" onClick={() => void run(async () => `Sent to ${(await api.notifyTest()).devices} device(s)`)}>
             Send a test
-          </button>
+          </Button>
         </fieldset>
       )}
       {note && (
-        <p className="mt-2 text-sm text-neutral-700 dark:text-neutral-300" role="status">
+        <p className="mt-2 text-sm text-muted" role="status">
           {note}
         </p>
       )}
-      {problem && (
-        <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">
-          {problem}
-        </p>
-      )}
-    </section>
+      <Problem className="mt-2">{problem}</Problem>
+    </Card>
   );
 }
 
 /** Registers the service worker, asks for permission, subscribes and tells the server. */
 async function enablePush(api: WebApi, kinds: NotificationKind[]): Promise<string | null> {
   if (!window.isSecureContext) {
-    throw new Error('Notifications need HTTPS: open vibes through its https:// address (the README shows how, e.g. Tailscale Serve).');
+    throw new Error(
+      'Notifications need HTTPS: open vibes through its https:// address (docs/notifications.md shows how, e.g. Tailscale Serve).',
+    );
   }
   if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
     throw new Error('This browser cannot receive push notifications here. On an iPhone, add vibes to the Home Screen first (iOS 16.4+).');

@@ -2,6 +2,9 @@
 
 import { useId, useState, type FormEvent } from 'react';
 import type { Question } from '../../lib/protocol/index.ts';
+import { DecisionBar } from './decision-bar.tsx';
+import { Button } from './ui/button.tsx';
+import { Input } from './ui/field.tsx';
 
 const OTHER = '\u0000other';
 
@@ -24,11 +27,13 @@ export function answersFrom(
 export function QuestionForm({
   questions,
   busy,
+  problem,
   onAnswer,
   onDecline,
 }: {
   questions: readonly Question[];
   busy: boolean;
+  problem: string | null;
   onAnswer: (answers: Record<string, string>) => void;
   onDecline: () => void;
 }) {
@@ -71,7 +76,7 @@ export function QuestionForm({
             {question.options.map((option) => (
               <label
                 key={option.label}
-                className="flex min-h-11 cursor-pointer items-start gap-2 rounded-lg border border-neutral-300 bg-white p-2 has-[:checked]:border-violet-600 has-[:checked]:bg-violet-50 dark:border-neutral-700 dark:bg-neutral-900 dark:has-[:checked]:bg-violet-950"
+                className="flex min-h-11 cursor-pointer items-start gap-2 rounded-lg border border-border-strong bg-surface-raised p-2 has-[:checked]:border-accent has-[:checked]:bg-accent-soft"
                 data-testid="question-option"
               >
                 <input
@@ -80,7 +85,7 @@ export function QuestionForm({
                   value={option.label}
                   checked={labels.includes(option.label)}
                   onChange={(event) => choose(index, option.label, question.multi_select, event.target.checked)}
-                  className="mt-1 size-4 shrink-0 accent-violet-700"
+                  className="mt-1 size-4 shrink-0 accent-accent"
                 />
                 <span className="min-w-0">
                   <span className="block font-semibold break-words">{option.label}</span>
@@ -88,17 +93,17 @@ export function QuestionForm({
                 </span>
               </label>
             ))}
-            <label className="flex min-h-11 cursor-pointer items-center gap-2 rounded-lg border border-dashed border-neutral-300 bg-white p-2 has-[:checked]:border-violet-600 dark:border-neutral-700 dark:bg-neutral-900">
+            <label className="flex min-h-11 cursor-pointer items-center gap-2 rounded-lg border border-dashed border-border-strong bg-surface-raised p-2 has-[:checked]:border-accent">
               <input
                 type={question.multi_select ? 'checkbox' : 'radio'}
                 name={name}
                 value={OTHER}
                 checked={otherChosen}
                 onChange={(event) => choose(index, OTHER, question.multi_select, event.target.checked)}
-                className="size-4 shrink-0 accent-violet-700"
+                className="size-4 shrink-0 accent-accent"
                 aria-label="Other"
               />
-              <input
+              <Input
                 value={other[index] ?? ''}
                 onChange={(event) => {
                   const value = event.target.value;
@@ -107,7 +112,7 @@ export function QuestionForm({
                 }}
                 placeholder="Other…"
                 aria-label={`Other answer to: ${question.question}`}
-                className="vibes-input min-w-0 flex-1 py-1"
+                className="min-w-0 flex-1 py-1"
                 data-testid="question-other"
                 autoComplete="off"
               />
@@ -115,14 +120,16 @@ export function QuestionForm({
           </fieldset>
         );
       })}
-      <div className="flex gap-2">
-        <button type="submit" disabled={busy || !answers} className="vibes-button vibes-button-primary flex-1" data-testid="send-answers">
-          {questions.length > 1 ? 'Send answers' : 'Send answer'}
-        </button>
-        <button type="button" disabled={busy} onClick={onDecline} className="vibes-button flex-1">
-          Don’t answer
-        </button>
-      </div>
+      <DecisionBar sticky problem={problem}>
+        <div className="flex gap-2">
+          <Button variant="primary" type="submit" disabled={busy || !answers} className="flex-1" data-testid="send-answers">
+            {questions.length > 1 ? 'Send answers' : 'Send answer'}
+          </Button>
+          <Button disabled={busy} onClick={onDecline} className="flex-1">
+            Don’t answer
+          </Button>
+        </div>
+      </DecisionBar>
     </form>
   );
 }

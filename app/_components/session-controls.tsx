@@ -7,6 +7,7 @@ import { MODE_LABELS } from '../../lib/client/shared/permission-modes.ts';
 import type { PermissionMode, SessionInfo } from '../../lib/protocol/index.ts';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
+import { Select } from './ui/field.tsx';
 import { Problem } from './ui/problem.tsx';
 
 const BypassDialog = dynamic(() => import('./bypass-dialog.tsx'), { ssr: false });
@@ -18,6 +19,9 @@ export function offeredModes(allowBypass: boolean, current: PermissionMode): Per
   return modes;
 }
 
+/** Never narrower than the chosen option (so it reads whole), never wider than the row. */
+const SELECT_LABEL = 'max-w-full flex-auto shrink-0';
+
 /** Permission mode and model of a running session, changed live; bypass asks first, every time. */
 export function SessionControls({ session }: { session: SessionInfo }) {
   const { api, allowBypass } = useLive();
@@ -27,12 +31,13 @@ export function SessionControls({ session }: { session: SessionInfo }) {
   const setMode = (mode: PermissionMode) => void changingMode.run(mode);
 
   return (
-    <div className="flex w-full min-w-0 flex-wrap items-center gap-2">
-      <label className="min-w-0 flex-1">
+    // `contents`: the selects line up in the caller's row, each as wide as its longest option.
+    <div className="contents">
+      <label className={SELECT_LABEL}>
         <span className="sr-only">Permission mode</span>
-        <select
+        <Select
           data-testid="mode-select"
-          className={`vibes-input min-h-11 w-full py-1 ${session.permission_mode === 'bypassPermissions' ? 'border-red-700 font-semibold text-danger-text' : ''}`}
+          className={`min-h-11 w-full py-1 ${session.permission_mode === 'bypassPermissions' ? 'border-danger font-semibold text-danger-text' : ''}`}
           value={session.permission_mode}
           disabled={!live}
           onChange={(event) => {
@@ -46,7 +51,7 @@ export function SessionControls({ session }: { session: SessionInfo }) {
               {MODE_LABELS[mode]}
             </option>
           ))}
-        </select>
+        </Select>
       </label>
       <ModelSelect session={session} live={live} />
       <Problem className="w-full">{changingMode.error}</Problem>
@@ -70,11 +75,11 @@ function ModelSelect({ session, live }: { session: SessionInfo; live: boolean })
   const known = options.some((model) => model.value === current);
   return (
     <>
-      <label className="min-w-0 flex-1">
+      <label className={SELECT_LABEL}>
         <span className="sr-only">Model</span>
-        <select
+        <Select
           data-testid="model-select"
-          className="vibes-input min-h-11 w-full py-1"
+          className="min-h-11 w-full py-1"
           value={current}
           disabled={!live || options.length === 0}
           onChange={(event) => void changingModel.run(event.target.value)}
@@ -85,7 +90,7 @@ function ModelSelect({ session, live }: { session: SessionInfo; live: boolean })
               {model.display_name}
             </option>
           ))}
-        </select>
+        </Select>
       </label>
       <Problem className="w-full">{changingModel.error}</Problem>
     </>

@@ -1,20 +1,27 @@
 'use client';
 
 import type { SessionInfo } from '../../lib/protocol/index.ts';
-import { NewSessionButton, TryDemoButton } from './dialog-buttons.tsx';
+import dynamic from 'next/dynamic';
+import { NewSessionButton } from './dialog-buttons.tsx';
 import { SessionCard } from './session-card.tsx';
+
+// Seen before the first session only: it comes a moment after the page rather than with every load.
+const EmptyState = dynamic(() => import('./empty-state.tsx'), { ssr: false });
 
 export function SessionList({
   sessions,
   selectedId,
   onOpen,
   hasHistory,
+  filtered = false,
 }: {
   sessions: readonly SessionInfo[] | undefined;
   selectedId: string | null;
   onOpen: (id: string) => void;
   /** Ended sessions are listed below. */
   hasHistory: boolean;
+  /** A search or filter narrows the list: an empty one means nothing matched. */
+  filtered?: boolean;
 }) {
   if (!sessions) {
     return (
@@ -23,6 +30,8 @@ export function SessionList({
       </p>
     );
   }
+  // The search above says what it found.
+  if (sessions.length === 0 && filtered) return null;
   if (sessions.length === 0) {
     // With a history below, "no sessions yet" would be wrong: say only that none is running.
     if (hasHistory) {
@@ -33,21 +42,7 @@ export function SessionList({
         </div>
       );
     }
-    return (
-      <div className="p-6 text-center" data-testid="empty-state">
-        <p className="font-semibold">No sessions yet</p>
-        <p className="mt-2 text-sm text-muted">Start one from a terminal:</p>
-        <pre className="mt-2 overflow-x-auto rounded-lg bg-surface-sunken p-3 text-left text-sm">
-          <code>vibes claude &quot;your prompt&quot;</code>
-        </pre>
-        <p className="mt-3 text-sm text-muted">or right here:</p>
-        <div className="mt-2 flex flex-wrap justify-center gap-2">
-          <NewSessionButton onCreated={onOpen} />
-          <TryDemoButton onCreated={onOpen} />
-        </div>
-        <p className="mt-2 text-xs text-muted">The demo’s Claude is a stand-in: no account needed, nothing runs on this machine.</p>
-      </div>
-    );
+    return <EmptyState onOpen={onOpen} />;
   }
   return (
     <ul className="space-y-2 p-3" aria-label="Sessions" data-testid="session-list">

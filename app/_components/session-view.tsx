@@ -9,15 +9,17 @@ import { isTurnRunning } from '../../lib/protocol/rules.ts';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useTranscript } from '../_hooks/use-transcript.ts';
+import { useThisDevice } from '../_hooks/use-this-device.ts';
 import { Composer } from './composer.tsx';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { ContextGauge } from './context-gauge.tsx';
-import { KillButton } from './dialog-buttons.tsx';
 import { HISTORY_KEY, useLive } from './live-provider.tsx';
-import { PendingDecisions } from './pending-decisions.tsx';
+import { DecisionPanel } from './decision-panel.tsx';
 import { SessionControls } from './session-controls.tsx';
+import { SessionMenu } from './session-menu.tsx';
 import { StateBadge } from './state-badge.tsx';
 import { TranscriptView } from './transcript-view.tsx';
+import { Badge } from './ui/badge.tsx';
 import { Button } from './ui/button.tsx';
 import { Problem } from './ui/problem.tsx';
 import { changesSummary } from '../../lib/client/shared/changes-summary.ts';
@@ -69,22 +71,27 @@ export default function SessionView({
   }, [watch, sessionId, clientId, connection, removal, ended, noteError]);
 
   const live = session !== undefined && !removal && !missing && !ended;
-  // One row, also on a phone: back, what this is and where it runs, its state, and Kill.
+  // While a decision waits and the screen is short (an on-screen keyboard is open), the mode and
+  // model bar and the tabs fold away, so the decision keeps the room (.vibes-fold-when-short).
+  const deciding = session !== undefined && session.pending_permissions.length > 0;
+  // One row, also on a phone: back, the title with its state and where it runs underneath, and the
+  // overflow menu. The state badge sits on the second line, so the title keeps the row's width.
   const header = (
     <header
-      className="flex min-w-0 items-center gap-2 border-b border-border px-2 py-1.5 vibes-safe-top sm:px-4"
+      className="flex min-w-0 items-center gap-1 border-b border-border px-2 py-1.5 vibes-safe-top sm:gap-2 sm:px-4"
       data-testid="session-header"
     >
       <Button variant="ghost" onClick={onBack} className="px-2 lg:hidden" aria-label="Back to sessions">
         <span aria-hidden="true">←</span>
       </Button>
       <div className="min-w-0 flex-1">
-        <h2 className="truncate text-base font-semibold leading-tight" data-testid="session-title">
+        <h2 className="truncate text-base font-semibold leading-tight" data-testid="session-title" title={session?.title}>
           {session ? session.title : sessionId.slice(0, 8)}
         </h2>
         {session && (
           // The gauge sits on the line under the title: on a phone it never takes the title's room.
           <div className="flex min-w-0 items-center gap-2">
+            {live && <StateBadge session={session} />}
             <p className="min-w-0 truncate text-xs text-muted" data-testid="session-where" title={session.cwd}>
               <span className="font-mono">{projectLabel(session)}</span>
               {session.node !== null && <span data-testid="session-header-machine"> · on {session.node}</span>}
@@ -99,8 +106,7 @@ export default function SessionView({
         )}
       </div>
       <ConnectionIndicator className="lg:hidden" compact />
-      {live && <StateBadge session={session} />}
-      {live && <KillButton sessionId={session.id} title={session.title} />}
+      {live && <SessionMenu sessionId={session.id} title={session.title} />}
     </header>
   );
 
@@ -127,17 +133,27 @@ export default function SessionView({
   }
 
   return (
-    <section className="flex h-full min-h-0 flex-col" aria-label={`Session ${session ? session.title : sessionId}`}>
+    <section className="vibes-session flex h-full min-h-0 flex-col" aria-label={`Session ${session ? session.title : sessionId}`}>
       {header}
-      {session && <SessionBar session={session} />}
-      <Work sessionId={sessionId} session={session} />
-      {session && session.pending_permissions.length > 0 && (
-        <div className="max-h-[60%] overflow-y-auto overscroll-contain border-t border-border p-3" data-testid="decision-panel">
-          <PendingDecisions session={session} />
-        </div>
-      )}
+      {session && <SessionBar session={session} foldWhenShort={deciding} />}
+      <Work sessionId={sessionId} session={session} foldTabsWhenShort={deciding} />
+      {session && deciding && <DecisionPanel session={session} />}
+      {session && <PhoneContextNote />}
       {session && <Composer session={session} />}
     </section>
+  );
+}
+
+/** Says so when input from this browser tells Claude it is a phone (set in the devices dialog). */
+function PhoneContextNote() {
+  const device = useThisDevice();
+  if (device?.tell_claude_on_phone !== true) return null;
+  return (
+    <p className="px-3 pt-1 text-xs" data-testid="phone-context-on">
+      <Badge tone="info" title="Set in Devices: Claude is told beside each message that you are on a phone">
+        Claude knows you’re on your phone
+      </Badge>
+    </p>
   );
 }
 
@@ -161,7 +177,15 @@ function LiveTranscript({ sessionId, session }: { sessionId: string; session: Se
 }
 
 /** The transcript, what changed in the folder, and the folder itself: one tab each. The transcript stays mounted, so it keeps its place. */
-function Work({ sessionId, session }: { sessionId: string; session: SessionInfo | undefined }) {
+function Work({
+  sessionId,
+  session,
+  foldTabsWhenShort = false,
+}: {
+  sessionId: string;
+  session: SessionInfo | undefined;
+  foldTabsWhenShort?: boolean;
+}) {
   const [tab, setTab] = useState<Tab>('transcript');
   const changes = session?.changes;
   const tabs: { id: Tab; label: string; extra?: string }[] = [
@@ -171,7 +195,7 @@ function Work({ sessionId, session }: { sessionId: string; session: SessionInfo 
   ];
   return (
     <WorkActionsProvider sessionId={sessionId} session={session}>
-      <div className="flex border-b border-border px-1 sm:px-3">
+      <div className={`flex border-b border-border px-1 sm:px-3 ${foldTabsWhenShort ? 'vibes-fold-when-short' : ''}`}>
         <div
           role="tablist"
           aria-label="Session views"
@@ -241,25 +265,30 @@ function Work({ sessionId, session }: { sessionId: string; session: SessionInfo 
 }
 
 /** Who watches, the permission mode and the model, changed live; the failure, said once. */
-function SessionBar({ session }: { session: SessionInfo }) {
+function SessionBar({ session, foldWhenShort }: { session: SessionInfo; foldWhenShort: boolean }) {
   const { api, noteError } = useLive();
   const running = isTurnRunning(session.state);
   return (
-    <div className="space-y-1.5 border-b border-border px-3 py-2 text-xs sm:px-4">
-      <div className="flex items-center gap-2">
+    <div className={`border-b border-border px-3 py-2 text-xs sm:px-4 ${foldWhenShort ? 'vibes-fold-when-short' : ''}`}>
+      {/* Each select as wide as its longest option; what does not fit the row goes to the next. */}
+      <div className="flex flex-wrap items-center gap-2">
         <SessionControls session={session} />
-        {running && <Button onClick={() => void api.interrupt(session.id).catch(noteError)}>Interrupt</Button>}
+        {session.is_owner && (
+          <span data-testid="owner-badge" className="rounded-full bg-accent px-2 py-0.5 font-semibold text-accent-fg">
+            Yours
+          </span>
+        )}
+        {session.subscriber_count > 1 && (
+          <span data-testid="viewer-count" className="text-muted">
+            {session.subscriber_count} viewers
+          </span>
+        )}
+        {running && (
+          <Button onClick={() => void api.interrupt(session.id).catch(noteError)} className="ml-auto">
+            Interrupt
+          </Button>
+        )}
       </div>
-      {(session.is_owner || session.subscriber_count > 1) && (
-        <p className="flex gap-2 text-muted">
-          {session.is_owner && (
-            <span data-testid="owner-badge" className="rounded-full bg-accent px-2 py-0.5 font-semibold text-accent-fg">
-              Yours
-            </span>
-          )}
-          {session.subscriber_count > 1 && <span data-testid="viewer-count">{session.subscriber_count} viewers</span>}
-        </p>
-      )}
     </div>
   );
 }

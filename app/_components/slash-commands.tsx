@@ -46,7 +46,7 @@ export function useSlashCommands({
   const typing = TYPING_COMMAND.exec(text);
   const live = session.ended_at === null && session.state !== 'finished' && session.state !== 'failed';
   // Claude answers from what it said at start (or pushed since): asked again when its session changes.
-  const { data, error, isLoading } = useSWR(
+  const { data, error, isLoading } = useSWR<SlashCommand[], unknown>(
     live && text.startsWith('/') ? ['commands', session.id, session.claude_session_id] : null,
     () => api.listCommands(session.id),
     { revalidateOnFocus: false, shouldRetryOnError: false },

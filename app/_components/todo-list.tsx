@@ -1,11 +1,8 @@
 import type { TodoItem } from '../../lib/protocol/index.ts';
+import { todoProgress } from '../../lib/protocol/tool-input.ts';
 
 const MARK = { completed: '☑', in_progress: '◐', pending: '☐' } as const;
 const SPOKEN = { completed: 'done', in_progress: 'in progress', pending: 'to do' } as const;
-
-export function todoProgress(todos: readonly TodoItem[]): string {
-  return `${todos.filter((todo) => todo.status === 'completed').length} of ${todos.length} done`;
-}
 
 /** Claude's todo list as a checklist; the item in progress reads as what Claude is doing now. */
 export function TodoList({ todos }: { todos: readonly TodoItem[] }) {
@@ -13,16 +10,12 @@ export function TodoList({ todos }: { todos: readonly TodoItem[] }) {
     <ul className="space-y-1 text-sm" data-testid="todo-list" aria-label={`Todo list, ${todoProgress(todos)}`}>
       {todos.map((todo, index) => (
         <li key={index} className="flex gap-2" data-status={todo.status}>
-          <span aria-hidden="true" className={todo.status === 'in_progress' ? 'text-violet-700 dark:text-violet-400' : ''}>
+          <span aria-hidden="true" className={todo.status === 'in_progress' ? 'text-accent-text' : ''}>
             {MARK[todo.status]}
           </span>
           <span
             className={`min-w-0 break-words ${
-              todo.status === 'completed'
-                ? 'text-neutral-600 line-through dark:text-neutral-400'
-                : todo.status === 'in_progress'
-                  ? 'font-semibold'
-                  : ''
+              todo.status === 'completed' ? 'text-muted line-through' : todo.status === 'in_progress' ? 'font-semibold' : ''
             }`}
           >
             <span className="sr-only">{SPOKEN[todo.status]}: </span>

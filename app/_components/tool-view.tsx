@@ -1,13 +1,5 @@
 import { memo } from 'react';
-import {
-  editChanges,
-  editedPath,
-  EDIT_TOOLS,
-  questionsOf,
-  stringField,
-  todosOf,
-  type EditChange,
-} from '../../lib/client/shared/tool-input.ts';
+import { editChanges, editedPath, EDIT_TOOLS, questionsOf, stringField, todosOf, type EditChange } from '../../lib/protocol/tool-input.ts';
 import type { FileDiff } from '../../lib/protocol/index.ts';
 import { DiffView, rowsFromFileDiff, type DiffRow } from './diff-view.tsx';
 import { Markdown } from './markdown.tsx';
@@ -102,7 +94,7 @@ export function InputDetail({ input }: { input: unknown }) {
         <div key={key} className="min-w-0">
           <dt className="font-semibold">{key.replaceAll('_', ' ')}</dt>
           <dd>
-            <pre className="vibes-code">{typeof value === 'string' ? value : JSON.stringify(value, null, 2)}</pre>
+            <pre className="vibes-pre">{typeof value === 'string' ? value : JSON.stringify(value, null, 2)}</pre>
           </dd>
         </div>
       ))}
@@ -114,7 +106,7 @@ export function CommandDetail({ command, description, cwd }: { command: string; 
   return (
     <div className="min-w-0 space-y-1" data-testid="command">
       {description && <p className="break-words text-sm">{description}</p>}
-      <pre className="vibes-code" tabIndex={0} aria-label="Command" data-testid="command-text">
+      <pre className="vibes-pre" tabIndex={0} aria-label="Command" data-testid="command-text">
         {command}
       </pre>
       {cwd && (
@@ -133,7 +125,7 @@ export function PlanText({ plan, tall = false }: { plan: string; tall?: boolean 
       tabIndex={0}
       role="region"
       aria-label="Plan"
-      className={`${tall ? 'max-h-[40dvh]' : 'max-h-64'} min-w-0 overflow-y-auto rounded border border-neutral-200 bg-white p-3 text-sm text-neutral-900 dark:border-neutral-800 dark:bg-neutral-950 dark:text-neutral-100`}
+      className={`${tall ? 'max-h-[40dvh]' : 'max-h-64'} min-w-0 overflow-y-auto rounded border border-border bg-surface p-3 text-sm text-fg`}
     >
       <Markdown source={plan} />
     </div>

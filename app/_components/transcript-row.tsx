@@ -1,8 +1,9 @@
 import { memo, useState } from 'react';
 import type { PermissionOutcome, TranscriptItem } from '../../lib/client/shared/transcript.ts';
-import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
+import { resultText, summarizeInput } from '../../lib/protocol/tool-input.ts';
 import { Markdown } from './markdown.tsx';
 import { ToolDetail } from './tool-view.tsx';
+import { Button } from './ui/button.tsx';
 import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
 import { DECISION_WAIT } from '../../lib/protocol/labels.ts';
 import type { Attachment, DecisionKind } from '../../lib/protocol/index.ts';
@@ -13,14 +14,6 @@ import { attachmentLabel } from '../../lib/client/shared/labels.ts';
 import { FileIcon } from './attachment-tray.tsx';
 
 const SOURCE_LABEL = { cli: 'CLI', web: 'web', api: 'API' } as const;
-
-function pretty(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((part) => part && typeof part === 'object' && 'text' in part)) {
-    return value.map((part: { text: unknown }) => String(part.text)).join('\n');
-  }
-  return JSON.stringify(value, null, 2) ?? '';
-}
 
 /** Images as thumbnails (fetched by URL, never through the event stream), other files as named links. */
 function Attachments({ sessionId, attachments }: { sessionId: string; attachments: readonly Attachment[] }) {
@@ -39,10 +32,10 @@ function Attachments({ sessionId, attachments }: { sessionId: string; attachment
                   loading="lazy"
                   width={attachment.width}
                   height={attachment.height}
-                  className="h-24 w-auto max-w-[10rem] rounded-lg bg-white/20 object-cover"
+                  className="h-24 w-auto max-w-[10rem] rounded-lg bg-accent-fg/20 object-cover"
                 />
               ) : (
-                <span className="flex min-h-11 items-center gap-1 rounded-lg bg-white/20 px-2 text-sm" data-testid="attachment-file">
+                <span className="flex min-h-11 items-center gap-1 rounded-lg bg-accent-fg/20 px-2 text-sm" data-testid="attachment-file">
                   <FileIcon className="h-5 w-5" /> {attachment.name}
                 </span>
               )}
@@ -72,11 +65,11 @@ export const TranscriptRow = memo(function TranscriptRow({
       const mine = item.clientId === clientId;
       return (
         <div className="flex flex-col items-end" data-testid="user-input" data-message-id={item.messageId ?? undefined}>
-          <div className="max-w-[85%] rounded-2xl bg-violet-600 px-3 py-2 text-white">
-            <p className="mb-0.5 text-[11px] font-semibold uppercase tracking-wide text-violet-100">
+          <div className="max-w-[85%] rounded-2xl bg-accent px-3 py-2 text-accent-fg">
+            <p className="mb-0.5 text-[11px] font-semibold uppercase tracking-wide opacity-85">
               {mine ? 'You' : 'Input'} · {SOURCE_LABEL[item.source]}
               {item.queued && (
-                <span data-testid="queued" className="ml-1.5 rounded bg-white/25 px-1.5 py-px normal-case">
+                <span data-testid="queued" className="ml-1.5 rounded bg-accent-fg/25 px-1.5 py-px normal-case">
                   queued
                 </span>
               )}
@@ -93,7 +86,7 @@ export const TranscriptRow = memo(function TranscriptRow({
         <div data-testid="assistant-text" data-streaming={item.streaming ? 'true' : 'false'} data-message-id={item.messageId}>
           <Markdown source={item.text} />
           {item.streaming && (
-            <span className="vibes-pulse text-violet-600" aria-label="still writing">
+            <span className="vibes-pulse text-accent" aria-label="still writing">
               ▍
             </span>
           )}
@@ -101,7 +94,7 @@ export const TranscriptRow = memo(function TranscriptRow({
       );
     case 'thinking':
       return (
-        <details className="rounded-lg border border-neutral-200 px-3 py-1 text-sm text-neutral-600 dark:border-neutral-800 dark:text-neutral-400">
+        <details className="rounded-lg border border-border px-3 py-1 text-sm text-muted">
           <summary className="min-h-11 cursor-pointer content-center">Thinking</summary>
           <p className="whitespace-pre-wrap pb-2">{item.text}</p>
         </details>
@@ -123,7 +116,7 @@ export const TranscriptRow = memo(function TranscriptRow({
         <div
           data-testid="turn-complete"
           className={`flex flex-wrap items-center gap-x-2 border-t border-dashed pt-1 text-xs ${
-            item.isError ? 'border-red-400 text-danger-text' : 'border-neutral-300 text-neutral-500 dark:border-neutral-700'
+            item.isError ? 'border-danger text-danger-text' : 'border-border-strong text-muted'
           }`}
         >
           <span>
@@ -135,10 +128,7 @@ export const TranscriptRow = memo(function TranscriptRow({
       );
     case 'error':
       return (
-        <p
-          role="alert"
-          className="rounded-lg border border-red-400 bg-red-50 p-2 text-sm text-red-800 dark:bg-red-950/40 dark:text-red-200"
-        >
+        <p role="alert" className="rounded-lg border border-danger bg-danger-soft p-2 text-sm text-danger-text">
           <span aria-hidden="true">✕ </span>
           {item.message}
         </p>
@@ -152,8 +142,6 @@ export const TranscriptRow = memo(function TranscriptRow({
   }
 });
 
-const ACTION = 'vibes-button vibes-button-ghost px-2 text-xs font-semibold text-accent-text';
-
 /** Under a user message: what its turn changed, and undo (the files back to before it). */
 function UserActions({ item }: { item: Extract<TranscriptItem, { kind: 'user' }> }) {
   const work = useWorkActions();
@@ -163,20 +151,27 @@ function UserActions({ item }: { item: Extract<TranscriptItem, { kind: 'user' }>
   const { messageId } = item;
   return (
     <div className="flex flex-wrap items-center justify-end" data-testid="user-actions">
-      <button type="button" className={ACTION} onClick={() => work.showTurn(item.seq)} data-testid="show-turn-changes">
+      <Button
+        variant="ghost"
+        size="sm"
+        className="text-accent-text"
+        onClick={() => work.showTurn(item.seq)}
+        data-testid="show-turn-changes"
+      >
         What changed
-      </button>
+      </Button>
       {messageId && (
-        <button
-          type="button"
-          className={`${ACTION} ${blocked ? 'opacity-50' : ''}`}
+        <Button
+          variant="ghost"
+          size="sm"
+          className={`text-accent-text ${blocked ? 'opacity-50' : ''}`}
           aria-disabled={blocked !== null}
           title={blocked ?? 'Put the files back as they were before this message'}
           onClick={() => (blocked ? setWhy(true) : work.undoFrom(messageId, item.content))}
           data-testid="undo-from-here"
         >
           Undo from here
-        </button>
+        </Button>
       )}
       {why && blocked && (
         <p className="w-full text-right text-xs text-muted" role="status" data-testid="undo-blocked">
@@ -195,9 +190,9 @@ function TurnFilesButton({ item }: { item: Extract<TranscriptItem, { kind: 'turn
   if (!work || files.length === 0 || startSeq === null) return null;
   const byCommand = files.filter((file) => file.source === 'other').length;
   return (
-    <button type="button" className={ACTION} onClick={() => work.showTurn(startSeq)} data-testid="turn-files">
+    <Button variant="ghost" size="sm" className="text-accent-text" onClick={() => work.showTurn(startSeq)} data-testid="turn-files">
       {plural(files.length, 'file')} changed{byCommand > 0 ? ` (${byCommand} by commands)` : ''}
-    </button>
+    </Button>
   );
 }
 
@@ -208,7 +203,7 @@ function toolStatus(item: ToolItem): { word: string; tone: string } {
     return { word: DECISION_WAIT[item.approval.waitingFor].row, tone: 'text-warning-text font-semibold' };
   if (item.result?.isError) return { word: item.approval?.resolved?.behavior === 'deny' ? 'denied' : 'failed', tone: 'text-danger-text' };
   if (item.result) return { word: 'done', tone: 'text-muted' };
-  return { word: 'running', tone: 'text-emerald-800 dark:text-emerald-300' };
+  return { word: 'running', tone: 'text-success-text' };
 }
 
 /** A tool call in one row: what it does, whether it waits for approval, and once answered, who decided. */
@@ -222,7 +217,7 @@ function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }
       data-status={status.word}
       open={item.result?.isError === true && !item.approval?.resolved}
       className={`min-w-0 rounded-lg border px-3 py-1 text-sm ${item.nested ? 'ml-4' : ''} ${
-        item.approval && !item.approval.resolved ? 'border-amber-500' : status.word === 'failed' ? 'border-red-400' : 'border-border'
+        item.approval && !item.approval.resolved ? 'border-warning' : status.word === 'failed' ? 'border-danger' : 'border-border'
       }`}
     >
       <summary className="flex min-h-11 min-w-0 cursor-pointer list-none flex-col justify-center py-1 [&::-webkit-details-marker]:hidden">
@@ -245,7 +240,7 @@ function ToolRow({ item, clientId }: { item: ToolItem; clientId: string | null }
         {item.result && (
           <>
             <p className="text-xs font-semibold">{item.result.isError ? 'Error' : 'Result'}</p>
-            <pre className="vibes-pre">{pretty(item.result.content)}</pre>
+            <pre className="vibes-pre">{resultText(item.result.content)}</pre>
           </>
         )}
       </div>
@@ -275,7 +270,7 @@ export function DecisionNote({
     <span
       data-testid="decision"
       data-behavior={outcome.behavior}
-      className={`block min-w-0 truncate text-xs ${allowed ? 'text-emerald-800 dark:text-emerald-300' : 'text-danger-text'}`}
+      className={`block min-w-0 truncate text-xs ${allowed ? 'text-success-text' : 'text-danger-text'}`}
       title={details.join(' · ') || undefined}
     >
       {outcome.clientId === CLAUDE_CLIENT_ID ? 'withdrawn by Claude' : `${allowed ? 'allowed' : 'denied'} ${decidedBy(outcome, clientId)}`}

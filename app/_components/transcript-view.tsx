@@ -83,13 +83,13 @@ export function TranscriptView({
         tabIndex={0}
       >
         <div ref={top} aria-hidden="true" />
-        {hasMore && <p className="py-2 text-center text-xs text-neutral-500">Scroll up for earlier events</p>}
+        {hasMore && <p className="py-2 text-center text-xs text-muted">Scroll up for earlier events</p>}
         {transcript === undefined ? (
-          <p className="text-sm text-neutral-500" role="status">
+          <p className="text-sm text-muted" role="status">
             Loading transcript…
           </p>
         ) : items.length === 0 ? (
-          <p className="text-sm text-neutral-500">Nothing here yet.</p>
+          <p className="text-sm text-muted">Nothing here yet.</p>
         ) : (
           <div className="mx-auto max-w-3xl space-y-3" data-testid="transcript-rows">
             {visible.map((item) =>
@@ -108,7 +108,7 @@ export function TranscriptView({
 function PinnedTodos({ todos }: { todos: Todos }) {
   const current = todos.items.find((todo) => todo.status === 'in_progress');
   return (
-    <details className="border-b border-neutral-200 px-3 text-sm dark:border-neutral-800 sm:px-5" data-testid="pinned-todos">
+    <details className="border-b border-border px-3 text-sm sm:px-5" data-testid="pinned-todos">
       <summary className="flex min-h-11 min-w-0 cursor-pointer items-center gap-2">
         <span className="shrink-0 font-semibold" data-testid="todo-progress">
           {todos.completed} of {todos.total} done

@@ -10,15 +10,13 @@ import { useFeed } from './use-feed.ts';
  * A session's transcript. The feed loads the snapshot and applies live events; SWR is the cache
  * the views read, so a session opened twice shares one copy and reopening it is instant.
  */
-export function useTranscript(sessionId: string | null): TranscriptState | undefined {
+export function useTranscript(sessionId: string): TranscriptState | undefined {
   const feed = useFeed();
-  const { data } = useSWR<TranscriptState>(sessionId === null ? null : transcriptKey(sessionId), null, {
-    fallbackData: sessionId === null ? undefined : (feed.get(sessionId) ?? undefined),
+  const { data } = useSWR<TranscriptState>(transcriptKey(sessionId), null, {
+    fallbackData: feed.get(sessionId) ?? undefined,
     revalidateOnFocus: false,
     revalidateOnReconnect: false,
   });
-  useEffect(() => {
-    if (sessionId !== null) feed.ensure(sessionId);
-  }, [feed, sessionId]);
+  useEffect(() => feed.ensure(sessionId), [feed, sessionId]);
   return data;
 }

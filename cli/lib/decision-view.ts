@@ -3,9 +3,12 @@ import {
   type FileDiff,
   type PendingPermission,
   type PermissionMode,
-  type TodoList,
+  type TodoItem,
 } from '../../lib/protocol/index.ts';
+import { clip } from '../../lib/protocol/text.ts';
+import { todoProgress } from '../../lib/protocol/tool-input.ts';
 import type { Style } from './style.ts';
+import { markdownText } from './terminal-markdown.ts';
 
 /** Lines of a diff shown in the terminal; the rest is counted. */
 const MAX_DIFF_LINES = 80;
@@ -20,7 +23,8 @@ export const PLAN_CHOICES: readonly { key: string; label: string; mode: Permissi
 ];
 
 /** A decision as terminal lines: what Claude asks, what it would change, and how to answer. */
-export function decisionLines(decision: Decision, s: Style): string[] {
+/** `markdownWidth`: on a terminal, a plan's Markdown is laid out this wide; else it is shown as written. */
+export function decisionLines(decision: Decision, s: Style, markdownWidth?: number): string[] {
   const lines: string[] = [];
   const { display } = decision;
   switch (display.type) {
@@ -39,16 +43,15 @@ export function decisionLines(decision: Decision, s: Style): string[] {
         s.yellow(s.bold(`? Claude asks ${display.questions.length === 1 ? 'a question' : `${display.questions.length} questions`}`)),
       );
       break;
-    case 'plan':
+    case 'plan': {
       lines.push(s.yellow(s.bold('⚠ Claude has a plan and asks to go ahead')));
+      const plan = display.plan.replace(/\n+$/, '');
       lines.push(
-        ...display.plan
-          .replace(/\n+$/, '')
-          .split('\n')
-          .map((line) => `    ${line}`),
+        ...(markdownWidth ? markdownText(plan, s, markdownWidth - 4) : plan.split('\n')).map((line) => (line ? `    ${line}` : line)),
       );
       if (display.file_path) lines.push(s.dim(`    (${display.file_path})`));
       break;
+    }
     case 'input':
       lines.push(s.yellow(s.bold(`⚠ Permission needed: ${decision.tool_name}`)) + (decision.title ? ` — ${decision.title}` : ''));
       lines.push(...describeInput(decision.input).map((line) => `    ${line}`));
@@ -127,9 +130,9 @@ export function diffLines(diff: FileDiff, s: Style, max = MAX_DIFF_LINES): strin
   return lines;
 }
 
-export function todoLines(todos: TodoList, s: Style): string[] {
-  const lines = [s.bold(`☰ Todo list: ${todos.completed} of ${todos.total} done`)];
-  for (const item of todos.items) {
+export function todoLines(items: readonly TodoItem[], s: Style): string[] {
+  const lines = [s.bold(`☰ Todo list: ${todoProgress(items)}`)];
+  for (const item of items) {
     if (item.status === 'completed') lines.push(s.dim(`  ☑ ${item.content}`));
     else if (item.status === 'in_progress') lines.push(`  ${s.yellow('▶')} ${s.bold(item.active_form)}`);
     else lines.push(`  ☐ ${item.content}`);
@@ -147,7 +150,7 @@ export function describeInput(input: Record<string, unknown>): string[] {
   for (const [key, value] of Object.entries(input)) {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     const valueLines = (text ?? '').split('\n');
-    const shown = valueLines.slice(0, 12).map((line) => (line.length > 200 ? `${line.slice(0, 199)}…` : line));
+    const shown = valueLines.slice(0, 12).map((line) => clip(line, 200));
     lines.push(`${key}: ${shown[0] ?? ''}`, ...shown.slice(1).map((line) => `  ${line}`));
     if (valueLines.length > 12) lines.push(`  … ${valueLines.length - 12} more lines`);
   }

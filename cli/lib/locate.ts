@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { vibesHome } from '../../lib/local/home.ts';
 import { isAlive, readServerRecord } from '../../lib/local/server-record.ts';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../lib/protocol/rules.ts';
+import { serverBaseUrl } from '../../lib/protocol/server-url.ts';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -30,16 +31,18 @@ export interface Target {
 /** Where the server is: --url, VIBES_URL, VIBES_HOST/VIBES_PORT, the recorded background server, the default. */
 export function resolveTarget(flagUrl: string | undefined, env: Env = process.env): Target {
   const explicit = flagUrl ?? env.VIBES_URL;
+  // The setting that makes `vibes serve` serve HTTPS tells the CLI to speak it.
+  const tls = Boolean(env.VIBES_TLS_CERT);
   if (explicit) return fromUrl(explicit, flagUrl ? 'flag' : 'VIBES_URL');
   if (env.VIBES_HOST || env.VIBES_PORT) {
     const host = env.VIBES_HOST || DEFAULT_HOST;
     const port = Number(env.VIBES_PORT || DEFAULT_PORT);
     if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`VIBES_PORT must be a port number, not "${env.VIBES_PORT}"`);
-    return { url: `http://${bracket(host)}:${port}`, source: 'VIBES_HOST/VIBES_PORT', host, port };
+    return { url: serverBaseUrl({ host, port, tls }), source: 'VIBES_HOST/VIBES_PORT', host, port };
   }
   const record = readServerRecord(vibesHome(env));
   if (record && isAlive(record.pid)) return fromUrl(record.url, 'server.json');
-  return { url: `http://${DEFAULT_HOST}:${DEFAULT_PORT}`, source: 'default', host: DEFAULT_HOST, port: DEFAULT_PORT };
+  return { url: serverBaseUrl({ host: DEFAULT_HOST, port: DEFAULT_PORT, tls }), source: 'default', host: DEFAULT_HOST, port: DEFAULT_PORT };
 }
 
 function fromUrl(raw: string, source: TargetSource): Target {
@@ -52,8 +55,6 @@ function fromUrl(raw: string, source: TargetSource): Target {
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   return { url: url.origin, source, host: url.hostname.replace(/^\[|\]$/g, ''), port };
 }
-
-const bracket = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 /**
  * A fresh client id per CLI process, tagged with this machine, so `sessions list` can tell the

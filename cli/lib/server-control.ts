@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../lib/local/project-root.ts';
 import { SERVER_NODE_ARGS, serverEnv } from '../../lib/local/server-launch.ts';
 import { isAlive, readServerRecord, removeServerRecord, serverLogPath, type ServerRecord } from '../../lib/local/server-record.ts';
+import { ENDPOINTS } from '../../lib/protocol/endpoints.ts';
 
 /** The compiled server; the CLI never imports it, it runs it as a child process. */
 export function serverEntry(): string {
@@ -37,7 +38,7 @@ export function serverArgs(options: ServeOptions): string[] {
 export async function answers(url: string, timeoutMs = 1_000): Promise<boolean> {
   const { nodeHttpFetch } = await import('../../lib/client/node/node-http-fetch.ts');
   try {
-    await nodeHttpFetch(`${url}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    await nodeHttpFetch(`${url}${ENDPOINTS.health.path}`, { signal: AbortSignal.timeout(timeoutMs) });
     return true;
   } catch {
     return false;

@@ -80,19 +80,18 @@ class SessionConsole {
   readonly #tracker: SessionTracker;
   readonly #cleanups: (() => void)[] = [];
   #rl: Interface | null = null;
+  /** starting: the history is being printed, live events wait in the backlog; then live; draining: the input
+   * ended (`vibes claude`), so it leaves once its turns are over; left. */
+  #phase: { name: 'starting'; backlog: ServerEvent[] } | { name: 'live' | 'draining' | 'left' } = { name: 'starting', backlog: [] };
+  /** The prompt is on the last line, to be erased before anything else is printed. */
   #promptShown = false;
-  #ready = false;
-  #backlog: ServerEvent[] = [];
+  /** Ctrl-C was pressed and no line sent since: the next one leaves. */
   #leaveArmed = false;
-  #inputClosed = false;
   /** The decision being answered, with what was typed for it so far. */
   #answering: DecisionInput | null = null;
   /** The question decision whose first question is on screen. */
   #askedFor: string | null = null;
   #finish: ((code: number) => void) | null = null;
-  #done = false;
-  /** The session is gone from the live list (removed, or ended while the server was away). */
-  #gone = false;
   /** Failed reconnects in the current outage; null while connected. */
   #outageAttempts: number | null = null;
   /** Decisions already announced on stderr, when nobody can answer at a terminal prompt. */
@@ -113,6 +112,8 @@ class SessionConsole {
       write: (text) => this.#write(text),
       ownClientId: options.stream.clientId,
       echoOwnInput: !this.#interactive,
+      // Piped, the text stays the Markdown Claude wrote, for whatever reads it.
+      ...(this.#stdout.isTTY ? { markdownWidth: () => this.#stdout.columns || Number(process.env.COLUMNS) || 80 } : {}),
     });
   }
 
@@ -137,9 +138,10 @@ class SessionConsole {
   async #start(): Promise<void> {
     if (!this.#o.json) this.#printer.header(this.#session);
     if (this.#o.history) await this.#printHistory();
-    this.#ready = true;
-    const backlog = this.#backlog;
-    this.#backlog = [];
+    // Left meanwhile (the session was removed while the history loaded): nothing more to show.
+    if (this.#phase.name !== 'starting') return;
+    const { backlog } = this.#phase;
+    this.#phase = { name: 'live' };
     for (const event of backlog) this.#receive(event);
     if (this.#tracker.pendingCount > 0 && this.#o.history) {
       for (const request of this.#tracker.pending()) if (!this.#o.json) this.#printer.permission(request);
@@ -163,9 +165,9 @@ class SessionConsole {
   }
 
   #receive(event: ServerEvent): void {
-    if (this.#done) return;
-    if (!this.#ready && event.type === 'session_event') {
-      this.#backlog.push(event);
+    if (this.#phase.name === 'left') return;
+    if (this.#phase.name === 'starting' && event.type === 'session_event') {
+      this.#phase.backlog.push(event);
       return;
     }
     switch (event.type) {
@@ -180,16 +182,17 @@ class SessionConsole {
         this.#json(event);
         this.#updated(event.session);
         return;
-      case 'session_removed':
+      case 'session_removed': {
         if (event.session_id !== this.#session.id) return;
         this.#json(event);
         if (!this.#o.json) this.#printer.removed(event.reason);
         // Its machine went away (a cluster node stopped or lost): nobody chose to end it, so say how to go on.
         if (!this.#o.json && (event.reason === 'server_stopped' || event.reason === 'node_lost'))
           this.#note(this.#o.style.dim(`Continue it with \`vibes sessions resume ${shortId(this.#session.id)}\`.`));
-        this.#gone = true;
-        this.#leave(this.#o.mode === 'attach' ? 0 : event.reason === 'session_finished' && this.#tracker.lastTurnOk !== false ? 0 : 1);
+        const finishedWell = event.reason === 'session_finished' && this.#tracker.lastTurnOk !== false;
+        this.#leave(this.#o.mode === 'attach' || finishedWell ? 0 : 1, 'gone');
         return;
+      }
       case 'ownership_transferred':
         if (event.session_id !== this.#session.id) return;
         this.#json(event);
@@ -213,7 +216,7 @@ class SessionConsole {
     else this.#printer.event(event);
     this.#tracker.apply(entry, fromHistory);
     this.#dropStaleAnswer();
-    if (this.#ready) this.#announcePending();
+    if (this.#phase.name !== 'starting') this.#announcePending();
   }
 
   /**
@@ -221,13 +224,13 @@ class SessionConsole {
    * say on stderr what waits and how to answer it.
    */
   #announcePending(): void {
-    if (this.#interactive || this.#done) return;
+    if (this.#interactive || this.#phase.name === 'left') return;
     for (const decision of this.#tracker.pending()) {
       if (this.#announced.has(decision.request_id)) continue;
       this.#announced.add(decision.request_id);
       const id = shortId(this.#session.id);
       const what = decision.title ?? `Claude wants to use ${decision.tool_name}`;
-      const here = this.#inputClosed ? '' : 'write "a" (allow) or "d" (deny) to this command\'s input, or ';
+      const here = this.#phase.name === 'draining' ? '' : 'write "a" (allow) or "d" (deny) to this command\'s input, or ';
       this.#writeError(
         `vibes: waiting for a decision in session ${id}: ${what}. To answer it, ${here}run \`vibes sessions attach ${id}\` in a terminal, or open the dashboard.\n`,
       );
@@ -277,7 +280,7 @@ class SessionConsole {
 
   /** One line when the server goes away, one more if it stays away, none per retry (the stream backs off). */
   #connection(status: 'open' | 'reconnecting' | 'closed', error?: Error): void {
-    if (this.#done) return;
+    if (this.#phase.name === 'left') return;
     if (status === 'reconnecting') {
       if (this.#outageAttempts === null) {
         this.#outageAttempts = 0;
@@ -294,8 +297,7 @@ class SessionConsole {
       void this.#afterReconnect();
     } else {
       this.#note(this.#o.style.red(`vibes: the event stream closed${error ? `: ${error.message}` : ''}`));
-      this.#gone = true;
-      this.#leave(1);
+      this.#leave(1, 'gone');
     }
   }
 
@@ -304,22 +306,20 @@ class SessionConsole {
     try {
       const session = await this.#o.api.getSession(this.#session.id);
       // The stream may have said meanwhile that the session ended: then there is nothing to resume.
-      if (this.#endedMeanwhile(session) || this.#done) return;
+      if (this.#endedMeanwhile(session) || this.#phase.name === 'left') return;
       this.#note(this.#o.style.dim('vibes: reconnected'));
     } catch (error) {
       this.#note(this.#o.style.red(`vibes: lost the session: ${(error as Error).message}`));
-      this.#gone = true;
-      this.#leave(1);
+      this.#leave(1, 'gone');
     }
   }
 
   #endedMeanwhile(session: SessionInfo): boolean {
-    if (session.ended_at === null || this.#done) return false;
+    if (session.ended_at === null || this.#phase.name === 'left') return false;
     const id = shortId(session.id);
     this.#note(this.#o.style.bold(endText(session, session.end_reason)));
     this.#note(this.#o.style.dim(`Continue it with \`vibes sessions resume ${id}\`.`));
-    this.#gone = true;
-    this.#leave(this.#o.mode === 'attach' ? 0 : 1);
+    this.#leave(this.#o.mode === 'attach' ? 0 : 1, 'gone');
     return true;
   }
 
@@ -358,7 +358,7 @@ class SessionConsole {
   #line(raw: string): void {
     this.#promptShown = false;
     const line = raw.trim();
-    if (this.#done || (line === '' && !this.#answering?.awaitingFeedback)) {
+    if (this.#phase.name === 'left' || (line === '' && !this.#answering?.awaitingFeedback)) {
       this.#showPrompt();
       return;
     }
@@ -488,7 +488,7 @@ class SessionConsole {
   }
 
   #interrupt(): void {
-    if (this.#done) return;
+    if (this.#phase.name === 'left') return;
     if (this.#leaveArmed) {
       this.#note(this.#o.style.dim('vibes: leaving the session'));
       this.#leave(this.#tracker.lastTurnOk === false || this.#tracker.busy ? 1 : 0);
@@ -506,41 +506,42 @@ class SessionConsole {
   }
 
   #endOfInput(): void {
-    if (this.#done) return;
+    if (this.#phase.name === 'left') return;
     if (this.#o.mode === 'attach') {
       // A pipe that ends means nothing more to type; keep watching. A terminal's Ctrl-D means leave.
       if (this.#interactive) this.#leave(0);
       return;
     }
-    this.#inputClosed = true;
+    // `vibes claude` has no history to print: it is live before its input can end.
+    this.#phase = { name: 'draining' };
     this.#checkDone();
   }
 
   /** `vibes claude` with its input at an end leaves once every turn it asked for is over. */
   #checkDone(): void {
-    if (this.#done || !this.#ready || !this.#inputClosed || !this.#tracker.settled) return;
+    if (this.#phase.name !== 'draining' || !this.#tracker.settled) return;
     this.#leave(this.#tracker.lastTurnOk === false ? 1 : 0);
   }
 
   /**
    * Leaving on purpose (Ctrl-D, end of input, Ctrl-C twice, the session over) takes this terminal
    * off the session at once: ownership passes on now, not after the grace meant for dropped links.
+   * `gone`: the session is off the live list already (removed, or ended while the server was away).
    */
-  #leave(code: number): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.#printer.endLine();
+  #leave(code: number, session: 'held' | 'gone' = 'held'): void {
+    if (this.#phase.name === 'left') return;
+    this.#phase = { name: 'left' };
+    this.#printer.flush();
     for (const cleanup of this.#cleanups) cleanup();
     this.#rl?.close();
     this.#stdin.destroy();
-    void this.#release().finally(() => {
+    void (session === 'gone' ? Promise.resolve() : this.#release()).finally(() => {
       this.#o.stream.close();
       this.#finish?.(code);
     });
   }
 
   async #release(): Promise<void> {
-    if (this.#gone) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, RELEASE_TIMEOUT_MS);
@@ -555,7 +556,7 @@ class SessionConsole {
   }
 
   #showPrompt(): void {
-    if (!this.#interactive || this.#done || !this.#ready || this.#inputClosed) return;
+    if (!this.#interactive || this.#phase.name !== 'live') return;
     const decision = this.#tracker.oldestPending();
     const label = decision
       ? this.#o.style.yellow(this.#answering?.awaitingFeedback ? 'feedback › ' : promptFor(decision, this.#answering?.questionIndex ?? 0))

@@ -29,8 +29,8 @@ export function ownerLabel(session: SessionInfo): 'you' | 'other' {
   return session.is_owner || session.owner_id.startsWith(cliClientPrefix()) ? 'you' : 'other';
 }
 
-/** What a row calls a session: its name, else its first prompt's first line (the server's title). */
-const titleCell = (session: SessionInfo) => truncate(session.title, 32);
+/** What a row calls a session: its name, else its first prompt's first line (the server's title); ◆ marks a pin. */
+const titleCell = (session: SessionInfo) => truncate(`${session.pinned ? '◆ ' : ''}${session.title}`, 32);
 const projectCell = (session: SessionInfo) => truncate(session.project || '-', 16);
 
 /** `machines`: whether to show the MACHINE column (default: when the sessions say their machine). */

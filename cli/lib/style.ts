@@ -1,5 +1,6 @@
 import { styleText } from 'node:util';
-import { terminalText } from './terminal-text.ts';
+import { terminalText, withoutEscapes } from './terminal-text.ts';
+import { clip } from '../../lib/protocol/text.ts';
 
 /** Colours only for a terminal that wants them: NO_COLOR, a pipe or TERM=dumb turn them off. */
 export function colorsWanted(
@@ -15,6 +16,8 @@ export interface Style {
   readonly enabled: boolean;
   bold(text: string): string;
   dim(text: string): string;
+  italic(text: string): string;
+  underline(text: string): string;
   red(text: string): string;
   green(text: string): string;
   yellow(text: string): string;
@@ -24,7 +27,7 @@ export interface Style {
 }
 
 type StyleName = Exclude<keyof Style, 'enabled'>;
-const NAMES: readonly StyleName[] = ['bold', 'dim', 'red', 'green', 'yellow', 'blue', 'cyan', 'magenta'];
+const NAMES: readonly StyleName[] = ['bold', 'dim', 'italic', 'underline', 'red', 'green', 'yellow', 'blue', 'cyan', 'magenta'];
 
 /** Node's own ANSI styling; whether to colour at all is decided once, by colorsWanted (or the caller). */
 export function makeStyle(enabled = colorsWanted()): Style {
@@ -34,9 +37,24 @@ export function makeStyle(enabled = colorsWanted()): Style {
 
 /** Width on screen: without colour codes, and without what terminalText will drop. */
 export function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return terminalText(text).replace(/\u001b\[[0-9;]*m/g, '').length;
+  return displayWidth(withoutEscapes(text));
 }
+
+/** Columns a plain string takes: wide East Asian characters and emoji take two, combining marks none. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += zeroWidth(char) ? 0 : WIDE.test(char) ? 2 : 1;
+  return width;
+}
+
+/** Combining marks, zero-width spaces and joiners, and the variation selectors that pick text or emoji. */
+function zeroWidth(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return /^\p{M}$/u.test(char) || (code >= 0x200b && code <= 0x200d) || code === 0xfe0e || code === 0xfe0f;
+}
+
+const WIDE =
+  /^[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]$/u;
 
 export function padEnd(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - visibleLength(text)));
@@ -44,6 +62,5 @@ export function padEnd(text: string, width: number): string {
 
 /** At most `max` characters as shown: a cut never splits what terminalText drops, so it is dropped first. */
 export function truncate(text: string, max: number): string {
-  const shown = terminalText(text);
-  return shown.length <= max ? shown : `${shown.slice(0, Math.max(0, max - 1))}…`;
+  return clip(terminalText(text), max);
 }

@@ -4,8 +4,8 @@
  * move the cursor over what was printed, retitle the window or write the clipboard (OSC 52).
  */
 
-/** The SGR parameters Style (node's styleText) writes: bold, dim, six colours and their resets. */
-const OWN_SGR = new Set(['1', '2', '22', '31', '32', '33', '34', '35', '36', '39']);
+/** The SGR parameters Style (node's styleText) writes: bold, dim, italic, underline, six colours and their resets. */
+const OWN_SGR = new Set(['1', '2', '22', '3', '23', '4', '24', '31', '32', '33', '34', '35', '36', '39']);
 
 // One pattern, tried left to right: string sequences (OSC, DCS, SOS, PM, APC) ended by BEL or ST,
 // CSI sequences, other escapes, then single characters no terminal should get from a server:
@@ -21,6 +21,12 @@ const UNSAFE =
  */
 export function terminalText(text: string): string {
   return text.replace(UNSAFE, (match) => (match === '\r\n' ? '\n' : ownColour(match) ? match : ''));
+}
+
+/** `text` with no control sequence at all, not even a colour: what is laid out before this CLI styles it. */
+export function withoutEscapes(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return terminalText(text).replace(/\u001b\[[0-9;]*m/g, '');
 }
 
 function ownColour(sequence: string): boolean {

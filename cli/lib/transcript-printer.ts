@@ -1,11 +1,13 @@
+import { MarkdownStream, type MarkdownPiece } from '../../lib/client/shared/markdown-stream.ts';
 import { REMOVAL_TEXT, attachmentLabel, stateLook } from '../../lib/client/shared/labels.ts';
-import { summarizeInput } from '../../lib/client/shared/tool-input.ts';
-import type { RemovalReason, SessionInfo, TodoList, TranscriptEvent } from '../../lib/protocol/index.ts';
+import { resultText, summarizeInput, todosOf } from '../../lib/protocol/tool-input.ts';
+import type { RemovalReason, SessionInfo, TranscriptEvent } from '../../lib/protocol/index.ts';
 import { CLAUDE_CLIENT_ID } from '../../lib/protocol/rules.ts';
 import { decisionLines, diffLines, modeLabel, todoLines, type Decision } from './decision-view.ts';
 import { shortId } from './ids.ts';
 import type { Style } from './style.ts';
 import { truncate } from './style.ts';
+import { markdownLines, markdownText } from './terminal-markdown.ts';
 
 export interface PrinterOptions {
   style: Style;
@@ -13,6 +15,8 @@ export interface PrinterOptions {
   /** This process's client id: its own input is already on screen in a terminal. */
   ownClientId?: string;
   echoOwnInput: boolean;
+  /** On a terminal: Claude's text is laid out as Markdown, this many columns wide; else printed as written. */
+  markdownWidth?: () => number;
 }
 
 /**
@@ -26,6 +30,8 @@ export class TranscriptPrinter {
   /** Tool calls whose diff the request already showed: their result need not show it again. */
   readonly #diffShownFor = new Set<string>();
   #lineOpen = false;
+  /** Messages being streamed as Markdown: what their text has completed so far is on screen. */
+  readonly #markdown = new Map<string, MarkdownStream>();
 
   constructor(options: PrinterOptions) {
     this.#options = options;
@@ -47,12 +53,23 @@ export class TranscriptPrinter {
       case 'text_delta':
         if (this.#streamed.has(`skip:${event.message_id}`)) return;
         this.#streamed.add(event.message_id);
+        if (this.#options.markdownWidth) {
+          const stream = this.#markdown.get(event.message_id) ?? new MarkdownStream();
+          this.#markdown.set(event.message_id, stream);
+          this.#print(stream.push(event.text));
+          return;
+        }
         this.#options.write(event.text);
         this.#lineOpen = !event.text.endsWith('\n');
         return;
       case 'text':
         if (this.#streamed.has(event.message_id)) {
-          this.endLine();
+          this.flush();
+          return;
+        }
+        if (this.#options.markdownWidth) {
+          this.flush();
+          for (const line of markdownText(event.text, this.#options.style, this.#options.markdownWidth())) this.#options.write(`${line}\n`);
           return;
         }
         this.line(event.text.replace(/\n+$/, ''));
@@ -71,8 +88,7 @@ export class TranscriptPrinter {
       case 'tool_use':
         this.line(`${s.magenta('●')} ${s.bold(event.name)}${s.dim(`(${truncate(summarizeInput(event.name, event.input), 120)})`)}`);
         if (event.name === 'TodoWrite' && !event.parent_tool_use_id) {
-          const todos = todoListOf(event.input);
-          if (todos) for (const line of todoLines(todos, s)) this.line(`  ${line}`);
+          for (const line of todoLines(todosOf(event.input), s)) this.line(`  ${line}`);
         }
         return;
       case 'tool_result': {
@@ -137,7 +153,7 @@ export class TranscriptPrinter {
     if (this.#shownRequests.has(request.request_id)) return;
     this.#shownRequests.add(request.request_id);
     if (request.display.type === 'diff' && request.tool_use_id) this.#diffShownFor.add(request.tool_use_id);
-    for (const line of decisionLines(request, this.#options.style)) this.line(line);
+    for (const line of decisionLines(request, this.#options.style, this.#options.markdownWidth?.())) this.line(line);
   }
 
   removed(reason: RemovalReason): void {
@@ -155,44 +171,30 @@ export class TranscriptPrinter {
   }
 
   line(text: string): void {
-    this.endLine();
+    this.flush();
     this.#options.write(`${text}\n`);
   }
 
+  /** Ends what is being printed: the Markdown still held back (its last line, a table), and the open line. */
+  flush(): void {
+    for (const [id, stream] of this.#markdown) {
+      this.#markdown.delete(id);
+      this.#print(stream.end());
+    }
+    this.endLine();
+  }
+
+  /** Before a prompt: held Markdown waits for the rest of its block, only a raw line is ended. */
   endLine(): void {
     if (!this.#lineOpen) return;
     this.#lineOpen = false;
     this.#options.write('\n');
   }
+
+  #print(pieces: readonly MarkdownPiece[]): void {
+    const width = this.#options.markdownWidth?.() ?? 80;
+    for (const line of markdownLines(pieces, this.#options.style, width)) this.#options.write(`${line}\n`);
+  }
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-/** A TodoWrite input as a list, counted. */
-function todoListOf(input: unknown): TodoList | null {
-  const todos = (input as { todos?: unknown } | null)?.todos;
-  if (!Array.isArray(todos)) return null;
-  const items = todos.flatMap((raw: unknown): TodoList['items'] => {
-    const item = raw as { content?: unknown; status?: unknown; activeForm?: unknown } | null;
-    if (typeof item?.content !== 'string' || (item.status !== 'pending' && item.status !== 'in_progress' && item.status !== 'completed'))
-      return [];
-    return [
-      { content: item.content, status: item.status, active_form: typeof item.activeForm === 'string' ? item.activeForm : item.content },
-    ];
-  });
-  return { items, completed: items.filter((item) => item.status === 'completed').length, total: items.length, tool_use_id: '' };
-}
-
-function resultText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((block: unknown) =>
-        block && typeof block === 'object' && typeof (block as { text?: unknown }).text === 'string'
-          ? (block as { text: string }).text
-          : '',
-      )
-      .join('\n');
-  }
-  return content === undefined || content === null ? '' : JSON.stringify(content);
-}

@@ -11,6 +11,7 @@ import { readLastServe } from '../../lib/local/server-record.ts';
 import { isLoopbackHost } from '../../lib/protocol/rules.ts';
 import { newCliClientId, readToken, resolveTarget, type Target } from './locate.ts';
 import { answers, startDetached } from './server-control.ts';
+import { cliApi } from './api.ts';
 import { BaseCommand } from './base-command.ts';
 import { UserError } from './user-error.ts';
 
@@ -63,34 +64,18 @@ export abstract class VibesCommand extends BaseCommand {
     return use(await this.client(flags));
   }
 
-  protected async client(flags: { url?: string; autostart?: boolean }, clientId?: string): Promise<ApiClient> {
-    const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([
-      import('../../lib/client/node/api-client.ts'),
-      import('../../lib/client/node/node-http-fetch.ts'),
-    ]);
-    // Answers are trusted, as the dashboard trusts them: checking them would load zod and every
-    // schema of the protocol, about half of what a quick command costs to start.
-    return new ApiClient({
-      baseUrl: this.target(flags.url).url,
-      token: readToken(),
-      fetch: nodeHttpFetch,
-      checkAnswers: false,
-      ...(clientId ? { clientId } : {}),
-    });
+  protected client(flags: { url?: string; autostart?: boolean }, clientId?: string): Promise<ApiClient> {
+    return cliApi(this.target(flags.url).url, clientId);
   }
 
   /** Opens the event stream as a fresh CLI client (the id is this process's), after reaching the server. */
   protected async stream(flags: { url?: string; autostart?: boolean }): Promise<{ stream: EventStream; api: ApiClient }> {
     await this.reachServer(flags);
-    const [{ ApiClient }, { EventStream }] = await Promise.all([
-      import('../../lib/client/node/api-client.ts'),
-      import('../../lib/client/node/event-stream.ts'),
-    ]);
+    const { EventStream } = await import('../../lib/client/node/event-stream.ts');
     const { url } = this.target(flags.url);
     const token = readToken();
     const stream = await EventStream.open({ baseUrl: url, clientId: newCliClientId(), ...(token ? { token } : {}) });
-    const api = new ApiClient({ baseUrl: url, clientId: stream.clientId, ...(token ? { token } : {}) });
-    return { stream, api };
+    return { stream, api: await cliApi(url, stream.clientId) };
   }
 
   /**
@@ -177,9 +162,9 @@ export function explain(error: Error, target: Target | undefined): Error {
   }
   if (code === 'NOT_FOUND') return new UserError(`${error.message}. Run \`vibes sessions list\` to see the active sessions.`, code);
   if (code === 'BYPASS_NOT_ALLOWED') return new UserError(error.message, code);
-  if (code) return new UserError(`The server said ${code}: ${error.message}`, code);
+  if (code && code !== 'NETWORK') return new UserError(`The server said ${code}: ${error.message}`, code);
   const cause = (error as { cause?: { code?: string } }).cause;
-  if (target && (refused(error) || cause?.code === 'ECONNRESET' || error.message === 'fetch failed')) {
+  if (target && (code === 'NETWORK' || refused(error) || cause?.code === 'ECONNRESET' || error.message === 'fetch failed')) {
     return new UserError(
       `Lost the vibes server at ${target.url} (${cause?.code ?? error.message}). Is it still running? \`vibes serve status\` tells.`,
       'UNREACHABLE',

@@ -1,5 +1,6 @@
 import type { StoredAttachment } from './attachments/store.ts';
 import type { ContextUsage, ModelOption, PermissionBehavior, PermissionMode, SlashCommand, TranscriptEvent } from '../protocol/index.ts';
+import type { TodoList } from '../protocol/decisions.ts';
 
 /** What an agent reports; the session turns these into transcript entries and states. */
 export type AgentEvent =
@@ -12,6 +13,8 @@ export type AgentEvent =
   | { type: 'permission_mode'; mode: PermissionMode }
   /** How full the context window is now (after a turn), as Claude counts it. */
   | { type: 'context'; context: ContextUsage }
+  /** Claude wrote its todo list anew (the main agent's, not a subagent's). */
+  | { type: 'todos'; todos: TodoList }
   /** The agent's process is gone; `failure` is null when it ended cleanly. */
   | { type: 'exited'; failure: string | null };
 
@@ -58,8 +61,9 @@ export interface Agent {
   /**
    * `messageId`: the uuid the message goes with, which its file checkpoint is kept under.
    * `attachments`: files and images sent with it, read from disk as it leaves.
+   * `context`: what Claude is told beside this prompt, outside the user's text (lib/core/reader-context.ts).
    */
-  send(content: string, messageId: string, attachments?: readonly StoredAttachment[]): void;
+  send(content: string, messageId: string, attachments?: readonly StoredAttachment[], context?: string | null): void;
   /** Puts the files Claude's edit tools changed back as they were before message `messageId`. */
   rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome>;
   answerPermission(requestId: string, answer: PermissionAnswer): void;

@@ -21,6 +21,8 @@ export interface DeviceRecord {
   address: string;
   /** The device whose pairing code this one signed in with; null when the token holder made it. */
   pairedBy: string | null;
+  /** Input from it tells Claude the user is on a phone (issue 29); a new device starts without. */
+  tellClaudeOnPhone?: boolean;
 }
 
 /** Where the push service takes notifications for one device (Web Push); at most one per device. */
@@ -48,6 +50,8 @@ export interface DeviceStore {
   insertDevice(device: DeviceRecord): Promise<boolean>;
   findDeviceBySecretHash(secretHash: string): Promise<DeviceRecord | undefined>;
   touchDevice(id: string, lastSeenAt: number, address: string): Promise<void>;
+  /** False when no such device is signed in. */
+  setTellClaudeOnPhone(id: string, on: boolean): Promise<boolean>;
   /** The most recently seen first. */
   listDevices(): Promise<DeviceRecord[]>;
   /** Removes the device and, transitively, the devices it paired; returns their ids (none when unknown). */
@@ -76,7 +80,7 @@ export class MemoryDeviceStore implements DeviceStore {
 
   async insertDevice(device: DeviceRecord): Promise<boolean> {
     if (device.pairedBy !== null && !this.#devices.has(device.pairedBy)) return false;
-    this.#devices.set(device.id, { ...device });
+    this.#devices.set(device.id, { ...device, tellClaudeOnPhone: false });
     return true;
   }
 
@@ -88,6 +92,12 @@ export class MemoryDeviceStore implements DeviceStore {
   async touchDevice(id: string, lastSeenAt: number, address: string): Promise<void> {
     const device = this.#devices.get(id);
     if (device) Object.assign(device, { lastSeenAt, address });
+  }
+
+  async setTellClaudeOnPhone(id: string, on: boolean): Promise<boolean> {
+    const device = this.#devices.get(id);
+    if (device) device.tellClaudeOnPhone = on;
+    return device !== undefined;
   }
 
   async listDevices(): Promise<DeviceRecord[]> {

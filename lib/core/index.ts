@@ -8,4 +8,5 @@ export * from './ownership.ts';
 export * from './session.ts';
 export * from './store.ts';
 export * from './devices.ts';
+export * from './reader-context.ts';
 export * from './attachments/store.ts';

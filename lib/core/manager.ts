@@ -7,6 +7,7 @@ import type {
   EndReason,
   InputSource,
   PermissionMode,
+  RecentProject,
   RemovalReason,
   SessionInfo,
   TranscriptEntry,
@@ -19,7 +20,7 @@ import { VibesError, notFound } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import type { ClientId } from './ownership.ts';
 import { Session } from './session.ts';
-import { untitled } from './summary.ts';
+import { projectOf, sessionTitle, titleFromPrompt, untitled } from './summary.ts';
 import { MemoryStore, type HistoryQuery, type SessionStore, type StoreWrite } from './store.ts';
 import { storedFields } from './store-rows.ts';
 import { WorkTracker } from './work/tracker.ts';
@@ -62,6 +63,8 @@ export interface CreateSessionOptions {
   /** The first instruction, sent as soon as the agent runs. */
   prompt?: string;
   source?: InputSource;
+  /** The first prompt was typed on a device that tells Claude it is a phone. */
+  onPhone?: boolean;
   /** The fake Claude answers instead of the real one. */
   demo?: boolean;
 }
@@ -71,6 +74,9 @@ export interface CreateSessionOptions {
  * other, so preparing one (its SQL, its JSON) never holds the event loop for long.
  */
 const MAX_EVENTS_PER_COMMIT = 1000;
+
+/** Recent working directories offered when starting a session. */
+const RECENT_PROJECTS = 12;
 
 /** Holds the live sessions: create, look up, query by client, and remove (ending the agent). */
 export class SessionManager {
@@ -141,7 +147,7 @@ export class SessionManager {
     this.#record({ type: 'session_updated', session: session.snapshot() });
     await session.start();
     if (options.prompt !== undefined && session.state === 'idle') {
-      session.sendInput(options.prompt, { clientId: options.ownerId, source: options.source ?? 'api' });
+      session.sendInput(options.prompt, { clientId: options.ownerId, source: options.source ?? 'api', onPhone: options.onPhone === true });
     }
     return session;
   }
@@ -170,6 +176,7 @@ export class SessionManager {
       const session = new Session({
         id: sessionId,
         name: stored.name,
+        pinned: stored.pinned,
         cwd: stored.cwd,
         model: stored.model,
         // A bypass the server no longer allows falls back to asking.
@@ -256,6 +263,63 @@ export class SessionManager {
     return (await this.#store.listEnded(query))
       .filter((snapshot) => !this.#sessions.has(snapshot.id))
       .map((snapshot) => sessionInfoFor(snapshot, clientId));
+  }
+
+  /** The working directories sessions ran in, the most recently active first. */
+  async recentProjects(limit = RECENT_PROJECTS): Promise<RecentProject[]> {
+    await this.flush();
+    return (await this.#store.recentProjects(limit)).map((use) => ({
+      cwd: use.cwd,
+      project: projectOf(use.cwd),
+      last_active_at: use.lastActiveAt,
+    }));
+  }
+
+  /**
+   * Names a session (null: back to the title from its first prompt). A live one needs the caller
+   * subscribed, as input and kill do, and every client hears of it; an ended one, which anyone
+   * may resume, is changed in the history.
+   */
+  async rename(sessionId: string, name: string | null, clientId: ClientId): Promise<SessionInfo> {
+    const live = this.#sessions.get(sessionId);
+    if (live) {
+      live.rename(name, clientId);
+      return live.infoFor(clientId);
+    }
+    const promptTitle = name === null ? await this.#promptTitleOf(sessionId) : null;
+    return this.#changeEnded(sessionId, clientId, (stored) => ({
+      ...stored,
+      name,
+      title: sessionTitle(name, promptTitle, sessionId),
+    }));
+  }
+
+  /** Pins a session to the top of the list, or unpins it; who may is as for rename. */
+  async setPinned(sessionId: string, pinned: boolean, clientId: ClientId): Promise<SessionInfo> {
+    const live = this.#sessions.get(sessionId);
+    if (live) {
+      live.setPinned(pinned, clientId);
+      return live.infoFor(clientId);
+    }
+    return this.#changeEnded(sessionId, clientId, (stored) => ({ ...stored, pinned }));
+  }
+
+  /** An ended session is only in the store: the change is written there and answered (no live list shows it). */
+  async #changeEnded(sessionId: string, clientId: ClientId, change: (stored: SessionSnapshot) => SessionSnapshot): Promise<SessionInfo> {
+    if (this.#resuming.has(sessionId)) throw new VibesError('INVALID_STATE', `Session ${sessionId} is being resumed: try again`);
+    const stored = await this.#store.getSession(sessionId);
+    if (!stored) throw notFound(sessionId);
+    const changed = change(stored);
+    await this.#store.write({ sessions: [changed] });
+    return sessionInfoFor(changed, clientId);
+  }
+
+  /** The title a session's first prompt gives it; null when it had none. */
+  async #promptTitleOf(sessionId: string): Promise<string | null> {
+    for (const { event } of await this.#storedEvents(sessionId)) {
+      if (event.type === 'user_input' && event.content !== '') return titleFromPrompt(event.content);
+    }
+    return null;
   }
 
   /**

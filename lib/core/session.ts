@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { gitBranch } from './git-branch.ts';
+import { firstLine } from '../protocol/text.ts';
+import { withTimeout } from './timeouts.ts';
 import { previewFromReply, projectOf, roundUsd, sessionTitle, titleFromPrompt } from './summary.ts';
 import {
   isTurnRunning,
@@ -28,7 +30,7 @@ import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.t
 import { SessionOwnership, type ClientId } from './ownership.ts';
 import { PendingDecisions } from './pending-decisions.ts';
 import { requireModeAllowed } from './permission-modes.ts';
-import { todoListFrom } from './todos.ts';
+import { promptContext } from './reader-context.ts';
 import { editedPath } from './work/turns.ts';
 import { changedBetween, WorkTracker } from './work/tracker.ts';
 
@@ -49,6 +51,8 @@ export type OwnershipView = Pick<
 export interface SessionInit {
   id: string;
   name: string | null;
+  /** Listed first; false when not given. */
+  pinned?: boolean;
   cwd: string;
   model: string | null;
   /** `default` when not given. */
@@ -98,6 +102,8 @@ export type RewindResult = Omit<RewindResponse, 'session'>;
 export interface InputOrigin {
   clientId: ClientId;
   source: InputSource;
+  /** Typed on a device whose owner asked that Claude be told it is a phone. */
+  onPhone?: boolean;
 }
 
 /** One Claude Code session: its state machine, transcript, ownership and pending permissions. */
@@ -107,15 +113,14 @@ export class Session {
   readonly createdAt: number;
   readonly demo: boolean;
   readonly node: string | null;
-  readonly #name: string | null;
+  #name: string | null;
+  #pinned: boolean;
   readonly #ownership: SessionOwnership;
   readonly #decisions: PendingDecisions;
   /** Between a prompt and its turn_complete; a background subagent may still ask after it. */
   #turnOpen = false;
-  /** ExitPlanMode calls' plans by tool call: Claude Code may leave the plan out of the request. */
-  readonly #plansInCalls = new Map<string, string>();
   readonly #allowBypass: boolean;
-  readonly #queue: { content: string; messageId: string; attachments: StoredAttachment[] }[] = [];
+  readonly #queue: { content: string; messageId: string; attachments: StoredAttachment[]; context: string | null }[] = [];
   readonly #attachments: AttachmentStore | null;
   readonly #publish: (event: CoreEvent) => void;
   readonly #onAgentExited: (session: Session, failure: string | null) => void;
@@ -161,6 +166,7 @@ export class Session {
     this.demo = init.demo ?? false;
     this.node = init.node ?? null;
     this.#name = init.name;
+    this.#pinned = init.pinned ?? false;
     this.#model = init.model;
     this.#allowBypass = init.allowBypass ?? false;
     this.#decisions = new PendingDecisions({ allowBypass: this.#allowBypass });
@@ -245,6 +251,7 @@ export class Session {
       changes: this.#changes,
       start_commit: this.#startCommit,
       context: this.#context,
+      pinned: this.#pinned,
     };
   }
 
@@ -277,6 +284,8 @@ export class Session {
    */
   restore(entries: Iterable<TranscriptEntry>): void {
     for (const { seq, event } of entries) {
+      // A named session's stored title is its name: the prompt's comes back should the name be cleared.
+      if (event.type === 'user_input' && event.content !== '') this.#promptTitle ??= titleFromPrompt(event.content);
       if (event.type === 'user_input' && event.message_id) {
         this.#messages.push({ id: event.message_id, seq, content: event.content, otherFiles: [] });
       } else if (event.type === 'turn_complete' && event.changed_files) {
@@ -309,11 +318,12 @@ export class Session {
       ...(attachments.length > 0 ? { attachments: attachments.map(({ path: _path, ...attachment }) => attachment) } : {}),
     });
     this.#messages.push({ id: messageId, seq, content, otherFiles: [] });
+    const context = promptContext(content, origin.onPhone === true);
     if (queued) {
-      this.#queue.push({ content, messageId, attachments });
+      this.#queue.push({ content, messageId, attachments, context });
       this.#publishUpdate();
     } else {
-      this.#beginTurn(content, messageId, attachments);
+      this.#beginTurn(content, messageId, attachments, context);
     }
   }
 
@@ -353,6 +363,20 @@ export class Session {
     requireModeAllowed(mode, this.#allowBypass);
     const now = await this.#agent.setPermissionMode(mode);
     this.#onPermissionMode(now, origin);
+  }
+
+  /** Gives the session the name it is shown by; null goes back to the title from its first prompt. */
+  rename(name: string | null, clientId: ClientId): void {
+    this.#requireSubscribed(clientId);
+    this.#name = name;
+    this.#publishUpdate();
+  }
+
+  /** Keeps the session at the top of every client's list, or lets it go back to its place. */
+  setPinned(pinned: boolean, clientId: ClientId): void {
+    this.#requireSubscribed(clientId);
+    this.#pinned = pinned;
+    this.#publishUpdate();
   }
 
   /** Switches the model for the next requests Claude makes. */
@@ -438,7 +462,7 @@ export class Session {
   }
 
   #afterRewind(message: SentMessage, files: string[]): void {
-    const firstLine = message.content.split('\n', 1)[0]?.slice(0, 120) ?? '';
+    const headline = firstLine(message.content, 120);
     const restored =
       files.length === 0
         ? 'no file needed restoring'
@@ -446,12 +470,12 @@ export class Session {
     this.#append({
       type: 'system',
       subtype: REWIND_SUBTYPE,
-      text: `Files rewound to before "${firstLine}": ${restored}`,
+      text: `Files rewound to before "${headline}": ${restored}`,
       to_message_id: message.id,
       files,
     });
     this.#rewindNote =
-      `[vibes: the user rewound the files to how they were before their message "${firstLine}".` +
+      `[vibes: the user rewound the files to how they were before their message "${headline}".` +
       (files.length === 0 ? '' : ` Restored: ${files.join(', ')}.`) +
       ' Edits made since then by your edit tools are undone (changes made by shell commands are not). Read a file again before editing it.]';
     this.work?.touched();
@@ -541,6 +565,10 @@ export class Session {
         this.#context = event.context;
         this.#publishUpdate();
         return;
+      case 'todos':
+        this.#todos = event.todos;
+        this.#publishUpdate();
+        return;
       case 'exited':
         this.#onAgentExit(event.failure);
         return;
@@ -550,9 +578,9 @@ export class Session {
   #onTranscriptEvent(event: TranscriptEvent): void {
     switch (event.type) {
       case 'permission_request': {
-        const decision = this.#withPlanFromCall(event);
-        this.#decisions.add({ ...omitType(decision), requested_at: this.#nowSeconds() });
-        this.#append(decision);
+        const { type: _type, ...decision } = event;
+        this.#decisions.add({ ...decision, requested_at: this.#nowSeconds() });
+        this.#append(event);
         this.#transition('waiting_permission');
         this.#publishUpdate();
         return;
@@ -582,18 +610,10 @@ export class Session {
         this.#noteToolEvent(event);
         this.work?.touched();
         return;
-      case 'tool_use': {
+      case 'tool_use':
         this.#append(event);
         this.#noteToolEvent(event);
-        const input = event.input as { plan?: unknown } | null;
-        if (event.name === 'ExitPlanMode' && typeof input?.plan === 'string') this.#plansInCalls.set(event.tool_use_id, input.plan);
-        const todos = event.name === 'TodoWrite' && !event.parent_tool_use_id ? todoListFrom(event.tool_use_id, event.input) : null;
-        if (todos) {
-          this.#todos = todos;
-          this.#publishUpdate();
-        }
         return;
-      }
       case 'text':
         this.#append(event);
         if (!event.parent_tool_use_id) {
@@ -607,13 +627,6 @@ export class Session {
       default:
         this.#append(event);
     }
-  }
-
-  #withPlanFromCall<T extends Extract<TranscriptEvent, { type: 'permission_request' }>>(event: T): T {
-    if (event.display.type !== 'plan' || event.display.plan !== '' || !event.tool_use_id) return event;
-    const plan = this.#plansInCalls.get(event.tool_use_id);
-    this.#plansInCalls.delete(event.tool_use_id);
-    return plan === undefined ? event : { ...event, display: { ...event.display, plan } };
   }
 
   /** A mode Claude reported (origin null) or a client set; noted in the transcript when it changed. */
@@ -648,7 +661,7 @@ export class Session {
     this.#releaseTurnWaiters();
   }
 
-  #beginTurn(content: string, messageId: string, attachments: StoredAttachment[] = []): void {
+  #beginTurn(content: string, messageId: string, attachments: StoredAttachment[] = [], context: string | null = null): void {
     this.#turnOpen = true;
     this.#transition('processing');
     this.#publishUpdate();
@@ -666,12 +679,12 @@ export class Session {
     }
     const note = this.#rewindNote;
     this.#rewindNote = null;
-    this.#agent.send(note === null ? content : `${note}\n\n${content}`, messageId, attachments);
+    this.#agent.send(note === null ? content : `${note}\n\n${content}`, messageId, attachments, context);
   }
 
   #sendNextQueued(): void {
     const next = this.#queue.shift();
-    if (next !== undefined) this.#beginTurn(next.content, next.messageId, next.attachments);
+    if (next !== undefined) this.#beginTurn(next.content, next.messageId, next.attachments, next.context);
   }
 
   /** Edit tools: the file a call writes, and on its result, that this session's tools wrote it. */
@@ -804,28 +817,6 @@ interface SentMessage {
   content: string;
   /** Files git saw change during its turn that no edit tool of the session wrote: undo cannot restore them. */
   otherFiles: string[];
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out')), ms);
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
-function omitType<T extends { type: string }>(event: T): Omit<T, 'type'> {
-  const { type: _type, ...rest } = event;
-  return rest;
 }
 
 function changedBy(source: InputSource): string {

@@ -2,10 +2,18 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EndReason, TranscriptEntry, TranscriptEvent } from '../protocol/index.ts';
-import { deviceOf, pushSubscriptionOf, snapshotOf, type DeviceRow, type PushSubscriptionRow, type SessionRow } from './store-rows.ts';
+import {
+  deviceOf,
+  filterConditions,
+  pushSubscriptionOf,
+  snapshotOf,
+  type DeviceRow,
+  type PushSubscriptionRow,
+  type SessionRow,
+} from './store-rows.ts';
 import { newDeviceCookieId, type DeviceRecord, type DeviceStore, type PushSubscriptionRecord } from './devices.ts';
 import type { SessionSnapshot } from './events.ts';
-import type { HistoryQuery, SessionStore, StoreWrite } from './store.ts';
+import type { HistoryQuery, ProjectUse, SessionStore, StoreWrite } from './store.ts';
 
 /**
  * Forward migrations, run in order at open; `PRAGMA user_version` records how many have run.
@@ -72,6 +80,10 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   // The commit the session started on: its changes are counted against it, also after a resume.
   `ALTER TABLE sessions ADD COLUMN start_commit TEXT;`,
+  // Pinned sessions are listed first, on every device.
+  `ALTER TABLE sessions ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;`,
+  // A device's own preference: input from it tells Claude the user is on a phone (issue 29).
+  `ALTER TABLE devices ADD COLUMN tell_claude_on_phone INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Events per INSERT statement: one statement with many rows costs far less per row than one per row. */
@@ -80,6 +92,7 @@ const ROWS_PER_INSERT = 64;
 interface SqliteSessionRow extends SessionRow {
   key?: number;
   demo: number;
+  pinned: number;
 }
 
 interface EventRow {
@@ -105,7 +118,9 @@ export class SqliteStore implements SessionStore {
   readonly #keys = new Map<string, number>();
   readonly #endSession: Database.Statement;
   readonly #getSession: Database.Statement<[string], SqliteSessionRow>;
-  readonly #listEnded: Database.Statement<[number, number], SqliteSessionRow>;
+  /** The history's statements by their SQL: one per combination of filters asked for. */
+  readonly #listEnded = new Map<string, Database.Statement<[Record<string, string | number>], SqliteSessionRow>>();
+  readonly #recentProjects: Database.Statement<[number], { cwd: string; last_active_at: number }>;
   readonly #readEvents: Database.Statement<[string, number, number], EventRow>;
   readonly #lastSeq: Database.Statement<[string], { seq: number | null }>;
   readonly #reopen: Database.Statement;
@@ -133,14 +148,15 @@ export class SqliteStore implements SessionStore {
     this.devices = new SqliteDeviceStore(this.#db);
 
     this.#upsertSession = this.#db.prepare(`
-      INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo, title, preview, git_branch, start_commit)
-      VALUES (@id, @name, @state, @owner_id, @created_at, @last_activity_at, @cwd, @model, @permission_mode, @todos, @cost_usd, @claude_session_id, @failure, @demo, @title, @preview, @git_branch, @start_commit)
+      INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo, title, preview, git_branch, start_commit, pinned)
+      VALUES (@id, @name, @state, @owner_id, @created_at, @last_activity_at, @cwd, @model, @permission_mode, @todos, @cost_usd, @claude_session_id, @failure, @demo, @title, @preview, @git_branch, @start_commit, @pinned)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
         last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
         permission_mode = excluded.permission_mode, todos = excluded.todos,
         cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure,
-        title = excluded.title, preview = excluded.preview, git_branch = excluded.git_branch, start_commit = excluded.start_commit
+        title = excluded.title, preview = excluded.preview, git_branch = excluded.git_branch, start_commit = excluded.start_commit,
+        pinned = excluded.pinned
       RETURNING key`);
     const insert = 'INSERT OR IGNORE INTO events (session_key, seq, at, type, data) VALUES ';
     this.#insertEvent = this.#db.prepare(`${insert}(?, ?, ?, ?, ?)`);
@@ -150,8 +166,8 @@ export class SqliteStore implements SessionStore {
       UPDATE sessions SET ended_at = ?, end_reason = ?, state = CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END
       WHERE id = ? AND ended_at IS NULL`);
     this.#getSession = this.#db.prepare('SELECT * FROM sessions WHERE id = ?');
-    this.#listEnded = this.#db.prepare(
-      'SELECT * FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ? ORDER BY ended_at DESC, created_at DESC, id LIMIT ?',
+    this.#recentProjects = this.#db.prepare(
+      'SELECT cwd, MAX(last_activity_at) AS last_active_at FROM sessions GROUP BY cwd ORDER BY last_active_at DESC, cwd LIMIT ?',
     );
     this.#readEvents = this.#db.prepare(
       'SELECT seq, at, data FROM events WHERE session_key = (SELECT key FROM sessions WHERE id = ?) AND seq > ? ORDER BY seq LIMIT ?',
@@ -211,7 +227,20 @@ export class SqliteStore implements SessionStore {
   }
 
   async listEnded(query: HistoryQuery): Promise<SessionSnapshot[]> {
-    return this.#listEnded.all(query.before ?? Number.MAX_SAFE_INTEGER, query.limit).map(snapshotOf);
+    const values: Record<string, string | number> = { before: query.before ?? Number.MAX_SAFE_INTEGER, limit: query.limit };
+    const conditions = filterConditions(query.filter, (value) => {
+      const name = `p${Object.keys(values).length}`;
+      values[name] = value;
+      return `@${name}`;
+    });
+    const sql = `SELECT * FROM sessions WHERE ended_at IS NOT NULL AND ended_at < @before ${conditions.map((condition) => `AND ${condition} `).join('')}ORDER BY ended_at DESC, created_at DESC, id LIMIT @limit`;
+    let statement = this.#listEnded.get(sql);
+    if (!statement) this.#listEnded.set(sql, (statement = this.#db.prepare(sql)));
+    return statement.all(values).map(snapshotOf);
+  }
+
+  async recentProjects(limit: number): Promise<ProjectUse[]> {
+    return this.#recentProjects.all(limit).map((row) => ({ cwd: row.cwd, lastActiveAt: row.last_active_at }));
   }
 
   async readEvents(sessionId: string, after: number, limit: number): Promise<TranscriptEntry[]> {
@@ -296,6 +325,7 @@ function sessionParams(snapshot: SessionSnapshot): Omit<SqliteSessionRow, 'ended
     preview: snapshot.preview,
     git_branch: snapshot.git_branch,
     start_commit: snapshot.start_commit,
+    pinned: snapshot.pinned ? 1 : 0,
   };
 }
 
@@ -308,6 +338,7 @@ class SqliteDeviceStore implements DeviceStore {
   readonly #list: Database.Statement<[], DeviceRow>;
   readonly #delete: Database.Statement<[string], { id: string }>;
   readonly #deleteAll: Database.Statement;
+  readonly #setPhone: Database.Statement<[number, string]>;
   readonly #deleteSeenBefore: Database.Statement;
   readonly #saveSubscription: Database.Statement;
   readonly #deleteSubscriptionEndpoint: Database.Statement;
@@ -327,6 +358,7 @@ class SqliteDeviceStore implements DeviceStore {
     );
     this.#bySecret = db.prepare('SELECT * FROM devices WHERE secret_hash = ?');
     this.#touch = db.prepare('UPDATE devices SET last_seen_at = ?, address = ? WHERE id = ?');
+    this.#setPhone = db.prepare('UPDATE devices SET tell_claude_on_phone = ? WHERE id = ?');
     this.#list = db.prepare('SELECT * FROM devices ORDER BY last_seen_at DESC, id');
     this.#delete = db.prepare(
       `WITH RECURSIVE paired (id) AS (SELECT id FROM devices WHERE id = ? UNION SELECT devices.id FROM devices JOIN paired ON devices.paired_by = paired.id)
@@ -354,6 +386,10 @@ class SqliteDeviceStore implements DeviceStore {
 
   async insertDevice(device: DeviceRecord): Promise<boolean> {
     return this.#insert.run(device).changes > 0;
+  }
+
+  async setTellClaudeOnPhone(id: string, on: boolean): Promise<boolean> {
+    return this.#setPhone.run(on ? 1 : 0, id).changes > 0;
   }
 
   async findDeviceBySecretHash(secretHash: string): Promise<DeviceRecord | undefined> {

@@ -1,4 +1,4 @@
-import type { EndReason, NotificationKind, PermissionMode, SessionState, TodoList } from '../protocol/index.ts';
+import type { EndReason, NotificationKind, PermissionMode, SessionFilter, SessionState, TodoList } from '../protocol/index.ts';
 import type { DeviceRecord, PushSubscriptionRecord } from './devices.ts';
 import type { SessionSnapshot } from './events.ts';
 import { projectOf, untitled } from './summary.ts';
@@ -29,6 +29,8 @@ export interface SessionRow {
   node?: string;
   /** HEAD when the session started; null outside git (absent in rows from before it was kept). */
   start_commit?: string | null;
+  /** SQLite: 0 or 1; absent in rows from before pins. */
+  pinned?: number | boolean;
 }
 
 export function snapshotOf(row: SessionRow): SessionSnapshot {
@@ -60,7 +62,36 @@ export function snapshotOf(row: SessionRow): SessionSnapshot {
     changes: null,
     start_commit: row.start_commit ?? null,
     context: null,
+    pinned: row.pinned === true || row.pinned === 1,
   };
+}
+
+/**
+ * The WHERE conditions for a session filter, the same in both stores: `param` adds a value and
+ * answers its placeholder. Matching ignores case (SQLite's lower() folds ASCII letters only).
+ */
+export function filterConditions(filter: SessionFilter | null | undefined, param: (value: string) => string): string[] {
+  if (!filter) return [];
+  const conditions: string[] = [];
+  if (filter.status !== null) conditions.push(`state = ${param(filter.status)}`);
+  if (filter.project !== null) {
+    conditions.push(
+      filter.project.includes('/')
+        ? `cwd = ${param(filter.project)}`
+        : `(lower(cwd) = ${param(filter.project.toLowerCase())} OR lower(cwd) LIKE ${param(`%/${escapeLike(filter.project.toLowerCase())}`)} ESCAPE '\\')`,
+    );
+  }
+  for (const word of filter.words) {
+    const pattern = param(`%${escapeLike(word)}%`);
+    conditions.push(
+      `(lower(COALESCE(name, '')) LIKE ${pattern} ESCAPE '\\' OR lower(COALESCE(title, '')) LIKE ${pattern} ESCAPE '\\' OR lower(cwd) LIKE ${pattern} ESCAPE '\\')`,
+    );
+  }
+  return conditions;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 /**
@@ -89,6 +120,8 @@ export interface DeviceRow {
   last_seen_at: number;
   address: string;
   paired_by: string | null;
+  /** 0 or 1 in SQLite, a boolean in PostgreSQL. */
+  tell_claude_on_phone: number | boolean;
 }
 
 export const deviceOf = (row: DeviceRow): DeviceRecord => ({
@@ -99,6 +132,7 @@ export const deviceOf = (row: DeviceRow): DeviceRecord => ({
   lastSeenAt: row.last_seen_at,
   address: row.address,
   pairedBy: row.paired_by,
+  tellClaudeOnPhone: Boolean(row.tell_claude_on_phone),
 });
 
 export interface PushSubscriptionRow {

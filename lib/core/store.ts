@@ -1,4 +1,4 @@
-import type { EndReason, TranscriptEntry } from '../protocol/index.ts';
+import { matchesFilter, type EndReason, type SessionFilter, type TranscriptEntry } from '../protocol/index.ts';
 import type { SessionSnapshot } from './events.ts';
 
 /** Everything written together, in one transaction: what the sessions did during one tick. */
@@ -14,6 +14,14 @@ export interface HistoryQuery {
   limit: number;
   /** Only sessions that ended before this time (Unix seconds). */
   before?: number;
+  /** Only the sessions it matches, searched over the whole history (the page is cut after). */
+  filter?: SessionFilter | null;
+}
+
+/** A working directory sessions ran in, with the latest activity there. */
+export interface ProjectUse {
+  cwd: string;
+  lastActiveAt: number;
 }
 
 /**
@@ -30,6 +38,8 @@ export interface SessionStore {
   getSession(sessionId: string): Promise<SessionSnapshot | undefined>;
   /** Ended sessions, the most recently ended first. */
   listEnded(query: HistoryQuery): Promise<SessionSnapshot[]>;
+  /** The working directories of live and ended sessions, each once, the most recently active first. */
+  recentProjects(limit: number): Promise<ProjectUse[]>;
   /** Transcript entries after `after`, at most `limit`, oldest first. */
   readEvents(sessionId: string, after: number, limit: number): Promise<TranscriptEntry[]>;
   /** The highest seq written for the session; 0 when none. */
@@ -84,9 +94,21 @@ export class MemoryStore implements SessionStore {
     return [...this.#sessions.values()]
       .map((record) => record.snapshot)
       .filter((snapshot) => snapshot.ended_at !== null && (query.before === undefined || snapshot.ended_at < query.before))
+      .filter((snapshot) => matchesFilter(snapshot, query.filter ?? null))
       .sort((a, b) => (b.ended_at ?? 0) - (a.ended_at ?? 0) || b.created_at - a.created_at || a.id.localeCompare(b.id))
       .slice(0, query.limit)
       .map(restful);
+  }
+
+  async recentProjects(limit: number): Promise<ProjectUse[]> {
+    const latest = new Map<string, number>();
+    for (const { snapshot } of this.#sessions.values()) {
+      latest.set(snapshot.cwd, Math.max(latest.get(snapshot.cwd) ?? 0, snapshot.last_activity_at));
+    }
+    return [...latest]
+      .map(([cwd, lastActiveAt]) => ({ cwd, lastActiveAt }))
+      .sort((a, b) => b.lastActiveAt - a.lastActiveAt || a.cwd.localeCompare(b.cwd))
+      .slice(0, limit);
   }
 
   async readEvents(sessionId: string, after: number, limit: number): Promise<TranscriptEntry[]> {

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { clip, firstLine } from '../protocol/text.ts';
 
 // What a session card shows at a glance, derived from what the session already knows.
 
@@ -6,21 +7,9 @@ const TITLE_MAX = 80;
 const PREVIEW_MAX = 140;
 const TAIL_CHARS = 8000;
 
-/** Cuts at a word boundary when one is near, with an ellipsis. */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
-
 /** The first non-empty line of a prompt, whitespace collapsed; null when there is none. */
 export function titleFromPrompt(prompt: string): string | null {
-  const line = prompt
-    .split('\n')
-    .map((part) => part.replace(/\s+/g, ' ').trim())
-    .find((part) => part !== '');
-  return line ? clip(line, TITLE_MAX) : null;
+  return clip(firstLine(prompt).replace(/\s+/g, ' '), TITLE_MAX) || null;
 }
 
 /** The last line of prose in a reply, Markdown marks removed: usually its conclusion or its question. */

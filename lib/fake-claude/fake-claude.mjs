@@ -11,13 +11,13 @@
  */
 import { createInterface } from 'node:readline';
 import { contextUsage } from './context.mjs';
-import { awaitingHost, endInterruptedTurn, initializeResponse, log, send } from './protocol.mjs';
+import { awaitingHost, endInterruptedTurn, initializeResponse, log, promptSubmitContext, send } from './protocol.mjs';
 import { Replay } from './replay.mjs';
 import { isStubborn, parseScript, runScriptedTurn } from './scripted-turns.mjs';
 
 /** @typedef {import('./protocol.mjs').Frame} Frame */
 
-/** @type {string[]} */
+/** Messages waiting for their turn: the prompt, and what came attached. @type {{ prompt: string, seen: string }[]} */
 const inbox = [];
 /** @type {globalThis.AbortController | null} */
 let runningTurn = null;
@@ -25,6 +25,8 @@ let runningTurn = null;
 const sentMessages = new Set();
 /** Once a prompt asks for a replay, every later turn plays the capture. @type {Replay | null} */
 let replay = null;
+/** The host's UserPromptSubmit hooks, from its initialize request: asked before each prompt. @type {string[]} */
+let promptHooks = [];
 
 const stdin = createInterface({ input: process.stdin });
 stdin.on('line', (line) => {
@@ -83,7 +85,9 @@ function describeAttachments(frame) {
   if (!Array.isArray(message.content)) return '';
   /** @type {Frame[]} */
   const blocks = message.content;
-  const images = blocks.filter((block) => block?.type === 'image').map((block) => String(block.source?.media_type));
+  const images = blocks
+    .filter((block) => block?.type === 'image')
+    .map((block) => String(/** @type {Frame} */ (block.source ?? {}).media_type));
   const pdfs = blocks.filter((block) => block?.type === 'document').length;
   const texts = blocks.filter((block) => block?.type === 'text' && String(block.text).startsWith('<file name=')).length;
   const plural = (/** @type {number} */ n, /** @type {string} */ word) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -103,6 +107,7 @@ function answerHostRequest(frame) {
     send({ type: 'control_response', response: { subtype: 'success', request_id: requestId, response } });
   switch (request.subtype) {
     case 'initialize':
+      promptHooks = hookCallbackIds(request.hooks, 'UserPromptSubmit');
       success(replay?.initializeResponse ?? initializeResponse());
       return;
     case 'interrupt':
@@ -125,13 +130,21 @@ function answerHostRequest(frame) {
   }
 }
 
+/** @param {unknown} hooks @param {string} event @returns {string[]} */
+function hookCallbackIds(hooks, event) {
+  const matchers = hooks && typeof hooks === 'object' ? /** @type {Frame} */ (hooks)[event] : undefined;
+  if (!Array.isArray(matchers)) return [];
+  return matchers.flatMap((matcher) => (Array.isArray(matcher?.hookCallbackIds) ? matcher.hookCallbackIds.map(String) : []));
+}
+
 async function drainInbox() {
   while (inbox.length > 0) {
     const { prompt, seen } = /** @type {{ prompt: string, seen: string }} */ (inbox.shift());
     const turn = new globalThis.AbortController();
     runningTurn = turn;
     try {
-      await runTurn(prompt, seen, turn.signal);
+      const told = promptHooks.length > 0 ? await promptSubmitContext(promptHooks, prompt) : '';
+      await runTurn(prompt, seen, told, turn.signal);
     } catch (error) {
       if (!turn.signal.aborted) throw error;
       endInterruptedTurn();
@@ -141,15 +154,15 @@ async function drainInbox() {
   }
 }
 
-/** @param {string} prompt @param {string} seen @param {AbortSignal} signal */
-async function runTurn(prompt, seen, signal) {
+/** @param {string} prompt @param {string} seen @param {string} told @param {AbortSignal} signal */
+async function runTurn(prompt, seen, told, signal) {
   if (replay) return replay.nextTurn(signal);
   const script = parseScript(prompt);
   if (script.replay) {
     replay = Replay.load(script.replay, script.everyMs);
     return replay.nextTurn(signal);
   }
-  return runScriptedTurn(prompt, script, signal, seen);
+  return runScriptedTurn(prompt, script, signal, seen, told);
 }
 
 const die = (/** @type {unknown} */ error) => {

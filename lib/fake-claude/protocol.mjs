@@ -160,6 +160,42 @@ function deltasOf(block, chunks) {
 }
 
 /**
+ * Runs the host's UserPromptSubmit hooks for a prompt, as the CLI does through `hook_callback`
+ * before the prompt goes to the model; resolves with the context they add, joined ('' for none).
+ * @param {string[]} callbackIds @param {string} prompt
+ * @returns {Promise<string>}
+ */
+export async function promptSubmitContext(callbackIds, prompt) {
+  const answers = await Promise.all(
+    callbackIds.map(
+      (callbackId) =>
+        /** @type {Promise<Frame>} */ (
+          new Promise((resolvePromise) => {
+            const requestId = `fake-hook-${++requestCounter}`;
+            awaitingHost.set(requestId, resolvePromise);
+            send({
+              type: 'control_request',
+              request_id: requestId,
+              request: {
+                subtype: 'hook_callback',
+                callback_id: callbackId,
+                input: { session_id: sessionId, cwd: process.cwd(), hook_event_name: 'UserPromptSubmit', prompt, source: 'sdk' },
+              },
+            });
+          })
+        ),
+    ),
+  );
+  return answers
+    .map((answer) => {
+      const output = /** @type {Frame} */ (/** @type {Frame} */ (answer.response ?? {}).hookSpecificOutput ?? {});
+      return answer.subtype === 'success' && typeof output.additionalContext === 'string' ? output.additionalContext : '';
+    })
+    .filter(Boolean)
+    .join('\n');
+}
+
+/**
  * Asks the host through `can_use_tool` and waits for its answer; on interrupt the request is
  * withdrawn with `control_cancel_request`, as the CLI does.
  * @param {Frame} block @param {boolean} withdraw @param {AbortSignal} signal

@@ -47,6 +47,8 @@ export function parseScript(prompt) {
   const replayMatch = /(?:^|\s)replay\s+(\S+)/i.exec(prompt);
   const tools = [];
   if (has('two-permissions')) tools.push('Bash', 'Edit');
+  else if (has('long-question')) tools.push('AskUserQuestion');
+  else if (has('long-plan')) tools.push('ExitPlanMode');
   else {
     if (has('bash')) tools.push('Bash');
     if (has('edit')) tools.push('Edit');
@@ -87,10 +89,11 @@ const MARKDOWN_REPLY = [
 
 /** @param {string} prompt @param {AbortSignal} signal */
 /**
- * Plays the turn a prompt scripts; `seen` (what was attached, said back) opens the reply.
- * @param {string} prompt @param {Script} script @param {AbortSignal} signal @param {string} [seen]
+ * Plays the turn a prompt scripts; `seen` (what was attached, said back) opens the reply, after
+ * `told` (the context the host's hooks gave beside the prompt, said back).
+ * @param {string} prompt @param {Script} script @param {AbortSignal} signal @param {string} [seen] @param {string} [told]
  */
-export async function runScriptedTurn(prompt, script, signal, seen = '') {
+export async function runScriptedTurn(prompt, script, signal, seen = '', told = '') {
   const startedAt = Date.now();
   sendInit();
   if (script.notLoggedIn) return notLoggedIn();
@@ -131,11 +134,19 @@ export async function runScriptedTurn(prompt, script, signal, seen = '') {
     return new Promise(() => {});
   }
   if (script.hang) {
+    // `markdown hang`: the reply stops before its last chunk, as one still being written.
+    const written = script.markdown ? MARKDOWN_REPLY.slice(0, -1) : [];
+    if (written.length > 0)
+      await sendAssistantMessage([{ type: 'text', text: written.join('') }], script.everyMs, signal, { chunks: written, unfinished: true });
     log('hanging until interrupted (scenario word "hang")');
     return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
   }
 
-  const reply = [...(seen ? [`${seen} `] : []), ...replyChunks(script, prompt, toolUses, outcomes)];
+  const reply = [
+    ...(told ? [`(Told beside your prompt: ${told}) `] : []),
+    ...(seen ? [`${seen} `] : []),
+    ...replyChunks(script, prompt, toolUses, outcomes),
+  ];
   await sendAssistantMessage([{ type: 'text', text: reply.join('') }], script.everyMs, signal, { chunks: reply, stamp: script.stamp });
   sendResult({
     startedAt,
@@ -162,6 +173,38 @@ function compactTurn(startedAt) {
   sendResult({ startedAt, isError: false, subtype: 'success', result: '' });
 }
 
+/** As many questions and options as Claude Code allows (4 by 4), each option explained: taller than a phone. */
+const LONG_QUESTIONS = [
+  ['Indent', 'How should the new files be indented?', ['tabs', 'spaces', 'two spaces', 'match the file']],
+  ['Tests', 'Which tests should run before each commit?', ['unit', 'unit and api', 'everything', 'none']],
+  ['Checks', 'Which checks should the hook run?', ['lint', 'typecheck', 'format', 'audit']],
+  ['Branch', 'Where should the work land?', ['main', 'a new branch', 'the current branch', 'a fork']],
+].map(([header, question, labels], index) => ({
+  header,
+  question,
+  multiSelect: index === 2,
+  options: /** @type {string[]} */ (labels).map((label) => ({
+    label,
+    description: `Choose ${label} when that is how this project already works; Claude follows it from here on.`,
+  })),
+}));
+
+/** A plan several screens long, as Claude writes one for a real change. */
+const LONG_PLAN = [
+  '# Move the session store to SQLite',
+  '',
+  'The store keeps every session in one JSON file today; it is rewritten on each change.',
+  '',
+  ...Array.from({ length: 12 }, (_, i) =>
+    [`## Step ${i + 1}`, '', `Change part ${i + 1} of the store, keep its tests passing, and note what moved in the changelog.`, ''].join(
+      '\n',
+    ),
+  ),
+  '```ts',
+  "export const store = openStore(join(home, 'vibes.db'));",
+  '```',
+].join('\n');
+
 /** @param {string} tool */
 function toolInput(tool) {
   switch (tool) {
@@ -169,6 +212,10 @@ function toolInput(tool) {
       return { command: 'echo hello from the fake Claude', description: 'Print a greeting' };
     case 'Edit':
       return { file_path: join(process.cwd(), 'notes.txt'), old_string: 'old', new_string: 'new' };
+    case 'AskUserQuestion':
+      return { questions: LONG_QUESTIONS };
+    case 'ExitPlanMode':
+      return { plan: LONG_PLAN };
     default:
       return { file_path: join(process.cwd(), 'fake-output.txt'), content: 'written by the fake Claude\n' };
   }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
  */
 export interface ServerRecord {
   pid: number;
+  /** Where a client on this machine reaches it (lib/protocol/server-url.ts): a wildcard bind as loopback. */
   url: string;
   port: number;
   started_at: number;

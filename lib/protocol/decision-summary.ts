@@ -1,7 +1,7 @@
 import type { DecisionFields } from './decisions.ts';
 import { firstLine } from './text.ts';
 
-// Zod-free, like endpoints.ts: the dashboard imports it directly.
+// Zod-free, like endpoints.ts: the dashboard's first load imports it (session cards), so it stays small.
 
 type Decision = Pick<DecisionFields, 'kind' | 'display' | 'input' | 'title' | 'tool_name'>;
 
@@ -19,13 +19,23 @@ export function decisionSummary(decision: Decision): string {
     case 'question':
       return firstLine(display.questions[0]?.question ?? '') || 'Claude has a question';
     case 'plan':
-      return firstLine(display.plan.replace(/^#+\s*/gm, '')) || 'Claude has a plan for you to approve';
-    default: {
-      const input = decision.input;
-      const hint = ['file_path', 'path', 'url', 'pattern', 'command', 'description']
-        .map((key) => input[key])
-        .find((value) => typeof value === 'string');
-      return firstLine(typeof hint === 'string' ? hint : (decision.title ?? decision.tool_name));
-    }
+      return planHeadline(display.plan) || 'Claude has a plan for you to approve';
+    default:
+      return firstLine(inputHint(decision.input) || (decision.title ?? decision.tool_name));
   }
+}
+
+/** The input fields that name what a tool call works on, most telling first. */
+const HINT_FIELDS = ['command', 'file_path', 'notebook_path', 'path', 'url', 'pattern', 'query', 'description'] as const;
+
+/** What a tool call works on, as its input says (the command, the file, ...), whole; '' when no field tells. */
+export function inputHint(input: unknown): string {
+  const fields = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const hint = HINT_FIELDS.map((key) => fields[key]).find((value) => typeof value === 'string' && value.trim() !== '');
+  return typeof hint === 'string' ? hint : '';
+}
+
+/** A plan's first line, without its Markdown heading marks. */
+export function planHeadline(plan: string): string {
+  return firstLine(plan.replace(/^#+\s*/gm, ''));
 }

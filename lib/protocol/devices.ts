@@ -15,8 +15,18 @@ export const DeviceInfo = z.object({
   current: z.boolean(),
   /** Its push subscription (issue 16), when notifications are on for it. */
   notifications: PushSubscriptionInfo.nullable(),
+  /** Input from it tells Claude the user is on a phone (issue 29); absent from older servers. */
+  tell_claude_on_phone: z.boolean().optional(),
 });
 export type DeviceInfo = z.infer<typeof DeviceInfo>;
+
+/** `POST /api/devices/current/phone`: whether input from the signed-in browser tells Claude it is a phone. */
+export const TellClaudeOnPhoneBody = z.strictObject({ on: z.boolean() });
+export type TellClaudeOnPhoneBody = z.infer<typeof TellClaudeOnPhoneBody>;
+
+/** The signed-in browser as it is now. */
+export const DeviceResponse = z.object({ device: DeviceInfo });
+export type DeviceResponse = z.infer<typeof DeviceResponse>;
 
 export const DeviceListResponse = z.object({ devices: z.array(DeviceInfo) });
 export type DeviceListResponse = z.infer<typeof DeviceListResponse>;

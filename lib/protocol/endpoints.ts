@@ -7,6 +7,8 @@
  */
 export const ENDPOINTS = {
   health: { method: 'GET', path: '/api/health' },
+  // Server-Sent Events (events.ts), written by lib/server/sse-hub.ts.
+  events: { method: 'GET', path: '/api/events' },
   listSessions: { method: 'GET', path: '/api/sessions' },
   createSession: { method: 'POST', path: '/api/sessions' },
   getSession: { method: 'GET', path: '/api/sessions/:id' },
@@ -26,6 +28,10 @@ export const ENDPOINTS = {
   searchFiles: { method: 'GET', path: '/api/sessions/:id/files/search' },
   readFile: { method: 'GET', path: '/api/sessions/:id/files/content' },
   listNodes: { method: 'GET', path: '/api/nodes' },
+  // Organising sessions: a name, a pin, the directories to start the next one in.
+  renameSession: { method: 'POST', path: '/api/sessions/:id/name' },
+  pinSession: { method: 'POST', path: '/api/sessions/:id/pin' },
+  recentProjects: { method: 'GET', path: '/api/projects' },
   // Files and images in a prompt (lib/protocol/attachments.ts), served by lib/server/attachment-routes.ts.
   uploadAttachment: { method: 'POST', path: '/api/sessions/:id/attachments' },
   getAttachment: { method: 'GET', path: '/api/sessions/:id/attachments/:attachmentId' },
@@ -34,7 +40,9 @@ export const ENDPOINTS = {
   sessionFileDiff: { method: 'GET', path: '/api/sessions/:id/changes/diff' },
   turnChanges: { method: 'GET', path: '/api/sessions/:id/turns/:seq/changes' },
   rewind: { method: 'POST', path: '/api/sessions/:id/rewind' },
-  // Served by the custom server (lib/server/credential-routes.ts), like health.
+  // The signed-in browser's own preference: Claude is told it is a phone (issue 29).
+  tellClaudeOnPhone: { method: 'POST', path: '/api/devices/current/phone' },
+  // Credentials (lib/server/credential-routes.ts).
   rotateToken: { method: 'POST', path: '/api/token/rotate' },
   pairing: { method: 'POST', path: '/api/pairing' },
   signIn: { method: 'POST', path: '/api/sign-in' },
@@ -56,5 +64,4 @@ export interface Endpoint {
 
 export type RouteName = keyof typeof ENDPOINTS;
 
-/** Server-Sent Events (events.ts): the one route outside the table, served by lib/server/sse-hub.ts. */
-export const EVENT_STREAM_PATH = '/api/events';
+export const EVENT_STREAM_PATH = ENDPOINTS.events.path;

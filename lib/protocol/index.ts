@@ -19,3 +19,4 @@ export * from './nodes.ts';
 export * from './files.ts';
 export * from './work.ts';
 export * from './attachments.ts';
+export * from './session-filter.ts';

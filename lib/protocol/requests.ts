@@ -4,9 +4,13 @@ import { ModelOption, PermissionMode, PlanApprovalMode } from './decisions.ts';
 import { isDisplaySafe } from './text.ts';
 import { ATTACHMENT_LIMITS, LIMITS } from './rules.ts';
 import { AttachmentId } from './attachments.ts';
+import { SessionState } from './session.ts';
 
 /** A client names itself with this in CLIENT_ID_HEADER, or keeps its id across reconnects with `?client_id=`. */
 export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a client id is 1 to 100 letters, digits, _ or -');
+
+/** `GET /api/events`: the id to keep across reconnects, and where to resume when no Last-Event-ID header can be sent. */
+export const EventStreamQuery = z.object({ client_id: ClientId.optional(), last_event_id: z.string().optional() });
 
 export const CreateSessionBody = z.strictObject({
   prompt: z.string().min(1).max(LIMITS.inputChars).optional(),
@@ -98,6 +102,23 @@ export type SlashCommand = z.infer<typeof SlashCommand>;
 export const CommandListResponse = z.object({ commands: z.array(SlashCommand) });
 export type CommandListResponse = z.infer<typeof CommandListResponse>;
 
+const SessionName = z
+  .string()
+  .trim()
+  .max(LIMITS.nameChars)
+  .refine(isDisplaySafe, 'a name has no control characters and no bidirectional overrides');
+
+export const RenameBody = z.strictObject({
+  /** Shown instead of the title taken from the first prompt; empty or null clears it. */
+  name: SessionName.nullable(),
+});
+export type RenameBody = z.infer<typeof RenameBody>;
+
+export const PinBody = z.strictObject({
+  pinned: z.boolean(),
+});
+export type PinBody = z.infer<typeof PinBody>;
+
 export const EventsPageQuery = z.object({
   after: z.coerce.number().int().nonnegative().default(0),
   limit: z.coerce.number().int().positive().max(LIMITS.eventsPageMax).default(200),
@@ -110,5 +131,11 @@ export const SessionListQuery = z.object({
   limit: z.coerce.number().int().positive().max(LIMITS.historyPageMax).default(LIMITS.historyPageMax),
   /** History only: sessions that ended before this time (Unix seconds), to page further back. */
   before: z.coerce.number().int().nonnegative().optional(),
+  /** Words the name, the title or the working directory contains (any case); in the history, over all of it, not a page. */
+  q: z.string().trim().max(LIMITS.searchChars).optional(),
+  /** A working directory (with a `/`: that path exactly) or a project (its last folder). */
+  project: z.string().trim().min(1).max(LIMITS.pathChars).optional(),
+  /** Only sessions in this state (`state` already says live or ended, so this has its own name). */
+  status: SessionState.optional(),
 });
 export type SessionListQuery = z.infer<typeof SessionListQuery>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SessionInfo } from './session.ts';
+import { SessionInfo, UnixSeconds } from './session.ts';
 import { TranscriptEntry } from './transcript.ts';
 
 /** What every JSON route answers with on success; errors are ErrorBody (errors.ts). */
@@ -40,3 +40,17 @@ export type KillResponse = z.infer<typeof KillResponse>;
 
 export const TokenRotatedResponse = z.object({ token: z.string() });
 export type TokenRotatedResponse = z.infer<typeof TokenRotatedResponse>;
+
+/** A working directory sessions ran in, for starting the next one there. */
+export const RecentProject = z.object({
+  cwd: z.string(),
+  /** Its last folder, as a session calls its project. */
+  project: z.string(),
+  /** The latest activity of a session there (Unix seconds). */
+  last_active_at: UnixSeconds,
+});
+export type RecentProject = z.infer<typeof RecentProject>;
+
+/** The most recently used first, each directory once. */
+export const RecentProjectsResponse = z.object({ projects: z.array(RecentProject) });
+export type RecentProjectsResponse = z.infer<typeof RecentProjectsResponse>;

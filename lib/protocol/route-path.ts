@@ -18,11 +18,11 @@ export function fillPath<Path extends string>(template: Path, params: PathParams
   });
 }
 
-/** Appends the query parameters that are set, in the order given. */
+/** Appends the query parameters that are set (not undefined or null), in the order given. */
 export function withQuery(path: string, query: object | undefined): string {
   if (!query) return path;
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) search.set(key, String(value));
+  for (const [key, value] of Object.entries(query)) if (value != null) search.set(key, String(value));
   const text = search.toString();
   return text === '' ? path : `${path}?${text}`;
 }

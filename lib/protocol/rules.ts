@@ -1,6 +1,6 @@
 // Small rules every room applies the same way, each written once. Kept apart from the zod schemas
 // so the dashboard can use them without pulling zod in.
-import type { SessionState } from './session.ts';
+import type { SessionInfo, SessionState } from './session.ts';
 
 /** A turn is running (input now would be queued, interrupt would stop something). */
 export function isTurnRunning(state: SessionState): boolean {
@@ -16,16 +16,6 @@ export const DEFAULT_PORT = 7432;
 
 /** The names of this machine that a browser or the CLI may use for a loopback server. */
 export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'] as const;
-
-/** A host as it goes in a URL: an IPv6 address in brackets (`[::1]`), a name or IPv4 address as it is. */
-export function urlHost(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-}
-
-/** The base URL of a server listening on `host` and `port` (https when it serves TLS), without a trailing slash. */
-export function serverUrl(host: string, port: number, tls = false): string {
-  return `${tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
-}
 
 /** Whether a host name or address (brackets allowed: `[::1]`) stays on this machine. */
 export function isLoopbackHost(host: string): boolean {
@@ -45,6 +35,7 @@ export const LIMITS = {
   suggestions: 20,
   eventsPageMax: 1000,
   historyPageMax: 200,
+  searchChars: 200,
 } as const;
 
 /** Bounds on browsing a session's folder (lib/protocol/files.ts). */
@@ -84,3 +75,11 @@ export const ATTACHMENT_LIMITS = {
 
 /** The image types Claude reads; anything else is refused before it is stored. */
 export const IMAGE_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+
+/** Pinned sessions first, then the newest: the order every client lists live sessions in. */
+export function compareListed(
+  a: Pick<SessionInfo, 'pinned' | 'created_at' | 'id'>,
+  b: Pick<SessionInfo, 'pinned' | 'created_at' | 'id'>,
+): number {
+  return Number(b.pinned) - Number(a.pinned) || b.created_at - a.created_at || a.id.localeCompare(b.id);
+}

@@ -95,5 +95,7 @@ export const SessionInfo = z.object({
   start_commit: z.string().nullable().default(null),
   /** How full the context window is; null before Claude first says (and once the session has ended). */
   context: ContextUsage.nullable().default(null),
+  /** Kept at the top of the live list; set by any client that may act on the session, seen by all. */
+  pinned: z.boolean().default(false),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;

@@ -9,14 +9,18 @@ export function isDisplaySafe(text: string): boolean {
   return !UNSAFE.test(text);
 }
 
-/** The first line with something on it, trimmed; '' when there is none. */
-export function firstLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .map((line) => line.trim())
-      .find((line) => line !== '') ?? ''
-  );
+/** The first line with something on it, trimmed and clipped to `max`; '' when there is none. */
+export function firstLine(text: string, max = Infinity): string {
+  const line = text.split('\n').find((part) => part.trim() !== '');
+  return clip(line?.trim() ?? '', max);
+}
+
+/** At most `max` characters: cut with an ellipsis, at a word when one ends near the cut. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, Math.max(0, max - 1));
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /** A zero-width joiner inside an emoji sequence (👩‍💻) draws one picture: the one invisible character kept. */

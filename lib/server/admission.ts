@@ -62,7 +62,7 @@ export class Admission {
     const entry: Anonymous = { socket, address, inFlight: 0, round: this.#round, since: this.#now() };
     this.#anonymous.set(socket, entry);
     let sameAddress = this.#byAddress.get(address);
-    if (!sameAddress) this.#byAddress.set(address, (sameAddress = new Map()));
+    if (!sameAddress) this.#byAddress.set(address, (sameAddress = new Map<Socket, Anonymous>()));
     sameAddress.set(socket, entry);
     socket.once('close', () => this.#forget(entry));
     this.#scheduleTrim();

@@ -208,7 +208,7 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
       'Invalid vibes configuration: VIBES_TRUSTED_PROXY needs VIBES_TRUSTED_PROXY_SECRET, a secret the proxy adds as the ' +
         'X-Vibes-Proxy-Secret header (make one with `openssl rand -base64 32`): every local process can connect from ' +
         "the proxy's address and claim any X-Forwarded-For or X-Forwarded-Proto. Without a proxy that can add a header " +
-        '(Tailscale Serve), leave VIBES_TRUSTED_PROXY unset: see "Reaching vibes from a phone" in the README',
+        '(Tailscale Serve), leave VIBES_TRUSTED_PROXY unset: see "Reaching vibes over HTTPS" in docs/notifications.md',
     );
   }
   if (trustedProxies.length === 0 && trustedProxySecret !== undefined) {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { DeviceRecord, DeviceStore } from '../core/devices.ts';
+import { VibesError } from '../core/errors.ts';
 import { MAX_DEVICE_LABEL, type DeviceInfo, type PushSubscriptionInfo } from '../protocol/index.ts';
 
 /** The name every server used before names were per origin: still read for a transition, never set. */
@@ -101,8 +102,24 @@ export class DeviceSessions {
         address: device.address,
         current: device.id === currentId,
         notifications: await this.#pushInfo(device.id),
+        tell_claude_on_phone: device.tellClaudeOnPhone ?? false,
       })),
     );
+  }
+
+  /** Whether input from this device tells Claude the user is on a phone; never for the token (null). */
+  async tellsClaudeOnPhone(deviceId: string | null): Promise<boolean> {
+    if (deviceId === null) return false;
+    return (await this.#store.listDevices()).some((device) => device.id === deviceId && device.tellClaudeOnPhone === true);
+  }
+
+  /** The device as listed after the change. */
+  async setTellClaudeOnPhone(deviceId: string, on: boolean): Promise<DeviceInfo> {
+    const device = (await this.#store.setTellClaudeOnPhone(deviceId, on))
+      ? (await this.list(deviceId)).find((listed) => listed.current)
+      : undefined;
+    if (!device) throw new VibesError('NOT_FOUND', 'This browser is no longer signed in');
+    return device;
   }
 
   /** Push subscriptions live beside the devices they belong to, and go with them. */

@@ -62,27 +62,35 @@ export function endAfter(res: ServerResponse, body: string, endWhen?: Promise<vo
   void endWhen.then(() => res.end());
 }
 
+/** How much of a refused request's body is taken and dropped, at most, before hanging up anyway. */
+const DRAIN_MS = 2000;
+const DRAIN_BYTES = 64 * 1024 * 1024;
+
 /**
- * Runs a route the custom server answers itself: the method checked, then the handler, whose
- * errors become their status and code (the unexpected INTERNAL). Always true: it answered.
+ * A refused request's body is not wanted, but its sender may be writing it all at once (fetch,
+ * browsers): the answer goes out at once, the body is drained, and only then does the response
+ * end and the connection close, so the client reads the answer rather than a reset. Settles when
+ * the answer may end; undefined when the body has all arrived already.
  */
-export function serveCustomRoute(
-  req: IncomingMessage,
-  res: ServerResponse,
-  method: string,
-  path: string,
-  handler: () => Promise<void>,
-): true {
-  if (req.method !== method) {
-    sendError(res, 'METHOD_NOT_ALLOWED', `Use ${method} for ${path}`, { Allow: method });
-    return true;
-  }
-  handler().catch((error: unknown) => {
-    if (res.headersSent) return res.destroy();
-    const code = errorCodeOf(error);
-    if (code) return sendError(res, code, (error as Error).message);
-    console.error('vibes: request failed:', error);
-    sendError(res, 'INTERNAL', 'Internal server error');
+export function refuseEarly(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
+  if (req.complete) return undefined;
+  res.setHeader('Connection', 'close');
+  return new Promise((resolve) => {
+    let bytes = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off('data', count);
+      resolve();
+    };
+    const count = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > DRAIN_BYTES) done();
+    };
+    const timer = setTimeout(done, DRAIN_MS);
+    req.on('data', count);
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
+    req.resume();
   });
-  return true;
 }

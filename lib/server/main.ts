@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import { terminalQr } from '../local/qr.ts';
 import { removeServerRecord, writeServerRecord } from '../local/server-record.ts';
 import { isLoopbackHost } from '../protocol/index.ts';
+import { serverBaseUrl } from '../protocol/server-url.ts';
 import { signInUrls } from './pairing.ts';
 import { startServer } from './server.ts';
 
@@ -28,7 +29,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   // How the CLI learns that this server is up and where (never from the output above).
   writeServerRecord(config.home, {
     pid: process.pid,
-    url: server.url,
+    url: serverBaseUrl({ host: config.host, port: server.port, tls: Boolean(config.tlsCert) }),
     port: server.port,
     started_at: Math.floor(Date.now() / 1000),
     log: env.VIBES_LOG_FILE ?? '',

@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os';
-import { serverUrl } from '../protocol/index.ts';
+import { serverBaseUrl } from '../protocol/server-url.ts';
 
 /**
  * The sign-in links for this server, carrying a one-time pairing code and its key, the one to
@@ -23,7 +23,7 @@ export function signInUrls(
     hosts.push(bindHost);
   }
   const query = `/?code=${encodeURIComponent(pairing.code)}&key=${encodeURIComponent(pairing.key)}`;
-  const urls = hosts.map((host) => `${serverUrl(host, port, server.tlsCert !== undefined)}${query}`);
+  const urls = hosts.map((host) => `${serverBaseUrl({ host, port, tls: server.tlsCert !== undefined })}${query}`);
   // Behind a proxy (Tailscale Serve, Caddy, a tunnel) the public name is the one that works.
   return server.publicUrl ? [`${server.publicUrl}${query}`, ...urls] : urls;
 }

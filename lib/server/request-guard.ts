@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
-import { LOOPBACK_NAMES, pathPattern, ROUTES, urlHost, type ErrorCode, type RouteSpec } from '../protocol/index.ts';
+import { LOOPBACK_NAMES, type ErrorCode, type RouteMatch } from '../protocol/index.ts';
+import { urlHost } from '../protocol/server-url.ts';
 import { principalKey, type Auth, type Principal } from './auth.ts';
 import { requestView } from './forwarded.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -29,19 +30,6 @@ export interface RequestGuardOptions {
   maxBodyBytes: number;
 }
 
-/** The routes of the table with a body limit of their own (uploads), as patterns. */
-const OWN_BODY_LIMITS = Object.values(ROUTES as Record<string, RouteSpec>)
-  .filter((route) => route.maxBodyBytes !== undefined)
-  .map((route) => ({ method: route.method, pattern: pathPattern(route.path), limit: route.maxBodyBytes! }));
-
-/** The body limit the route table gives this request's route, if it gives one. */
-export function bodyLimitOf(method: string | undefined, pathname: string): number | undefined {
-  return OWN_BODY_LIMITS.find((route) => route.method === method && route.pattern.test(pathname))?.limit;
-}
-
-/** Answered without a principal: the one call that turns a pairing code into a device session. */
-export const SIGN_IN_PATH = ROUTES.signIn.path;
-
 /**
  * Every request passes here before Next or the event stream sees it: Host (DNS rebinding), the
  * path, Origin (cross-site requests), who is asking, rate and size limits. One place instead
@@ -60,7 +48,8 @@ export class RequestGuard {
     return this.#hosts;
   }
 
-  async check(req: IncomingMessage, url: URL): Promise<GuardVerdict> {
+  /** `route`: the request's route by the table (matchRoute), which says who may call it and its body limit. */
+  async check(req: IncomingMessage, url: URL, route: RouteMatch | null): Promise<GuardVerdict> {
     // Through a trusted proxy, the Host the browser sent (X-Forwarded-Host); otherwise the header itself.
     const host = requestView(req).host;
     if (!host || !HOST_HEADER.test(host) || !this.#hosts.has(hostnameOf(host))) {
@@ -71,7 +60,7 @@ export class RequestGuard {
     // Next's image optimiser fetches URLs on the server's behalf; vibes has no images for it.
     if (url.pathname === '/_next/image') return refuse('NOT_FOUND', 'Not found');
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
-    if (isApi) return this.#checkApi(req, url, host);
+    if (isApi) return this.#checkApi(req, url, host, route);
     // Pages and files are only read; a POST would reach Next, which answers it as a GET.
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return refuse('METHOD_NOT_ALLOWED', `Use GET for ${url.pathname.slice(0, 100)}`, { Allow: 'GET, HEAD' });
@@ -82,7 +71,7 @@ export class RequestGuard {
     return this.#anonymous(req) ?? { kind: 'signed-out-page' };
   }
 
-  async #checkApi(req: IncomingMessage, url: URL, host: string): Promise<GuardVerdict> {
+  async #checkApi(req: IncomingMessage, url: URL, host: string, route: RouteMatch | null): Promise<GuardVerdict> {
     if (url.searchParams.has('token')) {
       return refuse('UNAUTHORIZED', 'Tokens are not accepted in URLs: send an Authorization: Bearer header');
     }
@@ -90,11 +79,13 @@ export class RequestGuard {
     if (origin !== undefined && !isSameOrigin(origin, host)) {
       return refuse('FORBIDDEN_ORIGIN', 'Cross-origin requests are not allowed');
     }
-    const principal = url.pathname === SIGN_IN_PATH ? null : await this.#options.auth.authenticate(req);
+    // A route anyone may call (signing in) is answered without looking at credentials at all.
+    const forAnyone = route?.spec.auth === 'anyone';
+    const principal = forAnyone ? null : await this.#options.auth.authenticate(req);
     if (!principal) {
       const limited = this.#anonymous(req);
       if (limited) return limited;
-      if (url.pathname !== SIGN_IN_PATH) {
+      if (!forAnyone) {
         return refuse('UNAUTHORIZED', 'Not signed in: run `vibes pair` for a pairing code, or send Authorization: Bearer <token>');
       }
     }
@@ -103,7 +94,7 @@ export class RequestGuard {
       if (length === undefined && req.headers['transfer-encoding'] !== undefined) {
         return refuse('LENGTH_REQUIRED', 'Send a Content-Length with the body');
       }
-      const limit = bodyLimitOf(req.method, url.pathname) ?? this.#options.maxBodyBytes;
+      const limit = (route?.allowed ? route.spec.maxBodyBytes : undefined) ?? this.#options.maxBodyBytes;
       if (length !== undefined && Number(length) > limit) {
         return refuse('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes`);
       }

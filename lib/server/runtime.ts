@@ -4,7 +4,7 @@ import { AttachmentStore, SessionLifecycle, SessionManager, type AgentFactory } 
 import { Auth, deviceIdOfKey, deviceKey } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { DeviceSessions, PairingCodes } from './devices.ts';
-import { Notifier } from './notifier.ts';
+import { Notifier } from './notify/notifier.ts';
 import { Presence, Watching } from './presence.ts';
 import { loadOrCreateVapidKeys } from './vapid.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';

@@ -4,20 +4,17 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { NextServer, NextServerOptions, RequestHandler } from 'next/dist/server/next.js';
 import type { AgentFactory } from '../core/index.ts';
-import { EVENT_STREAM_PATH, ROUTES, serverUrl } from '../protocol/index.ts';
-import { DEVICE_LABEL_HEADER } from './route.ts';
+import { matchRoute, methodsAt, ROUTES, type RouteMatch } from '../protocol/index.ts';
+import { serverBaseUrl } from '../protocol/server-url.ts';
 import { Admission } from './admission.ts';
-import { principalKey } from './auth.ts';
+import { principalKey, type Principal } from './auth.ts';
 import type { ServerConfig } from './config.ts';
-import { handleCredentialRoute, sendHtml } from './credential-routes.ts';
 import { TrustedProxy, viewRequest } from './forwarded.ts';
-import { handleNotificationRoute } from './notification-routes.ts';
-import { sendHealth } from './health.ts';
-import { ERROR_CODE_HEADER, sendError } from './http-errors.ts';
+import { handlers } from './handlers.ts';
+import { ERROR_CODE_HEADER, refuseEarly, sendError } from './http-errors.ts';
 import { projectRoot, projectVersion } from '../local/project-root.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { handleServerRoute } from './server-routes.ts';
-import { handleAttachmentRoute } from './attachment-routes.ts';
+import { inRequestScope, PAGE_HEADERS, writeAnswer } from './route.ts';
 import { applyPageCsp, RequestGuard, setBaseHeaders } from './request-guard.ts';
 import { signedOutPage } from './sign-in-page.ts';
 import { installRuntime } from './runtime-accessor.ts';
@@ -56,6 +53,8 @@ const OTHER_SIGNED_IN_SOCKETS = 2048;
  * after a restart) waits here instead of having its SYNs dropped and retried a second later.
  */
 const LISTEN_BACKLOG = 2048;
+
+const SIGNED_OUT_PAGE_HEADERS = { ...PAGE_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' };
 
 export async function startServer(config: ServerConfig, agentFactory: AgentFactory): Promise<RunningServer> {
   const runtime = await createRuntime(config, agentFactory, loadOrCreateToken(config.home, config.token), projectVersion());
@@ -105,57 +104,49 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     admission.requestStarted(req.socket, res);
     setBaseHeaders(res);
     viewRequest(req, trustedProxy);
-    // Only the server says which device asks (lib/server/route.ts reads it); a client's own is dropped.
-    delete req.headers[DEVICE_LABEL_HEADER];
     const url = new URL(req.url ?? '/', 'http://vibes.invalid');
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
     if (isApi) res.setHeader('Cache-Control', 'no-store');
     res.once('finish', () => auditRefusal(req, res));
-    const verdict = await guard.check(req, url);
+    const match = isApi ? matchRoute(req.method, url.pathname) : null;
+    const verdict = await guard.check(req, url, match);
     switch (verdict.kind) {
       case 'refuse':
         return sendError(res, verdict.code, verdict.message, verdict.headers, refuseEarly(req, res));
       case 'signed-out-page':
         // A page, not a refusal: the sign-in form is what a signed-out browser is meant to get.
-        return sendHtml(
-          res,
-          200,
-          signedOutPage({ code: url.searchParams.get('code'), key: url.searchParams.get('key') }),
-          { 'Cache-Control': 'no-store' },
-          refuseEarly(req, res),
-        );
+        return void writeAnswer(req, res, {
+          status: 200,
+          headers: SIGNED_OUT_PAGE_HEADERS,
+          body: signedOutPage({ code: url.searchParams.get('code'), key: url.searchParams.get('key') }),
+        });
       case 'public':
       case 'pass':
         break;
     }
     const principal = verdict.kind === 'pass' ? verdict.principal : null;
     if (principal) admission.signedIn(req.socket);
-    if (principal?.kind === 'device') req.headers[DEVICE_LABEL_HEADER] = encodeURIComponent(principal.label);
-    if (isApi && handleCredentialRoute(req, res, url, principal, runtime)) return;
-    if (isApi && principal && handleNotificationRoute(req, res, url, principal, runtime)) return;
-    if (url.pathname === EVENT_STREAM_PATH) {
-      if (req.method !== 'GET') return sendError(res, 'METHOD_NOT_ALLOWED', `Use GET for ${EVENT_STREAM_PATH}`, { Allow: 'GET' });
-      return runtime.hub.open(req, res, url, principalKey(principal!));
-    }
-    if (url.pathname === ROUTES.health.path) {
-      if (req.method !== ROUTES.health.method)
-        return sendError(res, 'METHOD_NOT_ALLOWED', `Use GET for ${ROUTES.health.path}`, { Allow: 'GET' });
-      return sendHealth(res, runtime);
-    }
-    if (isApi && !principal) return sendError(res, 'NOT_FOUND', 'Not found');
-    // In a cluster, a request about a session another node runs is answered by that node.
-    if (isApi && runtime.topology.forward(req, res, url)) return;
-    if (isApi && handleAttachmentRoute(req, res, url, runtime)) return;
-    if (isApi && handleServerRoute(req, res, url, config.maxBodyBytes)) return;
-    if (!isApi && !url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
+    if (isApi) {
+      if (!match) return sendError(res, 'NOT_FOUND', 'Not found', {}, refuseEarly(req, res));
+      if (!match.allowed) {
+        const allow = methodsAt(url.pathname).join(', ');
+        return sendError(res, 'METHOD_NOT_ALLOWED', `Use ${allow} for ${url.pathname}`, { Allow: allow }, refuseEarly(req, res));
+      }
+      // In a cluster, a request about a session another node runs is answered by that node.
+      if (principal && runtime.topology.forward(req, res, url)) return;
+      if (match.spec.serverFirst) return serveFirst(match, req, res, url, principal);
+    } else if (!url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
     loadNextNow();
     nextReady
-      .then((handleWithNext) => handleWithNext(req, res))
-      .catch((error: unknown) => {
-        console.error('vibes: request failed:', error);
-        if (!res.headersSent) sendError(res, 'INTERNAL', 'Internal server error');
-        else res.destroy();
-      });
+      .then((handleWithNext) => inRequestScope(req, principal, () => handleWithNext(req, res)))
+      .catch((error: unknown) => failed(res, error));
+  };
+
+  /** A route the table says the custom server answers itself, with the handler Next would run. */
+  const serveFirst = (match: RouteMatch, req: IncomingMessage, res: ServerResponse, url: URL, principal: Principal | null) => {
+    // The one route route() does not answer: the hub writes the stream, and owns it until it closes.
+    if (match.name === 'events') return runtime.hub.open(req, res, url, principalKey(principal!));
+    handlers[match.name].serve(req, res, match.params, principal, url).catch((error: unknown) => failed(res, error));
   };
 
   // A cluster node learns its own URL by listening, then joins: a request that comes in between
@@ -168,12 +159,8 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     return { promise, resolve, reject };
   })();
   const handleOrFail = (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch((error: unknown) => {
-      // The store did not answer who is asking (a cluster's database away): this request fails, the server goes on.
-      console.error('vibes: request failed:', error);
-      if (!res.headersSent) sendError(res, 'INTERNAL', 'Internal server error');
-      else res.destroy();
-    });
+    // The store did not answer who is asking (a cluster's database away): this request fails, the server goes on.
+    handle(req, res).catch((error: unknown) => failed(res, error));
   };
   const serve = (req: IncomingMessage, res: ServerResponse) => {
     if (!joined) return handleOrFail(req, res);
@@ -219,7 +206,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   const { port } = server.address() as AddressInfo;
   runtime.port = port;
   // The one place the server's own URL is made: what it prints, what the CLI's record and the nodes list say.
-  const url = serverUrl(config.host, port, config.tlsCert !== undefined);
+  const url = serverBaseUrl({ host: config.host, port, tls: config.tlsCert !== undefined });
   try {
     await runtime.topology.start(config.nodeUrl ?? url);
     joined?.resolve();
@@ -250,36 +237,10 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   return { url, port, runtime, ready: nextReady.then(() => undefined), close };
 }
 
-/** How much of a refused request's body is taken and dropped, at most, before hanging up anyway. */
-const DRAIN_MS = 2000;
-const DRAIN_BYTES = 64 * 1024 * 1024;
-
-/**
- * A refused request's body is not wanted, but its sender may be writing it all at once (fetch,
- * browsers): the answer goes out at once, the body is drained, and only then does the response
- * end and the connection close, so the client reads the answer rather than a reset. Settles when
- * the answer may end; undefined when the body has all arrived already.
- */
-function refuseEarly(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
-  if (req.complete) return undefined;
-  res.setHeader('Connection', 'close');
-  return new Promise((resolve) => {
-    let bytes = 0;
-    const done = () => {
-      clearTimeout(timer);
-      req.off('data', count);
-      resolve();
-    };
-    const count = (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes > DRAIN_BYTES) done();
-    };
-    const timer = setTimeout(done, DRAIN_MS);
-    req.on('data', count);
-    req.once('end', done);
-    req.once('close', done);
-    req.once('error', done);
-  });
+function failed(res: ServerResponse, error: unknown): void {
+  console.error('vibes: request failed:', error);
+  if (!res.headersSent) sendError(res, 'INTERNAL', 'Internal server error');
+  else res.destroy();
 }
 
 /** One line per refused request: time, address, method and path (never the query), status, code. */

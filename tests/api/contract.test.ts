@@ -49,6 +49,7 @@ async function send(name: RouteName, call: Call = {}): Promise<Response> {
 /** One successful call per route; a route added to the table without one here does not compile. */
 const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   health: async () => ({}),
+  events: async () => ({ query: { client_id: 'contract-stream' } }),
   listSessions: async () => ({ query: { state: 'ended', limit: 5 } }),
   createSession: async () => ({ clientId: 'alice', body: { name: 'contract', cwd: tmpdir(), prompt: 'hello' } }),
   getSession: async () => ({ params: { id: await newSession() } }),
@@ -107,12 +108,16 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
   signIn: async () => ({ body: { code: (await pairingCode(vibes.url, vibes.token)).code, label: 'contract phone' } }),
   signOut: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token) }),
   listDevices: async () => ({}),
+  tellClaudeOnPhone: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token, 'phone'), body: { on: true } }),
   notificationSettings: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token, 'notified') }),
   subscribePush: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token, 'push'), body: PUSH_SUBSCRIPTION }),
   unsubscribePush: async () => ({ cookie: await deviceCookie(vibes.url, vibes.token, 'push off') }),
   notifyTest: async () => ({}),
   watch: async () => ({ clientId: 'alice', body: { session_id: null, visible: false } }),
   listNodes: async () => ({}),
+  renameSession: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { name: 'renamed' } }),
+  pinSession: async () => ({ clientId: 'alice', params: { id: await newSession() }, body: { pinned: true } }),
+  recentProjects: async () => ({}),
   uploadAttachment: async () => ({ clientId: 'alice', params: { id: await newSession() }, query: { name: 'dot.png' }, bytes: png(2, 2) }),
   getAttachment: async () => {
     const id = await newSession();
@@ -128,6 +133,24 @@ const CALLS: { [Name in RouteName]: () => Promise<Call> } = {
 
 /** A well-formed subscription whose push service (on a closed loopback port) is never reached. */
 const PUSH_SUBSCRIPTION = { ...new BrowserPushKeys().subscription('http://127.0.0.1:9/push/contract'), kinds: ['permission'] };
+
+/** The first event of a text/event-stream (its `data:` line), and the stream closed. */
+async function firstEvent(response: Response): Promise<unknown> {
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  try {
+    for (;;) {
+      const data = /^data: (.*)\n/m.exec(text);
+      if (data) return JSON.parse(data[1]!);
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the stream ended before an event: ${JSON.stringify(text)}`);
+      text += value;
+    }
+  } finally {
+    await reader.cancel();
+  }
+}
 
 async function newSession(prompt?: string): Promise<string> {
   return (await vibes.client('alice').createSession(prompt ? { prompt } : {})).id;
@@ -156,7 +179,12 @@ describe('every route answers as the route table says', () => {
   it.each(names)('%s', async (name) => {
     const response = await send(name, await CALLS[name]());
     const route: RouteSpec = ROUTES[name];
-    const json: unknown = route.bytes === 'response' ? new Uint8Array(await response.arrayBuffer()) : await response.json();
+    const json: unknown =
+      route.bytes === 'response'
+        ? new Uint8Array(await response.arrayBuffer())
+        : route.stream
+          ? await firstEvent(response)
+          : await response.json();
     expect({ status: response.status, json }).toMatchObject({ status: route.status ?? 200 });
     const parsed = route.response.safeParse(json);
     expect(parsed.error?.issues ?? [], `${route.method} ${route.path} answered ${JSON.stringify(json)}`).toEqual([]);

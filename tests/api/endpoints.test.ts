@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/client/node/api-client.ts';
 import { ErrorBody, type ErrorCode } from '../../lib/protocol/index.ts';
 import { useServer } from '../support/api-harness.ts';
+import { deviceCookie } from '../support/sign-in.ts';
 
 const vibes = useServer();
 
@@ -169,6 +170,32 @@ describe('subscribe, input, interrupt, kill', () => {
     });
     await watcher.waitForEvent('session_removed', (event) => event.session_id === session.id && event.reason === 'killed');
     await expectError(vibes.client('alice').kill(session.id), 'INVALID_STATE', 409);
+  });
+
+  it('a permission answered from a signed-in browser names the browser: who asks reaches the handler Next runs', async () => {
+    const cookie = await deviceCookie(vibes.url, vibes.token, 'answering phone');
+    const stream = await vibes.stream({ clientId: 'alice' });
+    const session = await vibes.client('alice').createSession({ prompt: 'bash' });
+    const update = await stream.waitForEvent(
+      'session_updated',
+      (event) => event.session.id === session.id && event.session.pending_permissions.length > 0,
+    );
+    const requestId = update.session.pending_permissions[0]!.request_id;
+    const answered = await vibes.raw(`/api/sessions/${session.id}/permissions/${requestId}`, {
+      method: 'POST',
+      anonymous: true,
+      headers: { cookie, 'x-vibes-client-id': 'alice', 'content-type': 'application/json' },
+      body: JSON.stringify({ behavior: 'deny', message: 'not from here' }),
+    });
+    expect(answered.status, await answered.clone().text()).toBe(200);
+    const { events } = await vibes.client('alice').events(session.id, { limit: 1000 });
+    expect(events.map((entry) => entry.event).find((event) => event.type === 'permission_resolved')).toMatchObject({
+      request_id: requestId,
+      behavior: 'deny',
+      client_id: 'alice',
+      device: 'answering phone',
+    });
+    stream.close();
   });
 
   it('answering an unknown permission request is 404 NOT_FOUND', async () => {

@@ -138,6 +138,20 @@ export function startCli(args: string[], env: Record<string, string>): CliProces
   return new CliProcess(args, env);
 }
 
+/**
+ * `vibes ARGS` as a user runs it in a terminal: in a pseudo-terminal `columns` wide (util-linux
+ * `script`), so stdin and stdout are TTYs, with colours unless `env` sets NO_COLOR. Its output has
+ * the terminal's CR LF line ends.
+ */
+export function startInTerminal(args: string[], env: Record<string, string>, columns = 100): CliProcess {
+  const command = [process.execPath, CLI_BIN, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new CliProcess(
+    ['-qfec', `stty cols ${columns} rows 50; exec ${command}`, '/dev/null'],
+    { ...env, TERM: 'xterm-256color' },
+    { bin: 'script' },
+  );
+}
+
 /** Runs `vibes ARGS` to the end, with stdin closed (or fed `input`). */
 export async function runCli(
   args: string[],
@@ -154,6 +168,13 @@ export async function runCli(
 /** Ends every CLI process a test left running. */
 export async function killAllClis(): Promise<void> {
   await Promise.all([...running].map((cli) => cli.kill()));
+}
+
+/** After a file's cases: its CLI processes, the clients that held its sessions, then its server. */
+export async function endAll(server: ServerProcess | undefined, holders: { close(): void }[]): Promise<void> {
+  await killAllClis();
+  for (const client of holders.splice(0)) client.close();
+  await server?.stop();
 }
 
 /** A port that was free a moment ago, for servers a test makes the CLI start. */

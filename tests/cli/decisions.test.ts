@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { ofType, REAL_CLAUDE_TIMEOUT_MS, useRealClaude } from '../support/real-claude.ts';
 import { reply, text, toolResults, toolUse, type RecordedRequest } from '../support/scripted-model.ts';
-import { CLI_BIN, killAllClis, runCli, serverEnv, startCli } from './cli-harness.ts';
+import { killAllClis, runCli, serverEnv, startCli, startInTerminal } from './cli-harness.ts';
 
 const vibes = useRealClaude();
 const env = () => serverEnv(vibes.server);
@@ -21,33 +20,10 @@ function planFileOf(request: RecordedRequest): string {
   return path;
 }
 
-/** The terminal as a user has it: `vibes` in a pseudo-terminal (util-linux `script`), so colours and prompts are on. */
-function startInTerminal(args: string[], environment: Record<string, string>) {
-  const command = [process.execPath, CLI_BIN, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
+/** The terminal as a user has it: colours and prompts on. */
+function startInColourTerminal(args: string[], environment: Record<string, string>) {
   const { NO_COLOR: _off, ...rest } = environment;
-  const terminalEnv = { ...rest, TERM: 'xterm-256color', COLUMNS: '100' } as unknown as NodeJS.ProcessEnv;
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: terminalEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    get output() {
-      return output;
-    },
-    type: (line: string) => child.stdin.write(`${line}\r`),
-    async waitFor(pattern: string | RegExp, timeoutMs = WAIT_MS) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        if (typeof pattern === 'string' ? output.includes(pattern) : pattern.test(output)) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error(`timed out waiting for ${String(pattern)}; output:\n${output}`);
-    },
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  return startInTerminal(args, rest);
 }
 
 // Real Claude sessions take seconds each; these run side by side within one generous bound.
@@ -62,19 +38,19 @@ describe.concurrent('decisions from the terminal, with the real Claude Code', { 
       reply(toolUse('Edit', { file_path: path, old_string: 'two', new_string: 'TWO' })),
       reply(text('Edited.')),
     ]);
-    const terminal = startInTerminal(['claude', `Edit it ${marker}`, '--cwd', cwd], env());
+    const terminal = startInColourTerminal(['claude', `Edit it ${marker}`, '--cwd', cwd], env());
     try {
-      await terminal.waitFor(`Claude wants to edit ${path}`);
+      await terminal.waitFor(`Claude wants to edit ${path}`, WAIT_MS);
       // Removed red, added green, with line numbers; the choices under it.
-      await terminal.waitFor('\u001b[31m      2 - two\u001b[39m');
-      await terminal.waitFor('\u001b[32m      2 + TWO\u001b[39m');
-      await terminal.waitFor('[a]llow');
+      await terminal.waitFor('\u001b[31m      2 - two\u001b[39m', WAIT_MS);
+      await terminal.waitFor('\u001b[32m      2 + TWO\u001b[39m', WAIT_MS);
+      await terminal.waitFor('[a]llow', WAIT_MS);
       expect(readFileSync(path, 'utf8')).toBe('one\ntwo\nthree\n');
-      terminal.type('a');
-      await terminal.waitFor('Edited.');
+      terminal.write('a');
+      await terminal.waitFor('Edited.', WAIT_MS);
       expect(readFileSync(path, 'utf8')).toBe('one\nTWO\nthree\n');
     } finally {
-      await terminal.stop();
+      await terminal.kill();
     }
   });
 

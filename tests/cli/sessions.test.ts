@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../lib/protocol/index.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
-import { holder, killAllClis, runCli, serverEnv, startCli, warmUp } from './cli-harness.ts';
+import { endAll, holder, runCli, serverEnv, startCli, warmUp } from './cli-harness.ts';
 
 // The fake Claude's scenario words (lib/fake-claude/README.md).
 const ASKS_FOR_BASH = 'please use bash';
@@ -21,11 +21,7 @@ beforeAll(async () => {
 }, 120_000);
 // Every case but the first runs side by side with the others on this server, each on sessions of
 // its own: their processes end together at the end (an afterEach would end the others').
-afterAll(async () => {
-  await killAllClis();
-  for (const client of holders.splice(0)) client.close();
-  await server?.stop();
-});
+afterAll(() => endAll(server, holders));
 
 async function heldSession(body: { name?: string; prompt?: string; model?: string } = {}) {
   const client = await holder(server);

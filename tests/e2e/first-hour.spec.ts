@@ -62,7 +62,9 @@ test('History says how each session ended, in words and colour', async ({ page }
   await expect(view.getByText('Not logged in · Please run /login', { exact: false })).toHaveCount(1);
 });
 
-test('phone: the session header is one row with Kill in it; code scrolls sideways; no start-up debug line', async ({ page }, testInfo) => {
+test('phone: the session header is one row with Kill in its menu; code scrolls sideways; no start-up debug line', async ({
+  page,
+}, testInfo) => {
   test.skip(testInfo.project.name === 'desktop', 'the phone layout');
   await openDashboard(page);
   const api = scriptApi('phone');
@@ -70,15 +72,21 @@ test('phone: the session header is one row with Kill in it; code scrolls sideway
   await openFromList(page, cardOf(page, created.id).getByRole('link'));
   const view = page.getByRole('region', { name: /^Session / });
   const header = view.getByTestId('session-header');
-  await expect(header.getByRole('button', { name: 'Kill' })).toBeVisible();
+  const menu = header.getByRole('button', { name: 'More actions' });
+  await expect(menu).toBeVisible();
   await expect(header.getByTestId('session-where')).toContainText('claude-fake');
   const headerBox = await header.boundingBox();
-  const killBox = await header.getByRole('button', { name: 'Kill' }).boundingBox();
+  const menuBox = await menu.boundingBox();
   const titleBox = await header.getByTestId('session-title').boundingBox();
-  // One row: no taller than two lines of text around a 44 px button, Kill beside the title.
+  // One row: no taller than two lines of text around a 44 px button, the menu at the row's end.
   expect(headerBox?.height).toBeLessThanOrEqual(64);
-  expect(Math.abs((killBox?.y ?? 0) + (killBox?.height ?? 0) / 2 - ((headerBox?.y ?? 0) + (headerBox?.height ?? 0) / 2))).toBeLessThan(12);
+  expect(Math.abs((menuBox?.y ?? 0) + (menuBox?.height ?? 0) / 2 - ((headerBox?.y ?? 0) + (headerBox?.height ?? 0) / 2))).toBeLessThan(12);
   expect(titleBox?.y ?? 0).toBeGreaterThanOrEqual(headerBox?.y ?? 0);
+  await menu.click();
+  await expect(header.getByRole('menuitem', { name: 'Kill session…' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(header.getByRole('menu')).toHaveCount(0);
+  await expect(menu).toBeFocused();
 
   const code = view.locator('.vibes-prose pre').first();
   await expect(code).toContainText('requireSubscribedClientBeforeAnsweringPermissionRequests');

@@ -44,7 +44,8 @@ test('approve on the phone, watch on the desktop; input and kill reach both', as
   await expect(desktopView.getByTestId('composer')).toHaveValue('');
 
   // Kill from the phone through the confirming dialog: gone on both, with the reason.
-  await phoneView.getByRole('button', { name: 'Kill' }).click();
+  await phoneView.getByRole('button', { name: 'More actions' }).click();
+  await phoneView.getByRole('menuitem', { name: 'Kill session…' }).click();
   const dialog = phone.getByRole('dialog');
   await expect(dialog).toBeVisible();
   await dialog.getByRole('button', { name: 'Kill session' }).click();

@@ -7,9 +7,6 @@ import type { SessionState, TranscriptEntry, TranscriptEvent } from '../../lib/p
 import { isAlive } from './processes.ts';
 
 export const OWNER = 'owner';
-/** The real captures the fake Claude replays; they live with it. */
-export const FIXTURES_DIR = join(import.meta.dirname, '..', '..', 'lib', 'fake-claude', 'captures');
-
 /**
  * Real sessions (lib/core) running the real Claude agent, which drives the fake Claude through
  * the real Agent SDK. Call `cleanup` in afterEach: it ends every session and checks that no

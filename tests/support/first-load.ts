@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { PROJECT_ROOT, type ServerProcess } from './server-process.ts';
 import { deviceCookie } from './sign-in.ts';
 
-/** The dashboard's promise to a phone on a slow network (README, "Performance"). */
+/** The dashboard's promise to a phone on a slow network (docs/benchmarks.md). */
 export const FIRST_LOAD_BUDGET_BYTES = 150 * 1024;
 
 export interface FirstLoad {

@@ -9,6 +9,8 @@ export class ScriptedAgent implements Agent {
   readonly options: AgentOptions;
   readonly sent: string[] = [];
   readonly messageIds: string[] = [];
+  /** What Claude was to be told beside each message sent (null: nothing). */
+  readonly contexts: (string | null)[] = [];
   readonly rewinds: { messageId: string; dryRun: boolean }[] = [];
   rewindOutcome: RewindOutcome | null = null;
   readonly answers: { requestId: string; answer: PermissionAnswer }[] = [];
@@ -28,9 +30,10 @@ export class ScriptedAgent implements Agent {
     this.started = true;
   }
 
-  send(content: string, messageId: string): void {
+  send(content: string, messageId: string, _attachments?: unknown, context: string | null = null): void {
     this.sent.push(content);
     this.messageIds.push(messageId);
+    this.contexts.push(context);
   }
 
   /** Answers like a Claude that checkpointed nothing, unless a test sets `rewindOutcome`. */

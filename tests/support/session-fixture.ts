@@ -31,6 +31,7 @@ export function sessionInfo(id: string, overrides: Partial<SessionInfo> = {}): S
     changes: null,
     start_commit: null,
     context: null,
+    pinned: false,
     ...overrides,
   };
 }

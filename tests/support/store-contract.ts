@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionSnapshot, SessionStore } from '../../lib/core/index.ts';
-import type { TranscriptEntry } from '../../lib/protocol/index.ts';
+import { sessionFilter, type TranscriptEntry } from '../../lib/protocol/index.ts';
 
 /**
  * What every SessionStore does, whatever its engine: the unit tier runs it on memory and SQLite,
@@ -54,6 +54,40 @@ export function describeStoreContract(name: string, make: () => SessionStore | P
       await store.reopen('a');
       expect(await store.getSession('a')).toMatchObject({ ended_at: null, end_reason: null });
       expect((await store.listEnded({ limit: 10 })).map((s) => s.id)).toEqual(['c', 'b']);
+    });
+
+    it('keeps a pin, searches the whole history by name, title, folder and state, and lists recent folders', async () => {
+      const store = await make();
+      await store.write({
+        sessions: [
+          snapshot('a', { name: 'Fix 100%_done', title: 'Fix 100%_done', cwd: '/work/Vibes', pinned: true, last_activity_at: 10 }),
+          snapshot('b', { name: null, title: 'Refactor the parser', cwd: '/work/other', last_activity_at: 30 }),
+          snapshot('c', { name: null, title: 'Write docs', cwd: '/work/vibes-site', state: 'failed', last_activity_at: 20 }),
+          snapshot('d', { name: null, title: 'Live one', cwd: '/work/other', last_activity_at: 40 }),
+        ],
+      });
+      await store.write({ ended: ['a', 'b', 'c'].map((sessionId, index) => ({ sessionId, reason: 'killed' as const, at: 100 + index })) });
+      expect((await store.getSession('a'))?.pinned).toBe(true);
+      const ids = async (query: Parameters<typeof sessionFilter>[0], page: { before?: number } = {}) =>
+        (await store.listEnded({ limit: 10, ...page, filter: sessionFilter(query) })).map((found) => found.id);
+      expect(await ids({ q: 'fix' })).toEqual(['a']);
+      expect(await ids({ q: 'PARSER refactor' })).toEqual(['b']);
+      expect(await ids({ q: 'vibes' })).toEqual(['c', 'a']);
+      expect(await ids({ q: 'vibes' }, { before: 102 })).toEqual(['a']);
+      // LIKE's wildcards are plain characters in a search.
+      expect(await ids({ q: '100%_' })).toEqual(['a']);
+      expect(await ids({ q: '%' })).toEqual(['a']);
+      expect(await ids({ q: 'o_her' })).toEqual([]);
+      expect(await ids({ project: 'vibes' })).toEqual(['a']);
+      expect(await ids({ project: '/work/other' })).toEqual(['b']);
+      expect(await ids({ status: 'failed' })).toEqual(['c']);
+      expect(await ids({ q: 'vibes', status: 'finished' })).toEqual(['a']);
+      expect(await store.recentProjects(10)).toEqual([
+        { cwd: '/work/other', lastActiveAt: 40 },
+        { cwd: '/work/vibes-site', lastActiveAt: 20 },
+        { cwd: '/work/Vibes', lastActiveAt: 10 },
+      ]);
+      expect(await store.recentProjects(1)).toHaveLength(1);
     });
 
     it('retention deletes sessions that ended long ago, with their transcripts, and nothing live', async () => {
@@ -116,6 +150,7 @@ export const snapshot = (id: string, extra: Partial<SessionSnapshot> = {}): Sess
   changes: null,
   start_commit: null,
   context: null,
+  pinned: false,
   ...extra,
 });
 

@@ -8,6 +8,7 @@ import { FILE_LIMITS } from '../../../lib/protocol/rules.ts';
 import { useFileContent, useFileSearch } from '../../_hooks/use-work.ts';
 import { useWindowed } from '../../_hooks/use-windowed.ts';
 import { useLive } from '../live-provider.tsx';
+import { Input } from '../ui/field.tsx';
 import { CodeView, Loading, PathBar, usePreloadViewer, WorkProblem } from './lazy-code-view.tsx';
 
 const ROW_HEIGHT = 44;
@@ -76,10 +77,10 @@ export default function FilesPanel({ sessionId }: { sessionId: string }) {
         <label className="sr-only" htmlFor={`file-search-${sessionId}`}>
           Find a file by name
         </label>
-        <input
+        <Input
           id={`file-search-${sessionId}`}
           type="search"
-          className="vibes-input w-full"
+          className="w-full"
           placeholder="Find a file by name"
           value={query}
           maxLength={FILE_LIMITS.searchQueryChars}

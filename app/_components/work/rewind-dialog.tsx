@@ -3,7 +3,8 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useEffect, useState } from 'react';
 import { mutate } from 'swr';
-import { firstLine, plural } from '../../../lib/client/shared/work-labels.ts';
+import { plural } from '../../../lib/client/shared/work-labels.ts';
+import { firstLine } from '../../../lib/protocol/text.ts';
 import type { RewindResponse } from '../../../lib/protocol/index.ts';
 import { useAsyncAction } from '../../_hooks/use-async-action.ts';
 import { useLive } from '../live-provider.tsx';
@@ -58,7 +59,7 @@ export default function RewindDialog({
     };
   }, [open, api, sessionId, messageId, noteError]);
 
-  const named = `“${firstLine(message)}”`;
+  const named = `“${firstLine(message, 60)}”`;
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
       <Dialog.Portal>

@@ -5,7 +5,7 @@ import { vibesHome } from '../../../lib/local/home.ts';
 import { removeServerRecord, writeLastServe } from '../../../lib/local/server-record.ts';
 import { SERVER_NODE_ARGS, serverEnv } from '../../../lib/local/server-launch.ts';
 import { serverArgs, serverEntry, startDetached } from '../../lib/server-control.ts';
-import { readToken } from '../../lib/locate.ts';
+import { cliApi } from '../../lib/api.ts';
 import { UserError } from '../../lib/user-error.ts';
 
 const DETACH_TIMEOUT_MS = 30_000;
@@ -83,12 +83,8 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
 
 /** A fresh one-time sign-in link, asked of the server (the token authorises the question). */
 async function signInUrl(url: string): Promise<string | undefined> {
-  const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([
-    import('../../../lib/client/node/api-client.ts'),
-    import('../../../lib/client/node/node-http-fetch.ts'),
-  ]);
   try {
-    return (await new ApiClient({ baseUrl: url, token: readToken(), fetch: nodeHttpFetch, checkAnswers: false }).pairing()).urls[0];
+    return (await (await cliApi(url)).pairing()).urls[0];
   } catch {
     return undefined;
   }

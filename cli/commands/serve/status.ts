@@ -1,7 +1,8 @@
 import { BaseCommand } from '../../lib/base-command.ts';
 import { vibesHome } from '../../../lib/local/home.ts';
 import { isAlive, readServerRecord } from '../../../lib/local/server-record.ts';
-import { readToken, resolveTarget } from '../../lib/locate.ts';
+import { cliApi } from '../../lib/api.ts';
+import { resolveTarget } from '../../lib/locate.ts';
 import { answers } from '../../lib/server-control.ts';
 import { apiErrorCode } from '../../lib/vibes-command.ts';
 
@@ -30,11 +31,7 @@ export default class ServeStatus extends BaseCommand {
     if (await answers(url)) {
       status.running = true;
       try {
-        const [{ ApiClient }, { nodeHttpFetch }] = await Promise.all([
-          import('../../../lib/client/node/api-client.ts'),
-          import('../../../lib/client/node/node-http-fetch.ts'),
-        ]);
-        const health = await new ApiClient({ baseUrl: url, token: readToken(), fetch: nodeHttpFetch, checkAnswers: false }).health();
+        const health = await (await cliApi(url)).health();
         Object.assign(status, { version: health.version, uptime_s: Math.round(health.uptime_s), sessions: health.sessions });
       } catch (error) {
         if (apiErrorCode(error) === 'UNAUTHORIZED') status.token_refused = true;

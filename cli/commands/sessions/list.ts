@@ -1,27 +1,37 @@
 import * as Flags from '@oclif/core/flags';
-import type { SessionInfo } from '../../../lib/protocol/index.ts';
+import { STATE_LOOK } from '../../../lib/client/shared/labels.ts';
+import type { SessionInfo, SessionState } from '../../../lib/protocol/index.ts';
 import { historyTable, sessionTable } from '../../lib/session-table.ts';
 import { VibesCommand } from '../../lib/vibes-command.ts';
 
 export default class SessionsList extends VibesCommand {
-  static override summary = 'List the active sessions (with --all, the ended ones too).';
+  static override summary = 'List the active sessions, pinned first (with --all, the ended ones too).';
   static override enableJsonFlag = true;
   static override flags = {
     all: Flags.boolean({ summary: 'Also list ended sessions (the history), the most recently ended first.' }),
+    search: Flags.string({
+      summary: 'Only sessions whose name, title or folder has these words (with --all, searched over the whole history).',
+    }),
+    state: Flags.string({ summary: 'Only sessions in this state.', options: Object.keys(STATE_LOOK) }),
+    project: Flags.string({ summary: "Only sessions in this folder (a path) or project (its last folder's name)." }),
   };
   static override examples = [
     '<%= config.bin %> sessions list',
     '<%= config.bin %> sessions list --all',
+    '<%= config.bin %> sessions list --all --search "release notes"',
+    '<%= config.bin %> sessions list --state waiting_permission --project vibes',
     '<%= config.bin %> sessions list --json',
   ];
 
   async run(): Promise<{ sessions: SessionInfo[]; ended?: SessionInfo[] }> {
     const { flags } = await this.parse(SessionsList);
+    const filter = { q: flags.search, project: flags.project, status: flags.state as SessionState | undefined };
     const [sessions, ended, nodes] = await this.withApi(flags, (api) =>
-      Promise.all([api.listSessions(), flags.all ? api.history() : Promise.resolve(undefined), api.listNodes()]),
+      Promise.all([api.listSessions(filter), flags.all ? api.history(filter) : Promise.resolve(undefined), api.listNodes()]),
     );
+    const filtered = filter.q !== undefined || filter.project !== undefined || filter.status !== undefined;
     // One machine (a single server, or a cluster of one node) needs no MACHINE column.
-    if (!this.jsonEnabled()) this.log(renderList(sessions, this.style, ended, nodes.nodes.length > 1));
+    if (!this.jsonEnabled()) this.log(renderList(sessions, this.style, ended, nodes.nodes.length > 1, filtered));
     return { sessions, ...(ended ? { ended } : {}) };
   }
 }
@@ -31,9 +41,12 @@ export function renderList(
   style: SessionsList['style'],
   ended: readonly SessionInfo[] | undefined,
   machines: boolean,
+  filtered = false,
 ): string {
   const lines: string[] = [];
-  if (sessions.length === 0) {
+  if (sessions.length === 0 && filtered) {
+    lines.push('No active session matches.');
+  } else if (sessions.length === 0) {
     lines.push(`No active sessions.\n\nStart one with: ${style.cyan('vibes claude "your prompt"')}`);
   } else {
     const waiting = sessions.filter((session) => session.state === 'waiting_permission').length;

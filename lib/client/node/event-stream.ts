@@ -1,6 +1,9 @@
 import { EventSource, type FetchLike } from 'eventsource';
-import { ErrorBody, SERVER_EVENT_TYPES, ServerEvent, type SessionInfo } from '../../protocol/index.ts';
-import { ApiError } from './api-client.ts';
+import { EVENT_STREAM_PATH } from '../../protocol/endpoints.ts';
+import type { RouteQuery } from '../../protocol/routes.ts';
+import { withQuery } from '../../protocol/route-path.ts';
+import { SERVER_EVENT_TYPES, ServerEvent, type SessionInfo } from '../../protocol/index.ts';
+import { apiErrorOf } from '../shared/api-calls.ts';
 
 export interface EventStreamOptions {
   baseUrl: string;
@@ -120,10 +123,10 @@ export class EventStream {
       let greeted = false;
       const timer = setTimeout(() => {
         this.close();
-        reject(new Error(`No hello from ${this.baseUrl}/api/events within ${helloTimeoutMs} ms`));
+        reject(new Error(`No hello from ${this.baseUrl}${EVENT_STREAM_PATH} within ${helloTimeoutMs} ms`));
       }, helloTimeoutMs);
 
-      const source = new EventSource(`${this.baseUrl}/api/events`, { fetch: this.#fetchWithAuth });
+      const source = new EventSource(`${this.baseUrl}${EVENT_STREAM_PATH}`, { fetch: this.#fetchWithAuth });
       this.#source = source;
       const receive = (message: MessageEvent) => {
         const event = parseFrame(message.data);
@@ -163,14 +166,21 @@ export class EventStream {
   /** Adds the token, and the known client id so a reconnect keeps it; remembers why a connect was refused. */
   readonly #fetchWithAuth: FetchLike = async (input, init) => {
     // EventSource retries every second; while the server stays away, wait longer each time.
-    if (this.#failedConnects > 0) await backoff(this.#failedConnects, init.signal);
-    const url = new URL(input);
-    if (this.#clientId) url.searchParams.set('client_id', this.#clientId);
+    // The package types the signal `any` for polyfills; in Node it is its own AbortController's.
+    if (this.#failedConnects > 0) await backoff(this.#failedConnects, init.signal as AbortSignal | undefined);
+    const query: RouteQuery<'events'> = { client_id: this.#clientId };
+    const url = withQuery(String(input), query);
     const headers: Record<string, string> = { ...init.headers };
     if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
     try {
       const response = await this.#fetch(url, { ...init, headers } as RequestInit);
-      if (!response.ok) this.#lastFailure = await refusal(response);
+      if (!response.ok) {
+        const body: unknown = await response
+          .clone()
+          .json()
+          .catch(() => null);
+        this.#lastFailure = apiErrorOf(response.status, body, `GET ${EVENT_STREAM_PATH}`);
+      }
       this.#failedConnects = response.ok ? 0 : this.#failedConnects + 1;
       return response as Awaited<ReturnType<FetchLike>>;
     } catch (error) {
@@ -213,18 +223,4 @@ function parseFrame(data: unknown): ServerEvent | null {
   } catch {
     return null;
   }
-}
-
-async function refusal(response: Response): Promise<ApiError> {
-  const body: unknown = await response
-    .clone()
-    .json()
-    .catch(() => null);
-  const parsed = ErrorBody.safeParse(body);
-  if (parsed.success) return new ApiError(parsed.data.error.code, response.status, parsed.data.error.message);
-  return new ApiError(
-    response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL',
-    response.status,
-    `GET /api/events answered ${response.status}`,
-  );
 }

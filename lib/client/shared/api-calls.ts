@@ -2,6 +2,7 @@ import type {
   ChangeBase,
   CreateSessionBody,
   DeviceInfo,
+  ErrorCode,
   InputSource,
   ModelOption,
   SlashCommand,
@@ -10,20 +11,32 @@ import type {
   PushSubscriptionBody,
   PushSubscriptionInfo,
   RouteBody,
-  RouteName,
   RouteParams,
   RouteQuery,
   RouteResponse,
   SessionInfo,
+  SessionState,
 } from '../../protocol/index.ts';
-import { ENDPOINTS } from '../../protocol/endpoints.ts';
-import { fillPath } from '../../protocol/route-path.ts';
+import { ENDPOINTS, type Endpoint, type RouteName } from '../../protocol/endpoints.ts';
+import { CLIENT_ID_HEADER } from '../../protocol/headers.ts';
+import { fillPath, withQuery } from '../../protocol/route-path.ts';
+import { ApiError } from './api-error.ts';
+
+/** What the session list and the history may be narrowed to. */
+export interface ListFilter {
+  q?: string | undefined;
+  project?: string | undefined;
+  status?: SessionState | undefined;
+}
 
 export interface CallOptions<Name extends RouteName> {
   params?: RouteParams<Name>;
   query?: RouteQuery<Name>;
   body?: RouteBody<Name>;
 }
+
+/** Most calls that act on a session answer with it. */
+const sessionOf = (answer: { session: SessionInfo }) => answer.session;
 
 /** A body of raw bytes (an upload), sent as it is rather than as JSON. */
 export function isRawBody(body: unknown): body is Blob | Uint8Array {
@@ -35,39 +48,72 @@ export function attachmentPath(sessionId: string, attachmentId: string): string 
   return fillPath(ENDPOINTS.getAttachment.path, { id: sessionId, attachmentId });
 }
 
-/**
- * The API's calls, written once over the route table (lib/protocol/routes.ts). ApiClient (Node,
- * answers checked with zod) and WebApi (the dashboard, zod-free) differ only in `call`.
- */
-export abstract class ApiCalls {
-  clientId: string | undefined;
+/** What a side brings to the one `call()`: how it reaches the server, nothing about the API. */
+export interface Transport {
+  /** Put before every path: '' for the page's own origin. */
+  baseUrl: string;
+  fetch: typeof fetch;
+  /** Sent with every request, beside the client id (the CLI's token). */
+  headers?: Readonly<Record<string, string>>;
+}
 
-  constructor(clientId: string | undefined) {
+/**
+ * The API's calls, written once over the route table (lib/protocol/endpoints.ts) and typed from it
+ * (routes.ts, by type only, so zod stays out of the browser). ApiClient (Node) and WebApi (the
+ * dashboard) differ in their Transport; ApiClient may check answers with zod, and adds the few
+ * calls the dashboard never makes, which stay out of its first load.
+ */
+export class ApiCalls {
+  clientId: string | undefined;
+  readonly #transport: Transport;
+
+  constructor(transport: Transport, clientId: string | undefined) {
+    this.#transport = transport;
     this.clientId = clientId;
   }
 
-  /** One request to the route `name`; rejects with ApiError on an error answer. */
-  abstract call<Name extends RouteName>(name: Name, options?: CallOptions<Name>): Promise<RouteResponse<Name>>;
-
-  health() {
-    return this.call('health');
+  /** One request to the route `name`; rejects with ApiError on an error answer, or `NETWORK` when none came. */
+  async call<Name extends RouteName>(name: Name, options: CallOptions<Name> = {}): Promise<RouteResponse<Name>> {
+    const { method, path: template }: Endpoint = ENDPOINTS[name];
+    const path = withQuery(fillPath(template, options.params ?? {}), options.query);
+    const { baseUrl, fetch, headers } = this.#transport;
+    const raw = isRawBody(options.body);
+    // Every POST route takes a body (routes.ts): `{}` when the caller has nothing to say.
+    const body = raw ? (options.body as BodyInit) : method === 'POST' ? JSON.stringify(options.body ?? {}) : undefined;
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          ...headers,
+          ...(this.clientId ? { [CLIENT_ID_HEADER]: this.clientId } : {}),
+          ...(body === undefined ? {} : { 'Content-Type': raw ? 'application/octet-stream' : 'application/json' }),
+        },
+        body,
+      });
+    } catch (error) {
+      // fetch says only "fetch failed"; its cause (ECONNREFUSED, ECONNRESET) tells the CLI what happened.
+      throw new ApiError('NETWORK', 0, `The server could not be reached (${(error as Error).message})`, {
+        cause: (error as Error).cause ?? error,
+      });
+    }
+    const json: unknown = await response.json().catch(() => null);
+    if (!response.ok) throw apiErrorOf(response.status, json, `${method} ${path}`);
+    return json as RouteResponse<Name>;
   }
 
-  async listSessions(): Promise<SessionInfo[]> {
-    return (await this.call('listSessions')).sessions;
+  /** Live sessions, pinned first; `filter` narrows them as the server matches (lib/protocol/session-filter.ts). */
+  async listSessions(filter: ListFilter = {}): Promise<SessionInfo[]> {
+    return (await this.call('listSessions', { query: filter })).sessions;
   }
 
-  /** Ended sessions, the most recently ended first. */
-  async history(page: { limit?: number; before?: number } = {}): Promise<SessionInfo[]> {
+  /** Ended sessions, the most recently ended first; a filter searches the whole history, a page at a time. */
+  async history(page: { limit?: number; before?: number } & ListFilter = {}): Promise<SessionInfo[]> {
     return (await this.call('listSessions', { query: { state: 'ended', ...page } })).sessions;
   }
 
-  async createSession(body: CreateSessionBody): Promise<SessionInfo> {
-    return (await this.call('createSession', { body })).session;
-  }
-
-  async getSession(id: string): Promise<SessionInfo> {
-    return (await this.call('getSession', { params: { id } })).session;
+  createSession(body: CreateSessionBody): Promise<SessionInfo> {
+    return this.call('createSession', { body }).then(sessionOf);
   }
 
   /** One page of a session's transcript, after `after` (a seq). */
@@ -75,8 +121,8 @@ export abstract class ApiCalls {
     return this.call('sessionEvents', { params: { id }, query: page });
   }
 
-  async subscribe(id: string): Promise<SessionInfo> {
-    return (await this.call('subscribe', { params: { id } })).session;
+  subscribe(id: string): Promise<SessionInfo> {
+    return this.call('subscribe', { params: { id } }).then(sessionOf);
   }
 
   unsubscribe(id: string) {
@@ -84,9 +130,9 @@ export abstract class ApiCalls {
   }
 
   /** `attachments`: ids from uploadAttachment, sent with the text (which may then be empty). */
-  async sendInput(id: string, content: string, source?: InputSource, attachments?: readonly string[]): Promise<SessionInfo> {
+  sendInput(id: string, content: string, source?: InputSource, attachments?: readonly string[]): Promise<SessionInfo> {
     const body = { content, ...(source ? { source } : {}), ...(attachments?.length ? { attachments: [...attachments] } : {}) };
-    return (await this.call('sendInput', { params: { id }, body })).session;
+    return this.call('sendInput', { params: { id }, body }).then(sessionOf);
   }
 
   /** Stores a file or image for the next message; the server reads its type from the bytes, `name` is for display. */
@@ -94,8 +140,8 @@ export abstract class ApiCalls {
     return this.call('uploadAttachment', { params: { id }, query: { name }, body: bytes });
   }
 
-  async interrupt(id: string): Promise<SessionInfo> {
-    return (await this.call('interrupt', { params: { id } })).session;
+  interrupt(id: string): Promise<SessionInfo> {
+    return this.call('interrupt', { params: { id } }).then(sessionOf);
   }
 
   kill(id: string) {
@@ -103,21 +149,21 @@ export abstract class ApiCalls {
   }
 
   /** Starts Claude again on an ended session; this client owns and subscribes to it. */
-  async resume(id: string): Promise<SessionInfo> {
-    return (await this.call('resume', { params: { id } })).session;
+  resume(id: string): Promise<SessionInfo> {
+    return this.call('resume', { params: { id } }).then(sessionOf);
   }
 
-  async answerPermission(id: string, requestId: string, answer: PermissionAnswerBody): Promise<SessionInfo> {
-    return (await this.call('answerPermission', { params: { id, requestId }, body: answer })).session;
+  answerPermission(id: string, requestId: string, answer: PermissionAnswerBody): Promise<SessionInfo> {
+    return this.call('answerPermission', { params: { id, requestId }, body: answer }).then(sessionOf);
   }
 
   /** `bypassPermissions` is refused (BYPASS_NOT_ALLOWED) unless the server was started with the opt-in. */
-  async setPermissionMode(id: string, mode: PermissionMode, source?: InputSource): Promise<SessionInfo> {
-    return (await this.call('setPermissionMode', { params: { id }, body: { mode, ...(source ? { source } : {}) } })).session;
+  setPermissionMode(id: string, mode: PermissionMode, source?: InputSource): Promise<SessionInfo> {
+    return this.call('setPermissionMode', { params: { id }, body: { mode, ...(source ? { source } : {}) } }).then(sessionOf);
   }
 
-  async setModel(id: string, model: string, source?: InputSource): Promise<SessionInfo> {
-    return (await this.call('setModel', { params: { id }, body: { model, ...(source ? { source } : {}) } })).session;
+  setModel(id: string, model: string, source?: InputSource): Promise<SessionInfo> {
+    return this.call('setModel', { params: { id }, body: { model, ...(source ? { source } : {}) } }).then(sessionOf);
   }
 
   /** The models the session's Claude Code offers. */
@@ -170,21 +216,6 @@ export abstract class ApiCalls {
     return this.call('listNodes');
   }
 
-  /** A new token; the one this client holds stops working. */
-  rotateToken() {
-    return this.call('rotateToken');
-  }
-
-  /** A one-time pairing code and the sign-in links that carry it, for another device. */
-  pairing() {
-    return this.call('pairing');
-  }
-
-  /** Trades a pairing code for a device session (the answer sets its cookie). */
-  async signIn(code: string, label?: string): Promise<DeviceInfo> {
-    return (await this.call('signIn', { body: { code, ...(label ? { label } : {}) } })).device;
-  }
-
   /** Signs this browser out. */
   signOut() {
     return this.call('signOut');
@@ -192,6 +223,11 @@ export abstract class ApiCalls {
 
   async listDevices(): Promise<DeviceInfo[]> {
     return (await this.call('listDevices')).devices;
+  }
+
+  /** Whether input from the signed-in browser tells Claude the user is on a phone; answers with the device. */
+  async tellClaudeOnPhone(on: boolean): Promise<DeviceInfo> {
+    return (await this.call('tellClaudeOnPhone', { body: { on } })).device;
   }
 
   /** Signs a device out: its cookie stops working and its event streams close. */
@@ -222,4 +258,16 @@ export abstract class ApiCalls {
   watch(sessionId: string | null, visible: boolean) {
     return this.call('watch', { body: { session_id: sessionId, visible } });
   }
+}
+
+/**
+ * The ApiError an error answer stands for: its `{error: {code, message}}` body, or, when the body
+ * is not one (a proxy's page, a crash), a code from the status alone.
+ */
+export function apiErrorOf(status: number, body: unknown, what: string): ApiError {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (typeof error?.code === 'string' && typeof error.message === 'string') {
+    return new ApiError(error.code as ErrorCode, status, error.message);
+  }
+  return new ApiError(status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', status, `Unexpected ${status} answer from ${what}`);
 }

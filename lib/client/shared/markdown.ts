@@ -15,7 +15,8 @@ export type Block =
   | { type: 'paragraph'; children: Inline[] }
   | { type: 'heading'; level: number; children: Inline[] }
   | { type: 'code'; lang: string; text: string }
-  | { type: 'list'; ordered: boolean; items: Inline[][] }
+  /** `start`: an ordered list's first number, as written. */
+  | { type: 'list'; ordered: boolean; start?: number; items: Inline[][] }
   | { type: 'quote'; children: Block[] }
   | { type: 'table'; align: Align[]; header: Inline[][]; rows: Inline[][][] }
   | { type: 'rule' };
@@ -30,8 +31,19 @@ const QUOTE = /^\s{0,3}>\s?(.*)$/;
 const RULE = /^\s{0,3}([-*_])(\s*\1){2,}\s*$/;
 const TABLE_SEPARATOR = /^\s{0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
 
+/** A fenced code block's opening line: its marker (a closing line starts with it) and language. */
+export function fenceOpening(line: string): { marker: string; lang: string } | null {
+  const fence = FENCE.exec(line);
+  return fence ? { marker: fence[1] ?? '```', lang: fence[2] ?? '' } : null;
+}
+
+export const closesFence = (line: string, marker: string) => line.trimStart().startsWith(marker);
+
+/** A list item's line, at any indentation (a nested item is indented under its parent). */
+export const isListItem = (line: string) => BULLET.test(line.trimStart()) || ORDERED.test(line.trimStart());
+
 /** A GFM table starts with a row of cells and a separator row with as many cells. */
-function isTableStart(lines: readonly string[], i: number): boolean {
+export function isTableStart(lines: readonly string[], i: number): boolean {
   const head = lines[i] ?? '';
   const separator = lines[i + 1] ?? '';
   return head.includes('|') && separator.includes('-') && TABLE_SEPARATOR.test(separator) && cells(head).length === cells(separator).length;
@@ -62,14 +74,13 @@ export function parseMarkdown(source: string): Block[] {
       i++;
       continue;
     }
-    const fence = FENCE.exec(line);
+    const fence = fenceOpening(line);
     if (fence) {
-      const marker = fence[1] ?? '```';
       const body: string[] = [];
       i++;
-      while (i < lines.length && !(lines[i] ?? '').trimStart().startsWith(marker)) body.push(lines[i++] ?? '');
+      while (i < lines.length && !closesFence(lines[i] ?? '', fence.marker)) body.push(lines[i++] ?? '');
       i++;
-      blocks.push({ type: 'code', lang: fence[2] ?? '', text: body.join('\n') });
+      blocks.push({ type: 'code', lang: fence.lang, text: body.join('\n') });
       continue;
     }
     const heading = HEADING.exec(line);
@@ -113,7 +124,8 @@ export function parseMarkdown(source: string): Block[] {
         else break;
         i++;
       }
-      blocks.push({ type: 'list', ordered, items: items.map(parseInline) });
+      const start = ordered ? Number(/\d+/.exec(line)?.[0]) : undefined;
+      blocks.push({ type: 'list', ordered, ...(start === undefined ? {} : { start }), items: items.map(parseInline) });
       continue;
     }
     const body: string[] = [];

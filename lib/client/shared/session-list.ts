@@ -1,8 +1,9 @@
 import type { ServerEvent, SessionInfo } from '../../protocol/index.ts';
+import { compareListed } from '../../protocol/rules.ts';
 
-/** Newest first: the session you just started is the one you want to see. */
+/** Pinned first, then newest first: the session you just started is the one you want to see. */
 export function sortSessions(sessions: readonly SessionInfo[]): SessionInfo[] {
-  return [...sessions].sort((a, b) => b.created_at - a.created_at || a.id.localeCompare(b.id));
+  return [...sessions].sort(compareListed);
 }
 
 /** Applies one event of the stream to the session list; returns the same array when nothing changed. */
@@ -16,7 +17,8 @@ export function applyToSessionList(sessions: readonly SessionInfo[] | undefined,
       if (index === -1) return sortSessions([...sessions, event.session]);
       const next = sessions.slice();
       next[index] = event.session;
-      return next;
+      // A pin moves the session.
+      return sortSessions(next);
     }
     case 'session_removed':
       return sessions?.some((session) => session.id === event.session_id)

@@ -1,6 +1,7 @@
 // Words for a session's work (changes, files, undo), shown by the dashboard and fit for the CLI.
 
 export { changesSummary, plural } from './changes-summary.ts';
+export { formatBytes } from './labels.ts';
 
 export type FileChangeStatusWord = 'modified' | 'added' | 'deleted' | 'renamed' | 'untracked' | 'type_changed';
 
@@ -13,16 +14,3 @@ export const CHANGE_STATUS: Record<FileChangeStatusWord, { letter: string; word:
   untracked: { letter: 'U', word: 'new, not yet in git' },
   type_changed: { letter: 'T', word: 'type changed' },
 };
-
-/** "512 B", "12 KB", "3.2 MB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/** The first line of a message, cut to fit a sentence. */
-export function firstLine(text: string, max = 60): string {
-  const line = text.trim().split('\n')[0] ?? '';
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}

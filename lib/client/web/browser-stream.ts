@@ -1,4 +1,6 @@
-import { EVENT_STREAM_PATH } from '../../protocol/endpoints.ts';
+import { ENDPOINTS, EVENT_STREAM_PATH } from '../../protocol/endpoints.ts';
+import type { RouteQuery } from '../../protocol/routes.ts';
+import { withQuery } from '../../protocol/route-path.ts';
 import type { ServerEvent, ServerEventType } from '../../protocol/index.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'unauthorized';
@@ -100,11 +102,8 @@ export class BrowserStream {
 
   #connect(): void {
     this.#source?.close();
-    const query = new URLSearchParams();
-    if (this.clientId) query.set('client_id', this.clientId);
-    if (this.lastEventId) query.set('last_event_id', this.lastEventId);
-    const url = query.size > 0 ? `${this.#options.url}?${query}` : this.#options.url;
-    const source = this.#options.createEventSource(url);
+    const query: RouteQuery<'events'> = { client_id: this.clientId ?? undefined, last_event_id: this.lastEventId ?? undefined };
+    const source = this.#options.createEventSource(withQuery(this.#options.url, query));
     this.#source = source;
     for (const type of EVENT_TYPES) {
       source.addEventListener(type, (message) => {
@@ -170,7 +169,7 @@ export class BrowserStream {
 
 async function defaultProbe(): Promise<boolean> {
   try {
-    const response = await fetch('/api/sessions', { cache: 'no-store' });
+    const response = await fetch(ENDPOINTS.listSessions.path);
     return response.status !== 401;
   } catch {
     return true;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type {
   CanUseTool,
+  HookCallback,
   PermissionResult,
   PermissionUpdate as SdkPermissionUpdate,
   Query,
@@ -14,13 +15,15 @@ import { CLAUDE_CLIENT_ID, PermissionMode, type ModelOption, type SlashCommand, 
 import type { Agent, AgentEvent, AgentFactory, AgentOptions, PermissionAnswer, RewindOutcome } from '../agent.ts';
 import { messageContent } from '../attachments/blocks.ts';
 import type { StoredAttachment } from '../attachments/store.ts';
-import { describeDecision } from '../decisions/describe.ts';
-import { isPermissionUpdate, offerableUpdates, type PermissionUpdate } from '../decisions/suggestions.ts';
+import { describeDecision } from './decisions/describe.ts';
+import { isPermissionUpdate, offerableUpdates, type PermissionUpdate } from './decisions/suggestions.ts';
 import { requireDirectory } from '../directory.ts';
 import { VibesError } from '../errors.ts';
 import { describeAuthFailure, describeExit, looksLikeAuthFailure, OutputTail } from './failure.ts';
 import { contextFromClaude, slashCommandsFromClaude } from './context.ts';
 import { ClaudeMessageMapper } from './message-mapper.ts';
+import { ClaudeToolCalls } from './tool-calls.ts';
+import { withTimeout } from '../timeouts.ts';
 
 export interface ClaudeAgentConfig {
   /** The `claude` to run; undefined runs the binary the Agent SDK ships. */
@@ -71,6 +74,7 @@ export class ClaudeAgent implements Agent {
   readonly #emit: (event: AgentEvent) => void;
   readonly #config: ClaudeAgentConfig;
   readonly #mapper = new ClaudeMessageMapper();
+  readonly #toolCalls = new ClaudeToolCalls();
   readonly #input = new InputChannel<SDKUserMessage>();
   readonly #pending = new Map<string, PendingRequest>();
   readonly #stderr = new OutputTail();
@@ -84,6 +88,8 @@ export class ClaudeAgent implements Agent {
   #exitReported = false;
   #interruptRequested = false;
   #models: Promise<ModelOption[]> | null = null;
+  /** What Claude is told beside the prompt just sent, until Claude Code asks for it. */
+  #promptContext: string | null = null;
 
   constructor(options: AgentOptions, emit: (event: AgentEvent) => void, config: ClaudeAgentConfig) {
     this.#options = options;
@@ -112,6 +118,8 @@ export class ClaudeAgent implements Agent {
         permissionMode: this.#options.permissionMode,
         ...(this.#config.allowBypass ? { allowDangerouslySkipPermissions: true } : {}),
         canUseTool: this.#canUseTool,
+        // The SDK fixes the system prompt at start; a prompt's own context goes through this hook.
+        hooks: { UserPromptSubmit: [{ hooks: [this.#onPromptSubmit] }] },
         systemPrompt: { type: 'preset', preset: 'claude_code' },
         env: { ...(this.#config.env ?? process.env) },
         includePartialMessages: true,
@@ -139,12 +147,25 @@ export class ClaudeAgent implements Agent {
     if (this.#options.resume) void this.#refreshContext();
   }
 
-  send(content: string, messageId: string, attachments: readonly StoredAttachment[] = []): void {
+  send(content: string, messageId: string, attachments: readonly StoredAttachment[] = [], context: string | null = null): void {
     if (this.#stopping || this.#exitReported) return;
     this.#interruptRequested = false;
+    this.#promptContext = context;
     const message = { role: 'user' as const, content: messageContent(content, attachments) };
     this.#input.push({ type: 'user', message, parent_tool_use_id: null, uuid: messageId as UUID });
   }
+
+  /**
+   * Claude Code asks before each prompt goes to the model; its answer's context reaches the model
+   * as a system message beside the prompt, the prompt's text unchanged. Only the prompt we sent
+   * gets it (a prompt Claude Code makes itself, a wake-up or a notification, does not).
+   */
+  readonly #onPromptSubmit: HookCallback = async (input) => {
+    if (input.hook_event_name !== 'UserPromptSubmit' || input.source === 'system') return {};
+    const context = this.#promptContext;
+    this.#promptContext = null;
+    return context === null ? {} : { hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: context } };
+  };
 
   async rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome> {
     const query = this.#requireQuery();
@@ -293,7 +314,7 @@ export class ClaudeAgent implements Agent {
         },
       });
       options.signal.addEventListener('abort', onWithdrawn, { once: true });
-      this.#emitTranscript({ type: 'permission_request', ...decision });
+      this.#emitTranscript({ type: 'permission_request', ...this.#toolCalls.withPlan(decision) });
     });
   };
 
@@ -345,9 +366,11 @@ export class ClaudeAgent implements Agent {
     for (const event of this.#mapper.map(message)) {
       if (event.type === 'transcript' && event.event.type === 'turn_complete') {
         this.#onTurnComplete(event.event);
-      } else {
-        this.#emit(event);
+        continue;
       }
+      this.#emit(event);
+      const todos = event.type === 'transcript' && event.event.type === 'tool_use' ? this.#toolCalls.noteCall(event.event) : null;
+      if (todos) this.#emit({ type: 'todos', todos });
     }
   }
 
@@ -446,13 +469,4 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,6 +1,6 @@
 import { formatTokens, PermissionMode, type FileDiff, type TranscriptEvent, type Usage } from '../../protocol/index.ts';
 import type { AgentEvent } from '../agent.ts';
-import { diffFromPatch, isPatchHunks, wholeFile } from '../decisions/file-diff.ts';
+import { diffFromPatch, isPatchHunks, wholeFile } from './decisions/file-diff.ts';
 import { roundUsd } from '../summary.ts';
 
 type Json = Record<string, unknown>;

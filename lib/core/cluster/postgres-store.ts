@@ -1,8 +1,16 @@
 import type { EndReason, TranscriptEntry, TranscriptEvent } from '../../protocol/index.ts';
-import { deviceOf, pushSubscriptionOf, snapshotOf, type DeviceRow, type PushSubscriptionRow, type SessionRow } from '../store-rows.ts';
+import {
+  deviceOf,
+  filterConditions,
+  pushSubscriptionOf,
+  snapshotOf,
+  type DeviceRow,
+  type PushSubscriptionRow,
+  type SessionRow,
+} from '../store-rows.ts';
 import { newDeviceCookieId, type DeviceRecord, type DeviceStore, type PushSubscriptionRecord } from '../devices.ts';
 import type { SessionSnapshot } from '../events.ts';
-import type { HistoryQuery, SessionStore, StoreWrite } from '../store.ts';
+import type { HistoryQuery, ProjectUse, SessionStore, StoreWrite } from '../store.ts';
 import { Postgres, type Statement } from './postgres.ts';
 
 /**
@@ -74,6 +82,10 @@ export const PG_MIGRATIONS: readonly string[] = [
    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   // The commit the session started on: its changes are counted against it, also after a resume.
   `ALTER TABLE sessions ADD COLUMN start_commit TEXT;`,
+  // Pinned sessions are listed first, on every device.
+  `ALTER TABLE sessions ADD COLUMN pinned BOOLEAN NOT NULL DEFAULT false;`,
+  // A device's own preference: input from it tells Claude the user is on a phone (issue 29).
+  `ALTER TABLE devices ADD COLUMN tell_claude_on_phone BOOLEAN NOT NULL DEFAULT false;`,
 ];
 
 /** Rows per INSERT: five parameters each, well under PostgreSQL's 65535. */
@@ -86,15 +98,15 @@ interface PostgresSessionRow extends SessionRow {
 }
 
 const UPSERT_SESSION = `
-  INSERT INTO sessions (id, node, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo, title, preview, git_branch, start_commit)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+  INSERT INTO sessions (id, node, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo, title, preview, git_branch, start_commit, pinned)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
   ON CONFLICT (id) DO UPDATE SET
     node = excluded.node, name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
     last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
     permission_mode = excluded.permission_mode, todos = excluded.todos,
     cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure,
     demo = excluded.demo, title = excluded.title, preview = excluded.preview, git_branch = excluded.git_branch,
-    start_commit = excluded.start_commit`;
+    start_commit = excluded.start_commit, pinned = excluded.pinned`;
 
 const END_STATE = `CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END`;
 
@@ -184,11 +196,21 @@ export class PostgresStore implements SessionStore {
   }
 
   async listEnded(query: HistoryQuery): Promise<SessionSnapshot[]> {
+    const params: unknown[] = [query.before ?? Number.MAX_SAFE_INTEGER, query.limit];
+    const conditions = filterConditions(query.filter, (value) => `$${params.push(value)}`);
     const rows = await this.#db.query<PostgresSessionRow>(
-      'SELECT * FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 ORDER BY ended_at DESC, created_at DESC, id LIMIT $2',
-      [query.before ?? Number.MAX_SAFE_INTEGER, query.limit],
+      `SELECT * FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 ${conditions.map((condition) => `AND ${condition} `).join('')}ORDER BY ended_at DESC, created_at DESC, id LIMIT $2`,
+      params,
     );
     return rows.map(snapshotOf);
+  }
+
+  async recentProjects(limit: number): Promise<ProjectUse[]> {
+    const rows = await this.#db.query<{ cwd: string; last_active_at: number }>(
+      'SELECT cwd, MAX(last_activity_at) AS last_active_at FROM sessions GROUP BY cwd ORDER BY last_active_at DESC, cwd LIMIT $1',
+      [limit],
+    );
+    return rows.map((row) => ({ cwd: row.cwd, lastActiveAt: Number(row.last_active_at) }));
   }
 
   async readEvents(sessionId: string, after: number, limit: number): Promise<TranscriptEntry[]> {
@@ -296,7 +318,8 @@ function dollarQuote(sql: string): string {
 function sessionParams(snapshot: SessionSnapshot, node: string): unknown[] {
   return [
     snapshot.id,
-    node,
+    // An ended session renamed here stays the node's that ran it.
+    snapshot.node ?? node,
     snapshot.name,
     snapshot.state,
     snapshot.owner_id,
@@ -314,6 +337,7 @@ function sessionParams(snapshot: SessionSnapshot, node: string): unknown[] {
     snapshot.preview,
     snapshot.git_branch,
     snapshot.start_commit,
+    snapshot.pinned,
   ];
 }
 
@@ -359,6 +383,10 @@ class PostgresDeviceStore implements DeviceStore {
 
   async touchDevice(id: string, lastSeenAt: number, address: string): Promise<void> {
     await this.#db.query('UPDATE devices SET last_seen_at = $1, address = $2 WHERE id = $3', [lastSeenAt, address, id]);
+  }
+
+  async setTellClaudeOnPhone(id: string, on: boolean): Promise<boolean> {
+    return (await this.#db.query('UPDATE devices SET tell_claude_on_phone = $1 WHERE id = $2 RETURNING id', [on, id])).length > 0;
   }
 
   async listDevices(): Promise<DeviceRecord[]> {

@@ -8,7 +8,9 @@ export interface Statement {
 /** BIGINT columns hold Unix seconds: numbers, not strings. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === pg.types.builtins.INT8
+      ? Number
+      : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 /**
@@ -50,7 +52,7 @@ export class Postgres {
       await client.query('BEGIN');
       const rows: Record<string, unknown>[][] = [];
       try {
-        for (const { sql, params } of statements) rows.push((await client.query(sql, params as unknown[])).rows);
+        for (const { sql, params } of statements) rows.push((await client.query<Record<string, unknown>>(sql, params as unknown[])).rows);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch((rollback: unknown) => (broken = rollback as Error));

@@ -3,6 +3,7 @@ import { lstat, open, opendir, readdir, readlink, realpath, stat, type FileHandl
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FileContentResponse, FileEntry, FileListResponse, FileSearchResponse, LinkTarget } from '../../protocol/index.ts';
 import { FILE_LIMITS, LIMITS } from '../../protocol/rules.ts';
+import { clip } from '../../protocol/text.ts';
 import { VibesError } from '../errors.ts';
 import { languageOf } from './language.ts';
 
@@ -342,7 +343,7 @@ function fileSystemError(error: unknown, shown: string): unknown {
 }
 
 function quote(shown: string): string {
-  return shown === '' ? "The session's folder" : JSON.stringify(shown.length > 200 ? `${shown.slice(0, 200)}…` : shown);
+  return shown === '' ? "The session's folder" : JSON.stringify(clip(shown, 200));
 }
 
 function depth(path: string): number {

@@ -1,6 +1,6 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { FileDiff, TranscriptEntry, TranscriptEvent, TurnChangesResponse } from '../../protocol/index.ts';
-import { EDIT_TOOLS } from '../decisions/file-diff.ts';
+import { EDIT_TOOLS, editedPath as pathInInput } from '../../protocol/tool-input.ts';
 import { VibesError } from '../errors.ts';
 
 /** A path as the wire carries it: relative, '/'-separated, no `.` or `..` segment, no NUL. Else INVALID_PATH. */
@@ -38,9 +38,7 @@ export function* toolWrites(entries: Iterable<TranscriptEntry>): Generator<{ seq
 /** The file an edit tool call writes; null for any other event. */
 export function editedPath(event: TranscriptEvent): string | null {
   if (event.type !== 'tool_use' || !EDIT_TOOLS.has(event.name)) return null;
-  const input = event.input as { file_path?: unknown; notebook_path?: unknown } | null;
-  const path = input?.file_path ?? input?.notebook_path;
-  return typeof path === 'string' ? path : null;
+  return pathInInput(event.input) || null;
 }
 
 /**

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOGIN_HINT } from '../../../lib/core/claude/index.ts';
 import type { Session } from '../../../lib/core/index.ts';
 import { TranscriptEvent, type PendingPermission, type PermissionAnswerBody } from '../../../lib/protocol/index.ts';
-import { claudeHarness, FIXTURES_DIR, ofType, OWNER, waitFor, waitForExit } from '../../support/claude-harness.ts';
+import { captureFrames } from '../../support/captures.ts';
+import { claudeHarness, ofType, OWNER, waitFor, waitForExit } from '../../support/claude-harness.ts';
 import { isAlive } from '../../support/processes.ts';
 
 interface Block {
@@ -37,17 +36,6 @@ afterEach(async () => {
   await harness?.cleanup();
   harness = undefined;
 });
-
-/** What the CLI wrote (stdout), from either capture format. */
-function captureFrames(file: string): Frame[] {
-  return readFileSync(join(FIXTURES_DIR, file), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Frame)
-    .flatMap((entry) =>
-      typeof entry.dir === 'string' ? (entry.dir.startsWith('provider') ? [JSON.parse(entry.line ?? 'null') as Frame] : []) : [entry],
-    );
-}
 
 /** Drives the session through its turns, answering permission requests in the given order. */
 async function play(session: Session, answers: ('allow' | 'deny')[], turns = 1): Promise<void> {
@@ -153,7 +141,7 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     const file = 'claude-2.0.20-tyrchen-simple-text.stdout.jsonl';
     const session = await h.create({ prompt: `replay ${file}` });
     await play(session, []);
-    const frames = captureFrames(file);
+    const frames = captureFrames<Frame>(file);
     expectNothingDropped(frames, h.events(session));
     const init = frames.find((frame) => frame.type === 'system');
     expect(session.snapshot()).toMatchObject({ claude_session_id: init?.session_id, model: init?.model, state: 'idle' });
@@ -165,7 +153,7 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     const session = await h.create({ prompt: `replay ${file}` });
     await play(session, []);
     const events = h.events(session);
-    expectNothingDropped(captureFrames(file), events);
+    expectNothingDropped(captureFrames<Frame>(file), events);
     expect(ofType(events, 'tool_use').map((call) => call.name)).toEqual(['Bash', 'Bash']);
     expect(ofType(events, 'text_delta').length).toBeGreaterThan(0);
     // rate_limit_event, command_lifecycle, hook and status frames leave no trace; the capture ran in bypass mode.
@@ -178,7 +166,7 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     const file = 'claude-2.1.238-bb-approval-allow.stdout.jsonl';
     const session = await h.create({ prompt: `replay ${file}` });
     await play(session, ['allow']);
-    expectNothingDropped(captureFrames(file), h.events(session));
+    expectNothingDropped(captureFrames<Frame>(file), h.events(session));
     expect(h.states(session)).toEqual(['idle', 'processing', 'waiting_permission', 'processing', 'idle']);
     expect(ofType(h.events(session), 'permission_resolved')).toMatchObject([{ behavior: 'allow', client_id: OWNER }]);
   });
@@ -188,7 +176,7 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     const file = 'claude-2.1.238-bb-approval-deny.wire.jsonl';
     const session = await h.create({ prompt: `replay ${file}` });
     await play(session, ['deny']);
-    expectNothingDropped(captureFrames(file), h.events(session));
+    expectNothingDropped(captureFrames<Frame>(file), h.events(session));
     expect(ofType(h.events(session), 'tool_result')).toMatchObject([{ is_error: true }]);
   });
 
@@ -197,7 +185,7 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     const file = 'claude-2.1.238-bb-ask-user-question.wire.jsonl';
     const session = await h.create({ prompt: `replay ${file}` });
     await play(session, ['allow']);
-    expectNothingDropped(captureFrames(file), h.events(session));
+    expectNothingDropped(captureFrames<Frame>(file), h.events(session));
     expect(ofType(h.events(session), 'permission_request')[0]).toMatchObject({
       tool_name: 'AskUserQuestion',
       kind: 'question',
@@ -220,7 +208,7 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     const session = await h.create({ prompt: `replay ${file}` });
     await play(session, ['allow', 'deny']);
     const events = h.events(session);
-    expectNothingDropped(captureFrames(file), events);
+    expectNothingDropped(captureFrames<Frame>(file), events);
     expect(ofType(events, 'thinking').length).toBeGreaterThan(0);
     expect(ofType(events, 'permission_request').map((request) => request.tool_name)).toEqual(['ExitPlanMode', 'Bash']);
   });
@@ -231,7 +219,7 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     const session = await h.create({ prompt: `replay ${file}` });
     await play(session, []);
     const events = h.events(session);
-    expectNothingDropped(captureFrames(file), events);
+    expectNothingDropped(captureFrames<Frame>(file), events);
     const agentCall = ofType(events, 'tool_use').find((call) => call.name === 'Agent');
     const nested = ofType(events, 'tool_use').filter((call) => call.parent_tool_use_id === agentCall?.tool_use_id);
     expect(nested.map((call) => call.name)).toEqual(['Bash']);
@@ -249,7 +237,7 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     const session = await h.create({ prompt: `replay ${file}` });
     h.send(session, '/compact');
     await play(session, [], 2);
-    const frames = captureFrames(file);
+    const frames = captureFrames<Frame>(file);
     const events = h.events(session);
     expectNothingDropped(frames, events);
     expect(ofType(events, 'user_input').map((input) => input.queued ?? false)).toEqual([false, true]);
@@ -263,7 +251,7 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
   it('killed mid-stream: every delta kept, kill ends the process; resuming plays the second process', async () => {
     const h = (harness = claudeHarness());
     const file = 'claude-2.1.238-bb-killed-midstream-then-resume.stdout.jsonl';
-    const frames = captureFrames(file);
+    const frames = captureFrames<Frame>(file);
     const secondProcess = frames.findIndex((frame, index) => index > 0 && frame.type === 'system' && frame.subtype === 'hook_started');
     const firstFrames = frames.slice(0, secondProcess);
     const expectedDeltas = firstFrames.filter((frame) => frame.type === 'stream_event' && frame.event?.delta?.type === 'text_delta').length;
@@ -296,7 +284,7 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     expect(failure).toContain('Not logged in · Please run /login');
     expect(failure).toContain(LOGIN_HINT);
     const events = h.events(session);
-    expectNothingDropped(captureFrames(file), events);
+    expectNothingDropped(captureFrames<Frame>(file), events);
     expect(ofType(events, 'turn_complete')[0]).toMatchObject({ is_error: true });
     expect(events.at(-1)).toEqual({ type: 'error', message: failure });
     await waitForExit(h.agentOf(session).pid!);

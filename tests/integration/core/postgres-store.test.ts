@@ -61,8 +61,11 @@ describe('PostgresStore', () => {
     const store = await openPostgres(url);
     expect(await store.schemaVersion()).toBe(PG_MIGRATIONS.length);
     expect(await store.devices.listDevices()).toEqual([
-      { id: 'old', secretHash: 'h', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '-', pairedBy: null },
+      { id: 'old', secretHash: 'h', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '-', pairedBy: null, tellClaudeOnPhone: false },
     ]);
+    expect(await store.devices.setTellClaudeOnPhone('old', true)).toBe(true);
+    expect(await store.devices.setTellClaudeOnPhone('gone', true)).toBe(false);
+    expect((await store.devices.findDeviceBySecretHash('h'))?.tellClaudeOnPhone).toBe(true);
   });
 
   it('removing a device removes, transitively, the devices it paired; one paired by a device gone is not stored', async () => {

@@ -4,7 +4,7 @@ import webPush from 'web-push';
 import { describe, expect, it, vi } from 'vitest';
 import { EventBus, type CoreEvent } from '../../../lib/core/index.ts';
 import { MemoryDeviceStore } from '../../../lib/core/devices.ts';
-import { Notifier } from '../../../lib/server/notifier.ts';
+import { Notifier } from '../../../lib/server/notify/notifier.ts';
 import { BrowserPushKeys } from '../../support/push-service.ts';
 
 // A real push to a loopback endpoint that never answers: only the notifier's shutdown can end it.

@@ -170,6 +170,23 @@ describe('SessionManager history and resume', () => {
     await expect(manager.resume(session.id, 'phone')).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 
+  it('a name and a pin, given live or ended, survive a resume; clearing the name brings back the first prompt', async () => {
+    const { create, manager, agents, published } = coreHarness();
+    const session = await create('owner', { prompt: 'write the release notes' });
+    agents.last().emitAgentEvent({ type: 'claude_session', claude_session_id: 'claude-1', model: 'opus' });
+    agents.last().completeTurn();
+    await expect(manager.rename(session.id, 'Notes', 'stranger')).rejects.toMatchObject({ code: 'NOT_SUBSCRIBED' });
+    expect(await manager.rename(session.id, 'Notes', 'owner')).toMatchObject({ name: 'Notes', title: 'Notes' });
+    await manager.flush();
+    expect(published.at(-1)).toMatchObject({ type: 'session_updated', session: { id: session.id, name: 'Notes' } });
+    await manager.kill(session.id, 'owner');
+
+    expect(await manager.setPinned(session.id, true, 'anyone')).toMatchObject({ pinned: true, name: 'Notes' });
+    const resumed = await manager.resume(session.id, 'phone');
+    expect(resumed.snapshot()).toMatchObject({ name: 'Notes', title: 'Notes', pinned: true });
+    expect(await manager.rename(session.id, null, 'phone')).toMatchObject({ name: null, title: 'write the release notes' });
+  });
+
   it('a demo session runs the demo agent, says so, and stays a demo when resumed', async () => {
     const { create, manager, agents } = coreHarness();
     const real = await create('owner');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SESSION_TRANSITIONS, VibesError, type CoreEvent, type Session } from '../../../lib/core/index.ts';
+import { ON_PHONE_CONTEXT, SESSION_TRANSITIONS, VibesError, type CoreEvent, type Session } from '../../../lib/core/index.ts';
 import type { SessionState, TranscriptEntry } from '../../../lib/protocol/index.ts';
 import { coreHarness } from '../../support/core-harness.ts';
 
@@ -119,6 +119,18 @@ describe('Session state machine', () => {
     expect(agent.sent).toEqual(['first', 'second', 'third']);
     expect(session.state).toBe('idle');
     expect(session.snapshot().queued_inputs).toBe(0);
+  });
+
+  it('tells Claude about a phone beside the prompts typed on one, queued ones too, never a slash command, the text as typed', async () => {
+    const { session, agent } = await started();
+    const phone = { ...origin, source: 'web' as const, onPhone: true };
+    session.sendInput('from the phone', phone);
+    session.sendInput('from the terminal', origin);
+    session.sendInput('  /compact', phone);
+    session.sendInput('queued from the phone', phone);
+    for (let turn = 0; turn < 3; turn++) agent.completeTurn();
+    expect(agent.sent).toEqual(['from the phone', 'from the terminal', '  /compact', 'queued from the phone']);
+    expect(agent.contexts).toEqual([ON_PHONE_CONTEXT, null, null, ON_PHONE_CONTEXT]);
   });
 
   it('-> failed when the agent crashes, with the reason, from any live state', async () => {
@@ -348,19 +360,17 @@ describe('Session permission mode, model and todos', () => {
     expect(transcriptOf(session).at(-1)?.event).toMatchObject({ type: 'system', subtype: 'permission_mode', mode: 'acceptEdits' });
   });
 
-  it('keeps the latest todo list of the main agent, counted', async () => {
-    const { session, agent } = await started();
-    const todos = (statuses: string[]) => ({
-      todos: statuses.map((status, index) => ({ content: `task ${index}`, status, activeForm: `doing ${index}` })),
-    });
-    agent.emit({ type: 'tool_use', tool_use_id: 't1', name: 'TodoWrite', input: todos(['completed', 'in_progress', 'pending']) });
-    agent.emit({ type: 'tool_use', tool_use_id: 't2', name: 'TodoWrite', input: todos(['completed']), parent_tool_use_id: 'sub' });
-    expect(session.snapshot().todos).toMatchObject({
+  it('keeps the latest todo list the agent reports, and publishes it', async () => {
+    const { session, agent, published } = await started();
+    const todos = {
+      items: [{ content: 'task 0', status: 'completed' as const, active_form: 'doing 0' }],
       completed: 1,
-      total: 3,
+      total: 1,
       tool_use_id: 't1',
-      items: [{ status: 'completed' }, { active_form: 'doing 1' }, {}],
-    });
+    };
+    agent.emitAgentEvent({ type: 'todos', todos });
+    expect(session.snapshot().todos).toEqual(todos);
+    expect(published.filter((event) => event.type === 'session_updated').at(-1)).toMatchObject({ session: { todos } });
   });
 });
 

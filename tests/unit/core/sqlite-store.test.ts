@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryStore, type SessionStore } from '../../../lib/core/index.ts';
+import { MemoryDeviceStore, MemoryStore, type SessionStore } from '../../../lib/core/index.ts';
 import { MIGRATIONS, SqliteStore } from '../../../lib/core/sqlite-store.ts';
 import { describeStoreContract, entries, snapshot } from '../../support/store-contract.ts';
 
@@ -77,8 +77,9 @@ describe('SqliteStore on disk', () => {
     raw.close();
     const store = open(path);
     expect(store.schemaVersion).toBe(MIGRATIONS.length);
+    // Nor did it know of telling Claude about phones: off for every device it kept.
     expect(await store.devices.listDevices()).toEqual([
-      { id: 'old', secretHash: 'h', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '-', pairedBy: null },
+      { id: 'old', secretHash: 'h', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '-', pairedBy: null, tellClaudeOnPhone: false },
     ]);
     expect(await store.devices.deleteDevice('old')).toEqual(['old']);
     // The device cookie's name is made once and kept: a restart signs nobody out.
@@ -107,9 +108,41 @@ describe('SqliteStore on disk', () => {
     expect(await store.getSession('s1')).toMatchObject({ start_commit: commit, changes: null });
   });
 
+  it("keeps a device's 'tell Claude I'm on my phone' across a reopen, per device; an unknown device changes nothing", async () => {
+    const path = dbPath();
+    for (const store of [new MemoryDeviceStore(), open(path).devices]) {
+      for (const id of ['phone', 'desk']) {
+        await store.insertDevice({
+          id,
+          secretHash: `h-${id}`,
+          label: id,
+          createdAt: 1,
+          lastSeenAt: 2,
+          address: '-',
+          pairedBy: null,
+          tellClaudeOnPhone: true,
+        });
+      }
+      const settings = async () => Object.fromEntries((await store.listDevices()).map((device) => [device.id, device.tellClaudeOnPhone]));
+      // A new device starts with it off, whatever the record said.
+      expect(await settings()).toEqual({ phone: false, desk: false });
+      expect(await store.setTellClaudeOnPhone('phone', true)).toBe(true);
+      expect(await store.setTellClaudeOnPhone('gone', true)).toBe(false);
+      expect(await settings()).toEqual({ phone: true, desk: false });
+      expect((await store.findDeviceBySecretHash('h-phone'))?.tellClaudeOnPhone).toBe(true);
+    }
+    await stores.pop()?.close();
+    expect((await open(path).devices.listDevices()).map((device) => [device.id, device.tellClaudeOnPhone])).toEqual(
+      expect.arrayContaining([
+        ['phone', true],
+        ['desk', false],
+      ]),
+    );
+  });
+
   it('refuses a database from a newer vibes', async () => {
     const path = dbPath();
-    open(path).close();
+    await open(path).close();
     const raw = new Database(path);
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     raw.close();

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  serverUrl,
   CreateSessionBody,
   decisionSummary,
   type DecisionFields,
@@ -58,6 +57,7 @@ const session: SessionInfo = {
   changes: null,
   start_commit: null,
   context: null,
+  pinned: false,
 };
 
 const roundTrip = <T>(schema: { parse(value: unknown): T }, value: T): T => schema.parse(JSON.parse(JSON.stringify(value)));
@@ -289,16 +289,5 @@ describe('decisionSummary', () => {
       ),
     ).toBe('Fix the parser');
     expect(decisionSummary(decision({ tool_name: 'WebFetch', input: { url: 'https://example.com' } }))).toBe('https://example.com');
-  });
-});
-
-describe('serverUrl', () => {
-  it('is the one server URL: https with TLS, an IPv6 address in brackets, a name or IPv4 address as it is', () => {
-    expect(serverUrl('127.0.0.1', 7432)).toBe('http://127.0.0.1:7432');
-    expect(serverUrl('vibes.example', 443, true)).toBe('https://vibes.example:443');
-    expect(serverUrl('::1', 7432)).toBe('http://[::1]:7432');
-    expect(serverUrl('fd00::5', 8443, true)).toBe('https://[fd00::5]:8443');
-    expect(serverUrl('[::1]', 7432)).toBe('http://[::1]:7432');
-    expect(new URL(serverUrl('fe80::1', 1)).port).toBe('1');
   });
 });

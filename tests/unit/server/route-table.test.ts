@@ -1,28 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROUTES, type RouteName } from '../../../lib/protocol/index.ts';
+import { matchRoute, ROUTES, type RouteName, type RouteSpec } from '../../../lib/protocol/index.ts';
+import { handlers } from '../../../lib/server/handlers.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
-/** Routes the custom server answers itself, before Next, and the file that does (by the table). */
-const SERVED_BY_SERVER: Partial<Record<RouteName, string>> = {
-  health: 'lib/server/server.ts',
-  listSessions: 'lib/server/server-routes.ts',
-  subscribe: 'lib/server/server-routes.ts',
-  rotateToken: 'lib/server/credential-routes.ts',
-  pairing: 'lib/server/credential-routes.ts',
-  signIn: 'lib/server/credential-routes.ts',
-  signOut: 'lib/server/credential-routes.ts',
-  listDevices: 'lib/server/credential-routes.ts',
-  revokeDevice: 'lib/server/credential-routes.ts',
-  notificationSettings: 'lib/server/notification-routes.ts',
-  subscribePush: 'lib/server/notification-routes.ts',
-  unsubscribePush: 'lib/server/notification-routes.ts',
-  notifyTest: 'lib/server/notification-routes.ts',
-  watch: 'lib/server/notification-routes.ts',
-  uploadAttachment: 'lib/server/attachment-routes.ts',
-  getAttachment: 'lib/server/attachment-routes.ts',
-};
 
 function handlerFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -39,29 +21,43 @@ function pathOf(file: string): string {
 describe('the route table and the handlers', () => {
   const served = handlerFiles(join(ROOT, 'app/api')).flatMap((file) => {
     const source = readFileSync(file, 'utf8');
-    const exports = [...source.matchAll(/export const (\w+) = (\w+)\(\s*'(\w+)'/g)];
-    expect(exports.length, `${file} exports no route('name', ...) handler`).toBeGreaterThan(0);
-    expect([...source.matchAll(/export /g)].length, `${file} exports something that is not a route handler`).toBe(exports.length);
-    return exports.map(([, method, wrapper, name]) => ({ file: relative(ROOT, file), path: pathOf(file), method, wrapper, name }));
+    const exports = [...source.matchAll(/^export const (\w+) = handlers\.(\w+);$/gm)];
+    expect(exports.length, `${file} exports no handler of lib/server/handlers.ts`).toBeGreaterThan(0);
+    expect([...source.matchAll(/export /g)].length, `${file} exports something that is not a handler of the table`).toBe(exports.length);
+    expect(
+      source.split('\n').filter((line) => line !== '' && !line.startsWith('export const ')),
+      file,
+    ).toEqual([expect.stringMatching(/^import \{ handlers \} from '(\.\.\/)+lib\/server\/handlers\.ts';$/)]);
+    return exports.map(([, method, name]) => ({ file: relative(ROOT, file), path: pathOf(file), method, name }));
   });
 
-  it('every handler is made by route() for a route of the table, at that route’s path and method', () => {
+  it('every app/api handler is the table’s handler for a route at that path and method', () => {
     for (const handler of served) {
-      expect(handler.wrapper, handler.file).toBe('route');
-      const route = ROUTES[handler.name as RouteName];
+      const route: RouteSpec | undefined = ROUTES[handler.name as RouteName];
       expect(route, `${handler.file}: no route named ${handler.name}`).toBeDefined();
-      expect({ method: handler.method, path: handler.path }, handler.file).toEqual({ method: route.method, path: route.path });
+      expect({ method: handler.method, path: handler.path }, handler.file).toEqual({ method: route!.method, path: route!.path });
     }
   });
 
-  it('every route of the table has exactly one handler', () => {
-    const names = [...served.map((handler) => handler.name), ...Object.keys(SERVED_BY_SERVER)].sort();
-    expect(names).toEqual(Object.keys(ROUTES).sort());
+  it('every route of the table but the event stream has exactly one app/api handler, made by route() for its name', () => {
+    const streams = (Object.keys(ROUTES) as RouteName[]).filter((name) => (ROUTES[name] as RouteSpec).stream);
+    expect(streams).toEqual(['events']);
+    expect(served.map((handler) => handler.name).sort()).toEqual(Object.keys(handlers).sort());
+    expect([...Object.keys(handlers), ...streams].sort()).toEqual(Object.keys(ROUTES).sort());
+    for (const [name, handler] of Object.entries(handlers)) expect(typeof handler.serve, name).toBe('function');
   });
 
-  it('the server answers the routes it serves itself by the table', () => {
-    for (const [name, file] of Object.entries(SERVED_BY_SERVER)) {
-      expect(readFileSync(join(ROOT, file), 'utf8'), file).toContain(`ROUTES.${name}.path`);
-    }
+  it('a request finds its route by method and path, parameters decoded; a wrong method is told apart from no route', () => {
+    expect(matchRoute('POST', '/api/sessions/a%20b/permissions/r1')).toMatchObject({
+      name: 'answerPermission',
+      params: { id: 'a b', requestId: 'r1' },
+      allowed: true,
+    });
+    expect(matchRoute('HEAD', '/api/sessions/s1/attachments/x')).toMatchObject({ name: 'getAttachment', allowed: true });
+    expect(matchRoute('POST', '/api/sessions')).toMatchObject({ name: 'createSession', allowed: true });
+    expect(matchRoute('GET', '/api/sessions')).toMatchObject({ name: 'listSessions', allowed: true });
+    expect(matchRoute('GET', '/api/sign-in')).toMatchObject({ name: 'signIn', allowed: false });
+    expect(matchRoute('GET', '/api/sessions/s1/nothing')).toBeNull();
+    expect(matchRoute('GET', '/api/sessions/%E0%A4%A')).toBeNull();
   });
 });

@@ -1,22 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ClaudeMessageMapper } from '../../../../lib/core/claude/index.ts';
 import type { AgentEvent } from '../../../../lib/core/index.ts';
 import { TranscriptEvent } from '../../../../lib/protocol/index.ts';
-
-const FIXTURES_DIR = join(import.meta.dirname, '..', '..', '..', '..', 'lib', 'fake-claude', 'captures');
-
-function stdoutFrames(file: string): unknown[] {
-  return readFileSync(join(FIXTURES_DIR, file), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as { dir?: string; line?: string })
-    .flatMap((entry) =>
-      typeof entry.dir === 'string' ? (entry.dir.startsWith('provider') ? [JSON.parse(entry.line ?? 'null') as unknown] : []) : [entry],
-    );
-}
+import { captureFrames } from '../../../support/captures.ts';
 
 const mapAll = (frames: unknown[]): AgentEvent[] => {
   const mapper = new ClaudeMessageMapper();
@@ -43,7 +30,7 @@ describe('ClaudeMessageMapper turn costs', () => {
 
 describe('ClaudeMessageMapper on real captures', () => {
   it('maps the 2.0.20 simple reply: session, init note, text, turn_complete', () => {
-    const events = mapAll(stdoutFrames('claude-2.0.20-tyrchen-simple-text.stdout.jsonl'));
+    const events = mapAll(captureFrames('claude-2.0.20-tyrchen-simple-text.stdout.jsonl'));
     expect(events.map((event) => (event.type === 'transcript' ? event.event.type : event.type))).toEqual([
       'claude_session',
       'system',
@@ -67,12 +54,12 @@ describe('ClaudeMessageMapper on real captures', () => {
       'claude-2.1.238-bb-killed-midstream-then-resume.stdout.jsonl',
       'claude-2.1.238-bb-auth-failure-not-logged-in.stdout.jsonl',
     ]) {
-      for (const event of transcriptOf(mapAll(stdoutFrames(file)))) expect(() => TranscriptEvent.parse(event)).not.toThrow();
+      for (const event of transcriptOf(mapAll(captureFrames(file)))) expect(() => TranscriptEvent.parse(event)).not.toThrow();
     }
   });
 
   it('says what compaction did, from the sizes Claude reports before and after', () => {
-    const events = transcriptOf(mapAll(stdoutFrames('claude-2.1.238-bb-steer-then-compact.stdout.jsonl')));
+    const events = transcriptOf(mapAll(captureFrames('claude-2.1.238-bb-steer-then-compact.stdout.jsonl')));
     expect(events.find((event) => event.type === 'system' && event.subtype === 'compact_boundary')).toMatchObject({
       trigger: 'manual',
       pre_tokens: 30_951,
@@ -96,7 +83,7 @@ describe('ClaudeMessageMapper on real captures', () => {
   });
 
   it('turns text_delta stream events into deltas of the message being streamed', () => {
-    const frames = stdoutFrames('claude-2.1.238-bb-killed-midstream-then-resume.stdout.jsonl');
+    const frames = captureFrames('claude-2.1.238-bb-killed-midstream-then-resume.stdout.jsonl');
     const events = transcriptOf(mapAll(frames));
     const streamed = new Map<string, string>();
     for (const event of events)
@@ -111,7 +98,7 @@ describe('ClaudeMessageMapper on real captures', () => {
   });
 
   it('ignores frames it does not know: rate limits, lifecycle, control frames, hooks, status', () => {
-    const frames = stdoutFrames('claude-2.1.238-bb-turn-tools-bash-partial.stdout.jsonl');
+    const frames = captureFrames('claude-2.1.238-bb-turn-tools-bash-partial.stdout.jsonl');
     const mapper = new ClaudeMessageMapper();
     const ignored = frames.filter((frame) => {
       const type = (frame as { type: string }).type;
@@ -124,12 +111,12 @@ describe('ClaudeMessageMapper on real captures', () => {
   });
 
   it('reads an auth failure from is_error, whatever the subtype says', () => {
-    const events = transcriptOf(mapAll(stdoutFrames('claude-2.1.238-bb-auth-failure-not-logged-in.stdout.jsonl')));
+    const events = transcriptOf(mapAll(captureFrames('claude-2.1.238-bb-auth-failure-not-logged-in.stdout.jsonl')));
     expect(events.at(-1)).toMatchObject({ type: 'turn_complete', is_error: true, result: 'Not logged in · Please run /login' });
   });
 
   it('keeps subagent calls and results under the Agent call', () => {
-    const events = transcriptOf(mapAll(stdoutFrames('claude-2.1.238-bb-subagent-agent-tool.stdout.jsonl')));
+    const events = transcriptOf(mapAll(captureFrames('claude-2.1.238-bb-subagent-agent-tool.stdout.jsonl')));
     const agentCall = events.find((event) => event.type === 'tool_use' && event.name === 'Agent');
     const parentId = agentCall?.type === 'tool_use' ? agentCall.tool_use_id : 'missing';
     const nested = events.filter(

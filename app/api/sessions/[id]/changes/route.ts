@@ -1,4 +1,2 @@
-import { route } from '../../../../../lib/server/route.ts';
-
-/** The files changed in the session's folder, against its start commit or HEAD. */
-export const GET = route('sessionChanges', ({ runtime, params, query }) => runtime.manager.changes(params.id, query.base));
+import { handlers } from '../../../../../lib/server/handlers.ts';
+export const GET = handlers.sessionChanges;

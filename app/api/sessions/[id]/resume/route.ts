@@ -1,7 +1,2 @@
-import { route } from '../../../../../lib/server/route.ts';
-
-/** Starts Claude again on an ended session (`--resume`); the caller owns and subscribes to it. */
-export const POST = route('resume', async ({ runtime, params, clientId }) => {
-  const session = await runtime.manager.resume(params.id, clientId);
-  return { session: session.infoFor(clientId) };
-});
+import { handlers } from '../../../../../lib/server/handlers.ts';
+export const POST = handlers.resume;

@@ -1,7 +1,2 @@
-import { route } from '../../../../../../lib/server/route.ts';
-
-export const POST = route('answerPermission', async ({ runtime, params, clientId, body, device }) => {
-  const session = await runtime.manager.get(params.id);
-  session.answerPermission(params.requestId, body, clientId, device ?? undefined);
-  return { session: session.infoFor(clientId) };
-});
+import { handlers } from '../../../../../../lib/server/handlers.ts';
+export const POST = handlers.answerPermission;

@@ -1,0 +1,2 @@
+import { handlers } from '../../../lib/server/handlers.ts';
+export const POST = handlers.signIn;

@@ -1,0 +1,20 @@
+import type { RouteName } from '../protocol/index.ts';
+import { attachmentRoutes } from './attachment-routes.ts';
+import { credentialRoutes } from './credential-routes.ts';
+import { notificationRoutes } from './notification-routes.ts';
+import type { RouteHandler } from './route.ts';
+import { sessionRoutes } from './session-routes.ts';
+
+/** The one route of the table no route() answers: the SSE hub writes the event stream itself (docs/architecture.md). */
+export type StreamRoute = 'events';
+
+/**
+ * Every route's handler, by its name in the route table: the custom server answers a
+ * `serverFirst` route with it, and each app/api file hands the same one to Next.
+ */
+export const handlers = {
+  ...sessionRoutes,
+  ...credentialRoutes,
+  ...notificationRoutes,
+  ...attachmentRoutes,
+} satisfies { [Name in Exclude<RouteName, StreamRoute>]: RouteHandler<Name> };
