@@ -136,7 +136,16 @@ describe('PostgresStore', () => {
   it('devices are shared by every node', async () => {
     const url = await postgresUrl();
     const [a, b] = await Promise.all([openPostgres(url, 'a'), openPostgres(url, 'b')]);
-    const device = { id: 'd1', secretHash: 'h1', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '10.0.0.2', pairedBy: null };
+    const device = {
+      id: 'd1',
+      secretHash: 'h1',
+      label: 'Phone',
+      createdAt: 1,
+      lastSeenAt: 2,
+      address: '10.0.0.2',
+      pairedBy: null,
+      tellClaudeOnPhone: false,
+    };
     await a.devices.insertDevice(device);
     expect(await b.devices.findDeviceBySecretHash('h1')).toEqual(device);
     await expect(b.devices.insertDevice({ ...device, id: 'd2' })).rejects.toThrow(expect.objectContaining({ code: '23505' }));
