@@ -45,28 +45,28 @@ export interface DeviceStore {
    * database (one per home, or one per cluster) has its own, so servers that share no devices
    * share no cookie.
    */
-  deviceCookieId(): string;
+  deviceCookieId(): Promise<string>;
   /** False (and nothing stored) when the device that paired it is no longer signed in. */
-  insertDevice(device: DeviceRecord): boolean;
-  findDeviceBySecretHash(secretHash: string): DeviceRecord | undefined;
-  touchDevice(id: string, lastSeenAt: number, address: string): void;
+  insertDevice(device: DeviceRecord): Promise<boolean>;
+  findDeviceBySecretHash(secretHash: string): Promise<DeviceRecord | undefined>;
+  touchDevice(id: string, lastSeenAt: number, address: string): Promise<void>;
   /** False when no such device is signed in. */
-  setTellClaudeOnPhone(id: string, on: boolean): boolean;
+  setTellClaudeOnPhone(id: string, on: boolean): Promise<boolean>;
   /** The most recently seen first. */
-  listDevices(): DeviceRecord[];
+  listDevices(): Promise<DeviceRecord[]>;
   /** Removes the device and, transitively, the devices it paired; returns their ids (none when unknown). */
-  deleteDevice(id: string): string[];
-  deleteAllDevices(): number;
+  deleteDevice(id: string): Promise<string[]>;
+  deleteAllDevices(): Promise<number>;
   /** Devices not seen since `at` (Unix seconds) are forgotten. Returns how many. */
-  deleteDevicesSeenBefore(at: number): number;
+  deleteDevicesSeenBefore(at: number): Promise<number>;
   /** Replaces the device's subscription (a browser has one per origin). */
-  savePushSubscription(subscription: PushSubscriptionRecord): void;
-  pushSubscription(deviceId: string): PushSubscriptionRecord | undefined;
-  listPushSubscriptions(): PushSubscriptionRecord[];
-  deletePushSubscription(deviceId: string): boolean;
+  savePushSubscription(subscription: PushSubscriptionRecord): Promise<void>;
+  pushSubscription(deviceId: string): Promise<PushSubscriptionRecord | undefined>;
+  listPushSubscriptions(): Promise<PushSubscriptionRecord[]>;
+  deletePushSubscription(deviceId: string): Promise<boolean>;
   /** The push service said the endpoint is gone (404/410). */
-  deletePushSubscriptionByEndpoint(endpoint: string): boolean;
-  touchPushSubscription(deviceId: string, at: number): void;
+  deletePushSubscriptionByEndpoint(endpoint: string): Promise<boolean>;
+  touchPushSubscription(deviceId: string, at: number): Promise<void>;
 }
 
 export class MemoryDeviceStore implements DeviceStore {
@@ -74,39 +74,39 @@ export class MemoryDeviceStore implements DeviceStore {
   readonly #subscriptions = new Map<string, PushSubscriptionRecord>();
   readonly #cookieId = newDeviceCookieId();
 
-  deviceCookieId(): string {
+  async deviceCookieId(): Promise<string> {
     return this.#cookieId;
   }
 
-  insertDevice(device: DeviceRecord): boolean {
+  async insertDevice(device: DeviceRecord): Promise<boolean> {
     if (device.pairedBy !== null && !this.#devices.has(device.pairedBy)) return false;
     this.#devices.set(device.id, { ...device, tellClaudeOnPhone: false });
     return true;
   }
 
-  findDeviceBySecretHash(secretHash: string): DeviceRecord | undefined {
+  async findDeviceBySecretHash(secretHash: string): Promise<DeviceRecord | undefined> {
     for (const device of this.#devices.values()) if (device.secretHash === secretHash) return { ...device };
     return undefined;
   }
 
-  touchDevice(id: string, lastSeenAt: number, address: string): void {
+  async touchDevice(id: string, lastSeenAt: number, address: string): Promise<void> {
     const device = this.#devices.get(id);
     if (device) Object.assign(device, { lastSeenAt, address });
   }
 
-  setTellClaudeOnPhone(id: string, on: boolean): boolean {
+  async setTellClaudeOnPhone(id: string, on: boolean): Promise<boolean> {
     const device = this.#devices.get(id);
     if (device) device.tellClaudeOnPhone = on;
     return device !== undefined;
   }
 
-  listDevices(): DeviceRecord[] {
+  async listDevices(): Promise<DeviceRecord[]> {
     return [...this.#devices.values()]
       .map((device) => ({ ...device }))
       .sort((a, b) => b.lastSeenAt - a.lastSeenAt || a.id.localeCompare(b.id));
   }
 
-  deleteDevice(id: string): string[] {
+  async deleteDevice(id: string): Promise<string[]> {
     if (!this.#devices.has(id)) return [];
     const removed = [id];
     for (let i = 0; i < removed.length; i++) {
@@ -117,14 +117,14 @@ export class MemoryDeviceStore implements DeviceStore {
     return removed;
   }
 
-  deleteAllDevices(): number {
+  async deleteAllDevices(): Promise<number> {
     const count = this.#devices.size;
     this.#devices.clear();
     this.#subscriptions.clear();
     return count;
   }
 
-  deleteDevicesSeenBefore(at: number): number {
+  async deleteDevicesSeenBefore(at: number): Promise<number> {
     let count = 0;
     for (const [id, device] of this.#devices) {
       if (device.lastSeenAt < at) {
@@ -136,30 +136,30 @@ export class MemoryDeviceStore implements DeviceStore {
     return count;
   }
 
-  savePushSubscription(subscription: PushSubscriptionRecord): void {
+  async savePushSubscription(subscription: PushSubscriptionRecord): Promise<void> {
     for (const [deviceId, other] of this.#subscriptions) if (other.endpoint === subscription.endpoint) this.#subscriptions.delete(deviceId);
     this.#subscriptions.set(subscription.deviceId, { ...subscription, kinds: [...subscription.kinds] });
   }
 
-  pushSubscription(deviceId: string): PushSubscriptionRecord | undefined {
+  async pushSubscription(deviceId: string): Promise<PushSubscriptionRecord | undefined> {
     const found = this.#subscriptions.get(deviceId);
     return found && { ...found, kinds: [...found.kinds] };
   }
 
-  listPushSubscriptions(): PushSubscriptionRecord[] {
+  async listPushSubscriptions(): Promise<PushSubscriptionRecord[]> {
     return [...this.#subscriptions.values()].map((found) => ({ ...found, kinds: [...found.kinds] }));
   }
 
-  deletePushSubscription(deviceId: string): boolean {
+  async deletePushSubscription(deviceId: string): Promise<boolean> {
     return this.#subscriptions.delete(deviceId);
   }
 
-  deletePushSubscriptionByEndpoint(endpoint: string): boolean {
+  async deletePushSubscriptionByEndpoint(endpoint: string): Promise<boolean> {
     for (const [deviceId, found] of this.#subscriptions) if (found.endpoint === endpoint) return this.#subscriptions.delete(deviceId);
     return false;
   }
 
-  touchPushSubscription(deviceId: string, at: number): void {
+  async touchPushSubscription(deviceId: string, at: number): Promise<void> {
     const found = this.#subscriptions.get(deviceId);
     if (found) found.lastUsedAt = at;
   }

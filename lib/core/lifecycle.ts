@@ -25,13 +25,13 @@ export class SessionLifecycle {
     this.#manager = manager;
   }
 
-  subscribe(sessionId: string, clientId: ClientId): void {
-    this.#manager.get(sessionId).addSubscriber(clientId);
+  async subscribe(sessionId: string, clientId: ClientId): Promise<void> {
+    (await this.#manager.get(sessionId)).addSubscriber(clientId);
   }
 
   /** The client leaves one session; the same rules apply as when it leaves altogether. */
   async unsubscribe(sessionId: string, clientId: ClientId): Promise<UnsubscribeResult> {
-    const session = this.#manager.get(sessionId);
+    const session = await this.#manager.get(sessionId);
     const result = emptyResult();
     const wasOwner = session.ownership.isOwner(clientId) && session.ownership.isSubscribed(clientId);
     await Promise.all(this.#leave(session, clientId, result));
@@ -43,7 +43,7 @@ export class SessionLifecycle {
     const result = emptyResult();
     const removals = this.#manager
       .sessionsSubscribedBy(clientId)
-      .flatMap((sessionId) => this.#leave(this.#manager.get(sessionId), clientId, result));
+      .flatMap((sessionId) => this.#leave(this.#manager.find(sessionId)!, clientId, result));
     await Promise.all(removals);
     return result;
   }

@@ -21,7 +21,7 @@ import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.t
 import type { ClientId } from './ownership.ts';
 import { Session } from './session.ts';
 import { projectOf, sessionTitle, titleFromPrompt, untitled } from './summary.ts';
-import { MemoryStore, type HistoryQuery, type SessionStore } from './store.ts';
+import { MemoryStore, type HistoryQuery, type SessionStore, type StoreWrite } from './store.ts';
 import { storedFields } from './store-rows.ts';
 import { WorkTracker } from './work/tracker.ts';
 import { requireWirePath, toolWrites, turnChangesOf } from './work/turns.ts';
@@ -36,9 +36,10 @@ export interface SessionManagerOptions {
   /** Where sessions and transcripts are kept; in memory when not given. */
   store?: SessionStore;
   /**
-   * `tick`: what the sessions publish during one tick is committed to the store in one
-   * transaction, then delivered on the bus (the server). `sync`: each event is committed and
-   * delivered at once (unit tests, which look at the bus right after acting).
+   * `tick`: what the sessions publish is committed to the store in one transaction, then
+   * delivered on the bus (the server); while one transaction is under way the next tick's events
+   * wait and go in the one after, in order. `sync`: each event is delivered at once and written
+   * behind (unit tests, which look at the bus right after acting, on a store that answers in the call).
    */
   delivery?: 'tick' | 'sync';
   /** Sessions may run in `bypassPermissions`: the server was started with that opt-in. */
@@ -68,6 +69,12 @@ export interface CreateSessionOptions {
   demo?: boolean;
 }
 
+/**
+ * Transcript entries in one commit at most: a burst goes in several transactions one after the
+ * other, so preparing one (its SQL, its JSON) never holds the event loop for long.
+ */
+const MAX_EVENTS_PER_COMMIT = 1000;
+
 /** Recent working directories offered when starting a session. */
 const RECENT_PROJECTS = 12;
 
@@ -93,6 +100,8 @@ export class SessionManager {
   readonly #written = new Map<string, string>();
   #endings: { sessionId: string; reason: EndReason; at: number }[] = [];
   #flushScheduled: NodeJS.Immediate | null = null;
+  /** The commit under way: it takes everything recorded before it ends (see `flush`). */
+  #committing: Promise<void> | null = null;
   /** Why writes fail while they do (a full database): said once, not at every flush. */
   #storeFailure: string | null = null;
 
@@ -151,7 +160,7 @@ export class SessionManager {
     if (this.#sessions.has(sessionId) || this.#resuming.has(sessionId)) {
       throw new VibesError('INVALID_STATE', `Session ${sessionId} is running: there is nothing to resume`);
     }
-    const stored = this.#store.getSession(sessionId);
+    const stored = await this.#store.getSession(sessionId);
     if (!stored) throw notFound(sessionId);
     if (stored.claude_session_id === null) {
       throw new VibesError('INVALID_STATE', `Session ${sessionId} cannot be resumed: Claude never started a conversation in it`);
@@ -162,7 +171,8 @@ export class SessionManager {
     this.#resuming.add(sessionId);
     try {
       await requireDirectory(stored.cwd);
-      this.flush();
+      await this.flush();
+      const lastSeq = await this.#store.lastSeq(sessionId);
       const session = new Session({
         id: sessionId,
         name: stored.name,
@@ -187,16 +197,16 @@ export class SessionManager {
         resumeFrom: {
           createdAt: stored.created_at,
           lastActivityAt: stored.last_activity_at,
-          lastSeq: this.#store.lastSeq(sessionId),
+          lastSeq,
           costUsd: stored.cost_usd,
           todos: stored.todos,
           title: stored.name === null && stored.title !== untitled(stored.id) ? stored.title : null,
           preview: stored.preview,
         },
       });
-      session.restore(this.#storedEvents(sessionId));
+      session.restore(await this.#storedEvents(sessionId));
+      await this.#store.reopen(sessionId);
       this.#sessions.set(sessionId, session);
-      this.#store.reopen(sessionId);
       this.#record({ type: 'session_updated', session: session.snapshot() });
       await session.start();
       return session;
@@ -206,10 +216,12 @@ export class SessionManager {
   }
 
   /** A live session. An unknown id is NOT_FOUND; an ended one INVALID_STATE (resume it first). */
-  get(sessionId: string): Session {
-    const session = this.#sessions.get(sessionId);
-    if (session) return session;
-    const stored = this.#store.getSession(sessionId);
+  async get(sessionId: string): Promise<Session> {
+    return this.#sessions.get(sessionId) ?? this.#notLive(sessionId);
+  }
+
+  async #notLive(sessionId: string): Promise<never> {
+    const stored = await this.#store.getSession(sessionId);
     if (stored) {
       throw new VibesError(
         'INVALID_STATE',
@@ -220,41 +232,47 @@ export class SessionManager {
   }
 
   /** A live session as `clientId` sees it, or an ended one from history. */
-  info(sessionId: string, clientId: ClientId | null): SessionInfo {
+  async info(sessionId: string, clientId: ClientId | null): Promise<SessionInfo> {
     const session = this.#sessions.get(sessionId);
     if (session) return session.infoFor(clientId);
-    const stored = this.#store.getSession(sessionId);
+    const stored = await this.#store.getSession(sessionId);
     if (!stored) throw notFound(sessionId);
     return sessionInfoFor(stored, clientId);
   }
 
   /** A file or image sent in a live or ended session: any viewer may see it, as the transcript it is part of. */
-  attachment(sessionId: string, attachmentId: string): StoredAttachment {
-    if (!this.#sessions.has(sessionId) && !this.#store.getSession(sessionId)) throw notFound(sessionId);
+  async attachment(sessionId: string, attachmentId: string): Promise<StoredAttachment> {
+    await this.#requireKnown(sessionId);
     if (!this.#attachments) throw new VibesError('NOT_FOUND', `Session ${sessionId} has no attachment ${attachmentId.slice(0, 80)}`);
     return this.#attachments.get(sessionId, attachmentId);
   }
 
   /** A page of a live or ended session's transcript, read from the store. */
-  readEvents(sessionId: string, after: number, limit: number): { events: TranscriptEntry[]; last_seq: number } {
-    if (!this.#sessions.has(sessionId) && !this.#store.getSession(sessionId)) throw notFound(sessionId);
-    return { events: this.#store.readEvents(sessionId, after, limit), last_seq: this.#store.lastSeq(sessionId) };
+  async readEvents(sessionId: string, after: number, limit: number): Promise<{ events: TranscriptEntry[]; last_seq: number }> {
+    await this.#requireKnown(sessionId);
+    const [events, lastSeq] = await Promise.all([this.#store.readEvents(sessionId, after, limit), this.#store.lastSeq(sessionId)]);
+    return { events, last_seq: lastSeq };
+  }
+
+  async #requireKnown(sessionId: string): Promise<void> {
+    if (!this.#sessions.has(sessionId) && !(await this.#store.getSession(sessionId))) throw notFound(sessionId);
   }
 
   /** Ended sessions, the most recently ended first. */
-  history(query: HistoryQuery, clientId: ClientId | null = null): SessionInfo[] {
-    return this.#store
-      .listEnded(query)
+  async history(query: HistoryQuery, clientId: ClientId | null = null): Promise<SessionInfo[]> {
+    return (await this.#store.listEnded(query))
       .filter((snapshot) => !this.#sessions.has(snapshot.id))
       .map((snapshot) => sessionInfoFor(snapshot, clientId));
   }
 
   /** The working directories sessions ran in, the most recently active first. */
-  recentProjects(limit = RECENT_PROJECTS): RecentProject[] {
-    this.flush();
-    return this.#store
-      .recentProjects(limit)
-      .map((use) => ({ cwd: use.cwd, project: projectOf(use.cwd), last_active_at: use.lastActiveAt }));
+  async recentProjects(limit = RECENT_PROJECTS): Promise<RecentProject[]> {
+    await this.flush();
+    return (await this.#store.recentProjects(limit)).map((use) => ({
+      cwd: use.cwd,
+      project: projectOf(use.cwd),
+      last_active_at: use.lastActiveAt,
+    }));
   }
 
   /**
@@ -262,21 +280,22 @@ export class SessionManager {
    * subscribed, as input and kill do, and every client hears of it; an ended one, which anyone
    * may resume, is changed in the history.
    */
-  rename(sessionId: string, name: string | null, clientId: ClientId): SessionInfo {
+  async rename(sessionId: string, name: string | null, clientId: ClientId): Promise<SessionInfo> {
     const live = this.#sessions.get(sessionId);
     if (live) {
       live.rename(name, clientId);
       return live.infoFor(clientId);
     }
+    const promptTitle = name === null ? await this.#promptTitleOf(sessionId) : null;
     return this.#changeEnded(sessionId, clientId, (stored) => ({
       ...stored,
       name,
-      title: sessionTitle(name, name === null ? this.#promptTitleOf(sessionId) : null, sessionId),
+      title: sessionTitle(name, promptTitle, sessionId),
     }));
   }
 
   /** Pins a session to the top of the list, or unpins it; who may is as for rename. */
-  setPinned(sessionId: string, pinned: boolean, clientId: ClientId): SessionInfo {
+  async setPinned(sessionId: string, pinned: boolean, clientId: ClientId): Promise<SessionInfo> {
     const live = this.#sessions.get(sessionId);
     if (live) {
       live.setPinned(pinned, clientId);
@@ -286,35 +305,72 @@ export class SessionManager {
   }
 
   /** An ended session is only in the store: the change is written there and answered (no live list shows it). */
-  #changeEnded(sessionId: string, clientId: ClientId, change: (stored: SessionSnapshot) => SessionSnapshot): SessionInfo {
+  async #changeEnded(sessionId: string, clientId: ClientId, change: (stored: SessionSnapshot) => SessionSnapshot): Promise<SessionInfo> {
     if (this.#resuming.has(sessionId)) throw new VibesError('INVALID_STATE', `Session ${sessionId} is being resumed: try again`);
-    const stored = this.#store.getSession(sessionId);
+    const stored = await this.#store.getSession(sessionId);
     if (!stored) throw notFound(sessionId);
     const changed = change(stored);
-    this.#store.write({ sessions: [changed] });
+    await this.#store.write({ sessions: [changed] });
     return sessionInfoFor(changed, clientId);
   }
 
   /** The title a session's first prompt gives it; null when it had none. */
-  #promptTitleOf(sessionId: string): string | null {
-    for (const { event } of this.#storedEvents(sessionId)) {
+  async #promptTitleOf(sessionId: string): Promise<string | null> {
+    for (const { event } of await this.#storedEvents(sessionId)) {
       if (event.type === 'user_input' && event.content !== '') return titleFromPrompt(event.content);
     }
     return null;
   }
 
   /**
-   * Commits everything published since the last flush in one transaction, then delivers it on
-   * the bus in order: no client ever sees an event a crash could lose.
+   * Commits everything published so far in one transaction, then delivers it on the bus in
+   * order: no client ever sees an event a crash could lose. Settles once all of it is delivered;
+   * what is published while a commit is under way goes in the next one.
    */
-  flush(): void {
+  flush(): Promise<void> {
     if (this.#flushScheduled) clearImmediate(this.#flushScheduled);
     this.#flushScheduled = null;
-    if (this.#outbox.length === 0 && this.#endings.length === 0) return;
-    const outbox = this.#outbox;
-    const ended = this.#endings;
-    this.#outbox = [];
-    this.#endings = [];
+    this.#committing ??= this.#commitAll().finally(() => (this.#committing = null));
+    // What was recorded after the commit under way last looked is taken by the next one.
+    return this.#committing.then(() => (this.#outbox.length > 0 || this.#endings.length > 0 ? this.flush() : undefined));
+  }
+
+  async #commitAll(): Promise<void> {
+    while (this.#outbox.length > 0 || this.#endings.length > 0) await this.#commit();
+  }
+
+  async #commit(): Promise<void> {
+    const { outbox, batch, written } = this.#take();
+    try {
+      if (batch) {
+        await this.#store.write(batch);
+        this.#writeWorked();
+      }
+      written();
+    } catch (error) {
+      this.#writeFailed(error);
+    }
+    for (const event of outbox) this.bus.publish(event);
+  }
+
+  /**
+   * What was published since the last take (its first MAX_EVENTS_PER_COMMIT transcript entries),
+   * and the write that keeps it: none for nothing but viewers coming and going.
+   */
+  #take(): { outbox: CoreEvent[]; batch: StoreWrite | null; written: () => void } {
+    let cut = this.#outbox.length;
+    for (let index = 0, entries = 0; index < this.#outbox.length; index++) {
+      if (this.#outbox[index]!.type === 'session_event' && ++entries > MAX_EVENTS_PER_COMMIT) {
+        cut = index;
+        break;
+      }
+    }
+    const outbox = this.#outbox.slice(0, cut);
+    this.#outbox = this.#outbox.slice(cut);
+    // A session's end goes with the commit that takes the last of what it published.
+    const left = new Set(this.#outbox.map((event) => (event.type === 'session_updated' ? event.session.id : event.session_id)));
+    const ended = this.#endings.filter((ending) => !left.has(ending.sessionId));
+    this.#endings = this.#endings.filter((ending) => left.has(ending.sessionId));
     const sessions = new Map<string, SessionSnapshot>();
     const events: { sessionId: string; entry: TranscriptEntry }[] = [];
     for (const event of outbox) {
@@ -324,32 +380,47 @@ export class SessionManager {
     const changed = [...sessions.values()]
       .map((snapshot) => ({ snapshot, fields: storedFields(snapshot) }))
       .filter(({ snapshot, fields }) => this.#written.get(snapshot.id) !== fields);
-    try {
-      // A batch of nothing but viewers coming and going is no transaction at all.
-      if (changed.length > 0 || events.length > 0 || ended.length > 0) {
-        this.#store.write({ sessions: changed.map(({ snapshot }) => snapshot), events, ended });
-        if (this.#storeFailure !== null) console.log('vibes: writing sessions to the store works again');
-        this.#storeFailure = null;
-      }
-      for (const { snapshot, fields } of changed) this.#written.set(snapshot.id, fields);
-    } catch (error) {
-      // Losing the history is bad; leaving every client frozen because the disk is full is worse.
-      const reason = error instanceof Error ? error.message : String(error);
-      if (reason !== this.#storeFailure) {
-        console.error(
-          `vibes: writing sessions to the store failed (${reason}): sessions go on live, but what they do is not kept ` +
-            'until writes work again (said once until then)',
-        );
-      }
-      this.#storeFailure = reason;
+    const batch =
+      changed.length > 0 || events.length > 0 || ended.length > 0
+        ? { sessions: changed.map(({ snapshot }) => snapshot), events, ended }
+        : null;
+    return { outbox, batch, written: () => changed.forEach(({ snapshot, fields }) => this.#written.set(snapshot.id, fields)) };
+  }
+
+  #writeWorked(): void {
+    if (this.#storeFailure !== null) console.log('vibes: writing sessions to the store works again');
+    this.#storeFailure = null;
+  }
+
+  /** Losing the history is bad; leaving every client frozen because the disk is full is worse. */
+  #writeFailed(error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (reason !== this.#storeFailure) {
+      console.error(
+        `vibes: writing sessions to the store failed (${reason}): sessions go on live, but what they do is not kept ` +
+          'until writes work again (said once until then)',
+      );
     }
-    for (const event of outbox) this.bus.publish(event);
+    this.#storeFailure = reason;
   }
 
   #record(event: CoreEvent): void {
     this.#outbox.push(event);
-    if (this.#delivery === 'sync') this.flush();
-    else this.#flushScheduled ??= setImmediate(() => this.flush());
+    if (this.#delivery === 'sync') this.#deliverNow();
+    else this.#flushScheduled ??= setImmediate(() => void this.flush());
+  }
+
+  /** `sync` delivery: published at once; a store that answers within the call has it already. */
+  #deliverNow(): void {
+    const { outbox, batch, written } = this.#take();
+    if (batch) {
+      written();
+      this.#store.write(batch).then(
+        () => this.#writeWorked(),
+        (error: unknown) => this.#writeFailed(error),
+      );
+    }
+    for (const event of outbox) this.bus.publish(event);
   }
 
   #end(sessionId: string, reason: EndReason): void {
@@ -373,19 +444,19 @@ export class SessionManager {
   }
 
   /** What the turn started by the user_input at `seq` changed, from the transcript. */
-  turnChanges(sessionId: string, seq: string): TurnChangesResponse {
+  async turnChanges(sessionId: string, seq: string): Promise<TurnChangesResponse> {
     const at = /^[1-9]\d{0,15}$/.test(seq) ? Number(seq) : Number.NaN;
     if (!Number.isSafeInteger(at))
       throw new VibesError('VALIDATION_FAILED', `A turn is named by its user_input's seq, a positive integer: ${seq}`);
-    if (!this.#sessions.has(sessionId) && !this.#store.getSession(sessionId)) throw notFound(sessionId);
-    const start = this.#store.readEvents(sessionId, at - 1, 1)[0];
+    await this.#requireKnown(sessionId);
+    const [start] = await this.#store.readEvents(sessionId, at - 1, 1);
     if (start?.seq !== at || start.event.type !== 'user_input') {
       throw new VibesError('NOT_FOUND', `Entry ${seq} of session ${sessionId} is not a message that started a turn`);
     }
     // A queued message's turn begins after the turns ahead of it: find it from the start.
-    const entries = start.event.queued ? this.#storedEvents(sessionId) : this.#storedEvents(sessionId, at - 1);
+    const entries = await this.#storedEvents(sessionId, start.event.queued ? 0 : at - 1);
     const live = this.#sessions.get(sessionId);
-    const cwd = live?.cwd ?? this.#store.getSession(sessionId)?.cwd ?? '/';
+    const cwd = live?.cwd ?? (await this.#store.getSession(sessionId))?.cwd ?? '/';
     return turnChangesOf(at, entries, cwd, live?.work?.inGit ?? true);
   }
 
@@ -394,7 +465,7 @@ export class SessionManager {
     const live = this.#sessions.get(sessionId);
     if (live?.work) return live.work;
     if (live) throw new VibesError('INVALID_STATE', `Session ${sessionId} does not follow its changes`);
-    const stored = this.#store.getSession(sessionId);
+    const stored = await this.#store.getSession(sessionId);
     if (!stored) throw notFound(sessionId);
     // In a cluster its folder is on the machine that ran it: the same path here may be another folder.
     if (stored.node !== null && stored.node !== this.#node) {
@@ -402,16 +473,17 @@ export class SessionManager {
     }
     await requireDirectory(stored.cwd);
     const work = new WorkTracker({ cwd: stored.cwd, startCommit: stored.start_commit, hidden: this.#hiddenFromWork, onSummary: () => {} });
-    for (const write of toolWrites(this.#storedEvents(sessionId))) work.noteToolWrite(write.path, write.diff);
+    for (const write of toolWrites(await this.#storedEvents(sessionId))) work.noteToolWrite(write.path, write.diff);
     return work;
   }
 
   /** A stored transcript after `after`, read a page at a time. */
-  *#storedEvents(sessionId: string, after = 0): Generator<TranscriptEntry> {
+  async #storedEvents(sessionId: string, after = 0): Promise<TranscriptEntry[]> {
+    const entries: TranscriptEntry[] = [];
     for (let from = after; ;) {
-      const page = this.#store.readEvents(sessionId, from, 1000);
-      yield* page;
-      if (page.length < 1000) return;
+      const page = await this.#store.readEvents(sessionId, from, 1000);
+      entries.push(...page);
+      if (page.length < 1000) return entries;
       from = page.at(-1)?.seq ?? from;
     }
   }
@@ -444,23 +516,26 @@ export class SessionManager {
   remove(sessionId: string, reason: RemovalReason): Promise<void> {
     const running = this.#removals.get(sessionId);
     if (running) return running;
-    const session = this.get(sessionId);
-    const removal = session.stop().finally(() => {
+    const session = this.#sessions.get(sessionId);
+    if (!session) return this.#notLive(sessionId);
+    const removal = session
+      .stop()
       // Its last events go out while it is still listed, so they reach its subscribers.
-      this.flush();
-      this.#sessions.delete(sessionId);
-      this.#removals.delete(sessionId);
-      this.#end(sessionId, reason);
-      this.#record({ type: 'session_removed', session_id: sessionId, reason });
-      this.flush();
-    });
+      .finally(() => this.flush())
+      .finally(() => {
+        this.#sessions.delete(sessionId);
+        this.#removals.delete(sessionId);
+        this.#end(sessionId, reason);
+        this.#record({ type: 'session_removed', session_id: sessionId, reason });
+        return this.flush();
+      });
     this.#removals.set(sessionId, removal);
     return removal;
   }
 
   /** A kill on behalf of a client, which must be subscribed. */
-  kill(sessionId: string, clientId: ClientId): Promise<void> {
-    const session = this.get(sessionId);
+  async kill(sessionId: string, clientId: ClientId): Promise<void> {
+    const session = await this.get(sessionId);
     if (!session.ownership.isSubscribed(clientId)) {
       throw new VibesError('NOT_SUBSCRIBED', `Client ${clientId} is not subscribed to session ${sessionId}`);
     }
@@ -472,6 +547,6 @@ export class SessionManager {
     const sessions = this.list();
     await Promise.allSettled(sessions.map((session) => session.stop()));
     for (const session of sessions) this.#end(session.id, 'server_stopped');
-    this.flush();
+    await this.flush();
   }
 }

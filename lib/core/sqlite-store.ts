@@ -217,16 +217,16 @@ export class SqliteStore implements SessionStore {
     return this.#db.pragma('user_version', { simple: true }) as number;
   }
 
-  write(batch: StoreWrite): void {
+  async write(batch: StoreWrite): Promise<void> {
     this.#writeBatch(batch);
   }
 
-  getSession(sessionId: string): SessionSnapshot | undefined {
+  async getSession(sessionId: string): Promise<SessionSnapshot | undefined> {
     const row = this.#getSession.get(sessionId);
     return row && snapshotOf(row);
   }
 
-  listEnded(query: HistoryQuery): SessionSnapshot[] {
+  async listEnded(query: HistoryQuery): Promise<SessionSnapshot[]> {
     const values: Record<string, string | number> = { before: query.before ?? Number.MAX_SAFE_INTEGER, limit: query.limit };
     const conditions = filterConditions(query.filter, (value) => {
       const name = `p${Object.keys(values).length}`;
@@ -239,25 +239,25 @@ export class SqliteStore implements SessionStore {
     return statement.all(values).map(snapshotOf);
   }
 
-  recentProjects(limit: number): ProjectUse[] {
+  async recentProjects(limit: number): Promise<ProjectUse[]> {
     return this.#recentProjects.all(limit).map((row) => ({ cwd: row.cwd, lastActiveAt: row.last_active_at }));
   }
 
-  readEvents(sessionId: string, after: number, limit: number): TranscriptEntry[] {
+  async readEvents(sessionId: string, after: number, limit: number): Promise<TranscriptEntry[]> {
     return this.#readEvents
       .all(sessionId, after, limit)
       .map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.data) as TranscriptEvent }));
   }
 
-  lastSeq(sessionId: string): number {
+  async lastSeq(sessionId: string): Promise<number> {
     return this.#lastSeq.get(sessionId)?.seq ?? 0;
   }
 
-  reopen(sessionId: string): void {
+  async reopen(sessionId: string): Promise<void> {
     this.#reopen.run(sessionId);
   }
 
-  endAllLive(reason: EndReason, at: number): number {
+  async endAllLive(reason: EndReason, at: number): Promise<number> {
     return this.#db
       .prepare(
         `UPDATE sessions SET ended_at = ?, end_reason = ?, state = CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END
@@ -266,7 +266,7 @@ export class SqliteStore implements SessionStore {
       .run(at, reason).changes;
   }
 
-  deleteEndedBefore(at: number): number {
+  async deleteEndedBefore(at: number): Promise<number> {
     return this.#db.transaction(() => {
       const old = this.#db
         .prepare<[number], { key: number; id: string }>('SELECT key, id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?')
@@ -287,7 +287,7 @@ export class SqliteStore implements SessionStore {
     return (this.#db.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check).join('\n');
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
 }
@@ -379,33 +379,33 @@ class SqliteDeviceStore implements DeviceStore {
     this.#touchSubscription = db.prepare('UPDATE push_subscriptions SET last_used_at = ? WHERE device_id = ?');
   }
 
-  deviceCookieId(): string {
+  async deviceCookieId(): Promise<string> {
     this.#db.prepare("INSERT OR IGNORE INTO settings (name, value) VALUES ('device_cookie_id', ?)").run(newDeviceCookieId());
     return this.#db.prepare<[], { value: string }>("SELECT value FROM settings WHERE name = 'device_cookie_id'").get()!.value;
   }
 
-  insertDevice(device: DeviceRecord): boolean {
+  async insertDevice(device: DeviceRecord): Promise<boolean> {
     return this.#insert.run(device).changes > 0;
   }
 
-  setTellClaudeOnPhone(id: string, on: boolean): boolean {
+  async setTellClaudeOnPhone(id: string, on: boolean): Promise<boolean> {
     return this.#setPhone.run(on ? 1 : 0, id).changes > 0;
   }
 
-  findDeviceBySecretHash(secretHash: string): DeviceRecord | undefined {
+  async findDeviceBySecretHash(secretHash: string): Promise<DeviceRecord | undefined> {
     const row = this.#bySecret.get(secretHash);
     return row && deviceOf(row);
   }
 
-  touchDevice(id: string, lastSeenAt: number, address: string): void {
+  async touchDevice(id: string, lastSeenAt: number, address: string): Promise<void> {
     this.#touch.run(lastSeenAt, address, id);
   }
 
-  listDevices(): DeviceRecord[] {
+  async listDevices(): Promise<DeviceRecord[]> {
     return this.#list.all().map(deviceOf);
   }
 
-  deleteDevice(id: string): string[] {
+  async deleteDevice(id: string): Promise<string[]> {
     return this.#db.transaction(() => {
       const removed = this.#delete.all(id).map((row) => row.id);
       this.#deleteOrphanSubscriptions.run();
@@ -413,14 +413,14 @@ class SqliteDeviceStore implements DeviceStore {
     })();
   }
 
-  deleteAllDevices(): number {
+  async deleteAllDevices(): Promise<number> {
     return this.#db.transaction(() => {
       this.#deleteAllSubscriptions.run();
       return this.#deleteAll.run().changes;
     })();
   }
 
-  deleteDevicesSeenBefore(at: number): number {
+  async deleteDevicesSeenBefore(at: number): Promise<number> {
     return this.#db.transaction(() => {
       const count = this.#deleteSeenBefore.run(at).changes;
       this.#deleteOrphanSubscriptions.run();
@@ -428,31 +428,31 @@ class SqliteDeviceStore implements DeviceStore {
     })();
   }
 
-  savePushSubscription(subscription: PushSubscriptionRecord): void {
+  async savePushSubscription(subscription: PushSubscriptionRecord): Promise<void> {
     this.#db.transaction(() => {
       this.#deleteSubscriptionEndpoint.run(subscription.endpoint);
       this.#saveSubscription.run({ ...subscription, kinds: subscription.kinds.join(',') });
     })();
   }
 
-  pushSubscription(deviceId: string): PushSubscriptionRecord | undefined {
+  async pushSubscription(deviceId: string): Promise<PushSubscriptionRecord | undefined> {
     const row = this.#subscription.get(deviceId);
     return row && pushSubscriptionOf(row);
   }
 
-  listPushSubscriptions(): PushSubscriptionRecord[] {
+  async listPushSubscriptions(): Promise<PushSubscriptionRecord[]> {
     return this.#subscriptions.all().map(pushSubscriptionOf);
   }
 
-  deletePushSubscription(deviceId: string): boolean {
+  async deletePushSubscription(deviceId: string): Promise<boolean> {
     return this.#deleteSubscription.run(deviceId).changes > 0;
   }
 
-  deletePushSubscriptionByEndpoint(endpoint: string): boolean {
+  async deletePushSubscriptionByEndpoint(endpoint: string): Promise<boolean> {
     return this.#deleteSubscriptionEndpoint.run(endpoint).changes > 0;
   }
 
-  touchPushSubscription(deviceId: string, at: number): void {
+  async touchPushSubscription(deviceId: string, at: number): Promise<void> {
     this.#touchSubscription.run(at, deviceId);
   }
 }

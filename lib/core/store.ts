@@ -25,30 +25,32 @@ export interface ProjectUse {
 }
 
 /**
- * Where sessions and transcripts are kept. Synchronous on purpose: a write returns once it is
- * committed, so the caller can deliver what it wrote knowing a crash will not lose it.
+ * Where sessions and transcripts are kept. A write settles once it is committed: the caller
+ * delivers what it wrote only then, so a crash, a kill or a dropped connection cannot take back
+ * what a client saw. Every call is a promise: PostgreSQL (a cluster) answers over the network,
+ * and the event loop never waits for it. SQLite answers within the call (local and fast).
  */
 export interface SessionStore {
   /** True when what is written survives the process. */
   readonly durable: boolean;
-  write(batch: StoreWrite): void;
+  write(batch: StoreWrite): Promise<void>;
   /** A live or ended session; live-only fields (pending permissions, viewers, queue) read as empty. */
-  getSession(sessionId: string): SessionSnapshot | undefined;
+  getSession(sessionId: string): Promise<SessionSnapshot | undefined>;
   /** Ended sessions, the most recently ended first. */
-  listEnded(query: HistoryQuery): SessionSnapshot[];
+  listEnded(query: HistoryQuery): Promise<SessionSnapshot[]>;
   /** The working directories of live and ended sessions, each once, the most recently active first. */
-  recentProjects(limit: number): ProjectUse[];
+  recentProjects(limit: number): Promise<ProjectUse[]>;
   /** Transcript entries after `after`, at most `limit`, oldest first. */
-  readEvents(sessionId: string, after: number, limit: number): TranscriptEntry[];
+  readEvents(sessionId: string, after: number, limit: number): Promise<TranscriptEntry[]>;
   /** The highest seq written for the session; 0 when none. */
-  lastSeq(sessionId: string): number;
+  lastSeq(sessionId: string): Promise<number>;
   /** Makes an ended session live again (it is being resumed). */
-  reopen(sessionId: string): void;
+  reopen(sessionId: string): Promise<void>;
   /** At start: every session not marked ended is ended now. Returns how many. */
-  endAllLive(reason: EndReason, at: number): number;
+  endAllLive(reason: EndReason, at: number): Promise<number>;
   /** Retention: forgets sessions (and their transcripts) that ended before `at`. Returns how many. */
-  deleteEndedBefore(at: number): number;
-  close(): void;
+  deleteEndedBefore(at: number): Promise<number>;
+  close(): Promise<void>;
 }
 
 /** The state an ended session is shown in: it failed, or it is finished. */
@@ -66,7 +68,7 @@ export class MemoryStore implements SessionStore {
   readonly durable = false;
   readonly #sessions = new Map<string, MemoryRecord>();
 
-  write(batch: StoreWrite): void {
+  async write(batch: StoreWrite): Promise<void> {
     for (const snapshot of batch.sessions ?? []) {
       const record = this.#sessions.get(snapshot.id);
       if (record) record.snapshot = { ...snapshot, ended_at: record.snapshot.ended_at, end_reason: record.snapshot.end_reason };
@@ -83,12 +85,12 @@ export class MemoryStore implements SessionStore {
     }
   }
 
-  getSession(sessionId: string): SessionSnapshot | undefined {
+  async getSession(sessionId: string): Promise<SessionSnapshot | undefined> {
     const snapshot = this.#sessions.get(sessionId)?.snapshot;
     return snapshot && restful(snapshot);
   }
 
-  listEnded(query: HistoryQuery): SessionSnapshot[] {
+  async listEnded(query: HistoryQuery): Promise<SessionSnapshot[]> {
     return [...this.#sessions.values()]
       .map((record) => record.snapshot)
       .filter((snapshot) => snapshot.ended_at !== null && (query.before === undefined || snapshot.ended_at < query.before))
@@ -98,7 +100,7 @@ export class MemoryStore implements SessionStore {
       .map(restful);
   }
 
-  recentProjects(limit: number): ProjectUse[] {
+  async recentProjects(limit: number): Promise<ProjectUse[]> {
     const latest = new Map<string, number>();
     for (const { snapshot } of this.#sessions.values()) {
       latest.set(snapshot.cwd, Math.max(latest.get(snapshot.cwd) ?? 0, snapshot.last_activity_at));
@@ -109,22 +111,22 @@ export class MemoryStore implements SessionStore {
       .slice(0, limit);
   }
 
-  readEvents(sessionId: string, after: number, limit: number): TranscriptEntry[] {
+  async readEvents(sessionId: string, after: number, limit: number): Promise<TranscriptEntry[]> {
     const events = this.#sessions.get(sessionId)?.events ?? [];
     // Seqs are 1, 2, 3... so the entry with seq n sits at index n - 1.
     return events.slice(after, after + limit);
   }
 
-  lastSeq(sessionId: string): number {
+  async lastSeq(sessionId: string): Promise<number> {
     return this.#sessions.get(sessionId)?.events.at(-1)?.seq ?? 0;
   }
 
-  reopen(sessionId: string): void {
+  async reopen(sessionId: string): Promise<void> {
     const record = this.#sessions.get(sessionId);
     if (record) record.snapshot = { ...record.snapshot, ended_at: null, end_reason: null };
   }
 
-  endAllLive(reason: EndReason, at: number): number {
+  async endAllLive(reason: EndReason, at: number): Promise<number> {
     let count = 0;
     for (const record of this.#sessions.values()) {
       if (record.snapshot.ended_at !== null) continue;
@@ -134,7 +136,7 @@ export class MemoryStore implements SessionStore {
     return count;
   }
 
-  deleteEndedBefore(at: number): number {
+  async deleteEndedBefore(at: number): Promise<number> {
     let count = 0;
     for (const [id, record] of this.#sessions) {
       if (record.snapshot.ended_at !== null && record.snapshot.ended_at < at) {
@@ -145,7 +147,7 @@ export class MemoryStore implements SessionStore {
     return count;
   }
 
-  close(): void {}
+  async close(): Promise<void> {}
 }
 
 function ended(snapshot: SessionSnapshot, reason: EndReason, at: number): SessionSnapshot {

@@ -6,7 +6,7 @@ import { parseWith, reply, route } from './route.ts';
 /** Files and images in a prompt: the upload streams to disk (never held whole in memory) and the bytes are served back by URL. */
 export const attachmentRoutes = {
   uploadAttachment: route('uploadAttachment', async ({ runtime, params, clientId, query, body }) => ({
-    attachment: await runtime.manager.get(params.id).saveAttachment(clientId, body, query.name),
+    attachment: await (await runtime.manager.get(params.id)).saveAttachment(clientId, body, query.name),
   })),
 
   /**
@@ -16,7 +16,7 @@ export const attachmentRoutes = {
    */
   getAttachment: route('getAttachment', async ({ runtime, params }) => {
     const id = parseWith(AttachmentId, params.attachmentId, 'attachment id');
-    const attachment = runtime.manager.attachment(params.id, id);
+    const attachment = await runtime.manager.attachment(params.id, id);
     const stream = createReadStream(attachment.path);
     await new Promise<void>((resolve, reject) =>
       stream

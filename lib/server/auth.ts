@@ -15,7 +15,7 @@ export interface AuthOptions {
   fromEnv: boolean;
   devices: DeviceSessions;
   /** In a cluster: where a rotation puts the new token, so that every node takes it. */
-  saveShared?: (token: string) => void;
+  saveShared?: (token: string) => Promise<void>;
 }
 
 /**
@@ -26,7 +26,7 @@ export class Auth {
   readonly devices: DeviceSessions;
   readonly #home: string;
   readonly #fromEnv: boolean;
-  readonly #saveShared: ((token: string) => void) | undefined;
+  readonly #saveShared: ((token: string) => Promise<void>) | undefined;
   readonly #rotatedListeners = new Set<() => void>();
   #token: Buffer;
 
@@ -48,7 +48,7 @@ export class Auth {
   }
 
   /** Bearer header or device cookie; never the query string. */
-  authenticate(req: IncomingMessage): Principal | null {
+  async authenticate(req: IncomingMessage): Promise<Principal | null> {
     const header = req.headers.authorization;
     if (header !== undefined && header !== '') {
       return header.startsWith('Bearer ') && this.isValidToken(header.slice('Bearer '.length).trim()) ? { kind: 'token' } : null;
@@ -61,23 +61,23 @@ export class Auth {
       [this.devices.cookieName(view.secure), LEGACY_DEVICE_COOKIE],
       MAX_COOKIE_CANDIDATES,
     )) {
-      const device = this.devices.authenticate(secret, view.address);
+      const device = await this.devices.authenticate(secret, view.address);
       if (device) return { kind: 'device', deviceId: device.id, label: device.label };
     }
     return null;
   }
 
   /** A new token; the old one, every signed-in device and their event streams end at once. */
-  rotate(): string {
+  async rotate(): Promise<string> {
     if (this.#fromEnv) {
       throw new VibesError('INVALID_STATE', 'The token comes from VIBES_TOKEN; change that variable and restart instead');
     }
     const token = newToken();
     // Shared first: if the database refuses, nothing has changed anywhere.
-    this.#saveShared?.(token);
+    await this.#saveShared?.(token);
     writeToken(this.#home, token);
     this.#token = Buffer.from(token);
-    this.devices.revokeAll();
+    await this.devices.revokeAll();
     for (const listener of this.#rotatedListeners) listener();
     return token;
   }

@@ -38,13 +38,17 @@ export const credentialRoutes = {
       }
       const signedIn =
         used &&
-        runtime.auth.devices.signIn(body.label ?? labelFromUserAgent(header('user-agent') ?? undefined), view.address, used.issuedBy);
+        (await runtime.auth.devices.signIn(
+          body.label ?? labelFromUserAgent(header('user-agent') ?? undefined),
+          view.address,
+          used.issuedBy,
+        ));
       if (!signedIn) {
         return refuse('INVALID_PAIRING_CODE', 'That pairing code is wrong, used or expired: run `vibes pair` for a new one');
       }
       const cookie = deviceCookie(runtime.auth.devices.cookieName(view.secure), signedIn.secret, { secure: view.secure });
       if (form) return reply.redirect('/', { 'Set-Cookie': cookie });
-      const info = runtime.auth.devices.list(signedIn.device.id).find((listed) => listed.id === signedIn.device.id);
+      const info = (await runtime.auth.devices.list(signedIn.device.id)).find((listed) => listed.id === signedIn.device.id);
       if (!info) throw new Error('a device just signed in is not listed');
       return reply.json({ device: info }, { 'Set-Cookie': cookie });
     } finally {
@@ -61,16 +65,18 @@ export const credentialRoutes = {
     ),
   ),
 
-  listDevices: route('listDevices', ({ runtime, principal }) => ({ devices: runtime.auth.devices.list(currentDevice(principal)) })),
-
-  /** Input from this browser tells Claude it is a phone, or stops telling (issue 29). */
-  tellClaudeOnPhone: route('tellClaudeOnPhone', ({ runtime, principal, body }) => ({
-    device: runtime.auth.devices.setTellClaudeOnPhone(principal.deviceId, body.on),
+  listDevices: route('listDevices', async ({ runtime, principal }) => ({
+    devices: await runtime.auth.devices.list(currentDevice(principal)),
   })),
 
-  revokeDevice: route('revokeDevice', ({ runtime, params }) => {
+  /** Input from this browser tells Claude it is a phone, or stops telling (issue 29). */
+  tellClaudeOnPhone: route('tellClaudeOnPhone', async ({ runtime, principal, body }) => ({
+    device: await runtime.auth.devices.setTellClaudeOnPhone(principal.deviceId, body.on),
+  })),
+
+  revokeDevice: route('revokeDevice', async ({ runtime, params }) => {
     const id = parseWith(DeviceId, params.id, 'device id');
-    if (!runtime.auth.devices.revoke(id)) throw new VibesError('NOT_FOUND', `No signed-in device ${id}`);
+    if (!(await runtime.auth.devices.revoke(id))) throw new VibesError('NOT_FOUND', `No signed-in device ${id}`);
     return { revoked: id };
   }),
 
@@ -81,7 +87,7 @@ export const credentialRoutes = {
   }),
 
   /** Only the token holder: a browser never holds the token, and cannot be handed one by rotating. */
-  rotateToken: route('rotateToken', ({ runtime }) => ({ token: runtime.auth.rotate() })),
+  rotateToken: route('rotateToken', async ({ runtime }) => ({ token: await runtime.auth.rotate() })),
 };
 
 function currentDevice(principal: Principal): string | null {

@@ -30,18 +30,23 @@ export class DeviceSessions {
   readonly #revokedListeners = new Set<(deviceId: string | null) => void>();
   readonly #cookieId: string;
 
-  constructor(options: DeviceSessionsOptions) {
+  /** `cookieId`: the store's (`DeviceStore.deviceCookieId`); `open` reads it. */
+  constructor(options: DeviceSessionsOptions, cookieId: string) {
     this.#store = options.store;
-    this.#cookieId = options.store.deviceCookieId();
+    this.#cookieId = cookieId;
     this.#idleSeconds = options.idleSeconds;
     this.#clock = options.clock ?? Date.now;
+  }
+
+  static async open(options: DeviceSessionsOptions): Promise<DeviceSessions> {
+    return new DeviceSessions(options, await options.store.deviceCookieId());
   }
 
   /**
    * A new device session; the secret goes into the cookie and nowhere else. `pairedBy` is the
    * device whose code was used: null (nothing made) when it was revoked since.
    */
-  signIn(label: string, address: string, pairedBy: string | null = null): { device: DeviceRecord; secret: string } | null {
+  async signIn(label: string, address: string, pairedBy: string | null = null): Promise<{ device: DeviceRecord; secret: string } | null> {
     const secret = randomBytes(32).toString('base64url');
     const now = this.#now();
     const device: DeviceRecord = {
@@ -50,14 +55,14 @@ export class DeviceSessions {
       secretHash: hashSecret(secret),
       label: distinctLabel(
         label,
-        this.#store.listDevices().map((other) => other.label),
+        (await this.#store.listDevices()).map((other) => other.label),
       ),
       createdAt: now,
       lastSeenAt: now,
       address,
       pairedBy,
     };
-    return this.#store.insertDevice(device) ? { device, secret } : null;
+    return (await this.#store.insertDevice(device)) ? { device, secret } : null;
   }
 
   /**
@@ -70,44 +75,49 @@ export class DeviceSessions {
   }
 
   /** The device this cookie secret belongs to, unless it was revoked or unused for too long. */
-  authenticate(secret: string, address: string): DeviceRecord | null {
+  async authenticate(secret: string, address: string): Promise<DeviceRecord | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return null;
-    const device = this.#store.findDeviceBySecretHash(hashSecret(secret));
+    const device = await this.#store.findDeviceBySecretHash(hashSecret(secret));
     if (!device) return null;
     const now = this.#now();
     if (now - device.lastSeenAt > this.#idleSeconds) {
-      this.revoke(device.id);
+      await this.revoke(device.id);
       return null;
     }
     if (now - device.lastSeenAt >= TOUCH_EVERY_S || device.address !== address) {
-      this.#store.touchDevice(device.id, now, address);
+      await this.#store.touchDevice(device.id, now, address);
       Object.assign(device, { lastSeenAt: now, address });
     }
     return device;
   }
 
-  list(currentId: string | null): DeviceInfo[] {
-    return this.#store.listDevices().map((device) => ({
-      id: device.id,
-      label: device.label,
-      created_at: device.createdAt,
-      last_seen_at: device.lastSeenAt,
-      address: device.address,
-      current: device.id === currentId,
-      notifications: this.#pushInfo(device.id),
-      tell_claude_on_phone: device.tellClaudeOnPhone ?? false,
-    }));
+  async list(currentId: string | null): Promise<DeviceInfo[]> {
+    const devices = await this.#store.listDevices();
+    return Promise.all(
+      devices.map(async (device) => ({
+        id: device.id,
+        label: device.label,
+        created_at: device.createdAt,
+        last_seen_at: device.lastSeenAt,
+        address: device.address,
+        current: device.id === currentId,
+        notifications: await this.#pushInfo(device.id),
+        tell_claude_on_phone: device.tellClaudeOnPhone ?? false,
+      })),
+    );
   }
 
   /** Whether input from this device tells Claude the user is on a phone; never for the token (null). */
-  tellsClaudeOnPhone(deviceId: string | null): boolean {
+  async tellsClaudeOnPhone(deviceId: string | null): Promise<boolean> {
     if (deviceId === null) return false;
-    return this.#store.listDevices().some((device) => device.id === deviceId && device.tellClaudeOnPhone === true);
+    return (await this.#store.listDevices()).some((device) => device.id === deviceId && device.tellClaudeOnPhone === true);
   }
 
   /** The device as listed after the change. */
-  setTellClaudeOnPhone(deviceId: string, on: boolean): DeviceInfo {
-    const device = this.#store.setTellClaudeOnPhone(deviceId, on) ? this.list(deviceId).find((listed) => listed.current) : undefined;
+  async setTellClaudeOnPhone(deviceId: string, on: boolean): Promise<DeviceInfo> {
+    const device = (await this.#store.setTellClaudeOnPhone(deviceId, on))
+      ? (await this.list(deviceId)).find((listed) => listed.current)
+      : undefined;
     if (!device) throw new VibesError('NOT_FOUND', 'This browser is no longer signed in');
     return device;
   }
@@ -117,21 +127,21 @@ export class DeviceSessions {
     return this.#store;
   }
 
-  #pushInfo(deviceId: string): PushSubscriptionInfo | null {
-    const subscription = this.#store.pushSubscription(deviceId);
+  async #pushInfo(deviceId: string): Promise<PushSubscriptionInfo | null> {
+    const subscription = await this.#store.pushSubscription(deviceId);
     return subscription ? { kinds: subscription.kinds, created_at: subscription.createdAt, last_used_at: subscription.lastUsedAt } : null;
   }
 
   /** The device and, transitively, the devices it paired: a stolen cookie's offspring go with it. */
-  revoke(deviceId: string): boolean {
-    const revoked = this.#store.deleteDevice(deviceId);
+  async revoke(deviceId: string): Promise<boolean> {
+    const revoked = await this.#store.deleteDevice(deviceId);
     for (const id of revoked) for (const listener of this.#revokedListeners) listener(id);
     return revoked.length > 0;
   }
 
   /** Every device at once (the token was rotated). */
-  revokeAll(): number {
-    const count = this.#store.deleteAllDevices();
+  async revokeAll(): Promise<number> {
+    const count = await this.#store.deleteAllDevices();
     for (const listener of this.#revokedListeners) listener(null);
     return count;
   }
@@ -141,13 +151,13 @@ export class DeviceSessions {
    * run at start and now and then. A device with an event stream open (`inUse`) is being watched
    * from: that counts as use, so a phone left open on the dashboard is never signed out under it.
    */
-  sweep(inUse: Iterable<string> = []): number {
+  async sweep(inUse: Iterable<string> = []): Promise<number> {
     const now = this.#now();
     const watching = new Set(inUse);
     let count = 0;
-    for (const device of this.#store.listDevices()) {
-      if (watching.has(device.id)) this.#store.touchDevice(device.id, now, device.address);
-      else if (now - device.lastSeenAt > this.#idleSeconds && this.revoke(device.id)) count++;
+    for (const device of await this.#store.listDevices()) {
+      if (watching.has(device.id)) await this.#store.touchDevice(device.id, now, device.address);
+      else if (now - device.lastSeenAt > this.#idleSeconds && (await this.revoke(device.id))) count++;
     }
     return count;
   }

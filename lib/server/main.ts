@@ -22,13 +22,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   });
   const server = await startServer(config, agentFactory);
   console.log(`vibes: listening on ${server.url}${config.demo ? ' (new sessions are demo sessions unless they ask for Claude)' : ''}`);
-  if (server.runtime.cluster) {
-    const { redactUrl } = await import('./cluster/cluster.ts');
-    // The URLs may carry passwords: only their redacted form is ever printed.
-    console.log(
-      `vibes: cluster node ${server.runtime.cluster.node} (redis ${redactUrl(config.redisUrl!)}, postgres ${redactUrl(config.databaseUrl!)})`,
-    );
-  }
+  // The URLs in it may carry passwords: only their redacted form is ever printed.
+  if (server.runtime.topology.description) console.log(`vibes: ${server.runtime.topology.description}`);
   if (config.allowBypass)
     console.log('vibes: sessions may bypass permissions (--allow-bypass): Claude can then run anything without asking');
   // How the CLI learns that this server is up and where (never from the output above).

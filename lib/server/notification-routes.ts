@@ -5,8 +5,9 @@ import { route } from './route.ts';
 
 /** Push notifications (issue 16): a device's subscription, which page shows what, and a test. */
 export const notificationRoutes = {
-  notificationSettings: route('notificationSettings', ({ runtime, principal }) => {
-    const own = principal.kind === 'device' ? runtime.auth.devices.list(principal.deviceId).find((device) => device.current) : undefined;
+  notificationSettings: route('notificationSettings', async ({ runtime, principal }) => {
+    const own =
+      principal.kind === 'device' ? (await runtime.auth.devices.list(principal.deviceId)).find((device) => device.current) : undefined;
     return {
       public_key: runtime.vapidPublicKey,
       subscription: own?.notifications ?? null,
@@ -16,7 +17,7 @@ export const notificationRoutes = {
   }),
 
   /** Only a signed-in browser: the token has no device to notify. */
-  subscribePush: route('subscribePush', ({ runtime, principal, body }) => {
+  subscribePush: route('subscribePush', async ({ runtime, principal, body }) => {
     // Refused here rather than stored and failed on at every notification.
     const endpointProblem = pushEndpointProblem(body.endpoint, runtime.config.pushAllowPrivate);
     if (endpointProblem) {
@@ -26,9 +27,9 @@ export const notificationRoutes = {
     const problem = pushKeysProblem(body.keys);
     if (problem) throw new VibesError('VALIDATION_FAILED', `Invalid body: ${problem}`);
     const store = runtime.auth.devices.store;
-    const previous = store.pushSubscription(principal.deviceId);
+    const previous = await store.pushSubscription(principal.deviceId);
     const sameEndpoint = previous?.endpoint === body.endpoint;
-    store.savePushSubscription({
+    await store.savePushSubscription({
       deviceId: principal.deviceId,
       endpoint: body.endpoint,
       p256dh: body.keys.p256dh,
@@ -37,12 +38,12 @@ export const notificationRoutes = {
       createdAt: sameEndpoint ? previous.createdAt : Math.floor(Date.now() / 1000),
       lastUsedAt: sameEndpoint ? previous.lastUsedAt : null,
     });
-    const saved = store.pushSubscription(principal.deviceId)!;
+    const saved = (await store.pushSubscription(principal.deviceId))!;
     return { subscription: { kinds: saved.kinds, created_at: saved.createdAt, last_used_at: saved.lastUsedAt } };
   }),
 
-  unsubscribePush: route('unsubscribePush', ({ runtime, principal }) => ({
-    removed: runtime.auth.devices.store.deletePushSubscription(principal.deviceId),
+  unsubscribePush: route('unsubscribePush', async ({ runtime, principal }) => ({
+    removed: await runtime.auth.devices.store.deletePushSubscription(principal.deviceId),
   })),
 
   notifyTest: route('notifyTest', ({ runtime }) => runtime.notifier.sendTest()),

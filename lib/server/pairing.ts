@@ -1,4 +1,5 @@
 import { networkInterfaces } from 'node:os';
+import { serverBaseUrl } from '../protocol/server-url.ts';
 
 /**
  * The sign-in links for this server, carrying a one-time pairing code and its key, the one to
@@ -19,11 +20,10 @@ export function signInUrls(
     }
     hosts.push('127.0.0.1');
   } else {
-    hosts.push(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
+    hosts.push(bindHost);
   }
-  const scheme = server.tlsCert ? 'https' : 'http';
   const query = `/?code=${encodeURIComponent(pairing.code)}&key=${encodeURIComponent(pairing.key)}`;
-  const urls = hosts.map((host) => `${scheme}://${host}:${port}${query}`);
+  const urls = hosts.map((host) => `${serverBaseUrl({ host, port, tls: server.tlsCert !== undefined })}${query}`);
   // Behind a proxy (Tailscale Serve, Caddy, a tunnel) the public name is the one that works.
   return server.publicUrl ? [`${server.publicUrl}${query}`, ...urls] : urls;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
 import { LOOPBACK_NAMES, type ErrorCode, type RouteMatch } from '../protocol/index.ts';
+import { urlHost } from '../protocol/server-url.ts';
 import { principalKey, type Auth, type Principal } from './auth.ts';
 import { requestView } from './forwarded.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -48,7 +49,7 @@ export class RequestGuard {
   }
 
   /** `route`: the request's route by the table (matchRoute), which says who may call it and its body limit. */
-  check(req: IncomingMessage, url: URL, route: RouteMatch | null): GuardVerdict {
+  async check(req: IncomingMessage, url: URL, route: RouteMatch | null): Promise<GuardVerdict> {
     // Through a trusted proxy, the Host the browser sent (X-Forwarded-Host); otherwise the header itself.
     const host = requestView(req).host;
     if (!host || !HOST_HEADER.test(host) || !this.#hosts.has(hostnameOf(host))) {
@@ -65,12 +66,12 @@ export class RequestGuard {
       return refuse('METHOD_NOT_ALLOWED', `Use GET for ${url.pathname.slice(0, 100)}`, { Allow: 'GET, HEAD' });
     }
     if (PUBLIC_PATHS.some((pattern) => pattern.test(url.pathname))) return { kind: 'public' };
-    const principal = this.#options.auth.authenticate(req);
+    const principal = await this.#options.auth.authenticate(req);
     if (principal) return { kind: 'pass', principal };
     return this.#anonymous(req) ?? { kind: 'signed-out-page' };
   }
 
-  #checkApi(req: IncomingMessage, url: URL, host: string, route: RouteMatch | null): GuardVerdict {
+  async #checkApi(req: IncomingMessage, url: URL, host: string, route: RouteMatch | null): Promise<GuardVerdict> {
     if (url.searchParams.has('token')) {
       return refuse('UNAUTHORIZED', 'Tokens are not accepted in URLs: send an Authorization: Bearer header');
     }
@@ -80,7 +81,7 @@ export class RequestGuard {
     }
     // A route anyone may call (signing in) is answered without looking at credentials at all.
     const forAnyone = route?.spec.auth === 'anyone';
-    const principal = forAnyone ? null : this.#options.auth.authenticate(req);
+    const principal = forAnyone ? null : await this.#options.auth.authenticate(req);
     if (!principal) {
       const limited = this.#anonymous(req);
       if (limited) return limited;
@@ -162,7 +163,7 @@ function isSameOrigin(origin: string, host: string): boolean {
 /** Loopback names always; on a wider bind, that address or every address of the machine, and its name. */
 export function allowedHosts(bindHost: string, extraHosts: readonly string[]): Set<string> {
   const hosts = new Set([...LOOPBACK_NAMES, ...extraHosts.map((host) => host.toLowerCase())]);
-  const bind = hostnameOf(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
+  const bind = hostnameOf(urlHost(bindHost));
   if (WILDCARD_ADDRESSES.includes(bind)) {
     for (const addresses of Object.values(networkInterfaces())) {
       for (const address of addresses ?? []) hosts.add(address.address.toLowerCase());

@@ -64,12 +64,12 @@ export class Reply<Body = never> {
     readonly headers: Record<string, string>,
     readonly content: { json: Body } | { html: string } | { bytes: Readable } | { none: true },
     /** Runs once the answer is written (signing out revokes the device, whose streams end, after telling it). */
-    readonly afterwards?: () => void,
+    readonly afterwards?: () => Promise<unknown>,
   ) {}
 }
 
 export const reply = {
-  json: <Body>(body: Body, headers: Record<string, string>, afterwards?: () => void) =>
+  json: <Body>(body: Body, headers: Record<string, string>, afterwards?: () => Promise<unknown>) =>
     new Reply<Body>(undefined, headers, { json: body }, afterwards),
   redirect: (location: string, headers: Record<string, string> = {}) => new Reply(303, { ...headers, Location: location }, { none: true }),
   /** The sign-in page. Its form must send a real Origin, which `no-referrer` would turn into `null`. */
@@ -108,7 +108,7 @@ export interface RouteAnswer {
   status: number;
   headers: Record<string, string>;
   body: string | Readable | null;
-  afterwards?: () => void;
+  afterwards?: () => Promise<unknown>;
 }
 
 /** The handler Next calls (app/api), and the same steps for the custom server, over Node's request and response. */
@@ -204,7 +204,7 @@ function makeRoute<Name extends RouteName>(
       view: scope?.view ?? { host: request.headers.get('host') ?? undefined, secure: false, address: 'unknown' },
     });
     const response = new Response(body instanceof Readable ? (Readable.toWeb(body) as ReadableStream) : body, { status, headers });
-    afterwards?.();
+    await afterwards?.();
     return response;
   };
 
@@ -282,7 +282,7 @@ export async function writeAnswer(req: IncomingMessage, res: ServerResponse, ans
     res.writeHead(status, { 'Content-Length': Buffer.byteLength(text), ...headers });
     endAfter(res, text, endWhen);
   }
-  answer.afterwards?.();
+  await answer.afterwards?.();
 }
 
 /** The one body reader: the raw bytes as they arrive (uploads), or the whole body parsed (JSON, or a form where the route takes one). */

@@ -1,7 +1,11 @@
 import type { Runtime } from './runtime.ts';
 
-// Next loads lib modules a second time inside its route bundles, so the one runtime lives on
-// globalThis under a registry symbol that both copies resolve to the same key.
+// The one bridge between the custom server and Next's route handlers. Next loads app/api/** (and
+// the lib modules they import) a second time in its own bundles and calls the handlers itself, so
+// they cannot be handed the runtime as an argument: the server installs it here, on globalThis
+// under a registry symbol that both copies resolve to the same key, and lib/server/route.ts reads
+// it for each request and passes it in the handler's context. Nothing else reads it: every other
+// part is given what it uses when it is made (runtime.ts), or the runtime as an argument.
 const RUNTIME_KEY = Symbol.for('vibes.runtime');
 type RuntimeHolder = { [RUNTIME_KEY]?: Runtime };
 

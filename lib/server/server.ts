@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { NextServer, NextServerOptions, RequestHandler } from 'next/dist/server/next.js';
 import type { AgentFactory } from '../core/index.ts';
 import { matchRoute, methodsAt, ROUTES, type RouteMatch } from '../protocol/index.ts';
+import { serverBaseUrl } from '../protocol/server-url.ts';
 import { Admission } from './admission.ts';
 import { principalKey, type Principal } from './auth.ts';
 import type { ServerConfig } from './config.ts';
@@ -99,7 +100,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   })();
   nextReady.catch(() => {});
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     admission.requestStarted(req.socket, res);
     setBaseHeaders(res);
     viewRequest(req, trustedProxy);
@@ -108,7 +109,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
     if (isApi) res.setHeader('Cache-Control', 'no-store');
     res.once('finish', () => auditRefusal(req, res));
     const match = isApi ? matchRoute(req.method, url.pathname) : null;
-    const verdict = guard.check(req, url, match);
+    const verdict = await guard.check(req, url, match);
     switch (verdict.kind) {
       case 'refuse':
         return sendError(res, verdict.code, verdict.message, verdict.headers, refuseEarly(req, res));
@@ -132,7 +133,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
         return sendError(res, 'METHOD_NOT_ALLOWED', `Use ${allow} for ${url.pathname}`, { Allow: allow }, refuseEarly(req, res));
       }
       // In a cluster, a request about a session another node runs is answered by that node.
-      if (principal && runtime.cluster?.forward(req, res, url)) return;
+      if (principal && runtime.topology.forward(req, res, url)) return;
       if (match.spec.serverFirst) return serveFirst(match, req, res, url, principal);
     } else if (!url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
     loadNextNow();
@@ -150,18 +151,21 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
 
   // A cluster node learns its own URL by listening, then joins: a request that comes in between
   // (a CLI reconnecting to a restarted node) waits for the join rather than meet a half-started bus.
-  let joined: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = null;
-  if (runtime.cluster) {
+  let joined: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = (() => {
     let resolve = () => {};
     let reject: (error: unknown) => void = () => {};
     const promise = new Promise<void>((yes, no) => ((resolve = yes), (reject = no)));
     promise.catch(() => {});
-    joined = { promise, resolve, reject };
-  }
+    return { promise, resolve, reject };
+  })();
+  const handleOrFail = (req: IncomingMessage, res: ServerResponse) => {
+    // The store did not answer who is asking (a cluster's database away): this request fails, the server goes on.
+    handle(req, res).catch((error: unknown) => failed(res, error));
+  };
   const serve = (req: IncomingMessage, res: ServerResponse) => {
-    if (!joined) return handle(req, res);
+    if (!joined) return handleOrFail(req, res);
     joined.promise.then(
-      () => handle(req, res),
+      () => handleOrFail(req, res),
       () => res.destroy(),
     );
   };
@@ -201,19 +205,18 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   setImmediate(listening);
   const { port } = server.address() as AddressInfo;
   runtime.port = port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  if (runtime.cluster) {
-    try {
-      await runtime.cluster.start(config.nodeUrl ?? `http://${host}:${port}`);
-      joined?.resolve();
-      joined = null;
-    } catch (error) {
-      joined?.reject(error);
-      server.close();
-      server.closeAllConnections();
-      await runtime.dispose().catch(() => undefined);
-      throw error;
-    }
+  // The one place the server's own URL is made: what it prints, what the CLI's record and the nodes list say.
+  const url = serverBaseUrl({ host: config.host, port, tls: config.tlsCert !== undefined });
+  try {
+    await runtime.topology.start(config.nodeUrl ?? url);
+    joined?.resolve();
+    joined = null;
+  } catch (error) {
+    joined?.reject(error);
+    server.close();
+    server.closeAllConnections();
+    await runtime.dispose().catch(() => undefined);
+    throw error;
   }
 
   let closing: Promise<void> | null = null;
@@ -231,7 +234,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
       installRuntime(undefined);
     })());
 
-  return { url: `${config.tlsCert ? 'https' : 'http'}://${host}:${port}`, port, runtime, ready: nextReady.then(() => undefined), close };
+  return { url, port, runtime, ready: nextReady.then(() => undefined), close };
 }
 
 function failed(res: ServerResponse, error: unknown): void {

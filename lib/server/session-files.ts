@@ -7,10 +7,10 @@ import type { Runtime } from './runtime.ts';
  * a cluster never gets here (lib/server/cluster forwards its requests); an ended one that ran
  * there has its folder on that machine, not this one.
  */
-export function sessionFolder(runtime: Runtime, sessionId: string): SessionFolder {
-  const session = runtime.manager.info(sessionId, null);
-  const here = runtime.cluster?.node;
-  if (here !== undefined && session.node !== null && session.node !== here) {
+export async function sessionFolder(runtime: Runtime, sessionId: string): Promise<SessionFolder> {
+  const session = await runtime.manager.info(sessionId, null);
+  const here = runtime.topology.node;
+  if (here !== null && session.node !== null && session.node !== here) {
     throw new VibesError(
       'INVALID_STATE',
       `Session ${sessionId} ran on ${session.node}: its folder is on that machine, which does not run it now`,

@@ -12,6 +12,11 @@ const benches = [
   ['what a replay ring entry costs', ['tests/bench/replay-ring.ts']],
   ['vibes beside the floor: ready, subscribe storm, bytes, memory over a series', ['tests/bench/lean.ts', '500', '15']],
   ['store overhead', ['tests/bench/store-overhead.ts']],
+  ['a cluster node writing a burst to PostgreSQL: event-loop delay (loopback)', ['tests/bench/cluster-write-burst.ts', '2000', '20']],
+  [
+    'a cluster node writing a burst to PostgreSQL: event-loop delay (2 ms round trip)',
+    ['tests/bench/cluster-write-burst.ts', '500', '20', '2'],
+  ],
   ['CLI latency', ['tests/bench/cli-latency.ts']],
   ['admission: the token holder, the CLI and a browser beside 500 idle sockets', ['tests/bench/admission.ts', '500']],
   ['dashboard first-load JS', ['tests/bench/first-load-js.ts']],

@@ -30,7 +30,8 @@ export function coreHarness(options: CoreHarnessOptions = {}) {
   const lifecycle = new SessionLifecycle(manager);
   const create = (ownerId: string, extra: { prompt?: string; name?: string; permissionMode?: PermissionMode; demo?: boolean } = {}) =>
     manager.create({ ownerId, cwd: process.cwd(), ...extra });
-  /** A session's whole transcript, as the store holds it. */
-  const transcript = (sessionId: string) => manager.readEvents(sessionId, 0, Number.MAX_SAFE_INTEGER).events;
+  /** A session's whole transcript, as published: with sync delivery, what the (memory) store holds. */
+  const transcript = (sessionId: string) =>
+    published.flatMap((event) => (event.type === 'session_event' && event.session_id === sessionId ? [event.entry] : []));
   return { bus, published, agents, manager, lifecycle, create, transcript };
 }

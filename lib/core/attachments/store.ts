@@ -110,11 +110,11 @@ export class AttachmentStore {
   }
 
   /** Deletes the folders of sessions that are no longer kept (after the history's retention). */
-  prune(keep: (sessionId: string) => boolean): number {
+  async prune(keep: (sessionId: string) => Promise<boolean>): Promise<number> {
     if (!existsSync(this.#dir)) return 0;
     let removed = 0;
     for (const entry of readdirSync(this.#dir)) {
-      if (keep(entry)) continue;
+      if (await keep(entry)) continue;
       rmSync(join(this.#dir, entry), { recursive: true, force: true });
       removed++;
     }

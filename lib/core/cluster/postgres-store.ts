@@ -11,7 +11,7 @@ import {
 import { newDeviceCookieId, type DeviceRecord, type DeviceStore, type PushSubscriptionRecord } from '../devices.ts';
 import type { SessionSnapshot } from '../events.ts';
 import type { HistoryQuery, ProjectUse, SessionStore, StoreWrite } from '../store.ts';
-import { SyncPostgres, type Statement } from './sync-postgres.ts';
+import { Postgres, type Statement } from './postgres.ts';
 
 /**
  * Forward migrations, run in order at open under an advisory lock (nodes may start together);
@@ -129,30 +129,36 @@ export class PostgresStore implements SessionStore {
   readonly devices: DeviceStore;
   /** The sessions `endAllLive` ended: this node's, cut off by its last stop. */
   endedAtOpen: string[] = [];
-  readonly #db: SyncPostgres;
+  readonly #db: Postgres;
 
-  constructor(options: PostgresStoreOptions) {
-    this.node = options.node;
-    this.#db = new SyncPostgres(options.url, { timeoutMs: options.timeoutMs });
+  private constructor(db: Postgres, node: string) {
+    this.node = node;
+    this.#db = db;
+    this.devices = new PostgresDeviceStore(db);
+  }
+
+  /** Connects and runs the migrations the database lacks. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const db = new Postgres(options.url, { timeoutMs: options.timeoutMs });
     try {
-      migrate(this.#db);
+      await migrate(db);
     } catch (error) {
-      this.#db.close();
+      await db.close();
       throw error;
     }
-    this.devices = new PostgresDeviceStore(this.#db);
+    return new PostgresStore(db, options.node);
   }
 
   /** The connection, for the cluster's own tables (nodes, secrets). */
-  get db(): SyncPostgres {
+  get db(): Postgres {
     return this.#db;
   }
 
-  get schemaVersion(): number {
+  schemaVersion(): Promise<number> {
     return schemaVersion(this.#db);
   }
 
-  write(batch: StoreWrite): void {
+  async write(batch: StoreWrite): Promise<void> {
     const statements: Statement[] = [];
     for (const snapshot of batch.sessions ?? []) statements.push({ sql: UPSERT_SESSION, params: sessionParams(snapshot, this.node) });
     const events = batch.events ?? [];
@@ -175,73 +181,65 @@ export class PostgresStore implements SessionStore {
         params: [at, reason, sessionId],
       });
     }
-    this.#db.transaction(statements);
+    await this.#db.transaction(statements);
   }
 
-  getSession(sessionId: string): SessionSnapshot | undefined {
-    const [row] = this.#db.query<PostgresSessionRow>('SELECT * FROM sessions WHERE id = $1', [sessionId]);
+  async getSession(sessionId: string): Promise<SessionSnapshot | undefined> {
+    const [row] = await this.#db.query<PostgresSessionRow>('SELECT * FROM sessions WHERE id = $1', [sessionId]);
     return row && snapshotOf(row);
   }
 
-  /** The node a session runs (or ran) on. */
-  nodeOf(sessionId: string): string | undefined {
-    return this.#db.query<{ node: string }>('SELECT node FROM sessions WHERE id = $1', [sessionId])[0]?.node;
-  }
-
   /** Sessions no node has ended, with the node each runs on. */
-  listLive(): { node: string; session: SessionSnapshot }[] {
-    return this.#db
-      .query<PostgresSessionRow>('SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY created_at, id')
-      .map((row) => ({ node: row.node, session: snapshotOf(row) }));
+  async listLive(): Promise<{ node: string; session: SessionSnapshot }[]> {
+    const rows = await this.#db.query<PostgresSessionRow>('SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY created_at, id');
+    return rows.map((row) => ({ node: row.node, session: snapshotOf(row) }));
   }
 
-  listEnded(query: HistoryQuery): SessionSnapshot[] {
+  async listEnded(query: HistoryQuery): Promise<SessionSnapshot[]> {
     const params: unknown[] = [query.before ?? Number.MAX_SAFE_INTEGER, query.limit];
     const conditions = filterConditions(query.filter, (value) => `$${params.push(value)}`);
-    return this.#db
-      .query<PostgresSessionRow>(
-        `SELECT * FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 ${conditions.map((condition) => `AND ${condition} `).join('')}ORDER BY ended_at DESC, created_at DESC, id LIMIT $2`,
-        params,
-      )
-      .map(snapshotOf);
+    const rows = await this.#db.query<PostgresSessionRow>(
+      `SELECT * FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 ${conditions.map((condition) => `AND ${condition} `).join('')}ORDER BY ended_at DESC, created_at DESC, id LIMIT $2`,
+      params,
+    );
+    return rows.map(snapshotOf);
   }
 
-  recentProjects(limit: number): ProjectUse[] {
-    return this.#db
-      .query<{ cwd: string; last_active_at: number }>(
-        'SELECT cwd, MAX(last_activity_at) AS last_active_at FROM sessions GROUP BY cwd ORDER BY last_active_at DESC, cwd LIMIT $1',
-        [limit],
-      )
-      .map((row) => ({ cwd: row.cwd, lastActiveAt: Number(row.last_active_at) }));
+  async recentProjects(limit: number): Promise<ProjectUse[]> {
+    const rows = await this.#db.query<{ cwd: string; last_active_at: number }>(
+      'SELECT cwd, MAX(last_activity_at) AS last_active_at FROM sessions GROUP BY cwd ORDER BY last_active_at DESC, cwd LIMIT $1',
+      [limit],
+    );
+    return rows.map((row) => ({ cwd: row.cwd, lastActiveAt: Number(row.last_active_at) }));
   }
 
-  readEvents(sessionId: string, after: number, limit: number): TranscriptEntry[] {
-    return this.#db
-      .query<{ seq: number; at: number; data: string }>(
-        'SELECT seq, at, data FROM events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
-        [sessionId, after, limit],
-      )
-      .map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.data) as TranscriptEvent }));
+  async readEvents(sessionId: string, after: number, limit: number): Promise<TranscriptEntry[]> {
+    const rows = await this.#db.query<{ seq: number; at: number; data: string }>(
+      'SELECT seq, at, data FROM events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      [sessionId, after, limit],
+    );
+    return rows.map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.data) as TranscriptEvent }));
   }
 
-  lastSeq(sessionId: string): number {
-    return this.#db.query<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE session_id = $1', [sessionId])[0]?.seq ?? 0;
+  async lastSeq(sessionId: string): Promise<number> {
+    const [row] = await this.#db.query<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE session_id = $1', [sessionId]);
+    return row?.seq ?? 0;
   }
 
-  reopen(sessionId: string): void {
+  async reopen(sessionId: string): Promise<void> {
     // Resuming runs the session here, so it becomes this node's.
-    this.#db.query('UPDATE sessions SET ended_at = NULL, end_reason = NULL, node = $2 WHERE id = $1', [sessionId, this.node]);
+    await this.#db.query('UPDATE sessions SET ended_at = NULL, end_reason = NULL, node = $2 WHERE id = $1', [sessionId, this.node]);
   }
 
   /** Ends this node's live sessions only: the other nodes' are still running. */
-  endAllLive(reason: EndReason, at: number): number {
-    this.endedAtOpen = this.endLiveOf(this.node, reason, at);
+  async endAllLive(reason: EndReason, at: number): Promise<number> {
+    this.endedAtOpen = await this.endLiveOf(this.node, reason, at);
     return this.endedAtOpen.length;
   }
 
   /** The cluster's token: the one stored, or `candidate` when this is the first node. */
-  clusterToken(candidate: string): string {
-    const [, rows] = this.#db.transaction([
+  async clusterToken(candidate: string): Promise<string> {
+    const [, rows] = await this.#db.transaction([
       { sql: 'INSERT INTO cluster_credentials (id, token) VALUES (1, $1) ON CONFLICT DO NOTHING', params: [candidate] },
       { sql: 'SELECT token FROM cluster_credentials WHERE id = 1' },
     ]);
@@ -249,45 +247,44 @@ export class PostgresStore implements SessionStore {
   }
 
   /** A rotation on this node: every node takes the new token from here. */
-  replaceClusterToken(token: string): void {
-    this.#db.query('UPDATE cluster_credentials SET token = $1 WHERE id = 1', [token]);
+  async replaceClusterToken(token: string): Promise<void> {
+    await this.#db.query('UPDATE cluster_credentials SET token = $1 WHERE id = 1', [token]);
   }
 
   /** What every node must agree on, in one round trip: the token and the devices still signed in. */
-  sharedCredentials(): { token: string; deviceIds: string[] } {
-    const [row] = this.#db.query<{ token: string; device_ids: string[] | null }>(
+  async sharedCredentials(): Promise<{ token: string; deviceIds: string[] }> {
+    const [row] = await this.#db.query<{ token: string; device_ids: string[] | null }>(
       'SELECT (SELECT token FROM cluster_credentials WHERE id = 1) AS token, (SELECT array_agg(id) FROM devices) AS device_ids',
     );
     return { token: String(row?.token), deviceIds: row?.device_ids ?? [] };
   }
 
   /** Ends every live session of `node` (it restarted, or was lost); returns their ids. */
-  endLiveOf(node: string, reason: EndReason, at: number): string[] {
-    return this.#db
-      .query<{ id: string }>(
-        `UPDATE sessions SET ended_at = $1, end_reason = $2, state = ${END_STATE} WHERE node = $3 AND ended_at IS NULL RETURNING id`,
-        [at, reason, node],
-      )
-      .map((row) => row.id);
+  async endLiveOf(node: string, reason: EndReason, at: number): Promise<string[]> {
+    const rows = await this.#db.query<{ id: string }>(
+      `UPDATE sessions SET ended_at = $1, end_reason = $2, state = ${END_STATE} WHERE node = $3 AND ended_at IS NULL RETURNING id`,
+      [at, reason, node],
+    );
+    return rows.map((row) => row.id);
   }
 
-  deleteEndedBefore(at: number): number {
-    return this.#db.query<{ id: string }>('DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 RETURNING id', [at]).length;
+  async deleteEndedBefore(at: number): Promise<number> {
+    return (await this.#db.query('DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 RETURNING id', [at])).length;
   }
 
-  close(): void {
-    this.#db.close();
+  close(): Promise<void> {
+    return this.#db.close();
   }
 }
 
-function schemaVersion(db: SyncPostgres): number {
-  const [table] = db.query<{ exists: boolean }>("SELECT to_regclass('vibes_schema') IS NOT NULL AS exists");
+async function schemaVersion(db: Postgres): Promise<number> {
+  const [table] = await db.query<{ exists: boolean }>("SELECT to_regclass('vibes_schema') IS NOT NULL AS exists");
   if (!table?.exists) return 0;
-  return db.query<{ version: number }>('SELECT version FROM vibes_schema')[0]?.version ?? 0;
+  return (await db.query<{ version: number }>('SELECT version FROM vibes_schema'))[0]?.version ?? 0;
 }
 
-function migrate(db: SyncPostgres): void {
-  const version = schemaVersion(db);
+async function migrate(db: Postgres): Promise<void> {
+  const version = await schemaVersion(db);
   if (version > PG_MIGRATIONS.length) {
     throw new Error(`The vibes database is from a newer vibes (schema ${version}, this one knows ${PG_MIGRATIONS.length})`);
   }
@@ -298,9 +295,9 @@ function migrate(db: SyncPostgres): void {
     { sql: 'CREATE TABLE IF NOT EXISTS vibes_schema (version INTEGER NOT NULL)' },
     { sql: 'INSERT INTO vibes_schema (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM vibes_schema)' },
   ];
-  db.transaction(statements);
+  await db.transaction(statements);
   for (let next = 0; next < PG_MIGRATIONS.length; next++) {
-    db.transaction([
+    await db.transaction([
       { sql: 'SELECT pg_advisory_xact_lock($1)', params: [MIGRATION_LOCK] },
       {
         sql: `DO $migrate$ BEGIN
@@ -353,70 +350,71 @@ const DELETE_PAIRED = `
 
 /** Signed-in browsers, shared by every node: a phone signed in through one node is known to all. */
 class PostgresDeviceStore implements DeviceStore {
-  readonly #db: SyncPostgres;
+  readonly #db: Postgres;
 
-  constructor(db: SyncPostgres) {
+  constructor(db: Postgres) {
     this.#db = db;
   }
 
-  deviceCookieId(): string {
-    const [, rows] = this.#db.transaction([
+  async deviceCookieId(): Promise<string> {
+    const [, rows] = await this.#db.transaction([
       { sql: "INSERT INTO settings (name, value) VALUES ('device_cookie_id', $1) ON CONFLICT DO NOTHING", params: [newDeviceCookieId()] },
       { sql: "SELECT value FROM settings WHERE name = 'device_cookie_id'" },
     ]);
     return String(rows?.[0]?.value);
   }
 
-  insertDevice(device: DeviceRecord): boolean {
+  async insertDevice(device: DeviceRecord): Promise<boolean> {
     // FOR KEY SHARE: a revocation of the pairing device waits for this insert, or this one finds it gone.
-    return (
-      this.#db.query(
-        `INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address, paired_by)
-         SELECT $1, $2, $3, $4, $5, $6, $7::text
-         WHERE $7::text IS NULL OR EXISTS (SELECT 1 FROM devices WHERE id = $7::text FOR KEY SHARE)
-         RETURNING id`,
-        [device.id, device.secretHash, device.label, device.createdAt, device.lastSeenAt, device.address, device.pairedBy],
-      ).length > 0
+    const rows = await this.#db.query(
+      `INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address, paired_by)
+       SELECT $1, $2, $3, $4, $5, $6, $7::text
+       WHERE $7::text IS NULL OR EXISTS (SELECT 1 FROM devices WHERE id = $7::text FOR KEY SHARE)
+       RETURNING id`,
+      [device.id, device.secretHash, device.label, device.createdAt, device.lastSeenAt, device.address, device.pairedBy],
     );
+    return rows.length > 0;
   }
 
-  findDeviceBySecretHash(secretHash: string): DeviceRecord | undefined {
-    const [row] = this.#db.query<DeviceRow>('SELECT * FROM devices WHERE secret_hash = $1', [secretHash]);
+  async findDeviceBySecretHash(secretHash: string): Promise<DeviceRecord | undefined> {
+    const [row] = await this.#db.query<DeviceRow>('SELECT * FROM devices WHERE secret_hash = $1', [secretHash]);
     return row && deviceOf(row);
   }
 
-  touchDevice(id: string, lastSeenAt: number, address: string): void {
-    this.#db.query('UPDATE devices SET last_seen_at = $1, address = $2 WHERE id = $3', [lastSeenAt, address, id]);
+  async touchDevice(id: string, lastSeenAt: number, address: string): Promise<void> {
+    await this.#db.query('UPDATE devices SET last_seen_at = $1, address = $2 WHERE id = $3', [lastSeenAt, address, id]);
   }
 
-  setTellClaudeOnPhone(id: string, on: boolean): boolean {
-    return this.#db.query('UPDATE devices SET tell_claude_on_phone = $1 WHERE id = $2 RETURNING id', [on, id]).length > 0;
+  async setTellClaudeOnPhone(id: string, on: boolean): Promise<boolean> {
+    return (await this.#db.query('UPDATE devices SET tell_claude_on_phone = $1 WHERE id = $2 RETURNING id', [on, id])).length > 0;
   }
 
-  listDevices(): DeviceRecord[] {
-    return this.#db.query<DeviceRow>('SELECT * FROM devices ORDER BY last_seen_at DESC, id').map(deviceOf);
+  async listDevices(): Promise<DeviceRecord[]> {
+    return (await this.#db.query<DeviceRow>('SELECT * FROM devices ORDER BY last_seen_at DESC, id')).map(deviceOf);
   }
 
-  deleteDevice(id: string): string[] {
+  async deleteDevice(id: string): Promise<string[]> {
     const removed: string[] = [];
     // Again until none is left: a device that signed in with a code of one removed meanwhile is found by the next pass.
     for (let roots = [id]; roots.length > 0;) {
-      removed.push(...this.#db.query<{ id: string }>(DELETE_PAIRED, [roots]).map((row) => row.id));
-      roots = this.#db.query<{ id: string }>('SELECT id FROM devices WHERE paired_by = ANY($1::text[])', [removed]).map((row) => row.id);
+      removed.push(...(await this.#db.query<{ id: string }>(DELETE_PAIRED, [roots])).map((row) => row.id));
+      roots = (await this.#db.query<{ id: string }>('SELECT id FROM devices WHERE paired_by = ANY($1::text[])', [removed])).map(
+        (row) => row.id,
+      );
     }
     return removed;
   }
 
-  deleteAllDevices(): number {
-    return this.#db.query('DELETE FROM devices RETURNING id').length;
+  async deleteAllDevices(): Promise<number> {
+    return (await this.#db.query('DELETE FROM devices RETURNING id')).length;
   }
 
-  deleteDevicesSeenBefore(at: number): number {
-    return this.#db.query('DELETE FROM devices WHERE last_seen_at < $1 RETURNING id', [at]).length;
+  async deleteDevicesSeenBefore(at: number): Promise<number> {
+    return (await this.#db.query('DELETE FROM devices WHERE last_seen_at < $1 RETURNING id', [at])).length;
   }
 
-  savePushSubscription(subscription: PushSubscriptionRecord): void {
-    this.#db.transaction([
+  async savePushSubscription(subscription: PushSubscriptionRecord): Promise<void> {
+    await this.#db.transaction([
       { sql: 'DELETE FROM push_subscriptions WHERE endpoint = $1', params: [subscription.endpoint] },
       {
         sql: `INSERT INTO push_subscriptions (device_id, endpoint, p256dh, auth, kinds, created_at, last_used_at)
@@ -436,24 +434,26 @@ class PostgresDeviceStore implements DeviceStore {
     ]);
   }
 
-  pushSubscription(deviceId: string): PushSubscriptionRecord | undefined {
-    const [row] = this.#db.query<PushSubscriptionRow>('SELECT * FROM push_subscriptions WHERE device_id = $1', [deviceId]);
+  async pushSubscription(deviceId: string): Promise<PushSubscriptionRecord | undefined> {
+    const [row] = await this.#db.query<PushSubscriptionRow>('SELECT * FROM push_subscriptions WHERE device_id = $1', [deviceId]);
     return row && pushSubscriptionOf(row);
   }
 
-  listPushSubscriptions(): PushSubscriptionRecord[] {
-    return this.#db.query<PushSubscriptionRow>('SELECT * FROM push_subscriptions ORDER BY created_at, device_id').map(pushSubscriptionOf);
+  async listPushSubscriptions(): Promise<PushSubscriptionRecord[]> {
+    return (await this.#db.query<PushSubscriptionRow>('SELECT * FROM push_subscriptions ORDER BY created_at, device_id')).map(
+      pushSubscriptionOf,
+    );
   }
 
-  deletePushSubscription(deviceId: string): boolean {
-    return this.#db.query('DELETE FROM push_subscriptions WHERE device_id = $1 RETURNING device_id', [deviceId]).length > 0;
+  async deletePushSubscription(deviceId: string): Promise<boolean> {
+    return (await this.#db.query('DELETE FROM push_subscriptions WHERE device_id = $1 RETURNING device_id', [deviceId])).length > 0;
   }
 
-  deletePushSubscriptionByEndpoint(endpoint: string): boolean {
-    return this.#db.query('DELETE FROM push_subscriptions WHERE endpoint = $1 RETURNING device_id', [endpoint]).length > 0;
+  async deletePushSubscriptionByEndpoint(endpoint: string): Promise<boolean> {
+    return (await this.#db.query('DELETE FROM push_subscriptions WHERE endpoint = $1 RETURNING device_id', [endpoint])).length > 0;
   }
 
-  touchPushSubscription(deviceId: string, at: number): void {
-    this.#db.query('UPDATE push_subscriptions SET last_used_at = $1 WHERE device_id = $2', [at, deviceId]);
+  async touchPushSubscription(deviceId: string, at: number): Promise<void> {
+    await this.#db.query('UPDATE push_subscriptions SET last_used_at = $1 WHERE device_id = $2', [at, deviceId]);
   }
 }

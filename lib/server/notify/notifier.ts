@@ -2,7 +2,7 @@ import type { Bus, CoreEvent } from '../../core/index.ts';
 import type { PushSubscriptionRecord } from '../../core/devices.ts';
 import type { NotificationPayload } from '../../protocol/index.ts';
 import { NotificationPolicy, type NotificationPolicyOptions, type ShowNotice, type WithdrawNotice } from './policy.ts';
-import { postOnce, type Delivery, type Post } from './transports/post.ts';
+import { postOnce, reasonOf, type Delivery, type Post } from './transports/post.ts';
 import { webPushSender, type WebPushOptions } from './transports/web-push.ts';
 import { webhookSender, type WebhookOptions } from './transports/webhook.ts';
 import { noticeText, TEST_TEXT, type NoticeText } from './wording.ts';
@@ -33,8 +33,8 @@ export class Notifier {
   readonly #policy: NotificationPolicy;
   readonly #push: ReturnType<typeof webPushSender>;
   readonly #webhook: ReturnType<typeof webhookSender> | null;
-  /** Which request each session's notification shows, and where. */
-  readonly #shown = new Map<string, { requestId: string; deviceIds: string[]; webhook: boolean }>();
+  /** Which request each session's notification shows, and where (the devices known once the subscriptions are read). */
+  readonly #shown = new Map<string, { requestId: string; deviceIds: Promise<string[]>; webhook: boolean }>();
   readonly #sending = new Set<Promise<unknown>>();
   /** Aborted at shutdown: a push service that never answers must not hold the server up. */
   readonly #stopping = new AbortController();
@@ -74,7 +74,7 @@ export class Notifier {
   /** `vibes notify test`: to every subscribed device and the webhook, whatever they chose. */
   async sendTest(): Promise<{ devices: number; webhook: boolean }> {
     const payload = showPayload('test', null, TEST_TEXT);
-    const subscriptions = this.#options.devices.listPushSubscriptions();
+    const subscriptions = await this.#options.devices.listPushSubscriptions();
     const results = await Promise.all(subscriptions.map((subscription) => this.#push(subscription, payload)));
     const webhook = this.#webhook ? await this.#webhook.send(payload) : false;
     return { devices: results.filter(Boolean).length, webhook };
@@ -106,20 +106,35 @@ export class Notifier {
     if (!shown || shown.requestId !== requestId) return;
     this.#shown.delete(sessionId);
     const payload: NotificationPayload = { type: 'withdraw', tag: tagOf(sessionId), session_id: sessionId };
-    this.#send(payload, (found) => shown.deviceIds.includes(found.deviceId), shown.webhook && this.#webhook?.withdraws === true);
+    const webhook = shown.webhook && this.#webhook?.withdraws === true;
+    this.#track(shown.deviceIds.then((deviceIds) => this.#send(payload, (found) => deviceIds.includes(found.deviceId), webhook)));
   }
 
   /** To the devices `wanted` picks, and to the webhook when `webhook`; returns the devices it went to. */
-  #send(payload: NotificationPayload, wanted: (subscription: PushSubscriptionRecord) => boolean, webhook: boolean): string[] {
-    const subscriptions = this.#options.devices.listPushSubscriptions().filter(wanted);
-    for (const subscription of subscriptions) this.#track(this.#push(subscription, payload));
+  #send(payload: NotificationPayload, wanted: (subscription: PushSubscriptionRecord) => boolean, webhook: boolean): Promise<string[]> {
     if (webhook && this.#webhook) this.#track(this.#webhook.send(payload));
+    const deviceIds = this.#pushTo(payload, wanted);
+    this.#track(deviceIds);
+    return deviceIds;
+  }
+
+  async #pushTo(payload: NotificationPayload, wanted: (subscription: PushSubscriptionRecord) => boolean): Promise<string[]> {
+    let subscriptions: PushSubscriptionRecord[];
+    try {
+      subscriptions = (await this.#options.devices.listPushSubscriptions()).filter(wanted);
+    } catch (error) {
+      console.error(`vibes: reading the push subscriptions failed: ${reasonOf(error)}`);
+      return [];
+    }
+    for (const subscription of subscriptions) this.#track(this.#push(subscription, payload));
     return subscriptions.map((found) => found.deviceId);
   }
 
   #track(sending: Promise<unknown>): void {
     this.#sending.add(sending);
-    void sending.finally(() => this.#sending.delete(sending));
+    void sending
+      .catch((error: unknown) => console.error(`vibes: a notification failed: ${reasonOf(error)}`))
+      .finally(() => this.#sending.delete(sending));
   }
 }
 

@@ -25,7 +25,7 @@ describe('Notifier shutdown', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const devices = new MemoryDeviceStore();
-      devices.insertDevice({
+      await devices.insertDevice({
         id: 'phone',
         secretHash: 'x',
         label: 'phone',
@@ -35,7 +35,7 @@ describe('Notifier shutdown', () => {
         pairedBy: null,
       });
       const keys = new BrowserPushKeys().subscription(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/push`);
-      devices.savePushSubscription({
+      await devices.savePushSubscription({
         deviceId: 'phone',
         endpoint: keys.endpoint,
         ...keys.keys,

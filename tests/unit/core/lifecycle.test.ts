@@ -5,7 +5,7 @@ describe('SessionLifecycle', () => {
   it('disconnecting the owner transfers to the subscriber', async () => {
     const { create, lifecycle, published } = coreHarness();
     const session = await create('client-a');
-    lifecycle.subscribe(session.id, 'client-b');
+    await lifecycle.subscribe(session.id, 'client-b');
     const result = await lifecycle.clientGone('client-a');
     expect(result).toEqual({ transfers: [{ session_id: session.id, new_owner_id: 'client-b' }], cleanups: [], deferred: [] });
     expect(session.ownership.ownerId).toBe('client-b');
@@ -24,8 +24,8 @@ describe('SessionLifecycle', () => {
     expect(result.transfers).toEqual([]);
     expect(result.cleanups).toEqual([session.id]);
     expect(manager.find(session.id)).toBeUndefined();
-    expect(() => manager.get(session.id)).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
-    expect(manager.info(session.id, null)).toMatchObject({ state: 'finished', end_reason: 'owner_disconnected' });
+    await expect(manager.get(session.id)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    expect(await manager.info(session.id, null)).toMatchObject({ state: 'finished', end_reason: 'owner_disconnected' });
     expect(agents.last().stopped).toBe(true);
     expect(published.at(-1)).toEqual({ type: 'session_removed', session_id: session.id, reason: 'owner_disconnected' });
   });
@@ -36,14 +36,14 @@ describe('SessionLifecycle', () => {
     agents.last().emitAgentEvent({ type: 'exited', failure: 'Claude exited with code 1' });
     expect(session.state).toBe('failed');
     await lifecycle.clientGone('client-a');
-    expect(manager.info(session.id, null)).toMatchObject({ state: 'failed', end_reason: 'session_finished' });
+    expect(await manager.info(session.id, null)).toMatchObject({ state: 'failed', end_reason: 'session_finished' });
     expect(published.at(-1)).toEqual({ type: 'session_removed', session_id: session.id, reason: 'session_finished' });
   });
 
   it('disconnecting a subscriber does not transfer', async () => {
     const { create, lifecycle } = coreHarness();
     const session = await create('owner');
-    lifecycle.subscribe(session.id, 'subscriber');
+    await lifecycle.subscribe(session.id, 'subscriber');
     const result = await lifecycle.clientGone('subscriber');
     expect(result).toEqual({ transfers: [], cleanups: [], deferred: [] });
     expect(session.ownership.ownerId).toBe('owner');
@@ -54,7 +54,7 @@ describe('SessionLifecycle', () => {
     const { create, lifecycle } = coreHarness();
     const id1 = (await create('client')).id;
     const id2 = (await create('client')).id;
-    lifecycle.subscribe(id1, 'other');
+    await lifecycle.subscribe(id1, 'other');
     const result = await lifecycle.clientGone('client');
     expect(result.transfers).toEqual([{ session_id: id1, new_owner_id: 'other' }]);
     expect(result.cleanups).toEqual([id2]);
@@ -63,7 +63,7 @@ describe('SessionLifecycle', () => {
   it('the next owner is the longest-standing remaining subscriber', async () => {
     const { create, lifecycle } = coreHarness();
     const session = await create('owner');
-    for (const id of ['second', 'third', 'fourth']) lifecycle.subscribe(session.id, id);
+    for (const id of ['second', 'third', 'fourth']) await lifecycle.subscribe(session.id, id);
     await lifecycle.clientGone('owner');
     expect(session.ownership.ownerId).toBe('second');
     await lifecycle.clientGone('second');
@@ -80,21 +80,21 @@ describe('SessionLifecycle', () => {
   it('subscribe adds the client to the session and is idempotent', async () => {
     const { create, lifecycle } = coreHarness();
     const session = await create('owner');
-    lifecycle.subscribe(session.id, 'new-client');
-    lifecycle.subscribe(session.id, 'new-client');
+    await lifecycle.subscribe(session.id, 'new-client');
+    await lifecycle.subscribe(session.id, 'new-client');
     expect(session.ownership.isSubscribed('new-client')).toBe(true);
     expect(session.ownership.subscriberCount).toBe(2);
   });
 
-  it('subscribe to an unknown session is NOT_FOUND', () => {
+  it('subscribe to an unknown session is NOT_FOUND', async () => {
     const { lifecycle } = coreHarness();
-    expect(() => lifecycle.subscribe('missing', 'c')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    await expect(lifecycle.subscribe('missing', 'c')).rejects.toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 
   it('unsubscribe removes the client from the session', async () => {
     const { create, lifecycle } = coreHarness();
     const session = await create('owner');
-    lifecycle.subscribe(session.id, 'client');
+    await lifecycle.subscribe(session.id, 'client');
     const result = await lifecycle.unsubscribe(session.id, 'client');
     expect(result.was_owner).toBe(false);
     expect(session.ownership.isSubscribed('client')).toBe(false);
@@ -103,7 +103,7 @@ describe('SessionLifecycle', () => {
   it('the owner unsubscribing passes ownership on, like a disconnect', async () => {
     const { create, lifecycle } = coreHarness();
     const session = await create('owner');
-    lifecycle.subscribe(session.id, 'watcher');
+    await lifecycle.subscribe(session.id, 'watcher');
     const result = await lifecycle.unsubscribe(session.id, 'owner');
     expect(result.was_owner).toBe(true);
     expect(result.transfers).toEqual([{ session_id: session.id, new_owner_id: 'watcher' }]);
@@ -134,7 +134,7 @@ describe('SessionLifecycle', () => {
     const { create, lifecycle, manager, agents } = coreHarness();
     const session = await create('owner', { prompt: 'work' });
     await lifecycle.clientGone('owner');
-    lifecycle.subscribe(session.id, 'returning');
+    await lifecycle.subscribe(session.id, 'returning');
     agents.last().completeTurn();
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(manager.find(session.id)).toBe(session);

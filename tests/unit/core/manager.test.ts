@@ -26,9 +26,9 @@ describe('SessionManager', () => {
     expect(transcript(session.id)[0]?.event).toMatchObject({ type: 'user_input', client_id: 'owner', content: 'hello' });
   });
 
-  it('get of an unknown id is NOT_FOUND', () => {
+  it('get of an unknown id is NOT_FOUND', async () => {
     const { manager } = coreHarness();
-    expect(() => manager.get('missing')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    await expect(manager.get('missing')).rejects.toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(manager.find('missing')).toBeUndefined();
   });
 
@@ -51,7 +51,7 @@ describe('SessionManager', () => {
     const { create, manager, lifecycle } = coreHarness();
     const id1 = (await create('client-a')).id;
     const id2 = (await create('client-b')).id;
-    lifecycle.subscribe(id2, 'client-a');
+    await lifecycle.subscribe(id2, 'client-a');
     expect(manager.sessionsSubscribedBy('client-a').sort()).toEqual([id1, id2].sort());
   });
 
@@ -76,7 +76,7 @@ describe('SessionManager', () => {
   it('kill needs a subscribed client', async () => {
     const { create, manager } = coreHarness();
     const session = await create('owner');
-    expect(() => manager.kill(session.id, 'stranger')).toThrow(expect.objectContaining({ code: 'NOT_SUBSCRIBED' }));
+    await expect(manager.kill(session.id, 'stranger')).rejects.toThrow(expect.objectContaining({ code: 'NOT_SUBSCRIBED' }));
     expect(manager.find(session.id)).toBe(session);
     await manager.kill(session.id, 'owner');
     expect(manager.find(session.id)).toBeUndefined();
@@ -134,18 +134,18 @@ describe('SessionManager history and resume', () => {
     agents.last().completeTurn();
     await manager.kill(session.id, 'owner');
     expect(manager.find(session.id)).toBeUndefined();
-    expect(manager.info(session.id, 'owner')).toMatchObject({
+    expect(await manager.info(session.id, 'owner')).toMatchObject({
       state: 'finished',
       end_reason: 'killed',
       is_owner: true,
       subscriber_count: 0,
     });
-    expect(manager.info(session.id, null).ended_at).toEqual(expect.any(Number));
-    expect(manager.readEvents(session.id, 0, 100).events.map((entry) => entry.event.type)).toEqual(['user_input', 'turn_complete']);
-    expect(manager.history({ limit: 10 }).map((info) => info.id)).toEqual([session.id]);
-    expect(() => manager.get(session.id)).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
-    expect(() => manager.kill(session.id, 'owner')).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
-    expect(() => manager.readEvents('missing', 0, 1)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect((await manager.info(session.id, null)).ended_at).toEqual(expect.any(Number));
+    expect((await manager.readEvents(session.id, 0, 100)).events.map((entry) => entry.event.type)).toEqual(['user_input', 'turn_complete']);
+    expect((await manager.history({ limit: 10 })).map((info) => info.id)).toEqual([session.id]);
+    await expect(manager.get(session.id)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    await expect(manager.kill(session.id, 'owner')).rejects.toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    await expect(manager.readEvents('missing', 0, 1)).rejects.toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 
   it('resume continues the same session and transcript with Claude resuming its own session id', async () => {
@@ -161,7 +161,7 @@ describe('SessionManager history and resume', () => {
     expect(resumed.snapshot()).toMatchObject({ owner_id: 'phone', created_at: session.createdAt, cost_usd: 0.5, ended_at: null });
     expect(resumed.ownership.isSubscribed('phone')).toBe(true);
     expect(published.at(-1)).toMatchObject({ type: 'session_updated', session: { id: session.id, state: 'idle' } });
-    expect(manager.history({ limit: 10 })).toEqual([]);
+    expect(await manager.history({ limit: 10 })).toEqual([]);
     resumed.sendInput('again', { clientId: 'phone', source: 'web' });
     expect(transcript(session.id).map((entry) => entry.seq)).toEqual([1, 2, 3]);
     // The resumed Claude's running total starts again at 0: its first turn adds to the session's, not replaces it.
@@ -175,15 +175,16 @@ describe('SessionManager history and resume', () => {
     const session = await create('owner', { prompt: 'write the release notes' });
     agents.last().emitAgentEvent({ type: 'claude_session', claude_session_id: 'claude-1', model: 'opus' });
     agents.last().completeTurn();
-    expect(() => manager.rename(session.id, 'Notes', 'stranger')).toThrow(expect.objectContaining({ code: 'NOT_SUBSCRIBED' }));
-    expect(manager.rename(session.id, 'Notes', 'owner')).toMatchObject({ name: 'Notes', title: 'Notes' });
+    await expect(manager.rename(session.id, 'Notes', 'stranger')).rejects.toMatchObject({ code: 'NOT_SUBSCRIBED' });
+    expect(await manager.rename(session.id, 'Notes', 'owner')).toMatchObject({ name: 'Notes', title: 'Notes' });
+    await manager.flush();
     expect(published.at(-1)).toMatchObject({ type: 'session_updated', session: { id: session.id, name: 'Notes' } });
     await manager.kill(session.id, 'owner');
 
-    expect(manager.setPinned(session.id, true, 'anyone')).toMatchObject({ pinned: true, name: 'Notes' });
+    expect(await manager.setPinned(session.id, true, 'anyone')).toMatchObject({ pinned: true, name: 'Notes' });
     const resumed = await manager.resume(session.id, 'phone');
     expect(resumed.snapshot()).toMatchObject({ name: 'Notes', title: 'Notes', pinned: true });
-    expect(manager.rename(session.id, null, 'phone')).toMatchObject({ name: null, title: 'write the release notes' });
+    expect(await manager.rename(session.id, null, 'phone')).toMatchObject({ name: null, title: 'write the release notes' });
   });
 
   it('a demo session runs the demo agent, says so, and stays a demo when resumed', async () => {
@@ -193,10 +194,10 @@ describe('SessionManager history and resume', () => {
     expect(real.infoFor('owner').demo).toBe(false);
     const demo = await create('owner', { demo: true });
     expect(agents.last().options.demo).toBe(true);
-    expect(manager.info(demo.id, 'owner').demo).toBe(true);
+    expect((await manager.info(demo.id, 'owner')).demo).toBe(true);
     agents.last().emitAgentEvent({ type: 'claude_session', claude_session_id: 'fake-1', model: null });
     await manager.kill(demo.id, 'owner');
-    expect(manager.history({ limit: 10 })[0]).toMatchObject({ id: demo.id, demo: true });
+    expect((await manager.history({ limit: 10 }))[0]).toMatchObject({ id: demo.id, demo: true });
     await manager.resume(demo.id, 'owner');
     expect(agents.last().options).toMatchObject({ demo: true, resume: 'fake-1' });
   });
@@ -216,8 +217,8 @@ describe('SessionManager history and resume', () => {
     const { create, manager } = coreHarness();
     const session = await create('owner');
     await manager.shutdown();
-    expect(manager.history({ limit: 10 })).toEqual([]);
-    expect(manager.info(session.id, null)).toMatchObject({ state: 'finished' });
+    expect(await manager.history({ limit: 10 })).toEqual([]);
+    expect(await manager.info(session.id, null)).toMatchObject({ state: 'finished' });
   });
 });
 
@@ -226,14 +227,15 @@ describe('SessionManager tick delivery', () => {
     const store = new MemoryStore();
     const writes: number[] = [];
     const write = store.write.bind(store);
-    store.write = (batch) => {
+    store.write = async (batch) => {
       writes.push(batch.events?.length ?? 0);
-      write(batch);
+      await write(batch);
     };
     const bus = new EventBus<CoreEvent>({ ringSize: 100 });
     const { factory, last } = scriptedAgents();
     const manager = new SessionManager({ bus, agentFactory: factory, store, delivery: 'tick' });
-    const seen: { seq: number; stored: number }[] = [];
+    // What the store held as each event was published (the memory store answers within the call).
+    const seen: { seq: number; stored: Promise<number> }[] = [];
     bus.subscribe(({ event }) => {
       if (event.type === 'session_event') seen.push({ seq: event.entry.seq, stored: store.lastSeq(event.session_id) });
     });
@@ -245,9 +247,47 @@ describe('SessionManager tick delivery', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(writes).toEqual([5]);
     expect(seen.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(seen.every((entry) => entry.stored >= entry.seq)).toBe(true);
+    const stored = await Promise.all(seen.map((entry) => entry.stored));
+    expect(seen.every((entry, index) => stored[index]! >= entry.seq)).toBe(true);
     await manager.kill(session.id, 'owner');
-    expect(store.getSession(session.id)).toMatchObject({ end_reason: 'killed' });
+    expect(await store.getSession(session.id)).toMatchObject({ end_reason: 'killed' });
+  });
+});
+
+describe('SessionManager commits', () => {
+  it('a burst goes in several transactions one after the other, each delivered once committed, in order; the end last', async () => {
+    const store = new MemoryStore();
+    const writes: { events: number; ended: number }[] = [];
+    const write = store.write.bind(store);
+    store.write = async (batch) => {
+      writes.push({ events: batch.events?.length ?? 0, ended: batch.ended?.length ?? 0 });
+      // A database that answers later than the next tick: what comes meanwhile waits for the next commit.
+      await new Promise((resolve) => setImmediate(resolve));
+      await write(batch);
+    };
+    const bus = new EventBus<CoreEvent>({ ringSize: 100 });
+    const { factory, last } = scriptedAgents();
+    const manager = new SessionManager({ bus, agentFactory: factory, store, delivery: 'tick' });
+    const seen: { seq: number; stored: Promise<number> }[] = [];
+    bus.subscribe(({ event }) => {
+      if (event.type === 'session_event') seen.push({ seq: event.entry.seq, stored: store.lastSeq(event.session_id) });
+    });
+    const session = await manager.create({ ownerId: 'owner', cwd: process.cwd() });
+    await manager.flush();
+    writes.length = 0;
+    for (let i = 0; i < 2500; i++) last().emit({ type: 'text_delta', message_id: 'm', text: `${i}` });
+    await manager.kill(session.id, 'owner');
+    // Then the end, in a commit of its own: its last events were delivered while it was still listed.
+    expect(writes).toEqual([
+      { events: 1000, ended: 0 },
+      { events: 1000, ended: 0 },
+      { events: 500, ended: 0 },
+      { events: 0, ended: 1 },
+    ]);
+    expect(seen.map((entry) => entry.seq)).toEqual(Array.from({ length: 2500 }, (_, index) => index + 1));
+    const stored = await Promise.all(seen.map((entry) => entry.stored));
+    expect(seen.every((entry, index) => stored[index]! >= entry.seq)).toBe(true);
+    expect(await store.getSession(session.id)).toMatchObject({ end_reason: 'killed' });
   });
 });
 
@@ -256,9 +296,9 @@ describe('SessionManager writes', () => {
     const store = new MemoryStore();
     const written: string[][] = [];
     const write = store.write.bind(store);
-    store.write = (batch) => {
+    store.write = async (batch) => {
       written.push((batch.sessions ?? []).map((snapshot) => `${snapshot.permission_mode} ${snapshot.subscriber_count}`));
-      write(batch);
+      await write(batch);
     };
     const bus = new EventBus<CoreEvent>({ ringSize: 100 });
     const { factory, last } = scriptedAgents();
@@ -276,16 +316,16 @@ describe('SessionManager writes', () => {
     last().emitAgentEvent({ type: 'permission_mode', mode: 'plan' });
     expect(written.flat()).toEqual(['plan 4']);
     await manager.kill(session.id, 'owner');
-    expect(store.getSession(session.id)).toMatchObject({ end_reason: 'killed' });
+    expect(await store.getSession(session.id)).toMatchObject({ end_reason: 'killed' });
   });
 
   it('a store that stays full is said once, in one line without a stack; and once more when writes work again', async () => {
     const store = new MemoryStore();
     const write = store.write.bind(store);
     let full = false;
-    store.write = (batch) => {
+    store.write = async (batch) => {
       if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-      write(batch);
+      await write(batch);
     };
     const { factory, last } = scriptedAgents();
     const manager = new SessionManager({ bus: new EventBus<CoreEvent>({ ringSize: 100 }), agentFactory: factory, store, delivery: 'sync' });
@@ -295,15 +335,17 @@ describe('SessionManager writes', () => {
       const session = await manager.create({ ownerId: 'owner', cwd: process.cwd() });
       full = true;
       for (const mode of ['plan', 'acceptEdits', 'default'] as const) last().emitAgentEvent({ type: 'permission_mode', mode });
+      await new Promise((resolve) => setImmediate(resolve));
       expect(errors.mock.calls).toEqual([
         [expect.stringMatching(/^vibes: writing sessions to the store failed \(database or disk is full\)[^\n]*$/)],
       ]);
       full = false;
       last().emitAgentEvent({ type: 'permission_mode', mode: 'plan' });
       last().emitAgentEvent({ type: 'permission_mode', mode: 'default' });
+      await new Promise((resolve) => setImmediate(resolve));
       expect(logs.mock.calls).toEqual([['vibes: writing sessions to the store works again']]);
       expect(errors).toHaveBeenCalledTimes(1);
-      expect(store.getSession(session.id)).toMatchObject({ permission_mode: 'default' });
+      expect(await store.getSession(session.id)).toMatchObject({ permission_mode: 'default' });
     } finally {
       errors.mockRestore();
       logs.mockRestore();

@@ -10,8 +10,8 @@ import { describeStoreContract, entries, snapshot } from '../../support/store-co
 // PostgreSQL runs the same contract in tests/integration/core/postgres-store.test.ts: the unit tier starts no database server.
 const dirs: string[] = [];
 const stores: SessionStore[] = [];
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -31,25 +31,25 @@ describeStoreContract('SqliteStore', () => open(), null);
 describeStoreContract('MemoryStore', () => new MemoryStore(), null);
 
 describe('SqliteStore on disk', () => {
-  it('migrates an empty database to the latest schema, in WAL mode, and a second open changes nothing', () => {
+  it('migrates an empty database to the latest schema, in WAL mode, and a second open changes nothing', async () => {
     const path = dbPath();
     const first = open(path);
     expect(first.schemaVersion).toBe(MIGRATIONS.length);
-    first.write({ sessions: [snapshot('s1')], events: entries(1, 10).map((entry) => ({ sessionId: 's1', entry })) });
-    first.close();
+    await first.write({ sessions: [snapshot('s1')], events: entries(1, 10).map((entry) => ({ sessionId: 's1', entry })) });
+    await first.close();
 
     const second = open(path);
     expect(second.schemaVersion).toBe(MIGRATIONS.length);
-    expect(second.readEvents('s1', 0, 100)).toHaveLength(10);
+    expect(await second.readEvents('s1', 0, 100)).toHaveLength(10);
     expect(second.integrityCheck()).toBe('ok');
-    second.close();
+    await second.close();
 
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
   });
 
-  it('a database from before demo sessions keeps its sessions, which are not demos', () => {
+  it('a database from before demo sessions keeps its sessions, which are not demos', async () => {
     const path = dbPath();
     mkdirSync(dirname(path), { recursive: true });
     const raw = new Database(path);
@@ -61,10 +61,10 @@ describe('SqliteStore on disk', () => {
     raw.close();
     const store = open(path);
     expect(store.schemaVersion).toBe(MIGRATIONS.length);
-    expect(store.getSession('old')).toMatchObject({ id: 'old', demo: false });
+    expect(await store.getSession('old')).toMatchObject({ id: 'old', demo: false });
   });
 
-  it('a database from before devices knew who paired them keeps its devices, paired by nobody', () => {
+  it('a database from before devices knew who paired them keeps its devices, paired by nobody', async () => {
     const path = dbPath();
     mkdirSync(dirname(path), { recursive: true });
     const raw = new Database(path);
@@ -78,18 +78,18 @@ describe('SqliteStore on disk', () => {
     const store = open(path);
     expect(store.schemaVersion).toBe(MIGRATIONS.length);
     // Nor did it know of telling Claude about phones: off for every device it kept.
-    expect(store.devices.listDevices()).toEqual([
+    expect(await store.devices.listDevices()).toEqual([
       { id: 'old', secretHash: 'h', label: 'Phone', createdAt: 1, lastSeenAt: 2, address: '-', pairedBy: null, tellClaudeOnPhone: false },
     ]);
-    expect(store.devices.deleteDevice('old')).toEqual(['old']);
+    expect(await store.devices.deleteDevice('old')).toEqual(['old']);
     // The device cookie's name is made once and kept: a restart signs nobody out.
-    const cookieId = store.devices.deviceCookieId();
+    const cookieId = await store.devices.deviceCookieId();
     expect(cookieId).toMatch(/^[0-9a-f]{12}$/);
-    store.close();
-    expect(open(path).devices.deviceCookieId()).toBe(cookieId);
+    await store.close();
+    expect(await open(path).devices.deviceCookieId()).toBe(cookieId);
   });
 
-  it('keeps the commit a session started on, and a database from before it keeps its sessions (without one)', () => {
+  it('keeps the commit a session started on, and a database from before it keeps its sessions (without one)', async () => {
     const path = dbPath();
     mkdirSync(dirname(path), { recursive: true });
     const raw = new Database(path);
@@ -101,18 +101,18 @@ describe('SqliteStore on disk', () => {
       .run();
     raw.close();
     const store = open(path);
-    expect(store.getSession('old')).toMatchObject({ id: 'old', start_commit: null, changes: null });
+    expect(await store.getSession('old')).toMatchObject({ id: 'old', start_commit: null, changes: null });
     const commit = 'a'.repeat(40);
-    store.write({ sessions: [snapshot('s1', { start_commit: commit, changes: { files: 2, additions: 3, deletions: 1 } })] });
+    await store.write({ sessions: [snapshot('s1', { start_commit: commit, changes: { files: 2, additions: 3, deletions: 1 } })] });
     // The summary is recounted, never stored; the start commit is kept for the changes after a resume.
-    expect(store.getSession('s1')).toMatchObject({ start_commit: commit, changes: null });
+    expect(await store.getSession('s1')).toMatchObject({ start_commit: commit, changes: null });
   });
 
-  it("keeps a device's 'tell Claude I'm on my phone' across a reopen, per device; an unknown device changes nothing", () => {
+  it("keeps a device's 'tell Claude I'm on my phone' across a reopen, per device; an unknown device changes nothing", async () => {
     const path = dbPath();
     for (const store of [new MemoryDeviceStore(), open(path).devices]) {
       for (const id of ['phone', 'desk']) {
-        store.insertDevice({
+        await store.insertDevice({
           id,
           secretHash: `h-${id}`,
           label: id,
@@ -123,20 +123,16 @@ describe('SqliteStore on disk', () => {
           tellClaudeOnPhone: true,
         });
       }
-      const settings = () => Object.fromEntries(store.listDevices().map((device) => [device.id, device.tellClaudeOnPhone]));
+      const settings = async () => Object.fromEntries((await store.listDevices()).map((device) => [device.id, device.tellClaudeOnPhone]));
       // A new device starts with it off, whatever the record said.
-      expect(settings()).toEqual({ phone: false, desk: false });
-      expect(store.setTellClaudeOnPhone('phone', true)).toBe(true);
-      expect(store.setTellClaudeOnPhone('gone', true)).toBe(false);
-      expect(settings()).toEqual({ phone: true, desk: false });
-      expect(store.findDeviceBySecretHash('h-phone')?.tellClaudeOnPhone).toBe(true);
+      expect(await settings()).toEqual({ phone: false, desk: false });
+      expect(await store.setTellClaudeOnPhone('phone', true)).toBe(true);
+      expect(await store.setTellClaudeOnPhone('gone', true)).toBe(false);
+      expect(await settings()).toEqual({ phone: true, desk: false });
+      expect((await store.findDeviceBySecretHash('h-phone'))?.tellClaudeOnPhone).toBe(true);
     }
-    stores.pop()?.close();
-    expect(
-      open(path)
-        .devices.listDevices()
-        .map((device) => [device.id, device.tellClaudeOnPhone]),
-    ).toEqual(
+    await stores.pop()?.close();
+    expect((await open(path).devices.listDevices()).map((device) => [device.id, device.tellClaudeOnPhone])).toEqual(
       expect.arrayContaining([
         ['phone', true],
         ['desk', false],
@@ -144,37 +140,37 @@ describe('SqliteStore on disk', () => {
     );
   });
 
-  it('refuses a database from a newer vibes', () => {
+  it('refuses a database from a newer vibes', async () => {
     const path = dbPath();
-    open(path).close();
+    await open(path).close();
     const raw = new Database(path);
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     raw.close();
     expect(() => open(path)).toThrow(/newer vibes/);
   });
 
-  it('a write is one transaction: when it fails, none of it is kept', () => {
+  it('a write is one transaction: when it fails, none of it is kept', async () => {
     const store = open();
-    store.write({ sessions: [snapshot('s1')] });
+    await store.write({ sessions: [snapshot('s1')] });
     const bad = { sessionId: 's1', entry: { seq: 2, at: 1, event: { type: 'text', message_id: 'm', text: 'x' } } } as const;
     // JSON.stringify throws on a BigInt, half-way through the batch.
     const broken = {
       sessionId: 's1',
       entry: { seq: 3, at: 1, event: { type: 'text', message_id: 'm', text: 1n as unknown as string } },
     } as const;
-    expect(() => store.write({ events: [bad, broken] })).toThrow();
-    expect(store.lastSeq('s1')).toBe(0);
+    await expect(store.write({ events: [bad, broken] })).rejects.toThrow();
+    expect(await store.lastSeq('s1')).toBe(0);
     expect(store.integrityCheck()).toBe('ok');
   });
 
-  it('what one connection committed is what another reads, while it stays open (a crash keeps it)', () => {
+  it('what one connection committed is what another reads, while it stays open (a crash keeps it)', async () => {
     const path = dbPath();
     const writer = open(path);
-    writer.write({ sessions: [snapshot('s1')], events: entries(1, 100).map((entry) => ({ sessionId: 's1', entry })) });
+    await writer.write({ sessions: [snapshot('s1')], events: entries(1, 100).map((entry) => ({ sessionId: 's1', entry })) });
     // The writer is never closed cleanly before the reader opens, as after a SIGKILL.
     const reader = open(path);
-    expect(reader.lastSeq('s1')).toBe(100);
-    expect(reader.endAllLive('server_restarted', 5)).toBe(1);
+    expect(await reader.lastSeq('s1')).toBe(100);
+    expect(await reader.endAllLive('server_restarted', 5)).toBe(1);
     expect(reader.integrityCheck()).toBe('ok');
   });
 });

@@ -14,32 +14,32 @@ afterEach(() => {
 const { is_owner: _, ...snapshot }: SessionInfo = sessionInfo('s1', { name: 'big', title: 'big', state: 'processing', owner_id: 'owner' });
 
 describe('the SQLite file', () => {
-  it('is readable by its user only, journal included', () => {
+  it('is readable by its user only, journal included', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vibes-bounds-'));
     dirs.push(dir);
     const store = new SqliteStore(join(dir, 'vibes.db'));
-    store.write({ sessions: [snapshot] });
+    await store.write({ sessions: [snapshot] });
     for (const name of ['vibes.db', 'vibes.db-wal', 'vibes.db-shm']) expect(statSync(join(dir, name)).mode & 0o777, name).toBe(0o600);
-    store.close();
+    await store.close();
   });
 
-  it('stops growing at its bound: a write past it fails instead of filling the disk', () => {
+  it('stops growing at its bound: a write past it fails instead of filling the disk', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vibes-bounds-'));
     dirs.push(dir);
     const store = new SqliteStore(join(dir, 'vibes.db'), { maxBytes: 256 * 1024 });
-    store.write({ sessions: [snapshot] });
+    await store.write({ sessions: [snapshot] });
     const text = 'x'.repeat(4000);
     let seq = 0;
-    const writeMore = () => {
+    const writeMore = async () => {
       for (let i = 0; i < 1000; i++) {
         seq++;
-        store.write({
+        await store.write({
           events: [{ sessionId: 's1', entry: { seq, at: 1_700_000_000, event: { type: 'text_delta', message_id: 'm', text } } }],
         });
       }
     };
-    expect(writeMore).toThrow(/full/i);
+    await expect(writeMore()).rejects.toThrow(/full/i);
     expect(seq * text.length).toBeLessThan(1024 * 1024);
-    store.close();
+    await store.close();
   });
 });

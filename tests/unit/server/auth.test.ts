@@ -12,19 +12,23 @@ afterEach(() => {
   for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 });
 
-function auth(options: { fromEnv?: boolean; saveShared?: (token: string) => void } = {}) {
+async function auth(options: { fromEnv?: boolean; saveShared?: (token: string) => Promise<void> } = {}) {
   const home = mkdtempSync(join(tmpdir(), 'vibes-auth-'));
   homes.push(home);
-  const devices = new DeviceSessions({ store: new MemoryDeviceStore(), idleSeconds: 3600 });
+  const devices = await DeviceSessions.open({ store: new MemoryDeviceStore(), idleSeconds: 3600 });
   const token = newToken();
   return { home, token, devices, auth: new Auth({ home, token, fromEnv: options.fromEnv ?? false, devices, ...options }) };
 }
 
 describe('Auth in a cluster', () => {
-  it('a rotation puts the new token where the other nodes read it, before anything changes here', () => {
+  it('a rotation puts the new token where the other nodes read it, before anything changes here', async () => {
     const shared: string[] = [];
-    const { auth: rotating, token } = auth({ saveShared: (saved) => shared.push(saved) });
-    const rotated = rotating.rotate();
+    const { auth: rotating, token } = await auth({
+      saveShared: async (saved) => {
+        shared.push(saved);
+      },
+    });
+    const rotated = await rotating.rotate();
     expect(shared).toEqual([rotated]);
     expect(rotating.isValidToken(token)).toBe(false);
 
@@ -32,18 +36,18 @@ describe('Auth in a cluster', () => {
       auth: refused,
       token: kept,
       home,
-    } = auth({
-      saveShared: () => {
+    } = await auth({
+      saveShared: async () => {
         throw new Error('the database is away');
       },
     });
-    expect(() => refused.rotate()).toThrow('the database is away');
+    await expect(refused.rotate()).rejects.toThrow('the database is away');
     expect(refused.isValidToken(kept)).toBe(true);
     expect(() => readFileSync(tokenPath(home), 'utf8')).toThrow();
   });
 
-  it("adopting another node's token refuses the old one, rewrites the token file and ends the streams; the same token changes nothing", () => {
-    const { auth: node, token, home } = auth();
+  it("adopting another node's token refuses the old one, rewrites the token file and ends the streams; the same token changes nothing", async () => {
+    const { auth: node, token, home } = await auth();
     let rotations = 0;
     node.onRotated(() => rotations++);
     expect(node.adopt(token)).toBe(false);
@@ -57,8 +61,8 @@ describe('Auth in a cluster', () => {
     expect(readFileSync(tokenPath(home), 'utf8').trim()).toBe(theirs);
   });
 
-  it('a node whose token came from VIBES_TOKEN adopts the new one in memory only', () => {
-    const { auth: node, home } = auth({ fromEnv: true });
+  it('a node whose token came from VIBES_TOKEN adopts the new one in memory only', async () => {
+    const { auth: node, home } = await auth({ fromEnv: true });
     const theirs = newToken();
     expect(node.adopt(theirs)).toBe(true);
     expect(node.isValidToken(theirs)).toBe(true);

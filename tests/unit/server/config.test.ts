@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../../lib/protocol/index.ts';
-import { redactUrl } from '../../../lib/server/cluster/cluster.ts';
+import { redactUrl } from '../../../lib/server/cluster/topology.ts';
 import { loadConfig } from '../../../lib/server/config.ts';
 
 describe('the server configuration', () => {

@@ -12,7 +12,7 @@ import { isVisibleText } from '../../../lib/protocol/text.ts';
 const normalise = (code: string) => PairingCode.parse(code);
 
 describe('PairingCodes', () => {
-  it('a code works once', () => {
+  it('a code works once', async () => {
     const codes = new PairingCodes({ ttlSeconds: 300 });
     const { code } = codes.issue();
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
@@ -20,7 +20,7 @@ describe('PairingCodes', () => {
     expect(codes.consume(normalise(code))).toBeNull();
   });
 
-  it('a link’s key signs in with its own code only, once; a wrong key takes nothing', () => {
+  it('a link’s key signs in with its own code only, once; a wrong key takes nothing', async () => {
     const codes = new PairingCodes({ ttlSeconds: 300 });
     const { code, key } = codes.issue('phone');
     const other = codes.issue();
@@ -32,7 +32,7 @@ describe('PairingCodes', () => {
     expect(codes.consume(normalise(other.code))).toEqual({ issuedBy: null });
   });
 
-  it('codes a revoked device asked for are forgotten', () => {
+  it('codes a revoked device asked for are forgotten', async () => {
     const codes = new PairingCodes({ ttlSeconds: 300 });
     const stolen = codes.issue('stolen');
     const kept = codes.issue('kept');
@@ -41,7 +41,7 @@ describe('PairingCodes', () => {
     expect(codes.consume(normalise(kept.code))).toEqual({ issuedBy: 'kept' });
   });
 
-  it('a code is refused once its time is up', () => {
+  it('a code is refused once its time is up', async () => {
     let now = 1_000_000;
     const codes = new PairingCodes({ ttlSeconds: 300, clock: () => now });
     const { code, expiresAt } = codes.issue();
@@ -50,13 +50,13 @@ describe('PairingCodes', () => {
     expect(codes.consume(normalise(code))).toBeNull();
   });
 
-  it('typing it in lower case or without the dash is the same code', () => {
+  it('typing it in lower case or without the dash is the same code', async () => {
     const codes = new PairingCodes({ ttlSeconds: 300 });
     const { code } = codes.issue();
     expect(codes.consume(normalise(code.toLowerCase().replace('-', ' ')))).not.toBeNull();
   });
 
-  it('clear() forgets every open code (a rotation)', () => {
+  it('clear() forgets every open code (a rotation)', async () => {
     const codes = new PairingCodes({ ttlSeconds: 300 });
     const { code } = codes.issue();
     codes.clear();
@@ -68,117 +68,113 @@ describe.each([
   ['memory', () => new MemoryDeviceStore()],
   ['sqlite', () => new SqliteStore(':memory:').devices],
 ])('DeviceSessions over the %s store', (_name, makeStore) => {
-  it('keeps only a hash of the secret, and knows the device by its secret', () => {
+  it('keeps only a hash of the secret, and knows the device by its secret', async () => {
     const store = makeStore();
-    const devices = new DeviceSessions({ store, idleSeconds: 3600 });
-    const { device, secret } = devices.signIn('phone', '10.0.0.2')!;
-    expect(store.listDevices()[0]!.secretHash).toBe(hashSecret(secret));
-    expect(JSON.stringify(store.listDevices())).not.toContain(secret);
-    expect(devices.authenticate(secret, '10.0.0.2')?.id).toBe(device.id);
-    expect(devices.authenticate(`${secret.slice(0, -1)}x`, '10.0.0.2')).toBeNull();
+    const devices = await DeviceSessions.open({ store, idleSeconds: 3600 });
+    const { device, secret } = (await devices.signIn('phone', '10.0.0.2'))!;
+    expect((await store.listDevices())[0]!.secretHash).toBe(hashSecret(secret));
+    expect(JSON.stringify(await store.listDevices())).not.toContain(secret);
+    expect((await devices.authenticate(secret, '10.0.0.2'))?.id).toBe(device.id);
+    expect(await devices.authenticate(`${secret.slice(0, -1)}x`, '10.0.0.2')).toBeNull();
   });
 
-  it('ids can be typed as a CLI argument: never a leading dash, whatever the random bytes', () => {
-    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600 });
-    const ids = Array.from({ length: 300 }, () => devices.signIn('phone', '10.0.0.2')!.device.id);
+  it('ids can be typed as a CLI argument: never a leading dash, whatever the random bytes', async () => {
+    const devices = await DeviceSessions.open({ store: makeStore(), idleSeconds: 3600 });
+    const ids: string[] = [];
+    for (let i = 0; i < 300; i++) ids.push((await devices.signIn('phone', '10.0.0.2'))!.device.id);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{18}$/);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('a device unused past the idle limit is signed out; use keeps it alive', () => {
+  it('a device unused past the idle limit is signed out; use keeps it alive', async () => {
     let now = 1_000_000_000;
-    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600, clock: () => now });
-    const { secret } = devices.signIn('phone', '10.0.0.2')!;
+    const devices = await DeviceSessions.open({ store: makeStore(), idleSeconds: 3600, clock: () => now });
+    const { secret } = (await devices.signIn('phone', '10.0.0.2'))!;
     now += 3000_000;
-    expect(devices.authenticate(secret, '10.0.0.3')).not.toBeNull();
+    expect(await devices.authenticate(secret, '10.0.0.3')).not.toBeNull();
     now += 3000_000;
-    expect(devices.authenticate(secret, '10.0.0.3')).not.toBeNull();
+    expect(await devices.authenticate(secret, '10.0.0.3')).not.toBeNull();
     now += 3601_000;
-    expect(devices.authenticate(secret, '10.0.0.3')).toBeNull();
-    expect(devices.list(null)).toEqual([]);
+    expect(await devices.authenticate(secret, '10.0.0.3')).toBeNull();
+    expect(await devices.list(null)).toEqual([]);
   });
 
-  it('the idle sweep signs devices out the way revoking does, and a device watching through an open stream is in use', () => {
+  it('the idle sweep signs devices out the way revoking does, and a device watching through an open stream is in use', async () => {
     let now = 1_000_000_000;
-    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600, clock: () => now });
+    const devices = await DeviceSessions.open({ store: makeStore(), idleSeconds: 3600, clock: () => now });
     const heard: (string | null)[] = [];
     devices.onRevoked((id) => heard.push(id));
-    const idle = devices.signIn('forgotten laptop', '10.0.0.2')!;
-    const watching = devices.signIn('phone on the dashboard', '10.0.0.3')!;
-    const fresh = devices.signIn('desktop', '127.0.0.1')!;
+    const idle = (await devices.signIn('forgotten laptop', '10.0.0.2'))!;
+    const watching = (await devices.signIn('phone on the dashboard', '10.0.0.3'))!;
+    const fresh = (await devices.signIn('desktop', '127.0.0.1'))!;
     now += 3000_000;
-    devices.authenticate(fresh.secret, '127.0.0.1');
+    await devices.authenticate(fresh.secret, '127.0.0.1');
     now += 3000_000;
-    expect(devices.sweep([watching.device.id])).toBe(1);
+    expect(await devices.sweep([watching.device.id])).toBe(1);
     // The listeners close the swept device's streams, as for a revoke.
     expect(heard).toEqual([idle.device.id]);
-    expect(devices.authenticate(idle.secret, '10.0.0.2')).toBeNull();
+    expect(await devices.authenticate(idle.secret, '10.0.0.2')).toBeNull();
     // The open stream counted as use: the phone is not signed out when its stream ends later.
     now += 3000_000;
-    expect(devices.sweep()).toBe(1);
+    expect(await devices.sweep()).toBe(1);
     expect(heard).toEqual([idle.device.id, fresh.device.id]);
-    expect(devices.authenticate(watching.secret, '10.0.0.3')?.id).toBe(watching.device.id);
+    expect((await devices.authenticate(watching.secret, '10.0.0.3'))?.id).toBe(watching.device.id);
   });
 
-  it('revoking tells the listeners which device; rotating says every device', () => {
-    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600 });
+  it('revoking tells the listeners which device; rotating says every device', async () => {
+    const devices = await DeviceSessions.open({ store: makeStore(), idleSeconds: 3600 });
     const heard: (string | null)[] = [];
     devices.onRevoked((id) => heard.push(id));
-    const { device, secret } = devices.signIn('phone', '10.0.0.2')!;
-    devices.signIn('desktop', '127.0.0.1');
-    expect(devices.revoke(device.id)).toBe(true);
-    expect(devices.revoke(device.id)).toBe(false);
-    expect(devices.authenticate(secret, '10.0.0.2')).toBeNull();
-    expect(devices.revokeAll()).toBe(1);
+    const { device, secret } = (await devices.signIn('phone', '10.0.0.2'))!;
+    await devices.signIn('desktop', '127.0.0.1');
+    expect(await devices.revoke(device.id)).toBe(true);
+    expect(await devices.revoke(device.id)).toBe(false);
+    expect(await devices.authenticate(secret, '10.0.0.2')).toBeNull();
+    expect(await devices.revokeAll()).toBe(1);
     expect(heard).toEqual([device.id, null]);
   });
 
-  it('lists the most recently seen first, marking the current one', () => {
+  it('lists the most recently seen first, marking the current one', async () => {
     let now = 1_000_000_000;
-    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600, clock: () => now });
-    const first = devices.signIn('first', '10.0.0.2')!;
+    const devices = await DeviceSessions.open({ store: makeStore(), idleSeconds: 3600, clock: () => now });
+    const first = (await devices.signIn('first', '10.0.0.2'))!;
     now += 120_000;
-    const second = devices.signIn('second', '10.0.0.3')!;
-    expect(devices.list(first.device.id).map((device) => [device.label, device.current])).toEqual([
+    const second = (await devices.signIn('second', '10.0.0.3'))!;
+    expect((await devices.list(first.device.id)).map((device) => [device.label, device.current])).toEqual([
       ['second', false],
       ['first', true],
     ]);
     expect(second.device.label).toBe('second');
   });
 
-  it('revoking a device revokes, transitively, the devices it paired, and says so for each; a sibling stays', () => {
-    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600 });
+  it('revoking a device revokes, transitively, the devices it paired, and says so for each; a sibling stays', async () => {
+    const devices = await DeviceSessions.open({ store: makeStore(), idleSeconds: 3600 });
     const heard: (string | null)[] = [];
     devices.onRevoked((id) => heard.push(id));
-    const laptop = devices.signIn('laptop', '10.0.0.2')!;
-    const phone = devices.signIn('phone', '10.0.0.3', laptop.device.id)!;
-    const tablet = devices.signIn('tablet', '10.0.0.4', phone.device.id)!;
-    const desktop = devices.signIn('desktop', '10.0.0.5')!;
-    expect(devices.revoke(phone.device.id)).toBe(true);
+    const laptop = (await devices.signIn('laptop', '10.0.0.2'))!;
+    const phone = (await devices.signIn('phone', '10.0.0.3', laptop.device.id))!;
+    const tablet = (await devices.signIn('tablet', '10.0.0.4', phone.device.id))!;
+    const desktop = (await devices.signIn('desktop', '10.0.0.5'))!;
+    expect(await devices.revoke(phone.device.id)).toBe(true);
     expect(heard.sort()).toEqual([phone.device.id, tablet.device.id].sort());
-    expect(devices.authenticate(tablet.secret, '10.0.0.4')).toBeNull();
-    expect(
-      devices
-        .list(null)
-        .map((device) => device.label)
-        .sort(),
-    ).toEqual(['desktop', 'laptop']);
-    expect(devices.authenticate(desktop.secret, '10.0.0.5')).not.toBeNull();
+    expect(await devices.authenticate(tablet.secret, '10.0.0.4')).toBeNull();
+    expect((await devices.list(null)).map((device) => device.label).sort()).toEqual(['desktop', 'laptop']);
+    expect(await devices.authenticate(desktop.secret, '10.0.0.5')).not.toBeNull();
   });
 
-  it('a code asked for by a device revoked since signs nobody in', () => {
-    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600 });
-    const stolen = devices.signIn('stolen', '10.0.0.2')!;
-    devices.revoke(stolen.device.id);
-    expect(devices.signIn('thief', '10.0.0.9', stolen.device.id)).toBeNull();
-    expect(devices.list(null)).toEqual([]);
+  it('a code asked for by a device revoked since signs nobody in', async () => {
+    const devices = await DeviceSessions.open({ store: makeStore(), idleSeconds: 3600 });
+    const stolen = (await devices.signIn('stolen', '10.0.0.2'))!;
+    await devices.revoke(stolen.device.id);
+    expect(await devices.signIn('thief', '10.0.0.9', stolen.device.id)).toBeNull();
+    expect(await devices.list(null)).toEqual([]);
   });
 
-  it('labels stay distinct: the same name (in any case) gets a number, within the length limit', () => {
-    const devices = new DeviceSessions({ store: makeStore(), idleSeconds: 3600 });
-    const labels = ['Chrome on Android', 'chrome on android', 'Chrome on Android', 'x'.repeat(100), 'X'.repeat(100)].map(
-      (label) => devices.signIn(label, '10.0.0.2')!.device.label,
-    );
+  it('labels stay distinct: the same name (in any case) gets a number, within the length limit', async () => {
+    const devices = await DeviceSessions.open({ store: makeStore(), idleSeconds: 3600 });
+    const labels: string[] = [];
+    for (const label of ['Chrome on Android', 'chrome on android', 'Chrome on Android', 'x'.repeat(100), 'X'.repeat(100)])
+      labels.push((await devices.signIn(label, '10.0.0.2'))!.device.label);
     expect(labels).toEqual([
       'Chrome on Android',
       'chrome on android (2)',
@@ -190,14 +186,14 @@ describe.each([
 });
 
 describe('device cookies', () => {
-  it('are named by the installation, __Host- over HTTPS', () => {
+  it('are named by the installation, __Host- over HTTPS', async () => {
     const store = new MemoryDeviceStore();
-    const devices = new DeviceSessions({ store, idleSeconds: 3600 });
-    expect(devices.cookieName(false)).toBe(`vibes_device_${store.deviceCookieId()}`);
-    expect(devices.cookieName(true)).toBe(`__Host-vibes_device_${store.deviceCookieId()}`);
+    const devices = await DeviceSessions.open({ store, idleSeconds: 3600 });
+    expect(devices.cookieName(false)).toBe(`vibes_device_${await store.deviceCookieId()}`);
+    expect(devices.cookieName(true)).toBe(`__Host-vibes_device_${await store.deviceCookieId()}`);
   });
 
-  it('every value of each name is read, the current name first, the last sent first, each once, at most the limit', () => {
+  it('every value of each name is read, the current name first, the last sent first, each once, at most the limit', async () => {
     const header = 'a=1; vibes_device=old; x_y=2; own=s1; own=s2;own=s1; other=3; own=s3';
     expect(readCookies(header, ['own', 'vibes_device'], 10)).toEqual(['s3', 's1', 's2', 'old']);
     expect(readCookies(header, ['own', 'vibes_device'], 2)).toEqual(['s3', 's1']);
@@ -223,7 +219,7 @@ describe('isVisibleText', () => {
 });
 
 describe('SignInThrottle', () => {
-  it('allows two attempts a minute plus twelve an hour per address (fourteen at once), like code-server', () => {
+  it('allows two attempts a minute plus twelve an hour per address (fourteen at once), like code-server', async () => {
     let now = 0;
     const throttle = new SignInThrottle(() => now);
     const attempts = Array.from({ length: 20 }, () => throttle.take('10.0.0.9'));
@@ -233,13 +229,13 @@ describe('SignInThrottle', () => {
     expect(throttle.take('10.0.0.9').allowed).toBe(true);
   });
 
-  it('an attempt is spent when taken: many taken at once, before any is judged, cannot pass the allowance', () => {
+  it('an attempt is spent when taken: many taken at once, before any is judged, cannot pass the allowance', async () => {
     const throttle = new SignInThrottle(() => 0);
     const held = Array.from({ length: 50 }, () => throttle.take('10.0.0.9'));
     expect(held.filter((attempt) => attempt.allowed)).toHaveLength(14);
   });
 
-  it('an attempt given back (a right code) can be made again, once', () => {
+  it('an attempt given back (a right code) can be made again, once', async () => {
     const throttle = new SignInThrottle(() => 0);
     const first = throttle.take('10.0.0.9');
     for (let i = 0; i < 13; i++) throttle.take('10.0.0.9');
@@ -251,7 +247,7 @@ describe('SignInThrottle', () => {
     expect(throttle.take('10.0.0.9').allowed).toBe(false);
   });
 
-  it('bounds attempts from all addresses together', () => {
+  it('bounds attempts from all addresses together', async () => {
     const throttle = new SignInThrottle(() => 0);
     const attempts = Array.from({ length: 100 }, (_, i) => throttle.take(`10.0.${i}.1`));
     expect(attempts.filter((attempt) => attempt.allowed)).toHaveLength(70);
@@ -276,14 +272,14 @@ describe('tokenProblem', () => {
     expect(tokenProblem(token)).toBeNull();
   });
 
-  it('accepts what `openssl rand -base64 32` and `-hex 32` make, every time', () => {
+  it('accepts what `openssl rand -base64 32` and `-hex 32` make, every time', async () => {
     for (let i = 0; i < 2000; i++) {
       expect(tokenProblem(randomBytes(32).toString('base64'))).toBeNull();
       expect(tokenProblem(randomBytes(32).toString('hex'))).toBeNull();
     }
   });
 
-  it('names the variable it checks', () => {
+  it('names the variable it checks', async () => {
     expect(tokenProblem('short', 'VIBES_TRUSTED_PROXY_SECRET')).toMatch(/^VIBES_TRUSTED_PROXY_SECRET must be/);
   });
 });

@@ -25,7 +25,7 @@ export function webPushSender(options: WebPushOptions, delivery: Delivery) {
     const problem = pushKeysProblem(subscription);
     if (problem) {
       // Stored before subscribing checked the keys: every push would fail the same way.
-      devices.deletePushSubscriptionByEndpoint(subscription.endpoint);
+      await devices.deletePushSubscriptionByEndpoint(subscription.endpoint);
       console.error(`vibes: dropped a push subscription no message can be encrypted for (${problem})`);
       return false;
     }
@@ -56,11 +56,11 @@ export function webPushSender(options: WebPushOptions, delivery: Delivery) {
         ...(allowPrivate ? {} : { lookup: publicOnlyLookup }),
       });
       if (status === 404 || status === 410) {
-        devices.deletePushSubscriptionByEndpoint(subscription.endpoint);
+        await devices.deletePushSubscriptionByEndpoint(subscription.endpoint);
         return false;
       }
       if (status >= 200 && status < 300) {
-        devices.touchPushSubscription(subscription.deviceId, delivery.now());
+        await devices.touchPushSubscription(subscription.deviceId, delivery.now());
         return true;
       }
       console.error(`vibes: the push service answered ${status} for a device's notification`);

@@ -78,7 +78,7 @@ describe('the attachment store', () => {
     ).toThrow(expect.objectContaining({ code: 'TOO_MANY_ATTACHMENTS' }));
     expect(() => store.forMessage('s3', ['f'.repeat(64)])).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(() => store.forMessage('s3', ['../s1/x'])).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-    expect(store.prune((session) => session !== 's3')).toBe(1);
+    expect(await store.prune(async (session) => session !== 's3')).toBe(1);
     expect(existsSync(join(home, 's3'))).toBe(false);
   });
 

@@ -10,14 +10,22 @@ import { sessionInfo } from '../../../support/session-fixture.ts';
 
 const SESSION = '11111111-2222-3333-4444-555555555555';
 
-function setUp(options: { format?: 'json' | 'ntfy'; watched?: boolean; unreachable?: boolean } = {}) {
+async function setUp(options: { format?: 'json' | 'ntfy'; watched?: boolean; unreachable?: boolean } = {}) {
   const bus = new EventBus<CoreEvent>({ ringSize: 64 });
   const devices = new MemoryDeviceStore();
   const posts: { url: string; headers: Record<string, string>; body: Buffer | string }[] = [];
   const keys = new BrowserPushKeys();
-  devices.insertDevice({ id: 'phone', secretHash: 'x', label: 'phone', createdAt: 1, lastSeenAt: 1, address: '127.0.0.1', pairedBy: null });
+  await devices.insertDevice({
+    id: 'phone',
+    secretHash: 'x',
+    label: 'phone',
+    createdAt: 1,
+    lastSeenAt: 1,
+    address: '127.0.0.1',
+    pairedBy: null,
+  });
   const { endpoint, keys: subscriptionKeys } = keys.subscription('https://push.example/phone');
-  devices.savePushSubscription({
+  await devices.savePushSubscription({
     deviceId: 'phone',
     endpoint,
     ...subscriptionKeys,
@@ -59,7 +67,7 @@ const turn = (durationMs: number): TranscriptEvent => ({
 
 describe('Notifier', () => {
   it('"turn finished" only past the threshold, with the first non-empty line of the last reply', async () => {
-    const { notifier, event, pushes } = setUp();
+    const { notifier, event, pushes } = await setUp();
     event({ type: 'text', message_id: 'm1', text: 'early' });
     event(turn(29_999));
     event({ type: 'text', message_id: 'm2', text: '\n  All 12 tests pass.  \nDetails below.' });
@@ -71,9 +79,17 @@ describe('Notifier', () => {
   });
 
   it('a subscription stored with keys no message can be encrypted for is dropped at its first push, not failed on every time', async () => {
-    const { notifier, pushes, devices } = setUp();
-    devices.insertDevice({ id: 'old', secretHash: 'y', label: 'old', createdAt: 1, lastSeenAt: 1, address: '127.0.0.1', pairedBy: null });
-    devices.savePushSubscription({
+    const { notifier, pushes, devices } = await setUp();
+    await devices.insertDevice({
+      id: 'old',
+      secretHash: 'y',
+      label: 'old',
+      createdAt: 1,
+      lastSeenAt: 1,
+      address: '127.0.0.1',
+      pairedBy: null,
+    });
+    await devices.savePushSubscription({
       deviceId: 'old',
       endpoint: 'https://push.example/old',
       p256dh: `B${'A'.repeat(86)}`,
@@ -84,14 +100,14 @@ describe('Notifier', () => {
     });
     const errors = await capturedErrors(() => notifier.sendTest());
     expect(errors).toEqual([expect.stringContaining('dropped a push subscription no message can be encrypted for (keys.p256dh')]);
-    expect(devices.pushSubscription('old')).toBeUndefined();
-    expect(devices.pushSubscription('phone')).toBeDefined();
+    expect(await devices.pushSubscription('old')).toBeUndefined();
+    expect(await devices.pushSubscription('phone')).toBeDefined();
     expect(pushes()).toEqual([expect.objectContaining({ kind: 'test' })]);
     expect(await capturedErrors(() => notifier.sendTest())).toEqual([]);
   });
 
   it('a push service or webhook that cannot be reached is logged with the reason, not just "fetch failed"', async () => {
-    const { notifier } = setUp({ unreachable: true });
+    const { notifier } = await setUp({ unreachable: true });
     expect(await capturedErrors(() => notifier.sendTest())).toEqual([
       'vibes: sending a push notification failed: fetch failed (connect ECONNREFUSED 127.0.0.1:9)',
       'vibes: the notification webhook failed: fetch failed (connect ECONNREFUSED 127.0.0.1:9)',
@@ -99,7 +115,7 @@ describe('Notifier', () => {
   });
 
   it('ntfy: the text as the body, title, priority, tags and the click link as headers; no withdraw', async () => {
-    const { notifier, event, hooks } = setUp({ format: 'ntfy' });
+    const { notifier, event, hooks } = await setUp({ format: 'ntfy' });
     event({
       type: 'permission_request',
       request_id: 'r1',
@@ -124,7 +140,7 @@ describe('Notifier', () => {
   });
 
   it('names the session by its title once a snapshot told it, not by its id', async () => {
-    const { notifier, event, pushes, bus } = setUp();
+    const { notifier, event, pushes, bus } = await setUp();
     bus.publish({ type: 'session_updated', session: sessionInfo(SESSION, { title: 'Fix the login bug', state: 'processing' }) });
     event({ type: 'text', message_id: 'm', text: 'Fixed.' });
     event(turn(45_000));
@@ -133,7 +149,7 @@ describe('Notifier', () => {
   });
 
   it('nothing for a watched session, to devices or the webhook', async () => {
-    const { notifier, event, pushes, hooks } = setUp({ watched: true });
+    const { notifier, event, pushes, hooks } = await setUp({ watched: true });
     event({ type: 'text', message_id: 'm', text: 'done' });
     event(turn(60_000));
     await notifier.settled();
@@ -155,10 +171,18 @@ async function capturedErrors(use: () => Promise<unknown>): Promise<string[]> {
 
 describe('sending', () => {
   it('a stored endpoint the rules refuse (stored before them) is never posted to, and counts as not reached', async () => {
-    const { notifier, devices, pushes } = setUp();
-    devices.insertDevice({ id: 'old', secretHash: 'y', label: 'old', createdAt: 1, lastSeenAt: 1, address: '127.0.0.1', pairedBy: null });
+    const { notifier, devices, pushes } = await setUp();
+    await devices.insertDevice({
+      id: 'old',
+      secretHash: 'y',
+      label: 'old',
+      createdAt: 1,
+      lastSeenAt: 1,
+      address: '127.0.0.1',
+      pairedBy: null,
+    });
     const keys = new BrowserPushKeys().subscription('http://127.0.0.1:9/old');
-    devices.savePushSubscription({
+    await devices.savePushSubscription({
       deviceId: 'old',
       endpoint: keys.endpoint,
       ...keys.keys,
@@ -179,7 +203,7 @@ describe('sending', () => {
 });
 
 describe('redactUrls', () => {
-  it('replaces the user name and password of every URL in a text', () => {
+  it('replaces the user name and password of every URL in a text', async () => {
     expect(redactUrls('Request cannot be constructed from https://ntfy:hunter2@ntfy.example/topic and http://a@b.example/')).toBe(
       'Request cannot be constructed from https://***:***@ntfy.example/topic and http://***:***@b.example/',
     );
