@@ -144,6 +144,8 @@ async function drainInbox() {
     runningTurn = turn;
     try {
       const told = promptHooks.length > 0 ? await promptSubmitContext(promptHooks, prompt) : '';
+      // An interrupt that came while the hooks were asked has no abort event left to fire.
+      turn.signal.throwIfAborted();
       await runTurn(prompt, seen, told, turn.signal);
     } catch (error) {
       if (!turn.signal.aborted) throw error;
