@@ -33,17 +33,25 @@ export default defineConfig({
     // notifications.spec (push to the service worker) and https.spec (its own servers) run on the Pixel 7.
     // cluster.spec starts two nodes on Redis and PostgreSQL of its own: once, on the desktop.
     // work.spec (changes, diffs, undo, files) runs on both: the phone's layout and the desktop's.
+    // A test tagged @phone, @desktop or @pixel-7 runs only on those projects (tag, not skip: nothing is listed as skipped).
     {
       name: 'desktop',
       use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions },
       testIgnore: /reconnect\.spec|decisions\.spec|phone-context\.spec|bypass-mode\.spec|real-claude|notifications\.spec|https\.spec/,
+      grepInvert: /@phone|@pixel-7/,
     },
-    { name: 'pixel-7', use: { ...devices['Pixel 7'], launchOptions }, testIgnore: /multi-device\.spec|devices\.spec|cluster\.spec/ },
+    {
+      name: 'pixel-7',
+      use: { ...devices['Pixel 7'], launchOptions },
+      testIgnore: /multi-device\.spec|devices\.spec|cluster\.spec/,
+      grepInvert: /@desktop/,
+    },
     // The narrowest phone, for the layouts that must fit it (cards, dialogs, requests); behaviour is the Pixel 7's.
     {
       name: 'iphone-13',
       use: { ...devices['iPhone 13'], browserName: 'chromium', launchOptions },
       testMatch: /\/(dashboard|decisions|phone-screens|organise|phone-context)\.spec\.ts$/,
+      grepInvert: /@desktop|@pixel-7/,
     },
   ],
   webServer: {

@@ -93,8 +93,7 @@ test('refused files say why and hold the message back until removed', async ({ p
   await expect(view.getByTestId('send-button')).toBeEnabled();
 });
 
-test('on a computer, an image pasted into the message box or dropped on it is attached', async ({ page }, testInfo) => {
-  test.skip(testInfo.project.name !== 'desktop', 'pasting is a desktop gesture');
+test('on a computer, an image pasted into the message box or dropped on it is attached', { tag: '@desktop' }, async ({ page }) => {
   await openDashboard(page);
   await createFromDialog(page, { name: uniqueName('paste') });
   const view = sessionRegion(page);

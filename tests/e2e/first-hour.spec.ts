@@ -62,42 +62,45 @@ test('History says how each session ended, in words and colour', async ({ page }
   await expect(view.getByText('Not logged in · Please run /login', { exact: false })).toHaveCount(1);
 });
 
-test('phone: the session header is one row with Kill in its menu; code scrolls sideways; no start-up debug line', async ({
-  page,
-}, testInfo) => {
-  test.skip(testInfo.project.name === 'desktop', 'the phone layout');
-  await openDashboard(page);
-  const api = scriptApi('phone');
-  const created = await api.createSession({ prompt: 'markdown please', source: 'api' });
-  await openFromList(page, cardOf(page, created.id).getByRole('link'));
-  const view = page.getByRole('region', { name: /^Session / });
-  const header = view.getByTestId('session-header');
-  const menu = header.getByRole('button', { name: 'More actions' });
-  await expect(menu).toBeVisible();
-  await expect(header.getByTestId('session-where')).toContainText('claude-fake');
-  const headerBox = await header.boundingBox();
-  const menuBox = await menu.boundingBox();
-  const titleBox = await header.getByTestId('session-title').boundingBox();
-  // One row: no taller than two lines of text around a 44 px button, the menu at the row's end.
-  expect(headerBox?.height).toBeLessThanOrEqual(64);
-  expect(Math.abs((menuBox?.y ?? 0) + (menuBox?.height ?? 0) / 2 - ((headerBox?.y ?? 0) + (headerBox?.height ?? 0) / 2))).toBeLessThan(12);
-  expect(titleBox?.y ?? 0).toBeGreaterThanOrEqual(headerBox?.y ?? 0);
-  await menu.click();
-  await expect(header.getByRole('menuitem', { name: 'Kill session…' })).toBeFocused();
-  await page.keyboard.press('Escape');
-  await expect(header.getByRole('menu')).toHaveCount(0);
-  await expect(menu).toBeFocused();
+test(
+  'phone: the session header is one row with Kill in its menu; code scrolls sideways; no start-up debug line',
+  { tag: '@phone' },
+  async ({ page }, testInfo) => {
+    await openDashboard(page);
+    const api = scriptApi('phone');
+    const created = await api.createSession({ prompt: 'markdown please', source: 'api' });
+    await openFromList(page, cardOf(page, created.id).getByRole('link'));
+    const view = page.getByRole('region', { name: /^Session / });
+    const header = view.getByTestId('session-header');
+    const menu = header.getByRole('button', { name: 'More actions' });
+    await expect(menu).toBeVisible();
+    await expect(header.getByTestId('session-where')).toContainText('claude-fake');
+    const headerBox = await header.boundingBox();
+    const menuBox = await menu.boundingBox();
+    const titleBox = await header.getByTestId('session-title').boundingBox();
+    // One row: no taller than two lines of text around a 44 px button, the menu at the row's end.
+    expect(headerBox?.height).toBeLessThanOrEqual(64);
+    expect(Math.abs((menuBox?.y ?? 0) + (menuBox?.height ?? 0) / 2 - ((headerBox?.y ?? 0) + (headerBox?.height ?? 0) / 2))).toBeLessThan(
+      12,
+    );
+    expect(titleBox?.y ?? 0).toBeGreaterThanOrEqual(headerBox?.y ?? 0);
+    await menu.click();
+    await expect(header.getByRole('menuitem', { name: 'Kill session…' })).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(header.getByRole('menu')).toHaveCount(0);
+    await expect(menu).toBeFocused();
 
-  const code = view.locator('.vibes-prose pre').first();
-  await expect(code).toContainText('requireSubscribedClientBeforeAnsweringPermissionRequests');
-  expect(await code.evaluate((element) => getComputedStyle(element).whiteSpace)).toBe('pre');
-  expect(await code.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
-  await expect(view.getByRole('region', { name: 'Table' }).getByRole('cell', { name: 'Forbidden' })).toBeVisible();
-  // The page itself never scrolls sideways.
-  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-  await expect(view.locator('[data-testid=system-note][data-subtype=init]')).toHaveCount(0);
-  if (testInfo.project.name === 'pixel-7') await page.screenshot({ path: `${SCREENSHOTS}/phone-session-header.png` });
-});
+    const code = view.locator('.vibes-prose pre').first();
+    await expect(code).toContainText('requireSubscribedClientBeforeAnsweringPermissionRequests');
+    expect(await code.evaluate((element) => getComputedStyle(element).whiteSpace)).toBe('pre');
+    expect(await code.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+    await expect(view.getByRole('region', { name: 'Table' }).getByRole('cell', { name: 'Forbidden' })).toBeVisible();
+    // The page itself never scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await expect(view.locator('[data-testid=system-note][data-subtype=init]')).toHaveCount(0);
+    if (testInfo.project.name === 'pixel-7') await page.screenshot({ path: `${SCREENSHOTS}/phone-session-header.png` });
+  },
+);
 
 test('a desktop tab opens no session by itself, so it is no one’s viewer', async ({ page }, testInfo) => {
   await openDashboard(page);
@@ -125,32 +128,35 @@ test('Allow on a card of a session this tab never opened works at the first try'
 });
 
 // A server of its own, started as `npm start` is (new sessions run your Claude), with nothing in it yet.
-test('a first visit: the empty state offers the demo, and the New dialog offers Claude: yours or demo', async ({ page }, testInfo) => {
-  test.skip(testInfo.project.name !== 'pixel-7', 'one phone is enough');
-  const server: ServerProcess = await startServerProcess({
-    env: { VIBES_DEMO: '0', VIBES_CLAUDE_PATH: resolve('lib/fake-claude/fake-claude.mjs') },
-  });
-  try {
-    await signIn(page, server.url, undefined, server.token());
-    await expect(visible(page, 'connection').first()).toHaveAttribute('data-status', 'live');
-    const empty = page.getByTestId('empty-state');
-    await expect(empty).toContainText('No sessions yet');
+test(
+  'a first visit: the empty state offers the demo, and the New dialog offers Claude: yours or demo',
+  { tag: '@pixel-7' },
+  async ({ page }) => {
+    const server: ServerProcess = await startServerProcess({
+      env: { VIBES_DEMO: '0', VIBES_CLAUDE_PATH: resolve('lib/fake-claude/fake-claude.mjs') },
+    });
+    try {
+      await signIn(page, server.url, undefined, server.token());
+      await expect(visible(page, 'connection').first()).toHaveAttribute('data-status', 'live');
+      const empty = page.getByTestId('empty-state');
+      await expect(empty).toContainText('No sessions yet');
 
-    await page.getByRole('button', { name: /new/i }).first().click();
-    const dialog = page.getByRole('dialog', { name: 'New session' });
-    await expect(dialog.getByRole('radio', { name: 'Yours' })).toBeChecked();
-    await expect(dialog.getByRole('radio', { name: 'Demo' })).not.toBeChecked();
-    await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: /new/i }).first().click();
+      const dialog = page.getByRole('dialog', { name: 'New session' });
+      await expect(dialog.getByRole('radio', { name: 'Yours' })).toBeChecked();
+      await expect(dialog.getByRole('radio', { name: 'Demo' })).not.toBeChecked();
+      await page.keyboard.press('Escape');
 
-    await empty.getByRole('button', { name: 'Try the demo' }).click();
-    const view = page.getByRole('region', { name: /^Session / });
-    await expect(visible(page, 'session-title')).toHaveText(/^Show me around/);
-    await view.getByTestId('decision-panel').getByRole('button', { name: 'Allow', exact: true }).click();
-    await expect(view.getByRole('region', { name: 'Table' })).toBeVisible();
-    const api = new ApiClient({ baseUrl: server.url, token: server.token(), clientId: `e2e-first-${randomUUID().slice(0, 8)}` });
-    const [session] = await api.listSessions();
-    expect(session).toMatchObject({ demo: true, title: expect.stringMatching(/^Show me around/) });
-  } finally {
-    await server.stop();
-  }
-});
+      await empty.getByRole('button', { name: 'Try the demo' }).click();
+      const view = page.getByRole('region', { name: /^Session / });
+      await expect(visible(page, 'session-title')).toHaveText(/^Show me around/);
+      await view.getByTestId('decision-panel').getByRole('button', { name: 'Allow', exact: true }).click();
+      await expect(view.getByRole('region', { name: 'Table' })).toBeVisible();
+      const api = new ApiClient({ baseUrl: server.url, token: server.token(), clientId: `e2e-first-${randomUUID().slice(0, 8)}` });
+      const [session] = await api.listSessions();
+      expect(session).toMatchObject({ demo: true, title: expect.stringMatching(/^Show me around/) });
+    } finally {
+      await server.stop();
+    }
+  },
+);
