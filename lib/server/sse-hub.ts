@@ -96,10 +96,6 @@ export class SseHub {
     this.#sessions = options.sessions ?? managerView(options.manager);
   }
 
-  get connectionCount(): number {
-    return this.#all.size;
-  }
-
   start(): void {
     this.#unsubscribe = this.#options.bus.subscribe((entry) => this.#deliver(entry));
     this.#ping = setInterval(() => {

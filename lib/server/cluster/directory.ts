@@ -104,10 +104,6 @@ export class ClusterDirectory implements SessionView {
     return this.#manager.find(sessionId) ? undefined : this.#remote.get(sessionId)?.node;
   }
 
-  nodeOf(sessionId: string): string | undefined {
-    return this.#manager.find(sessionId) ? this.#node : this.#remote.get(sessionId)?.node;
-  }
-
   countByNode(): Map<string, number> {
     const counts = new Map<string, number>([[this.#node, this.#manager.list().length]]);
     for (const remote of this.#remote.values()) counts.set(remote.node, (counts.get(remote.node) ?? 0) + 1);
