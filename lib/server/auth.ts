@@ -4,15 +4,13 @@ import { VibesError } from '../core/errors.ts';
 import { LEGACY_DEVICE_COOKIE, type DeviceSessions } from './devices.ts';
 import { requestView } from './forwarded.ts';
 import { newToken, writeToken } from './token.ts';
+import type { Credentials } from './topology.ts';
 
 /** Who is asking: the token holder (CLI, scripts) or one signed-in browser. */
 export type Principal = { kind: 'token' } | { kind: 'device'; deviceId: string; label: string };
 
-export interface AuthOptions {
+export interface AuthOptions extends Credentials {
   home: string;
-  token: string;
-  /** A token from VIBES_TOKEN cannot be rotated by the server. */
-  fromEnv: boolean;
   devices: DeviceSessions;
   /** In a cluster: where a rotation puts the new token, so that every node takes it. */
   saveShared?: (token: string) => Promise<void>;

@@ -120,15 +120,12 @@ export class SseHub {
   }
 
   /** Ends at once every stream whose credential the predicate names; they get nothing more. */
-  closeStreams(matches: (principal: string) => boolean): number {
-    let count = 0;
+  closeStreams(matches: (principal: string) => boolean): void {
     for (const connection of [...this.#all]) {
       if (!matches(connection.principal)) continue;
       this.#close(connection);
       connection.res.end();
-      count++;
     }
-    return count;
   }
 
   open(req: IncomingMessage, res: ServerResponse, url: URL, principal: string): void {

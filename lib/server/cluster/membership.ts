@@ -135,10 +135,6 @@ export class Membership {
     await this.#options.channels.publish(CHANNEL, JSON.stringify(this.#heartbeat(true)));
   }
 
-  get stopped(): boolean {
-    return this.#stopped;
-  }
-
   nodes(): NodeInfo[] {
     const counts = this.directory.countByNode();
     const other = (name: string, heard: Heard, state: 'up' | 'lost'): NodeInfo => ({
