@@ -32,7 +32,6 @@ export interface SessionManagerOptions {
   /** Live sessions allowed at once. */
   maxSessions?: number;
   clock?: () => number;
-  newId?: () => string;
   /** Where sessions and transcripts are kept; in memory when not given. */
   store?: SessionStore;
   /**
@@ -83,7 +82,6 @@ export class SessionManager {
   readonly bus: Bus<CoreEvent>;
   readonly #maxSessions: number;
   readonly #clock: () => number;
-  readonly #newId: () => string;
   readonly #sessions = new Map<string, Session>();
   readonly #removals = new Map<string, Promise<void>>();
   readonly #resuming = new Set<string>();
@@ -115,7 +113,6 @@ export class SessionManager {
     this.#hiddenFromWork = options.hiddenFromWork ?? [];
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? Date.now;
-    this.#newId = options.newId ?? (() => crypto.randomUUID());
     this.#sessionParts = {
       allowBypass: this.#allowBypass,
       node: this.#node,
@@ -134,7 +131,7 @@ export class SessionManager {
     await requireDirectory(options.cwd);
     const session = new Session({
       ...this.#sessionParts,
-      id: this.#newId(),
+      id: crypto.randomUUID(),
       name: options.name ?? null,
       cwd: normalize(options.cwd),
       model: options.model ?? null,
