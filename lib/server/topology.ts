@@ -47,7 +47,6 @@ export interface Topology {
   credentialsChanged(): void;
   /** Answers a request about a session another node runs; false when it is answered here. */
   forward(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
-  /** Creates a session on the node named (in a cluster). */
   createSession(node: string, body: Omit<CreateSessionBody, 'node'>, clientId: string): Promise<RouteResponse<'createSession'>>;
   nodes(): NodeListResponse;
   /** After the sessions ended: leaves the cluster, then closes the store. */

@@ -83,7 +83,6 @@ export class ClusterDirectory implements SessionView {
     }
   }
 
-  /** The sessions of a lost node, forgotten. */
   dropNode(node: string): void {
     for (const [id, remote] of this.#remote) if (remote.node === node) this.#remote.delete(id);
   }
