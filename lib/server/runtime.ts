@@ -21,9 +21,7 @@ import { applyRetention, type Credentials, type Topology } from './topology.ts';
  */
 export interface Runtime {
   readonly config: ServerConfig;
-  /** One machine or a cluster node: where sessions are kept, how events travel, where a request is answered. */
   readonly topology: Topology;
-  /** The live sessions clients see: this server's, or every node's in a cluster. */
   readonly sessions: SessionView;
   readonly manager: SessionManager;
   readonly lifecycle: SessionLifecycle;
