@@ -4,10 +4,15 @@ import { VibesError } from '../core/errors.ts';
 import { LEGACY_DEVICE_COOKIE, type DeviceSessions } from './devices.ts';
 import { requestView } from './forwarded.ts';
 import { newToken, writeToken } from './token.ts';
-import type { Credentials } from './topology.ts';
 
 /** Who is asking: the token holder (CLI, scripts) or one signed-in browser. */
 export type Principal = { kind: 'token' } | { kind: 'device'; deviceId: string; label: string };
+
+export interface Credentials {
+  token: string;
+  /** A token from VIBES_TOKEN cannot be rotated by the server. */
+  fromEnv: boolean;
+}
 
 export interface AuthOptions extends Credentials {
   home: string;
