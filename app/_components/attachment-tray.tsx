@@ -206,7 +206,6 @@ export function FileIcon({ className }: { className?: string }) {
   );
 }
 
-/** A paper clip, for the attach button. */
 export function PaperClipIcon({ className }: { className?: string }) {
   return (
     <svg viewBox="0 0 24 24" aria-hidden="true" className={className} fill="none" stroke="currentColor" strokeWidth="1.8">

@@ -41,16 +41,6 @@ export function useTurnChanges(sessionId: string, seq: number | null) {
   });
 }
 
-/** One folder of the session's directory ('' for the directory itself). */
-export function useFolder(sessionId: string, path: string) {
-  const { api, noteError } = useLive();
-  return useWork(['files', sessionId, path], () => api.listFiles(sessionId, path), {
-    ...OPTIONS,
-    revalidateIfStale: false,
-    onError: noteError,
-  });
-}
-
 /** Files whose name contains `query` (null: no search). */
 export function useFileSearch(sessionId: string, query: string | null) {
   const { api, noteError } = useLive();

@@ -466,7 +466,6 @@ class SessionConsole {
     );
   }
 
-  /** Prints the question now open, for a question decision. */
   #askCurrentQuestion(): void {
     const decision = this.#tracker.oldestPending();
     if (!decision || decision.display.type !== 'question' || this.#o.json) return;

@@ -16,7 +16,6 @@ export class SessionTracker {
   #lastTurnSeq = 0;
   #lastInputSeq = 0;
   #lastTurnOk: boolean | null = null;
-  /** Requests to the server not yet answered. */
   #inFlight = 0;
 
   constructor(session: SessionInfo, ownClientId: string, promptSent: boolean) {

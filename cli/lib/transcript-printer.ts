@@ -37,11 +37,6 @@ export class TranscriptPrinter {
     this.#options = options;
   }
 
-  /** True while a streamed text has no newline yet. */
-  get lineOpen(): boolean {
-    return this.#lineOpen;
-  }
-
   /** Messages already complete in `history`: their deltas need not be printed. */
   skipDeltasOf(messageIds: Iterable<string>): void {
     for (const id of messageIds) this.#streamed.add(`skip:${id}`);

@@ -1,7 +1,5 @@
 import * as Errors from '@oclif/core/errors';
 import * as Flags from '@oclif/core/flags';
-import type { Command } from '@oclif/core/command';
-import type * as Interfaces from '@oclif/core/interfaces';
 import type { ApiClient, ApiError } from '../../lib/client/node/api-client.ts';
 import type { EventStream } from '../../lib/client/node/event-stream.ts';
 import type { Attachment, SessionInfo } from '../../lib/protocol/index.ts';
@@ -16,8 +14,6 @@ import { BaseCommand } from './base-command.ts';
 import { UserError } from './user-error.ts';
 
 const AUTOSTART_TIMEOUT_MS = 10_000;
-
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof VibesCommand)['baseFlags'] & T['flags']>;
 
 /**
  * Server discovery, the token, autostart and error wording shared by every command that talks to a server.

@@ -19,7 +19,7 @@ import type { Bus } from './bus.ts';
 import { VibesError, notFound } from './errors.ts';
 import { sessionInfoFor, type CoreEvent, type SessionSnapshot } from './events.ts';
 import type { ClientId } from './ownership.ts';
-import { Session } from './session.ts';
+import { Session, type SessionInit } from './session.ts';
 import { projectOf, sessionTitle, titleFromPrompt, untitled } from './summary.ts';
 import { MemoryStore, type HistoryQuery, type SessionStore, type StoreWrite } from './store.ts';
 import { storedFields } from './store-rows.ts';
@@ -32,7 +32,6 @@ export interface SessionManagerOptions {
   /** Live sessions allowed at once. */
   maxSessions?: number;
   clock?: () => number;
-  newId?: () => string;
   /** Where sessions and transcripts are kept; in memory when not given. */
   store?: SessionStore;
   /**
@@ -81,10 +80,8 @@ const RECENT_PROJECTS = 12;
 /** Holds the live sessions: create, look up, query by client, and remove (ending the agent). */
 export class SessionManager {
   readonly bus: Bus<CoreEvent>;
-  readonly #agentFactory: AgentFactory;
   readonly #maxSessions: number;
   readonly #clock: () => number;
-  readonly #newId: () => string;
   readonly #sessions = new Map<string, Session>();
   readonly #removals = new Map<string, Promise<void>>();
   readonly #resuming = new Set<string>();
@@ -92,9 +89,10 @@ export class SessionManager {
   readonly #delivery: 'tick' | 'sync';
   readonly #allowBypass: boolean;
   readonly #node: string | null;
-  readonly #trackWork: boolean;
   readonly #attachments: AttachmentStore | undefined;
   readonly #hiddenFromWork: readonly string[];
+  /** What every session is made with, whether new or resumed. */
+  readonly #sessionParts: Omit<SessionInit, 'id' | 'name' | 'cwd' | 'model' | 'ownerId'>;
   #outbox: CoreEvent[] = [];
   /** Per live session, what was last written of it (`storedFields`). */
   readonly #written = new Map<string, string>();
@@ -111,37 +109,35 @@ export class SessionManager {
     this.#delivery = options.delivery ?? 'sync';
     this.#allowBypass = options.allowBypass ?? false;
     this.#node = options.node ?? null;
-    this.#trackWork = options.trackWork ?? false;
     this.#attachments = options.attachments;
     this.#hiddenFromWork = options.hiddenFromWork ?? [];
-    this.#agentFactory = options.agentFactory;
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? Date.now;
-    this.#newId = options.newId ?? (() => crypto.randomUUID());
+    this.#sessionParts = {
+      allowBypass: this.#allowBypass,
+      node: this.#node,
+      trackWork: options.trackWork ?? false,
+      ...(this.#attachments ? { attachments: this.#attachments } : {}),
+      hiddenFromWork: this.#hiddenFromWork,
+      agentFactory: options.agentFactory,
+      publish: (event) => this.#record(event),
+      onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
+      clock: this.#clock,
+    };
   }
 
   async create(options: CreateSessionOptions): Promise<Session> {
-    if (this.#sessions.size >= this.#maxSessions) {
-      throw new VibesError('TOO_MANY_SESSIONS', `At most ${this.#maxSessions} sessions can run at once`);
-    }
+    this.#requireRoom();
     await requireDirectory(options.cwd);
     const session = new Session({
-      id: this.#newId(),
+      ...this.#sessionParts,
+      id: crypto.randomUUID(),
       name: options.name ?? null,
       cwd: normalize(options.cwd),
       model: options.model ?? null,
       permissionMode: options.permissionMode ?? 'default',
-      allowBypass: this.#allowBypass,
       ownerId: options.ownerId,
       demo: options.demo ?? false,
-      node: this.#node,
-      trackWork: this.#trackWork,
-      ...(this.#attachments ? { attachments: this.#attachments } : {}),
-      hiddenFromWork: this.#hiddenFromWork,
-      agentFactory: this.#agentFactory,
-      publish: (event) => this.#record(event),
-      onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
-      clock: this.#clock,
     });
     this.#sessions.set(session.id, session);
     this.#record({ type: 'session_updated', session: session.snapshot() });
@@ -165,15 +161,14 @@ export class SessionManager {
     if (stored.claude_session_id === null) {
       throw new VibesError('INVALID_STATE', `Session ${sessionId} cannot be resumed: Claude never started a conversation in it`);
     }
-    if (this.#sessions.size >= this.#maxSessions) {
-      throw new VibesError('TOO_MANY_SESSIONS', `At most ${this.#maxSessions} sessions can run at once`);
-    }
+    this.#requireRoom();
     this.#resuming.add(sessionId);
     try {
       await requireDirectory(stored.cwd);
       await this.flush();
       const lastSeq = await this.#store.lastSeq(sessionId);
       const session = new Session({
+        ...this.#sessionParts,
         id: sessionId,
         name: stored.name,
         pinned: stored.pinned,
@@ -181,19 +176,10 @@ export class SessionManager {
         model: stored.model,
         // A bypass the server no longer allows falls back to asking.
         permissionMode: stored.permission_mode === 'bypassPermissions' && !this.#allowBypass ? 'default' : stored.permission_mode,
-        allowBypass: this.#allowBypass,
         ownerId: clientId,
         demo: stored.demo,
-        node: this.#node,
         claudeSessionId: stored.claude_session_id,
-        trackWork: this.#trackWork,
-        ...(this.#attachments ? { attachments: this.#attachments } : {}),
-        hiddenFromWork: this.#hiddenFromWork,
         startCommit: stored.start_commit,
-        agentFactory: this.#agentFactory,
-        publish: (event) => this.#record(event),
-        onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
-        clock: this.#clock,
         resumeFrom: {
           createdAt: stored.created_at,
           lastActivityAt: stored.last_activity_at,
@@ -212,6 +198,12 @@ export class SessionManager {
       return session;
     } finally {
       this.#resuming.delete(sessionId);
+    }
+  }
+
+  #requireRoom(): void {
+    if (this.#sessions.size >= this.#maxSessions) {
+      throw new VibesError('TOO_MANY_SESSIONS', `At most ${this.#maxSessions} sessions can run at once`);
     }
   }
 

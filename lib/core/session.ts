@@ -255,7 +255,6 @@ export class Session {
     };
   }
 
-  /** The snapshot as `clientId` sees it. */
   infoFor(clientId: ClientId | null): SessionInfo {
     return sessionInfoFor(this.snapshot(), clientId);
   }
@@ -389,7 +388,6 @@ export class Session {
     this.#publishUpdate();
   }
 
-  /** The models Claude Code offers, as it lists them. */
   supportedModels(): Promise<ModelOption[]> {
     this.#requireLive();
     return this.#agent.supportedModels();

@@ -108,7 +108,6 @@ interface EventRow {
  * fsync per tick for that.
  */
 export class SqliteStore implements SessionStore {
-  readonly durable = true;
   readonly #db: Database.Database;
   readonly #upsertSession: Database.Statement<[Omit<SqliteSessionRow, 'ended_at' | 'end_reason'>], { key: number }>;
   readonly #insertEvent: Database.Statement;

@@ -31,8 +31,6 @@ export interface ProjectUse {
  * and the event loop never waits for it. SQLite answers within the call (local and fast).
  */
 export interface SessionStore {
-  /** True when what is written survives the process. */
-  readonly durable: boolean;
   write(batch: StoreWrite): Promise<void>;
   /** A live or ended session; live-only fields (pending permissions, viewers, queue) read as empty. */
   getSession(sessionId: string): Promise<SessionSnapshot | undefined>;
@@ -65,7 +63,6 @@ interface MemoryRecord {
 
 /** Keeps everything in this process: for unit tests, and the baseline of the store benchmark. */
 export class MemoryStore implements SessionStore {
-  readonly durable = false;
   readonly #sessions = new Map<string, MemoryRecord>();
 
   async write(batch: StoreWrite): Promise<void> {

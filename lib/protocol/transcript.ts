@@ -133,7 +133,6 @@ export const TranscriptEvent = z.discriminatedUnion('type', [
   SystemEvent,
 ]);
 export type TranscriptEvent = z.infer<typeof TranscriptEvent>;
-export type TranscriptEventType = TranscriptEvent['type'];
 
 /** One event of a session's transcript, numbered from 1 within that session. */
 export const TranscriptEntry = z.object({

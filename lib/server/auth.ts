@@ -8,11 +8,14 @@ import { newToken, writeToken } from './token.ts';
 /** Who is asking: the token holder (CLI, scripts) or one signed-in browser. */
 export type Principal = { kind: 'token' } | { kind: 'device'; deviceId: string; label: string };
 
-export interface AuthOptions {
-  home: string;
+export interface Credentials {
   token: string;
   /** A token from VIBES_TOKEN cannot be rotated by the server. */
   fromEnv: boolean;
+}
+
+export interface AuthOptions extends Credentials {
+  home: string;
   devices: DeviceSessions;
   /** In a cluster: where a rotation puts the new token, so that every node takes it. */
   saveShared?: (token: string) => Promise<void>;

@@ -299,34 +299,28 @@ export function distinctLabel(label: string, taken: readonly string[]): string {
   }
 }
 
+// First match wins: Edge's agent also names Chrome and Safari, Chrome's names Safari.
+const BROWSERS: readonly [RegExp, string][] = [
+  [/Edg\//, 'Edge'],
+  [/Firefox\//, 'Firefox'],
+  [/Chrome\/|CriOS\//, 'Chrome'],
+  [/Safari\//, 'Safari'],
+  [/curl\//, 'curl'],
+];
+const SYSTEMS: readonly [RegExp, string][] = [
+  [/Android/, 'Android'],
+  [/iPhone/, 'iPhone'],
+  [/iPad/, 'iPad'],
+  [/CrOS/, 'ChromeOS'],
+  [/Mac OS X|Macintosh/, 'Mac'],
+  [/Windows/, 'Windows'],
+  [/Linux/, 'Linux'],
+];
+
 /** "Chrome on Android": enough to tell one's own devices apart in the list. */
 export function labelFromUserAgent(userAgent: string | undefined): string {
   const agent = userAgent ?? '';
-  const browser = /Edg\//.test(agent)
-    ? 'Edge'
-    : /Firefox\//.test(agent)
-      ? 'Firefox'
-      : /Chrome\/|CriOS\//.test(agent)
-        ? 'Chrome'
-        : /Safari\//.test(agent)
-          ? 'Safari'
-          : /curl\//.test(agent)
-            ? 'curl'
-            : 'Browser';
-  const system = /Android/.test(agent)
-    ? 'Android'
-    : /iPhone/.test(agent)
-      ? 'iPhone'
-      : /iPad/.test(agent)
-        ? 'iPad'
-        : /CrOS/.test(agent)
-          ? 'ChromeOS'
-          : /Mac OS X|Macintosh/.test(agent)
-            ? 'Mac'
-            : /Windows/.test(agent)
-              ? 'Windows'
-              : /Linux/.test(agent)
-                ? 'Linux'
-                : '';
+  const browser = BROWSERS.find(([pattern]) => pattern.test(agent))?.[1] ?? 'Browser';
+  const system = SYSTEMS.find(([pattern]) => pattern.test(agent))?.[1];
   return system ? `${browser} on ${system}` : browser;
 }

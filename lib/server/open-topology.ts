@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { MemoryDeviceStore, MemoryStore } from '../core/index.ts';
 import { SqliteStore } from '../core/sqlite-store.ts';
 import type { ServerConfig } from './config.ts';
-import { settleStore, SingleMachine, type Credentials, type Topology } from './topology.ts';
+import type { Credentials } from './auth.ts';
+import { settleStore, SingleMachine, type Topology } from './topology.ts';
 
 /** One machine, or (VIBES_REDIS_URL and VIBES_DATABASE_URL) a node of a cluster. */
 export async function openTopology(config: ServerConfig, credentials: Credentials): Promise<Topology> {

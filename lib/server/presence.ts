@@ -35,7 +35,6 @@ export class Presence {
     return false;
   }
 
-  /** The clients streaming from this process. */
   localStreams(): string[] {
     return [...this.#streams.keys()];
   }

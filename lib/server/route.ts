@@ -103,7 +103,6 @@ export interface RouteRequest {
   view: RequestView;
 }
 
-/** A route's answer before it is written. */
 export interface RouteAnswer {
   status: number;
   headers: Record<string, string>;

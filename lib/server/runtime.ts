@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AttachmentStore, SessionLifecycle, SessionManager, type AgentFactory } from '../core/index.ts';
-import { Auth, deviceIdOfKey, deviceKey } from './auth.ts';
+import { Auth, deviceIdOfKey, deviceKey, type Credentials } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { DeviceSessions, PairingCodes } from './devices.ts';
 import { Notifier } from './notify/notifier.ts';
@@ -11,7 +11,7 @@ import { SignInThrottle } from './sign-in-throttle.ts';
 import { SseHub } from './sse-hub.ts';
 import type { SessionView } from './cluster/session-view.ts';
 import { openTopology } from './open-topology.ts';
-import { applyRetention, type Credentials, type Topology } from './topology.ts';
+import { applyRetention, type Topology } from './topology.ts';
 
 /**
  * Everything the long-lived server holds, created once before Next is prepared. Its parts are
@@ -21,9 +21,7 @@ import { applyRetention, type Credentials, type Topology } from './topology.ts';
  */
 export interface Runtime {
   readonly config: ServerConfig;
-  /** One machine or a cluster node: where sessions are kept, how events travel, where a request is answered. */
   readonly topology: Topology;
-  /** The live sessions clients see: this server's, or every node's in a cluster. */
   readonly sessions: SessionView;
   readonly manager: SessionManager;
   readonly lifecycle: SessionLifecycle;

@@ -147,7 +147,6 @@ export const sessionRoutes = {
   /** One changed file's unified diff (binary and huge files summarised). */
   sessionFileDiff: route('sessionFileDiff', ({ runtime, params, query }) => runtime.manager.fileDiff(params.id, query.path, query.base)),
 
-  /** What the turn started by the user_input at `seq` changed. */
   turnChanges: route('turnChanges', ({ runtime, params }) => runtime.manager.turnChanges(params.id, params.seq)),
 
   /** Puts the files back as they were before a message (a dry run shows what would change). */

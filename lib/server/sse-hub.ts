@@ -96,10 +96,6 @@ export class SseHub {
     this.#sessions = options.sessions ?? managerView(options.manager);
   }
 
-  get connectionCount(): number {
-    return this.#all.size;
-  }
-
   start(): void {
     this.#unsubscribe = this.#options.bus.subscribe((entry) => this.#deliver(entry));
     this.#ping = setInterval(() => {
@@ -124,21 +120,17 @@ export class SseHub {
   }
 
   /** Ends at once every stream whose credential the predicate names; they get nothing more. */
-  closeStreams(matches: (principal: string) => boolean): number {
-    let count = 0;
+  closeStreams(matches: (principal: string) => boolean): void {
     for (const connection of [...this.#all]) {
       if (!matches(connection.principal)) continue;
       this.#close(connection);
       connection.res.end();
-      count++;
     }
-    return count;
   }
 
   open(req: IncomingMessage, res: ServerResponse, url: URL, principal: string): void {
     if (this.#all.size >= this.#options.maxClients) {
-      sendError(res, 'TOO_MANY_CLIENTS', `At most ${this.#options.maxClients} event streams can be open at once`);
-      return;
+      return sendError(res, 'TOO_MANY_CLIENTS', `At most ${this.#options.maxClients} event streams can be open at once`);
     }
     const isDevice = deviceIdOfKey(principal) !== null;
     const deviceStreams = isDevice ? (this.#perDevice.get(principal) ?? 0) : 0;
@@ -148,8 +140,7 @@ export class SseHub {
     }
     const requestedId = url.searchParams.get('client_id');
     if (requestedId !== null && !ClientId.safeParse(requestedId).success) {
-      sendError(res, 'VALIDATION_FAILED', 'client_id must be 1 to 100 letters, digits, _ or -');
-      return;
+      return sendError(res, 'VALIDATION_FAILED', 'client_id must be 1 to 100 letters, digits, _ or -');
     }
     const clientId = requestedId ?? crypto.randomUUID();
     const connection: Connection = {
@@ -243,16 +234,9 @@ export class SseHub {
       case 'session_updated':
         this.#coalesce(event);
         return;
-      case 'ownership_transferred': {
-        const ownerId = event.new_owner_id;
-        const forOthers = frame(id, personalise(event, false));
-        let forOwner: string | undefined;
-        for (const connection of this.#all) {
-          if (connection.clientId === ownerId) this.#write(connection, (forOwner ??= frame(id, personalise(event, true))));
-          else this.#write(connection, forOthers);
-        }
+      case 'ownership_transferred':
+        this.#sendToAll(id, event, event.new_owner_id);
         return;
-      }
     }
   }
 
@@ -292,11 +276,15 @@ export class SseHub {
     if (!event) return;
     updates.sentAt = this.#now();
     updates.sent = event.session;
-    const ownerId = event.session.owner_id;
-    const forOthers = frame(null, personalise(event, false));
+    this.#sendToAll(null, event, event.session.owner_id);
+  }
+
+  /** To every stream: one frame for the owner's, one for all the others. */
+  #sendToAll(id: string | null, event: Personalised, ownerId: string): void {
+    const forOthers = frame(id, personalise(event, false));
     let forOwner: string | undefined;
     for (const connection of this.#all) {
-      if (connection.clientId === ownerId) this.#write(connection, (forOwner ??= frame(null, personalise(event, true))));
+      if (connection.clientId === ownerId) this.#write(connection, (forOwner ??= frame(id, personalise(event, true))));
       else this.#write(connection, forOthers);
     }
   }
@@ -389,7 +377,9 @@ function sessionEventOf(event: Extract<CoreEvent, { type: 'session_event' }>): S
   return { type: 'session_event', session_id: event.session_id, seq: event.entry.seq, at: event.entry.at, event: event.entry.event };
 }
 
-function personalise(event: Extract<CoreEvent, { type: 'session_updated' | 'ownership_transferred' }>, isOwner: boolean): ServerEvent {
+type Personalised = Extract<CoreEvent, { type: 'session_updated' | 'ownership_transferred' }>;
+
+function personalise(event: Personalised, isOwner: boolean): ServerEvent {
   if (event.type === 'session_updated') return { type: 'session_updated', session: { ...event.session, is_owner: isOwner } };
   return { type: 'ownership_transferred', session_id: event.session_id, new_owner_id: event.new_owner_id, you_are_owner: isOwner };
 }

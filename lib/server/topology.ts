@@ -3,17 +3,11 @@ import { hostname } from 'node:os';
 import { EventBus, sessionStateKey, VibesError, type Bus, type CoreEvent, type SessionManager, type SessionStore } from '../core/index.ts';
 import type { DeviceStore } from '../core/devices.ts';
 import type { CreateSessionBody, NodeListResponse, RouteResponse } from '../protocol/index.ts';
-import type { Auth } from './auth.ts';
+import type { Auth, Credentials } from './auth.ts';
 import { managerView, type SessionView } from './cluster/session-view.ts';
 import type { ServerConfig } from './config.ts';
 import type { Presence } from './presence.ts';
 import type { SseHub } from './sse-hub.ts';
-
-export interface Credentials {
-  token: string;
-  /** A token from VIBES_TOKEN cannot be rotated by the server. */
-  fromEnv: boolean;
-}
 
 /**
  * What differs between one machine and a cluster of them, chosen once at start (`openTopology`):
@@ -47,7 +41,6 @@ export interface Topology {
   credentialsChanged(): void;
   /** Answers a request about a session another node runs; false when it is answered here. */
   forward(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
-  /** Creates a session on the node named (in a cluster). */
   createSession(node: string, body: Omit<CreateSessionBody, 'node'>, clientId: string): Promise<RouteResponse<'createSession'>>;
   nodes(): NodeListResponse;
   /** After the sessions ended: leaves the cluster, then closes the store. */

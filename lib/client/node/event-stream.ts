@@ -11,8 +11,6 @@ export interface EventStreamOptions {
   /** An id to ask for; without one the server picks. Either way it is kept across reconnects. */
   clientId?: string;
   fetch?: typeof fetch;
-  /** How long to wait for the first `hello` before giving up. */
-  helloTimeoutMs?: number;
 }
 
 export type EventStreamStatus = 'open' | 'reconnecting' | 'closed';
@@ -49,7 +47,7 @@ export class EventStream {
   /** Connects and resolves once `hello` has arrived; rejects with an ApiError when the server refuses. */
   static open(options: EventStreamOptions): Promise<EventStream> {
     const stream = new EventStream(options);
-    return stream.#start(options.helloTimeoutMs ?? 10_000).then(() => stream);
+    return stream.#start().then(() => stream);
   }
 
   get clientId(): string {
@@ -118,13 +116,13 @@ export class EventStream {
     this.#emitStatus('closed');
   }
 
-  #start(helloTimeoutMs: number): Promise<void> {
+  #start(): Promise<void> {
     return new Promise((resolve, reject) => {
       let greeted = false;
       const timer = setTimeout(() => {
         this.close();
-        reject(new Error(`No hello from ${this.baseUrl}${EVENT_STREAM_PATH} within ${helloTimeoutMs} ms`));
-      }, helloTimeoutMs);
+        reject(new Error(`No hello from ${this.baseUrl}${EVENT_STREAM_PATH} within ${HELLO_TIMEOUT_MS} ms`));
+      }, HELLO_TIMEOUT_MS);
 
       const source = new EventSource(`${this.baseUrl}${EVENT_STREAM_PATH}`, { fetch: this.#fetchWithAuth });
       this.#source = source;
@@ -199,6 +197,8 @@ export class EventStream {
 export const RECONNECT_MAX_DELAY_MS = 15_000;
 /** EventSource's own wait before each reconnect (the server's `retry:`). */
 const RETRY_MS = 1_000;
+/** How long `open` waits for the first `hello` before giving up. */
+const HELLO_TIMEOUT_MS = 10_000;
 
 /** 0, 1, 3, 7, 14 s on top of EventSource's second: 1, 2, 4, 8, 15 s between attempts. */
 function backoff(failures: number, signal: AbortSignal | null | undefined): Promise<void> {

@@ -166,7 +166,6 @@ export class ApiCalls {
     return this.call('setModel', { params: { id }, body: { model, ...(source ? { source } : {}) } }).then(sessionOf);
   }
 
-  /** The models the session's Claude Code offers. */
   async listModels(id: string): Promise<ModelOption[]> {
     return (await this.call('listModels', { params: { id } })).models;
   }
@@ -196,12 +195,10 @@ export class ApiCalls {
     return this.call('sessionChanges', { params: { id }, query: base ? { base } : {} });
   }
 
-  /** One changed file's unified diff. */
   fileDiff(id: string, path: string, base?: ChangeBase) {
     return this.call('sessionFileDiff', { params: { id }, query: { path, ...(base ? { base } : {}) } });
   }
 
-  /** What the turn started by the user_input at `seq` changed. */
   turnChanges(id: string, seq: number) {
     return this.call('turnChanges', { params: { id, seq: String(seq) } });
   }
@@ -216,7 +213,6 @@ export class ApiCalls {
     return this.call('listNodes');
   }
 
-  /** Signs this browser out. */
   signOut() {
     return this.call('signOut');
   }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { mkdir, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ATTACHMENT_LIMITS, type Attachment, type AttachmentKind } from '../../protocol/index.ts';
 import { VibesError } from '../errors.ts';
@@ -103,10 +103,6 @@ export class AttachmentStore {
       throw new VibesError('NOT_FOUND', `Session ${sessionId} has no attachment ${id.slice(0, 80)}`);
     }
     return { id, ...described, path };
-  }
-
-  async removeSession(sessionId: string): Promise<void> {
-    await rm(join(this.#dir, sessionId), { recursive: true, force: true });
   }
 
   /** Deletes the folders of sessions that are no longer kept (after the history's retention). */

@@ -34,10 +34,6 @@ export interface ClaudeAgentConfig {
   killGraceMs?: number;
   /** How long `start` waits for Claude to answer the SDK's initialize request. */
   startTimeoutMs?: number;
-  /** How long `interrupt` waits for Claude to acknowledge. */
-  interruptTimeoutMs?: number;
-  /** How long a mode or model change, or the model list, may take. */
-  controlTimeoutMs?: number;
   /** The server's opt-in to `bypassPermissions`; Claude refuses that mode without it. */
   allowBypass?: boolean;
 }
@@ -57,8 +53,9 @@ interface PendingRequest {
 
 const DEFAULT_KILL_GRACE_MS = 3000;
 const DEFAULT_START_TIMEOUT_MS = 60_000;
-const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
-const DEFAULT_CONTROL_TIMEOUT_MS = 15_000;
+const INTERRUPT_TIMEOUT_MS = 10_000;
+/** How long a mode or model change, a rewind, or a list Claude is asked for may take. */
+const CONTROL_TIMEOUT_MS = 15_000;
 const DEFAULT_DENY_MESSAGE = 'The user denied this tool call.';
 
 export function createClaudeAgentFactory(config: ClaudeAgentConfig = {}): AgentFactory {
@@ -169,7 +166,7 @@ export class ClaudeAgent implements Agent {
 
   async rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome> {
     const query = this.#requireQuery();
-    return withTimeout(query.rewindFiles(messageId, { dryRun }), this.#controlTimeoutMs, 'Claude did not answer the rewind in time');
+    return withTimeout(query.rewindFiles(messageId, { dryRun }), CONTROL_TIMEOUT_MS, 'Claude did not answer the rewind in time');
   }
 
   answerPermission(requestId: string, answer: PermissionAnswer): void {
@@ -194,7 +191,7 @@ export class ClaudeAgent implements Agent {
     const query = this.#requireQuery();
     const response = await withTimeout(
       query.setPermissionMode(mode),
-      this.#controlTimeoutMs,
+      CONTROL_TIMEOUT_MS,
       'Claude did not confirm the permission mode in time',
     );
     const now = PermissionMode.safeParse(response?.mode);
@@ -203,13 +200,13 @@ export class ClaudeAgent implements Agent {
 
   async setModel(model: string): Promise<void> {
     const query = this.#requireQuery();
-    await withTimeout(query.setModel(model), this.#controlTimeoutMs, 'Claude did not confirm the model in time');
+    await withTimeout(query.setModel(model), CONTROL_TIMEOUT_MS, 'Claude did not confirm the model in time');
   }
 
   supportedModels(): Promise<ModelOption[]> {
     const query = this.#requireQuery();
     // The list does not change while the process runs; a failed ask is tried again next time.
-    this.#models ??= withTimeout(query.supportedModels(), this.#controlTimeoutMs, 'Claude did not list its models in time').then(
+    this.#models ??= withTimeout(query.supportedModels(), CONTROL_TIMEOUT_MS, 'Claude did not list its models in time').then(
       // A Claude that lists none (an older one, the fake) answers with nothing, not an error.
       (models) => (models ?? []).map((model) => ({ value: model.value, display_name: model.displayName, description: model.description })),
       (error: unknown) => {
@@ -224,7 +221,7 @@ export class ClaudeAgent implements Agent {
     const query = this.#requireQuery();
     // The SDK keeps the list from Claude's initialize answer, replaced whenever Claude pushes a new one.
     return slashCommandsFromClaude(
-      await withTimeout(query.supportedCommands(), this.#controlTimeoutMs, 'Claude did not list its commands in time'),
+      await withTimeout(query.supportedCommands(), CONTROL_TIMEOUT_MS, 'Claude did not list its commands in time'),
     );
   }
 
@@ -238,7 +235,7 @@ export class ClaudeAgent implements Agent {
     try {
       const usage = await withTimeout(
         query.getContextUsage({ detail: 'summary' }),
-        this.#controlTimeoutMs,
+        CONTROL_TIMEOUT_MS,
         'Claude did not say how full its context is in time',
       );
       const context = contextFromClaude(usage);
@@ -246,10 +243,6 @@ export class ClaudeAgent implements Agent {
     } catch {
       // An older Claude (or one busy ending) that cannot say: the figure stays as it was.
     }
-  }
-
-  get #controlTimeoutMs(): number {
-    return this.#config.controlTimeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS;
   }
 
   #requireQuery(): Query {
@@ -260,8 +253,11 @@ export class ClaudeAgent implements Agent {
   async interrupt(): Promise<void> {
     if (!this.#query || this.#stopping || this.#exitReported) return;
     this.#interruptRequested = true;
-    const timeoutMs = this.#config.interruptTimeoutMs ?? DEFAULT_INTERRUPT_TIMEOUT_MS;
-    await withTimeout(this.#query.interrupt(), timeoutMs, `Claude did not acknowledge the interrupt within ${timeoutMs} ms`);
+    await withTimeout(
+      this.#query.interrupt(),
+      INTERRUPT_TIMEOUT_MS,
+      `Claude did not acknowledge the interrupt within ${INTERRUPT_TIMEOUT_MS} ms`,
+    );
   }
 
   stop(): Promise<void> {

@@ -124,7 +124,6 @@ export interface PostgresStoreOptions {
  * sessions it runs; history and devices are everyone's.
  */
 export class PostgresStore implements SessionStore {
-  readonly durable = true;
   readonly node: string;
   readonly devices: DeviceStore;
   /** The sessions `endAllLive` ended: this node's, cut off by its last stop. */
@@ -147,11 +146,6 @@ export class PostgresStore implements SessionStore {
       throw error;
     }
     return new PostgresStore(db, options.node);
-  }
-
-  /** The connection, for the cluster's own tables (nodes, secrets). */
-  get db(): Postgres {
-    return this.#db;
   }
 
   schemaVersion(): Promise<number> {

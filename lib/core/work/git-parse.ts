@@ -71,7 +71,6 @@ export function parseDiffRawNumstat(output: string): DiffEntry[] {
   return order;
 }
 
-/** Parses a NUL-separated list of paths (`git ls-files -z`). */
 export function parseNulList(output: string): string[] {
   return output.split('\0').filter((path) => path !== '');
 }

@@ -37,11 +37,8 @@ export class RedisChannels {
   }
 
   /** Said once, if Redis is there to hear it: a lost message is made up for by the next heartbeat. */
-  publish(name: string, message: string): Promise<void> {
-    return this.#publisher.publish(this.#prefix + name, message).then(
-      () => undefined,
-      () => undefined,
-    );
+  async publish(name: string, message: string): Promise<void> {
+    await this.#publisher.publish(this.#prefix + name, message).catch(() => undefined);
   }
 
   async close(): Promise<void> {

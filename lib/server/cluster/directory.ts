@@ -72,40 +72,24 @@ export class ClusterDirectory implements SessionView {
    * announced after that point may be too new for it, not gone (the heartbeat and the stream are
    * two roads, and either may arrive first).
    */
-  reconcile(node: string, sessions: readonly SessionPresence[], seen?: StreamPosition): string[] {
+  reconcile(node: string, sessions: readonly SessionPresence[], seen?: StreamPosition): void {
     const listed = new Map(sessions.map((session) => [session.id, session.subscribers]));
-    const gone: string[] = [];
     for (const [id, remote] of this.#remote) {
       if (remote.node !== node) continue;
       const subscribers = listed.get(id);
+      const tooNew = seen !== undefined && remote.at?.epoch === seen.epoch && remote.at.seq > seen.seq;
       if (subscribers) remote.subscribers = new Set(subscribers);
-      else if (seen && remote.at?.epoch === seen.epoch && remote.at.seq > seen.seq) continue;
-      else {
-        this.#remote.delete(id);
-        gone.push(id);
-      }
+      else if (!tooNew) this.#remote.delete(id);
     }
-    return gone;
   }
 
-  /** The sessions of a lost node, forgotten. */
-  dropNode(node: string): string[] {
-    const dropped: string[] = [];
-    for (const [id, remote] of this.#remote) {
-      if (remote.node !== node) continue;
-      this.#remote.delete(id);
-      dropped.push(id);
-    }
-    return dropped;
+  dropNode(node: string): void {
+    for (const [id, remote] of this.#remote) if (remote.node === node) this.#remote.delete(id);
   }
 
   /** The node running a session that is live elsewhere; undefined when it runs here or nowhere. */
   remoteNodeOf(sessionId: string): string | undefined {
     return this.#manager.find(sessionId) ? undefined : this.#remote.get(sessionId)?.node;
-  }
-
-  nodeOf(sessionId: string): string | undefined {
-    return this.#manager.find(sessionId) ? this.#node : this.#remote.get(sessionId)?.node;
   }
 
   countByNode(): Map<string, number> {

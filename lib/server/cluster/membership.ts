@@ -135,34 +135,21 @@ export class Membership {
     await this.#options.channels.publish(CHANNEL, JSON.stringify(this.#heartbeat(true)));
   }
 
-  get stopped(): boolean {
-    return this.#stopped;
-  }
-
   nodes(): NodeInfo[] {
     const counts = this.directory.countByNode();
-    const other = (name: string, heard: Heard, state: 'up' | 'lost'): NodeInfo => ({
+    const info = (name: string, heard: Heard, state: 'up' | 'lost'): NodeInfo => ({
       name,
       url: heard.url,
       state,
-      self: false,
+      self: name === this.node,
       sessions: state === 'up' ? (counts.get(name) ?? 0) : 0,
       started_at: heard.startedAt,
       last_seen_at: Math.floor(heard.at / 1000),
     });
-    const self: NodeInfo = {
-      name: this.node,
-      url: this.#url,
-      state: 'up',
-      self: true,
-      sessions: counts.get(this.node) ?? 0,
-      started_at: this.#startedAt,
-      last_seen_at: Math.floor(this.#clock() / 1000),
-    };
     return [
-      self,
-      ...[...this.#heard].map(([name, heard]) => other(name, heard, 'up')),
-      ...[...this.#lost].map(([name, heard]) => other(name, heard, 'lost')),
+      info(this.node, { url: this.#url, startedAt: this.#startedAt, at: this.#clock() }, 'up'),
+      ...[...this.#heard].map(([name, heard]) => info(name, heard, 'up')),
+      ...[...this.#lost].map(([name, heard]) => info(name, heard, 'lost')),
     ].sort((a, b) => a.name.localeCompare(b.name));
   }
 

@@ -4,12 +4,12 @@ import { sessionStateKey, type Bus, type CoreEvent, type SessionManager } from '
 import { PostgresStore } from '../../core/cluster/postgres-store.ts';
 import { StreamBus } from '../../core/cluster/stream-bus.ts';
 import type { CreateSessionBody, NodeListResponse, RouteResponse } from '../../protocol/index.ts';
-import type { Auth } from '../auth.ts';
+import type { Auth, Credentials } from '../auth.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Presence } from '../presence.ts';
 import type { SseHub } from '../sse-hub.ts';
 import { writeToken } from '../token.ts';
-import { settleStore, type Credentials, type Topology } from '../topology.ts';
+import { settleStore, type Topology } from '../topology.ts';
 import { RedisChannels } from './channels.ts';
 import { CredentialSync } from './credential-sync.ts';
 import type { SessionNote } from './directory.ts';

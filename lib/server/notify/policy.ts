@@ -41,7 +41,6 @@ export class NotificationPolicy {
     this.#options = options;
   }
 
-  /** The notice an event calls for, or null. */
   decide(event: CoreEvent): Notice | null {
     const notice = this.#read(event);
     if (notice?.type === 'show' && this.#options.isWatched(notice.session.id)) return null;
