@@ -15,6 +15,13 @@ export class SessionTracker {
   #lastOwnInputSeq = 0;
   #lastTurnSeq = 0;
   #lastInputSeq = 0;
+  /**
+   * Turns run one at a time, in the order of their inputs: the inputs seen live whose turn has not
+   * completed, and how many turns must complete before this process's last input has had its own.
+   * A queued input's echo comes before the turn under way ends, so its seq alone cannot say that.
+   */
+  #turnsOpen = 0;
+  #ownTurnsOwed = 0;
   #lastTurnOk: boolean | null = null;
   #inFlight = 0;
 
@@ -65,9 +72,12 @@ export class SessionTracker {
     switch (event.type) {
       case 'user_input':
         this.#lastInputSeq = entry.seq;
-        if (event.client_id === this.#ownClientId && !fromHistory) {
+        if (fromHistory) return;
+        this.#turnsOpen += 1;
+        if (event.client_id === this.#ownClientId) {
           this.#awaitingEcho = Math.max(0, this.#awaitingEcho - 1);
           this.#lastOwnInputSeq = entry.seq;
+          this.#ownTurnsOwed = this.#turnsOpen;
         }
         return;
       case 'permission_request': {
@@ -81,6 +91,9 @@ export class SessionTracker {
       case 'turn_complete':
         this.#lastTurnSeq = entry.seq;
         this.#lastTurnOk = !event.is_error;
+        if (fromHistory) return;
+        this.#turnsOpen = Math.max(0, this.#turnsOpen - 1);
+        this.#ownTurnsOwed = Math.max(0, this.#ownTurnsOwed - 1);
         return;
       default:
         return;
@@ -131,7 +144,7 @@ export class SessionTracker {
 
   /** Everything this process asked for is done: no request out, its inputs echoed, their turns over. */
   get settled(): boolean {
-    if (this.#inFlight > 0 || this.#awaitingEcho > 0) return false;
+    if (this.#inFlight > 0 || this.#awaitingEcho > 0 || this.#ownTurnsOwed > 0) return false;
     if (this.#lastOwnInputSeq > 0 && this.#lastTurnSeq < this.#lastOwnInputSeq) return false;
     return !this.busy && this.#session.queued_inputs === 0;
   }

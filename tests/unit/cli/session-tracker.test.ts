@@ -27,4 +27,16 @@ describe('SessionTracker', () => {
     tracker.apply(input(3), false);
     expect(tracker.turnUnderWay).toBe(false);
   });
+
+  it('an input queued behind a running turn is not done when that turn ends, whatever the list says', () => {
+    const tracker = new SessionTracker(sessionInfo('s', { state: 'idle' }), 'me', false);
+    tracker.apply(input(1), false);
+    tracker.apply(input(2), false);
+    tracker.apply(turnDone(3), false);
+    // A list update that lags (idle, nothing queued) must not let `vibes claude` leave before the second turn.
+    tracker.updated(sessionInfo('s', { state: 'idle', queued_inputs: 0 }));
+    expect(tracker.settled).toBe(false);
+    tracker.apply(turnDone(4), false);
+    expect(tracker.settled).toBe(true);
+  });
 });
