@@ -50,7 +50,7 @@ export default defineConfig({
     {
       name: 'iphone-13',
       use: { ...devices['iPhone 13'], browserName: 'chromium', launchOptions },
-      testMatch: /\/(dashboard|decisions|phone-screens|organise|phone-context)\.spec\.ts$/,
+      testMatch: /\/(dashboard|decisions|phone-screens|organise)\.spec\.ts$/,
       grepInvert: /@desktop|@pixel-7/,
     },
   ],

@@ -18,6 +18,9 @@ export default defineConfig({
         test: {
           name: 'on-cluster',
           include: ['tests/api/**/*.test.ts', 'tests/cli/**/*.test.ts'],
+          // Neither depends on where sessions and devices are kept: the dashboard's bundle, Markdown
+          // laid out in a terminal.
+          exclude: ['tests/api/first-load.test.ts', 'tests/cli/markdown.test.ts'],
           globalSetup: ['tests/support/build-web.ts', 'tests/support/build-cli.ts', 'tests/support/cluster-engines.ts'],
           env: { VIBES_TEST_AS_CLUSTER: '1' },
         },

@@ -1,4 +1,4 @@
-// `npm run verify`: every check CI runs, one after the other. A stage that fails does not stop
+// `npm run verify`: every check CI runs, one after the other (typecheck and lint side by side). A stage that fails does not stop
 // the others: each still runs and reports, and the summary at the end names what failed.
 // `node scripts/verify.mjs unit e2e` runs only the stages named.
 import { spawn } from 'node:child_process';
@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 const STAGE_BOUND_MS = 30 * 60_000;
 
 const STAGES = [
-  { name: 'typecheck', command: ['npm', 'run', 'typecheck'] },
-  { name: 'lint', command: ['npm', 'run', 'lint'] },
+  // tsc and ESLint each keep one core busy: they run side by side, their output held until both end.
+  { name: 'typecheck', command: ['npm', 'run', 'typecheck'], alongside: 'lint' },
+  { name: 'lint', command: ['npm', 'run', 'lint'], alongside: 'typecheck' },
   // unit, integration, api, cli, install, cluster, real-claude (vitest.config.ts).
   { name: 'vitest', command: ['npx', 'vitest', 'run'], counts: vitestCounts },
   { name: 'e2e', command: ['npx', 'playwright', 'test'], counts: playwrightCounts },
@@ -24,11 +25,18 @@ if (unknown.length > 0) {
 }
 
 const results = [];
-for (const stage of STAGES.filter((candidate) => wanted.length === 0 || wanted.includes(candidate.name))) {
-  console.log(`\n--- verify: ${stage.name} (${stage.command.join(' ')})`);
+const chosen = STAGES.filter((candidate) => wanted.length === 0 || wanted.includes(candidate.name));
+for (let index = 0; index < chosen.length; index++) {
+  const stage = chosen[index];
+  const partner = chosen[index + 1]?.name === stage.alongside ? chosen[++index] : undefined;
+  const group = partner ? [stage, partner] : [stage];
   const startedAt = Date.now();
-  const { code, output } = await run(stage.command);
-  results.push({ name: stage.name, ok: code === 0, seconds: (Date.now() - startedAt) / 1000, counts: stage.counts?.(output) });
+  const outcomes = await Promise.all(group.map((member) => run(member, group.length > 1)));
+  group.forEach((member, at) => {
+    const { code, output, endedAt } = outcomes[at];
+    if (group.length > 1) process.stdout.write(`\n--- verify: ${member.name} (${member.command.join(' ')})\n${output}`);
+    results.push({ name: member.name, ok: code === 0, seconds: (endedAt - startedAt) / 1000, counts: member.counts?.(output) });
+  });
 }
 
 console.log('\n--- verify: summary');
@@ -43,14 +51,16 @@ if (failed.length > 0) console.log(`failed stages: ${failed.map((result) => resu
 console.log(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(failed.length > 0 ? 1 : 0);
 
-/** Runs a command in a process group of its own, its output shown as it comes and kept for the counts. */
-function run([command, ...args]) {
+/** Runs a stage's command in a process group of its own, its output shown as it comes (unless `held`) and kept for the counts. */
+function run(stage, held = false) {
+  const [command, ...args] = stage.command;
+  if (!held) console.log(`\n--- verify: ${stage.name} (${stage.command.join(' ')})`);
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     const keep = (stream, target) =>
       stream.on('data', (chunk) => {
-        target.write(chunk);
+        if (!held) target.write(chunk);
         output += chunk.toString('utf8');
       });
     keep(child.stdout, process.stdout);
@@ -72,7 +82,7 @@ function run([command, ...args]) {
       clearTimeout(bound);
       process.off('exit', endGroup);
       endGroup();
-      resolve({ code: code ?? (signal ? 1 : 0), output });
+      resolve({ code: code ?? (signal ? 1 : 0), output, endedAt: Date.now() });
     });
   });
 }
