@@ -20,8 +20,14 @@ export function Composer({ session }: { session: SessionInfo }) {
   const fieldId = useId();
   const ended = session.state === 'finished' || session.state === 'failed';
   const sending = useAsyncAction(async (content: string, ids: string[]) => {
-    await api.sendInput(session.id, content, 'web', ids);
+    // Cleared as it leaves, not when the server answers: what is typed meanwhile is the next message.
     setText('');
+    try {
+      await api.sendInput(session.id, content, 'web', ids);
+    } catch (error) {
+      setText((typed) => (typed === '' ? content : typed));
+      throw error;
+    }
     attachments.clear();
   });
   const busy = sending.busy;

@@ -188,6 +188,8 @@ describe('subscribe, input, interrupt, kill', () => {
       body: JSON.stringify({ behavior: 'deny', message: 'not from here' }),
     });
     expect(answered.status, await answered.clone().text()).toBe(200);
+    // Streamed once committed: the transcript read below has it then (the answer may come first).
+    await stream.waitForEvent('session_event', (event) => event.session_id === session.id && event.event.type === 'permission_resolved');
     const { events } = await vibes.client('alice').events(session.id, { limit: 1000 });
     expect(events.map((entry) => entry.event).find((event) => event.type === 'permission_resolved')).toMatchObject({
       request_id: requestId,
