@@ -80,15 +80,7 @@ describe('Notifier', () => {
 
   it('a subscription stored with keys no message can be encrypted for is dropped at its first push, not failed on every time', async () => {
     const { notifier, pushes, devices } = await setUp();
-    await devices.insertDevice({
-      id: 'old',
-      secretHash: 'y',
-      label: 'old',
-      createdAt: 1,
-      lastSeenAt: 1,
-      address: '127.0.0.1',
-      pairedBy: null,
-    });
+    await insertOldDevice(devices);
     await devices.savePushSubscription({
       deviceId: 'old',
       endpoint: 'https://push.example/old',
@@ -169,18 +161,23 @@ async function capturedErrors(use: () => Promise<unknown>): Promise<string[]> {
   }
 }
 
+/** A device signed in before the push rules, whose stored subscription a test then plants. */
+async function insertOldDevice(devices: Awaited<ReturnType<typeof setUp>>['devices']): Promise<void> {
+  await devices.insertDevice({
+    id: 'old',
+    secretHash: 'y',
+    label: 'old',
+    createdAt: 1,
+    lastSeenAt: 1,
+    address: '127.0.0.1',
+    pairedBy: null,
+  });
+}
+
 describe('sending', () => {
   it('a stored endpoint the rules refuse (stored before them) is never posted to, and counts as not reached', async () => {
     const { notifier, devices, pushes } = await setUp();
-    await devices.insertDevice({
-      id: 'old',
-      secretHash: 'y',
-      label: 'old',
-      createdAt: 1,
-      lastSeenAt: 1,
-      address: '127.0.0.1',
-      pairedBy: null,
-    });
+    await insertOldDevice(devices);
     const keys = new BrowserPushKeys().subscription('http://127.0.0.1:9/old');
     await devices.savePushSubscription({
       deviceId: 'old',
