@@ -44,7 +44,7 @@ export default function ListFilter({
       <Input
         type="search"
         aria-label="Search sessions and history"
-        placeholder="Search name, title, folder"
+        placeholder="Search sessions"
         value={text}
         onChange={(event) => setText(event.target.value)}
         maxLength={200}
