@@ -87,10 +87,6 @@ export class SessionManager {
   readonly #resuming = new Set<string>();
   readonly #store: SessionStore;
   readonly #delivery: 'tick' | 'sync';
-  readonly #allowBypass: boolean;
-  readonly #node: string | null;
-  readonly #attachments: AttachmentStore | undefined;
-  readonly #hiddenFromWork: readonly string[];
   /** What every session is made with, whether new or resumed. */
   readonly #sessionParts: Omit<SessionInit, 'id' | 'name' | 'cwd' | 'model' | 'ownerId'>;
   #outbox: CoreEvent[] = [];
@@ -107,18 +103,14 @@ export class SessionManager {
     this.bus = options.bus;
     this.#store = options.store ?? new MemoryStore();
     this.#delivery = options.delivery ?? 'sync';
-    this.#allowBypass = options.allowBypass ?? false;
-    this.#node = options.node ?? null;
-    this.#attachments = options.attachments;
-    this.#hiddenFromWork = options.hiddenFromWork ?? [];
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? Date.now;
     this.#sessionParts = {
-      allowBypass: this.#allowBypass,
-      node: this.#node,
+      allowBypass: options.allowBypass ?? false,
+      node: options.node ?? null,
       trackWork: options.trackWork ?? false,
-      ...(this.#attachments ? { attachments: this.#attachments } : {}),
-      hiddenFromWork: this.#hiddenFromWork,
+      attachments: options.attachments,
+      hiddenFromWork: options.hiddenFromWork ?? [],
       agentFactory: options.agentFactory,
       publish: (event) => this.#record(event),
       onAgentExited: (exited, failure) => this.#onAgentExited(exited, failure),
@@ -135,9 +127,9 @@ export class SessionManager {
       name: options.name ?? null,
       cwd: normalize(options.cwd),
       model: options.model ?? null,
-      permissionMode: options.permissionMode ?? 'default',
+      permissionMode: options.permissionMode,
       ownerId: options.ownerId,
-      demo: options.demo ?? false,
+      demo: options.demo,
     });
     this.#sessions.set(session.id, session);
     this.#record({ type: 'session_updated', session: session.snapshot() });
@@ -175,7 +167,8 @@ export class SessionManager {
         cwd: stored.cwd,
         model: stored.model,
         // A bypass the server no longer allows falls back to asking.
-        permissionMode: stored.permission_mode === 'bypassPermissions' && !this.#allowBypass ? 'default' : stored.permission_mode,
+        permissionMode:
+          stored.permission_mode === 'bypassPermissions' && !this.#sessionParts.allowBypass ? 'default' : stored.permission_mode,
         ownerId: clientId,
         demo: stored.demo,
         claudeSessionId: stored.claude_session_id,
@@ -235,8 +228,9 @@ export class SessionManager {
   /** A file or image sent in a live or ended session: any viewer may see it, as the transcript it is part of. */
   async attachment(sessionId: string, attachmentId: string): Promise<StoredAttachment> {
     await this.#requireKnown(sessionId);
-    if (!this.#attachments) throw new VibesError('NOT_FOUND', `Session ${sessionId} has no attachment ${attachmentId.slice(0, 80)}`);
-    return this.#attachments.get(sessionId, attachmentId);
+    const { attachments } = this.#sessionParts;
+    if (!attachments) throw new VibesError('NOT_FOUND', `Session ${sessionId} has no attachment ${attachmentId.slice(0, 80)}`);
+    return attachments.get(sessionId, attachmentId);
   }
 
   /** A page of a live or ended session's transcript, read from the store. */
@@ -460,11 +454,16 @@ export class SessionManager {
     const stored = await this.#store.getSession(sessionId);
     if (!stored) throw notFound(sessionId);
     // In a cluster its folder is on the machine that ran it: the same path here may be another folder.
-    if (stored.node !== null && stored.node !== this.#node) {
+    if (stored.node !== null && stored.node !== this.#sessionParts.node) {
       throw new VibesError('INVALID_STATE', `Session ${sessionId} ran on ${stored.node}: resume it to see its changes`);
     }
     await requireDirectory(stored.cwd);
-    const work = new WorkTracker({ cwd: stored.cwd, startCommit: stored.start_commit, hidden: this.#hiddenFromWork, onSummary: () => {} });
+    const work = new WorkTracker({
+      cwd: stored.cwd,
+      startCommit: stored.start_commit,
+      hidden: this.#sessionParts.hiddenFromWork,
+      onSummary: () => {},
+    });
     for (const write of toolWrites(await this.#storedEvents(sessionId))) work.noteToolWrite(write.path, write.diff);
     return work;
   }
@@ -487,12 +486,6 @@ export class SessionManager {
   /** Oldest first. */
   list(): Session[] {
     return [...this.#sessions.values()];
-  }
-
-  sessionsOwnedBy(clientId: ClientId): string[] {
-    return this.list()
-      .filter((session) => session.ownership.isOwner(clientId))
-      .map((session) => session.id);
   }
 
   sessionsSubscribedBy(clientId: ClientId): string[] {

@@ -14,8 +14,6 @@ import { requireModeAllowed } from './permission-modes.ts';
 
 type ResolvedEvent = Extract<TranscriptEvent, { type: 'permission_resolved' }>;
 
-export { CLAUDE_CLIENT_ID };
-
 export interface AnswerOrigin {
   clientId: string;
   source: InputSource;
@@ -24,16 +22,10 @@ export interface AnswerOrigin {
 
 /** An accepted answer: what the agent hands Claude, and the transcript's record of it. */
 export interface AcceptedAnswer {
-  decision: PendingPermission;
   answer: PermissionAnswer;
   resolved: ResolvedEvent;
   /** The mode the session goes on in, when the answer switches it (a plan approval, a setMode suggestion). */
   mode?: PermissionMode;
-}
-
-export interface PendingDecisionsOptions {
-  /** The server's opt-in to `bypassPermissions`: without it no answer may switch to that mode. */
-  allowBypass?: boolean;
 }
 
 /** What an answer's `updated_input` may change, by decision kind: only what the kind's form fills in. */
@@ -51,10 +43,11 @@ const EDITABLE_INPUT: Record<DecisionKind, readonly string[]> = {
 export class PendingDecisions {
   readonly #pending = new Map<string, PendingPermission>();
   readonly #answered = new Set<string>();
+  /** The server's opt-in to `bypassPermissions`: without it no answer may switch to that mode. */
   readonly #allowBypass: boolean;
 
-  constructor(options: PendingDecisionsOptions = {}) {
-    this.#allowBypass = options.allowBypass ?? false;
+  constructor({ allowBypass = false }: { allowBypass?: boolean } = {}) {
+    this.#allowBypass = allowBypass;
   }
 
   get size(): number {
@@ -147,7 +140,7 @@ function checkAnswer(decision: PendingPermission, body: PermissionAnswerBody, or
     ...(chosen.length > 0 ? { applied_suggestions: chosen.map((suggestion) => suggestion.description) } : {}),
     ...(body.mode === undefined ? {} : { mode: body.mode }),
   };
-  return { decision, answer, resolved, ...(mode === undefined ? {} : { mode }) };
+  return { answer, resolved, ...(mode === undefined ? {} : { mode }) };
 }
 
 /**

@@ -346,13 +346,7 @@ export class Session {
     this.#append(resolved);
     // Claude reports the mode it switches to as well; setting it here shows it without waiting.
     if (mode !== undefined) this.#onPermissionMode(mode, { clientId, source: body.source ?? 'api' });
-    this.#afterLastAnswer();
-    this.#publishUpdate();
-    if (!this.#turnOpen && this.#decisions.size === 0) this.#sendNextQueued();
-  }
-
-  get permissionMode(): PermissionMode {
-    return this.#permissionMode;
+    this.#afterDecision();
   }
 
   /** Switches Claude's permission mode now, also mid-turn; `bypassPermissions` needs the server's opt-in. */
@@ -454,8 +448,7 @@ export class Session {
     } finally {
       this.#rewinding = false;
       // Input that came during the rewind waited for it.
-      const live = !this.#stopping && this.#state === 'idle';
-      if (live && this.#decisions.size === 0) this.#sendNextQueued();
+      if (!this.#stopping && this.#state === 'idle' && this.#decisions.size === 0) this.#sendNextQueued();
     }
   }
 
@@ -491,12 +484,8 @@ export class Session {
       try {
         await this.#agent.stop();
       } finally {
-        this.#queue.length = 0;
-        this.#withdrawPending();
         // A failed session stays failed when it is ended: the history says how it ended.
-        if (this.#state !== 'failed') this.#transition('finished');
-        this.#publishUpdate();
-        this.#releaseTurnWaiters();
+        this.#end(this.#state === 'failed' ? 'failed' : 'finished');
       }
     })();
     return this.#stopping;
@@ -587,9 +576,7 @@ export class Session {
         // From the agent this means Claude withdrew the request.
         if (!this.#decisions.withdraw(event.request_id)) return;
         this.#append(event);
-        this.#afterLastAnswer();
-        this.#publishUpdate();
-        if (!this.#turnOpen && this.#decisions.size === 0) this.#sendNextQueued();
+        this.#afterDecision();
         return;
       case 'turn_complete':
         this.#turn = null;
@@ -597,20 +584,13 @@ export class Session {
         this.#turnOpen = false;
         this.#append(event);
         // A background subagent's request outlives the turn that started it: it stays open to answer.
-        if (this.#decisions.size === 0) this.#transition('idle');
-        this.#publishUpdate();
-        if (this.#decisions.size > 0) return;
-        this.#releaseTurnWaiters();
-        this.#sendNextQueued();
+        this.#afterDecision();
         return;
+      case 'tool_use':
       case 'tool_result':
         this.#append(event);
         this.#noteToolEvent(event);
-        this.work?.touched();
-        return;
-      case 'tool_use':
-        this.#append(event);
-        this.#noteToolEvent(event);
+        if (event.type === 'tool_result') this.work?.touched();
         return;
       case 'text':
         this.#append(event);
@@ -637,24 +617,22 @@ export class Session {
   }
 
   #onAgentExit(failure: string | null): void {
-    if (failure === null) {
-      this.#queue.length = 0;
-      this.#withdrawPending();
-      this.#transition('finished');
-      this.#publishUpdate();
-      this.#releaseTurnWaiters();
-    } else {
-      this.#fail(failure);
-    }
+    if (failure === null) this.#end('finished');
+    else this.#fail(failure);
     this.#onAgentExited(this, failure);
   }
 
   #fail(failure: string): void {
     this.#failure = failure;
+    this.#end('failed', { type: 'error', message: failure });
+  }
+
+  /** The agent is gone: queued input is dropped, and requests left open can never be answered. */
+  #end(state: 'finished' | 'failed', note?: TranscriptEvent): void {
     this.#queue.length = 0;
-    this.#withdrawPending();
-    this.#append({ type: 'error', message: failure });
-    this.#transition('failed');
+    for (const event of this.#decisions.withdrawAll()) this.#append(event);
+    if (note) this.#append(note);
+    this.#transition(state);
     this.#publishUpdate();
     this.#releaseTurnWaiters();
   }
@@ -729,16 +707,15 @@ export class Session {
       });
   }
 
-  /** With nothing left to answer: back to work if the turn goes on, else idle. */
-  #afterLastAnswer(): void {
-    if (this.#decisions.size > 0) return;
-    this.#transition(this.#turnOpen ? 'processing' : 'idle');
-    if (!this.#turnOpen) this.#releaseTurnWaiters();
-  }
-
-  /** Requests left open when the agent ends can never be answered. */
-  #withdrawPending(): void {
-    for (const event of this.#decisions.withdrawAll()) this.#append(event);
+  /** With nothing left to answer: back to work if the turn goes on, else idle and on to the next queued input. */
+  #afterDecision(): void {
+    const settled = this.#decisions.size === 0;
+    if (settled) this.#transition(this.#turnOpen ? 'processing' : 'idle');
+    this.#publishUpdate();
+    if (settled && !this.#turnOpen) {
+      this.#releaseTurnWaiters();
+      this.#sendNextQueued();
+    }
   }
 
   #transition(next: SessionState): void {

@@ -158,7 +158,7 @@ describe('real captures replayed by the fake Claude through the SDK and the mapp
     expect(ofType(events, 'text_delta').length).toBeGreaterThan(0);
     // rate_limit_event, command_lifecycle, hook and status frames leave no trace; the capture ran in bypass mode.
     expect(ofType(events, 'system').map((event) => event.subtype)).toEqual(['init', 'permission_mode']);
-    expect(session.permissionMode).toBe('bypassPermissions');
+    expect(session.snapshot().permission_mode).toBe('bypassPermissions');
   });
 
   it('approval allowed: the request waits for the answer, then the tool runs', async () => {

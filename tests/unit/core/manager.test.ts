@@ -39,14 +39,6 @@ describe('SessionManager', () => {
     expect(manager.list().map((session) => session.id)).toEqual([a.id, b.id]);
   });
 
-  it('sessions owned by a client', async () => {
-    const { create, manager } = coreHarness();
-    const id1 = (await create('client-a')).id;
-    await create('client-b');
-    const id3 = (await create('client-a')).id;
-    expect(manager.sessionsOwnedBy('client-a').sort()).toEqual([id1, id3].sort());
-  });
-
   it('sessions subscribed by a client include the ones it owns', async () => {
     const { create, manager, lifecycle } = coreHarness();
     const id1 = (await create('client-a')).id;

@@ -354,7 +354,7 @@ describe('Session permission mode, model and todos', () => {
     expect(session.snapshot().pending_permissions).toHaveLength(1);
     session.answerPermission('r1', { behavior: 'allow', suggestions: ['1'], source: 'web' }, 'owner');
     expect(agent.answers).toEqual([{ requestId: 'r1', answer: { behavior: 'allow', suggestionIds: ['1'] } }]);
-    expect(session.permissionMode).toBe('acceptEdits');
+    expect(session.snapshot().permission_mode).toBe('acceptEdits');
     const last = published.findLast((event) => event.type === 'session_updated');
     expect(last?.type === 'session_updated' && last.session.permission_mode).toBe('acceptEdits');
     expect(transcriptOf(session).at(-1)?.event).toMatchObject({ type: 'system', subtype: 'permission_mode', mode: 'acceptEdits' });
