@@ -164,9 +164,8 @@ export class ClaudeAgent implements Agent {
     return context === null ? {} : { hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: context } };
   };
 
-  async rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome> {
-    const query = this.#requireQuery();
-    return withTimeout(query.rewindFiles(messageId, { dryRun }), CONTROL_TIMEOUT_MS, 'Claude did not answer the rewind in time');
+  rewindFiles(messageId: string, dryRun: boolean): Promise<RewindOutcome> {
+    return this.#control((query) => query.rewindFiles(messageId, { dryRun }), 'answer the rewind');
   }
 
   answerPermission(requestId: string, answer: PermissionAnswer): void {
@@ -188,25 +187,18 @@ export class ClaudeAgent implements Agent {
   }
 
   async setPermissionMode(mode: PermissionMode): Promise<PermissionMode> {
-    const query = this.#requireQuery();
-    const response = await withTimeout(
-      query.setPermissionMode(mode),
-      CONTROL_TIMEOUT_MS,
-      'Claude did not confirm the permission mode in time',
-    );
+    const response = await this.#control((query) => query.setPermissionMode(mode), 'confirm the permission mode');
     const now = PermissionMode.safeParse(response?.mode);
     return now.success ? now.data : mode;
   }
 
   async setModel(model: string): Promise<void> {
-    const query = this.#requireQuery();
-    await withTimeout(query.setModel(model), CONTROL_TIMEOUT_MS, 'Claude did not confirm the model in time');
+    await this.#control((query) => query.setModel(model), 'confirm the model');
   }
 
   supportedModels(): Promise<ModelOption[]> {
-    const query = this.#requireQuery();
     // The list does not change while the process runs; a failed ask is tried again next time.
-    this.#models ??= withTimeout(query.supportedModels(), CONTROL_TIMEOUT_MS, 'Claude did not list its models in time').then(
+    this.#models ??= this.#control((query) => query.supportedModels(), 'list its models').then(
       // A Claude that lists none (an older one, the fake) answers with nothing, not an error.
       (models) => (models ?? []).map((model) => ({ value: model.value, display_name: model.displayName, description: model.description })),
       (error: unknown) => {
@@ -218,11 +210,8 @@ export class ClaudeAgent implements Agent {
   }
 
   async supportedCommands(): Promise<SlashCommand[]> {
-    const query = this.#requireQuery();
     // The SDK keeps the list from Claude's initialize answer, replaced whenever Claude pushes a new one.
-    return slashCommandsFromClaude(
-      await withTimeout(query.supportedCommands(), CONTROL_TIMEOUT_MS, 'Claude did not list its commands in time'),
-    );
+    return slashCommandsFromClaude(await this.#control((query) => query.supportedCommands(), 'list its commands'));
   }
 
   /**
@@ -230,24 +219,19 @@ export class ClaudeAgent implements Agent {
    * model reported for its latest answer (`summary`: no token-count call, no model call).
    */
   async #refreshContext(): Promise<void> {
-    const query = this.#query;
-    if (!query || this.#stopping || this.#exitReported) return;
     try {
-      const usage = await withTimeout(
-        query.getContextUsage({ detail: 'summary' }),
-        CONTROL_TIMEOUT_MS,
-        'Claude did not say how full its context is in time',
-      );
+      const usage = await this.#control((query) => query.getContextUsage({ detail: 'summary' }), 'say how full its context is');
       const context = contextFromClaude(usage);
       if (context && !this.#stopping && !this.#exitReported) this.#emit({ type: 'context', context });
     } catch {
-      // An older Claude (or one busy ending) that cannot say: the figure stays as it was.
+      // An older Claude (or one busy ending, or ended) that cannot say: the figure stays as it was.
     }
   }
 
-  #requireQuery(): Query {
+  /** A control request to the running Claude, which must `what` within CONTROL_TIMEOUT_MS. */
+  async #control<T>(ask: (query: Query) => Promise<T>, what: string): Promise<T> {
     if (!this.#query || this.#stopping || this.#exitReported) throw new VibesError('INVALID_STATE', 'Claude is not running');
-    return this.#query;
+    return withTimeout(ask(this.#query), CONTROL_TIMEOUT_MS, `Claude did not ${what} in time`);
   }
 
   async interrupt(): Promise<void> {

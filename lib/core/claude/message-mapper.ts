@@ -39,6 +39,9 @@ export class ClaudeMessageMapper {
   }
 
   #system(message: Json): AgentEvent[] {
+    // Claude reports its mode with init and status.
+    const mode = PermissionMode.safeParse(message.permissionMode);
+    const modeEvents: AgentEvent[] = mode.success ? [{ type: 'permission_mode', mode: mode.data }] : [];
     switch (message.subtype) {
       case 'init': {
         const sessionId = stringOr(message.session_id, null);
@@ -46,8 +49,6 @@ export class ClaudeMessageMapper {
         const model = stringOr(message.model, null);
         const cwd = stringOr(message.cwd, null);
         // The CLI repeats init at every turn; only a change (a /clear, a resume, a model switch) is news.
-        const mode = PermissionMode.safeParse(message.permissionMode);
-        const modeEvents: AgentEvent[] = mode.success ? [{ type: 'permission_mode', mode: mode.data }] : [];
         const identity = JSON.stringify([sessionId, model, cwd]);
         if (identity === this.#lastInit) return modeEvents;
         this.#lastInit = identity;
@@ -94,17 +95,15 @@ export class ClaudeMessageMapper {
         ]);
       }
       case 'status': {
-        const mode = PermissionMode.safeParse(message.permissionMode);
-        const events: AgentEvent[] = mode.success ? [{ type: 'permission_mode', mode: mode.data }] : [];
         if (message.status === 'compacting') {
-          events.push(...transcript([{ type: 'system', subtype: 'compacting', text: 'Compacting the conversation…' }]));
-        } else if (message.compact_result === 'failed') {
-          const error = stringOr(message.compact_error, null);
-          events.push(
-            ...transcript([{ type: 'system', subtype: 'compact_failed', text: `Compacting failed${error ? `: ${error}` : ''}` }]),
-          );
+          return [...modeEvents, ...transcript([{ type: 'system', subtype: 'compacting', text: 'Compacting the conversation…' }])];
         }
-        return events;
+        if (message.compact_result !== 'failed') return modeEvents;
+        const error = stringOr(message.compact_error, null);
+        return [
+          ...modeEvents,
+          ...transcript([{ type: 'system', subtype: 'compact_failed', text: `Compacting failed${error ? `: ${error}` : ''}` }]),
+        ];
       }
       case 'task_started': {
         const description = stringOr(message.description, null);
@@ -252,10 +251,8 @@ export class ClaudeMessageMapper {
     if (isObject(message.usage)) {
       usage.input_tokens = count(message.usage.input_tokens);
       usage.output_tokens = count(message.usage.output_tokens);
-      if (typeof message.usage.cache_read_input_tokens === 'number')
-        usage.cache_read_input_tokens = count(message.usage.cache_read_input_tokens);
-      if (typeof message.usage.cache_creation_input_tokens === 'number') {
-        usage.cache_creation_input_tokens = count(message.usage.cache_creation_input_tokens);
+      for (const key of ['cache_read_input_tokens', 'cache_creation_input_tokens'] as const) {
+        if (typeof message.usage[key] === 'number') usage[key] = count(message.usage[key]);
       }
     }
     const errors = Array.isArray(message.errors)
