@@ -520,10 +520,7 @@ export class SessionManager {
 
   /** A kill on behalf of a client, which must be subscribed. */
   async kill(sessionId: string, clientId: ClientId): Promise<void> {
-    const session = await this.get(sessionId);
-    if (!session.ownership.isSubscribed(clientId)) {
-      throw new VibesError('NOT_SUBSCRIBED', `Client ${clientId} is not subscribed to session ${sessionId}`);
-    }
+    (await this.get(sessionId)).requireSubscribed(clientId);
     return this.remove(sessionId, 'killed');
   }
 

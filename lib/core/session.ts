@@ -259,6 +259,13 @@ export class Session {
     return sessionInfoFor(this.snapshot(), clientId);
   }
 
+  /** Acting on a session (input, answers, settings, a kill) takes a subscribed client. */
+  requireSubscribed(clientId: ClientId): void {
+    if (!this.#ownership.isSubscribed(clientId)) {
+      throw new VibesError('NOT_SUBSCRIBED', `Client ${clientId} is not subscribed to session ${this.id}`);
+    }
+  }
+
   /** Starts the agent; a start that fails leaves the session `failed` with the reason. */
   async start(): Promise<void> {
     const work = this.work;
@@ -301,7 +308,7 @@ export class Session {
    * `attachmentIds`: files uploaded with saveAttachment, checked (count, total size) before anything happens.
    */
   sendInput(content: string, origin: InputOrigin, attachmentIds: readonly string[] = []): void {
-    this.#requireSubscribed(origin.clientId);
+    this.requireSubscribed(origin.clientId);
     this.#requireLive();
     const attachments = attachmentIds.length === 0 ? [] : this.#requireAttachments().forMessage(this.id, attachmentIds);
     if (content !== '') this.#promptTitle ??= titleFromPrompt(content);
@@ -328,7 +335,7 @@ export class Session {
 
   /** Stores a file or image a subscriber means to send with its next message; sendInput names it by the id. */
   async saveAttachment(clientId: ClientId, chunks: AsyncIterable<Uint8Array>, name: string): Promise<Attachment> {
-    this.#requireSubscribed(clientId);
+    this.requireSubscribed(clientId);
     this.#requireLive();
     return this.#requireAttachments().save(this.id, chunks, name);
   }
@@ -340,7 +347,7 @@ export class Session {
 
   /** Answers a decision; a malformed answer (see PendingDecisions) changes nothing. */
   answerPermission(requestId: string, body: PermissionAnswerBody, clientId: ClientId, device?: string): void {
-    this.#requireSubscribed(clientId);
+    this.requireSubscribed(clientId);
     const { answer, resolved, mode } = this.#decisions.answer(requestId, body, { clientId, source: body.source ?? 'api', device });
     this.#agent.answerPermission(requestId, answer);
     this.#append(resolved);
@@ -351,7 +358,7 @@ export class Session {
 
   /** Switches Claude's permission mode now, also mid-turn; `bypassPermissions` needs the server's opt-in. */
   async setPermissionMode(mode: PermissionMode, origin: InputOrigin): Promise<void> {
-    this.#requireSubscribed(origin.clientId);
+    this.requireSubscribed(origin.clientId);
     this.#requireLive();
     requireModeAllowed(mode, this.#allowBypass);
     const now = await this.#agent.setPermissionMode(mode);
@@ -360,21 +367,21 @@ export class Session {
 
   /** Gives the session the name it is shown by; null goes back to the title from its first prompt. */
   rename(name: string | null, clientId: ClientId): void {
-    this.#requireSubscribed(clientId);
+    this.requireSubscribed(clientId);
     this.#name = name;
     this.#publishUpdate();
   }
 
   /** Keeps the session at the top of every client's list, or lets it go back to its place. */
   setPinned(pinned: boolean, clientId: ClientId): void {
-    this.#requireSubscribed(clientId);
+    this.requireSubscribed(clientId);
     this.#pinned = pinned;
     this.#publishUpdate();
   }
 
   /** Switches the model for the next requests Claude makes. */
   async setModel(model: string, origin: InputOrigin): Promise<void> {
-    this.#requireSubscribed(origin.clientId);
+    this.requireSubscribed(origin.clientId);
     this.#requireLive();
     await this.#agent.setModel(model);
     this.#model = model;
@@ -395,14 +402,14 @@ export class Session {
 
   /** Stops the running turn and keeps the session; does nothing between turns. */
   async interrupt(clientId: ClientId): Promise<void> {
-    this.#requireSubscribed(clientId);
+    this.requireSubscribed(clientId);
     if (!this.isTurnActive) return;
     await this.#agent.interrupt();
   }
 
   /** Puts the files back as they were before message `to` (the last one when null); a dry run changes nothing. */
   async rewind(request: RewindRequest, clientId: ClientId): Promise<RewindResult> {
-    this.#requireSubscribed(clientId);
+    this.requireSubscribed(clientId);
     this.#requireLive();
     if (this.isTurnActive || this.#rewinding) {
       throw new VibesError('TURN_RUNNING', 'Claude is working: interrupt the turn or wait for it to end, then rewind');
@@ -425,7 +432,7 @@ export class Session {
       // Claude names the files only on a dry run: a rewind asks that first, to say what it restored.
       const preview = await ask(true);
       const outcome = request.dryRun || !preview.canRewind ? preview : { ...preview, ...(await ask(false)) };
-      const filesChanged = (outcome.filesChanged ?? []).map((path) => this.#wirePath(path));
+      const filesChanged = (outcome.filesChanged ?? []).map((path) => this.work?.relativePath(path) ?? path);
       const restorable = new Set(filesChanged);
       const notRestorable = [...new Set(this.#messages.slice(index).flatMap((sent) => sent.otherFiles))].filter(
         (path) => !restorable.has(path),
@@ -470,11 +477,6 @@ export class Session {
       (files.length === 0 ? '' : ` Restored: ${files.join(', ')}.`) +
       ' Edits made since then by your edit tools are undone (changes made by shell commands are not). Read a file again before editing it.]';
     this.work?.touched();
-  }
-
-  /** A path Claude names, as the wire has it: relative to the cwd when inside it. */
-  #wirePath(path: string): string {
-    return this.work?.relativePath(path) ?? path;
   }
 
   /** Ends the agent for sure; the session is `finished` afterwards. Safe to call twice. */
@@ -751,12 +753,6 @@ export class Session {
     const waiters = this.#turnEndWaiters;
     this.#turnEndWaiters = [];
     for (const resolve of waiters) resolve();
-  }
-
-  #requireSubscribed(clientId: ClientId): void {
-    if (!this.#ownership.isSubscribed(clientId)) {
-      throw new VibesError('NOT_SUBSCRIBED', `Client ${clientId} is not subscribed to session ${this.id}`);
-    }
   }
 
   #requireLive(): void {

@@ -162,15 +162,13 @@ export class WorkTracker {
       return changes;
     });
     this.#inflight = { generation, promise };
-    promise.then(
-      () => {
-        if (this.#inflight?.promise === promise) this.#inflight = null;
-      },
-      () => {
-        if (this.#inflight?.promise === promise) this.#inflight = null;
-        this.#report(null);
-      },
-    );
+    const settled = () => {
+      if (this.#inflight?.promise === promise) this.#inflight = null;
+    };
+    promise.then(settled, () => {
+      settled();
+      this.#report(null);
+    });
     return promise;
   }
 
