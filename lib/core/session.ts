@@ -31,7 +31,7 @@ import { SessionOwnership, type ClientId } from './ownership.ts';
 import { PendingDecisions } from './pending-decisions.ts';
 import { requireModeAllowed } from './permission-modes.ts';
 import { promptContext } from './reader-context.ts';
-import { editedPath } from './work/turns.ts';
+import { completedWrite } from './work/turns.ts';
 import { changedBetween, WorkTracker } from './work/tracker.ts';
 
 /** Every move the state machine allows; anything else is ignored. */
@@ -437,7 +437,10 @@ export class Session {
       const notRestorable = [...new Set(this.#messages.slice(index).flatMap((sent) => sent.otherFiles))].filter(
         (path) => !restorable.has(path),
       );
-      const result: RewindResult = {
+      const error = outcome.canRewind ? null : (outcome.error ?? 'Claude cannot rewind to this message');
+      if (error !== null && !request.dryRun) throw new VibesError('CANNOT_REWIND', error);
+      if (!request.dryRun) this.#afterRewind(message, filesChanged);
+      return {
         dry_run: request.dryRun,
         can_rewind: outcome.canRewind,
         to: message.id,
@@ -446,12 +449,8 @@ export class Session {
         deletions: outcome.deletions ?? 0,
         skipped_links: request.dryRun ? null : (outcome.skippedLinks ?? 0),
         not_restorable: notRestorable.sort(),
-        error: outcome.canRewind ? null : (outcome.error ?? 'Claude cannot rewind to this message'),
+        error,
       };
-      if (!outcome.canRewind && !request.dryRun)
-        throw new VibesError('CANNOT_REWIND', result.error ?? 'Claude cannot rewind to this message');
-      if (!request.dryRun) this.#afterRewind(message, filesChanged);
-      return result;
     } finally {
       this.#rewinding = false;
       // Input that came during the rewind waited for it.
@@ -668,16 +667,9 @@ export class Session {
   /** Edit tools: the file a call writes, and on its result, that this session's tools wrote it. */
   #noteToolEvent(event: TranscriptEvent): void {
     if (event.type === 'tool_use' && this.#turn) this.#turn.calledTools = true;
-    const edited = editedPath(event);
-    if (edited !== null && event.type === 'tool_use') {
-      this.#editCalls.set(event.tool_use_id, edited);
-    } else if (event.type === 'tool_result') {
-      const path = this.#editCalls.get(event.tool_use_id);
-      this.#editCalls.delete(event.tool_use_id);
-      if (path === undefined || event.is_error) return;
-      const rel = this.work?.noteToolWrite(path, event.diff);
-      if (rel) this.#turn?.toolFiles.add(rel);
-    }
+    const write = completedWrite(this.#editCalls, event);
+    const rel = write && this.work?.noteToolWrite(write.path, write.diff);
+    if (rel) this.#turn?.toolFiles.add(rel);
   }
 
   /**

@@ -1,8 +1,6 @@
 import type { ContextUsage, SlashCommand } from '../../protocol/index.ts';
+import { isObject } from './json.ts';
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const tokens = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : null;
 

@@ -2,10 +2,8 @@ import { formatTokens, PermissionMode, type FileDiff, type TranscriptEvent, type
 import type { AgentEvent } from '../agent.ts';
 import { diffFromPatch, isPatchHunks, wholeFile } from './decisions/file-diff.ts';
 import { roundUsd } from '../summary.ts';
+import { isObject, type Json } from './json.ts';
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const stringOr = <T>(value: unknown, fallback: T): string | T => (typeof value === 'string' ? value : fallback);
 const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
 

@@ -1,6 +1,6 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { FileDiff, TranscriptEntry, TranscriptEvent, TurnChangesResponse } from '../../protocol/index.ts';
-import { EDIT_TOOLS, editedPath as pathInInput } from '../../protocol/tool-input.ts';
+import { EDIT_TOOLS, editedPath } from '../../protocol/tool-input.ts';
 import { VibesError } from '../errors.ts';
 
 /** A path as the wire carries it: relative, '/'-separated, no `.` or `..` segment, no NUL. Else INVALID_PATH. */
@@ -21,24 +21,29 @@ export function pathInside(cwd: string, path: string): string | null {
   return rel.split(sep).join('/');
 }
 
-/** The files this session's edit tools wrote, in order, with the diff Claude Code reported for each write. */
-export function* toolWrites(entries: Iterable<TranscriptEntry>): Generator<{ seq: number; path: string; diff: FileDiff | undefined }> {
-  const calls = new Map<string, string>();
-  for (const { seq, event } of entries) {
-    const path = editedPath(event);
-    if (path !== null && event.type === 'tool_use') calls.set(event.tool_use_id, path);
-    else if (event.type === 'tool_result') {
-      const called = calls.get(event.tool_use_id);
-      calls.delete(event.tool_use_id);
-      if (called !== undefined && !event.is_error) yield { seq, path: called, diff: event.diff };
-    }
+/** A file an edit tool of the session wrote, with the diff Claude Code reported for the write. */
+export type EditWrite = { path: string; diff: FileDiff | undefined };
+
+/**
+ * Pairs edit tool calls with their results: the write a successful result completes, else null.
+ * `calls` holds the calls still waiting for their result: the file each one writes, by tool call id.
+ */
+export function completedWrite(calls: Map<string, string>, event: TranscriptEvent): EditWrite | null {
+  if (event.type === 'tool_use') {
+    const path = EDIT_TOOLS.has(event.name) ? editedPath(event.input) : '';
+    if (path !== '') calls.set(event.tool_use_id, path);
+    return null;
   }
+  if (event.type !== 'tool_result') return null;
+  const path = calls.get(event.tool_use_id);
+  calls.delete(event.tool_use_id);
+  return path === undefined || event.is_error ? null : { path, diff: event.diff };
 }
 
-/** The file an edit tool call writes; null for any other event. */
-export function editedPath(event: TranscriptEvent): string | null {
-  if (event.type !== 'tool_use' || !EDIT_TOOLS.has(event.name)) return null;
-  return pathInInput(event.input) || null;
+/** The files this session's edit tools wrote, in order. */
+export function toolWrites(entries: Iterable<TranscriptEntry>): EditWrite[] {
+  const calls = new Map<string, string>();
+  return [...entries].flatMap(({ event }) => completedWrite(calls, event) ?? []);
 }
 
 /**

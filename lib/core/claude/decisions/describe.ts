@@ -3,9 +3,8 @@ import type { DecisionDisplay, DecisionFields } from '../../../protocol/index.ts
 import { EDIT_TOOLS, questionsOf } from '../../../protocol/tool-input.ts';
 import { CLAUDE_TOOLS, decisionKind } from '../tool-calls.ts';
 import { diffForEdit } from './file-diff.ts';
+import type { Json } from '../json.ts';
 import { describeSuggestions, type PermissionUpdate } from './suggestions.ts';
-
-type Json = Record<string, unknown>;
 
 export interface DecisionRequest {
   requestId: string;

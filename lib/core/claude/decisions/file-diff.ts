@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { structuredPatch } from 'diff';
 import type { DiffHunk, DiffLine, FileDiff } from '../../../protocol/index.ts';
+import { isObject, type Json } from '../json.ts';
 
 const CONTEXT_LINES = 3;
 /** Files above this are not read for context: the diff falls back to the fragment. */
@@ -9,7 +10,6 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** Lines kept in one diff; a phone cannot show more usefully, and events stay small. */
 const MAX_DIFF_LINES = 2000;
 
-type Json = Record<string, unknown>;
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** jsdiff's and Claude Code's hunk shape (`structuredPatch`): lines prefixed with ' ', '-', '+' or '\'. */
@@ -180,8 +180,4 @@ async function readSmallFile(path: string): Promise<CurrentFile> {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { state: 'missing' } : { state: 'unreadable' };
   }
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
