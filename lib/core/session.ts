@@ -120,7 +120,7 @@ export class Session {
   /** Between a prompt and its turn_complete; a background subagent may still ask after it. */
   #turnOpen = false;
   readonly #allowBypass: boolean;
-  readonly #queue: { content: string; messageId: string; attachments: StoredAttachment[]; context: string | null }[] = [];
+  readonly #queue: Prompt[] = [];
   readonly #attachments: AttachmentStore | null;
   readonly #publish: (event: CoreEvent) => void;
   readonly #onAgentExited: (session: Session, failure: string | null) => void;
@@ -324,12 +324,12 @@ export class Session {
       ...(attachments.length > 0 ? { attachments: attachments.map(({ path: _path, ...attachment }) => attachment) } : {}),
     });
     this.#messages.push({ id: messageId, seq, content, otherFiles: [] });
-    const context = promptContext(content, origin.onPhone === true);
+    const prompt = { content, messageId, attachments, context: promptContext(content, origin.onPhone === true) };
     if (queued) {
-      this.#queue.push({ content, messageId, attachments, context });
+      this.#queue.push(prompt);
       this.#publishUpdate();
     } else {
-      this.#beginTurn(content, messageId, attachments, context);
+      this.#beginTurn(prompt);
     }
   }
 
@@ -638,7 +638,7 @@ export class Session {
     this.#releaseTurnWaiters();
   }
 
-  #beginTurn(content: string, messageId: string, attachments: StoredAttachment[] = [], context: string | null = null): void {
+  #beginTurn({ content, messageId, attachments, context }: Prompt): void {
     this.#turnOpen = true;
     this.#transition('processing');
     this.#publishUpdate();
@@ -646,12 +646,11 @@ export class Session {
     if (work) {
       // The files as they are before Claude starts on them: what else changed is told at the end.
       work.touched();
-      const before = work.fingerprints().catch(() => null);
       this.#turn = {
         message: this.#messages.find((sent) => sent.id === messageId) ?? null,
         toolFiles: new Set(),
         calledTools: false,
-        before,
+        before: work.fingerprints().catch(() => null),
       };
     }
     const note = this.#rewindNote;
@@ -661,7 +660,7 @@ export class Session {
 
   #sendNextQueued(): void {
     const next = this.#queue.shift();
-    if (next !== undefined) this.#beginTurn(next.content, next.messageId, next.attachments, next.context);
+    if (next !== undefined) this.#beginTurn(next);
   }
 
   /** Edit tools: the file a call writes, and on its result, that this session's tools wrote it. */
@@ -772,6 +771,9 @@ interface OpenTurn {
   calledTools: boolean;
   before: Promise<Map<string, string> | null>;
 }
+
+/** A prompt for Claude, with its files and images, and what Claude is told beside it (where it was typed). */
+type Prompt = { content: string; messageId: string; attachments: StoredAttachment[]; context: string | null };
 
 /** A message sent to Claude with an id. */
 interface SentMessage {

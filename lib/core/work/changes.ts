@@ -160,7 +160,7 @@ export async function computeFilePatch(input: ChangesInput, file: ChangedFile): 
     file.status === 'untracked'
       ? ['diff', '--no-ext-diff', '--no-textconv', '--no-color', '--no-index', '--', '/dev/null', file.path]
       : [...DIFF_FLAGS.filter((flag) => flag !== '-z'), against, '--', ...(file.old_path ? [file.old_path] : []), file.path];
-  const diff = await runGit(input.cwd, args, { maxBytes: MAX_PATCH_BYTES });
+  const diff = await runGit(input.cwd, args, MAX_PATCH_BYTES);
   if (diff.truncated) return { ...summary, patch: null, omitted: 'too_large' };
   // --no-index answers 1 when the files differ.
   if (diff.code !== 0 && !(file.status === 'untracked' && diff.code === 1)) {

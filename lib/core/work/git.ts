@@ -8,22 +8,15 @@ export interface GitResult {
   truncated: boolean;
 }
 
-export interface GitOptions {
-  /** Stop reading (and end git) past this many bytes of stdout. */
-  maxBytes?: number;
-  timeoutMs?: number;
-}
-
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
-const DEFAULT_TIMEOUT_MS = 30_000;
+const TIMEOUT_MS = 30_000;
 
 /**
  * Runs git in `cwd` the way vibes always does: without optional locks (Claude's own git commands
  * never meet ours), without the repository's external diff, text conversion or fsmonitor hooks,
- * with literal pathspecs and the server's GIT_DIR and friends left out.
+ * with literal pathspecs and the server's GIT_DIR and friends left out. Past `maxBytes` of stdout, git is ended.
  */
-export function runGit(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+export function runGit(cwd: string, args: readonly string[], maxBytes = DEFAULT_MAX_BYTES): Promise<GitResult> {
   return new Promise((resolve) => {
     const child = spawn('git', ['--no-optional-locks', '-c', 'core.quotepath=off', '-c', 'core.fsmonitor=false', ...args], {
       cwd,
@@ -34,7 +27,7 @@ export function runGit(cwd: string, args: readonly string[], options: GitOptions
     let bytes = 0;
     let truncated = false;
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
     timer.unref();
     child.stdout.on('data', (chunk: Buffer) => {
       if (truncated) return;
