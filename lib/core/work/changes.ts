@@ -120,12 +120,6 @@ function finish(
 ): ComputedChanges {
   if (input.hidden.length > 0) files = files.filter((file) => !isHidden(join(input.cwd, file.path), input.hidden));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  let additions = 0;
-  let deletions = 0;
-  for (const file of files) {
-    additions += file.additions;
-    deletions += file.deletions;
-  }
   return {
     all: files,
     response: {
@@ -133,8 +127,8 @@ function finish(
       base: input.base,
       files: files.slice(0, MAX_LISTED_FILES),
       truncated: files.length > MAX_LISTED_FILES,
-      additions,
-      deletions,
+      additions: files.reduce((sum, file) => sum + file.additions, 0),
+      deletions: files.reduce((sum, file) => sum + file.deletions, 0),
       computed_at: Math.floor(input.now / 1000),
     },
   };

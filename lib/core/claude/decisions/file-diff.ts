@@ -96,12 +96,8 @@ function notebookDiff(path: string, current: string | undefined, input: Json): F
   if (source === null) return null;
   const mode = text(input.edit_mode) ?? 'replace';
   const cellId = text(input.cell_id);
-  let before = '';
-  if (mode !== 'insert' && current !== undefined && cellId !== null) {
-    before = cellSource(current, cellId) ?? '';
-  }
-  const after = mode === 'delete' ? '' : source;
-  return fragment(path, before, after);
+  const before = mode !== 'insert' && current !== undefined && cellId !== null ? (cellSource(current, cellId) ?? '') : '';
+  return fragment(path, before, mode === 'delete' ? '' : source);
 }
 
 function cellSource(notebook: string, cellId: string): string | null {
