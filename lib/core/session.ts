@@ -353,7 +353,7 @@ export class Session {
     this.#append(resolved);
     // Claude reports the mode it switches to as well; setting it here shows it without waiting.
     if (mode !== undefined) this.#onPermissionMode(mode, { clientId, source: body.source ?? 'api' });
-    this.#afterDecision();
+    this.#carryOn();
   }
 
   /** Switches Claude's permission mode now, also mid-turn; `bypassPermissions` needs the server's opt-in. */
@@ -577,7 +577,7 @@ export class Session {
         // From the agent this means Claude withdrew the request.
         if (!this.#decisions.withdraw(event.request_id)) return;
         this.#append(event);
-        this.#afterDecision();
+        this.#carryOn();
         return;
       case 'turn_complete':
         this.#turn = null;
@@ -585,7 +585,7 @@ export class Session {
         this.#turnOpen = false;
         this.#append(event);
         // A background subagent's request outlives the turn that started it: it stays open to answer.
-        this.#afterDecision();
+        this.#carryOn();
         return;
       case 'tool_use':
       case 'tool_result':
@@ -700,8 +700,8 @@ export class Session {
       });
   }
 
-  /** With nothing left to answer: back to work if the turn goes on, else idle and on to the next queued input. */
-  #afterDecision(): void {
+  /** After a turn's end or a settled decision: with nothing left to answer, back to work if the turn goes on, else idle and on. */
+  #carryOn(): void {
     const settled = this.#decisions.size === 0;
     if (settled) this.#transition(this.#turnOpen ? 'processing' : 'idle');
     this.#publishUpdate();
