@@ -33,14 +33,13 @@ export interface SessionRow {
   git_branch: string | null;
   ended_at: number | null;
   end_reason: string | null;
+  /** HEAD when the session started; null outside git. */
+  start_commit: string | null;
   /** SQLite has no booleans: 0 or 1 there. */
   demo: number | boolean;
+  pinned: number | boolean;
   /** PostgreSQL only: the node (machine) that runs it, or ran it. */
   node?: string;
-  /** HEAD when the session started; null outside git (absent in rows from before it was kept). */
-  start_commit?: string | null;
-  /** SQLite: 0 or 1; absent in rows from before pins. */
-  pinned?: number | boolean;
 }
 
 export function snapshotOf(row: SessionRow): SessionSnapshot {
@@ -67,12 +66,12 @@ export function snapshotOf(row: SessionRow): SessionSnapshot {
     failure: row.failure,
     ended_at: row.ended_at,
     end_reason: row.end_reason as EndReason | null,
-    demo: row.demo === true || row.demo === 1,
+    demo: Boolean(row.demo),
     node: row.node ?? null,
     changes: null,
-    start_commit: row.start_commit ?? null,
+    start_commit: row.start_commit,
     context: null,
-    pinned: row.pinned === true || row.pinned === 1,
+    pinned: Boolean(row.pinned),
   };
 }
 
