@@ -75,34 +75,16 @@ export function snapshotOf(row: SessionRow): SessionSnapshot {
   };
 }
 
-type Value = string | number | boolean | null;
+/** What a session's upsert writes in both stores (PostgreSQL adds the node): the snapshot's fields of these names. */
+const SESSION_COLUMNS = (
+  'id, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, ' +
+  'failure, demo, title, preview, git_branch, start_commit, pinned'
+).split(', ') as (keyof SessionSnapshot & keyof SessionRow)[];
 
-/** What a session's upsert writes, column by column, in both stores (PostgreSQL adds the node). */
-const SESSION_COLUMNS: Record<string, (snapshot: SessionSnapshot) => Value> = {
-  id: (snapshot) => snapshot.id,
-  name: (snapshot) => snapshot.name,
-  state: (snapshot) => snapshot.state,
-  owner_id: (snapshot) => snapshot.owner_id,
-  created_at: (snapshot) => snapshot.created_at,
-  last_activity_at: (snapshot) => snapshot.last_activity_at,
-  cwd: (snapshot) => snapshot.cwd,
-  model: (snapshot) => snapshot.model,
-  permission_mode: (snapshot) => snapshot.permission_mode,
-  todos: (snapshot) => (snapshot.todos === null ? null : JSON.stringify(snapshot.todos)),
-  cost_usd: (snapshot) => snapshot.cost_usd,
-  claude_session_id: (snapshot) => snapshot.claude_session_id,
-  failure: (snapshot) => snapshot.failure,
-  demo: (snapshot) => snapshot.demo,
-  title: (snapshot) => snapshot.title,
-  preview: (snapshot) => snapshot.preview,
-  git_branch: (snapshot) => snapshot.git_branch,
-  start_commit: (snapshot) => snapshot.start_commit,
-  pinned: (snapshot) => snapshot.pinned,
-};
-
-/** The values of `upsertSessionSql`, in its order (then those of `extraColumns`). */
-export function sessionValues(snapshot: SessionSnapshot): Value[] {
-  return Object.values(SESSION_COLUMNS).map((value) => value(snapshot));
+/** The values of `upsertSessionSql`, in its order (then those of its `extraColumns`). */
+export function sessionValues(snapshot: SessionSnapshot): unknown[] {
+  const stored = { ...snapshot, todos: snapshot.todos === null ? null : JSON.stringify(snapshot.todos) };
+  return SESSION_COLUMNS.map((column) => stored[column]);
 }
 
 /**
@@ -110,7 +92,7 @@ export function sessionValues(snapshot: SessionSnapshot): Value[] {
  * first written, and `ended_at` and `end_reason` as they are (see StoreWrite).
  */
 export function upsertSessionSql(placeholder: (n: number) => string, extraColumns: readonly string[] = []): string {
-  const columns = [...Object.keys(SESSION_COLUMNS), ...extraColumns];
+  const columns = [...SESSION_COLUMNS, ...extraColumns];
   const updated = columns.filter((column) => column !== 'id' && column !== 'created_at');
   return `INSERT INTO sessions (${columns.join(', ')}) VALUES (${columns.map((_, index) => placeholder(index + 1)).join(', ')})
     ON CONFLICT (id) DO UPDATE SET ${updated.map((column) => `${column} = excluded.${column}`).join(', ')}`;
