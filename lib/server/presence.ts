@@ -59,12 +59,7 @@ export class Presence {
   }
 
   streamClosed(clientId: string): void {
-    const open = (this.#streams.get(clientId) ?? 1) - 1;
-    if (open > 0) {
-      this.#streams.set(clientId, open);
-      return;
-    }
-    this.#streams.delete(clientId);
+    if (countDown(this.#streams, clientId) > 0) return;
     this.#onStreamsChanged?.();
     if (!this.isStreaming(clientId)) this.#scheduleGone(clientId);
   }
@@ -84,13 +79,7 @@ export class Presence {
   }
 
   requestEnded(clientId: string): void {
-    const open = (this.#inFlight.get(clientId) ?? 1) - 1;
-    if (open > 0) {
-      this.#inFlight.set(clientId, open);
-      return;
-    }
-    this.#inFlight.delete(clientId);
-    this.touched(clientId);
+    if (countDown(this.#inFlight, clientId) === 0) this.touched(clientId);
   }
 
   dispose(): void {
@@ -115,6 +104,14 @@ export class Presence {
     clearTimeout(timer);
     this.#goneTimers.delete(clientId);
   }
+}
+
+/** Takes one from the key's count, which goes from the map at zero; what is left. */
+export function countDown(counts: Map<string, number>, key: string): number {
+  const left = (counts.get(key) ?? 1) - 1;
+  if (left > 0) counts.set(key, left);
+  else counts.delete(key);
+  return left;
 }
 
 /**

@@ -99,7 +99,6 @@ export async function createRuntime(
   const hub = new SseHub({
     bus,
     sessions,
-    manager,
     presence,
     maxClients: config.maxEventClients,
     maxClientsPerDevice: config.maxEventClientsPerDevice,
