@@ -115,7 +115,6 @@ export type RouteHandler<Name extends RouteName> = ((
   request: Request,
   context: { params: Promise<RouteParams<Name>> },
 ) => Promise<Response>) & {
-  answer(request: RouteRequest): Promise<RouteAnswer>;
   serve(req: IncomingMessage, res: ServerResponse, params: Record<string, string>, principal: Principal | null, url: URL): Promise<void>;
 };
 
@@ -220,7 +219,7 @@ function makeRoute<Name extends RouteName>(
     await writeAnswer(req, res, answered);
   };
 
-  return Object.assign(forNext, { answer, serve });
+  return Object.assign(forNext, { serve });
 }
 
 /**
