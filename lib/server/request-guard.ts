@@ -76,9 +76,7 @@ export class RequestGuard {
       return refuse('UNAUTHORIZED', 'Tokens are not accepted in URLs: send an Authorization: Bearer header');
     }
     const origin = req.headers.origin;
-    if (origin !== undefined && !isSameOrigin(origin, host)) {
-      return refuse('FORBIDDEN_ORIGIN', 'Cross-origin requests are not allowed');
-    }
+    if (origin !== undefined && !isSameOrigin(origin, host)) return refuse('FORBIDDEN_ORIGIN', 'Cross-origin requests are not allowed');
     // A route anyone may call (signing in) is answered without looking at credentials at all.
     const forAnyone = route?.spec.auth === 'anyone';
     const principal = forAnyone ? null : await this.#options.auth.authenticate(req);
@@ -95,9 +93,7 @@ export class RequestGuard {
         return refuse('LENGTH_REQUIRED', 'Send a Content-Length with the body');
       }
       const limit = (route?.allowed ? route.spec.maxBodyBytes : undefined) ?? this.#options.maxBodyBytes;
-      if (length !== undefined && Number(length) > limit) {
-        return refuse('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes`);
-      }
+      if (length !== undefined && Number(length) > limit) return refuse('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes`);
       if (principal) {
         const rate = this.#options.rateLimiter.take(principalKey(principal));
         if (!rate.allowed) return rateLimited(rate.retryAfterSeconds);
