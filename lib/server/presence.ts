@@ -12,20 +12,16 @@ export interface PresenceOptions {
  * a script that polls keeps its sessions.
  */
 export class Presence {
-  readonly #graceMs: number;
-  readonly #onGone: (clientId: string) => void;
+  readonly #options: PresenceOptions;
   readonly #streams = new Map<string, number>();
   /** Requests being answered, per client: nobody is gone while we are still serving them. */
   readonly #inFlight = new Map<string, number>();
   readonly #goneTimers = new Map<string, NodeJS.Timeout>();
   /** In a cluster: the clients streaming from each other node. */
   readonly #remote = new Map<string, ReadonlySet<string>>();
-  readonly #onStreamsChanged: (() => void) | undefined;
 
   constructor(options: PresenceOptions) {
-    this.#graceMs = options.graceMs;
-    this.#onGone = options.onGone;
-    this.#onStreamsChanged = options.onStreamsChanged;
+    this.#options = options;
   }
 
   /** Streaming here, or (in a cluster) from any other node. */
@@ -55,12 +51,12 @@ export class Presence {
     const opened = !this.#streams.has(clientId);
     this.#streams.set(clientId, (this.#streams.get(clientId) ?? 0) + 1);
     this.#cancelGone(clientId);
-    if (opened) this.#onStreamsChanged?.();
+    if (opened) this.#options.onStreamsChanged?.();
   }
 
   streamClosed(clientId: string): void {
     if (countDown(this.#streams, clientId) > 0) return;
-    this.#onStreamsChanged?.();
+    this.#options.onStreamsChanged?.();
     if (!this.isStreaming(clientId)) this.#scheduleGone(clientId);
   }
 
@@ -92,8 +88,8 @@ export class Presence {
     if (this.#inFlight.has(clientId)) return;
     const timer = setTimeout(() => {
       this.#goneTimers.delete(clientId);
-      this.#onGone(clientId);
-    }, this.#graceMs);
+      this.#options.onGone(clientId);
+    }, this.#options.graceMs);
     timer.unref();
     this.#goneTimers.set(clientId, timer);
   }
