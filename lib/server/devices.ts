@@ -49,14 +49,12 @@ export class DeviceSessions {
   async signIn(label: string, address: string, pairedBy: string | null = null): Promise<{ device: DeviceRecord; secret: string } | null> {
     const secret = randomBytes(32).toString('base64url');
     const now = this.#now();
+    const taken = (await this.#store.listDevices()).map((other) => other.label);
     const device: DeviceRecord = {
       // Hex, not base64url: an id is typed as a CLI argument, and one starting with '-' reads as a flag.
       id: randomBytes(9).toString('hex'),
       secretHash: hashSecret(secret),
-      label: distinctLabel(
-        label,
-        (await this.#store.listDevices()).map((other) => other.label),
-      ),
+      label: distinctLabel(label, taken),
       createdAt: now,
       lastSeenAt: now,
       address,
