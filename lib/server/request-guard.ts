@@ -5,6 +5,7 @@ import { LOOPBACK_NAMES, type ErrorCode, type RouteMatch } from '../protocol/ind
 import { urlHost } from '../protocol/server-url.ts';
 import { principalKey, type Auth, type Principal } from './auth.ts';
 import { requestView } from './forwarded.ts';
+import { NOT_SIGNED_IN } from './http-errors.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 const WILDCARD_ADDRESSES = ['0.0.0.0', '::'];
@@ -83,9 +84,7 @@ export class RequestGuard {
     if (!principal) {
       const limited = this.#anonymous(req);
       if (limited) return limited;
-      if (!forAnyone) {
-        return refuse('UNAUTHORIZED', 'Not signed in: run `vibes pair` for a pairing code, or send Authorization: Bearer <token>');
-      }
+      if (!forAnyone) return refuse('UNAUTHORIZED', NOT_SIGNED_IN);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const length = req.headers['content-length'];
