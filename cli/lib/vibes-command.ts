@@ -1,9 +1,9 @@
+import * as Args from '@oclif/core/args';
 import * as Errors from '@oclif/core/errors';
 import * as Flags from '@oclif/core/flags';
 import type { ApiClient, ApiError } from '../../lib/client/node/api-client.ts';
 import type { EventStream } from '../../lib/client/node/event-stream.ts';
 import type { Attachment, SessionInfo } from '../../lib/protocol/index.ts';
-import { resolveSessionId } from './ids.ts';
 import { vibesHome } from '../../lib/local/home.ts';
 import { readLastServe } from '../../lib/local/server-record.ts';
 import { isLoopbackHost } from '../../lib/protocol/rules.ts';
@@ -14,6 +14,13 @@ import { BaseCommand } from './base-command.ts';
 import { UserError } from './user-error.ts';
 
 const AUTOSTART_TIMEOUT_MS = 10_000;
+
+/** The session a command acts on: its id, or a unique prefix of one. */
+export const sessionIdArg = (description = 'Session id, or a unique prefix of one') =>
+  Args.string({ description, required: true, ignoreStdin: true });
+
+/** For the commands that drive a session live (see driveSession). */
+export const eventsJsonFlag = () => Flags.boolean({ summary: 'Print each event as one JSON object per line.' });
 
 /**
  * Server discovery, the token, autostart and error wording shared by every command that talks to a server.
@@ -104,11 +111,6 @@ export abstract class VibesCommand extends BaseCommand {
       early.stop();
       return runSessionConsole({ stream, api, earlier: early.events, session, json: flags.json, style: this.style, ...view });
     });
-  }
-
-  /** Resolves a unique id prefix against the given sessions, or explains why it cannot. */
-  protected resolveId(prefix: string, sessions: readonly SessionInfo[]): SessionInfo {
-    return resolveSessionId(prefix, sessions);
   }
 
   async reachServer(flags: { url?: string; autostart?: boolean }): Promise<void> {
