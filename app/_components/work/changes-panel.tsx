@@ -5,9 +5,9 @@ import { rowsFromPatch } from '../../../lib/client/shared/patch.ts';
 import { CHANGE_STATUS, changesSummary, formatBytes, plural } from '../../../lib/client/shared/work-labels.ts';
 import type { ChangeBase, ChangedFile, ChangesResponse, FilePatchResponse, SessionInfo } from '../../../lib/protocol/index.ts';
 import { changesVersion, useChanges, useFileDiff } from '../../_hooks/use-work.ts';
+import { useWindowed } from '../../_hooks/use-windowed.ts';
 import { Button } from '../ui/button.tsx';
 import { CodeView, Loading, PathBar, usePreloadViewer, WorkProblem } from './lazy-code-view.tsx';
-import { WindowedList } from './windowed-list.tsx';
 
 const ROW_HEIGHT = 56;
 /** A diff with more lines than this waits for a tap: a phone should not highlight it unasked. */
@@ -118,17 +118,20 @@ const STATUS_TONE: Record<ChangedFile['status'], string> = {
 
 /** The files, windowed: a 2,000-file list mounts only the rows in view. */
 function FileList({ changes, onOpen }: { changes: ChangesResponse; onOpen: (file: ChangedFile) => void }) {
+  const { files } = changes;
+  const { ref, onScroll, first, last, offset, total } = useWindowed(files.length, ROW_HEIGHT, 10);
   return (
-    <WindowedList
-      items={changes.files}
-      rowHeight={ROW_HEIGHT}
-      label="Changed files"
-      overflow="overflow-y-auto"
-      testId="changes-list"
-      keyOf={(file) => file.path}
-    >
-      {(file) => <ChangedFileRow file={file} counts={changes.source === 'git'} onOpen={onOpen} />}
-    </WindowedList>
+    <div ref={ref} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto overscroll-contain" data-testid="changes-list">
+      <div style={{ height: total }}>
+        <ul style={{ transform: `translateY(${offset}px)` }} aria-label="Changed files">
+          {files.slice(first, last).map((file) => (
+            <li key={file.path} style={{ height: ROW_HEIGHT }}>
+              <ChangedFileRow file={file} counts={changes.source === 'git'} onOpen={onOpen} />
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
   );
 }
 

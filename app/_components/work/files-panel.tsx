@@ -6,7 +6,7 @@ import type { DiffRow } from '../../../lib/client/shared/patch.ts';
 import type { FileEntry, FileListResponse } from '../../../lib/protocol/index.ts';
 import { FILE_LIMITS } from '../../../lib/protocol/rules.ts';
 import { useFileContent, useFileSearch } from '../../_hooks/use-work.ts';
-import { WindowedList } from './windowed-list.tsx';
+import { useWindowed } from '../../_hooks/use-windowed.ts';
 import { useLive } from '../live-provider.tsx';
 import { Input } from '../ui/field.tsx';
 import { CodeView, Loading, PathBar, usePreloadViewer, WorkProblem } from './lazy-code-view.tsx';
@@ -134,24 +134,23 @@ function Tree({
   onToggle: (path: string) => void;
   onOpen: (path: string) => void;
 }) {
+  const { ref, onScroll, first, last, offset, total } = useWindowed(rows.length, ROW_HEIGHT, 10);
   return (
-    <WindowedList
-      items={rows}
-      rowHeight={ROW_HEIGHT}
-      label="Files"
-      overflow="overflow-auto"
-      testId="file-tree"
-      keyOf={(row) => (row.type === 'entry' ? row.path : row.key)}
-      styleOf={(row) => ({ paddingLeft: `${row.depth * INDENT_REM}rem` })}
-    >
-      {(row) =>
-        row.type === 'entry' ? (
-          <EntryRow row={row} open={expanded.has(row.path)} onToggle={onToggle} onOpen={onOpen} />
-        ) : (
-          <FolderNote folder={row.folder} />
-        )
-      }
-    </WindowedList>
+    <div ref={ref} onScroll={onScroll} className="min-h-0 flex-1 overflow-auto overscroll-contain" data-testid="file-tree">
+      <div style={{ height: total }}>
+        <ul style={{ transform: `translateY(${offset}px)` }} aria-label="Files">
+          {rows.slice(first, last).map((row) => (
+            <li key={row.type === 'entry' ? row.path : row.key} style={{ height: ROW_HEIGHT, paddingLeft: `${row.depth * INDENT_REM}rem` }}>
+              {row.type === 'entry' ? (
+                <EntryRow row={row} open={expanded.has(row.path)} onToggle={onToggle} onOpen={onOpen} />
+              ) : (
+                <FolderNote folder={row.folder} />
+              )}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
   );
 }
 
@@ -225,30 +224,28 @@ function EntryRow({
 
 function SearchResults({ sessionId, query, onOpen }: { sessionId: string; query: string; onOpen: (path: string) => void }) {
   const { data, error, isLoading } = useFileSearch(sessionId, query);
+  const matches = data?.matches ?? [];
+  const { ref, onScroll, first, last, offset, total } = useWindowed(matches.length, ROW_HEIGHT, 10);
   if (error) return <WorkProblem error={error} className="p-3" />;
   if (isLoading && !data) return <Loading what="matches" />;
-  const matches = data?.matches ?? [];
   return (
-    <WindowedList
-      items={matches}
-      rowHeight={ROW_HEIGHT}
-      label="Matching files"
-      overflow="overflow-auto"
-      testId="file-search-results"
-      keyOf={(path) => path}
-      before={
-        <p className="px-3 pt-2 text-xs text-muted sm:px-4" role="status">
-          {matches.length === 0 ? `No file name contains “${query}”.` : plural(matches.length, 'match', 'matches')}
-          {data?.truncated && ': there may be more, type more of the name'}
-        </p>
-      }
-    >
-      {(path) => (
-        <button type="button" className={ROW_CLASS} onClick={() => onOpen(path)} data-testid="file-match" data-path={path}>
-          <span className="min-w-0 truncate font-mono">{path}</span>
-        </button>
-      )}
-    </WindowedList>
+    <div ref={ref} onScroll={onScroll} className="min-h-0 flex-1 overflow-auto overscroll-contain" data-testid="file-search-results">
+      <p className="px-3 pt-2 text-xs text-muted sm:px-4" role="status">
+        {matches.length === 0 ? `No file name contains “${query}”.` : plural(matches.length, 'match', 'matches')}
+        {data?.truncated && ': there may be more, type more of the name'}
+      </p>
+      <div style={{ height: total }}>
+        <ul style={{ transform: `translateY(${offset}px)` }} aria-label="Matching files">
+          {matches.slice(first, last).map((path) => (
+            <li key={path} style={{ height: ROW_HEIGHT }}>
+              <button type="button" className={ROW_CLASS} onClick={() => onOpen(path)} data-testid="file-match" data-path={path}>
+                <span className="min-w-0 truncate font-mono">{path}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
   );
 }
 
