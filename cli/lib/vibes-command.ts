@@ -59,16 +59,12 @@ export abstract class VibesCommand extends BaseCommand {
    */
   protected async withApi<T>(flags: { url?: string; autostart?: boolean }, use: (api: ApiClient) => Promise<T>): Promise<T> {
     try {
-      return await use(await this.client(flags));
+      return await use(await cliApi(this.target(flags.url).url));
     } catch (error) {
       if (!refused(error)) throw error;
     }
     await this.reachServer(flags);
-    return use(await this.client(flags));
-  }
-
-  protected client(flags: { url?: string; autostart?: boolean }, clientId?: string): Promise<ApiClient> {
-    return cliApi(this.target(flags.url).url, clientId);
+    return use(await cliApi(this.target(flags.url).url));
   }
 
   /** Opens the event stream as a fresh CLI client (the id is this process's), after reaching the server. */
