@@ -11,6 +11,7 @@ export default defineConfig({
     teardownTimeout: 10_000,
     // expect.poll waits for a state that does come; Vitest's default of 1 s fails it when a loaded machine is late.
     expect: { poll: { timeout: 15_000 } },
+    globalSetup: ['tests/support/run-temp.ts'],
     projects: [
       {
         extends: true,

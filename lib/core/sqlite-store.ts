@@ -1,12 +1,18 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { EndReason, TranscriptEntry, TranscriptEvent } from '../protocol/index.ts';
+import type { EndReason, TranscriptEntry } from '../protocol/index.ts';
 import {
   deviceOf,
-  filterConditions,
+  endSessionsSql,
+  entryOf,
+  eventValues,
+  historySql,
   pushSubscriptionOf,
+  recentProjectsSql,
+  sessionValues,
   snapshotOf,
+  upsertSessionSql,
   type DeviceRow,
   type PushSubscriptionRow,
   type SessionRow,
@@ -88,17 +94,22 @@ export const MIGRATIONS: readonly string[] = [
 
 /** Events per INSERT statement: one statement with many rows costs far less per row than one per row. */
 const ROWS_PER_INSERT = 64;
+const INSERT_EVENTS = 'INSERT OR IGNORE INTO events (session_key, seq, at, type, data) VALUES ';
+const INSERT_EVENT = `${INSERT_EVENTS}(?, ?, ?, ?, ?)`;
+const INSERT_EVENT_ROWS = INSERT_EVENTS + Array<string>(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ');
+const UPSERT_SESSION = `${upsertSessionSql(() => '?')} RETURNING key`;
+const END_SESSIONS = endSessionsSql('?', '?');
 
-interface SqliteSessionRow extends SessionRow {
-  key?: number;
-  demo: number;
-  pinned: number;
-}
+type Prepare = <Params extends unknown[] = unknown[], Row = unknown>(sql: string) => Database.Statement<Params, Row>;
 
-interface EventRow {
-  seq: number;
-  at: number;
-  data: string;
+/** Prepares each SQL text once, at its first use. */
+function statementsOf(db: Database.Database): Prepare {
+  const statements = new Map<string, Database.Statement>();
+  return <Params extends unknown[], Row>(sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement as unknown as Database.Statement<Params, Row>;
+  };
 }
 
 /**
@@ -109,20 +120,9 @@ interface EventRow {
  */
 export class SqliteStore implements SessionStore {
   readonly #db: Database.Database;
-  readonly #upsertSession: Database.Statement<[Omit<SqliteSessionRow, 'ended_at' | 'end_reason'>], { key: number }>;
-  readonly #insertEvent: Database.Statement;
-  readonly #insertEvents: Database.Statement;
-  readonly #keyOf: Database.Statement<[string], { key: number }>;
+  readonly #sql: Prepare;
   /** Session id to integer key, for the sessions this process wrote or read. */
   readonly #keys = new Map<string, number>();
-  readonly #endSession: Database.Statement;
-  readonly #getSession: Database.Statement<[string], SqliteSessionRow>;
-  /** The history's statements by their SQL: one per combination of filters asked for. */
-  readonly #listEnded = new Map<string, Database.Statement<[Record<string, string | number>], SqliteSessionRow>>();
-  readonly #recentProjects: Database.Statement<[number], { cwd: string; last_active_at: number }>;
-  readonly #readEvents: Database.Statement<[string, number, number], EventRow>;
-  readonly #lastSeq: Database.Statement<[string], { seq: number | null }>;
-  readonly #reopen: Database.Statement;
   readonly #writeBatch: (batch: StoreWrite) => void;
 
   readonly devices: DeviceStore;
@@ -144,43 +144,18 @@ export class SqliteStore implements SessionStore {
     }
     // Transcripts hold what the user typed and what Claude read: only the user may read them.
     if (path !== ':memory:') for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
-    this.devices = new SqliteDeviceStore(this.#db);
-
-    this.#upsertSession = this.#db.prepare(`
-      INSERT INTO sessions (id, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo, title, preview, git_branch, start_commit, pinned)
-      VALUES (@id, @name, @state, @owner_id, @created_at, @last_activity_at, @cwd, @model, @permission_mode, @todos, @cost_usd, @claude_session_id, @failure, @demo, @title, @preview, @git_branch, @start_commit, @pinned)
-      ON CONFLICT (id) DO UPDATE SET
-        name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
-        last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
-        permission_mode = excluded.permission_mode, todos = excluded.todos,
-        cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure,
-        title = excluded.title, preview = excluded.preview, git_branch = excluded.git_branch, start_commit = excluded.start_commit,
-        pinned = excluded.pinned
-      RETURNING key`);
-    const insert = 'INSERT OR IGNORE INTO events (session_key, seq, at, type, data) VALUES ';
-    this.#insertEvent = this.#db.prepare(`${insert}(?, ?, ?, ?, ?)`);
-    this.#insertEvents = this.#db.prepare(insert + Array<string>(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', '));
-    this.#keyOf = this.#db.prepare('SELECT key FROM sessions WHERE id = ?');
-    this.#endSession = this.#db.prepare(`
-      UPDATE sessions SET ended_at = ?, end_reason = ?, state = CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END
-      WHERE id = ? AND ended_at IS NULL`);
-    this.#getSession = this.#db.prepare('SELECT * FROM sessions WHERE id = ?');
-    this.#recentProjects = this.#db.prepare(
-      'SELECT cwd, MAX(last_activity_at) AS last_active_at FROM sessions GROUP BY cwd ORDER BY last_active_at DESC, cwd LIMIT ?',
-    );
-    this.#readEvents = this.#db.prepare(
-      'SELECT seq, at, data FROM events WHERE session_key = (SELECT key FROM sessions WHERE id = ?) AND seq > ? ORDER BY seq LIMIT ?',
-    );
-    this.#lastSeq = this.#db.prepare('SELECT MAX(seq) AS seq FROM events WHERE session_key = (SELECT key FROM sessions WHERE id = ?)');
-    this.#reopen = this.#db.prepare('UPDATE sessions SET ended_at = NULL, end_reason = NULL WHERE id = ?');
+    this.#sql = statementsOf(this.#db);
+    this.devices = new SqliteDeviceStore(this.#db, this.#sql);
 
     this.#writeBatch = this.#db.transaction((batch: StoreWrite) => {
       for (const snapshot of batch.sessions ?? []) {
-        const row = this.#upsertSession.get(sessionParams(snapshot));
+        // SQLite has no booleans: they are written as 0 or 1.
+        const values = sessionValues(snapshot).map((value) => (typeof value === 'boolean' ? Number(value) : value));
+        const row = this.#sql<unknown[], { key: number }>(UPSERT_SESSION).get(values);
         if (row) this.#keys.set(snapshot.id, row.key);
       }
       this.#appendEvents(batch.events ?? []);
-      for (const { sessionId, reason, at } of batch.ended ?? []) this.#endSession.run(at, reason, sessionId);
+      for (const { sessionId, reason, at } of batch.ended ?? []) this.#sql(`${END_SESSIONS} AND id = ?`).run(at, reason, sessionId);
     });
   }
 
@@ -189,14 +164,14 @@ export class SqliteStore implements SessionStore {
     const params: unknown[] = [];
     for (let index = 0; index < events.length; index++) {
       const { sessionId, entry } = events[index]!;
-      const row = [this.#key(sessionId), entry.seq, entry.at, entry.event.type, JSON.stringify(entry.event)];
+      const row = [this.#key(sessionId), ...eventValues(entry)];
       if (index >= full) {
-        this.#insertEvent.run(row);
+        this.#sql(INSERT_EVENT).run(row);
         continue;
       }
       params.push(...row);
       if (params.length === ROWS_PER_INSERT * row.length) {
-        this.#insertEvents.run(params);
+        this.#sql(INSERT_EVENT_ROWS).run(params);
         params.length = 0;
       }
     }
@@ -205,7 +180,7 @@ export class SqliteStore implements SessionStore {
   #key(sessionId: string): number {
     let key = this.#keys.get(sessionId);
     if (key === undefined) {
-      key = this.#keyOf.get(sessionId)?.key;
+      key = this.#sql<[string], { key: number }>('SELECT key FROM sessions WHERE id = ?').get(sessionId)?.key;
       if (key === undefined) throw new Error(`no stored session ${sessionId}`);
       this.#keys.set(sessionId, key);
     }
@@ -221,60 +196,53 @@ export class SqliteStore implements SessionStore {
   }
 
   async getSession(sessionId: string): Promise<SessionSnapshot | undefined> {
-    const row = this.#getSession.get(sessionId);
+    const row = this.#sql<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?').get(sessionId);
     return row && snapshotOf(row);
   }
 
   async listEnded(query: HistoryQuery): Promise<SessionSnapshot[]> {
-    const values: Record<string, string | number> = { before: query.before ?? Number.MAX_SAFE_INTEGER, limit: query.limit };
-    const conditions = filterConditions(query.filter, (value) => {
+    const values: Record<string, string | number> = {};
+    const sql = historySql(query, (value) => {
       const name = `p${Object.keys(values).length}`;
       values[name] = value;
       return `@${name}`;
     });
-    const sql = `SELECT * FROM sessions WHERE ended_at IS NOT NULL AND ended_at < @before ${conditions.map((condition) => `AND ${condition} `).join('')}ORDER BY ended_at DESC, created_at DESC, id LIMIT @limit`;
-    let statement = this.#listEnded.get(sql);
-    if (!statement) this.#listEnded.set(sql, (statement = this.#db.prepare(sql)));
-    return statement.all(values).map(snapshotOf);
+    return this.#sql<[Record<string, string | number>], SessionRow>(sql).all(values).map(snapshotOf);
   }
 
   async recentProjects(limit: number): Promise<ProjectUse[]> {
-    return this.#recentProjects.all(limit).map((row) => ({ cwd: row.cwd, lastActiveAt: row.last_active_at }));
+    return this.#sql<[number], ProjectUse>(recentProjectsSql('?')).all(limit);
   }
 
   async readEvents(sessionId: string, after: number, limit: number): Promise<TranscriptEntry[]> {
-    return this.#readEvents
+    return this.#sql<[string, number, number], { seq: number; at: number; data: string }>(
+      'SELECT seq, at, data FROM events WHERE session_key = (SELECT key FROM sessions WHERE id = ?) AND seq > ? ORDER BY seq LIMIT ?',
+    )
       .all(sessionId, after, limit)
-      .map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.data) as TranscriptEvent }));
+      .map(entryOf);
   }
 
   async lastSeq(sessionId: string): Promise<number> {
-    return this.#lastSeq.get(sessionId)?.seq ?? 0;
+    const sql = 'SELECT MAX(seq) AS seq FROM events WHERE session_key = (SELECT key FROM sessions WHERE id = ?)';
+    return this.#sql<[string], { seq: number | null }>(sql).get(sessionId)?.seq ?? 0;
   }
 
   async reopen(sessionId: string): Promise<void> {
-    this.#reopen.run(sessionId);
+    this.#sql('UPDATE sessions SET ended_at = NULL, end_reason = NULL WHERE id = ?').run(sessionId);
   }
 
   async endAllLive(reason: EndReason, at: number): Promise<number> {
-    return this.#db
-      .prepare(
-        `UPDATE sessions SET ended_at = ?, end_reason = ?, state = CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END
-         WHERE ended_at IS NULL`,
-      )
-      .run(at, reason).changes;
+    return this.#sql(END_SESSIONS).run(at, reason).changes;
   }
 
   async deleteEndedBefore(at: number): Promise<number> {
     return this.#db.transaction(() => {
-      const old = this.#db
-        .prepare<[number], { key: number; id: string }>('SELECT key, id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?')
-        .all(at);
-      const dropEvents = this.#db.prepare('DELETE FROM events WHERE session_key = ?');
-      const dropSession = this.#db.prepare('DELETE FROM sessions WHERE key = ?');
+      const old = this.#sql<[number], { key: number; id: string }>(
+        'SELECT key, id FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?',
+      ).all(at);
       for (const { key, id } of old) {
-        dropEvents.run(key);
-        dropSession.run(key);
+        this.#sql('DELETE FROM events WHERE session_key = ?').run(key);
+        this.#sql('DELETE FROM sessions WHERE key = ?').run(key);
         this.#keys.delete(id);
       }
       return old.length;
@@ -304,154 +272,108 @@ function migrate(db: Database.Database): void {
   }
 }
 
-function sessionParams(snapshot: SessionSnapshot): Omit<SqliteSessionRow, 'ended_at' | 'end_reason'> {
-  return {
-    id: snapshot.id,
-    name: snapshot.name,
-    state: snapshot.state,
-    owner_id: snapshot.owner_id,
-    created_at: snapshot.created_at,
-    last_activity_at: snapshot.last_activity_at,
-    cwd: snapshot.cwd,
-    model: snapshot.model,
-    permission_mode: snapshot.permission_mode,
-    todos: snapshot.todos === null ? null : JSON.stringify(snapshot.todos),
-    cost_usd: snapshot.cost_usd,
-    claude_session_id: snapshot.claude_session_id,
-    failure: snapshot.failure,
-    demo: snapshot.demo ? 1 : 0,
-    title: snapshot.title,
-    preview: snapshot.preview,
-    git_branch: snapshot.git_branch,
-    start_commit: snapshot.start_commit,
-    pinned: snapshot.pinned ? 1 : 0,
-  };
-}
-
 /** Signed-in browsers and their push subscriptions, in the same database as the sessions. */
 class SqliteDeviceStore implements DeviceStore {
   readonly #db: Database.Database;
-  readonly #insert: Database.Statement;
-  readonly #bySecret: Database.Statement<[string], DeviceRow>;
-  readonly #touch: Database.Statement;
-  readonly #list: Database.Statement<[], DeviceRow>;
-  readonly #delete: Database.Statement<[string], { id: string }>;
-  readonly #deleteAll: Database.Statement;
-  readonly #setPhone: Database.Statement<[number, string]>;
-  readonly #deleteSeenBefore: Database.Statement;
-  readonly #saveSubscription: Database.Statement;
-  readonly #deleteSubscriptionEndpoint: Database.Statement;
-  readonly #subscription: Database.Statement<[string], PushSubscriptionRow>;
-  readonly #subscriptions: Database.Statement<[], PushSubscriptionRow>;
-  readonly #deleteSubscription: Database.Statement;
-  readonly #deleteAllSubscriptions: Database.Statement;
-  readonly #deleteOrphanSubscriptions: Database.Statement;
-  readonly #touchSubscription: Database.Statement;
+  readonly #sql: Prepare;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, sql: Prepare) {
     this.#db = db;
-    this.#insert = db.prepare(
-      `INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address, paired_by)
-       SELECT @id, @secretHash, @label, @createdAt, @lastSeenAt, @address, @pairedBy
-       WHERE @pairedBy IS NULL OR EXISTS (SELECT 1 FROM devices WHERE id = @pairedBy)`,
-    );
-    this.#bySecret = db.prepare('SELECT * FROM devices WHERE secret_hash = ?');
-    this.#touch = db.prepare('UPDATE devices SET last_seen_at = ?, address = ? WHERE id = ?');
-    this.#setPhone = db.prepare('UPDATE devices SET tell_claude_on_phone = ? WHERE id = ?');
-    this.#list = db.prepare('SELECT * FROM devices ORDER BY last_seen_at DESC, id');
-    this.#delete = db.prepare(
-      `WITH RECURSIVE paired (id) AS (SELECT id FROM devices WHERE id = ? UNION SELECT devices.id FROM devices JOIN paired ON devices.paired_by = paired.id)
-       DELETE FROM devices WHERE id IN (SELECT id FROM paired) RETURNING id`,
-    );
-    this.#deleteAll = db.prepare('DELETE FROM devices');
-    this.#deleteSeenBefore = db.prepare('DELETE FROM devices WHERE last_seen_at < ?');
-    this.#saveSubscription = db.prepare(
-      `INSERT OR REPLACE INTO push_subscriptions (device_id, endpoint, p256dh, auth, kinds, created_at, last_used_at)
-       VALUES (@deviceId, @endpoint, @p256dh, @auth, @kinds, @createdAt, @lastUsedAt)`,
-    );
-    this.#deleteSubscriptionEndpoint = db.prepare('DELETE FROM push_subscriptions WHERE endpoint = ?');
-    this.#subscription = db.prepare('SELECT * FROM push_subscriptions WHERE device_id = ?');
-    this.#subscriptions = db.prepare('SELECT * FROM push_subscriptions ORDER BY created_at, device_id');
-    this.#deleteSubscription = db.prepare('DELETE FROM push_subscriptions WHERE device_id = ?');
-    this.#deleteAllSubscriptions = db.prepare('DELETE FROM push_subscriptions');
-    this.#deleteOrphanSubscriptions = db.prepare('DELETE FROM push_subscriptions WHERE device_id NOT IN (SELECT id FROM devices)');
-    this.#touchSubscription = db.prepare('UPDATE push_subscriptions SET last_used_at = ? WHERE device_id = ?');
+    this.#sql = sql;
   }
 
   async deviceCookieId(): Promise<string> {
-    this.#db.prepare("INSERT OR IGNORE INTO settings (name, value) VALUES ('device_cookie_id', ?)").run(newDeviceCookieId());
-    return this.#db.prepare<[], { value: string }>("SELECT value FROM settings WHERE name = 'device_cookie_id'").get()!.value;
+    this.#sql("INSERT OR IGNORE INTO settings (name, value) VALUES ('device_cookie_id', ?)").run(newDeviceCookieId());
+    return this.#sql<[], { value: string }>("SELECT value FROM settings WHERE name = 'device_cookie_id'").get()!.value;
   }
 
   async insertDevice(device: DeviceRecord): Promise<boolean> {
-    return this.#insert.run(device).changes > 0;
+    return (
+      this.#sql<[DeviceRecord]>(
+        `INSERT INTO devices (id, secret_hash, label, created_at, last_seen_at, address, paired_by)
+         SELECT @id, @secretHash, @label, @createdAt, @lastSeenAt, @address, @pairedBy
+         WHERE @pairedBy IS NULL OR EXISTS (SELECT 1 FROM devices WHERE id = @pairedBy)`,
+      ).run(device).changes > 0
+    );
   }
 
   async setTellClaudeOnPhone(id: string, on: boolean): Promise<boolean> {
-    return this.#setPhone.run(on ? 1 : 0, id).changes > 0;
+    return this.#sql('UPDATE devices SET tell_claude_on_phone = ? WHERE id = ?').run(on ? 1 : 0, id).changes > 0;
   }
 
   async findDeviceBySecretHash(secretHash: string): Promise<DeviceRecord | undefined> {
-    const row = this.#bySecret.get(secretHash);
+    const row = this.#sql<[string], DeviceRow>('SELECT * FROM devices WHERE secret_hash = ?').get(secretHash);
     return row && deviceOf(row);
   }
 
   async touchDevice(id: string, lastSeenAt: number, address: string): Promise<void> {
-    this.#touch.run(lastSeenAt, address, id);
+    this.#sql('UPDATE devices SET last_seen_at = ?, address = ? WHERE id = ?').run(lastSeenAt, address, id);
   }
 
   async listDevices(): Promise<DeviceRecord[]> {
-    return this.#list.all().map(deviceOf);
+    return this.#sql<[], DeviceRow>('SELECT * FROM devices ORDER BY last_seen_at DESC, id').all().map(deviceOf);
   }
 
   async deleteDevice(id: string): Promise<string[]> {
     return this.#db.transaction(() => {
-      const removed = this.#delete.all(id).map((row) => row.id);
-      this.#deleteOrphanSubscriptions.run();
-      return removed;
+      const removed = this.#sql<[string], { id: string }>(
+        `WITH RECURSIVE paired (id) AS (SELECT id FROM devices WHERE id = ? UNION SELECT devices.id FROM devices JOIN paired ON devices.paired_by = paired.id)
+         DELETE FROM devices WHERE id IN (SELECT id FROM paired) RETURNING id`,
+      ).all(id);
+      this.#deleteOrphanSubscriptions();
+      return removed.map((row) => row.id);
     })();
   }
 
   async deleteAllDevices(): Promise<number> {
     return this.#db.transaction(() => {
-      this.#deleteAllSubscriptions.run();
-      return this.#deleteAll.run().changes;
+      this.#sql('DELETE FROM push_subscriptions').run();
+      return this.#sql('DELETE FROM devices').run().changes;
     })();
   }
 
   async deleteDevicesSeenBefore(at: number): Promise<number> {
     return this.#db.transaction(() => {
-      const count = this.#deleteSeenBefore.run(at).changes;
-      this.#deleteOrphanSubscriptions.run();
+      const count = this.#sql('DELETE FROM devices WHERE last_seen_at < ?').run(at).changes;
+      this.#deleteOrphanSubscriptions();
       return count;
     })();
   }
 
+  #deleteOrphanSubscriptions(): void {
+    this.#sql('DELETE FROM push_subscriptions WHERE device_id NOT IN (SELECT id FROM devices)').run();
+  }
+
   async savePushSubscription(subscription: PushSubscriptionRecord): Promise<void> {
     this.#db.transaction(() => {
-      this.#deleteSubscriptionEndpoint.run(subscription.endpoint);
-      this.#saveSubscription.run({ ...subscription, kinds: subscription.kinds.join(',') });
+      this.#sql('DELETE FROM push_subscriptions WHERE endpoint = ?').run(subscription.endpoint);
+      this.#sql(
+        `INSERT OR REPLACE INTO push_subscriptions (device_id, endpoint, p256dh, auth, kinds, created_at, last_used_at)
+         VALUES (@deviceId, @endpoint, @p256dh, @auth, @kinds, @createdAt, @lastUsedAt)`,
+      ).run({ ...subscription, kinds: subscription.kinds.join(',') });
     })();
   }
 
   async pushSubscription(deviceId: string): Promise<PushSubscriptionRecord | undefined> {
-    const row = this.#subscription.get(deviceId);
+    const row = this.#sql<[string], PushSubscriptionRow>('SELECT * FROM push_subscriptions WHERE device_id = ?').get(deviceId);
     return row && pushSubscriptionOf(row);
   }
 
   async listPushSubscriptions(): Promise<PushSubscriptionRecord[]> {
-    return this.#subscriptions.all().map(pushSubscriptionOf);
+    return this.#sql<[], PushSubscriptionRow>('SELECT * FROM push_subscriptions ORDER BY created_at, device_id')
+      .all()
+      .map(pushSubscriptionOf);
   }
 
   async deletePushSubscription(deviceId: string): Promise<boolean> {
-    return this.#deleteSubscription.run(deviceId).changes > 0;
+    return this.#sql('DELETE FROM push_subscriptions WHERE device_id = ?').run(deviceId).changes > 0;
   }
 
   async deletePushSubscriptionByEndpoint(endpoint: string): Promise<boolean> {
-    return this.#deleteSubscriptionEndpoint.run(endpoint).changes > 0;
+    return this.#sql('DELETE FROM push_subscriptions WHERE endpoint = ?').run(endpoint).changes > 0;
   }
 
   async touchPushSubscription(deviceId: string, at: number): Promise<void> {
-    this.#touchSubscription.run(at, deviceId);
+    this.#sql('UPDATE push_subscriptions SET last_used_at = ? WHERE device_id = ?').run(at, deviceId);
   }
 }

@@ -1,6 +1,16 @@
-import type { EndReason, NotificationKind, PermissionMode, SessionFilter, SessionState, TodoList } from '../protocol/index.ts';
+import type {
+  EndReason,
+  NotificationKind,
+  PermissionMode,
+  SessionFilter,
+  SessionState,
+  TodoList,
+  TranscriptEntry,
+  TranscriptEvent,
+} from '../protocol/index.ts';
 import type { DeviceRecord, PushSubscriptionRecord } from './devices.ts';
 import type { SessionSnapshot } from './events.ts';
+import type { HistoryQuery } from './store.ts';
 import { projectOf, untitled } from './summary.ts';
 
 /** Rows as both stores keep them: SQLite and PostgreSQL use the same columns. */
@@ -23,14 +33,13 @@ export interface SessionRow {
   git_branch: string | null;
   ended_at: number | null;
   end_reason: string | null;
+  /** HEAD when the session started; null outside git. */
+  start_commit: string | null;
   /** SQLite has no booleans: 0 or 1 there. */
   demo: number | boolean;
+  pinned: number | boolean;
   /** PostgreSQL only: the node (machine) that runs it, or ran it. */
   node?: string;
-  /** HEAD when the session started; null outside git (absent in rows from before it was kept). */
-  start_commit?: string | null;
-  /** SQLite: 0 or 1; absent in rows from before pins. */
-  pinned?: number | boolean;
 }
 
 export function snapshotOf(row: SessionRow): SessionSnapshot {
@@ -57,20 +66,66 @@ export function snapshotOf(row: SessionRow): SessionSnapshot {
     failure: row.failure,
     ended_at: row.ended_at,
     end_reason: row.end_reason as EndReason | null,
-    demo: row.demo === true || row.demo === 1,
+    demo: Boolean(row.demo),
     node: row.node ?? null,
     changes: null,
-    start_commit: row.start_commit ?? null,
+    start_commit: row.start_commit,
     context: null,
-    pinned: row.pinned === true || row.pinned === 1,
+    pinned: Boolean(row.pinned),
   };
 }
 
+/** What a session's upsert writes in both stores (PostgreSQL adds the node): the snapshot's fields of these names. */
+const SESSION_COLUMNS = (
+  'id, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, ' +
+  'failure, demo, title, preview, git_branch, start_commit, pinned'
+).split(', ') as (keyof SessionSnapshot & keyof SessionRow)[];
+
+/** The values of `upsertSessionSql`, in its order (then those of its `extraColumns`). */
+export function sessionValues(snapshot: SessionSnapshot): unknown[] {
+  const stored = { ...snapshot, todos: snapshot.todos === null ? null : JSON.stringify(snapshot.todos) };
+  return SESSION_COLUMNS.map((column) => stored[column]);
+}
+
 /**
- * The WHERE conditions for a session filter, the same in both stores: `param` adds a value and
- * answers its placeholder. Matching ignores case (SQLite's lower() folds ASCII letters only).
+ * Writes a session, the nth value (from 1) at `placeholder(n)`. An update keeps `created_at` as
+ * first written, and `ended_at` and `end_reason` as they are (see StoreWrite).
  */
-export function filterConditions(filter: SessionFilter | null | undefined, param: (value: string) => string): string[] {
+export function upsertSessionSql(placeholder: (n: number) => string, extraColumns: readonly string[] = []): string {
+  const columns = [...SESSION_COLUMNS, ...extraColumns];
+  const updated = columns.filter((column) => column !== 'id' && column !== 'created_at');
+  return `INSERT INTO sessions (${columns.join(', ')}) VALUES (${columns.map((_, index) => placeholder(index + 1)).join(', ')})
+    ON CONFLICT (id) DO UPDATE SET ${updated.map((column) => `${column} = excluded.${column}`).join(', ')}`;
+}
+
+/** Ends the live sessions a further `AND` picks; a failed one stays failed, the others are finished. */
+export function endSessionsSql(at: string, reason: string): string {
+  return `UPDATE sessions SET ended_at = ${at}, end_reason = ${reason}, state = CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END WHERE ended_at IS NULL`;
+}
+
+/** An event row's columns after the session: seq, at, type, data. */
+export function eventValues(entry: TranscriptEntry): [number, number, string, string] {
+  return [entry.seq, entry.at, entry.event.type, JSON.stringify(entry.event)];
+}
+
+export function entryOf(row: { seq: number; at: number; data: string }): TranscriptEntry {
+  return { seq: row.seq, at: row.at, event: JSON.parse(row.data) as TranscriptEvent };
+}
+
+/** The working directories, each once, with `limit` its placeholder; rows are ProjectUse. */
+export function recentProjectsSql(limit: string): string {
+  return `SELECT cwd, MAX(last_activity_at) AS "lastActiveAt" FROM sessions GROUP BY cwd ORDER BY "lastActiveAt" DESC, cwd LIMIT ${limit}`;
+}
+
+/** The history's SELECT, the same in both stores: `param` adds a value and answers its placeholder. */
+export function historySql(query: HistoryQuery, param: (value: string | number) => string): string {
+  const before = param(query.before ?? Number.MAX_SAFE_INTEGER);
+  const conditions = filterConditions(query.filter, param).map((condition) => `AND ${condition} `);
+  return `SELECT * FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ${before} ${conditions.join('')}ORDER BY ended_at DESC, created_at DESC, id LIMIT ${param(query.limit)}`;
+}
+
+/** Matching ignores case (SQLite's lower() folds ASCII letters only). */
+function filterConditions(filter: SessionFilter | null | undefined, param: (value: string) => string): string[] {
   if (!filter) return [];
   const conditions: string[] = [];
   if (filter.status !== null) conditions.push(`state = ${param(filter.status)}`);

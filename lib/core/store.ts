@@ -51,11 +51,6 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-/** The state an ended session is shown in: it failed, or it is finished. */
-export function endedState(state: SessionSnapshot['state']): SessionSnapshot['state'] {
-  return state === 'failed' ? 'failed' : 'finished';
-}
-
 interface MemoryRecord {
   snapshot: SessionSnapshot;
   events: TranscriptEntry[];
@@ -148,7 +143,7 @@ export class MemoryStore implements SessionStore {
 }
 
 function ended(snapshot: SessionSnapshot, reason: EndReason, at: number): SessionSnapshot {
-  return { ...snapshot, state: endedState(snapshot.state), ended_at: at, end_reason: reason };
+  return { ...snapshot, state: snapshot.state === 'failed' ? 'failed' : 'finished', ended_at: at, end_reason: reason };
 }
 
 /** What is stored leaves out who watches and what is pending: those live with the running session. */

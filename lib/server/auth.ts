@@ -59,11 +59,8 @@ export class Auth {
     const view = requestView(req);
     // Another page of this host can add cookies of the same name (another Path, say) that the
     // browser sends first: each candidate is tried, so such a shadow cannot lock the user out.
-    for (const secret of readCookies(
-      req.headers.cookie,
-      [this.devices.cookieName(view.secure), LEGACY_DEVICE_COOKIE],
-      MAX_COOKIE_CANDIDATES,
-    )) {
+    const names = [this.devices.cookieName(view.secure), LEGACY_DEVICE_COOKIE];
+    for (const secret of readCookies(req.headers.cookie, names, MAX_COOKIE_CANDIDATES)) {
       const device = await this.devices.authenticate(secret, view.address);
       if (device) return { kind: 'device', deviceId: device.id, label: device.label };
     }

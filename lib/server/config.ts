@@ -190,29 +190,24 @@ export function loadConfig(argv: readonly string[], env: Env): ServerConfig {
     nodeLostMs: env.VIBES_NODE_LOST_MS || undefined,
     forwardTimeoutMs: env.VIBES_FORWARD_TIMEOUT_MS || undefined,
   };
-  if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) {
-    throw new Error('Invalid vibes configuration: HTTPS needs both --tls-cert and --tls-key');
-  }
+  if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) throw invalid('HTTPS needs both --tls-cert and --tls-key');
   const parsed = ServerConfig.safeParse(Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)));
-  if (!parsed.success) {
-    // zod echoes no input values for these checks, so a bad VIBES_TOKEN is never printed.
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`Invalid vibes configuration: ${problems}`);
-  }
+  // zod echoes no input values for these checks, so a bad VIBES_TOKEN is never printed.
+  if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
   if ((parsed.data.redisUrl === undefined) !== (parsed.data.databaseUrl === undefined)) {
-    throw new Error('Invalid vibes configuration: a cluster needs both VIBES_REDIS_URL and VIBES_DATABASE_URL');
+    throw invalid('a cluster needs both VIBES_REDIS_URL and VIBES_DATABASE_URL');
   }
   const { trustedProxies, trustedProxySecret } = parsed.data;
   if (trustedProxies.length > 0 && trustedProxySecret === undefined) {
-    throw new Error(
-      'Invalid vibes configuration: VIBES_TRUSTED_PROXY needs VIBES_TRUSTED_PROXY_SECRET, a secret the proxy adds as the ' +
-        'X-Vibes-Proxy-Secret header (make one with `openssl rand -base64 32`): every local process can connect from ' +
+    throw invalid(
+      'VIBES_TRUSTED_PROXY needs VIBES_TRUSTED_PROXY_SECRET, a secret the proxy adds as the X-Vibes-Proxy-Secret header ' +
+        '(make one with `openssl rand -base64 32`): every local process can connect from ' +
         "the proxy's address and claim any X-Forwarded-For or X-Forwarded-Proto. Without a proxy that can add a header " +
         '(Tailscale Serve), leave VIBES_TRUSTED_PROXY unset: see "Reaching vibes over HTTPS" in docs/notifications.md',
     );
   }
   if (trustedProxies.length === 0 && trustedProxySecret !== undefined) {
-    throw new Error('Invalid vibes configuration: VIBES_TRUSTED_PROXY_SECRET is set but VIBES_TRUSTED_PROXY (the proxy addresses) is not');
+    throw invalid('VIBES_TRUSTED_PROXY_SECRET is set but VIBES_TRUSTED_PROXY (the proxy addresses) is not');
   }
   return parsed.data;
 }
@@ -222,4 +217,8 @@ function list(value: string | undefined): string[] | undefined {
     ?.split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+}
+
+function invalid(problem: string): Error {
+  return new Error(`Invalid vibes configuration: ${problem}`);
 }

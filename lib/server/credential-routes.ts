@@ -1,7 +1,7 @@
 import { VibesError } from '../core/errors.ts';
 import { DeviceId, type ErrorCode } from '../protocol/index.ts';
 import type { Principal } from './auth.ts';
-import { clearedDeviceCookie, deviceCookie, labelFromUserAgent, type UsedCode } from './devices.ts';
+import { deviceCookie, labelFromUserAgent, type UsedCode } from './devices.ts';
 import { signInUrls } from './pairing.ts';
 import { isForm, parseWith, reply, route, routeReadingBodyLater } from './route.ts';
 import { signedOutPage } from './sign-in-page.ts';
@@ -46,7 +46,7 @@ export const credentialRoutes = {
       if (!signedIn) {
         return refuse('INVALID_PAIRING_CODE', 'That pairing code is wrong, used or expired: run `vibes pair` for a new one');
       }
-      const cookie = deviceCookie(runtime.auth.devices.cookieName(view.secure), signedIn.secret, { secure: view.secure });
+      const cookie = deviceCookie(runtime.auth.devices.cookieName(view.secure), signedIn.secret, view.secure);
       if (form) return reply.redirect('/', { 'Set-Cookie': cookie });
       const info = (await runtime.auth.devices.list(signedIn.device.id)).find((listed) => listed.id === signedIn.device.id);
       if (!info) throw new Error('a device just signed in is not listed');
@@ -60,7 +60,7 @@ export const credentialRoutes = {
     // The answer goes out first: revoking closes this device's streams, not this request.
     reply.json(
       { revoked: principal.deviceId },
-      { 'Set-Cookie': clearedDeviceCookie(runtime.auth.devices.cookieName(view.secure), { secure: view.secure }) },
+      { 'Set-Cookie': deviceCookie(runtime.auth.devices.cookieName(view.secure), null, view.secure) },
       () => runtime.auth.devices.revoke(principal.deviceId),
     ),
   ),

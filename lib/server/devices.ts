@@ -49,14 +49,12 @@ export class DeviceSessions {
   async signIn(label: string, address: string, pairedBy: string | null = null): Promise<{ device: DeviceRecord; secret: string } | null> {
     const secret = randomBytes(32).toString('base64url');
     const now = this.#now();
+    const taken = (await this.#store.listDevices()).map((other) => other.label);
     const device: DeviceRecord = {
       // Hex, not base64url: an id is typed as a CLI argument, and one starting with '-' reads as a flag.
       id: randomBytes(9).toString('hex'),
       secretHash: hashSecret(secret),
-      label: distinctLabel(
-        label,
-        (await this.#store.listDevices()).map((other) => other.label),
-      ),
+      label: distinctLabel(label, taken),
       createdAt: now,
       lastSeenAt: now,
       address,
@@ -101,7 +99,7 @@ export class DeviceSessions {
         last_seen_at: device.lastSeenAt,
         address: device.address,
         current: device.id === currentId,
-        notifications: await this.#pushInfo(device.id),
+        notifications: await this.pushInfo(device.id),
         tell_claude_on_phone: device.tellClaudeOnPhone ?? false,
       })),
     );
@@ -127,7 +125,7 @@ export class DeviceSessions {
     return this.#store;
   }
 
-  async #pushInfo(deviceId: string): Promise<PushSubscriptionInfo | null> {
+  async pushInfo(deviceId: string): Promise<PushSubscriptionInfo | null> {
     const subscription = await this.#store.pushSubscription(deviceId);
     return subscription ? { kinds: subscription.kinds, created_at: subscription.createdAt, last_used_at: subscription.lastUsedAt } : null;
   }
@@ -177,13 +175,10 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-/** `Secure` once the browser reached vibes over HTTPS; until then a Secure cookie would never come back. */
-export function deviceCookie(name: string, secret: string, options: { secure?: boolean } = {}): string {
-  return `${name}=${secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${COOKIE_MAX_AGE_S}${options.secure ? '; Secure' : ''}`;
-}
-
-export function clearedDeviceCookie(name: string, options: { secure?: boolean } = {}): string {
-  return `${name}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${options.secure ? '; Secure' : ''}`;
+/** A null secret clears the cookie. `Secure` once the browser reached vibes over HTTPS, or the cookie would never come back. */
+export function deviceCookie(name: string, secret: string | null, secure: boolean): string {
+  const maxAge = secret === null ? 0 : COOKIE_MAX_AGE_S;
+  return `${name}=${secret ?? ''}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secure ? '; Secure' : ''}`;
 }
 
 // Crockford's base32: no I, L, O or U, so a code read off a screen is typed right.

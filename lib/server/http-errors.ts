@@ -23,6 +23,9 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
   return { status: 500, body: errorBody('INTERNAL', 'Internal server error') };
 }
 
+/** What a request without credentials is told, by the guard or by a route. */
+export const NOT_SIGNED_IN = 'Not signed in: run `vibes pair` for a pairing code, or send Authorization: Bearer <token>';
+
 /** Names the error of a refused answer, for the audit line (the body is not read back). */
 export const ERROR_CODE_HEADER = 'X-Vibes-Error';
 

@@ -3,7 +3,7 @@ import { createClaudeAgentFactory, fakeClaudePath, resolveClaudeExecutable } fro
 import { loadConfig } from './config.ts';
 import { terminalQr } from '../local/qr.ts';
 import { removeServerRecord, writeServerRecord } from '../local/server-record.ts';
-import { isLoopbackHost } from '../protocol/index.ts';
+import { errorMessage, isLoopbackHost } from '../protocol/index.ts';
 import { serverBaseUrl } from '../protocol/server-url.ts';
 import { signInUrls } from './pairing.ts';
 import { startServer } from './server.ts';
@@ -67,9 +67,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   process.on('SIGTERM', stop);
 
   await server.ready.catch((error: unknown) => {
-    console.error(
-      `vibes: the web app could not be loaded (run \`npm run build\`): ${error instanceof Error ? error.message : String(error)}`,
-    );
+    console.error(`vibes: the web app could not be loaded (run \`npm run build\`): ${errorMessage(error)}`);
     process.exit(1);
   });
 }
@@ -101,6 +99,6 @@ function withoutVibesSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 main(process.argv.slice(2), process.env).catch((error: unknown) => {
-  console.error(`vibes: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`vibes: ${errorMessage(error)}`);
   process.exit(1);
 });

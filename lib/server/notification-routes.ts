@@ -38,8 +38,7 @@ export const notificationRoutes = {
       createdAt: sameEndpoint ? previous.createdAt : Math.floor(Date.now() / 1000),
       lastUsedAt: sameEndpoint ? previous.lastUsedAt : null,
     });
-    const saved = (await store.pushSubscription(principal.deviceId))!;
-    return { subscription: { kinds: saved.kinds, created_at: saved.createdAt, last_used_at: saved.lastUsedAt } };
+    return { subscription: (await runtime.auth.devices.pushInfo(principal.deviceId))! };
   }),
 
   unsubscribePush: route('unsubscribePush', async ({ runtime, principal }) => ({

@@ -12,20 +12,16 @@ export interface PresenceOptions {
  * a script that polls keeps its sessions.
  */
 export class Presence {
-  readonly #graceMs: number;
-  readonly #onGone: (clientId: string) => void;
+  readonly #options: PresenceOptions;
   readonly #streams = new Map<string, number>();
   /** Requests being answered, per client: nobody is gone while we are still serving them. */
   readonly #inFlight = new Map<string, number>();
   readonly #goneTimers = new Map<string, NodeJS.Timeout>();
   /** In a cluster: the clients streaming from each other node. */
   readonly #remote = new Map<string, ReadonlySet<string>>();
-  readonly #onStreamsChanged: (() => void) | undefined;
 
   constructor(options: PresenceOptions) {
-    this.#graceMs = options.graceMs;
-    this.#onGone = options.onGone;
-    this.#onStreamsChanged = options.onStreamsChanged;
+    this.#options = options;
   }
 
   /** Streaming here, or (in a cluster) from any other node. */
@@ -55,17 +51,12 @@ export class Presence {
     const opened = !this.#streams.has(clientId);
     this.#streams.set(clientId, (this.#streams.get(clientId) ?? 0) + 1);
     this.#cancelGone(clientId);
-    if (opened) this.#onStreamsChanged?.();
+    if (opened) this.#options.onStreamsChanged?.();
   }
 
   streamClosed(clientId: string): void {
-    const open = (this.#streams.get(clientId) ?? 1) - 1;
-    if (open > 0) {
-      this.#streams.set(clientId, open);
-      return;
-    }
-    this.#streams.delete(clientId);
-    this.#onStreamsChanged?.();
+    if (countDown(this.#streams, clientId) > 0) return;
+    this.#options.onStreamsChanged?.();
     if (!this.isStreaming(clientId)) this.#scheduleGone(clientId);
   }
 
@@ -84,13 +75,7 @@ export class Presence {
   }
 
   requestEnded(clientId: string): void {
-    const open = (this.#inFlight.get(clientId) ?? 1) - 1;
-    if (open > 0) {
-      this.#inFlight.set(clientId, open);
-      return;
-    }
-    this.#inFlight.delete(clientId);
-    this.touched(clientId);
+    if (countDown(this.#inFlight, clientId) === 0) this.touched(clientId);
   }
 
   dispose(): void {
@@ -103,8 +88,8 @@ export class Presence {
     if (this.#inFlight.has(clientId)) return;
     const timer = setTimeout(() => {
       this.#goneTimers.delete(clientId);
-      this.#onGone(clientId);
-    }, this.#graceMs);
+      this.#options.onGone(clientId);
+    }, this.#options.graceMs);
     timer.unref();
     this.#goneTimers.set(clientId, timer);
   }
@@ -115,6 +100,14 @@ export class Presence {
     clearTimeout(timer);
     this.#goneTimers.delete(clientId);
   }
+}
+
+/** Takes one from the key's count, which goes from the map at zero; what is left. */
+export function countDown(counts: Map<string, number>, key: string): number {
+  const left = (counts.get(key) ?? 1) - 1;
+  if (left > 0) counts.set(key, left);
+  else counts.delete(key);
+  return left;
 }
 
 /**

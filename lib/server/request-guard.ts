@@ -5,6 +5,7 @@ import { LOOPBACK_NAMES, type ErrorCode, type RouteMatch } from '../protocol/ind
 import { urlHost } from '../protocol/server-url.ts';
 import { principalKey, type Auth, type Principal } from './auth.ts';
 import { requestView } from './forwarded.ts';
+import { NOT_SIGNED_IN } from './http-errors.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 const WILDCARD_ADDRESSES = ['0.0.0.0', '::'];
@@ -76,18 +77,14 @@ export class RequestGuard {
       return refuse('UNAUTHORIZED', 'Tokens are not accepted in URLs: send an Authorization: Bearer header');
     }
     const origin = req.headers.origin;
-    if (origin !== undefined && !isSameOrigin(origin, host)) {
-      return refuse('FORBIDDEN_ORIGIN', 'Cross-origin requests are not allowed');
-    }
+    if (origin !== undefined && !isSameOrigin(origin, host)) return refuse('FORBIDDEN_ORIGIN', 'Cross-origin requests are not allowed');
     // A route anyone may call (signing in) is answered without looking at credentials at all.
     const forAnyone = route?.spec.auth === 'anyone';
     const principal = forAnyone ? null : await this.#options.auth.authenticate(req);
     if (!principal) {
       const limited = this.#anonymous(req);
       if (limited) return limited;
-      if (!forAnyone) {
-        return refuse('UNAUTHORIZED', 'Not signed in: run `vibes pair` for a pairing code, or send Authorization: Bearer <token>');
-      }
+      if (!forAnyone) return refuse('UNAUTHORIZED', NOT_SIGNED_IN);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const length = req.headers['content-length'];
@@ -95,9 +92,7 @@ export class RequestGuard {
         return refuse('LENGTH_REQUIRED', 'Send a Content-Length with the body');
       }
       const limit = (route?.allowed ? route.spec.maxBodyBytes : undefined) ?? this.#options.maxBodyBytes;
-      if (length !== undefined && Number(length) > limit) {
-        return refuse('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes`);
-      }
+      if (length !== undefined && Number(length) > limit) return refuse('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes`);
       if (principal) {
         const rate = this.#options.rateLimiter.take(principalKey(principal));
         if (!rate.allowed) return rateLimited(rate.retryAfterSeconds);

@@ -22,7 +22,7 @@ import {
 import { VibesError } from '../core/errors.ts';
 import type { Principal } from './auth.ts';
 import { requestView, type RequestView } from './forwarded.ts';
-import { endAfter, ERROR_CODE_HEADER, errorBody, refuseEarly, toErrorResponse } from './http-errors.ts';
+import { endAfter, ERROR_CODE_HEADER, errorBody, NOT_SIGNED_IN, refuseEarly, toErrorResponse } from './http-errors.ts';
 import { getRuntime } from './runtime-accessor.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -115,7 +115,6 @@ export type RouteHandler<Name extends RouteName> = ((
   request: Request,
   context: { params: Promise<RouteParams<Name>> },
 ) => Promise<Response>) & {
-  answer(request: RouteRequest): Promise<RouteAnswer>;
   serve(req: IncomingMessage, res: ServerResponse, params: Record<string, string>, principal: Principal | null, url: URL): Promise<void>;
 };
 
@@ -154,9 +153,7 @@ function makeRoute<Name extends RouteName>(
   const answer = async (request: RouteRequest): Promise<RouteAnswer> => {
     try {
       const runtime = getRuntime();
-      if (!request.principal && spec.auth !== 'anyone') {
-        throw new VibesError('UNAUTHORIZED', 'Not signed in: run `vibes pair` for a pairing code, or send Authorization: Bearer <token>');
-      }
+      if (!request.principal && spec.auth !== 'anyone') throw new VibesError('UNAUTHORIZED', NOT_SIGNED_IN);
       const clientId = readClientId(request);
       if (spec.client === 'required' && clientId === null) {
         throw new VibesError('MISSING_CLIENT_ID', `Name the calling client in the ${CLIENT_ID_HEADER} header`);
@@ -220,7 +217,7 @@ function makeRoute<Name extends RouteName>(
     await writeAnswer(req, res, answered);
   };
 
-  return Object.assign(forNext, { answer, serve });
+  return Object.assign(forNext, { serve });
 }
 
 /**

@@ -62,15 +62,10 @@ export async function createRuntime(
   const pairingCodes = new PairingCodes({ ttlSeconds: config.pairingCodeTtlSeconds });
   const attachments = new AttachmentStore(join(config.home, 'attachments'));
   // A session's attachments go with it when retention deletes it (also at start, as the store's retention runs there).
-  const pruneAttachments = async () => {
-    try {
-      await attachments.prune(
-        async (sessionId) => manager.find(sessionId) !== undefined || (await store.getSession(sessionId)) !== undefined,
-      );
-    } catch (error) {
-      console.error('vibes: deleting old attachments failed:', error);
-    }
-  };
+  const pruneAttachments = () =>
+    attachments
+      .prune(async (sessionId) => manager.find(sessionId) !== undefined || (await store.getSession(sessionId)) !== undefined)
+      .catch((error: unknown) => console.error('vibes: deleting old attachments failed:', error));
   const manager = new SessionManager({
     bus,
     attachments,
@@ -99,7 +94,6 @@ export async function createRuntime(
   const hub = new SseHub({
     bus,
     sessions,
-    manager,
     presence,
     maxClients: config.maxEventClients,
     maxClientsPerDevice: config.maxEventClientsPerDevice,

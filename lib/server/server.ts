@@ -151,20 +151,18 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
 
   // A cluster node learns its own URL by listening, then joins: a request that comes in between
   // (a CLI reconnecting to a restarted node) waits for the join rather than meet a half-started bus.
-  let joined: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = (() => {
-    let resolve = () => {};
-    let reject: (error: unknown) => void = () => {};
-    const promise = new Promise<void>((yes, no) => ((resolve = yes), (reject = no)));
-    promise.catch(() => {});
-    return { promise, resolve, reject };
-  })();
+  let joined = false;
+  let joinSucceeded!: () => void;
+  let joinFailed!: (error: unknown) => void;
+  const joining = new Promise<void>((resolve, reject) => ((joinSucceeded = resolve), (joinFailed = reject)));
+  joining.catch(() => {});
   const handleOrFail = (req: IncomingMessage, res: ServerResponse) => {
     // The store did not answer who is asking (a cluster's database away): this request fails, the server goes on.
     handle(req, res).catch((error: unknown) => failed(res, error));
   };
   const serve = (req: IncomingMessage, res: ServerResponse) => {
-    if (!joined) return handleOrFail(req, res);
-    joined.promise.then(
+    if (joined) return handleOrFail(req, res);
+    joining.then(
       () => handleOrFail(req, res),
       () => res.destroy(),
     );
@@ -209,10 +207,10 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
   const url = serverBaseUrl({ host: config.host, port, tls: config.tlsCert !== undefined });
   try {
     await runtime.topology.start(config.nodeUrl ?? url);
-    joined?.resolve();
-    joined = null;
+    joined = true;
+    joinSucceeded();
   } catch (error) {
-    joined?.reject(error);
+    joinFailed(error);
     server.close();
     server.closeAllConnections();
     await runtime.dispose().catch(() => undefined);

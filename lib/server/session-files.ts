@@ -16,10 +16,7 @@ export async function sessionFolder(runtime: Runtime, sessionId: string): Promis
       `Session ${sessionId} ran on ${session.node}: its folder is on that machine, which does not run it now`,
     );
   }
-  return new SessionFolder(session.cwd, { neverServed: neverServed(runtime) });
-}
-
-/** vibes' own files, never served even when a session's folder holds them: its home (token, database, keys) and its TLS key. */
-function neverServed({ config }: Runtime): string[] {
-  return config.tlsKey ? [config.home, config.tlsKey] : [config.home];
+  // vibes' own files, never served even when a session's folder holds them: its home (token, database, keys) and its TLS key.
+  const { home, tlsKey } = runtime.config;
+  return new SessionFolder(session.cwd, { neverServed: tlsKey ? [home, tlsKey] : [home] });
 }

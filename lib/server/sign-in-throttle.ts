@@ -89,10 +89,8 @@ function waitFor(buckets: Bucket[], rules: readonly Rule[], now: number): number
 /** The minute's allowance first, then the hour's; the caller has seen that one has a token left. */
 function spend(buckets: Bucket[], rules: readonly Rule[], now: number): { bucket: Bucket; rule: Rule } {
   refill(buckets, rules, now);
-  const index = Math.max(
-    0,
-    buckets.findIndex((candidate) => candidate.tokens >= 1),
-  );
+  const withToken = buckets.findIndex((candidate) => candidate.tokens >= 1);
+  const index = Math.max(0, withToken);
   const bucket = buckets[index]!;
   bucket.tokens -= 1;
   return { bucket, rule: rules[index]! };

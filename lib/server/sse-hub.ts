@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Bus, BusEntry, CoreEvent, SessionManager } from '../core/index.ts';
+import type { Bus, BusEntry, CoreEvent } from '../core/index.ts';
 import { ClientId, type ResyncReason, type ServerEvent } from '../protocol/index.ts';
 import { deviceIdOfKey } from './auth.ts';
 import { sendError } from './http-errors.ts';
-import type { Presence } from './presence.ts';
-import { managerView, type SessionView } from './cluster/session-view.ts';
+import { countDown, type Presence } from './presence.ts';
+import type { SessionView } from './cluster/session-view.ts';
 
 export interface SseHubOptions {
   bus: Bus<CoreEvent>;
-  manager: SessionManager;
+  /** Whose sessions the clients see: the manager's, or in a cluster every node's. */
+  sessions: SessionView;
   presence: Presence;
   maxClients: number;
   /** Streams one device may hold; the token's are bounded by maxClients alone. */
@@ -22,26 +23,19 @@ export interface SseHubOptions {
   allowBypass?: boolean;
   /** New sessions are demo sessions unless they ask for Claude; told in `hello`, so the New dialog starts there. */
   demoDefault?: boolean;
-  /** Whose sessions the clients see: the manager's, or in a cluster every node's. */
-  sessions?: SessionView;
-  /**
-   * At most one `session_updated` per session per this many ms: the first change after a quiet
-   * spell goes out at once, later ones in the window are folded into one frame at its end.
-   */
-  listUpdateWindowMs?: number;
-  /** The same for a change of nothing but the viewer count or the last activity. */
-  ambientUpdateWindowMs?: number;
-  /** Milliseconds, for the list-update window; tests pass a fake clock. */
-  now?: () => number;
 }
 
-/** Short enough to read as instant on a phone, long enough that a burst of changes costs at most 20 frames a second. */
-export const LIST_UPDATE_WINDOW_MS = 50;
+/**
+ * At most one `session_updated` per session per this many ms: the first change after a quiet
+ * spell goes out at once, later ones in the window are folded into one frame at its end. Short
+ * enough to read as instant on a phone, long enough that a burst of changes costs at most 20 frames a second.
+ */
+const LIST_UPDATE_WINDOW_MS = 50;
 /**
  * Viewer counts and last activity (kept in whole seconds) are not worth a frame to every
  * stream more than once a second: 500 viewers subscribing over a few seconds cost a few frames each.
  */
-export const AMBIENT_UPDATE_WINDOW_MS = 1000;
+const AMBIENT_UPDATE_WINDOW_MS = 1000;
 const AMBIENT_FIELDS = new Set(['subscriber_count', 'last_activity_at']);
 
 type SessionUpdated = Extract<CoreEvent, { type: 'session_updated' }>;
@@ -80,20 +74,11 @@ export class SseHub {
   /** Open streams per device principal (see principalKey); the token's are not counted. */
   readonly #perDevice = new Map<string, number>();
   readonly #listUpdates = new Map<string, ListUpdates>();
-  readonly #windowMs: number;
-  readonly #ambientWindowMs: number;
-  readonly #now: () => number;
   #unsubscribe: (() => void) | null = null;
   #ping: NodeJS.Timeout | null = null;
 
-  readonly #sessions: SessionView;
-
   constructor(options: SseHubOptions) {
     this.#options = options;
-    this.#windowMs = options.listUpdateWindowMs ?? LIST_UPDATE_WINDOW_MS;
-    this.#ambientWindowMs = options.ambientUpdateWindowMs ?? AMBIENT_UPDATE_WINDOW_MS;
-    this.#now = options.now ?? Date.now;
-    this.#sessions = options.sessions ?? managerView(options.manager);
   }
 
   start(): void {
@@ -200,7 +185,7 @@ export class SseHub {
       const reason: ResyncReason = resumeFrom.epoch === bus.epoch ? 'replay_window_exceeded' : 'epoch_changed';
       write += frame(position, { type: 'resync', reason });
     }
-    const sessions = this.#sessions.list(connection.clientId);
+    const sessions = this.#options.sessions.list(connection.clientId);
     write += frame(position, { type: 'session_list', sessions });
     this.#write(connection, write);
   }
@@ -210,7 +195,7 @@ export class SseHub {
     const id = this.#eventId(entry.seq);
     switch (event.type) {
       case 'session_event': {
-        const subscribers = this.#sessions.subscribersOf(event.session_id);
+        const subscribers = this.#options.sessions.subscribersOf(event.session_id);
         if (!subscribers) return;
         const text = frame(id, sessionEventOf(event));
         for (const clientId of subscribers) {
@@ -253,8 +238,8 @@ export class SseHub {
       this.#listUpdates.set(sessionId, updates);
     }
     updates.waiting = event;
-    const window = onlyAmbientChanged(updates.sent, event.session) ? this.#ambientWindowMs : this.#windowMs;
-    const now = this.#now();
+    const window = onlyAmbientChanged(updates.sent, event.session) ? AMBIENT_UPDATE_WINDOW_MS : LIST_UPDATE_WINDOW_MS;
+    const now = Date.now();
     const due = updates.sentAt + window;
     if (updates.timer && updates.timerDue <= due) return;
     if (updates.timer) clearTimeout(updates.timer);
@@ -274,7 +259,7 @@ export class SseHub {
     updates.timer = null;
     updates.waiting = null;
     if (!event) return;
-    updates.sentAt = this.#now();
+    updates.sentAt = Date.now();
     updates.sent = event.session;
     this.#sendToAll(null, event, event.session.owner_id);
   }
@@ -294,7 +279,8 @@ export class SseHub {
     const { event } = entry;
     const id = this.#eventId(entry.seq);
     if (event.type === 'session_event') {
-      if (this.#sessions.isSubscribed(event.session_id, connection.clientId)) this.#write(connection, frame(id, sessionEventOf(event)));
+      if (this.#options.sessions.isSubscribed(event.session_id, connection.clientId))
+        this.#write(connection, frame(id, sessionEventOf(event)));
       return;
     }
     if (event.type === 'session_removed') {
@@ -352,11 +338,7 @@ export class SseHub {
     connection.closed = true;
     if (connection.stallTimer) clearTimeout(connection.stallTimer);
     this.#all.delete(connection);
-    const deviceStreams = this.#perDevice.get(connection.principal);
-    if (deviceStreams !== undefined) {
-      if (deviceStreams > 1) this.#perDevice.set(connection.principal, deviceStreams - 1);
-      else this.#perDevice.delete(connection.principal);
-    }
+    countDown(this.#perDevice, connection.principal);
     const peers = this.#byClient.get(connection.clientId);
     peers?.delete(connection);
     if (peers?.size === 0) this.#byClient.delete(connection.clientId);
@@ -369,8 +351,7 @@ export class SseHub {
 }
 
 function frame(id: string | null, event: ServerEvent): string {
-  if (id === null) return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-  return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+  return `${id === null ? '' : `id: ${id}\n`}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
 function sessionEventOf(event: Extract<CoreEvent, { type: 'session_event' }>): ServerEvent {

@@ -9,15 +9,13 @@ export interface VapidKeys {
   privateKey: string;
 }
 
-export const vapidPath = (home: string): string => join(home, 'vapid.json');
-
 /**
  * The server's Web Push identity, made once and kept in `$VIBES_HOME/vapid.json` (0600): a new
  * key would orphan every subscription browsers made with the old one.
  */
 export function loadOrCreateVapidKeys(home: string): VapidKeys {
   ensurePrivateHome(home);
-  const path = vapidPath(home);
+  const path = join(home, 'vapid.json');
   if (existsSync(path)) {
     chmodSync(path, 0o600);
     try {

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { decompressionBomb, elfExecutable, png } from '../support/images.ts';
-import { createFromDialog, openDashboard, scriptApi, uniqueName } from './support/dashboard.ts';
+import { createFromDialog, openDashboard, uniqueName, test } from './support/dashboard.ts';
 
 const SCREENSHOTS = 'test-results/screenshots';
 
@@ -17,7 +17,10 @@ async function expectNoSeriousViolations(page: Page, what: string) {
   ).toEqual([]);
 }
 
-test('attach a photo and a file, remove one, send: the image reaches Claude and shows in the transcript', async ({ page }, testInfo) => {
+test('attach a photo and a file, remove one, send: the image reaches Claude and shows in the transcript', async ({
+  page,
+  scriptApi,
+}, testInfo) => {
   test.setTimeout(90_000);
   await openDashboard(page);
   const name = uniqueName('attachments');
@@ -63,9 +66,9 @@ test('attach a photo and a file, remove one, send: the image reaches Claude and 
   await expectNoSeriousViolations(page, 'image in the transcript');
 
   // Every viewer sees it: the transcript carries it for anyone who reads it.
-  const sessions = await scriptApi('viewer').listSessions();
-  const id = sessions.find((session) => session.name === name)!.id;
-  const { events } = await scriptApi('viewer').events(id);
+  const viewer = await scriptApi('viewer');
+  const id = (await viewer.listSessions()).find((session) => session.name === name)!.id;
+  const { events } = await viewer.events(id);
   expect(events.find((entry) => entry.event.type === 'user_input')?.event).toMatchObject({
     attachments: [{ kind: 'image', media_type: 'image/jpeg', width: 1568, height: 1045 }],
   });

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type TestInfo, type Page } from '@playwright/test';
-import { card, openDashboard, openFromList, scriptApi, uniqueName, visible } from './support/dashboard.ts';
+import { expect, type TestInfo, type Page } from '@playwright/test';
+import { card, openDashboard, openFromList, uniqueName, visible, test } from './support/dashboard.ts';
 
 // Slash commands in the composer and the context gauge, against the fake Claude: it lists the
 // folder's .claude/commands beside a few built-ins, and `near-limit` fills its context to 75% of
@@ -27,11 +27,14 @@ async function screenshot(page: Page, testInfo: TestInfo, name: string) {
   await page.screenshot({ path: `${SCREENSHOTS}/${testInfo.project.name}-${name}.png` });
 }
 
-test('the context gauge near its limit, and slash commands listed as you type, run from the composer', async ({ page }, testInfo) => {
+test('the context gauge near its limit, and slash commands listed as you type, run from the composer', async ({
+  page,
+  scriptApi,
+}, testInfo) => {
   const phone = testInfo.project.name !== 'desktop';
   await openDashboard(page);
   const name = uniqueName('commands');
-  const created = await scriptApi('commands').createSession({ name, cwd: folder, prompt: 'near-limit', source: 'api' });
+  const created = await (await scriptApi('commands')).createSession({ name, cwd: folder, prompt: 'near-limit', source: 'api' });
 
   // On the card: amber, with the words in its title.
   const sessionCard = card(page, name);

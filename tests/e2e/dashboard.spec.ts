@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { card, NEEDS_PERMISSION, openDashboard, openFromList, SCENARIO, scriptApi, uniqueName, visible } from './support/dashboard.ts';
+import { expect, type Page } from '@playwright/test';
+import { card, NEEDS_PERMISSION, openDashboard, openFromList, SCENARIO, uniqueName, visible, test } from './support/dashboard.ts';
 
 const SCREENSHOTS = 'test-results/screenshots';
 
@@ -14,7 +14,10 @@ async function expectNoSeriousViolations(page: Page, what: string) {
   ).toEqual([]);
 }
 
-test('a session started through the API appears live and moves processing -> needs approval -> idle', async ({ page }, testInfo) => {
+test('a session started through the API appears live and moves processing -> needs approval -> idle', async ({
+  page,
+  scriptApi,
+}, testInfo) => {
   const phone = testInfo.project.name !== 'desktop';
   // Watched from the dashboard on, once signed in.
   await openDashboard(page);
@@ -23,7 +26,7 @@ test('a session started through the API appears live and moves processing -> nee
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(message.text());
   });
-  const api = scriptApi('creator');
+  const api = await scriptApi('creator');
   const name = uniqueName('api session');
   const created = await api.createSession({ name, prompt: SCENARIO.slowReply, source: 'api' });
 

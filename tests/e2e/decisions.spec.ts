@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { card, createFromDialog, openDashboard, scriptApi, uniqueName, visible } from './support/dashboard.ts';
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import { card, createFromDialog, openDashboard, uniqueName, visible, test } from './support/dashboard.ts';
 
 // Every kind of decision the fake Claude can ask for, made on the screen it is shown on. The
 // question and the plan come from real captures the fake replays (tests/fixtures/claude-stream-json).
@@ -130,7 +130,10 @@ test('ExitPlanMode: the plan as Markdown, approved with auto-accepted edits', as
   await expect(view.getByTestId('session-state')).toHaveAttribute('data-state', 'idle', { timeout: 15_000 });
 });
 
-test('permission mode: chosen in the New dialog, shown on the card and the header, switched live', async ({ page }, testInfo) => {
+test('permission mode: chosen in the New dialog, shown on the card and the header, switched live', async ({
+  page,
+  scriptApi,
+}, testInfo) => {
   await openDashboard(page);
   const name = uniqueName('modes');
   await page.getByRole('button', { name: /new/i }).first().click();
@@ -153,7 +156,7 @@ test('permission mode: chosen in the New dialog, shown on the card and the heade
 
   // Changed from the CLI (a script standing in for it): the phone shows it live.
   const sessionId = new URL(page.url()).searchParams.get('session') ?? '';
-  const cli = scriptApi('cli');
+  const cli = await scriptApi('cli');
   await cli.subscribe(sessionId);
   await cli.setPermissionMode(sessionId, 'plan', 'cli');
   await expect(select).toHaveValue('plan');

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
-import { NEEDS_PERMISSION, openDashboard, openFromList, scriptApi, signIn, visible } from './support/dashboard.ts';
+import { NEEDS_PERMISSION, openDashboard, openFromList, signIn, visible, test } from './support/dashboard.ts';
 
 // What a newcomer sees in the first hour (issue 17): cards worth a glance, a History that says
 // how each session ended, a phone header in one row, and nothing opened or answered behind their back.
@@ -12,9 +12,9 @@ const SCREENSHOTS = 'test-results/screenshots';
 const cardOf = (page: Page, id: string) => page.locator(`[data-testid=session-card][data-session-id="${id}"]`);
 const historyOf = (page: Page, id: string) => page.locator(`[data-testid=history-card][data-session-id="${id}"]`);
 
-test('cards: titled by the first prompt, with a preview, the project, mode and model', async ({ page }, testInfo) => {
+test('cards: titled by the first prompt, with a preview, the project, mode and model', async ({ page, scriptApi }, testInfo) => {
   await openDashboard(page);
-  const api = scriptApi('cards');
+  const api = await scriptApi('cards');
   const prompt = `Explain the auth flow ${randomUUID().slice(0, 6)}\nin detail, please`;
   const replied = await api.createSession({ prompt, source: 'api' });
   const asking = await api.createSession({ prompt: NEEDS_PERMISSION, source: 'api' });
@@ -33,9 +33,9 @@ test('cards: titled by the first prompt, with a preview, the project, mode and m
   if (testInfo.project.name === 'pixel-7') await page.screenshot({ path: `${SCREENSHOTS}/phone-list-previews.png` });
 });
 
-test('History says how each session ended, in words and colour', async ({ page }, testInfo) => {
+test('History says how each session ended, in words and colour', async ({ page, scriptApi }, testInfo) => {
   await openDashboard(page);
-  const api = scriptApi('ends');
+  const api = await scriptApi('ends');
   const killed = await api.createSession({ prompt: `kill me ${randomUUID().slice(0, 4)}`, source: 'api' });
   const failed = await api.createSession({ prompt: 'not-logged-in please', source: 'api' });
   await expect.poll(async () => (await api.getSession(failed.id)).state, { timeout: 15_000 }).toBe('failed');
@@ -65,9 +65,9 @@ test('History says how each session ended, in words and colour', async ({ page }
 test(
   'phone: the session header is one row with Kill in its menu; code scrolls sideways; no start-up debug line',
   { tag: '@phone' },
-  async ({ page }, testInfo) => {
+  async ({ page, scriptApi }, testInfo) => {
     await openDashboard(page);
-    const api = scriptApi('phone');
+    const api = await scriptApi('phone');
     const created = await api.createSession({ prompt: 'markdown please', source: 'api' });
     await openFromList(page, cardOf(page, created.id).getByRole('link'));
     const view = page.getByRole('region', { name: /^Session / });
@@ -102,9 +102,9 @@ test(
   },
 );
 
-test('a desktop tab opens no session by itself, so it is no one’s viewer', async ({ page }, testInfo) => {
+test('a desktop tab opens no session by itself, so it is no one’s viewer', async ({ page, scriptApi }, testInfo) => {
   await openDashboard(page);
-  const api = scriptApi('alone');
+  const api = await scriptApi('alone');
   const created = await api.createSession({ prompt: `just me ${randomUUID().slice(0, 4)}`, source: 'api' });
   await expect(cardOf(page, created.id)).toBeVisible();
   if (testInfo.project.name === 'desktop') await expect(page.getByTestId('no-session-open')).toBeVisible();
@@ -113,13 +113,13 @@ test('a desktop tab opens no session by itself, so it is no one’s viewer', asy
   expect((await api.getSession(created.id)).subscriber_count).toBe(1);
 });
 
-test('Allow on a card of a session this tab never opened works at the first try', async ({ page }) => {
+test('Allow on a card of a session this tab never opened works at the first try', async ({ page, scriptApi }) => {
   await openDashboard(page);
   const forbidden: string[] = [];
   page.on('response', (response) => {
     if (response.status() === 403) forbidden.push(`${response.request().method()} ${response.url()}`);
   });
-  const api = scriptApi('asker');
+  const api = await scriptApi('asker');
   const created = await api.createSession({ prompt: NEEDS_PERMISSION, source: 'api' });
   const card = cardOf(page, created.id);
   await card.getByTestId('permission-prompt').getByRole('button', { name: 'Allow', exact: true }).click();

@@ -1,9 +1,9 @@
-import { expect, test } from '@playwright/test';
-import { card, openDashboard, scriptApi, uniqueName } from './support/dashboard.ts';
+import { expect } from '@playwright/test';
+import { card, openDashboard, uniqueName, test } from './support/dashboard.ts';
 
-test('an ended session is in the History, opens read-only, and Resume brings it back live', async ({ page }) => {
+test('an ended session is in the History, opens read-only, and Resume brings it back live', async ({ page, scriptApi }) => {
   await openDashboard(page);
-  const api = scriptApi('historian');
+  const api = await scriptApi('historian');
   const name = uniqueName('history');
   const created = await api.createSession({ name, prompt: 'remember this line', source: 'api' });
   await expect.poll(async () => (await api.getSession(created.id)).state, { timeout: 15_000 }).toBe('idle');

@@ -1,5 +1,5 @@
-import { expect, test, type CDPSession, type Page } from '@playwright/test';
-import { BASE_URL, NEEDS_PERMISSION, openDashboard, scriptApi, uniqueName } from './support/dashboard.ts';
+import { expect, type CDPSession, type Page } from '@playwright/test';
+import { BASE_URL, NEEDS_PERMISSION, openDashboard, uniqueName, test } from './support/dashboard.ts';
 import type { ApiClient } from '../../lib/client/node/api-client.ts';
 import { BrowserPushKeys } from '../support/push-service.ts';
 
@@ -85,9 +85,12 @@ async function expectTitleToCountWaiting(page: Page, api: ApiClient): Promise<st
   return title;
 }
 
-test('notifications: turned on in the devices panel; a push is shown; a tap opens the session; Allow answers it', async ({ page }) => {
+test('notifications: turned on in the devices panel; a push is shown; a tap opens the session; Allow answers it', async ({
+  page,
+  scriptApi,
+}) => {
   await openDashboard(page);
-  const api = scriptApi('notify');
+  const api = await scriptApi('notify');
   await expectTitleToCountWaiting(page, api);
 
   // The switch asks for nothing until it is turned on.

@@ -1,5 +1,5 @@
-import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { card, createFromDialog, openDashboard, openFromList, scriptApi, uniqueName } from './support/dashboard.ts';
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { card, createFromDialog, openDashboard, openFromList, uniqueName, test } from './support/dashboard.ts';
 
 // The session's screens on a phone while a decision waits (issue #29): the header keeps the title
 // and both selects readable, and a decision's answer buttons stay in view however long it is,
@@ -206,9 +206,9 @@ test(
 test(
   'desktop split: a question is answered in the session pane, and its list card only leads there',
   { tag: '@desktop' },
-  async ({ page }, testInfo) => {
+  async ({ page, scriptApi }, testInfo) => {
     await openDashboard(page);
-    const api = scriptApi('split');
+    const api = await scriptApi('split');
     const name = uniqueName('split question');
     const created = await api.createSession({ prompt: 'long-question', source: 'api', name });
     const listed = card(page, name);

@@ -1,7 +1,7 @@
-import { expect, test } from '@playwright/test';
-import { createFromDialog, openDashboard, PORT, SCENARIO, scriptApi, StreamCutter, uniqueName, visible } from './support/dashboard.ts';
+import { expect } from '@playwright/test';
+import { createFromDialog, openDashboard, PORT, SCENARIO, StreamCutter, uniqueName, visible, test } from './support/dashboard.ts';
 
-test('the event stream drops mid-reply: reconnecting, then the whole reply, nothing missing or doubled', async ({ page }) => {
+test('the event stream drops mid-reply: reconnecting, then the whole reply, nothing missing or doubled', async ({ page, scriptApi }) => {
   const cutter = new StreamCutter(PORT);
   await cutter.start();
   try {
@@ -30,7 +30,7 @@ test('the event stream drops mid-reply: reconnecting, then the whole reply, noth
     // What the page shows is exactly what the server recorded.
     const url = new URL(page.url());
     const sessionId = url.searchParams.get('session') ?? '';
-    const api = scriptApi('reader');
+    const api = await scriptApi('reader');
     const page1 = await api.events(sessionId, { after: 0, limit: 1000 });
     const finalText = page1.events.flatMap((entry) => (entry.event.type === 'text' ? [entry.event.text] : []));
     expect(finalText).toHaveLength(1);

@@ -1,9 +1,15 @@
-import type { EndReason, TranscriptEntry, TranscriptEvent } from '../../protocol/index.ts';
+import type { EndReason, TranscriptEntry } from '../../protocol/index.ts';
 import {
   deviceOf,
-  filterConditions,
+  endSessionsSql,
+  entryOf,
+  eventValues,
+  historySql,
   pushSubscriptionOf,
+  recentProjectsSql,
+  sessionValues,
   snapshotOf,
+  upsertSessionSql,
   type DeviceRow,
   type PushSubscriptionRow,
   type SessionRow,
@@ -94,29 +100,10 @@ const MIGRATION_LOCK = 0x76696265; // 'vibe'
 
 interface PostgresSessionRow extends SessionRow {
   node: string;
-  demo: boolean;
 }
 
-const UPSERT_SESSION = `
-  INSERT INTO sessions (id, node, name, state, owner_id, created_at, last_activity_at, cwd, model, permission_mode, todos, cost_usd, claude_session_id, failure, demo, title, preview, git_branch, start_commit, pinned)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-  ON CONFLICT (id) DO UPDATE SET
-    node = excluded.node, name = excluded.name, state = excluded.state, owner_id = excluded.owner_id,
-    last_activity_at = excluded.last_activity_at, cwd = excluded.cwd, model = excluded.model,
-    permission_mode = excluded.permission_mode, todos = excluded.todos,
-    cost_usd = excluded.cost_usd, claude_session_id = excluded.claude_session_id, failure = excluded.failure,
-    demo = excluded.demo, title = excluded.title, preview = excluded.preview, git_branch = excluded.git_branch,
-    start_commit = excluded.start_commit, pinned = excluded.pinned`;
-
-const END_STATE = `CASE state WHEN 'failed' THEN 'failed' ELSE 'finished' END`;
-
-export interface PostgresStoreOptions {
-  url: string;
-  /** This node's name: written beside the sessions it runs; `endAllLive` ends only those. */
-  node: string;
-  /** Bound on one round trip (ms). */
-  timeoutMs?: number;
-}
+const UPSERT_SESSION = upsertSessionSql((n) => `$${n}`, ['node']);
+const END_SESSIONS = endSessionsSql('$1', '$2');
 
 /**
  * Sessions, transcripts and devices in PostgreSQL, shared by every node of a cluster. A write
@@ -136,9 +123,12 @@ export class PostgresStore implements SessionStore {
     this.devices = new PostgresDeviceStore(db);
   }
 
-  /** Connects and runs the migrations the database lacks. */
-  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const db = new Postgres(options.url, { timeoutMs: options.timeoutMs });
+  /**
+   * Connects and runs the migrations the database lacks. `node` is this node's name: written
+   * beside the sessions it runs; `endAllLive` ends only those.
+   */
+  static async open(options: { url: string; node: string }): Promise<PostgresStore> {
+    const db = new Postgres(options.url);
     try {
       await migrate(db);
     } catch (error) {
@@ -154,13 +144,16 @@ export class PostgresStore implements SessionStore {
 
   async write(batch: StoreWrite): Promise<void> {
     const statements: Statement[] = [];
-    for (const snapshot of batch.sessions ?? []) statements.push({ sql: UPSERT_SESSION, params: sessionParams(snapshot, this.node) });
+    for (const snapshot of batch.sessions ?? []) {
+      // An ended session renamed here stays the node's that ran it.
+      statements.push({ sql: UPSERT_SESSION, params: [...sessionValues(snapshot), snapshot.node ?? this.node] });
+    }
     const events = batch.events ?? [];
     for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
       const chunk = events.slice(start, start + ROWS_PER_INSERT);
       const params: unknown[] = [];
       const rows = chunk.map(({ sessionId, entry }, index) => {
-        params.push(sessionId, entry.seq, entry.at, entry.event.type, JSON.stringify(entry.event));
+        params.push(sessionId, ...eventValues(entry));
         const at = index * 5;
         return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5})`;
       });
@@ -171,7 +164,7 @@ export class PostgresStore implements SessionStore {
     }
     for (const { sessionId, reason, at } of batch.ended ?? []) {
       statements.push({
-        sql: `UPDATE sessions SET ended_at = $1, end_reason = $2, state = ${END_STATE} WHERE id = $3 AND ended_at IS NULL`,
+        sql: `${END_SESSIONS} AND id = $3`,
         params: [at, reason, sessionId],
       });
     }
@@ -179,7 +172,7 @@ export class PostgresStore implements SessionStore {
   }
 
   async getSession(sessionId: string): Promise<SessionSnapshot | undefined> {
-    const [row] = await this.#db.query<PostgresSessionRow>('SELECT * FROM sessions WHERE id = $1', [sessionId]);
+    const [row] = await this.#db.query<SessionRow>('SELECT * FROM sessions WHERE id = $1', [sessionId]);
     return row && snapshotOf(row);
   }
 
@@ -190,21 +183,13 @@ export class PostgresStore implements SessionStore {
   }
 
   async listEnded(query: HistoryQuery): Promise<SessionSnapshot[]> {
-    const params: unknown[] = [query.before ?? Number.MAX_SAFE_INTEGER, query.limit];
-    const conditions = filterConditions(query.filter, (value) => `$${params.push(value)}`);
-    const rows = await this.#db.query<PostgresSessionRow>(
-      `SELECT * FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 ${conditions.map((condition) => `AND ${condition} `).join('')}ORDER BY ended_at DESC, created_at DESC, id LIMIT $2`,
-      params,
-    );
-    return rows.map(snapshotOf);
+    const params: unknown[] = [];
+    const sql = historySql(query, (value) => `$${params.push(value)}`);
+    return (await this.#db.query<SessionRow>(sql, params)).map(snapshotOf);
   }
 
   async recentProjects(limit: number): Promise<ProjectUse[]> {
-    const rows = await this.#db.query<{ cwd: string; last_active_at: number }>(
-      'SELECT cwd, MAX(last_activity_at) AS last_active_at FROM sessions GROUP BY cwd ORDER BY last_active_at DESC, cwd LIMIT $1',
-      [limit],
-    );
-    return rows.map((row) => ({ cwd: row.cwd, lastActiveAt: Number(row.last_active_at) }));
+    return this.#db.query<ProjectUse>(recentProjectsSql('$1'), [limit]);
   }
 
   async readEvents(sessionId: string, after: number, limit: number): Promise<TranscriptEntry[]> {
@@ -212,7 +197,7 @@ export class PostgresStore implements SessionStore {
       'SELECT seq, at, data FROM events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
       [sessionId, after, limit],
     );
-    return rows.map((row) => ({ seq: row.seq, at: row.at, event: JSON.parse(row.data) as TranscriptEvent }));
+    return rows.map(entryOf);
   }
 
   async lastSeq(sessionId: string): Promise<number> {
@@ -255,10 +240,7 @@ export class PostgresStore implements SessionStore {
 
   /** Ends every live session of `node` (it restarted, or was lost); returns their ids. */
   async endLiveOf(node: string, reason: EndReason, at: number): Promise<string[]> {
-    const rows = await this.#db.query<{ id: string }>(
-      `UPDATE sessions SET ended_at = $1, end_reason = $2, state = ${END_STATE} WHERE node = $3 AND ended_at IS NULL RETURNING id`,
-      [at, reason, node],
-    );
+    const rows = await this.#db.query<{ id: string }>(`${END_SESSIONS} AND node = $3 RETURNING id`, [at, reason, node]);
     return rows.map((row) => row.id);
   }
 
@@ -284,12 +266,11 @@ async function migrate(db: Postgres): Promise<void> {
   }
   if (version === PG_MIGRATIONS.length) return;
   // Under the lock, a node that lost the race finds the work done and re-reads the version in SQL.
-  const statements: Statement[] = [
+  await db.transaction([
     { sql: 'SELECT pg_advisory_xact_lock($1)', params: [MIGRATION_LOCK] },
     { sql: 'CREATE TABLE IF NOT EXISTS vibes_schema (version INTEGER NOT NULL)' },
     { sql: 'INSERT INTO vibes_schema (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM vibes_schema)' },
-  ];
-  await db.transaction(statements);
+  ]);
   for (let next = 0; next < PG_MIGRATIONS.length; next++) {
     await db.transaction([
       { sql: 'SELECT pg_advisory_xact_lock($1)', params: [MIGRATION_LOCK] },
@@ -307,32 +288,6 @@ async function migrate(db: Postgres): Promise<void> {
 
 function dollarQuote(sql: string): string {
   return `$sql$${sql}$sql$`;
-}
-
-function sessionParams(snapshot: SessionSnapshot, node: string): unknown[] {
-  return [
-    snapshot.id,
-    // An ended session renamed here stays the node's that ran it.
-    snapshot.node ?? node,
-    snapshot.name,
-    snapshot.state,
-    snapshot.owner_id,
-    snapshot.created_at,
-    snapshot.last_activity_at,
-    snapshot.cwd,
-    snapshot.model,
-    snapshot.permission_mode,
-    snapshot.todos === null ? null : JSON.stringify(snapshot.todos),
-    snapshot.cost_usd,
-    snapshot.claude_session_id,
-    snapshot.failure,
-    snapshot.demo,
-    snapshot.title,
-    snapshot.preview,
-    snapshot.git_branch,
-    snapshot.start_commit,
-    snapshot.pinned,
-  ];
 }
 
 /** The devices named and, transitively, those they paired. */

@@ -13,22 +13,24 @@ const types = {
       : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
+/** Bound on one round trip (ms). */
+const TIMEOUT_MS = 10_000;
+
 /**
  * PostgreSQL through a small pool, never blocking the event loop: each call is a promise that
- * settles when PostgreSQL answered (a transaction: once committed), bounded by `timeoutMs`.
+ * settles when PostgreSQL answered (a transaction: once committed), bounded by `TIMEOUT_MS`.
  */
 export class Postgres {
   readonly #pool: pg.Pool;
   #closed: Promise<void> | null = null;
 
-  constructor(url: string, options: { timeoutMs?: number; connections?: number } = {}) {
-    const timeoutMs = options.timeoutMs ?? 10_000;
+  constructor(url: string) {
     this.#pool = new pg.Pool({
       connectionString: url,
-      max: options.connections ?? 4,
-      connectionTimeoutMillis: timeoutMs,
-      statement_timeout: timeoutMs,
-      query_timeout: timeoutMs + 1000,
+      max: 4,
+      connectionTimeoutMillis: TIMEOUT_MS,
+      statement_timeout: TIMEOUT_MS,
+      query_timeout: TIMEOUT_MS + 1000,
       idleTimeoutMillis: 30_000,
       allowExitOnIdle: true,
       types,

@@ -1,4 +1,5 @@
 import type { PostgresStore } from '../../core/cluster/postgres-store.ts';
+import { errorMessage } from '../../protocol/index.ts';
 import { deviceIdOfKey, type Auth } from '../auth.ts';
 import type { SseHub } from '../sse-hub.ts';
 import type { RedisChannels } from './channels.ts';
@@ -42,7 +43,7 @@ export class CredentialSync {
     if (this.#stopped || !this.#parts) return;
     this.#apply(this.#parts).catch((error: unknown) => {
       // The database may be away for a moment: the next heartbeat tries again.
-      console.error(`vibes: checking the cluster's credentials failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`vibes: checking the cluster's credentials failed: ${errorMessage(error)}`);
     });
   }
 

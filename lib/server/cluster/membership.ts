@@ -1,7 +1,7 @@
 import type { CoreEvent, SessionManager } from '../../core/index.ts';
 import type { PostgresStore } from '../../core/cluster/postgres-store.ts';
 import type { StreamBus } from '../../core/cluster/stream-bus.ts';
-import type { NodeInfo } from '../../protocol/index.ts';
+import { errorMessage, type NodeInfo } from '../../protocol/index.ts';
 import type { Presence } from '../presence.ts';
 import type { RedisChannels } from './channels.ts';
 import { ClusterDirectory, type SessionPresence, type StreamPosition } from './directory.ts';
@@ -18,7 +18,6 @@ export interface MembershipOptions {
   lostMs: number;
   /** Also run at every heartbeat. */
   onHeartbeat?: () => void;
-  clock?: () => number;
 }
 
 const CHANNEL = 'nodes';
@@ -51,8 +50,7 @@ export class Membership {
   readonly directory: ClusterDirectory;
   readonly #options: MembershipOptions;
   readonly #heard = new Map<string, Heard>();
-  readonly #lost = new Map<string, Heard & { lostAt: number }>();
-  readonly #clock: () => number;
+  readonly #lost = new Map<string, Heard>();
   #url = '';
   #startedAt = 0;
   #connectedSince: number | null = null;
@@ -63,12 +61,11 @@ export class Membership {
   constructor(options: MembershipOptions) {
     this.#options = options;
     this.node = options.node;
-    this.#clock = options.clock ?? Date.now;
     this.directory = new ClusterDirectory(options.node, options.manager);
     options.channels.listen(CHANNEL, (message) => this.#onHeartbeat(message));
     options.channels.onListening(
       () => {
-        this.#connectedSince = this.#clock();
+        this.#connectedSince = Date.now();
         // After a Redis restart the others may have missed our streams: say them again now.
         this.beat();
       },
@@ -80,7 +77,7 @@ export class Membership {
       // Another node found this session's node lost: so is it here, before any client hears of the end.
       if (event.type === 'session_removed' && event.reason === 'node_lost') {
         const node = this.directory.remoteNodeOf(event.session_id);
-        if (node !== undefined && node !== observed.node) this.#markLost(node, this.#clock());
+        if (node !== undefined && node !== observed.node) this.#markLost(node);
       }
       this.directory.observe(observed, options.bus.epoch);
     });
@@ -92,13 +89,13 @@ export class Membership {
    */
   async start(url: string): Promise<void> {
     this.#url = url;
-    this.#startedAt = Math.floor(this.#clock() / 1000);
-    this.#connectedSince = this.#clock();
+    this.#startedAt = Math.floor(Date.now() / 1000);
+    this.#connectedSince = Date.now();
     for (const { node, session } of await this.#options.store.listLive()) {
       if (node === this.node) continue;
       this.directory.seed(node, session);
       // A node with live sessions that never beats again is lost like one that stops beating.
-      if (!this.#heard.has(node)) this.#heard.set(node, { url: '', startedAt: 0, at: this.#clock() });
+      if (!this.#heard.has(node)) this.#heard.set(node, { url: '', startedAt: 0, at: Date.now() });
     }
     for (const sessionId of this.#options.store.endedAtOpen)
       this.#options.bus.publish({ type: 'session_removed', session_id: sessionId, reason: 'node_lost' });
@@ -147,7 +144,7 @@ export class Membership {
       last_seen_at: Math.floor(heard.at / 1000),
     });
     return [
-      info(this.node, { url: this.#url, startedAt: this.#startedAt, at: this.#clock() }, 'up'),
+      info(this.node, { url: this.#url, startedAt: this.#startedAt, at: Date.now() }, 'up'),
       ...[...this.#heard].map(([name, heard]) => info(name, heard, 'up')),
       ...[...this.#lost].map(([name, heard]) => info(name, heard, 'lost')),
     ].sort((a, b) => a.name.localeCompare(b.name));
@@ -187,38 +184,35 @@ export class Membership {
       return;
     }
     this.#lost.delete(heartbeat.node);
-    this.#heard.set(heartbeat.node, { url: heartbeat.url, startedAt: heartbeat.started_at, at: this.#clock() });
+    this.#heard.set(heartbeat.node, { url: heartbeat.url, startedAt: heartbeat.started_at, at: Date.now() });
     this.#options.presence.setRemoteStreams(heartbeat.node, new Set(heartbeat.streams));
     this.directory.reconcile(heartbeat.node, heartbeat.sessions, heartbeat.seen);
   }
 
   #checkLost(): void {
-    const now = this.#clock();
+    const now = Date.now();
     // Without Redis we hear nobody: that says nothing about the others.
     if (this.#connectedSince === null || now - this.#connectedSince < this.#options.lostMs) return;
     for (const [node, heard] of this.#heard) {
       if (now - heard.at <= this.#options.lostMs) continue;
-      this.#markLost(node, now);
+      this.#markLost(node);
       // The first node to notice ends them in the store (one UPDATE) and tells everyone.
       this.#options.store.endLiveOf(node, 'node_lost', Math.floor(now / 1000)).then(
         (ended) => {
           for (const sessionId of ended) this.#options.bus.publish({ type: 'session_removed', session_id: sessionId, reason: 'node_lost' });
           console.log(`vibes: node ${node} stopped answering; ${ended.length} of its session${ended.length === 1 ? '' : 's'} ended`);
         },
-        (error: unknown) =>
-          console.error(
-            `vibes: ending the sessions of lost node ${node} failed: ${error instanceof Error ? error.message : String(error)}`,
-          ),
+        (error: unknown) => console.error(`vibes: ending the sessions of lost node ${node} failed: ${errorMessage(error)}`),
       );
     }
   }
 
   /** A node listed lost before its sessions' end is published or passed on: no client sees one without the other. */
-  #markLost(node: string, now: number): void {
+  #markLost(node: string): void {
     const heard = this.#heard.get(node);
     if (!heard) return;
     this.#heard.delete(node);
-    this.#lost.set(node, { ...heard, lostAt: now });
+    this.#lost.set(node, heard);
     this.#options.presence.setRemoteStreams(node, new Set());
   }
 }

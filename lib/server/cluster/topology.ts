@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { sessionStateKey, type Bus, type CoreEvent, type SessionManager } from '../../core/index.ts';
 import { PostgresStore } from '../../core/cluster/postgres-store.ts';
 import { StreamBus } from '../../core/cluster/stream-bus.ts';
-import type { CreateSessionBody, NodeListResponse, RouteResponse } from '../../protocol/index.ts';
+import { errorMessage, type CreateSessionBody, type NodeListResponse, type RouteResponse } from '../../protocol/index.ts';
 import type { Auth, Credentials } from '../auth.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Presence } from '../presence.ts';
@@ -88,7 +88,7 @@ class ClusterNode implements Topology {
           : null,
       // Redis lost the stream (restart) or a reader fell behind it: every client resyncs.
       onReset: () => this.#hub?.closeStreams(() => true),
-      onError: (error) => console.error(`vibes: the event stream failed: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) => console.error(`vibes: the event stream failed: ${errorMessage(error)}`),
     });
     this.notifications = ownEntries(this.bus, this.node);
     this.#channels = new RedisChannels(config.redisUrl!, config.redisPrefix);
@@ -174,10 +174,8 @@ class ClusterNode implements Topology {
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password !== '' || parsed.username !== '') {
-      parsed.username = parsed.username === '' ? '' : '***';
-      parsed.password = parsed.password === '' ? '' : '***';
-    }
+    if (parsed.username !== '') parsed.username = '***';
+    if (parsed.password !== '') parsed.password = '***';
     return parsed.toString();
   } catch {
     return '(unparseable URL)';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { expect, type Browser, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 import { ApiClient } from '../../../lib/client/node/api-client.ts';
+import { TestEventStream } from '../../support/event-stream.ts';
 import { pairingCode } from '../../support/sign-in.ts';
 
 export const TOKEN = process.env.VIBES_E2E_TOKEN ?? '';
@@ -32,10 +33,24 @@ export async function openDashboard(page: Page, path = '/', base = ''): Promise<
   await expect(page.locator('[data-testid=connection]:visible').first()).toHaveAttribute('data-status', 'live');
 }
 
-/** A script's view of the API, as a test driver ("the API" or "the CLI" acting beside the browser). */
-export function scriptApi(label = 'script'): ApiClient {
-  return new ApiClient({ baseUrl: BASE_URL, token: TOKEN, clientId: `e2e-${label}-${randomUUID().slice(0, 8)}` });
-}
+/**
+ * The e2e suite's `test`, with `scriptApi(label)`: a script's view of the API, as a test driver ("the API" or
+ * "the CLI" acting beside the browser). The script holds an event stream until the test ends, as an attached
+ * CLI does: a script gone for the grace period (3 s here) would take the sessions it started with it, and a
+ * loaded machine can take longer than that to open them in the browser.
+ */
+export const test = base.extend<{ scriptApi: (label?: string) => Promise<ApiClient> }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern.
+  scriptApi: async ({}, use) => {
+    const streams: TestEventStream[] = [];
+    await use(async (label = 'script') => {
+      const clientId = `e2e-${label}-${randomUUID().slice(0, 8)}`;
+      streams.push(await TestEventStream.open(BASE_URL, { clientId, headers: { Authorization: `Bearer ${TOKEN}` } }));
+      return new ApiClient({ baseUrl: BASE_URL, token: TOKEN, clientId });
+    });
+    for (const stream of streams) stream.close();
+  },
+});
 
 export const card = (page: Page, name: string): Locator =>
   page.getByTestId('session-card').filter({ has: page.getByTestId('session-name').getByText(name, { exact: true }) });

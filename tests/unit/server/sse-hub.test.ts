@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { EventBus, type CoreEvent, type SessionManager } from '../../../lib/core/index.ts';
 import type { Presence } from '../../../lib/server/presence.ts';
 import { SseHub } from '../../../lib/server/sse-hub.ts';
+import { managerView } from '../../../lib/server/cluster/session-view.ts';
 
 /** `socketFull` plays a client whose socket buffer never empties: every write is held back. */
 function fakeConnection({ socketFull = false } = {}) {
@@ -50,15 +51,13 @@ function hub() {
   const presence = { streamOpened() {}, streamClosed() {} } as unknown as Presence;
   const sse = new SseHub({
     bus,
-    manager,
+    sessions: managerView(manager),
     presence,
     maxClients: 10,
     maxClientsPerDevice: 10,
     clientBufferBytes: 1 << 20,
     clientStallMs: 1000,
     pingMs: 60_000,
-    listUpdateWindowMs: 50,
-    ambientUpdateWindowMs: 1000,
   });
   sse.start();
   const open = (clientId: string, options?: { socketFull?: boolean }) => {
