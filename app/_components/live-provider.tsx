@@ -40,7 +40,6 @@ export class FeedSlot {
 
 export interface Live {
   api: WebApi;
-  stream: BrowserStream;
   feedSlot: FeedSlot;
   status: ConnectionStatus;
   clientId: string | null;
@@ -178,7 +177,6 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const value = useMemo<Live>(
     () => ({
       api: core.api,
-      stream: core.stream,
       feedSlot: core.feedSlot,
       status,
       clientId,

@@ -3,7 +3,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { WebApi } from '../../lib/client/web/web-api.ts';
 import { recentProjects } from '../../lib/client/shared/organise-calls.ts';
-import { MODE_HINTS, MODE_LABELS } from '../../lib/client/shared/permission-modes.ts';
+import { MODE_HINTS } from '../../lib/client/shared/permission-modes.ts';
+import { PERMISSION_MODE_LABELS } from '../../lib/protocol/labels.ts';
 import type { CreateSessionBody, PermissionMode, RecentProject } from '../../lib/protocol/index.ts';
 import BypassDialog from './bypass-dialog.tsx';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
@@ -156,7 +157,7 @@ export default function NewSessionDialog({ onCreated, open, setOpen }: DialogOpe
           >
             {offeredModes(allowBypass, 'default').map((option) => (
               <option key={option} value={option}>
-                {MODE_LABELS[option]}
+                {PERMISSION_MODE_LABELS[option]}
               </option>
             ))}
           </Select>

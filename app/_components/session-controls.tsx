@@ -3,7 +3,7 @@
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import useSWR from 'swr';
-import { MODE_LABELS } from '../../lib/client/shared/permission-modes.ts';
+import { PERMISSION_MODE_LABELS } from '../../lib/protocol/labels.ts';
 import type { PermissionMode, SessionInfo } from '../../lib/protocol/index.ts';
 import { useAsyncAction } from '../_hooks/use-async-action.ts';
 import { useLive } from './live-provider.tsx';
@@ -48,7 +48,7 @@ export function SessionControls({ session }: { session: SessionInfo }) {
         >
           {offeredModes(allowBypass, session.permission_mode).map((mode) => (
             <option key={mode} value={mode}>
-              {MODE_LABELS[mode]}
+              {PERMISSION_MODE_LABELS[mode]}
             </option>
           ))}
         </Select>

@@ -1,5 +1,5 @@
 import { stateLook, type EndLook } from '../../lib/client/shared/labels.ts';
-import { MODE_LABELS } from '../../lib/client/shared/permission-modes.ts';
+import { PERMISSION_MODE_LABELS } from '../../lib/protocol/labels.ts';
 import type { PermissionMode, SessionInfo } from '../../lib/protocol/index.ts';
 import { Badge, type BadgeTone } from './ui/badge.tsx';
 
@@ -41,7 +41,7 @@ export function ModeBadge({ mode }: { mode: PermissionMode }) {
   return (
     <Badge data-testid="mode-badge" data-mode={mode} tone={MODE_TONE[mode]}>
       {mode === 'bypassPermissions' && <span aria-hidden="true">⚠ </span>}
-      {MODE_LABELS[mode]}
+      {PERMISSION_MODE_LABELS[mode]}
     </Badge>
   );
 }

@@ -2,9 +2,10 @@ import { resolve } from 'node:path';
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import type { Attachment, PermissionMode } from '../../lib/protocol/index.ts';
+import { PERMISSION_MODE_LABELS } from '../../lib/protocol/labels.ts';
 import { uploadFiles, type FileToAttach } from '../lib/attachments.ts';
 import { confirmBypass } from '../lib/confirm.ts';
-import { VibesCommand } from '../lib/vibes-command.ts';
+import { eventsJsonFlag, VibesCommand } from '../lib/vibes-command.ts';
 
 export default class Claude extends VibesCommand {
   static override summary = 'Start a Claude Code session on the vibes server and drive it from this terminal.';
@@ -30,14 +31,14 @@ The exit code is 0 when the last turn succeeded.`;
     model: Flags.string({ summary: 'Claude model to use (e.g. sonnet, haiku).' }),
     'permission-mode': Flags.string({
       summary: 'How much Claude may do without asking: default, acceptEdits, plan or bypassPermissions.',
-      options: ['default', 'acceptEdits', 'plan', 'bypassPermissions'],
+      options: Object.keys(PERMISSION_MODE_LABELS),
     }),
     demo: Flags.boolean({
       summary: 'The fake Claude answers (no Claude account needed); --no-demo asks for Claude on a server that defaults to demo.',
       allowNo: true,
     }),
     yes: Flags.boolean({ char: 'y', summary: 'Confirm --permission-mode bypassPermissions without being asked.' }),
-    json: Flags.boolean({ summary: 'Print each event as one JSON object per line.' }),
+    json: eventsJsonFlag(),
     on: Flags.string({ summary: 'In a cluster: the machine (node) to run Claude on; `vibes nodes` lists them.' }),
     image: Flags.string({ summary: 'An image (PNG, JPEG, GIF, WebP) to send with the first message; repeat for more.', multiple: true }),
     file: Flags.string({ summary: 'A PDF or text file to send with the first message; repeat for more.', multiple: true }),

@@ -143,9 +143,7 @@ class SessionConsole {
     const { backlog } = this.#phase;
     this.#phase = { name: 'live' };
     for (const event of backlog) this.#receive(event);
-    if (this.#tracker.pendingCount > 0 && this.#o.history) {
-      for (const request of this.#tracker.pending()) if (!this.#o.json) this.#printer.permission(request);
-    }
+    if (this.#o.history && !this.#o.json) for (const request of this.#tracker.pending()) this.#printer.permission(request);
     this.#announcePending();
     this.#showPrompt();
     this.#checkDone();
@@ -187,8 +185,8 @@ class SessionConsole {
         this.#json(event);
         if (!this.#o.json) this.#printer.removed(event.reason);
         // Its machine went away (a cluster node stopped or lost): nobody chose to end it, so say how to go on.
-        if (!this.#o.json && (event.reason === 'server_stopped' || event.reason === 'node_lost'))
-          this.#note(this.#o.style.dim(`Continue it with \`vibes sessions resume ${shortId(this.#session.id)}\`.`));
+        if (event.reason === 'server_stopped' || event.reason === 'node_lost')
+          this.#show(this.#o.style.dim(`Continue it with \`vibes sessions resume ${shortId(this.#session.id)}\`.`));
         const finishedWell = event.reason === 'session_finished' && this.#tracker.lastTurnOk !== false;
         this.#leave(this.#o.mode === 'attach' || finishedWell ? 0 : 1, 'gone');
         return;
@@ -196,11 +194,7 @@ class SessionConsole {
       case 'ownership_transferred':
         if (event.session_id !== this.#session.id) return;
         this.#json(event);
-        if (!this.#o.json) {
-          this.#printer.line(
-            this.#o.style.bold(event.you_are_owner ? 'You now own this session.' : 'Another client now owns this session.'),
-          );
-        }
+        this.#show(this.#o.style.bold(event.you_are_owner ? 'You now own this session.' : 'Another client now owns this session.'));
         return;
       case 'resync':
         void this.#catchUp();
@@ -241,16 +235,11 @@ class SessionConsole {
     const previous = this.#session;
     const failed = this.#tracker.updated(session);
     this.#dropStaleAnswer();
-    if (!this.#o.json && session.model !== previous.model && session.model !== null && previous.model !== null) {
-      this.#printer.line(this.#o.style.dim(`· model: ${session.model}`));
+    if (session.model !== previous.model && session.model !== null && previous.model !== null) {
+      this.#show(this.#o.style.dim(`· model: ${session.model}`));
     }
-    if (
-      !this.#o.json &&
-      session.context &&
-      contextNearLimit(session.context) &&
-      !(previous.context && contextNearLimit(previous.context))
-    ) {
-      this.#printer.line(this.#o.style.yellow(`· ${describeContext(session.context)}`));
+    if (session.context && contextNearLimit(session.context) && !(previous.context && contextNearLimit(previous.context))) {
+      this.#show(this.#o.style.yellow(`· ${describeContext(session.context)}`));
     }
     if (failed) {
       if (!this.#o.json) this.#printer.state(session);
@@ -273,7 +262,7 @@ class SessionConsole {
         if (page.events.length === 0 || this.#tracker.lastSeq >= page.last_seq) break;
       }
     } catch (error) {
-      this.#note(this.#o.style.red(`vibes: lost the session: ${(error as Error).message}`));
+      this.#failed('lost the session', error);
       this.#leave(1);
     }
   }
@@ -309,7 +298,7 @@ class SessionConsole {
       if (this.#endedMeanwhile(session) || this.#phase.name === 'left') return;
       this.#note(this.#o.style.dim('vibes: reconnected'));
     } catch (error) {
-      this.#note(this.#o.style.red(`vibes: lost the session: ${(error as Error).message}`));
+      this.#failed('lost the session', error);
       this.#leave(1, 'gone');
     }
   }
@@ -378,23 +367,11 @@ class SessionConsole {
       return;
     }
     this.#leaveArmed = false;
-    this.#tracker.requestStarted();
     this.#tracker.inputSent();
     const attachments = this.#attachments.map((attachment) => attachment.id);
     this.#attachments = [];
     // The answer's session snapshot may be older than what the stream already said: only the stream sets state.
-    this.#o.api.sendInput(this.#session.id, line, 'cli', attachments).then(
-      () => {
-        this.#tracker.requestEnded();
-        this.#checkDone();
-      },
-      (error: unknown) => {
-        this.#tracker.requestEnded();
-        this.#tracker.inputFailed();
-        this.#note(this.#o.style.red(`vibes: input not sent: ${(error as Error).message}`));
-        this.#checkDone();
-      },
-    );
+    this.#request(this.#o.api.sendInput(this.#session.id, line, 'cli', attachments), 'input not sent', () => this.#tracker.inputFailed());
   }
 
   /**
@@ -424,7 +401,7 @@ class SessionConsole {
         done();
       },
       (error: unknown) => {
-        this.#note(this.#o.style.red(`vibes: not attached: ${(error as Error).message}`));
+        this.#failed('not attached', error);
         done();
       },
     );
@@ -452,15 +429,21 @@ class SessionConsole {
 
   #send(requestId: string, body: PermissionAnswerBody): void {
     this.#tracker.answered(requestId);
+    this.#request(this.#o.api.answerPermission(this.#session.id, requestId, body), 'answer not taken');
+  }
+
+  /** A request that `vibes claude` waits for before it leaves (see checkDone); a failure is said, not thrown. */
+  #request(call: Promise<unknown>, failure: string, onFailure?: () => void): void {
     this.#tracker.requestStarted();
-    this.#o.api.answerPermission(this.#session.id, requestId, body).then(
+    call.then(
       () => {
         this.#tracker.requestEnded();
         this.#checkDone();
       },
       (error: unknown) => {
         this.#tracker.requestEnded();
-        this.#note(this.#o.style.red(`vibes: answer not taken: ${(error as Error).message}`));
+        onFailure?.();
+        this.#failed(failure, error);
         this.#checkDone();
       },
     );
@@ -496,9 +479,7 @@ class SessionConsole {
     this.#leaveArmed = true;
     if (this.#tracker.turnUnderWay) {
       this.#note(this.#o.style.yellow('Interrupting… (Ctrl-C again to leave)'));
-      this.#o.api.interrupt(this.#session.id).catch((error: unknown) => {
-        this.#note(this.#o.style.red(`vibes: interrupt failed: ${(error as Error).message}`));
-      });
+      this.#o.api.interrupt(this.#session.id).catch((error: unknown) => this.#failed('interrupt failed', error));
     } else {
       this.#note(this.#o.style.dim('(Ctrl-C again to leave)'));
     }
@@ -589,6 +570,15 @@ class SessionConsole {
       return;
     }
     this.#printer.line(text);
+  }
+
+  /** Lines for a person only: with --json, stdout is the events alone. */
+  #show(text: string): void {
+    if (!this.#o.json) this.#printer.line(text);
+  }
+
+  #failed(what: string, error: unknown): void {
+    this.#note(this.#o.style.red(`vibes: ${what}: ${(error as Error).message}`));
   }
 
   #json(event: ServerEvent): void {

@@ -29,9 +29,15 @@ export function ownerLabel(session: SessionInfo): 'you' | 'other' {
   return session.is_owner || session.owner_id.startsWith(cliClientPrefix()) ? 'you' : 'other';
 }
 
-/** What a row calls a session: its name, else its first prompt's first line (the server's title); ◆ marks a pin. */
-const titleCell = (session: SessionInfo) => truncate(`${session.pinned ? '◆ ' : ''}${session.title}`, 32);
-const projectCell = (session: SessionInfo) => truncate(session.project || '-', 16);
+/** The cells both tables start with; the title is the name, else the first prompt's first line; ◆ marks a pin. */
+const firstCells = (session: SessionInfo, style: Style) => [
+  shortId(session.id),
+  truncate(`${session.pinned ? '◆ ' : ''}${session.title}`, 32),
+  truncate(session.project || '-', 16),
+  stateLabel(session, style),
+  age(session.created_at),
+];
+const machineCell = (session: SessionInfo) => truncate(session.node ?? '-', 20);
 
 /** `machines`: whether to show the MACHINE column (default: when the sessions say their machine). */
 export function sessionTable(sessions: readonly SessionInfo[], style: Style, machines = withMachines(sessions)): string {
@@ -39,13 +45,9 @@ export function sessionTable(sessions: readonly SessionInfo[], style: Style, mac
   const rows = sessions.map((session) => {
     const owner = ownerLabel(session);
     return [
-      shortId(session.id),
-      titleCell(session),
-      projectCell(session),
-      stateLabel(session, style),
-      age(session.created_at),
+      ...firstCells(session, style),
       contextCell(session, style),
-      ...(machines ? [truncate(session.node ?? '-', 20)] : []),
+      ...(machines ? [machineCell(session)] : []),
       owner === 'you' ? style.green(owner) : style.dim(owner),
       String(session.subscriber_count),
     ];
@@ -64,12 +66,8 @@ export function contextCell(session: SessionInfo, style: Style): string {
 export function historyTable(sessions: readonly SessionInfo[], style: Style, machines = withMachines(sessions)): string {
   const header = ['ID', 'TITLE', 'PROJECT', 'STATE', 'AGE', ...(machines ? ['MACHINE'] : []), 'ENDED', 'WHY'];
   const rows = sessions.map((session) => [
-    shortId(session.id),
-    titleCell(session),
-    projectCell(session),
-    stateLabel(session, style),
-    age(session.created_at),
-    ...(machines ? [truncate(session.node ?? '-', 20)] : []),
+    ...firstCells(session, style),
+    ...(machines ? [machineCell(session)] : []),
     session.ended_at === null ? '-' : `${age(session.ended_at)} ago`,
     style.dim(session.end_reason ? END_SHORT[session.end_reason] : '-'),
   ]);

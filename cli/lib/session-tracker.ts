@@ -44,10 +44,6 @@ export class SessionTracker {
     return this.#lastTurnOk;
   }
 
-  get pendingCount(): number {
-    return this.#pending.size;
-  }
-
   /** The decision to answer next: the oldest; the rest wait their turn. */
   oldestPending(): PendingPermission | undefined {
     return [...this.#pending.values()].sort((a, b) => a.requested_at - b.requested_at)[0];

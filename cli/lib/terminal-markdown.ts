@@ -3,13 +3,13 @@ import { MarkdownStream, type MarkdownPiece } from '../../lib/client/shared/mark
 import { displayWidth, type Style } from './style.ts';
 import { withoutEscapes } from './terminal-text.ts';
 
-/** A run of text and how it is painted; lines are laid out in spans and painted last. */
 /** A whole Markdown text laid out, as markdownLines lays out a streamed one. */
 export function markdownText(text: string, style: Style, width: number): string[] {
   const stream = new MarkdownStream();
   return markdownLines([...stream.push(text), ...stream.end()], style, width);
 }
 
+/** A run of text and how it is painted; lines are laid out in spans and painted last. */
 interface Span {
   text: string;
   paint: (text: string) => string;

@@ -1,9 +1,9 @@
+import * as Args from '@oclif/core/args';
 import * as Errors from '@oclif/core/errors';
 import * as Flags from '@oclif/core/flags';
 import type { ApiClient, ApiError } from '../../lib/client/node/api-client.ts';
 import type { EventStream } from '../../lib/client/node/event-stream.ts';
 import type { Attachment, SessionInfo } from '../../lib/protocol/index.ts';
-import { resolveSessionId } from './ids.ts';
 import { vibesHome } from '../../lib/local/home.ts';
 import { readLastServe } from '../../lib/local/server-record.ts';
 import { isLoopbackHost } from '../../lib/protocol/rules.ts';
@@ -14,6 +14,13 @@ import { BaseCommand } from './base-command.ts';
 import { UserError } from './user-error.ts';
 
 const AUTOSTART_TIMEOUT_MS = 10_000;
+
+/** The session a command acts on: its id, or a unique prefix of one. */
+export const sessionIdArg = (description = 'Session id, or a unique prefix of one') =>
+  Args.string({ description, required: true, ignoreStdin: true });
+
+/** For the commands that drive a session live (see driveSession). */
+export const eventsJsonFlag = () => Flags.boolean({ summary: 'Print each event as one JSON object per line.' });
 
 /**
  * Server discovery, the token, autostart and error wording shared by every command that talks to a server.
@@ -52,16 +59,12 @@ export abstract class VibesCommand extends BaseCommand {
    */
   protected async withApi<T>(flags: { url?: string; autostart?: boolean }, use: (api: ApiClient) => Promise<T>): Promise<T> {
     try {
-      return await use(await this.client(flags));
+      return await use(await cliApi(this.target(flags.url).url));
     } catch (error) {
       if (!refused(error)) throw error;
     }
     await this.reachServer(flags);
-    return use(await this.client(flags));
-  }
-
-  protected client(flags: { url?: string; autostart?: boolean }, clientId?: string): Promise<ApiClient> {
-    return cliApi(this.target(flags.url).url, clientId);
+    return use(await cliApi(this.target(flags.url).url));
   }
 
   /** Opens the event stream as a fresh CLI client (the id is this process's), after reaching the server. */
@@ -104,11 +107,6 @@ export abstract class VibesCommand extends BaseCommand {
       early.stop();
       return runSessionConsole({ stream, api, earlier: early.events, session, json: flags.json, style: this.style, ...view });
     });
-  }
-
-  /** Resolves a unique id prefix against the given sessions, or explains why it cannot. */
-  protected resolveId(prefix: string, sessions: readonly SessionInfo[]): SessionInfo {
-    return resolveSessionId(prefix, sessions);
   }
 
   async reachServer(flags: { url?: string; autostart?: boolean }): Promise<void> {

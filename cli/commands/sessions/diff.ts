@@ -1,10 +1,10 @@
-import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import type { ApiClient } from '../../../lib/client/node/api-client.ts';
 import type { ChangeBase, ChangedFile, ChangesResponse, SessionInfo } from '../../../lib/protocol/index.ts';
 import { LIMITS } from '../../../lib/protocol/rules.ts';
 import type { Style } from '../../lib/style.ts';
-import { VibesCommand } from '../../lib/vibes-command.ts';
+import { resolveSessionId } from '../../lib/ids.ts';
+import { sessionIdArg, VibesCommand } from '../../lib/vibes-command.ts';
 
 export default class SessionsDiff extends VibesCommand {
   static override summary = "What a session changed in its folder: each file's diff, or a summary with --stat.";
@@ -13,9 +13,7 @@ folder only, untracked files included. Outside a git repository only the files C
 tools wrote are known. With --json: an array of files, each with its path, status, additions
 and deletions.`;
   static override enableJsonFlag = true;
-  static override args = {
-    id: Args.string({ description: 'Session id, or a unique prefix of one (ended sessions too)', required: true, ignoreStdin: true }),
-  };
+  static override args = { id: sessionIdArg('Session id, or a unique prefix of one (ended sessions too)') };
   static override flags = {
     stat: Flags.boolean({ summary: 'One line per file with its added and removed lines, no diffs.' }),
     base: Flags.string({
@@ -47,11 +45,11 @@ and deletions.`;
   async find(api: ApiClient, prefix: string): Promise<SessionInfo> {
     const live = await api.listSessions();
     try {
-      return this.resolveId(prefix, live);
+      return resolveSessionId(prefix, live);
     } catch (error) {
       const ended = await api.history({ limit: LIMITS.historyPageMax });
       if (ended.length === 0) throw error;
-      return this.resolveId(prefix, [...live, ...ended]);
+      return resolveSessionId(prefix, [...live, ...ended]);
     }
   }
 }

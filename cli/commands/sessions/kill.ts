@@ -1,20 +1,18 @@
-import * as Args from '@oclif/core/args';
-import { VibesCommand } from '../../lib/vibes-command.ts';
+import { resolveSessionId } from '../../lib/ids.ts';
+import { sessionIdArg, VibesCommand } from '../../lib/vibes-command.ts';
 
 const CONFIRM_TIMEOUT_MS = 20_000;
 
 export default class SessionsKill extends VibesCommand {
   static override summary = 'End a session: its Claude process stops and every client sees it go.';
   static override enableJsonFlag = true;
-  static override args = {
-    id: Args.string({ description: 'Session id, or a unique prefix of one', required: true, ignoreStdin: true }),
-  };
+  static override args = { id: sessionIdArg() };
   static override examples = ['<%= config.bin %> sessions kill 3f2a9c1b', '<%= config.bin %> sessions kill 3f2a --json'];
 
   async run(): Promise<{ session_id: string; reason: 'killed' }> {
     const { args, flags } = await this.parse(SessionsKill);
     return this.withStream(flags, async (stream, api) => {
-      const session = this.resolveId(args.id, await stream.sessionList());
+      const session = resolveSessionId(args.id, await stream.sessionList());
       await api.subscribe(session.id);
       const removed = stream.waitFor(
         (event) => event.type === 'session_removed' && event.session_id === session.id,

@@ -1,10 +1,12 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import type { PermissionMode, SessionInfo } from '../../../lib/protocol/index.ts';
+import { PERMISSION_MODE_LABELS } from '../../../lib/protocol/labels.ts';
 import { confirmBypass } from '../../lib/confirm.ts';
-import { VibesCommand } from '../../lib/vibes-command.ts';
+import { resolveSessionId } from '../../lib/ids.ts';
+import { sessionIdArg, VibesCommand } from '../../lib/vibes-command.ts';
 
-export const PERMISSION_MODES = ['default', 'acceptEdits', 'plan', 'bypassPermissions'] as const;
+const MODES = Object.keys(PERMISSION_MODE_LABELS);
 
 export default class SessionsMode extends VibesCommand {
   static override summary = "Switch a session's permission mode, live: every client sees the change.";
@@ -13,8 +15,8 @@ export default class SessionsMode extends VibesCommand {
 asks for nothing, only on a server started with --allow-bypass, and only after you confirm.`;
   static override enableJsonFlag = true;
   static override args = {
-    id: Args.string({ description: 'Session id, or a unique prefix of one', required: true, ignoreStdin: true }),
-    mode: Args.string({ description: 'The permission mode', required: true, options: [...PERMISSION_MODES], ignoreStdin: true }),
+    id: sessionIdArg(),
+    mode: Args.string({ description: 'The permission mode', required: true, options: MODES, ignoreStdin: true }),
   };
   static override flags = {
     yes: Flags.boolean({ char: 'y', summary: 'Confirm bypassPermissions without being asked.' }),
@@ -26,7 +28,7 @@ asks for nothing, only on a server started with --allow-bypass, and only after y
     const mode = args.mode as PermissionMode;
     if (mode === 'bypassPermissions') await confirmBypass(flags.yes);
     return this.withStream(flags, async (stream, api) => {
-      const session = this.resolveId(args.id, await stream.sessionList());
+      const session = resolveSessionId(args.id, await stream.sessionList());
       await api.subscribe(session.id);
       const updated = await api.setPermissionMode(session.id, mode, 'cli');
       if (!this.jsonEnabled()) this.log(`Session ${session.id} is now in ${updated.permission_mode} mode`);

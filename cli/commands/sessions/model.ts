@@ -1,13 +1,14 @@
 import * as Args from '@oclif/core/args';
 import type { ModelOption, SessionInfo } from '../../../lib/protocol/index.ts';
 import { padEnd } from '../../lib/style.ts';
-import { VibesCommand } from '../../lib/vibes-command.ts';
+import { resolveSessionId } from '../../lib/ids.ts';
+import { sessionIdArg, VibesCommand } from '../../lib/vibes-command.ts';
 
 export default class SessionsModel extends VibesCommand {
   static override summary = "Switch a session's model, live; without MODEL, list the models it offers.";
   static override enableJsonFlag = true;
   static override args = {
-    id: Args.string({ description: 'Session id, or a unique prefix of one', required: true, ignoreStdin: true }),
+    id: sessionIdArg(),
     model: Args.string({ description: 'A model from the list (e.g. sonnet, haiku) or a full model name', ignoreStdin: true }),
   };
   static override examples = ['<%= config.bin %> sessions model 3f2a', '<%= config.bin %> sessions model 3f2a sonnet'];
@@ -15,7 +16,7 @@ export default class SessionsModel extends VibesCommand {
   async run(): Promise<SessionInfo | { models: ModelOption[] }> {
     const { args, flags } = await this.parse(SessionsModel);
     return this.withStream(flags, async (stream, api) => {
-      const session = this.resolveId(args.id, await stream.sessionList());
+      const session = resolveSessionId(args.id, await stream.sessionList());
       if (args.model === undefined) {
         const models = await api.listModels(session.id);
         if (!this.jsonEnabled()) {

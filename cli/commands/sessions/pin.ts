@@ -1,16 +1,13 @@
-import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import type { SessionInfo } from '../../../lib/protocol/index.ts';
 import { pinSession } from '../../../lib/client/shared/organise-calls.ts';
 import { findSession } from '../../lib/find-session.ts';
-import { VibesCommand } from '../../lib/vibes-command.ts';
+import { sessionIdArg, VibesCommand } from '../../lib/vibes-command.ts';
 
 export default class SessionsPin extends VibesCommand {
   static override summary = 'Pin a session to the top of the list on every device (--unpin lets it go).';
   static override enableJsonFlag = true;
-  static override args = {
-    id: Args.string({ description: 'Session id (live or ended), or a unique prefix of one', required: true, ignoreStdin: true }),
-  };
+  static override args = { id: sessionIdArg('Session id (live or ended), or a unique prefix of one') };
   static override flags = {
     unpin: Flags.boolean({ summary: 'Unpin it instead.' }),
   };

@@ -2,13 +2,13 @@ import * as Args from '@oclif/core/args';
 import type { SessionInfo } from '../../../lib/protocol/index.ts';
 import { renameSession } from '../../../lib/client/shared/organise-calls.ts';
 import { findSession } from '../../lib/find-session.ts';
-import { VibesCommand } from '../../lib/vibes-command.ts';
+import { sessionIdArg, VibesCommand } from '../../lib/vibes-command.ts';
 
 export default class SessionsRename extends VibesCommand {
   static override summary = 'Name a session, on every device; an empty name ("") goes back to its first prompt.';
   static override enableJsonFlag = true;
   static override args = {
-    id: Args.string({ description: 'Session id (live or ended), or a unique prefix of one', required: true, ignoreStdin: true }),
+    id: sessionIdArg('Session id (live or ended), or a unique prefix of one'),
     name: Args.string({ description: 'The name to show instead of the first prompt; "" clears it', required: true, ignoreStdin: true }),
   };
   static override examples = ['<%= config.bin %> sessions rename 3f2a "Release notes"', '<%= config.bin %> sessions rename 3f2a ""'];

@@ -1,9 +1,9 @@
-import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import type { RewindResponse } from '../../../lib/protocol/index.ts';
 import { confirmAction } from '../../lib/confirm.ts';
 import type { Style } from '../../lib/style.ts';
-import { VibesCommand } from '../../lib/vibes-command.ts';
+import { resolveSessionId } from '../../lib/ids.ts';
+import { sessionIdArg, VibesCommand } from '../../lib/vibes-command.ts';
 
 export default class SessionsRewind extends VibesCommand {
   static override summary = 'Undo what Claude’s edits did to the files since one of your messages (the last one by default).';
@@ -12,9 +12,7 @@ changes Claude's edit tools made are undone: what shell commands changed is list
 restorable. Claude is told with your next message. The session must be idle (interrupt a
 running turn first) and running (resume an ended one first).`;
   static override enableJsonFlag = true;
-  static override args = {
-    id: Args.string({ description: 'Session id, or a unique prefix of one', required: true, ignoreStdin: true }),
-  };
+  static override args = { id: sessionIdArg() };
   static override flags = {
     to: Flags.string({ summary: 'The message id to go back to before (a user_input message_id); the last message when absent.' }),
     'dry-run': Flags.boolean({ summary: 'Only show what would change.' }),
@@ -29,7 +27,7 @@ running turn first) and running (resume an ended one first).`;
   async run(): Promise<RewindResponse> {
     const { args, flags } = await this.parse(SessionsRewind);
     return this.withStream(flags, async (stream, api) => {
-      const session = this.resolveId(args.id, await stream.sessionList());
+      const session = resolveSessionId(args.id, await stream.sessionList());
       await api.subscribe(session.id);
       const to = flags.to ? { to: flags.to } : {};
       const preview = await api.rewind(session.id, { ...to, dry_run: true });

@@ -1,5 +1,5 @@
 import type { RouteName } from '../../protocol/endpoints.ts';
-import type { DeviceInfo, RouteResponse, SessionInfo } from '../../protocol/index.ts';
+import type { RouteResponse, SessionInfo } from '../../protocol/index.ts';
 import { ApiCalls, type CallOptions } from '../shared/api-calls.ts';
 import { ApiError } from '../shared/api-error.ts';
 
@@ -21,14 +21,11 @@ export interface ApiClientOptions {
 
 /** Typed calls to the vibes HTTP API for Node (CLI, tests), with a bearer token; answers are checked against their schemas unless told not to. */
 export class ApiClient extends ApiCalls {
-  readonly baseUrl: string;
   readonly #checkAnswers: boolean;
 
   constructor(options: ApiClientOptions) {
-    const baseUrl = options.baseUrl.replace(/\/$/, '');
     const headers: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
-    super({ baseUrl, fetch: options.fetch ?? fetch, headers }, options.clientId);
-    this.baseUrl = baseUrl;
+    super({ baseUrl: options.baseUrl.replace(/\/$/, ''), fetch: options.fetch ?? fetch, headers }, options.clientId);
     this.#checkAnswers = options.checkAnswers ?? true;
   }
 
@@ -57,10 +54,5 @@ export class ApiClient extends ApiCalls {
   /** A one-time pairing code and the sign-in links that carry it, for another device. */
   pairing() {
     return this.call('pairing');
-  }
-
-  /** Trades a pairing code for a device session (the answer sets its cookie). */
-  async signIn(code: string, label?: string): Promise<DeviceInfo> {
-    return (await this.call('signIn', { body: { code, ...(label ? { label } : {}) } })).device;
   }
 }

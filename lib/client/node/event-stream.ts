@@ -10,7 +10,6 @@ export interface EventStreamOptions {
   token?: string;
   /** An id to ask for; without one the server picks. Either way it is kept across reconnects. */
   clientId?: string;
-  fetch?: typeof fetch;
 }
 
 export type EventStreamStatus = 'open' | 'reconnecting' | 'closed';
@@ -25,9 +24,7 @@ type StatusListener = (status: EventStreamStatus, error?: Error) => void;
 export class EventStream {
   readonly baseUrl: string;
   #clientId: string | undefined;
-  #epoch: string | undefined;
   readonly #token: string | undefined;
-  readonly #fetch: typeof fetch;
   readonly #listeners = new Set<Listener>();
   readonly #statusListeners = new Set<StatusListener>();
   #source: EventSource | null = null;
@@ -41,7 +38,6 @@ export class EventStream {
     this.baseUrl = options.baseUrl.replace(/\/$/, '');
     this.#clientId = options.clientId;
     this.#token = options.token;
-    this.#fetch = options.fetch ?? fetch;
   }
 
   /** Connects and resolves once `hello` has arrived; rejects with an ApiError when the server refuses. */
@@ -53,14 +49,6 @@ export class EventStream {
   get clientId(): string {
     if (!this.#clientId) throw new Error('the event stream has not said hello yet');
     return this.#clientId;
-  }
-
-  get epoch(): string | undefined {
-    return this.#epoch;
-  }
-
-  get closed(): boolean {
-    return this.#closed;
   }
 
   /** The session list the server sent with the latest hello (it follows hello at once). */
@@ -82,8 +70,6 @@ export class EventStream {
   }
 
   /** The next event that matches, or a rejection after `timeoutMs`. */
-  waitFor<T extends ServerEvent>(match: (event: ServerEvent) => event is T, timeoutMs: number, what: string): Promise<T>;
-  waitFor(match: (event: ServerEvent) => boolean, timeoutMs: number, what: string): Promise<ServerEvent>;
   waitFor(match: (event: ServerEvent) => boolean, timeoutMs: number, what: string): Promise<ServerEvent> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -132,7 +118,6 @@ export class EventStream {
         if (event.type === 'session_list') this.#sessionList = event.sessions;
         if (event.type === 'hello') {
           this.#clientId = event.client_id;
-          this.#epoch = event.epoch;
           if (!greeted) {
             greeted = true;
             clearTimeout(timer);
@@ -171,7 +156,7 @@ export class EventStream {
     const headers: Record<string, string> = { ...init.headers };
     if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
     try {
-      const response = await this.#fetch(url, { ...init, headers } as RequestInit);
+      const response = await fetch(url, { ...init, headers } as RequestInit);
       if (!response.ok) {
         const body: unknown = await response
           .clone()

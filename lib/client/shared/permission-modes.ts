@@ -1,7 +1,4 @@
 import type { PermissionMode } from '../../protocol/index.ts';
-import { PERMISSION_MODE_LABELS } from '../../protocol/labels.ts';
-
-export const MODE_LABELS = PERMISSION_MODE_LABELS;
 
 export const MODE_HINTS = {
   default: 'Claude asks before each edit and command',

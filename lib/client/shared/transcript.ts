@@ -197,12 +197,15 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
     if (whereKey) book.where.set(whereKey, items.length);
     items.push(item);
   };
+  const find = (whereKey: string) => {
+    const index = book.where.get(whereKey);
+    return index === undefined ? undefined : { index, item: items[index]! };
+  };
   switch (event.type) {
     case 'user_input': {
       const queued = event.queued === true;
       if (queued) book.queued.push(items.length);
       else book.turnStart = seq;
-      const attachments = event.attachments ?? [];
       add({
         kind: 'user',
         key: `u${seq}`,
@@ -213,18 +216,17 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
         clientId: event.client_id,
         queued,
         messageId: event.message_id ?? null,
-        attachments,
+        attachments: event.attachments ?? [],
       });
       return;
     }
     case 'text_delta':
     case 'text': {
       const whereKey = `m:${event.message_id}`;
-      const index = book.where.get(whereKey);
-      const current = index === undefined ? undefined : items[index];
-      if (index !== undefined && current?.kind === 'text' && current.streaming) {
-        const text = event.type === 'text' ? event.text : current.text + event.text;
-        replace(index, { ...current, text, streaming: event.type === 'text_delta' });
+      const found = find(whereKey);
+      if (found?.item.kind === 'text' && found.item.streaming) {
+        const text = event.type === 'text' ? event.text : found.item.text + event.text;
+        replace(found.index, { ...found.item, text, streaming: event.type === 'text_delta' });
         return;
       }
       add(
@@ -237,6 +239,13 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
       add({ kind: 'thinking', key: `k${seq}`, seq, at, text: event.text });
       return;
     case 'tool_use':
+    case 'tool_result': {
+      const result = event.type === 'tool_result' ? { content: event.content, isError: event.is_error, diff: event.diff ?? null } : null;
+      const found = result ? find(`tool:${event.tool_use_id}`) : undefined;
+      if (result && found?.item.kind === 'tool') {
+        replace(found.index, { ...found.item, result });
+        return;
+      }
       add(
         {
           kind: 'tool',
@@ -244,43 +253,21 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
           seq,
           at,
           toolUseId: event.tool_use_id,
-          name: event.name,
-          input: event.input,
-          result: null,
+          name: event.type === 'tool_use' ? event.name : 'tool',
+          input: event.type === 'tool_use' ? event.input : undefined,
+          result,
           nested: Boolean(event.parent_tool_use_id),
           approval: null,
         },
-        `tool:${event.tool_use_id}`,
+        event.type === 'tool_use' ? `tool:${event.tool_use_id}` : undefined,
       );
-      return;
-    case 'tool_result': {
-      const index = book.where.get(`tool:${event.tool_use_id}`);
-      const current = index === undefined ? undefined : items[index];
-      const result = { content: event.content, isError: event.is_error, diff: event.diff ?? null };
-      if (index !== undefined && current?.kind === 'tool') {
-        replace(index, { ...current, result });
-        return;
-      }
-      add({
-        kind: 'tool',
-        key: `x${seq}`,
-        seq,
-        at,
-        toolUseId: event.tool_use_id,
-        name: 'tool',
-        input: undefined,
-        result,
-        nested: Boolean(event.parent_tool_use_id),
-        approval: null,
-      });
       return;
     }
     case 'permission_request': {
-      const toolIndex = event.tool_use_id === undefined ? undefined : book.where.get(`tool:${event.tool_use_id}`);
-      const tool = toolIndex === undefined ? undefined : items[toolIndex];
-      if (toolIndex !== undefined && tool?.kind === 'tool') {
-        replace(toolIndex, { ...tool, approval: { requestId: event.request_id, waitingFor: event.kind ?? 'tool', resolved: null } });
-        book.where.set(`perm:${event.request_id}`, toolIndex);
+      const tool = event.tool_use_id === undefined ? undefined : find(`tool:${event.tool_use_id}`);
+      if (tool?.item.kind === 'tool') {
+        replace(tool.index, { ...tool.item, approval: { requestId: event.request_id, waitingFor: event.kind ?? 'tool', resolved: null } });
+        book.where.set(`perm:${event.request_id}`, tool.index);
         return;
       }
       add(
@@ -301,8 +288,7 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
       return;
     }
     case 'permission_resolved': {
-      const index = book.where.get(`perm:${event.request_id}`);
-      const current = index === undefined ? undefined : items[index];
+      const found = find(`perm:${event.request_id}`);
       const resolved: PermissionOutcome = {
         behavior: event.behavior,
         clientId: event.client_id,
@@ -313,9 +299,9 @@ function applyInPlace(items: TranscriptItem[], book: Book, entry: TranscriptEntr
         appliedSuggestions: event.applied_suggestions ?? [],
         mode: event.mode ?? null,
       };
-      if (index !== undefined && current?.kind === 'permission') replace(index, { ...current, resolved });
-      if (index !== undefined && current?.kind === 'tool' && current.approval)
-        replace(index, { ...current, approval: { ...current.approval, resolved } });
+      if (found?.item.kind === 'permission') replace(found.index, { ...found.item, resolved });
+      if (found?.item.kind === 'tool' && found.item.approval)
+        replace(found.index, { ...found.item, approval: { ...found.item.approval, resolved } });
       return;
     }
     case 'turn_complete': {

@@ -13,7 +13,6 @@ export interface EventSourceLike {
 }
 
 export interface BrowserStreamOptions {
-  url?: string;
   createEventSource?: (url: string) => EventSourceLike;
   /** Answers whether the server still accepts us; false means signed out (401). */
   probeAuth?: () => Promise<boolean>;
@@ -55,7 +54,6 @@ export class BrowserStream {
 
   constructor(options: BrowserStreamOptions = {}) {
     this.#options = {
-      url: options.url ?? EVENT_STREAM_PATH,
       createEventSource: options.createEventSource ?? ((url) => new EventSource(url) as unknown as EventSourceLike),
       probeAuth: options.probeAuth ?? defaultProbe,
       storage: options.storage,
@@ -95,15 +93,10 @@ export class BrowserStream {
     this.#connect();
   }
 
-  /** Drops the connection as a failed network would (used by tests and by the reconnect path). */
-  drop(): void {
-    if (this.#source) this.#failed();
-  }
-
   #connect(): void {
     this.#source?.close();
     const query: RouteQuery<'events'> = { client_id: this.clientId ?? undefined, last_event_id: this.lastEventId ?? undefined };
-    const source = this.#options.createEventSource(withQuery(this.#options.url, query));
+    const source = this.#options.createEventSource(withQuery(EVENT_STREAM_PATH, query));
     this.#source = source;
     for (const type of EVENT_TYPES) {
       source.addEventListener(type, (message) => {
