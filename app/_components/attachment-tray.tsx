@@ -8,6 +8,7 @@ import { ATTACHMENT_LIMITS } from '../../lib/protocol/rules.ts';
 import { useLive } from './live-provider.tsx';
 import { Button, buttonClass } from './ui/button.tsx';
 import { Problem } from './ui/problem.tsx';
+import { errorMessage } from '../../lib/protocol/text.ts';
 
 /** One file chosen for the next message: being scaled and uploaded, stored (with its id), or refused. */
 export interface PendingAttachment {
@@ -45,7 +46,7 @@ export function useAttachments(sessionId: string) {
       const { attachment } = await api.uploadAttachment(sessionId, scaled, scaledName(file.name, file, scaled));
       update(key, { status: 'ready', attachment });
     } catch (error) {
-      update(key, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+      update(key, { status: 'failed', error: errorMessage(error) });
     }
   }
 

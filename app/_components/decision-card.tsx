@@ -12,6 +12,7 @@ import { Markdown } from './markdown.tsx';
 import { Button } from './ui/button.tsx';
 import { Input, Textarea } from './ui/field.tsx';
 import { CommandDetail, EditDetail, InputDetail, ToolDetail } from './tool-view.tsx';
+import { errorMessage } from '../../lib/protocol/text.ts';
 
 const TITLE: Record<DecisionKind, string> = { tool: '', question: 'Claude has a question', plan: 'Claude’s plan is ready' };
 
@@ -27,7 +28,7 @@ const TOOL_VERB: Record<string, string> = {
 function describeAnswerFailure(error: unknown): string {
   if (error instanceof ApiError && error.code === 'CONFLICT') return 'Someone else answered this request first.';
   if (error instanceof ApiError && error.code === 'NOT_FOUND') return 'This request is no longer pending.';
-  return `Could not send the answer: ${error instanceof Error ? error.message : String(error)}`;
+  return `Could not send the answer: ${errorMessage(error)}`;
 }
 
 /**

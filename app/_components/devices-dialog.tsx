@@ -9,6 +9,7 @@ import { Badge } from './ui/badge.tsx';
 import { Button } from './ui/button.tsx';
 import { Problem } from './ui/problem.tsx';
 import { DialogFrame, DialogCloseButton, type DialogOpen } from './ui/dialog.tsx';
+import { errorMessage } from '../../lib/protocol/text.ts';
 
 /** The browsers signed in to this server: this one can sign out, the others can be revoked. */
 /** Loaded on first use, so Radix stays out of the phone's first load. */
@@ -21,7 +22,7 @@ export default function DevicesDialog({ open, setOpen }: DialogOpen) {
   const fail = useCallback(
     (caught: unknown) => {
       noteError(caught);
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(errorMessage(caught));
     },
     [noteError],
   );

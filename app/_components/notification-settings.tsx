@@ -6,6 +6,7 @@ import type { NotificationKind, PushSubscriptionInfo } from '../../lib/protocol/
 import { Button } from './ui/button.tsx';
 import { Card } from './ui/card.tsx';
 import { Problem } from './ui/problem.tsx';
+import { errorMessage } from '../../lib/protocol/text.ts';
 
 export const KIND_LABELS: Record<NotificationKind, string> = {
   permission: 'Approval requests',
@@ -41,7 +42,7 @@ export function NotificationSettings({
       setNote(await action());
       onChanged();
     } catch (caught) {
-      setProblem(caught instanceof Error ? caught.message : String(caught));
+      setProblem(errorMessage(caught));
     } finally {
       setBusy(false);
     }

@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import useSWR from 'swr';
 import type { SessionInfo, SlashCommand } from '../../lib/protocol/index.ts';
 import { useLive } from './live-provider.tsx';
+import { errorMessage } from '../../lib/protocol/text.ts';
 
 /** A `/` at the start with no space yet: the name of a command being typed. */
 const TYPING_COMMAND = /^\/(\S*)$/;
@@ -136,7 +137,7 @@ export function useSlashCommands({
       ) : (
         <p className="px-3 py-2 text-xs text-muted" role="status">
           {error
-            ? `The commands cannot be listed: ${error instanceof Error ? error.message : String(error)}`
+            ? `The commands cannot be listed: ${errorMessage(error)}`
             : isLoading || !data
               ? 'Loading commands…'
               : `No command starts with /${query}: sent as it is, Claude reads it as a message`}

@@ -2,6 +2,7 @@
 
 import { useCallback, useState } from 'react';
 import { useLive } from '../_components/live-provider.tsx';
+import { errorMessage } from '../../lib/protocol/text.ts';
 
 export interface AsyncAction<Args extends unknown[], Result> {
   /** Runs the action; resolves to its result, or to undefined when it failed (the error is in `error`). */
@@ -11,15 +12,13 @@ export interface AsyncAction<Args extends unknown[], Result> {
   setError: (error: string | null) => void;
 }
 
-const plainMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * Busy while an action runs, its failure kept as words to show: the pattern every button that
  * calls the server follows. A 401 signs the page out (through noteError).
  */
 export function useAsyncAction<Args extends unknown[], Result>(
   action: (...args: Args) => Promise<Result>,
-  describe: (error: unknown) => string = plainMessage,
+  describe: (error: unknown) => string = errorMessage,
 ): AsyncAction<Args, Result> {
   const { noteError } = useLive();
   const [busy, setBusy] = useState(false);

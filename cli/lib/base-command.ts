@@ -4,6 +4,7 @@ import * as Errors from '@oclif/core/errors';
 import { makeStyle, type Style } from './style.ts';
 import { terminalText } from './terminal-text.ts';
 import { UserError } from './user-error.ts';
+import { errorMessage } from '../../lib/protocol/text.ts';
 
 /**
  * Errors the way gh prints them: one plain sentence on stderr (never re-wrapped, so ids and
@@ -37,6 +38,6 @@ export abstract class BaseCommand extends Command {
 
   protected override toErrorJson(error: unknown): unknown {
     const code = error instanceof UserError ? error.code : error instanceof Errors.CLIError ? (error.code ?? 'FAILED') : 'FAILED';
-    return { error: { code, message: error instanceof Error ? error.message : String(error) } };
+    return { error: { code, message: errorMessage(error) } };
   }
 }

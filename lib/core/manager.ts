@@ -25,6 +25,7 @@ import { MemoryStore, type HistoryQuery, type SessionStore, type StoreWrite } fr
 import { storedFields } from './store-rows.ts';
 import { WorkTracker } from './work/tracker.ts';
 import { requireWirePath, toolWrites, turnChangesOf } from './work/turns.ts';
+import { errorMessage } from '../protocol/text.ts';
 
 export interface SessionManagerOptions {
   bus: Bus<CoreEvent>;
@@ -380,7 +381,7 @@ export class SessionManager {
 
   /** Losing the history is bad; leaving every client frozen because the disk is full is worse. */
   #writeFailed(error: unknown): void {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     if (reason !== this.#storeFailure) {
       console.error(
         `vibes: writing sessions to the store failed (${reason}): sessions go on live, but what they do is not kept ` +

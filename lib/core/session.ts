@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { gitBranch } from './git-branch.ts';
-import { firstLine } from '../protocol/text.ts';
+import { firstLine, errorMessage } from '../protocol/text.ts';
 import { withTimeout } from './timeouts.ts';
 import { previewFromReply, projectOf, roundUsd, sessionTitle, titleFromPrompt } from './summary.ts';
 import {
@@ -276,7 +276,7 @@ export class Session {
     try {
       await this.#agent.start();
     } catch (error) {
-      this.#fail(`Claude could not be started: ${error instanceof Error ? error.message : String(error)}`);
+      this.#fail(`Claude could not be started: ${errorMessage(error)}`);
     }
     if (workReady) {
       await workReady;
@@ -428,7 +428,7 @@ export class Session {
       const ask = (dryRun: boolean) =>
         this.#agent
           .rewindFiles(message.id, dryRun)
-          .catch((error: unknown): RewindOutcome => ({ canRewind: false, error: error instanceof Error ? error.message : String(error) }));
+          .catch((error: unknown): RewindOutcome => ({ canRewind: false, error: errorMessage(error) }));
       // Claude names the files only on a dry run: a rewind asks that first, to say what it restored.
       const preview = await ask(true);
       const outcome = request.dryRun || !preview.canRewind ? preview : { ...preview, ...(await ask(false)) };

@@ -35,3 +35,8 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/u;
 export function isVisibleText(text: string): boolean {
   return !INVISIBLE.test(text.replace(EMOJI_JOINER, ''));
 }
+
+/** What to print of something thrown: an Error's message, or the value itself. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

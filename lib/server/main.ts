@@ -3,10 +3,11 @@ import { createClaudeAgentFactory, fakeClaudePath, resolveClaudeExecutable } fro
 import { loadConfig } from './config.ts';
 import { terminalQr } from '../local/qr.ts';
 import { removeServerRecord, writeServerRecord } from '../local/server-record.ts';
-import { errorMessage, isLoopbackHost } from '../protocol/index.ts';
+import { isLoopbackHost } from '../protocol/index.ts';
 import { serverBaseUrl } from '../protocol/server-url.ts';
 import { signInUrls } from './pairing.ts';
 import { startServer } from './server.ts';
+import { errorMessage } from '../protocol/text.ts';
 
 /** `npm start` and `vibes serve`: the server in the foreground until SIGINT or SIGTERM. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {

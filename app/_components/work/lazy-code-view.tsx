@@ -4,6 +4,7 @@ import { useEffect, useState, type ComponentProps, type ReactNode } from 'react'
 import { ApiError } from '../../../lib/client/shared/api-error.ts';
 import type * as CodeViewModuleType from './code-view.tsx';
 import { Button } from '../ui/button.tsx';
+import { errorMessage } from '../../../lib/protocol/text.ts';
 
 type CodeViewModule = typeof CodeViewModuleType;
 let loaded: CodeViewModule | null = null;
@@ -53,7 +54,7 @@ const LEAD: Partial<Record<string, string>> = {
 export function WorkProblem({ error, className = '' }: { error: unknown; className?: string }) {
   if (!error) return null;
   const code = error instanceof ApiError ? error.code : 'INTERNAL';
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const lead = LEAD[code];
   return (
     <p role="alert" className={`text-sm text-danger-text ${className}`} data-testid="work-problem" data-code={code}>

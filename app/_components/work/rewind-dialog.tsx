@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { mutate } from 'swr';
 import { plural } from '../../../lib/client/shared/work-labels.ts';
-import { firstLine } from '../../../lib/protocol/text.ts';
+import { firstLine, errorMessage } from '../../../lib/protocol/text.ts';
 import type { RewindResponse } from '../../../lib/protocol/index.ts';
 import { useAsyncAction } from '../../_hooks/use-async-action.ts';
 import { useLive } from '../live-provider.tsx';
@@ -49,7 +49,7 @@ export default function RewindDialog({
       (result) => !cancelled && setPlan(result),
       (error: unknown) => {
         noteError(error);
-        if (!cancelled) setCheckError(error instanceof Error ? error.message : String(error));
+        if (!cancelled) setCheckError(errorMessage(error));
       },
     );
     return () => {

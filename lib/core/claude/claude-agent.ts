@@ -24,6 +24,7 @@ import { contextFromClaude, slashCommandsFromClaude } from './context.ts';
 import { ClaudeMessageMapper } from './message-mapper.ts';
 import { ClaudeToolCalls } from './tool-calls.ts';
 import { withTimeout } from '../timeouts.ts';
+import { errorMessage } from '../../protocol/text.ts';
 
 export interface ClaudeAgentConfig {
   /** The `claude` to run; undefined runs the binary the Agent SDK ships. */
@@ -325,7 +326,7 @@ export class ClaudeAgent implements Agent {
     try {
       for await (const message of messages) this.#onMessage(message);
     } catch (error) {
-      loopError = error instanceof Error ? error.message : String(error);
+      loopError = errorMessage(error);
     }
     if (this.#stopping || this.#exitReported) return;
     // The loop ends when Claude's stdout closes: wait for the process itself, or end it.

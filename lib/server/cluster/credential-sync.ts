@@ -1,8 +1,8 @@
 import type { PostgresStore } from '../../core/cluster/postgres-store.ts';
-import { errorMessage } from '../../protocol/index.ts';
 import { deviceIdOfKey, type Auth } from '../auth.ts';
 import type { SseHub } from '../sse-hub.ts';
 import type { RedisChannels } from './channels.ts';
+import { errorMessage } from '../../protocol/text.ts';
 
 const CHANNEL = 'credentials';
 

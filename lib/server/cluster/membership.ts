@@ -1,10 +1,11 @@
 import type { CoreEvent, SessionManager } from '../../core/index.ts';
 import type { PostgresStore } from '../../core/cluster/postgres-store.ts';
 import type { StreamBus } from '../../core/cluster/stream-bus.ts';
-import { errorMessage, type NodeInfo } from '../../protocol/index.ts';
+import { type NodeInfo } from '../../protocol/index.ts';
 import type { Presence } from '../presence.ts';
 import type { RedisChannels } from './channels.ts';
 import { ClusterDirectory, type SessionPresence, type StreamPosition } from './directory.ts';
+import { errorMessage } from '../../protocol/text.ts';
 
 export interface MembershipOptions {
   node: string;

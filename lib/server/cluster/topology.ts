@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { sessionStateKey, type Bus, type CoreEvent, type SessionManager } from '../../core/index.ts';
 import { PostgresStore } from '../../core/cluster/postgres-store.ts';
 import { StreamBus } from '../../core/cluster/stream-bus.ts';
-import { errorMessage, type CreateSessionBody, type NodeListResponse, type RouteResponse } from '../../protocol/index.ts';
+import { type CreateSessionBody, type NodeListResponse, type RouteResponse } from '../../protocol/index.ts';
 import type { Auth, Credentials } from '../auth.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Presence } from '../presence.ts';
@@ -16,6 +16,7 @@ import type { SessionNote } from './directory.ts';
 import { Forwarding } from './forwarding.ts';
 import { Membership } from './membership.ts';
 import { ownEntries, type SessionView } from './session-view.ts';
+import { errorMessage } from '../../protocol/text.ts';
 
 /** How long a stopping node waits to read back its last events (Redis may be gone). */
 const SETTLE_ON_STOP_MS = 3000;
