@@ -40,8 +40,9 @@ export default defineConfig({
           ...onCluster,
           name: 'on-cluster-cli',
           include: ['tests/cli/**/*.test.ts'],
-          // Markdown laid out in a terminal does not depend on the store either.
-          exclude: ['tests/cli/markdown.test.ts'],
+          // Markdown laid out in a terminal does not depend on the store either; `vibes serve` starts
+          // servers of its own, never cluster nodes, so serve.test.ts here would only run again.
+          exclude: ['tests/cli/markdown.test.ts', 'tests/cli/serve.test.ts'],
           // One file at a time, after the API files: two at once made 10 s waits of the CLI files
           // time out on two busy cores (each `vibes` start costs a core for a moment).
           maxWorkers: 1,

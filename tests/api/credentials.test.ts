@@ -122,33 +122,36 @@ describe('1. rotation and revocation take back what they say', () => {
   });
 
   it('the idle limit signs out a device nobody uses; one watching through an open stream is in use', { timeout: 90_000 }, async () => {
-    // An idle limit of ten seconds, applied every 100 ms: long enough that a loaded machine signs in
-    // and opens the stream well within it, short enough for a test.
-    const server = await startServerProcess({ env: { VIBES_DEVICE_IDLE_DAYS: String(10 / 86_400), VIBES_SWEEP_MS: '100' } });
+    // An idle limit of four seconds, applied every 100 ms.
+    const server = await startServerProcess({ env: { VIBES_DEVICE_IDLE_DAYS: String(4 / 86_400), VIBES_SWEEP_MS: '100' } });
     const streams: TestEventStream[] = [];
     try {
       const token = server.token();
       const asDeviceThere = (cookie: string) => ({ cookie, host: new URL(server.url).host });
-      const watcher = await deviceCookie(server.url, token, 'watching phone');
-      const stream = await TestEventStream.open(server.url, { headers: { cookie: watcher } });
-      streams.push(stream);
-      expect(stream.status).toBe(200);
+      // Signs in and opens its stream; again if a machine slow enough let the idle limit pass in between.
+      let watcher = '';
+      let stream: TestEventStream | undefined;
+      for (let attempt = 1; stream?.status !== 200 && attempt <= 5; attempt++) {
+        watcher = await deviceCookie(server.url, token, 'watching phone');
+        stream = await TestEventStream.open(server.url, { headers: { cookie: watcher } });
+        streams.push(stream);
+      }
+      expect(stream?.status).toBe(200);
       const idle = await deviceCookie(server.url, token, 'idle laptop');
       const api = new ApiClient({ baseUrl: server.url, token, clientId: 'idle-check' });
-      // Both signed in within a second: the list's order between them says nothing.
-      const labels = async () => (await api.listDevices()).map((device) => device.label).sort();
-      expect(await labels()).toEqual(['idle laptop', 'watching phone']);
+      // A retried sign-in is numbered while its first is still listed: "watching phone (2)".
+      const labels = async () => (await api.listDevices()).map((device) => device.label.replace(/ \(\d+\)$/, ''));
 
       await expect.poll(labels, { timeout: 60_000, interval: 100 }).toEqual(['watching phone']);
       expect((await rawRequest(server.url, { path: '/api/sessions', headers: asDeviceThere(idle) })).status).toBe(401);
       // Past the idle limit since it signed in, the watching phone is still signed in, its stream open.
-      expect(stream.ended).toBe(false);
+      expect(stream?.ended).toBe(false);
       expect((await rawRequest(server.url, { path: '/api/sessions', headers: asDeviceThere(watcher) })).status).toBe(200);
       // Once it stops watching, it is one more unused device.
-      stream.close();
+      stream?.close();
       await expect.poll(labels, { timeout: 60_000, interval: 100 }).toEqual([]);
     } finally {
-      for (const stream of streams) stream.close();
+      for (const open of streams) open.close();
       await server.stop();
     }
   });
