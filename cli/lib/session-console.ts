@@ -23,6 +23,7 @@ import { SessionTracker } from './session-tracker.ts';
 import type { Style } from './style.ts';
 import { terminalText } from './terminal-text.ts';
 import { TranscriptPrinter } from './transcript-printer.ts';
+import { errorMessage } from '../../lib/protocol/text.ts';
 
 const HISTORY_EVENTS = 200;
 /** `:attach PATH`, `:attach`, `:detach`: the console's own line commands. */
@@ -129,7 +130,7 @@ class SessionConsole {
       for (const event of this.#o.earlier) this.#receive(event);
       this.#listenForInput();
       this.#start().catch((error: unknown) => {
-        this.#note(this.#o.style.red(`vibes: ${(error as Error).message}`));
+        this.#note(this.#o.style.red(`vibes: ${errorMessage(error)}`));
         this.#leave(1);
       });
     });
@@ -578,7 +579,7 @@ class SessionConsole {
   }
 
   #failed(what: string, error: unknown): void {
-    this.#note(this.#o.style.red(`vibes: ${what}: ${(error as Error).message}`));
+    this.#note(this.#o.style.red(`vibes: ${what}: ${errorMessage(error)}`));
   }
 
   #json(event: ServerEvent): void {

@@ -12,6 +12,7 @@ import { answers, startDetached } from './server-control.ts';
 import { cliApi } from './api.ts';
 import { BaseCommand } from './base-command.ts';
 import { UserError } from './user-error.ts';
+import { errorMessage } from '../../lib/protocol/text.ts';
 
 const AUTOSTART_TIMEOUT_MS = 10_000;
 
@@ -128,7 +129,7 @@ export abstract class VibesCommand extends BaseCommand {
       this.#target = { ...target, url: record.url, host: place.host, port: record.port };
       log = record.log;
     } catch (error) {
-      throw new UserError(`Could not start a vibes server: ${(error as Error).message}`, 'UNREACHABLE');
+      throw new UserError(`Could not start a vibes server: ${errorMessage(error)}`, 'UNREACHABLE');
     }
     const mode = demo
       ? 'new sessions are demos (the fake Claude answers), as with your last `vibes serve --demo`'

@@ -7,6 +7,7 @@ import { SERVER_NODE_ARGS, serverEnv } from '../../../lib/local/server-launch.ts
 import { serverArgs, serverEntry, startDetached } from '../../lib/server-control.ts';
 import { cliApi } from '../../lib/api.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { errorMessage } from '../../../lib/protocol/text.ts';
 
 const DETACH_TIMEOUT_MS = 30_000;
 
@@ -44,7 +45,7 @@ $VIBES_HOME/server.json, its output in $VIBES_HOME/server.log; \`vibes serve sta
       try {
         detached = await startDetached(home, options, DETACH_TIMEOUT_MS);
       } catch (error) {
-        throw new UserError((error as Error).message, 'START_FAILED');
+        throw new UserError(errorMessage(error), 'START_FAILED');
       }
       const { record, started } = detached;
       const verb = started ? 'started' : 'already running';
