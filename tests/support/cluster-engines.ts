@@ -6,7 +6,10 @@ import { startPostgres, startRedis } from './engines.ts';
  * server a test starts then runs as a one-node cluster on them (see server-process.ts), with
  * its own database and Redis key prefix.
  */
-export default async function setup(): Promise<() => Promise<void>> {
+export default async function setup(): Promise<(() => Promise<void>) | undefined> {
+  // Vitest runs a global setup once per project (the API files, then the CLI files): the first
+  // starts the engines, the others share them, and its teardown stops them at the end of the run.
+  if (process.env.VIBES_TEST_REDIS_URL && process.env.VIBES_TEST_POSTGRES_URL) return undefined;
   const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   process.env.VIBES_TEST_REDIS_URL = redis.url;
   process.env.VIBES_TEST_POSTGRES_URL = postgres.url;
