@@ -20,7 +20,11 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
       await admin.connect();
       const databases = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'h%'");
       await admin.end();
-      if (databases.rowCount === 0) throw new Error('no server ran as a cluster node');
+      if (databases.rowCount === 0) {
+        // Vitest only logs what a teardown throws: the exit code is what fails the run.
+        process.exitCode = 1;
+        throw new Error('no server ran as a cluster node');
+      }
       console.log(`on-cluster: ${databases.rowCount} servers ran as one-node clusters on Redis and PostgreSQL`);
     } finally {
       await Promise.all([redis.stop(), postgres.stop()]);
