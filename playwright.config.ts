@@ -1,10 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { defineConfig, devices } from '@playwright/test';
 import { CHROMIUM_LAUNCH } from './tests/support/chromium.ts';
 
 // Set once in the main process; workers inherit the environment, so all agree on it.
 process.env.VIBES_E2E_TOKEN ||= randomBytes(24).toString('hex');
-process.env.VIBES_E2E_PORT ||= '7499';
+process.env.VIBES_E2E_PORT ||= freeLoopbackPort();
 const port = process.env.VIBES_E2E_PORT;
 
 const launchOptions = CHROMIUM_LAUNCH;
@@ -74,3 +75,14 @@ export default defineConfig({
     },
   },
 });
+
+/**
+ * A port nothing listens on now. A fixed one failed the whole suite whenever another run on the machine (a second checkout's
+ * suite, a server left from a loop) held it: Playwright refuses a webServer URL that already answers. Synchronous, because
+ * the config is evaluated before anything else.
+ */
+function freeLoopbackPort(): string {
+  const script =
+    "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); });";
+  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 });
+}

@@ -6,7 +6,7 @@ import { TestEventStream } from '../../support/event-stream.ts';
 import { pairingCode } from '../../support/sign-in.ts';
 
 export const TOKEN = process.env.VIBES_E2E_TOKEN ?? '';
-export const PORT = Number(process.env.VIBES_E2E_PORT ?? 7499);
+export const PORT = Number(process.env.VIBES_E2E_PORT);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 /** Prompts for the scenarios the e2e suite plays (the fake Claude's words; see tests/support/scenarios.ts). */
