@@ -35,7 +35,14 @@ for (let index = 0; index < chosen.length; index++) {
   group.forEach((member, at) => {
     const { code, output, endedAt } = outcomes[at];
     if (group.length > 1) process.stdout.write(`\n--- verify: ${member.name} (${member.command.join(' ')})\n${output}`);
-    results.push({ name: member.name, ok: code === 0, seconds: (endedAt - startedAt) / 1000, counts: member.counts?.(output) });
+    const ok = code === 0;
+    results.push({
+      name: member.name,
+      ok,
+      seconds: (endedAt - startedAt) / 1000,
+      counts: member.counts?.(output),
+      why: ok ? [] : whyFailed(output),
+    });
   });
 }
 
@@ -43,6 +50,7 @@ console.log('\n--- verify: summary');
 for (const result of results) {
   const counts = result.counts ? `  ${result.counts.passed} passed, ${result.counts.failed} failed, ${result.counts.skipped} skipped` : '';
   console.log(`${result.ok ? 'ok    ' : 'FAILED'} ${result.name.padEnd(10)} ${result.seconds.toFixed(0).padStart(5)} s${counts}`);
+  for (const line of result.why) console.log(`         ${line}`);
 }
 const failed = results.filter((result) => !result.ok);
 const total = { passed: 0, failed: 0, skipped: 0 };
@@ -112,6 +120,22 @@ function playwrightCounts(output) {
     return line ? Number(line.trim().split(' ')[0]) : 0;
   };
   return { passed: count('passed'), failed: count('failed') + count('flaky'), skipped: count('skipped') + count('did not run') };
+}
+
+/**
+ * The lines that say what failed (failing tests, errors), a few, for the summary: CI may show only the end of a long log,
+ * and a stage that failed before any test ran (a port in use) otherwise leaves just a row of zeros there.
+ */
+function whyFailed(output) {
+  const telling = /^(FAIL\b|×|✘|Error\b|\w*Error:|\[[\w-]+\] › )/;
+  const lines = plain(output)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => telling.test(line));
+  const unique = [...new Set(lines)].map((line) => (line.length > 200 ? `${line.slice(0, 199)}…` : line));
+  const shown = unique.slice(0, 8);
+  if (unique.length > shown.length) shown.push(`… and ${unique.length - shown.length} more lines like these above`);
+  return shown.length > 0 ? shown : ['(no failing test or error line: see its output above)'];
 }
 
 function countIn(line, word) {
