@@ -35,7 +35,14 @@ export async function findToDrive(api: ApiClient, stream: EventStream, prefix: s
     let other: SessionInfo;
     try {
       other = resolveSessionId(prefix, await (wanted === 'live' ? ended() : live()));
-    } catch {
+    } catch (otherError) {
+      // Several on the other side: which ones says more than "none here".
+      if (otherError instanceof UserError && otherError.code === 'AMBIGUOUS') {
+        throw new UserError(
+          `No ${wanted === 'live' ? 'running' : 'ended'} session matches "${prefix}"; ${otherError.message}`,
+          'AMBIGUOUS',
+        );
+      }
       throw error;
     }
     const id = shortId(other.id);
