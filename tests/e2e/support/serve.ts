@@ -1,11 +1,16 @@
 // Playwright's webServer: bring the production web build up to date, then run the real server
 // (the fake Claude answers, as with --demo) in a state folder of its own.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import buildWebIfStale from '../../support/build-web.ts';
 
 buildWebIfStale();
-process.env.VIBES_HOME ||= mkdtempSync(join(tmpdir(), 'vibes-e2e-'));
+if (!process.env.VIBES_HOME) {
+  const home = mkdtempSync(join(tmpdir(), 'vibes-e2e-'));
+  process.env.VIBES_HOME = home;
+  // Playwright ends this server with SIGTERM (playwright.config.ts), after which it exits on its own.
+  process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+}
 process.env.NEXT_TELEMETRY_DISABLED = '1';
 await import('../../../lib/server/main.ts');
