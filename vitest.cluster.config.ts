@@ -7,7 +7,7 @@ const onCluster = {
   globalSetup: [
     'tests/support/run-temp.ts',
     'tests/support/build-web.ts',
-    'tests/support/build-cli.ts',
+    'tests/support/build-dist.ts',
     'tests/support/cluster-engines.ts',
   ],
   env: { VIBES_TEST_AS_CLUSTER: '1' },

@@ -27,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'api',
           include: ['tests/api/**/*.test.ts'],
-          globalSetup: ['tests/support/build-web.ts'],
+          globalSetup: ['tests/support/build-web.ts', 'tests/support/build-dist.ts'],
           // Above the 45 s a wait for one event may last (tests/support/waits.ts).
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -38,7 +38,7 @@ export default defineConfig({
         test: {
           name: 'cli',
           include: ['tests/cli/**/*.test.ts'],
-          globalSetup: ['tests/support/build-web.ts', 'tests/support/build-cli.ts'],
+          globalSetup: ['tests/support/build-web.ts', 'tests/support/build-dist.ts'],
           // A file's cases wait on CLI processes side by side; each `vibes` start costs CPU, so a few at a time.
           maxConcurrency: 3,
           // A case runs several `vibes` processes one after another, each seconds long on a loaded machine.
@@ -52,7 +52,7 @@ export default defineConfig({
           // `npm pack`, a global install of the tarball into a temporary prefix, `vibes serve` from there.
           name: 'install',
           include: ['tests/install/**/*.test.ts'],
-          globalSetup: ['tests/support/build-web.ts', 'tests/support/build-cli.ts'],
+          globalSetup: ['tests/support/build-web.ts', 'tests/support/build-dist.ts'],
           testTimeout: 360_000,
           hookTimeout: 60_000,
         },
@@ -63,7 +63,7 @@ export default defineConfig({
           // Nodes joined through a real Redis and PostgreSQL, started by the tests on loopback.
           name: 'cluster',
           include: ['tests/cluster/**/*.test.ts'],
-          globalSetup: ['tests/support/build-web.ts'],
+          globalSetup: ['tests/support/build-web.ts', 'tests/support/build-dist.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -79,7 +79,7 @@ export default defineConfig({
           maxWorkers: 1,
           maxConcurrency: 8,
           include: ['tests/real-claude/**/*.test.ts'],
-          globalSetup: ['tests/support/build-web.ts'],
+          globalSetup: ['tests/support/build-web.ts', 'tests/support/build-dist.ts'],
           testTimeout: 90_000,
           hookTimeout: 90_000,
         },

@@ -1,6 +1,7 @@
 /**
  * How the server process is started: the same by `npm start` (package.json repeats the flags;
- * tests/unit/local/server-launch.test.ts keeps them equal), `vibes serve` and the benchmarks.
+ * tests/unit/local/server-launch.test.ts keeps them equal), `vibes serve`, the benchmarks and the
+ * servers the tests start.
  * Measured in docs/benchmarks.md ("Where the memory goes"):
  * - V8 grows its young generation to two 16 MB semi-spaces while Next loads and keeps them;
  *   2 MB ones keep ~28 MB less resident at no CPU cost that stands out of the noise at 500 viewers.

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SERVER_NODE_ARGS, serverEnv } from '../../lib/local/server-launch.ts';
 import { endingWithParent } from './processes.ts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
@@ -39,7 +40,8 @@ export interface ServerProcessOptions {
 
 /**
  * The real server (custom Next server over the production build) as a child process on a free
- * loopback port, with its own VIBES_HOME. Run by tsx so tests need no compile step of their own.
+ * loopback port, with its own VIBES_HOME: compiled to dist/ and started with the Node flags and
+ * environment `npm start` and `vibes serve` use (the test projects build dist/ when it is stale).
  */
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'vibes-test-'));
@@ -47,10 +49,9 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const cluster = await clusterEnv(home, options);
   const child = spawn(
     ...endingWithParent('TERM', process.execPath, [
+      ...SERVER_NODE_ARGS,
       ...(options.nodeArgs ?? []),
-      '--import',
-      'tsx',
-      'lib/server/main.ts',
+      'dist/lib/server/main.js',
       '--port',
       '0',
       ...(options.args ?? []),
@@ -58,7 +59,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     {
       cwd: PROJECT_ROOT,
       env: {
-        ...(options.baseEnv ?? process.env),
+        ...serverEnv(options.baseEnv ?? process.env),
         VIBES_HOME: home,
         VIBES_HOST: '127.0.0.1',
         VIBES_DEMO: '1',

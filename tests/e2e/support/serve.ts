@@ -1,11 +1,14 @@
-// Playwright's webServer: bring the production web build up to date, then run the real server
+// Playwright's webServer: bring the production web build and dist/ up to date, then run the real server
 // (the fake Claude answers, as with --demo) in a state folder of its own.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import buildWebIfStale from '../../support/build-web.ts';
+import buildDistIfStale from '../../support/build-dist.ts';
 
 buildWebIfStale();
+// For the specs that start servers of their own (tests/support/server-process.ts).
+buildDistIfStale();
 if (!process.env.VIBES_HOME) {
   const home = mkdtempSync(join(tmpdir(), 'vibes-e2e-'));
   process.env.VIBES_HOME = home;
@@ -13,4 +16,5 @@ if (!process.env.VIBES_HOME) {
   process.on('exit', () => rmSync(home, { recursive: true, force: true }));
 }
 process.env.NEXT_TELEMETRY_DISABLED = '1';
-await import('../../../lib/server/main.ts');
+// The server as `npm start` runs it, compiled (as every server the tests start).
+await import('../../../dist/lib/server/main.js');

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from './server-process.ts';
 
 const INPUTS = ['cli', 'lib', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
-/** What the CLI tests run: the server the CLI spawns (from tsc), and the CLI in one file (from the bundler). */
+/** What the tests run: the server (from tsc), as `npm start` and the CLI start it, and the CLI in one file (from the bundler). */
 const SERVER = 'dist/lib/server/main.js';
 const CLI = 'dist/cli/vibes.js';
 const OUTPUTS = [SERVER, CLI];
 
-/** Vitest global setup for the CLI suite: dist/ (what `vibes` runs) must be built from the current sources. */
-export default function buildCliIfStale(): void {
+/** Global setup of every suite that starts a server or the CLI: dist/ must be built from the current sources. */
+export default function buildDistIfStale(): void {
   const builtAt = Math.min(...OUTPUTS.map((output) => mtime(join(PROJECT_ROOT, output))));
   if (builtAt > 0 && INPUTS.every((input) => newestChange(join(PROJECT_ROOT, input)) < builtAt)) return;
   console.log('[tests] dist/ is stale: running tsc -p tsconfig.build.json');
