@@ -3,8 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import buildWebIfStale from '../../support/build-web.ts';
 import buildDistIfStale from '../../support/build-dist.ts';
+import { PROJECT_ROOT } from '../../support/server-process.ts';
 
 buildWebIfStale();
 // For the specs that start servers of their own (tests/support/server-process.ts).
@@ -16,5 +18,6 @@ if (!process.env.VIBES_HOME) {
   process.on('exit', () => rmSync(home, { recursive: true, force: true }));
 }
 process.env.NEXT_TELEMETRY_DISABLED = '1';
-// The server as `npm start` runs it, compiled (as every server the tests start).
-await import('../../../dist/lib/server/main.js');
+// The server as `npm start` runs it, compiled (as every server the tests start). Its path is built, not written
+// out, so that the typecheck of a fresh clone, which has no dist/ yet, does not look for it.
+await import(pathToFileURL(join(PROJECT_ROOT, 'dist/lib/server/main.js')).href);
