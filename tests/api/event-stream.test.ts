@@ -73,8 +73,13 @@ describe('replay with Last-Event-ID', () => {
     await owner.waitForEvent('session_updated', (event) => event.session.id === session.id);
     owner.close();
     const resumeFrom = owner.lastEventId!;
+    const watcher = await vibes.stream();
     const viewers = Array.from({ length: 12 }, (_, i) => vibes.client(`burst-viewer-${i}`));
     for (const viewer of viewers) await viewer.subscribe(session.id);
+    // A subscribe answers before its list update is on the server's event bus (on a cluster it comes back through
+    // Redis): the owner returns once the last one has been sent live, so the replay has it.
+    await watcher.waitForEvent('session_updated', (event) => event.session.id === session.id && event.session.subscriber_count === 13);
+    watcher.close();
 
     const resumed = await vibes.stream({ clientId: owner.clientId, lastEventId: resumeFrom });
     // Replayed frames carry ids; a live list update (the hub's coalesced one may follow) does not.
