@@ -94,7 +94,11 @@ export class SseHub {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     if (this.#ping) clearInterval(this.#ping);
-    for (const updates of this.#listUpdates.values()) if (updates.timer) clearTimeout(updates.timer);
+    // A list update still in its window goes out before the streams end: at a shutdown it is the sessions' last state.
+    for (const updates of this.#listUpdates.values()) {
+      if (updates.timer) clearTimeout(updates.timer);
+      this.#sendListUpdate(updates);
+    }
     this.#listUpdates.clear();
     for (const connection of [...this.#all]) connection.res.end();
   }

@@ -206,6 +206,24 @@ describe('the SSE hub', () => {
     );
 
     it(
+      'sends a change still in its window before the streams end at a stop: the sessions’ last state',
+      withFakeTimers(() => {
+        const { bus, sse, open } = hub();
+        const bob = open('bob');
+        bus.publish(updated('s1', 1, 'processing'));
+        bus.publish(updated('s1', 1, 'finished'));
+        expect(bob.data('session_updated').map((update) => (update.session as { state: string }).state)).toEqual(['processing']);
+        sse.stop();
+        expect(bob.data('session_updated').map((update) => (update.session as { state: string }).state)).toEqual([
+          'processing',
+          'finished',
+        ]);
+        vi.advanceTimersByTime(1000);
+        expect(bob.data('session_updated')).toHaveLength(2);
+      }),
+    );
+
+    it(
       'serialises each window’s update once per variant, not once per client',
       withFakeTimers(() => {
         const { bus, sse, open } = hub();
