@@ -75,17 +75,24 @@ export function useAttachments(sessionId: string) {
     setItems((current) => current.filter((candidate) => candidate.key !== key));
   }
 
-  /** After sending: the tray empties (the transcript shows them from now on). */
-  function clear() {
-    for (const item of latest.current) if (item.preview) URL.revokeObjectURL(item.preview);
-    setItems([]);
+  /** As a message leaves, the files it carries leave the tray (the transcript shows them); files added meanwhile stay. */
+  function take(ids: readonly string[]): PendingAttachment[] {
+    const carried = (item: PendingAttachment) => item.attachment !== undefined && ids.includes(item.attachment.id);
+    setItems((current) => current.filter((item) => !carried(item)));
     setProblem(null);
+    return latest.current.filter(carried);
+  }
+
+  /** Sent: their previews are let go. Refused: they come back, before any added since. */
+  function settle(taken: readonly PendingAttachment[], sent: boolean) {
+    if (!sent) return setItems((current) => [...taken, ...current]);
+    for (const item of taken) if (item.preview) URL.revokeObjectURL(item.preview);
   }
 
   const ready = items.flatMap((item) => (item.status === 'ready' && item.attachment ? [item.attachment.id] : []));
   const uploading = items.some((item) => item.status === 'uploading');
   const failed = items.some((item) => item.status === 'failed');
-  return { items, ready, uploading, failed, problem, add, remove, clear };
+  return { items, ready, uploading, failed, problem, add, remove, take, settle };
 }
 
 export type Attachments = ReturnType<typeof useAttachments>;

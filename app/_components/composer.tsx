@@ -20,15 +20,17 @@ export function Composer({ session }: { session: SessionInfo }) {
   const fieldId = useId();
   const ended = session.state === 'finished' || session.state === 'failed';
   const sending = useAsyncAction(async (content: string, ids: string[]) => {
-    // Cleared as it leaves, not when the server answers: what is typed meanwhile is the next message.
+    // Cleared as it leaves, not when the server answers: what is typed or attached meanwhile is the next message.
     setText('');
+    const taken = attachments.take(ids);
     try {
       await api.sendInput(session.id, content, 'web', ids);
     } catch (error) {
       setText((typed) => (typed === '' ? content : typed));
+      attachments.settle(taken, false);
       throw error;
     }
-    attachments.clear();
+    attachments.settle(taken, true);
   });
   const busy = sending.busy;
   // A file still uploading or refused holds the message back: it would go without it.

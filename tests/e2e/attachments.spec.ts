@@ -110,9 +110,17 @@ test('on a computer, an image pasted into the message box or dropped on it is at
   );
   await expect(view.getByTestId('pending-attachment')).toHaveAttribute('data-status', 'ready');
   await expect(view.getByTestId('pending-attachment')).toContainText('40×30');
-  await view.getByTestId('send-button').click();
-  await expect(view.getByTestId('assistant-text').filter({ hasText: 'I see 1 image (image/png).' })).toBeVisible({ timeout: 30_000 });
 
+  // A slow network: the answer to the send is held back while the next image is dropped. The sent one leaves the tray as
+  // the message leaves; the dropped one stays for the next message once the answer comes.
+  let answer!: () => void;
+  const held = new Promise<void>((resolve) => (answer = resolve));
+  await page.route('**/api/sessions/*/input', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await view.getByTestId('send-button').click();
+  await expect(view.getByTestId('pending-attachment')).toHaveCount(0);
   const dropped = await page.evaluateHandle(
     (bytes) => {
       const data = new DataTransfer();
@@ -122,5 +130,11 @@ test('on a computer, an image pasted into the message box or dropped on it is at
     [...png(24, 12)],
   );
   await view.getByTestId('composer').dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(view.getByTestId('pending-attachment')).toContainText('24×12');
+  answer();
+  await expect(view.getByTestId('assistant-text').filter({ hasText: 'I see 1 image (image/png).' })).toBeVisible({ timeout: 30_000 });
+  // Enabled once the send has its answer (and the dropped image is stored): by then the tray has settled.
+  await expect(view.getByTestId('send-button')).toBeEnabled();
+  await expect(view.getByTestId('pending-attachment')).toHaveCount(1);
   await expect(view.getByTestId('pending-attachment')).toContainText('24×12');
 });
