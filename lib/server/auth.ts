@@ -8,6 +8,14 @@ import { newToken, writeToken } from './token.ts';
 /** Who is asking: the token holder (CLI, scripts) or one signed-in browser. */
 export type Principal = { kind: 'token' } | { kind: 'device'; deviceId: string; label: string };
 
+/** Marks a request one node sent another: it is answered where it lands, never sent on. */
+export const FORWARDED_HEADER = 'x-vibes-forwarded-by';
+/**
+ * The device whose request a node passes on with the cluster's token: the node that forwards
+ * has signed it in, so the node that answers acts for that device (who answered, its settings).
+ */
+export const ON_BEHALF_OF_HEADER = 'x-vibes-on-behalf-of';
+
 export interface Credentials {
   token: string;
   /** A token from VIBES_TOKEN cannot be rotated by the server. */
@@ -54,7 +62,12 @@ export class Auth {
   async authenticate(req: IncomingMessage): Promise<Principal | null> {
     const header = req.headers.authorization;
     if (header !== undefined && header !== '') {
-      return header.startsWith('Bearer ') && this.isValidToken(header.slice('Bearer '.length).trim()) ? { kind: 'token' } : null;
+      if (!header.startsWith('Bearer ') || !this.isValidToken(header.slice('Bearer '.length).trim())) return null;
+      const onBehalfOf = req.headers[ON_BEHALF_OF_HEADER];
+      if (typeof onBehalfOf !== 'string' || req.headers[FORWARDED_HEADER] === undefined) return { kind: 'token' };
+      // Revoked since the other node signed it in: refused here too.
+      const device = await this.devices.find(onBehalfOf);
+      return device ? { kind: 'device', deviceId: device.id, label: device.label } : null;
     }
     const view = requestView(req);
     // Another page of this host can add cookies of the same name (another Path, say) that the

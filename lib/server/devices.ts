@@ -105,10 +105,14 @@ export class DeviceSessions {
     );
   }
 
+  /** A signed-in device by its id; null once revoked. */
+  async find(deviceId: string): Promise<DeviceRecord | null> {
+    return (await this.#store.listDevices()).find((device) => device.id === deviceId) ?? null;
+  }
+
   /** Whether input from this device tells Claude the user is on a phone; never for the token (null). */
   async tellsClaudeOnPhone(deviceId: string | null): Promise<boolean> {
-    if (deviceId === null) return false;
-    return (await this.#store.listDevices()).some((device) => device.id === deviceId && device.tellClaudeOnPhone === true);
+    return deviceId !== null && (await this.find(deviceId))?.tellClaudeOnPhone === true;
   }
 
   /** The device as listed after the change. */

@@ -133,7 +133,7 @@ export async function startServer(config: ServerConfig, agentFactory: AgentFacto
         return sendError(res, 'METHOD_NOT_ALLOWED', `Use ${allow} for ${url.pathname}`, { Allow: allow }, refuseEarly(req, res));
       }
       // In a cluster, a request about a session another node runs is answered by that node.
-      if (principal && runtime.topology.forward(req, res, url)) return;
+      if (principal && runtime.topology.forward(req, res, url, principal)) return;
       if (match.spec.serverFirst) return serveFirst(match, req, res, url, principal);
     } else if (!url.pathname.startsWith('/_next/static/')) applyPageCsp(req, res, config.dev);
     loadNextNow();

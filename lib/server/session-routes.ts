@@ -38,7 +38,7 @@ export const sessionRoutes = {
   /** The caller becomes owner and subscriber. */
   createSession: route('createSession', async ({ runtime, clientId, principal, body }) => {
     const { node, ...rest } = body;
-    if (node !== undefined && node !== runtime.topology.node) return runtime.topology.createSession(node, rest, clientId);
+    if (node !== undefined && node !== runtime.topology.node) return runtime.topology.createSession(node, rest, clientId, principal);
     const session = await runtime.manager.create({
       ownerId: clientId,
       cwd: rest.cwd ?? runtime.config.defaultCwd,

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { EventBus, sessionStateKey, VibesError, type Bus, type CoreEvent, type SessionManager, type SessionStore } from '../core/index.ts';
 import type { DeviceStore } from '../core/devices.ts';
 import type { CreateSessionBody, NodeListResponse, RouteResponse } from '../protocol/index.ts';
-import type { Auth, Credentials } from './auth.ts';
+import type { Auth, Credentials, Principal } from './auth.ts';
 import { managerView, type SessionView } from './cluster/session-view.ts';
 import type { ServerConfig } from './config.ts';
 import type { Presence } from './presence.ts';
@@ -39,9 +39,14 @@ export interface Topology {
   streamsChanged(): void;
   /** A device was revoked or the token rotated here: a cluster tells the other nodes. */
   credentialsChanged(): void;
-  /** Answers a request about a session another node runs; false when it is answered here. */
-  forward(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
-  createSession(node: string, body: Omit<CreateSessionBody, 'node'>, clientId: string): Promise<RouteResponse<'createSession'>>;
+  /** Answers a request about a session another node runs, for the principal who asked; false when it is answered here. */
+  forward(req: IncomingMessage, res: ServerResponse, url: URL, principal: Principal): boolean;
+  createSession(
+    node: string,
+    body: Omit<CreateSessionBody, 'node'>,
+    clientId: string,
+    principal: Principal,
+  ): Promise<RouteResponse<'createSession'>>;
   nodes(): NodeListResponse;
   /** After the sessions ended: leaves the cluster, then closes the store. */
   stop(): Promise<void>;

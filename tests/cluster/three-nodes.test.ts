@@ -3,10 +3,13 @@ import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../lib/client/node/api-client.ts';
 import { ApiError } from '../../lib/client/shared/api-error.ts';
+import { ON_PHONE_CONTEXT } from '../../lib/core/reader-context.ts';
+import { CLIENT_ID_HEADER } from '../../lib/protocol/index.ts';
 import { POSTGRES_PASSWORD, startPostgres, startRedis, type Engine } from '../support/engines.ts';
 import { TestEventStream } from '../support/event-stream.ts';
 import { tempRepo } from '../support/git-repo.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { deviceCookie } from '../support/sign-in.ts';
 
 // Three vibes nodes on one machine: three ports, one Redis, one PostgreSQL (issue 19's "Done when").
 let redis: Engine;
@@ -48,6 +51,7 @@ afterAll(async () => {
 }, 60_000);
 
 const node = (name: string) => nodes.get(name)!;
+const TOLD = `(Told beside your prompt: ${ON_PHONE_CONTEXT})`;
 const client = (name: string, clientId: string) => new ApiClient({ baseUrl: node(name).url, token: node(name).token(), clientId });
 
 async function stream(name: string, options: { clientId?: string; lastEventId?: string } = {}) {
@@ -174,6 +178,63 @@ describe('a cluster of three nodes', () => {
     await expectError(client('a', 'picker').createSession({ node: 'nowhere' }), 'NOT_FOUND', 404);
     await client('c', 'picker').kill(session.id);
   }, 30_000);
+
+  it("a device's requests passed from A to B are the device's there: Claude is told it is a phone, its answer is recorded as its own", async () => {
+    const phone = await deviceCookie(node('a').url, node('a').token(), 'sofa phone');
+    const asPhone = async (path: string, body: unknown) => {
+      const answer = await fetch(new URL(path, node('a').url), {
+        method: 'POST',
+        headers: { cookie: phone, origin: node('a').url, 'content-type': 'application/json', [CLIENT_ID_HEADER]: 'sofa' },
+        body: JSON.stringify(body),
+      });
+      return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+    };
+    expect((await asPhone('/api/devices/current/phone', { on: true })).status).toBe(200);
+    const replies = async (sessionId: string, count: number) => {
+      let texts: string[] = [];
+      await expect
+        .poll(
+          async () => {
+            const { events } = await client('b', 'sofa').events(sessionId, { limit: 1000 });
+            texts = events.flatMap((entry) => (entry.event.type === 'turn_complete' ? [entry.event.result ?? ''] : []));
+            return texts.length;
+          },
+          { timeout: 20_000 },
+        )
+        .toBeGreaterThanOrEqual(count);
+      return texts;
+    };
+
+    const created = await asPhone('/api/sessions', { node: 'b', prompt: 'first from the sofa' });
+    expect(created.status).toBe(201);
+    const session = created.body.session as { id: string; node: string };
+    expect(session.node).toBe('b');
+    expect((await replies(session.id, 1))[0]).toContain(TOLD);
+    // Input to a session on B, sent to A: proxied with the cluster's token, and the phone's still.
+    expect((await asPhone(`/api/sessions/${session.id}/input`, { content: 'bash' })).status).toBe(202);
+    let requestId: string | undefined;
+    await expect
+      .poll(async () => (requestId = (await client('b', 'sofa').getSession(session.id)).pending_permissions[0]?.request_id), {
+        timeout: 15_000,
+      })
+      .toBeDefined();
+    expect((await asPhone(`/api/sessions/${session.id}/permissions/${requestId}`, { behavior: 'allow' })).status).toBe(200);
+    const texts = await replies(session.id, 2);
+    expect(texts[1]).toContain(TOLD);
+    const { events } = await client('b', 'sofa').events(session.id, { limit: 1000 });
+    expect(events.map((entry) => entry.event).find((event) => event.type === 'permission_resolved')).toMatchObject({
+      behavior: 'allow',
+      client_id: 'sofa',
+      device: 'sofa phone',
+    });
+
+    // The token alone says nothing of a device; a device that is not (or no longer) signed in is refused.
+    const forwardedBy = { authorization: `Bearer ${node('b').token()}`, 'x-vibes-forwarded-by': 'a' };
+    const unknown = await fetch(new URL('/api/sessions', node('b').url), { headers: { ...forwardedBy, 'x-vibes-on-behalf-of': 'gone' } });
+    expect(unknown.status).toBe(401);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    await client('b', 'sofa').kill(session.id);
+  }, 40_000);
 
   it("a session's files are read on its node: vibes' home there is refused through any node; once ended elsewhere, not read here", async () => {
     // B's session runs in the folder that holds B's home: only B knows that home is never served.

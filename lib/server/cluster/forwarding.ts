@@ -2,11 +2,9 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { request as httpsRequest } from 'node:https';
 import { VibesError } from '../../core/errors.ts';
 import { CLIENT_ID_HEADER, ErrorBody, ROUTES, type CreateSessionBody, type RouteResponse } from '../../protocol/index.ts';
+import { FORWARDED_HEADER, ON_BEHALF_OF_HEADER, type Principal } from '../auth.ts';
 import { sendError } from '../http-errors.ts';
 import type { Membership } from './membership.ts';
-
-/** Marks a request one node sent another: it is answered where it lands, never sent on. */
-export const FORWARDED_HEADER = 'x-vibes-forwarded-by';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
 
@@ -29,7 +27,7 @@ export class Forwarding {
    * Sends a request about a session that runs on another node to that node and streams its
    * answer back: same status, same error code. False when the request is answered here.
    */
-  forward(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+  forward(req: IncomingMessage, res: ServerResponse, url: URL, principal: Principal): boolean {
     if (req.headers[FORWARDED_HEADER] !== undefined) return false;
     const match = /^\/api\/sessions\/([^/]+)(\/.*)?$/.exec(url.pathname);
     if (!match?.[1]) return false;
@@ -43,12 +41,17 @@ export class Forwarding {
       sendError(res, 'NODE_UNAVAILABLE', `The machine running this session (${node}) is not answering`);
       return true;
     }
-    this.#proxy(req, res, new URL(url.pathname + url.search, target), node);
+    this.#proxy(req, res, new URL(url.pathname + url.search, target), node, principal);
     return true;
   }
 
   /** Starts a session on another node on the caller's behalf; its answer, or its error, is ours. */
-  async createSession(node: string, body: Omit<CreateSessionBody, 'node'>, clientId: string): Promise<RouteResponse<'createSession'>> {
+  async createSession(
+    node: string,
+    body: Omit<CreateSessionBody, 'node'>,
+    clientId: string,
+    principal: Principal,
+  ): Promise<RouteResponse<'createSession'>> {
     const { membership } = this.#options;
     const target = membership.urlOf(node);
     if (target === undefined) {
@@ -58,7 +61,7 @@ export class Forwarding {
     }
     const answer = await fetch(new URL(ROUTES.createSession.path, target), {
       method: 'POST',
-      headers: { ...this.#headers(), [CLIENT_ID_HEADER]: clientId, 'content-type': 'application/json' },
+      headers: { ...this.#headers(principal), [CLIENT_ID_HEADER]: clientId, 'content-type': 'application/json' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(this.#options.timeoutMs),
     }).catch(() => {
@@ -74,12 +77,14 @@ export class Forwarding {
       : new VibesError('INTERNAL', `The machine ${node} answered ${answer.status}`);
   }
 
-  #headers(): Record<string, string> {
-    return { authorization: `Bearer ${this.#options.token()}`, [FORWARDED_HEADER]: this.#options.membership.node };
+  /** The cluster's token, and the device the request came from: the other node acts for it. */
+  #headers(principal: Principal): Record<string, string> {
+    const headers = { authorization: `Bearer ${this.#options.token()}`, [FORWARDED_HEADER]: this.#options.membership.node };
+    return principal.kind === 'device' ? { ...headers, [ON_BEHALF_OF_HEADER]: principal.deviceId } : headers;
   }
 
-  #proxy(req: IncomingMessage, res: ServerResponse, target: URL, node: string): void {
-    const headers: Record<string, string | string[]> = { ...this.#headers(), host: target.host };
+  #proxy(req: IncomingMessage, res: ServerResponse, target: URL, node: string, principal: Principal): void {
+    const headers: Record<string, string | string[]> = { ...this.#headers(principal), host: target.host };
     for (const name of ['content-type', 'content-length', 'transfer-encoding', 'accept', CLIENT_ID_HEADER.toLowerCase()]) {
       const value = req.headers[name];
       if (value !== undefined) headers[name] = value;

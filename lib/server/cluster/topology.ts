@@ -4,7 +4,7 @@ import { sessionStateKey, type Bus, type CoreEvent, type SessionManager } from '
 import { PostgresStore } from '../../core/cluster/postgres-store.ts';
 import { StreamBus } from '../../core/cluster/stream-bus.ts';
 import { type CreateSessionBody, type NodeListResponse, type RouteResponse } from '../../protocol/index.ts';
-import type { Auth, Credentials } from '../auth.ts';
+import type { Auth, Credentials, Principal } from '../auth.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Presence } from '../presence.ts';
 import type { SseHub } from '../sse-hub.ts';
@@ -141,12 +141,17 @@ class ClusterNode implements Topology {
     this.#credentialSync.changed();
   }
 
-  forward(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
-    return this.#forwarding?.forward(req, res, url) ?? false;
+  forward(req: IncomingMessage, res: ServerResponse, url: URL, principal: Principal): boolean {
+    return this.#forwarding?.forward(req, res, url, principal) ?? false;
   }
 
-  createSession(node: string, body: Omit<CreateSessionBody, 'node'>, clientId: string): Promise<RouteResponse<'createSession'>> {
-    return this.#forwarding!.createSession(node, body, clientId);
+  createSession(
+    node: string,
+    body: Omit<CreateSessionBody, 'node'>,
+    clientId: string,
+    principal: Principal,
+  ): Promise<RouteResponse<'createSession'>> {
+    return this.#forwarding!.createSession(node, body, clientId, principal);
   }
 
   nodes(): NodeListResponse {
