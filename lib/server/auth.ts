@@ -1,12 +1,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { DeviceRecord } from '../core/devices.ts';
 import { VibesError } from '../core/errors.ts';
 import { LEGACY_DEVICE_COOKIE, type DeviceSessions } from './devices.ts';
 import { requestView } from './forwarded.ts';
 import { newToken, writeToken } from './token.ts';
 
-/** Who is asking: the token holder (CLI, scripts) or one signed-in browser. */
-export type Principal = { kind: 'token' } | { kind: 'device'; deviceId: string; label: string };
+/**
+ * Who is asking: the token holder (CLI, scripts) or one signed-in browser, with what its input
+ * tells Claude (read with the device, so a prompt costs no second look-up).
+ */
+export type Principal = { kind: 'token' } | { kind: 'device'; deviceId: string; label: string; onPhone: boolean };
 
 /** Marks a request one node sent another: it is answered where it lands, never sent on. */
 export const FORWARDED_HEADER = 'x-vibes-forwarded-by';
@@ -67,7 +71,7 @@ export class Auth {
       if (typeof onBehalfOf !== 'string' || req.headers[FORWARDED_HEADER] === undefined) return { kind: 'token' };
       // Revoked since the other node signed it in: refused here too.
       const device = await this.devices.find(onBehalfOf);
-      return device ? { kind: 'device', deviceId: device.id, label: device.label } : null;
+      return device ? devicePrincipal(device) : null;
     }
     const view = requestView(req);
     // Another page of this host can add cookies of the same name (another Path, say) that the
@@ -75,7 +79,7 @@ export class Auth {
     const names = [this.devices.cookieName(view.secure), LEGACY_DEVICE_COOKIE];
     for (const secret of readCookies(req.headers.cookie, names, MAX_COOKIE_CANDIDATES)) {
       const device = await this.devices.authenticate(secret, view.address);
-      if (device) return { kind: 'device', deviceId: device.id, label: device.label };
+      if (device) return devicePrincipal(device);
     }
     return null;
   }
@@ -112,6 +116,10 @@ export class Auth {
     this.#rotatedListeners.add(listener);
     return () => this.#rotatedListeners.delete(listener);
   }
+}
+
+function devicePrincipal(device: DeviceRecord): Principal {
+  return { kind: 'device', deviceId: device.id, label: device.label, onPhone: device.tellClaudeOnPhone === true };
 }
 
 function constantTimeEqual(expected: Buffer, candidate: Buffer): boolean {

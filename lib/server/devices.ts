@@ -110,11 +110,6 @@ export class DeviceSessions {
     return (await this.#store.listDevices()).find((device) => device.id === deviceId) ?? null;
   }
 
-  /** Whether input from this device tells Claude the user is on a phone; never for the token (null). */
-  async tellsClaudeOnPhone(deviceId: string | null): Promise<boolean> {
-    return deviceId !== null && (await this.find(deviceId))?.tellClaudeOnPhone === true;
-  }
-
   /** The device as listed after the change. */
   async setTellClaudeOnPhone(deviceId: string, on: boolean): Promise<DeviceInfo> {
     const device = (await this.#store.setTellClaudeOnPhone(deviceId, on))

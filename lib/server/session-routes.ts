@@ -47,7 +47,7 @@ export const sessionRoutes = {
       permissionMode: rest.permission_mode ?? 'default',
       ...(rest.prompt === undefined ? {} : { prompt: rest.prompt }),
       source: rest.source ?? 'api',
-      onPhone: await runtime.auth.devices.tellsClaudeOnPhone(principal.kind === 'device' ? principal.deviceId : null),
+      onPhone: principal.kind === 'device' && principal.onPhone,
       demo: rest.demo ?? runtime.config.demo,
     });
     return { session: session.infoFor(clientId) };
@@ -77,7 +77,7 @@ export const sessionRoutes = {
   /** 202: the input is taken (or queued behind the running turn); its effects arrive as events. */
   sendInput: route('sendInput', async ({ runtime, params, clientId, principal, body }) => {
     const session = await runtime.manager.get(params.id);
-    const onPhone = await runtime.auth.devices.tellsClaudeOnPhone(principal.kind === 'device' ? principal.deviceId : null);
+    const onPhone = principal.kind === 'device' && principal.onPhone;
     session.sendInput(body.content, { clientId, source: body.source ?? 'api', onPhone }, body.attachments);
     return { session: session.infoFor(clientId) };
   }),
